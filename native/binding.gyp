@@ -1,0 +1,5 @@
+{
+  "targets": [
+    { "target_name": "berth", "sources": ["berth.c"], "cflags": ["-O2", "-Wall"] }
+  ]
+}

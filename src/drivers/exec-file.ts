@@ -1,0 +1,71 @@
+/**
+ * The one spawner. Every external command (runc, conmon, netavark, ip, mount…)
+ * goes through here: an argv array, never a shell; a timeout and an optional
+ * AbortSignal; stderr kept so a failure becomes a SystemError naming the
+ * command, its exit code and the tail of what it printed.
+ */
+import { spawn } from 'node:child_process';
+import { SystemError } from '../util/errors.ts';
+
+export interface ExecOptions {
+  /** Bytes or text written to the child's stdin, which is then closed. */
+  input?: string | Buffer;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Milliseconds before the child is killed; default 60 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Exit codes that are not failures (default: only 0). */
+  okCodes?: number[];
+  /** Extra file descriptors handed to the child as fd 3, 4, … */
+  extraFds?: number[];
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const TAIL = 2000;
+
+export class ExecFailedError extends SystemError {
+  constructor(
+    readonly file: string,
+    readonly args: readonly string[],
+    readonly code: number | null,
+    readonly stderr: string,
+    readonly stdout: string,
+  ) {
+    const tail = (stderr.trim() || stdout.trim()).slice(-TAIL);
+    super(`${file} ${args.slice(0, 3).join(' ')} failed (exit ${code ?? 'signal'}): ${tail}`);
+  }
+}
+
+export function execFile(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const stdio: ('pipe' | 'ignore' | number)[] = [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'];
+    for (const fd of options.extraFds ?? []) stdio.push(fd);
+    const child = spawn(file, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio,
+      signal: options.signal,
+      timeout: options.timeoutMs ?? 60_000,
+      killSignal: 'SIGKILL',
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new SystemError(`${file}: ${e.message}`, { cause: e })));
+    child.on('close', (code) => {
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const ok = options.okCodes ?? [0];
+      if (code !== null && ok.includes(code)) resolve({ code, stdout, stderr });
+      else reject(new ExecFailedError(file, args, code, stderr, stdout));
+    });
+    if (options.input !== undefined) child.stdin!.end(options.input);
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * The native addon (native/berth.c): system calls Node has no binding for.
+ * Found beside the bundled executable (bin/berth.node) or in native/build when
+ * running from source.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SystemError } from '../util/errors.ts';
+
+export interface NativeAddon {
+  mknod(path: string, mode: number, dev: number): void;
+  lsetxattr(path: string, name: string, value: Buffer): void;
+  lgetxattr(path: string, name: string): Buffer | null;
+  llistxattr(path: string): string[];
+  mount(source: string | null, target: string, fstype: string | null, flags: number, data?: string | null): void;
+  umount2(target: string, flags: number): void;
+  /** Exclusive, non-blocking flock; false when another process holds it. */
+  flock(fd: number): boolean;
+  /** Connect a SOCK_SEQPACKET unix socket; returns the fd. */
+  connectSeqpacket(path: string): number;
+}
+
+/** mount(2) flags used by Berth. */
+export const MS = {
+  RDONLY: 1,
+  NOSUID: 2,
+  NODEV: 4,
+  NOEXEC: 8,
+  REMOUNT: 32,
+  BIND: 4096,
+  REC: 16384,
+  PRIVATE: 1 << 18,
+} as const;
+/** umount2(2) flags. */
+export const MNT_DETACH = 2;
+
+let addon: NativeAddon | undefined;
+
+export function native(): NativeAddon {
+  if (addon) return addon;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    path.join(here, 'berth.node'),
+    path.join(here, '../../native/build/Release/berth.node'),
+    path.join(here, '../native/build/Release/berth.node'),
+  ];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new SystemError(`native addon not built (looked in ${candidates.join(', ')}); run npm run build`);
+  addon = createRequire(import.meta.url)(found) as NativeAddon;
+  return addon;
+}
