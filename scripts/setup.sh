@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# npm run setup: installs what Berth needs, idempotently. Run as root.
+#  - from Debian's archive, only what is missing: runc, conmon, netavark,
+#    aardvark-dns, iptables, catatonit, busybox-static, procps (ps for top),
+#    iproute2, and the native-addon toolchain (g++, make, python3);
+#  - npm ci when node_modules is missing or older than package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+  echo "setup: run as root (it installs Debian packages and berthd needs root)" >&2
+  exit 1
+fi
+
+# package:file-that-proves-it-is-installed
+want=(
+  runc:/usr/sbin/runc
+  conmon:/usr/bin/conmon
+  netavark:/usr/lib/podman/netavark
+  aardvark-dns:/usr/lib/podman/aardvark-dns
+  iptables:/usr/sbin/iptables
+  catatonit:/usr/bin/catatonit
+  busybox-static:/bin/busybox
+  procps:/usr/bin/ps
+  iproute2:/usr/sbin/ip
+  g++:/usr/bin/g++
+  make:/usr/bin/make
+  python3:/usr/bin/python3
+  curl:/usr/bin/curl
+)
+missing=()
+for entry in "${want[@]}"; do
+  pkg=${entry%%:*} file=${entry#*:}
+  [ -e "$file" ] || missing+=("$pkg")
+done
+# busybox-static, not the dynamic busybox: the embedded image copies the binary.
+if [ -e /bin/busybox ] && ! dpkg -s busybox-static >/dev/null 2>&1; then missing+=(busybox-static); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing from Debian: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "setup: ok"

@@ -1,0 +1,67 @@
+/** Exec routes: create, start (hijacked unless detached), inspect, resize. */
+import type { RouteContext, Router } from '../router.ts';
+import { queryInt } from '../query.ts';
+import type { ExecConfig } from '../../engine/exec/exec-service.ts';
+import { pipeAttach } from '../streams/attach.ts';
+import { InvalidParameterError } from '../../util/errors.ts';
+
+export function registerExecRoutes(router: Router): void {
+  router.add('POST', '/containers/{id}/exec', containerExec);
+  router.add('POST', '/exec/{id}/start', execStart);
+  router.add('POST', '/exec/{id}/resize', execResize);
+  router.add('GET', '/exec/{id}/json', execInspect);
+}
+
+async function containerExec(ctx: RouteContext): Promise<unknown> {
+  const body = await ctx.bodyJson<ExecConfig>();
+  if (body.Cmd !== undefined && !Array.isArray(body.Cmd)) {
+    throw new InvalidParameterError('json: cannot unmarshal string into Go struct field ExecConfig.Cmd of type []string');
+  }
+  const created = ctx.engine.exec.create(ctx.params.id!, body);
+  ctx.json(201, created);
+  return undefined;
+}
+
+async function execStart(ctx: RouteContext): Promise<unknown> {
+  const body = await ctx.bodyJson<{ Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }>();
+  const exec = ctx.engine.exec.get(ctx.params.id!);
+  if (body.Detach) {
+    const started = await ctx.engine.exec.start(exec.id, { attach: false, tty: body.Tty });
+    void started.exit.catch(() => undefined);
+    ctx.json(200, {});
+    return undefined;
+  }
+  const started = await ctx.engine.exec.start(exec.id, { attach: true, tty: body.Tty });
+  const socket = ctx.hijack(body.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+  if (!started.streams) {
+    await started.exit;
+    socket.end();
+    return undefined;
+  }
+  if (body.ConsoleSize && body.Tty) {
+    const [h, w] = body.ConsoleSize;
+    await ctx.engine.exec.resize(exec.id, h, w).catch(() => undefined);
+  }
+  await pipeAttach(
+    socket,
+    started.streams,
+    {
+      stdin: Boolean(exec.config.AttachStdin),
+      stdout: exec.config.AttachStdout !== false,
+      stderr: exec.config.AttachStderr !== false,
+      tty: Boolean(body.Tty ?? exec.config.Tty),
+      detachKeys: exec.config.DetachKeys,
+    },
+    started.exit,
+  );
+  return undefined;
+}
+
+async function execResize(ctx: RouteContext): Promise<unknown> {
+  await ctx.engine.exec.resize(ctx.params.id!, queryInt(ctx.query, 'h') ?? 0, queryInt(ctx.query, 'w') ?? 0);
+  return undefined;
+}
+
+async function execInspect(ctx: RouteContext): Promise<unknown> {
+  return ctx.engine.exec.toWire(ctx.engine.exec.get(ctx.params.id!));
+}

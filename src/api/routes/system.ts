@@ -1,0 +1,128 @@
+/** System routes: ping, version, info, df, events. */
+import type { RouteContext, Router } from '../router.ts';
+import { MAX_API_VERSION, MIN_API_VERSION } from '../version.ts';
+import { queryFilters } from '../query.ts';
+import type { EngineEvent } from '../../engine/events/events-service.ts';
+import { InvalidParameterError } from '../../util/errors.ts';
+
+export function registerSystemRoutes(router: Router): void {
+  router.add('GET', '/_ping', systemPing);
+  router.add('HEAD', '/_ping', systemPing);
+  router.add('GET', '/version', systemVersion);
+  router.add('GET', '/info', systemInfo);
+  router.add('GET', '/system/df', systemDataUsage);
+  router.add('GET', '/events', systemEvents);
+}
+
+async function systemPing(ctx: RouteContext): Promise<unknown> {
+  ctx.res.writeHead(200, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-cache, no-store, must-revalidate',
+    Pragma: 'no-cache',
+    'Builder-Version': '1',
+  });
+  ctx.res.end(ctx.req.method === 'HEAD' ? undefined : 'OK');
+  return undefined;
+}
+
+async function systemVersion(ctx: RouteContext): Promise<unknown> {
+  const v = ctx.engine.system.version();
+  return {
+    ...v,
+    Components: [
+      {
+        Name: 'Engine',
+        Version: v.Version,
+        Details: {
+          ApiVersion: MAX_API_VERSION,
+          Arch: v.Arch,
+          BuildTime: v.BuildTime,
+          Experimental: 'false',
+          GitCommit: v.GitCommit,
+          GoVersion: v.GoVersion,
+          KernelVersion: v.KernelVersion,
+          MinAPIVersion: MIN_API_VERSION,
+          Os: v.Os,
+        },
+      },
+    ],
+    ApiVersion: MAX_API_VERSION,
+    MinAPIVersion: MIN_API_VERSION,
+  };
+}
+
+async function systemInfo(ctx: RouteContext): Promise<unknown> {
+  return ctx.engine.system.info();
+}
+
+async function systemDataUsage(ctx: RouteContext): Promise<unknown> {
+  const containers = await ctx.engine.queries.list({ all: true, size: true, filters: new Map() });
+  const images = await ctx.engine.images.df();
+  return {
+    LayersSize: images.layersSize,
+    Images: images.images,
+    Containers: containers,
+    Volumes: [],
+    BuildCache: [],
+  };
+}
+
+/** Docker's `since`/`until`: unix seconds (with optional fraction) or RFC 3339. */
+export function parseEventTime(value: string | null, now: number): number | undefined {
+  if (value === null || value === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const rel = /^(\d+)(s|m|h)$/.exec(value);
+  if (rel) return now - Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as 's' | 'm' | 'h'];
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new InvalidParameterError(`invalid time value: ${value}`);
+  return t;
+}
+
+function eventMatches(e: EngineEvent, filters: Map<string, string[]>): boolean {
+  const attr = e.Actor.Attributes;
+  for (const [key, values] of filters) {
+    let ok: boolean;
+    switch (key) {
+      case 'type': ok = values.includes(e.Type); break;
+      case 'event': ok = values.some((v) => e.Action === v || e.Action.startsWith(`${v}:`)); break;
+      case 'container': ok = e.Type === 'container' && values.some((v) => e.Actor.ID.startsWith(v) || attr.name === v); break;
+      case 'image': ok = values.some((v) => attr.image === v || e.Actor.ID === v || (e.Type === 'image' && attr.name === v)); break;
+      case 'label': ok = values.every((v) => { const i = v.indexOf('='); return i < 0 ? v in attr : attr[v.slice(0, i)] === v.slice(i + 1); }); break;
+      case 'volume': case 'network': case 'daemon': ok = e.Type === key && values.some((v) => e.Actor.ID === v || attr.name === v); break;
+      case 'scope': ok = values.includes('local'); break;
+      default: throw new InvalidParameterError(`invalid filter '${key}'`);
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+async function systemEvents(ctx: RouteContext): Promise<unknown> {
+  const now = Date.now();
+  const since = parseEventTime(ctx.query.get('since'), now);
+  const until = parseEventTime(ctx.query.get('until'), now);
+  const filters = queryFilters(ctx.query);
+  const res = ctx.res;
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.flushHeaders();
+  const inWindow = (e: EngineEvent) => {
+    const ms = e.timeNano / 1e6;
+    return (since === undefined || ms >= since) && (until === undefined || ms <= until);
+  };
+  const send = (e: EngineEvent) => {
+    if (inWindow(e) && eventMatches(e, filters)) res.write(JSON.stringify(e) + '\n');
+  };
+  const { past, unsubscribe } = ctx.engine.events.subscribe(send);
+  try {
+    if (since !== undefined) for (const e of past) send(e);
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) return resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      if (until !== undefined) setTimeout(resolve, Math.max(0, until - Date.now()));
+    });
+  } finally {
+    unsubscribe();
+  }
+  res.end();
+  return undefined;
+}

@@ -1,0 +1,141 @@
+/**
+ * The Engine API HTTP server: decodes the version prefix, routes, and turns
+ * every thrown error into Docker's `{"message": …}` body with the status from
+ * `errors.ts`. Handles HTTP Upgrade (hijack) for attach and exec.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Engine } from '../engine/engine.ts';
+import { BerthError, InvalidParameterError, asError } from '../util/errors.ts';
+import { log } from '../util/log.ts';
+import { statusOf } from './errors.ts';
+import { MAX_API_VERSION, splitVersion } from './version.ts';
+import type { RouteContext, Router } from './router.ts';
+
+export const SERVER_NAME = 'Berth/0.1.0 (linux)';
+
+function commonHeaders(res: ServerResponse): void {
+  res.setHeader('Api-Version', MAX_API_VERSION);
+  res.setHeader('Server', SERVER_NAME);
+  res.setHeader('Ostype', 'linux');
+  res.setHeader('Docker-Experimental', 'false');
+}
+
+export function sendError(res: ServerResponse, err: unknown): void {
+  const status = statusOf(err);
+  const e = asError(err);
+  if (status === 500 && !(e instanceof BerthError)) log.error('request failed', { err: e });
+  else if (status === 500) log.warn('request failed', { msg: e.message });
+  if (res.headersSent) {
+    // A stream already began: the only thing left is to cut it.
+    res.destroy(e);
+    return;
+  }
+  if (status === 304) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  const body = JSON.stringify({ message: e.message }) + '\n';
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function createApiServer(engine: Engine, router: Router): http.Server {
+  const server = http.createServer({ keepAliveTimeout: 60_000 });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, upgraded: Duplex | undefined): Promise<void> => {
+    commonHeaders(res);
+    const abort = new AbortController();
+    const socket = upgraded ?? req.socket;
+    const onClose = () => abort.abort();
+    socket.once('close', onClose);
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    let hijacked = false;
+    try {
+      const url = new URL(req.url ?? '/', 'http://berth');
+      const { version, path } = splitVersion(url.pathname);
+      const matched = router.match(req.method ?? 'GET', path);
+      if (matched === 'not-found') {
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ message: 'page not found' }) + '\n');
+        return;
+      }
+      const ctx: RouteContext = {
+        req,
+        res,
+        params: matched.params,
+        query: url.searchParams,
+        version: Number(version),
+        engine,
+        signal: abort.signal,
+        json(status, value) {
+          const body = JSON.stringify(value) + '\n';
+          res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+          res.end(body);
+        },
+        noContent(status = 204) {
+          res.writeHead(status);
+          res.end();
+        },
+        async bodyJson<T>() {
+          const body = await readBody(req);
+          if (body.length === 0) return {} as T;
+          try {
+            return JSON.parse(body.toString('utf8')) as T;
+          } catch (err) {
+            throw new InvalidParameterError(`invalid JSON: ${asError(err).message}`, { cause: err });
+          }
+        },
+        hijack(contentType = 'application/vnd.docker.raw-stream') {
+          hijacked = true;
+          if (upgraded) {
+            upgraded.write(
+              `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nApi-Version: ${MAX_API_VERSION}\r\nServer: ${SERVER_NAME}\r\n\r\n`,
+            );
+            return upgraded;
+          }
+          const raw = req.socket;
+          res.detachSocket(raw);
+          raw.write(`HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\nApi-Version: ${MAX_API_VERSION}\r\nServer: ${SERVER_NAME}\r\n\r\n`);
+          return raw;
+        },
+      };
+      const result = await matched.handler(ctx);
+      if (hijacked || res.headersSent || res.writableEnded) return;
+      if (result === undefined) ctx.noContent();
+      else ctx.json(200, result);
+    } catch (err) {
+      if (hijacked) {
+        log.warn('hijacked stream failed', { err: asError(err).message });
+        socket.destroy();
+      } else sendError(res, err);
+    } finally {
+      socket.off('close', onClose);
+    }
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void handle(req, res, undefined);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (head.length > 0) socket.unshift(head);
+    const res = new http.ServerResponse(req);
+    res.assignSocket(socket as import('node:net').Socket);
+    res.shouldKeepAlive = false;
+    void handle(req, res, socket);
+  });
+  server.on('clientError', (err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    log.debug('client error', { err: err.message });
+  });
+  return server;
+}

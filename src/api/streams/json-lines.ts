@@ -1,0 +1,67 @@
+/**
+ * Docker's JSON streams. Progress streams (pull, push, build, load, import)
+ * are JSON messages each followed by "\r\n" (Docker's streamformatter); stats
+ * and events are written with Go's json.Encoder, each value followed by "\n".
+ */
+import type { Writable } from 'node:stream';
+
+export interface ProgressDetail {
+  current?: number;
+  total?: number;
+}
+
+/** A JSON message of a progress stream, with Docker's field names. */
+export interface JsonMessage {
+  status?: string;
+  id?: string;
+  progress?: string;
+  progressDetail?: ProgressDetail;
+  stream?: string;
+  aux?: unknown;
+  error?: string;
+  errorDetail?: { code?: number; message: string };
+}
+
+/** A progress-stream message: JSON then "\r\n". */
+export function formatJsonMessage(message: JsonMessage): string {
+  return JSON.stringify(message) + '\r\n';
+}
+
+/** A stats or events value: JSON then "\n". */
+export function formatJsonLine(value: unknown): string {
+  return JSON.stringify(value) + '\n';
+}
+
+/** Writes a progress stream; each call resolves when the sink accepted the bytes. */
+export class JsonMessageWriter {
+  constructor(private readonly sink: Writable) {}
+
+  write(message: JsonMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.sink.write(formatJsonMessage(message), (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  status(status: string, id?: string): Promise<void> {
+    return this.write(id === undefined ? { status } : { status, id });
+  }
+
+  progress(id: string, status: string, detail: ProgressDetail, bar?: string): Promise<void> {
+    const message: JsonMessage = { status, progressDetail: detail, id };
+    if (bar !== undefined) message.progress = bar;
+    return this.write(message);
+  }
+
+  stream(text: string): Promise<void> {
+    return this.write({ stream: text });
+  }
+
+  aux(value: unknown): Promise<void> {
+    return this.write({ aux: value });
+  }
+
+  /** Errors after the headers were sent travel in the stream (the status is already 200). */
+  error(message: string): Promise<void> {
+    return this.write({ errorDetail: { message }, error: message });
+  }
+}

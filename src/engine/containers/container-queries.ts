@@ -1,0 +1,104 @@
+/**
+ * Read-only views of containers: inspect, list, and the data behind logs,
+ * top, stats, changes, export and archive reads. Nothing here changes state.
+ */
+import { promises as fs } from 'node:fs';
+import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
+import type { ExecService } from '../exec/exec-service.ts';
+import type { ImageService } from '../images/image-service.ts';
+import type { ContainerService } from './container-service.ts';
+import { notRunning } from './errors.ts';
+import { selectContainers } from './filters.ts';
+import type { ContainerRecord } from './record.ts';
+import { toWireInspect, toWireSummary } from './to-wire.ts';
+
+export class ContainerQueries {
+  constructor(
+    private readonly containers: ContainerService,
+    private readonly images: ImageService,
+    private readonly exec: ExecService,
+    private readonly runtime: RuntimeDriver,
+    private readonly dataRoot: string,
+  ) {}
+
+  async inspect(ref: string, options: { size?: boolean } = {}) {
+    const record = this.containers.store.resolve(ref);
+    const sizes = options.size ? await this.sizes(record) : {};
+    return toWireInspect(record, {
+      dataRoot: this.dataRoot,
+      lowerDirs: this.images.lowerDirs(record.imageChainId),
+      execIds: this.exec.idsOf(record.id),
+      networkSettings: this.networkSettings(record),
+      ...sizes,
+    });
+  }
+
+  async list(options: { all: boolean; limit?: number; size: boolean; filters: Map<string, string[]> }) {
+    const records = selectContainers(this.containers.store.all(), {
+      ...options,
+      imageIdOf: (ref) => this.images.findId(ref),
+      containerOf: (ref) => this.containers.store.resolve(ref),
+    });
+    const now = Date.now();
+    return Promise.all(
+      records.map(async (r) =>
+        toWireSummary(r, { networks: this.networkSettings(r).Networks as Record<string, unknown>, now, ...(options.size ? await this.sizes(r) : {}) }),
+      ),
+    );
+  }
+
+  /** Docker's NetworkSettings; the networking issue fills addresses in. */
+  networkSettings(record: ContainerRecord): Record<string, unknown> {
+    const mode = record.hostConfig.NetworkMode || 'default';
+    const netName = mode === 'default' ? 'bridge' : mode;
+    const networks: Record<string, unknown> = mode.startsWith('container:')
+      ? {}
+      : {
+          [netName]: {
+            IPAMConfig: null, Links: null, Aliases: null, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '',
+            IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null,
+          },
+        };
+    const running = record.state.status === 'running' || record.state.status === 'paused';
+    return {
+      Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
+      SandboxKey: running && mode !== 'host' ? `/proc/${record.state.pid}/ns/net` : '',
+      SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '', Networks: networks,
+    };
+  }
+
+  /** SizeRw (the writable layer) and SizeRootFs (it plus the image). */
+  async sizes(record: ContainerRecord): Promise<{ sizeRw: number; sizeRootFs: number }> {
+    const sizeRw = await duBytes(this.containers.paths(record.id).upper);
+    return { sizeRw, sizeRootFs: sizeRw + this.images.sizeOf(record.image) };
+  }
+
+  async pids(ref: string): Promise<number[]> {
+    const record = this.containers.store.resolve(ref);
+    if (record.state.status !== 'running' && record.state.status !== 'paused') {
+      throw notRunning(record.id);
+    }
+    return this.runtime.pids(record.id);
+  }
+}
+
+/** Apparent size of a directory tree in bytes (what `docker ps -s` reports). */
+export async function duBytes(dir: string): Promise<number> {
+  let total = 0;
+  const walk = async (d: string): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = `${d}/${e.name}`;
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) total += (await fs.lstat(p)).size;
+    }
+  };
+  await walk(dir);
+  return total;
+}

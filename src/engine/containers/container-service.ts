@@ -1,0 +1,489 @@
+/**
+ * ContainerService owns container records and their lifecycle:
+ *
+ *   create ─▶ created ─start─▶ running ⇄ paused
+ *                 ▲               │ (init exits, or stop/kill)
+ *                 └──── exited ◀──┘ ─rm─▶ gone
+ *
+ * The runtime driver (conmon + runc) runs processes; this service decides
+ * states, persists them (every change is an atomic record write before it
+ * is announced), publishes events and wakes waiters. One keyed lock per
+ * container serialises lifecycle operations on it.
+ */
+import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
+import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
+import { generateSpec, validateHostConfig } from '../../drivers/runtime/spec/generate.ts';
+import { ensureOverlayMounted, unmount } from '../../drivers/mount/overlay.ts';
+import { KeyedLock } from '../../store/lock.ts';
+import { writeFileAtomic } from '../../store/records.ts';
+import { ConflictError, InvalidParameterError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
+import { log } from '../../util/log.ts';
+import type { EventsService } from '../events/events-service.ts';
+import type { ImageService } from '../images/image-service.ts';
+import { ContainerStore } from './container-store.ts';
+import { commandOf, mergeImageConfig, networkChoice, normalizeName } from './create.ts';
+import * as errors from './errors.ts';
+import { hostnameFile, hostsFile, resolvConfFile } from './etc-files.ts';
+import { randomName } from './names.ts';
+import { containerPaths, newState, type ContainerRecord } from './record.ts';
+import { parseSignal } from './signals.ts';
+import { AttachHub } from './attach-hub.ts';
+
+export interface ContainerServiceOptions {
+  dataRoot: string;
+  execRoot: string;
+  runtime: RuntimeDriver;
+  images: ImageService;
+  events: EventsService;
+  hostCpus: number;
+  /** catatonit, bind-mounted for --init. */
+  initPath: string;
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+const DEFAULT_STOP_TIMEOUT = 10;
+
+export class ContainerService {
+  readonly store: ContainerStore;
+  readonly attach: AttachHub;
+  private readonly lock = new KeyedLock();
+  private readonly exitWaiters = new Map<string, Array<(code: number) => void>>();
+  private readonly removeWaiters = new Map<string, Array<() => void>>();
+  /** Containers being removed (so a second rm fails as Docker's does). */
+  private readonly removing = new Set<string>();
+
+  constructor(private readonly o: ContainerServiceOptions) {
+    this.store = new ContainerStore(o.dataRoot);
+    this.attach = new AttachHub(o.runtime);
+  }
+
+  paths(id: string) {
+    return containerPaths(this.o.dataRoot, id);
+  }
+
+  /**
+   * Load records and reconcile with reality: a directory without a record
+   * is a create interrupted by a crash (removed); a container recorded as
+   * running is re-adopted if its process still lives, else finished with the
+   * exit code its monitor recorded.
+   */
+  async load(): Promise<void> {
+    const { orphans } = await this.store.load();
+    for (const id of orphans) {
+      log.info('removing half-created container', { id });
+      await unmount(this.paths(id).merged);
+      await fs.rm(this.paths(id).dir, { recursive: true, force: true });
+    }
+    for (const record of this.store.all()) {
+      await this.reattach(record).catch((err) => log.warn('could not re-adopt container', { id: record.id, err }));
+    }
+  }
+
+  private async reattach(record: ContainerRecord): Promise<void> {
+    // The overlay survives a daemon restart but not a reboot.
+    await this.mountRootfs(record);
+    if (record.state.status !== 'running' && record.state.status !== 'paused') return;
+    const state = await this.o.runtime.state(record.id);
+    if (state && (state.status === 'running' || state.status === 'paused')) {
+      record.state.status = state.status;
+      record.state.pid = state.pid;
+      await this.store.save(record);
+      this.watchExit(record);
+      return;
+    }
+    const code = (await this.o.runtime.exitCode(record.id)) ?? 255;
+    await this.finishExit(record, code);
+  }
+
+  // ---- create -------------------------------------------------------------
+
+  async create(request: { name?: string; config: ContainerConfig; hostConfig?: HostConfig; platform?: string }): Promise<{ Id: string; Warnings: string[] }> {
+    const userConfig = request.config;
+    const hostConfig: HostConfig = request.hostConfig ?? {};
+    if (!userConfig.Image) throw new InvalidParameterError('No image specified'); // dockerd: "Config cannot be empty in order to create a container"
+    validateHostConfig(hostConfig, this.o.hostCpus);
+    const image = await this.o.images.resolve(userConfig.Image);
+    const config = mergeImageConfig(userConfig, image.config);
+    const { path, args } = commandOf(config);
+
+    const id = randomBytes(32).toString('hex');
+    const name = request.name ? normalizeName(request.name) : this.generateName();
+    this.store.reserveName(name, id);
+    const record: ContainerRecord = {
+      id,
+      name,
+      created: new Date().toISOString(),
+      image: image.id,
+      imageChainId: image.chainId,
+      config: { ...config, Hostname: config.Hostname || id.slice(0, 12) },
+      hostConfig,
+      path,
+      args,
+      state: newState(),
+      restartCount: 0,
+      networkMode: hostConfig.NetworkMode || 'default',
+    };
+    const p = this.paths(id);
+    try {
+      await fs.mkdir(p.bundle, { recursive: true });
+      await this.mountRootfs(record);
+      await this.writeEtcFiles(record);
+      // The record is written last: a crash before this point leaves a
+      // directory without a record, which the next start removes.
+      await this.store.save(record);
+    } catch (err) {
+      this.store.releaseName(name, id);
+      await unmount(p.merged).catch(() => undefined);
+      await fs.rm(p.dir, { recursive: true, force: true }).catch(() => undefined);
+      throw err;
+    }
+    this.o.events.publish('container', 'create', id, this.eventAttributes(record));
+    return { Id: id, Warnings: [] };
+  }
+
+  private generateName(): string {
+    for (let retry = 0; ; retry++) {
+      const name = `/${randomName(retry)}`;
+      if (!this.store.hasName(name)) return name;
+    }
+  }
+
+  private async mountRootfs(record: ContainerRecord): Promise<void> {
+    const p = this.paths(record.id);
+    const lowerDirs = this.o.images.lowerDirs(record.imageChainId);
+    await ensureOverlayMounted({ lowerDirs, upper: p.upper, work: p.work, merged: p.merged }, `${this.o.dataRoot}/layers/empty`);
+  }
+
+  private async writeEtcFiles(record: ContainerRecord): Promise<void> {
+    const p = this.paths(record.id);
+    const net = networkChoice(record.hostConfig);
+    const hostResolv = await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+    const hostHosts = await fs.readFile('/etc/hosts', 'utf8').catch(() => '');
+    const hostname = net.kind === 'host' ? (await fs.readFile('/etc/hostname', 'utf8').catch(() => 'localhost')).trim() : record.config.Hostname!;
+    if (net.kind === 'host') record.config.Hostname = hostname;
+    await Promise.all([
+      fs.writeFile(p.hostname, hostnameFile(hostname)),
+      fs.writeFile(
+        p.hosts,
+        net.kind === 'host'
+          ? hostHosts
+          : hostsFile({ hostname, domainname: record.config.Domainname, extraHosts: record.hostConfig.ExtraHosts ?? [] }),
+      ),
+      fs.writeFile(
+        p.resolvConf,
+        net.kind === 'host'
+          ? hostResolv
+          : resolvConfFile(hostResolv, { dns: record.hostConfig.Dns ?? [], search: record.hostConfig.DnsSearch ?? [], options: record.hostConfig.DnsOptions ?? [] }),
+      ),
+    ]);
+  }
+
+  // ---- start --------------------------------------------------------------
+
+  async start(ref: string): Promise<void> {
+    const record = this.store.resolve(ref);
+    await this.lock.run(record.id, () => this.startLocked(record));
+  }
+
+  private async startLocked(record: ContainerRecord): Promise<void> {
+    if (record.state.status === 'running' || record.state.status === 'paused') throw new NotModifiedError('container already started');
+    if (this.removing.has(record.id)) throw errors.removalInProgress(record.id);
+    const p = this.paths(record.id);
+    await this.mountRootfs(record);
+    const [etcPasswd, etcGroup] = await Promise.all([
+      fs.readFile(`${p.merged}/etc/passwd`, 'utf8').catch(() => undefined),
+      fs.readFile(`${p.merged}/etc/group`, 'utf8').catch(() => undefined),
+    ]);
+    const spec = generateSpec({
+      id: record.id,
+      config: record.config,
+      hostConfig: record.hostConfig,
+      imageConfig: {},
+      rootfs: p.merged,
+      etcPasswd,
+      etcGroup,
+      files: { hostname: p.hostname, hosts: p.hosts, resolvConf: p.resolvConf },
+      network: this.networkFor(record),
+      cgroupsPath: `/berth/${record.id}`,
+      initPath: this.o.initPath,
+      mounts: [],
+      hostCpus: this.o.hostCpus,
+    });
+    if (record.config.WorkingDir) await this.ensureWorkingDir(p.merged, record.config.WorkingDir);
+    await writeFileAtomic(`${p.bundle}/config.json`, JSON.stringify(spec));
+    // A leftover runtime record (crash between create and start) would make create fail.
+    await this.o.runtime.delete(record.id, true).catch(() => undefined);
+    try {
+      await this.o.runtime.create({
+        id: record.id,
+        bundle: p.bundle,
+        spec,
+        logPath: p.log,
+        tty: Boolean(record.config.Tty),
+        openStdin: Boolean(record.config.OpenStdin),
+        stdinOnce: Boolean(record.config.StdinOnce),
+      });
+    } catch (err) {
+      // The container stays "created", with the exit code and error Docker records.
+      const message = asError(err).message;
+      record.state.error = message;
+      record.state.exitCode = startFailureCode(message);
+      await this.store.save(record);
+      await this.o.runtime.cleanup(record.id).catch(() => undefined);
+      this.o.events.publish('container', 'die', record.id, { ...this.eventAttributes(record), exitCode: String(record.state.exitCode) });
+      throw err;
+    }
+    // Attach clients that connected before start get every byte: connect them before the process runs.
+    await this.attach.connectPending(record.id);
+    await this.o.runtime.start(record.id);
+    const state = await this.o.runtime.state(record.id);
+    record.state = {
+      ...record.state,
+      status: 'running',
+      pid: state?.pid ?? 0,
+      exitCode: 0,
+      error: '',
+      oomKilled: false,
+      startedAt: new Date().toISOString(),
+    };
+    record.manuallyStopped = false;
+    await this.store.save(record);
+    this.o.events.publish('container', 'start', record.id, this.eventAttributes(record));
+    this.watchExit(record);
+  }
+
+  private networkFor(record: ContainerRecord) {
+    const choice = networkChoice(record.hostConfig);
+    if (choice.kind !== 'container') return choice;
+    const other = this.store.resolve(choice.ref);
+    if (other.state.status !== 'running') throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
+    return { kind: 'path' as const, path: `/proc/${other.state.pid}/ns/net` };
+  }
+
+  private async ensureWorkingDir(rootfs: string, dir: string): Promise<void> {
+    // Docker creates a missing WorkingDir; the path is resolved inside the rootfs by runc's cwd.
+    const target = `${rootfs}/${dir.replace(/^\/+/, '')}`;
+    await fs.mkdir(target, { recursive: true }).catch((err) => {
+      if (!isErrno(err, 'EEXIST')) throw err;
+    });
+  }
+
+  /** Wait for the monitor's exit record; runs once per started container. */
+  private watchExit(record: ContainerRecord): void {
+    this.o.runtime
+      .waitExit(record.id)
+      .then((code) => this.lock.run(record.id, () => this.finishExit(record, code)))
+      .catch((err) => log.error('exit watcher failed', { id: record.id, err }));
+  }
+
+  private async finishExit(record: ContainerRecord, code: number): Promise<void> {
+    if (!this.store.get(record.id)) return;
+    const oomKilled = await this.o.runtime.oomKilled?.(record.id).catch(() => false) ?? false;
+    await this.o.runtime.delete(record.id, true).catch((err) => log.warn('runtime delete failed', { id: record.id, err }));
+    await this.o.runtime.cleanup(record.id).catch(() => undefined);
+    record.state = { ...record.state, status: 'exited', pid: 0, exitCode: code, oomKilled, finishedAt: new Date().toISOString() };
+    await this.store.save(record);
+    if (oomKilled) this.o.events.publish('container', 'oom', record.id, this.eventAttributes(record));
+    this.o.events.publish('container', 'die', record.id, { ...this.eventAttributes(record), exitCode: String(code) });
+    for (const wake of this.exitWaiters.get(record.id) ?? []) wake(code);
+    this.exitWaiters.delete(record.id);
+    if (record.hostConfig.AutoRemove) {
+      await this.removeLocked(record, { force: true, volumes: true }).catch((err) => log.warn('auto-remove failed', { id: record.id, err }));
+    }
+  }
+
+  // ---- stop / kill / pause ------------------------------------------------
+
+  async stop(ref: string, options: { timeout?: number; signal?: string } = {}): Promise<void> {
+    const record = this.store.resolve(ref);
+    if (record.state.status !== 'running' && record.state.status !== 'paused') throw new NotModifiedError('container already stopped');
+    record.manuallyStopped = true;
+    const exited = this.nextExit(record.id);
+    const signal = options.signal || record.config.StopSignal || 'SIGTERM';
+    const timeout = options.timeout ?? record.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT;
+    await this.signal(record, parseSignal(signal));
+    if (timeout >= 0) {
+      const done = await raceTimeout(exited, timeout * 1000);
+      if (done) return;
+    }
+    if (this.store.get(record.id)?.state.status === 'exited') return;
+    await this.signal(record, 9).catch((err) => log.warn('SIGKILL failed', { id: record.id, err }));
+    await exited;
+  }
+
+  async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
+    const record = this.store.resolve(ref);
+    const number = parseSignal(signal);
+    if (record.state.status !== 'running' && record.state.status !== 'paused') throw errors.notRunning(record.id);
+    if (number === 9) record.manuallyStopped = true;
+    await this.signal(record, number);
+  }
+
+  /** Send a signal; a paused container is thawed afterwards so it can act on it, as dockerd does. */
+  private async signal(record: ContainerRecord, signal: number): Promise<void> {
+    await this.o.runtime.kill(record.id, signal, signal === 9);
+    if (record.state.status === 'paused' && (signal === 9 || signal === 15)) {
+      await this.o.runtime.resume(record.id).catch(() => undefined);
+    }
+  }
+
+  async pause(ref: string): Promise<void> {
+    const record = this.store.resolve(ref);
+    await this.lock.run(record.id, async () => {
+      if (record.state.status === 'paused') throw errors.alreadyPaused(record.id);
+      if (record.state.status !== 'running') throw errors.notRunning(record.id);
+      await this.o.runtime.pause(record.id);
+      record.state.status = 'paused';
+      await this.store.save(record);
+      this.o.events.publish('container', 'pause', record.id, this.eventAttributes(record));
+    });
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const record = this.store.resolve(ref);
+    await this.lock.run(record.id, async () => {
+      if (record.state.status !== 'paused') throw errors.notPaused(record.id);
+      await this.o.runtime.resume(record.id);
+      record.state.status = 'running';
+      await this.store.save(record);
+      this.o.events.publish('container', 'unpause', record.id, this.eventAttributes(record));
+    });
+  }
+
+  async restart(ref: string, options: { timeout?: number; signal?: string } = {}): Promise<void> {
+    const record = this.store.resolve(ref);
+    if (record.state.status === 'running' || record.state.status === 'paused') {
+      await this.stop(record.id, options).catch((err) => {
+        if (!(err instanceof NotModifiedError)) throw err;
+      });
+    }
+    await this.start(record.id);
+    this.o.events.publish('container', 'restart', record.id, this.eventAttributes(record));
+  }
+
+  // ---- wait / remove / rename --------------------------------------------
+
+  private nextExit(id: string): Promise<number> {
+    return new Promise((resolve) => {
+      const list = this.exitWaiters.get(id) ?? [];
+      list.push(resolve);
+      this.exitWaiters.set(id, list);
+    });
+  }
+
+  /** Resolves with Docker's wait result once the condition holds. */
+  async wait(ref: string, condition: WaitCondition = 'not-running', signal?: AbortSignal): Promise<{ StatusCode: number; Error: null | { Message: string } }> {
+    const record = this.store.resolve(ref);
+    const running = record.state.status === 'running' || record.state.status === 'paused';
+    if (condition === 'removed') {
+      await new Promise<void>((resolve, reject) => {
+        const list = this.removeWaiters.get(record.id) ?? [];
+        list.push(resolve);
+        this.removeWaiters.set(record.id, list);
+        signal?.addEventListener('abort', () => reject(new SystemError('client went away')), { once: true });
+      });
+      return { StatusCode: record.state.exitCode, Error: null };
+    }
+    if (condition === 'not-running' && !running) return { StatusCode: record.state.exitCode, Error: null };
+    const code = await this.nextExit(record.id);
+    return { StatusCode: code, Error: null };
+  }
+
+  async remove(ref: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const record = this.store.resolve(ref);
+    if (this.removing.has(record.id)) throw errors.removalInProgress(record.id);
+    const running = record.state.status === 'running' || record.state.status === 'paused';
+    if (running && !options.force) {
+      throw record.state.status === 'paused' ? errors.removePaused(record.id) : errors.removeRunning(record.id);
+    }
+    if (running) {
+      record.hostConfig.AutoRemove = false; // this call removes it; the exit handler must not race us
+      const exited = this.nextExit(record.id);
+      await this.signal(record, 9);
+      await exited;
+    }
+    await this.lock.run(record.id, () => this.removeLocked(record, options));
+  }
+
+  private async removeLocked(record: ContainerRecord, _options: { force?: boolean; volumes?: boolean }): Promise<void> {
+    if (!this.store.get(record.id) || this.removing.has(record.id)) return;
+    this.removing.add(record.id);
+    try {
+      const p = this.paths(record.id);
+      this.attach.closeAll(record.id);
+      await this.o.runtime.delete(record.id, true).catch(() => undefined);
+      await this.o.runtime.cleanup(record.id).catch(() => undefined);
+      // Record first: once it is gone the container is gone, whatever else a crash leaves.
+      await this.store.removeRecordFile(record.id);
+      this.store.drop(record);
+      await unmount(p.merged);
+      await fs.rm(p.dir, { recursive: true, force: true });
+    } finally {
+      this.removing.delete(record.id);
+    }
+    this.o.events.publish('container', 'destroy', record.id, this.eventAttributes(record));
+    for (const wake of this.removeWaiters.get(record.id) ?? []) wake();
+    this.removeWaiters.delete(record.id);
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const record = this.store.resolve(ref);
+    if (!newName) throw new InvalidParameterError('Neither old nor new names may be empty');
+    const name = normalizeName(newName);
+    if (name === record.name) throw new InvalidParameterError(`Renaming a container with the same name as its current name`);
+    await this.lock.run(record.id, async () => {
+      const old = record.name;
+      this.store.reserveName(name, record.id);
+      record.name = name;
+      try {
+        await this.store.save(record);
+      } catch (err) {
+        record.name = old;
+        this.store.releaseName(name, record.id);
+        throw err;
+      }
+      this.store.releaseName(old, record.id);
+      this.o.events.publish('container', 'rename', record.id, { ...this.eventAttributes(record), oldName: old });
+    });
+  }
+
+  /** IDs of containers using an image (for image removal conflicts). */
+  usersOfImage(imageId: string): ContainerRecord[] {
+    return this.store.all().filter((r) => r.image === imageId);
+  }
+
+  eventAttributes(record: ContainerRecord): Record<string, string> {
+    return { ...(record.config.Labels ?? {}), image: record.config.Image ?? '', name: record.name.slice(1) };
+  }
+
+  /** Persisted paths for inspect and archive. */
+  rootfs(record: ContainerRecord): string {
+    return this.paths(record.id).merged;
+  }
+}
+
+/** Docker's exit code for a container whose process could not be started. */
+export function startFailureCode(message: string): number {
+  if (/executable file not found|no such file or directory/i.test(message)) return 127;
+  if (/permission denied|is a directory|exec format error/i.test(message)) return 126;
+  return 128;
+}
+
+function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(false);
+      },
+    );
+  });
+}

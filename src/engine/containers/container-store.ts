@@ -1,0 +1,109 @@
+/**
+ * The in-memory index of container records plus their durable copies.
+ * Names are reserved here (one registrar): a name maps to exactly one ID.
+ * Resolution follows dockerd: full ID, then exact name, then unique ID prefix.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { readJson, writeJsonAtomic, isTempName } from '../../store/records.ts';
+import { isErrno } from '../../util/errors.ts';
+import { log } from '../../util/log.ts';
+import { ambiguousPrefix, nameInUse, noSuchContainer } from './errors.ts';
+import { containerPaths, type ContainerRecord } from './record.ts';
+
+export class ContainerStore {
+  private readonly byId = new Map<string, ContainerRecord>();
+  private readonly byName = new Map<string, string>();
+
+  constructor(private readonly dataRoot: string) {}
+
+  /** Load every record; directories without a record are half-created and are returned for cleanup. */
+  async load(): Promise<{ orphans: string[] }> {
+    const dir = path.join(this.dataRoot, 'containers');
+    await fs.mkdir(dir, { recursive: true });
+    const orphans: string[] = [];
+    for (const id of await fs.readdir(dir)) {
+      if (isTempName(id)) continue;
+      const file = containerPaths(this.dataRoot, id).record;
+      let record: ContainerRecord | undefined;
+      try {
+        record = await readJson<ContainerRecord>(file);
+      } catch (err) {
+        log.warn('unreadable container record', { id, err });
+      }
+      if (!record) {
+        orphans.push(id);
+        continue;
+      }
+      this.byId.set(record.id, record);
+      this.byName.set(record.name, record.id);
+    }
+    return { orphans };
+  }
+
+  all(): ContainerRecord[] {
+    return [...this.byId.values()];
+  }
+
+  get(id: string): ContainerRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Find by full ID, name (with or without "/"), or unique ID prefix. */
+  resolve(ref: string): ContainerRecord {
+    const found = this.find(ref);
+    if (!found) throw noSuchContainer(ref);
+    return found;
+  }
+
+  find(ref: string): ContainerRecord | undefined {
+    if (!ref) return undefined;
+    const exact = this.byId.get(ref);
+    if (exact) return exact;
+    const byName = this.byName.get(ref.startsWith('/') ? ref : `/${ref}`);
+    if (byName) return this.byId.get(byName);
+    if (!/^[0-9a-f]+$/.test(ref)) return undefined;
+    let hit: ContainerRecord | undefined;
+    for (const [id, record] of this.byId) {
+      if (!id.startsWith(ref)) continue;
+      if (hit) throw ambiguousPrefix(ref);
+      hit = record;
+    }
+    return hit;
+  }
+
+  /** Reserve `name` for `id`; throws 409 naming the holder. */
+  reserveName(name: string, id: string): void {
+    const holder = this.byName.get(name);
+    if (holder && holder !== id) throw nameInUse(name, holder);
+    this.byName.set(name, id);
+  }
+
+  releaseName(name: string, id: string): void {
+    if (this.byName.get(name) === id) this.byName.delete(name);
+  }
+
+  hasName(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Persist and index a record (atomic write). */
+  async save(record: ContainerRecord): Promise<void> {
+    await writeJsonAtomic(containerPaths(this.dataRoot, record.id).record, record);
+    this.byId.set(record.id, record);
+  }
+
+  /** Forget a record (its directory is removed by the caller). */
+  drop(record: ContainerRecord): void {
+    this.byId.delete(record.id);
+    this.releaseName(record.name, record.id);
+  }
+
+  async removeRecordFile(id: string): Promise<void> {
+    try {
+      await fs.rm(containerPaths(this.dataRoot, id).record);
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Pure parts of container creation: validating the request and merging the
+ * image's config into the user's, exactly as dockerd does before it stores
+ * the container (so inspect shows the merged Config).
+ */
+import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
+import { InvalidParameterError } from '../../util/errors.ts';
+import { invalidName } from './errors.ts';
+
+export interface ImageConfigLike {
+  User?: string;
+  Env?: string[] | null;
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  WorkingDir?: string;
+  Labels?: Record<string, string> | null;
+  ExposedPorts?: Record<string, object> | null;
+  Volumes?: Record<string, object> | null;
+  StopSignal?: string;
+  Healthcheck?: unknown;
+  OnBuild?: string[] | null;
+  Shell?: string[] | null;
+}
+
+const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/** "/web" for "web" or "/web"; throws Docker's message for an invalid name. */
+export function normalizeName(name: string): string {
+  if (!NAME.test(name)) throw invalidName(name);
+  return name.startsWith('/') ? name : `/${name}`;
+}
+
+const envKey = (entry: string) => entry.split('=', 1)[0]!;
+
+/** dockerd's merge of image config into the user's config (daemon/commit.go `merge`). */
+export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike): ContainerConfig {
+  const out: ContainerConfig = { ...user };
+  if (!out.User) out.User = image.User ?? '';
+  if (image.ExposedPorts) out.ExposedPorts = { ...image.ExposedPorts, ...(out.ExposedPorts ?? {}) };
+  if (!out.Env || out.Env.length === 0) out.Env = [...(image.Env ?? [])];
+  else {
+    const keys = new Set(out.Env.map(envKey));
+    out.Env = [...out.Env, ...(image.Env ?? []).filter((e) => !keys.has(envKey(e)))];
+  }
+  if (image.Labels) out.Labels = { ...image.Labels, ...(out.Labels ?? {}) };
+  if (!out.Entrypoint || out.Entrypoint.length === 0) {
+    if (!out.Cmd || out.Cmd.length === 0) out.Cmd = image.Cmd ?? null;
+    if (out.Entrypoint === undefined || out.Entrypoint === null || out.Entrypoint.length === 0) {
+      out.Entrypoint = image.Entrypoint ?? null;
+    }
+  }
+  if (!out.WorkingDir) out.WorkingDir = image.WorkingDir ?? '';
+  if (image.Volumes) out.Volumes = { ...image.Volumes, ...(out.Volumes ?? {}) };
+  if (!out.StopSignal && image.StopSignal) out.StopSignal = image.StopSignal;
+  if (!out.Healthcheck && image.Healthcheck) out.Healthcheck = image.Healthcheck as ContainerConfig['Healthcheck'];
+  if (!out.OnBuild || out.OnBuild.length === 0) out.OnBuild = image.OnBuild ?? null;
+  if (!out.Shell && image.Shell) out.Shell = image.Shell;
+  return out;
+}
+
+/** Path and Args as dockerd records them: entrypoint + cmd, first word is Path. */
+export function commandOf(config: ContainerConfig): { path: string; args: string[] } {
+  const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  if (argv.length === 0) throw new InvalidParameterError('No command specified');
+  return { path: argv[0]!, args: argv.slice(1) };
+}
+
+/** The network namespace a container gets, from HostConfig.NetworkMode. */
+export type NetworkChoice = { kind: 'private' } | { kind: 'host' } | { kind: 'none' } | { kind: 'container'; ref: string };
+
+export function networkChoice(hostConfig: HostConfig): NetworkChoice {
+  const mode = hostConfig.NetworkMode ?? 'default';
+  if (mode === 'host') return { kind: 'host' };
+  if (mode === 'none') return { kind: 'none' };
+  if (mode.startsWith('container:')) return { kind: 'container', ref: mode.slice('container:'.length) };
+  // default, bridge and user networks: a namespace of its own (the network
+  // service attaches it to a bridge; until then only loopback is up).
+  return { kind: 'private' };
+}

@@ -1,0 +1,62 @@
+/**
+ * `GET /containers/json` selection: all/limit/filters, as dockerd applies
+ * them (daemon/list.go). Pure: records in, records out (newest first).
+ */
+import { InvalidParameterError } from '../../util/errors.ts';
+import type { ContainerRecord } from './record.ts';
+
+export interface ListOptions {
+  all: boolean;
+  limit?: number;
+  filters: Map<string, string[]>;
+  /** Resolves an image reference to its ID, or undefined (for `ancestor`). */
+  imageIdOf: (ref: string) => string | undefined;
+  /** Resolves a container reference (for `before`/`since`). */
+  containerOf: (ref: string) => ContainerRecord;
+}
+
+const KNOWN = new Set(['id', 'name', 'label', 'status', 'ancestor', 'exited', 'before', 'since', 'network', 'volume', 'health', 'isolation', 'is-task', 'publish', 'expose']);
+const STATUSES = new Set(['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead']);
+
+function labelMatches(labels: Record<string, string>, wanted: string): boolean {
+  const i = wanted.indexOf('=');
+  if (i < 0) return wanted in labels;
+  return labels[wanted.slice(0, i)] === wanted.slice(i + 1);
+}
+
+export function selectContainers(records: ContainerRecord[], o: ListOptions): ContainerRecord[] {
+  for (const key of o.filters.keys()) if (!KNOWN.has(key)) throw new InvalidParameterError(`invalid filter '${key}'`);
+  for (const s of o.filters.get('status') ?? []) {
+    if (!STATUSES.has(s)) throw new InvalidParameterError(`invalid filter 'status=${s}'`);
+  }
+  const exited = (o.filters.get('exited') ?? []).map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new InvalidParameterError(`invalid filter 'exited=${v}'`);
+    return n;
+  });
+  const ancestors = (o.filters.get('ancestor') ?? []).map((ref) => o.imageIdOf(ref) ?? `missing:${ref}`);
+  const before = o.filters.get('before')?.map((r) => o.containerOf(r))[0];
+  const since = o.filters.get('since')?.map((r) => o.containerOf(r))[0];
+
+  let list = [...records].sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+  if (before) list = list.filter((r) => r.created < before.created);
+  if (since) list = list.filter((r) => r.created > since.created);
+  const hasStatus = o.filters.has('status');
+  const all = o.all || hasStatus || exited.length > 0 || o.limit !== undefined && o.limit > 0 || Boolean(before) || Boolean(since);
+  list = list.filter((r) => {
+    const status = r.state.status;
+    if (!all && status !== 'running' && status !== 'paused') return false;
+    const ids = o.filters.get('id');
+    if (ids && !ids.some((id) => r.id.startsWith(id))) return false;
+    const names = o.filters.get('name');
+    if (names && !names.some((n) => new RegExp(n.replace(/^\//, '')).test(r.name.slice(1)))) return false;
+    const labels = o.filters.get('label');
+    if (labels && !labels.every((l) => labelMatches(r.config.Labels ?? {}, l))) return false;
+    if (hasStatus && !o.filters.get('status')!.includes(status)) return false;
+    if (exited.length && (status !== 'exited' || !exited.includes(r.state.exitCode))) return false;
+    if (ancestors.length && !ancestors.includes(r.image)) return false;
+    return true;
+  });
+  if (o.limit !== undefined && o.limit > 0) list = list.slice(0, o.limit);
+  return list;
+}

@@ -1,0 +1,78 @@
+/**
+ * The container record: what berthd persists for one container in
+ * `<dataRoot>/containers/<id>/config.v2.json`. The user's Config and
+ * HostConfig are kept verbatim (Docker's wire shapes); everything else is
+ * ours, in camelCase.
+ */
+import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerState {
+  status: ContainerStatus;
+  pid: number;
+  exitCode: number;
+  error: string;
+  oomKilled: boolean;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface ContainerRecord {
+  id: string;
+  /** With Docker's leading slash: "/web". */
+  name: string;
+  created: string;
+  /** Image ID (sha256:…) the container was created from. */
+  image: string;
+  /** The layer chain of the image (top layer is the last diffId). */
+  imageChainId: string;
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+  /** The command as the runtime runs it: path and args (Docker's Path/Args). */
+  path: string;
+  args: string[];
+  state: ContainerState;
+  restartCount: number;
+  /** Whether a user explicitly stopped it (restart policies honour this). */
+  manuallyStopped?: boolean;
+  /** How the container's network namespace is provided. */
+  networkMode: string;
+}
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export function newState(): ContainerState {
+  return { status: 'created', pid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: ZERO_TIME, finishedAt: ZERO_TIME };
+}
+
+/** Where one container's files live. Derived, never stored. */
+export interface ContainerPaths {
+  dir: string;
+  record: string;
+  /** OCI bundle dir (config.json lives here). */
+  bundle: string;
+  upper: string;
+  work: string;
+  merged: string;
+  log: string;
+  hostname: string;
+  hosts: string;
+  resolvConf: string;
+}
+
+export function containerPaths(dataRoot: string, id: string): ContainerPaths {
+  const dir = `${dataRoot}/containers/${id}`;
+  return {
+    dir,
+    record: `${dir}/config.v2.json`,
+    bundle: `${dir}/bundle`,
+    upper: `${dir}/fs/upper`,
+    work: `${dir}/fs/work`,
+    merged: `${dir}/fs/merged`,
+    log: `${dir}/${id}-json.log`,
+    hostname: `${dir}/hostname`,
+    hosts: `${dir}/hosts`,
+    resolvConf: `${dir}/resolv.conf`,
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * Container record → Engine API JSON (inspect and list), with the defaults
+ * dockerd fills into HostConfig so `docker inspect` shows the same fields.
+ */
+import type { HostConfig } from '../../wire/container-config.ts';
+import type { ContainerInspectResponse, ContainerSummary } from '../../wire/container.ts';
+import { humanDuration } from '../../util/human.ts';
+import { containerPaths, ZERO_TIME, type ContainerRecord } from './record.ts';
+
+export const DEFAULT_MASKED_PATHS = [
+  '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware',
+];
+export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+/** HostConfig with dockerd's create-time defaults for fields the client left out. */
+export function hostConfigWithDefaults(h: HostConfig): HostConfig {
+  const privileged = Boolean(h.Privileged);
+  return {
+    Binds: null,
+    ContainerIDFile: '',
+    LogConfig: { Type: 'json-file', Config: {} },
+    NetworkMode: 'default',
+    PortBindings: {},
+    RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+    AutoRemove: false,
+    VolumeDriver: '',
+    VolumesFrom: null,
+    CapAdd: null,
+    CapDrop: null,
+    CgroupnsMode: 'host',
+    Dns: [],
+    DnsOptions: [],
+    DnsSearch: [],
+    ExtraHosts: null,
+    GroupAdd: null,
+    IpcMode: 'private',
+    Cgroup: '',
+    Links: null,
+    OomScoreAdj: 0,
+    PidMode: '',
+    Privileged: false,
+    PublishAllPorts: false,
+    ReadonlyRootfs: false,
+    SecurityOpt: null,
+    UTSMode: '',
+    UsernsMode: '',
+    ShmSize: 67108864,
+    Runtime: 'runc',
+    ConsoleSize: [0, 0],
+    Isolation: '',
+    CpuShares: 0,
+    Memory: 0,
+    NanoCpus: 0,
+    CgroupParent: '',
+    BlkioWeight: 0,
+    BlkioWeightDevice: [],
+    BlkioDeviceReadBps: [],
+    BlkioDeviceWriteBps: [],
+    BlkioDeviceReadIOps: [],
+    BlkioDeviceWriteIOps: [],
+    CpuPeriod: 0,
+    CpuQuota: 0,
+    CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0,
+    CpusetCpus: '',
+    CpusetMems: '',
+    Devices: [],
+    DeviceCgroupRules: null,
+    DeviceRequests: null,
+    KernelMemory: 0,
+    KernelMemoryTCP: 0,
+    MemoryReservation: 0,
+    MemorySwap: 0,
+    MemorySwappiness: null,
+    OomKillDisable: false,
+    PidsLimit: null,
+    Ulimits: [],
+    CpuCount: 0,
+    CpuPercent: 0,
+    IOMaximumIOps: 0,
+    IOMaximumBandwidth: 0,
+    ...stripUndefined(h),
+    ...(h.ShmSize ? {} : { ShmSize: 67108864 }),
+    ...(h.NetworkMode ? {} : { NetworkMode: 'default' }),
+    ...(h.IpcMode ? {} : { IpcMode: 'private' }),
+    ...(h.RestartPolicy?.Name ? {} : { RestartPolicy: { Name: 'no', MaximumRetryCount: 0 } }),
+    MaskedPaths: h.MaskedPaths ?? (privileged ? [] : DEFAULT_MASKED_PATHS),
+    ReadonlyPaths: h.ReadonlyPaths ?? (privileged ? [] : DEFAULT_READONLY_PATHS),
+  } as HostConfig;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function stateWire(record: ContainerRecord) {
+  const s = record.state;
+  return {
+    Status: s.status,
+    Running: s.status === 'running' || s.status === 'paused',
+    Paused: s.status === 'paused',
+    Restarting: s.status === 'restarting',
+    OOMKilled: s.oomKilled,
+    Dead: s.status === 'dead',
+    Pid: s.pid,
+    ExitCode: s.exitCode,
+    Error: s.error,
+    StartedAt: s.startedAt,
+    FinishedAt: s.finishedAt,
+  };
+}
+
+/** dockerd's human status ("Up 3 seconds", "Exited (0) 2 minutes ago"). */
+export function statusText(record: ContainerRecord, now = Date.now()): string {
+  const s = record.state;
+  if (s.status === 'running' || s.status === 'paused') {
+    const up = `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
+    return s.status === 'paused' ? `${up} (Paused)` : up;
+  }
+  if (s.status === 'removing') return 'Removal In Progress';
+  if (s.status === 'dead') return 'Dead';
+  if (s.startedAt === ZERO_TIME) return 'Created';
+  if (s.finishedAt === ZERO_TIME) return '';
+  return `Exited (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
+}
+
+export interface WireExtras {
+  dataRoot: string;
+  lowerDirs: string[];
+  execIds: string[];
+  networkSettings: Record<string, unknown>;
+  sizeRw?: number;
+  sizeRootFs?: number;
+}
+
+export function toWireInspect(record: ContainerRecord, x: WireExtras): ContainerInspectResponse {
+  const p = containerPaths(x.dataRoot, record.id);
+  const out: ContainerInspectResponse = {
+    Id: record.id,
+    Created: record.created,
+    Path: record.path,
+    Args: record.args,
+    State: stateWire(record),
+    Image: record.image,
+    ResolvConfPath: p.resolvConf,
+    HostnamePath: p.hostname,
+    HostsPath: p.hosts,
+    LogPath: p.log,
+    Name: record.name,
+    RestartCount: record.restartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: x.execIds.length ? x.execIds : null,
+    HostConfig: hostConfigWithDefaults(record.hostConfig),
+    GraphDriver: {
+      Data: { LowerDir: x.lowerDirs.join(':'), MergedDir: p.merged, UpperDir: p.upper, WorkDir: p.work },
+      Name: 'overlay2',
+    },
+    Mounts: [],
+    Config: record.config,
+    NetworkSettings: x.networkSettings,
+  };
+  if (x.sizeRw !== undefined) out.SizeRw = x.sizeRw;
+  if (x.sizeRootFs !== undefined) out.SizeRootFs = x.sizeRootFs;
+  return out;
+}
+
+/** Docker's quoting of the Command column source: path and args joined by spaces. */
+export function commandText(record: ContainerRecord): string {
+  return [record.path, ...record.args].join(' ');
+}
+
+export function toWireSummary(record: ContainerRecord, x: { networks: Record<string, unknown>; sizeRw?: number; sizeRootFs?: number; now?: number }): ContainerSummary {
+  const out: ContainerSummary = {
+    Id: record.id,
+    Names: [record.name],
+    Image: record.config.Image ?? '',
+    ImageID: record.image,
+    Command: commandText(record),
+    Created: Math.floor(Date.parse(record.created) / 1000),
+    Ports: [],
+    Labels: record.config.Labels ?? {},
+    State: record.state.status,
+    Status: statusText(record, x.now),
+    HostConfig: { NetworkMode: record.hostConfig.NetworkMode || 'default' },
+    NetworkSettings: { Networks: x.networks },
+    Mounts: [],
+  };
+  if (x.sizeRw !== undefined) out.SizeRw = x.sizeRw;
+  if (x.sizeRootFs !== undefined) out.SizeRootFs = x.sizeRootFs;
+  return out;
+}

@@ -1,0 +1,78 @@
+/**
+ * The composition root: builds every service from one set of options and
+ * wires their dependencies. Importable by any Node program that wants to
+ * run containers in-process (the API layer is one such user).
+ */
+import os from 'node:os';
+import { promises as fs } from 'node:fs';
+import { ConmonRunc } from '../drivers/runtime/conmon-runc.ts';
+import type { RuntimeDriver } from '../drivers/runtime/runtime.ts';
+import { ContentStore } from '../store/content/content-store.ts';
+import { LayerStore } from '../store/layers/layer-store.ts';
+import { ContainerService } from './containers/container-service.ts';
+import { ContainerQueries } from './containers/container-queries.ts';
+import { EventsService } from './events/events-service.ts';
+import { ExecService } from './exec/exec-service.ts';
+import { ImageService } from './images/image-service.ts';
+import { SystemService } from './system/system-service.ts';
+
+export interface EngineOptions {
+  dataRoot: string;
+  execRoot: string;
+  runtime?: RuntimeDriver;
+  initPath?: string;
+  logLevel?: string;
+}
+
+export class Engine {
+  readonly events = new EventsService();
+  readonly content: ContentStore;
+  readonly layers: LayerStore;
+  readonly images: ImageService;
+  readonly containers: ContainerService;
+  readonly queries: ContainerQueries;
+  readonly exec: ExecService;
+  readonly system: SystemService;
+  readonly runtime: RuntimeDriver;
+
+  constructor(readonly options: EngineOptions) {
+    const { dataRoot, execRoot } = options;
+    this.runtime = options.runtime ?? new ConmonRunc({ execRoot });
+    this.content = new ContentStore(`${dataRoot}/content`);
+    this.layers = new LayerStore(`${dataRoot}/layers`);
+    this.images = new ImageService({
+      dataRoot,
+      content: this.content,
+      layers: this.layers,
+      events: this.events,
+      isImageInUse: (imageId) => this.imageUser(imageId),
+    });
+    this.containers = new ContainerService({
+      dataRoot,
+      execRoot,
+      runtime: this.runtime,
+      images: this.images,
+      events: this.events,
+      hostCpus: os.cpus().length,
+      initPath: options.initPath ?? '/usr/bin/catatonit',
+    });
+    this.exec = new ExecService(this.containers, this.runtime, this.events);
+    this.queries = new ContainerQueries(this.containers, this.images, this.exec, this.runtime, dataRoot);
+    this.system = new SystemService(this);
+  }
+
+  private imageUser(imageId: string): { id: string; running: boolean } | undefined {
+    const users = this.containers.usersOfImage(imageId);
+    const running = users.find((c) => c.state.status === 'running' || c.state.status === 'paused');
+    const first = running ?? users[0];
+    return first ? { id: first.id, running: Boolean(running) } : undefined;
+  }
+
+  /** Prepare directories and reconcile stores with what a crash may have left. */
+  async open(): Promise<void> {
+    const { dataRoot, execRoot } = this.options;
+    await Promise.all([dataRoot, execRoot, `${dataRoot}/containers`].map((d) => fs.mkdir(d, { recursive: true, mode: 0o711 })));
+    await this.images.reconcile();
+    await this.containers.load();
+  }
+}

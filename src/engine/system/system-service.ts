@@ -1,0 +1,117 @@
+/** System-wide facts: version, info, disk usage. */
+import os from 'node:os';
+import { promises as fs } from 'node:fs';
+import type { Engine } from '../engine.ts';
+
+export const BERTH_VERSION = '0.1.0';
+
+export class SystemService {
+  private readonly started = Date.now();
+
+  constructor(private readonly engine: Engine) {}
+
+  version() {
+    return {
+      Platform: { Name: 'Berth Engine' },
+      Components: [] as Array<{ Name: string; Version: string; Details?: Record<string, string> }>,
+      Version: BERTH_VERSION,
+      GitCommit: 'berth',
+      GoVersion: `node${process.versions.node}`,
+      Os: 'linux',
+      Arch: goArch(process.arch),
+      KernelVersion: os.release(),
+      BuildTime: new Date(this.started).toISOString(),
+    };
+  }
+
+  async info() {
+    const containers = this.engine.containers.store.all();
+    const count = (s: string) => containers.filter((c) => c.state.status === s).length;
+    const cgroupVersion = await fs.access('/sys/fs/cgroup/cgroup.controllers').then(
+      () => '2',
+      () => '1',
+    );
+    return {
+      ID: await this.daemonId(),
+      Containers: containers.length,
+      ContainersRunning: count('running'),
+      ContainersPaused: count('paused'),
+      ContainersStopped: containers.length - count('running') - count('paused'),
+      Images: this.engine.images.count(),
+      Driver: 'overlay2',
+      DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true'], ['Native Overlay Diff', 'true']],
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['k8s-file'] },
+      MemoryLimit: true,
+      SwapLimit: true,
+      KernelMemory: false,
+      KernelMemoryTCP: false,
+      CpuCfsPeriod: true,
+      CpuCfsQuota: true,
+      CPUShares: true,
+      CPUSet: true,
+      PidsLimit: true,
+      IPv4Forwarding: true,
+      BridgeNfIptables: true,
+      BridgeNfIp6tables: true,
+      Debug: false,
+      NFd: 0,
+      OomKillDisable: true,
+      NGoroutines: 0,
+      SystemTime: new Date().toISOString(),
+      LoggingDriver: 'k8s-file',
+      CgroupDriver: 'cgroupfs',
+      CgroupVersion: cgroupVersion,
+      NEventsListener: 0,
+      KernelVersion: os.release(),
+      OperatingSystem: await osName(),
+      OSVersion: '',
+      OSType: 'linux',
+      Architecture: os.machine(),
+      IndexServerAddress: 'https://index.docker.io/v1/',
+      RegistryConfig: { AllowNondistributableArtifactsCIDRs: [], AllowNondistributableArtifactsHostnames: [], InsecureRegistryCIDRs: ['127.0.0.0/8'], IndexConfigs: {}, Mirrors: [] },
+      NCPU: os.cpus().length,
+      MemTotal: os.totalmem(),
+      GenericResources: null,
+      DockerRootDir: this.engine.options.dataRoot,
+      HttpProxy: '',
+      HttpsProxy: '',
+      NoProxy: '',
+      Name: os.hostname(),
+      Labels: [],
+      ExperimentalBuild: false,
+      ServerVersion: BERTH_VERSION,
+      Runtimes: { runc: { path: 'runc' } },
+      DefaultRuntime: 'runc',
+      Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+      LiveRestoreEnabled: true,
+      Isolation: '',
+      InitBinary: 'catatonit',
+      ContainerdCommit: { ID: '', Expected: '' },
+      RuncCommit: { ID: '', Expected: '' },
+      InitCommit: { ID: '', Expected: '' },
+      SecurityOptions: ['name=seccomp,profile=builtin'],
+      Warnings: [] as string[],
+    };
+  }
+
+  private async daemonId(): Promise<string> {
+    const file = `${this.engine.options.dataRoot}/engine-id`;
+    try {
+      return (await fs.readFile(file, 'utf8')).trim();
+    } catch {
+      const id = crypto.randomUUID();
+      await fs.writeFile(file, id);
+      return id;
+    }
+  }
+}
+
+function goArch(arch: string): string {
+  return arch === 'x64' ? 'amd64' : arch === 'ia32' ? '386' : arch;
+}
+
+async function osName(): Promise<string> {
+  const text = await fs.readFile('/etc/os-release', 'utf8').catch(() => '');
+  const m = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(text);
+  return m?.[1] ?? 'Linux';
+}
