@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { ContentStore } from './content-store.ts';
+import { sha256Digest } from '../../oci/digest.ts';
+import { InvalidParameterError, NotFoundError } from '../../util/errors.ts';
+
+async function newStore(t: { after: (fn: () => Promise<void>) => void }): Promise<ContentStore> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'berth-content-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const store = new ContentStore(dir);
+  await store.init();
+  return store;
+}
+
+test('a streamed blob is stored under its digest and read back', async (t) => {
+  const store = await newStore(t);
+  const chunks = ['hello ', 'world'];
+  const info = await store.ingest(Readable.from(chunks.map((c) => Buffer.from(c))));
+  assert.equal(info.digest, sha256Digest('hello world'));
+  assert.equal(info.size, 11);
+  assert.equal(await store.has(info.digest), true);
+  assert.equal(await store.size(info.digest), 11);
+  let text = '';
+  for await (const c of await store.readStream(info.digest)) text += String(c);
+  assert.equal(text, 'hello world');
+  assert.deepEqual(await store.list(), [info.digest]);
+  await store.delete(info.digest);
+  assert.equal(await store.has(info.digest), false);
+  await assert.rejects(store.readStream(info.digest), NotFoundError);
+});
+
+test('a blob whose digest does not match the expected one is not stored', async (t) => {
+  const store = await newStore(t);
+  await assert.rejects(store.ingestBuffer('abc', sha256Digest('abd')), InvalidParameterError);
+  assert.deepEqual(await store.list(), []);
+  assert.deepEqual(await readdir(path.join(store.root, 'ingest')), []);
+});
+
+test('ingesting a known blob drains the stream and keeps the blob', async (t) => {
+  const store = await newStore(t);
+  const first = await store.ingestBuffer('x');
+  const again = await store.ingestBuffer('x', first.digest);
+  assert.deepEqual(again, first);
+});

@@ -1,0 +1,194 @@
+/**
+ * LayerStore: unpacked, read-only image layers under `<root>/<chainIdHex>/`
+ * (root is `<dataRoot>/layers`), each with `diff/` (usable as an overlayfs
+ * lowerdir) and `layer.json`.
+ *
+ * Lifecycle: a layer is unpacked ONCE, at pull/load/import/commit time, into
+ * a temp dir `<root>/.tmp-<random>/diff`; its chain ID is only known at the
+ * end (it depends on the DiffID), then the dir is renamed into place and
+ * `layer.json` is written LAST. A layer dir without `layer.json`, or a temp
+ * dir, is garbage from an interrupted unpack and `reconcile` removes it. The
+ * container start path only calls `lowerDirs`, an in-memory lookup.
+ *
+ * With a content store, the uncompressed tar is kept as the blob whose digest
+ * is the DiffID, so `save` can return the exact bytes the config names.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { chainIds, digestHex, isSha256Hex, type ChainId, type DiffId, type Digest } from '../../oci/digest.ts';
+import { NotFoundError, isErrno } from '../../util/errors.ts';
+import { log } from '../../util/log.ts';
+import { readJson, writeJsonAtomic } from '../records.ts';
+import type { ContentStore, ContentWriter } from '../content/content-store.ts';
+import { applyLayerTar } from './unpack.ts';
+
+export interface LayerRecord {
+  diffId: DiffId;
+  chainId: ChainId;
+  parent?: ChainId;
+  /** Docker's layer size (file and symlink bytes). */
+  size: number;
+  /** Bytes of the uncompressed tar. */
+  tarSize: number;
+}
+
+export interface UnpackOptions {
+  /** When known (load, pull), an existing layer is reused without unpacking. */
+  expectedDiffId?: DiffId;
+}
+
+export class LayerStore {
+  private readonly layers = new Map<string, LayerRecord>();
+
+  constructor(
+    readonly root: string,
+    private readonly content?: ContentStore,
+  ) {}
+
+  /** Load records; remove garbage from interrupted unpacks. Call once at startup. */
+  async init(): Promise<void> {
+    await fs.mkdir(this.root, { recursive: true });
+    for (const name of await fs.readdir(this.root)) {
+      const dir = path.join(this.root, name);
+      const record = isSha256Hex(name) ? await readJson<LayerRecord>(path.join(dir, 'layer.json')) : undefined;
+      if (!record) {
+        log.info('removing incomplete layer', { dir });
+        await fs.rm(dir, { recursive: true, force: true });
+        continue;
+      }
+      this.layers.set(record.chainId, record);
+    }
+    // A layer whose parent is gone is unusable.
+    for (const record of [...this.layers.values()]) {
+      if (record.parent && !this.hasChain(record.chainId)) {
+        log.info('removing orphan layer', { chainId: record.chainId });
+        await this.delete(record.chainId);
+      }
+    }
+  }
+
+  private hasChain(chainId: ChainId): boolean {
+    let current: LayerRecord | undefined = this.layers.get(chainId);
+    while (current?.parent) current = this.layers.get(current.parent);
+    return current !== undefined;
+  }
+
+  has(chainId: ChainId): boolean {
+    return this.layers.has(chainId);
+  }
+
+  get(chainId: ChainId): LayerRecord | undefined {
+    return this.layers.get(chainId);
+  }
+
+  list(): LayerRecord[] {
+    return [...this.layers.values()];
+  }
+
+  dir(chainId: ChainId): string {
+    return path.join(this.root, digestHex(chainId));
+  }
+
+  diffDir(chainId: ChainId): string {
+    return path.join(this.dir(chainId), 'diff');
+  }
+
+  /** The diff dirs of the stack ending at `chainId`, top layer first (overlayfs lowerdir order). */
+  lowerDirs(chainId: ChainId): string[] {
+    const out: string[] = [];
+    let current = this.layers.get(chainId);
+    if (!current) throw new NotFoundError(`layer ${chainId} not found`);
+    while (current) {
+      out.push(this.diffDir(current.chainId));
+      current = current.parent ? this.layers.get(current.parent) : undefined;
+    }
+    return out;
+  }
+
+  /** Sum of layer sizes of the stack ending at `chainId`. */
+  stackSize(chainId: ChainId | undefined): number {
+    let size = 0;
+    let current = chainId ? this.layers.get(chainId) : undefined;
+    while (current) {
+      size += current.size;
+      current = current.parent ? this.layers.get(current.parent) : undefined;
+    }
+    return size;
+  }
+
+  private childChain(parent: ChainId | undefined, diffId: DiffId): ChainId {
+    return parent ? chainIds([parent as string as DiffId, diffId]).at(-1)! : (diffId as string as ChainId);
+  }
+
+  /**
+   * Unpack the layer tar `source` (plain or gzip) on top of `parent`. If the
+   * resulting layer already exists the stream is drained and it is reused.
+   */
+  async unpack(source: Readable, parent: ChainId | undefined, options: UnpackOptions = {}): Promise<LayerRecord> {
+    if (parent && !this.layers.has(parent)) throw new NotFoundError(`layer ${parent} not found`);
+    if (options.expectedDiffId) {
+      const known = this.layers.get(this.childChain(parent, options.expectedDiffId));
+      if (known && (!this.content || (await this.content.has(known.diffId as string as Digest)))) {
+        for await (const _ of source) {
+          // drain: the caller's stream must be consumed
+        }
+        return known;
+      }
+    }
+    const temp = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
+    const diff = path.join(temp, 'diff');
+    await fs.mkdir(diff, { recursive: true, mode: 0o755 });
+    let writer: ContentWriter | undefined;
+    try {
+      writer = this.content ? await this.content.openWriter() : undefined;
+      const applied = await applyLayerTar(source, diff, writer);
+      if (options.expectedDiffId && applied.diffId !== options.expectedDiffId) {
+        throw new NotFoundError(`layer digest mismatch: expected ${options.expectedDiffId}, got ${applied.diffId}`);
+      }
+      if (writer) await writer.commit(applied.diffId as string as Digest);
+      writer = undefined;
+      const chainId = this.childChain(parent, applied.diffId);
+      const existing = this.layers.get(chainId);
+      if (existing) {
+        await fs.rm(temp, { recursive: true, force: true });
+        return existing;
+      }
+      const record: LayerRecord = { diffId: applied.diffId, chainId, size: applied.size, tarSize: applied.tarSize };
+      if (parent) record.parent = parent;
+      const dir = this.dir(chainId);
+      await fs.rm(dir, { recursive: true, force: true }); // garbage of an earlier crash, if any
+      await fs.rename(temp, dir);
+      await writeJsonAtomic(path.join(dir, 'layer.json'), record);
+      this.layers.set(chainId, record);
+      return record;
+    } catch (err) {
+      if (writer) await writer.abort();
+      await fs.rm(temp, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** The uncompressed tar of a layer, from the content store. */
+  async tarStream(chainId: ChainId): Promise<Readable> {
+    const record = this.layers.get(chainId);
+    if (!record || !this.content) throw new NotFoundError(`layer ${chainId} not found`);
+    return this.content.readStream(record.diffId as string as Digest);
+  }
+
+  /** Remove a layer (callers ensure nothing uses it; children must go first). */
+  async delete(chainId: ChainId): Promise<void> {
+    const record = this.layers.get(chainId);
+    this.layers.delete(chainId);
+    const dir = this.dir(chainId);
+    // Remove the record first so a crash mid-removal leaves garbage, not a broken layer.
+    await fs.rm(path.join(dir, 'layer.json'), { force: true });
+    await fs.rm(dir, { recursive: true, force: true }).catch((err: unknown) => {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    });
+    if (record && this.content && ![...this.layers.values()].some((l) => l.diffId === record.diffId)) {
+      await this.content.delete(record.diffId as string as Digest);
+    }
+  }
+}
