@@ -1,0 +1,157 @@
+// Berth's benchmark: the container hot path side by side with a bare
+// `runc run` of the same rootfs and, when one is reachable, a reference
+// Docker engine, printed as medians and ratios from one run.
+//
+//   node bench/bench.mjs [--runs 20] [--berth-host unix://…] [--docker-host unix://…]
+//
+// Without --berth-host it starts its own berthd on temporary roots.
+// --docker-host defaults to the reference engine's socket when it answers
+// (../shared/tools/reference-docker start).
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, copyFileSync, symlinkSync, writeFileSync, readFileSync, rmSync, existsSync, openSync } from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const DOCKER = '/usr/local/bin/docker';
+const BERTH = path.join(ROOT, 'bin/berth');
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const RUNS = Number(opt('--runs', '20'));
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(cmd, argv, env = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+function measure(label, fn) {
+  fn(); // warm-up
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) samples.push(fn());
+  const m = median(samples);
+  console.log(`${label.padEnd(58)} ${m.toFixed(1).padStart(8)} ms`);
+  return m;
+}
+
+function answers(host) {
+  return spawnSync(DOCKER, ['version', '--format', '{{.Server.Version}}'], { env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore' }).status === 0;
+}
+
+// --- a bare runc bundle with the host busybox ----------------------------------
+function runcBundle() {
+  const dir = mkdtempSync('/tmp/berth-bench-runc-');
+  const rootfs = `${dir}/rootfs`;
+  mkdirSync(`${rootfs}/bin`, { recursive: true });
+  for (const d of ['proc', 'sys', 'dev', 'tmp', 'etc']) mkdirSync(`${rootfs}/${d}`, { recursive: true });
+  copyFileSync('/bin/busybox', `${rootfs}/bin/busybox`);
+  execFileSync('chmod', ['755', `${rootfs}/bin/busybox`]);
+  symlinkSync('busybox', `${rootfs}/bin/true`);
+  execFileSync('runc', ['spec'], { cwd: dir });
+  const spec = JSON.parse(readFileSync(`${dir}/config.json`, 'utf8'));
+  spec.process.terminal = false;
+  spec.process.args = ['/bin/true'];
+  spec.root.readonly = false;
+  writeFileSync(`${dir}/config.json`, JSON.stringify(spec));
+  return dir;
+}
+
+// --- berthd ---------------------------------------------------------------------
+async function startBerthd() {
+  const tag = Math.random().toString(16).slice(2, 8);
+  const dataRoot = `/tmp/berth-bench-${tag}`;
+  const execRoot = `/run/bb-${tag}`;
+  const host = `unix://${execRoot}/berth.sock`;
+  mkdirSync(dataRoot, { recursive: true });
+  const log = openSync(`${dataRoot}.log`, 'w');
+  const child = spawn(path.join(ROOT, 'bin/berthd'), ['-H', host, '--data-root', dataRoot, '--exec-root', execRoot], { stdio: ['ignore', log, log] });
+  for (let i = 0; i < 200 && !answers(host); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!answers(host)) throw new Error(`berthd did not start; see ${dataRoot}.log`);
+  execFileSync(BERTH, ['image', 'bootstrap', 'busybox'], { env: { ...process.env, BERTH_HOST: host }, stdio: 'ignore' });
+  return {
+    host,
+    pid: child.pid,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      for (const m of readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && (m.startsWith(dataRoot) || m.startsWith(execRoot))).reverse()) {
+        spawnSync('umount', ['-l', m]);
+      }
+      rmSync(dataRoot, { recursive: true, force: true });
+      rmSync(`${dataRoot}.log`, { force: true });
+      rmSync(execRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+function rssMiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+function engineSuite(name, host, image) {
+  const env = { DOCKER_HOST: host, BERTH_HOST: host };
+  const out = {};
+  out.runDocker = measure(`${name}: docker run --rm ${image} true`, () => time(DOCKER, ['run', '--rm', image, 'true'], env));
+  out.createStartRm = measure(`${name}: create + start + rm -f (detached)`, () => {
+    const t0 = process.hrtime.bigint();
+    const id = execFileSync(DOCKER, ['create', image, 'sleep', '60'], { env: { ...process.env, ...env } }).toString().trim();
+    execFileSync(DOCKER, ['start', id], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    execFileSync(DOCKER, ['rm', '-f', id], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  });
+  const id = execFileSync(DOCKER, ['run', '-d', image, 'sleep', '600'], { env: { ...process.env, ...env } }).toString().trim();
+  out.exec = measure(`${name}: docker exec <ctr> true`, () => time(DOCKER, ['exec', id, 'true'], env));
+  execFileSync(DOCKER, ['rm', '-f', id], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  return out;
+}
+
+async function main() {
+  console.log(`# Berth benchmark — ${new Date().toISOString()}, ${os.cpus().length} CPUs, median of ${RUNS}`);
+  const bundle = runcBundle();
+  let n = 0;
+  const runc = measure('bare: runc run (busybox true)', () => time('runc', ['--root', `${bundle}/state`, 'run', '--bundle', bundle, `bench-${process.pid}-${n++}`]));
+  rmSync(bundle, { recursive: true, force: true });
+
+  const own = opt('--berth-host') ? undefined : await startBerthd();
+  const berthHost = opt('--berth-host', own?.host);
+  try {
+    const b = engineSuite('berth', berthHost, 'busybox');
+    const berthCli = existsSync(BERTH) ? measure('berth: berth run --rm busybox true', () => time(BERTH, ['run', '--rm', 'busybox', 'true'], { BERTH_HOST: berthHost })) : undefined;
+    measure('berth: docker version (CLI start + one request)', () => time(DOCKER, ['version'], { DOCKER_HOST: berthHost }));
+    if (existsSync(BERTH)) measure('berth: berth version (CLI start + one request)', () => time(BERTH, ['version'], { BERTH_HOST: berthHost }));
+    if (own) {
+      await new Promise((r) => setTimeout(r, 1000));
+      console.log(`${'berth: berthd idle RSS'.padEnd(58)} ${rssMiB(own.pid).toFixed(1).padStart(8)} MiB`);
+    }
+    console.log(`ratio berth docker-run / runc run: ${(b.runDocker / runc).toFixed(2)}x  (target < 3x)`);
+    if (berthCli) console.log(`ratio berth CLI run / docker CLI run (same berthd): ${(berthCli / b.runDocker).toFixed(2)}x  (target < 1.3x)`);
+
+    const dockerHost = opt('--docker-host', 'unix:///run/refdocker/docker.sock');
+    if (answers(dockerHost)) {
+      const d = engineSuite('docker', dockerHost, 'busybox-ref');
+      console.log(`ratio docker docker-run / runc run: ${(d.runDocker / runc).toFixed(2)}x`);
+      console.log(`ratio berth / docker: run --rm ${(b.runDocker / d.runDocker).toFixed(2)}x, create+start+rm ${(b.createStartRm / d.createStartRm).toFixed(2)}x, exec ${(b.exec / d.exec).toFixed(2)}x`);
+    } else {
+      console.log(`(no Docker engine at ${dockerHost}: start one with ../shared/tools/reference-docker start)`);
+    }
+  } finally {
+    await own?.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});
