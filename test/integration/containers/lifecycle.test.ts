@@ -1,0 +1,123 @@
+/**
+ * The container lifecycle through a real berthd, runc and conmon, driven by
+ * the real docker CLI and the raw API: output and exit codes, logs with
+ * stdout/stderr apart, stop escalation, pause, restart of the daemon.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDaemon, requireRoot, docker } from '../../helpers/daemon.ts';
+
+test('run prints output and propagates the exit code', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const hi = await docker(d, ['run', '--rm', 'busybox', 'echo', 'hi']);
+  assert.equal(hi.stdout, 'hi\n', hi.stderr);
+  assert.equal(hi.code, 0);
+  const three = await docker(d, ['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+  assert.equal(three.code, 3);
+  assert.equal(three.stdout, 'out\n');
+  assert.equal(three.stderr, 'err\n');
+  const ps = await docker(d, ['ps', '-aq']);
+  assert.equal(ps.stdout, '', 'the --rm containers are gone');
+});
+
+test('a missing command ends with 127, a non-executable one with 126', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const missing = await docker(d, ['run', '--name', 'nocmd', 'busybox', 'nosuchcmd']);
+  assert.equal(missing.code, 127, missing.stderr);
+  assert.match(missing.stderr, /nosuchcmd/);
+  const state = await docker(d, ['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'nocmd']);
+  assert.equal(state.stdout.trim(), 'created 127');
+  const notExec = await docker(d, ['run', '--rm', 'busybox', '/etc/passwd']);
+  assert.equal(notExec.code, 126, notExec.stderr);
+});
+
+test('logs keep stdout and stderr apart, with tail and timestamps', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const run = await docker(d, ['run', '--name', 'talker', 'busybox', 'sh', '-c', 'echo one; echo two >&2; echo three']);
+  assert.equal(run.code, 0, run.stderr);
+  const logs = await docker(d, ['logs', 'talker']);
+  assert.equal(logs.stdout, 'one\nthree\n');
+  assert.equal(logs.stderr, 'two\n');
+  const tail = await docker(d, ['logs', '--tail', '1', 'talker']);
+  assert.equal(tail.stdout + tail.stderr, 'three\n');
+  const ts = await docker(d, ['logs', '-t', 'talker']);
+  assert.match(ts.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z one\n/);
+});
+
+test('detached containers: ps, inspect, exec, stop escalates to SIGKILL, rm', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  // The shell ignores SIGTERM, so stop must escalate after the timeout.
+  const run = await docker(d, ['run', '-d', '--name', 'stubborn', 'busybox', 'sh', '-c', "trap '' TERM; while true; do sleep 0.1; done"]);
+  assert.equal(run.code, 0, run.stderr);
+  const id = run.stdout.trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  const ps = await docker(d, ['ps', '--format', '{{.ID}} {{.Names}} {{.Status}}']);
+  assert.match(ps.stdout, new RegExp(`^${id.slice(0, 12)} stubborn Up `));
+  const exec = await docker(d, ['exec', 'stubborn', 'sh', '-c', 'echo $$; exit 4']);
+  assert.equal(exec.code, 4);
+  assert.match(exec.stdout, /^\d+\n$/);
+  const rmRunning = await docker(d, ['rm', 'stubborn']);
+  assert.equal(rmRunning.code, 1);
+  assert.match(rmRunning.stderr, /You cannot remove a running container/);
+  const t0 = Date.now();
+  const stop = await docker(d, ['stop', '-t', '1', 'stubborn']);
+  const took = Date.now() - t0;
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.ok(took >= 1000, `stop waited for the timeout (${took} ms)`);
+  const state = await docker(d, ['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}} {{.State.Running}}', 'stubborn']);
+  assert.equal(state.stdout.trim(), 'exited 137 false');
+  assert.equal((await docker(d, ['rm', 'stubborn'])).code, 0);
+  const gone = await docker(d, ['inspect', 'stubborn']);
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, /No such object: stubborn|No such container: stubborn/);
+});
+
+test('stop sends SIGTERM first and a well-behaved container exits with it', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  await docker(d, ['run', '-d', '--name', 'polite', 'busybox', 'sh', '-c', "trap 'exit 42' TERM; while true; do sleep 0.1; done"]);
+  const stop = await docker(d, ['stop', '-t', '10', 'polite']);
+  assert.equal(stop.code, 0, stop.stderr);
+  const code = await docker(d, ['inspect', '-f', '{{.State.ExitCode}}', 'polite']);
+  assert.equal(code.stdout.trim(), '42');
+});
+
+test('pause and unpause go through the freezer', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  await docker(d, ['run', '-d', '--name', 'sleeper', 'busybox', 'sleep', '1000']);
+  assert.equal((await docker(d, ['pause', 'sleeper'])).code, 0);
+  const paused = await docker(d, ['inspect', '-f', '{{.State.Status}} {{.State.Paused}}', 'sleeper']);
+  assert.equal(paused.stdout.trim(), 'paused true');
+  const again = await docker(d, ['pause', 'sleeper']);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /is already paused/);
+  assert.equal((await docker(d, ['unpause', 'sleeper'])).code, 0);
+  const running = await docker(d, ['inspect', '-f', '{{.State.Status}}', 'sleeper']);
+  assert.equal(running.stdout.trim(), 'running');
+});
+
+test('names: conflicts name the holder, rename works, unknown containers are 404', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const first = await docker(d, ['create', '--name', 'dup', 'busybox', 'true']);
+  assert.equal(first.code, 0);
+  const second = await docker(d, ['create', '--name', 'dup', 'busybox', 'true']);
+  assert.equal(second.code, 125);
+  assert.match(second.stderr, new RegExp(`Conflict. The container name "/dup" is already in use by container "${first.stdout.trim()}"`));
+  assert.equal((await docker(d, ['rename', 'dup', 'renamed'])).code, 0);
+  assert.equal((await docker(d, ['inspect', '-f', '{{.Name}}', 'renamed'])).stdout.trim(), '/renamed');
+  const r = await d.api('GET', '/containers/nope/json');
+  assert.equal(r.status, 404);
+  assert.deepEqual(r.body, { message: 'No such container: nope' });
+  const bad = await d.api('POST', '/containers/create', { Image: 'busybox', Cmd: 'true', HostConfig: { Memory: 'lots' } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.message, /Memory/);
+  const small = await docker(d, ['run', '--rm', '-m', '1m', 'busybox', 'true']);
+  assert.equal(small.code, 125);
+  assert.match(small.stderr, /Minimum memory limit allowed is 6MB/);
+});

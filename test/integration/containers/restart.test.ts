@@ -1,0 +1,59 @@
+/** Durability: containers survive a daemon restart; a kill -9 mid-create leaves a consistent store. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDaemon, requireRoot, docker } from '../../helpers/daemon.ts';
+
+test('a container keeps running across a daemon restart; logs, wait and exit code still work', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const run = await docker(d, ['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'mkfifo /tmp/go; echo before; cat /tmp/go; echo after; exit 7']);
+  assert.equal(run.code, 0, run.stderr);
+  await d.stop();
+  await d.restart();
+  const state = await docker(d, ['inspect', '-f', '{{.State.Status}}', 'survivor']);
+  assert.equal(state.stdout.trim(), 'running', 'still running after the restart');
+  const wait = docker(d, ['wait', 'survivor']);
+  const go = await docker(d, ['exec', 'survivor', 'sh', '-c', 'echo go > /tmp/go']);
+  assert.equal(go.code, 0, go.stderr);
+  const waited = await wait;
+  assert.equal(waited.stdout.trim(), '7');
+  const logs = await docker(d, ['logs', 'survivor']);
+  assert.equal(logs.stdout, 'before\ngo\nafter\n');
+  const final = await docker(d, ['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'survivor']);
+  assert.equal(final.stdout.trim(), 'exited 7');
+});
+
+test('a container that exits while the daemon is down is recorded with its exit code', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  await docker(d, ['run', '-d', '--name', 'brief', 'busybox', 'sh', '-c', 'sleep 1; exit 5']);
+  await d.stop(true);
+  await new Promise((r) => setTimeout(r, 1500));
+  await d.restart();
+  const final = await docker(d, ['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'brief']);
+  assert.equal(final.stdout.trim(), 'exited 5');
+});
+
+test('kill -9 of the daemon while creating containers leaves a consistent store', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const creates = Array.from({ length: 12 }, (_, i) => d.api('POST', `/containers/create?name=c${i}`, { Image: 'busybox', Cmd: ['true'] }).catch(() => undefined));
+  await new Promise((r) => setTimeout(r, 30));
+  await d.stop(true);
+  const answered = (await Promise.all(creates)).filter((r) => r?.status === 201).length;
+  await d.restart();
+  const list = await d.api('GET', '/containers/json?all=1');
+  assert.equal(list.status, 200);
+  assert.ok(list.body.length >= answered, `every acknowledged create survived (${list.body.length} >= ${answered})`);
+  for (const c of list.body as Array<{ Id: string; Names: string[] }>) {
+    const inspect = await d.api('GET', `/containers/${c.Id}/json`);
+    assert.equal(inspect.status, 200);
+    const start = await d.api('POST', `/containers/${c.Id}/start`);
+    assert.equal(start.status, 204, start.text);
+  }
+  // Names of containers whose create did not finish are free again.
+  for (let i = 0; i < 12; i++) {
+    const r = await d.api('POST', `/containers/create?name=c${i}`, { Image: 'busybox', Cmd: ['true'] });
+    assert.ok(r.status === 201 || r.status === 409, `c${i}: ${r.status} ${r.text}`);
+  }
+});
