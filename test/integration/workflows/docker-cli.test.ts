@@ -1,0 +1,125 @@
+/**
+ * Everyday workflows with the real docker CLI against berthd: images, import,
+ * save/load (also an image saved by a real Docker engine), cp, diff, export,
+ * commit, stats, events.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { startDaemon, requireRoot, docker } from '../../helpers/daemon.ts';
+
+const REF_SOCKET = '/run/refdocker/docker.sock';
+
+test('images lists the bootstrapped busybox; inspect and history work', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const images = await docker(d, ['images', '--format', '{{.Repository}}:{{.Tag}}']);
+  assert.equal(images.stdout.trim(), 'busybox:latest');
+  const cmd = await docker(d, ['image', 'inspect', '-f', '{{json .Config.Cmd}} {{.Os}}', 'busybox']);
+  assert.equal(cmd.stdout.trim(), '["sh"] linux');
+  const hist = await docker(d, ['history', '-q', 'busybox']);
+  assert.equal(hist.code, 0, hist.stderr);
+  const rm = await docker(d, ['rmi', 'nosuch:image']);
+  assert.equal(rm.code, 1);
+  assert.match(rm.stderr, /No such image: nosuch:image/);
+});
+
+test('import, save and load round-trip through tar streams', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const dir = await fs.mkdtemp('/tmp/berth-wf-');
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  await docker(d, ['run', '--name', 'src', 'busybox', 'sh', '-c', 'echo payload > /data.txt']);
+  const exp = await docker(d, ['export', '-o', `${dir}/fs.tar`, 'src']);
+  assert.equal(exp.code, 0, exp.stderr);
+  const imp = await docker(d, ['import', '--change', 'CMD ["cat", "/data.txt"]', `${dir}/fs.tar`, 'imported:v1']);
+  assert.equal(imp.code, 0, imp.stderr);
+  assert.match(imp.stdout, /^sha256:[0-9a-f]{64}\n$/);
+  const out = await docker(d, ['run', '--rm', 'imported:v1']);
+  assert.equal(out.stdout, 'payload\n', out.stderr);
+  const save = await docker(d, ['save', '-o', `${dir}/saved.tar`, 'imported:v1']);
+  assert.equal(save.code, 0, save.stderr);
+  await docker(d, ['rm', '-f', 'src']);
+  assert.equal((await docker(d, ['rmi', 'imported:v1'])).code, 0);
+  const load = await docker(d, ['load', '-i', `${dir}/saved.tar`]);
+  assert.equal(load.code, 0, load.stderr);
+  assert.match(load.stdout, /Loaded image: imported:v1/);
+  const again = await docker(d, ['run', '--rm', 'imported:v1']);
+  assert.equal(again.stdout, 'payload\n');
+});
+
+test('an image saved by a real Docker engine loads into berth and runs', async (t) => {
+  if (!requireRoot(t)) return;
+  const ref = { host: `unix://${REF_SOCKET}` };
+  const probe = spawnSync('/usr/local/bin/docker', ['image', 'inspect', 'busybox-ref'], { env: { ...process.env, DOCKER_HOST: ref.host }, stdio: 'ignore' });
+  if (probe.status !== 0) {
+    t.skip('no reference Docker engine (../shared/tools/reference-docker start)');
+    return;
+  }
+  const d = await startDaemon(t);
+  const dir = await fs.mkdtemp('/tmp/berth-wf-');
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  assert.equal((await docker(ref, ['save', '-o', `${dir}/ref.tar`, 'busybox-ref'])).code, 0);
+  const load = await docker(d, ['load', '-i', `${dir}/ref.tar`]);
+  assert.equal(load.code, 0, load.stderr);
+  const run = await docker(d, ['run', '--rm', 'busybox-ref', 'echo', 'from docker']);
+  assert.equal(run.stdout, 'from docker\n', run.stderr);
+  // And back: berth's save is accepted by the real docker load.
+  assert.equal((await docker(d, ['tag', 'busybox', 'berth-made:latest'])).code, 0);
+  assert.equal((await docker(d, ['save', '-o', `${dir}/berth.tar`, 'berth-made:latest'])).code, 0);
+  const back = await docker(ref, ['load', '-i', `${dir}/berth.tar`]);
+  assert.equal(back.code, 0, back.stderr);
+  const ran = await docker(ref, ['run', '--rm', '--network', 'none', 'berth-made:latest', 'echo', 'round trip']);
+  assert.equal(ran.stdout, 'round trip\n', ran.stderr);
+  await docker(ref, ['rmi', 'berth-made:latest']);
+});
+
+test('cp both ways, diff and commit', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const dir = await fs.mkdtemp('/tmp/berth-wf-');
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  await docker(d, ['run', '-d', '--name', 'box', 'busybox', 'sleep', '1000']);
+  await fs.writeFile(`${dir}/in.txt`, 'into the container\n');
+  const cpIn = await docker(d, ['cp', `${dir}/in.txt`, 'box:/tmp/in.txt']);
+  assert.equal(cpIn.code, 0, cpIn.stderr);
+  assert.equal((await docker(d, ['exec', 'box', 'cat', '/tmp/in.txt'])).stdout, 'into the container\n');
+  await docker(d, ['exec', 'box', 'sh', '-c', 'echo out > /root/out.txt; rm /bin/vi']);
+  const cpOut = await docker(d, ['cp', 'box:/root/out.txt', `${dir}/out.txt`]);
+  assert.equal(cpOut.code, 0, cpOut.stderr);
+  assert.equal(await fs.readFile(`${dir}/out.txt`, 'utf8'), 'out\n');
+  const missing = await docker(d, ['cp', 'box:/nope', `${dir}/x`]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /Could not find the file \/nope in container box/);
+  const diff = await docker(d, ['diff', 'box']);
+  const lines = diff.stdout.trim().split('\n');
+  for (const want of ['C /root', 'A /root/out.txt', 'C /tmp', 'A /tmp/in.txt', 'D /bin/vi']) assert.ok(lines.includes(want), `${want} in ${diff.stdout}`);
+  const commit = await docker(d, ['commit', '-c', 'CMD ["cat", "/root/out.txt"]', '-m', 'with out.txt', 'box', 'committed:1']);
+  assert.equal(commit.code, 0, commit.stderr);
+  assert.equal((await docker(d, ['run', '--rm', 'committed:1'])).stdout, 'out\n');
+  const gone = await docker(d, ['run', '--rm', 'committed:1', 'ls', '/bin/vi']);
+  assert.notEqual(gone.code, 0, 'the deletion was committed as a whiteout');
+  const used = await docker(d, ['rmi', 'busybox']);
+  assert.equal(used.code, 1);
+  assert.match(used.stderr, /conflict: unable to (remove repository reference|delete)/);
+});
+
+test('stats --no-stream reports memory and CPU of a running container', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  await docker(d, ['run', '-d', '--name', 'busy', '-m', '64m', 'busybox', 'sleep', '1000']);
+  const stats = await docker(d, ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}} {{.PIDs}}', 'busy']);
+  assert.equal(stats.code, 0, stats.stderr);
+  assert.match(stats.stdout.trim(), /^busy [\d.]+[KMG]?i?B \/ 64MiB 1$/);
+});
+
+test('events stream container lifecycle events', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const since = Math.floor(Date.now() / 1000) - 1;
+  await docker(d, ['run', '--rm', '--name', 'evt', 'busybox', 'true']);
+  const until = Math.floor(Date.now() / 1000) + 1;
+  const ev = await docker(d, ['events', '--since', String(since), '--until', String(until), '--filter', 'container=evt', '--format', '{{.Action}}']);
+  assert.deepEqual(ev.stdout.trim().split('\n').filter((a) => ['create', 'start', 'die', 'destroy'].includes(a)), ['create', 'start', 'die', 'destroy']);
+});
