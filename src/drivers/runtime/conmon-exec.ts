@@ -1,0 +1,98 @@
+/**
+ * An exec session under its own conmon (`--exec`, api-version 1):
+ * conmon runs `runc exec --detach --process <file>`; its sync pipe carries
+ * first `{"data": <pid>}`, later `{"data": <exit code>}`. With
+ * `--exec-attach`, conmon first reports on the attach pipe that its socket is
+ * listening, and its runc child waits on the start pipe, so we connect
+ * before the process starts and lose no output.
+ */
+import fs from 'node:fs';
+import { execFile } from '../exec-file.ts';
+import { SystemError } from '../../util/errors.ts';
+import { connectAttachSocket } from './attach-socket.ts';
+import { conmonEnv, type ConmonRunc } from './conmon-runc.ts';
+import { readExitFile } from './exit-file.ts';
+import { openReadPipe, openWritePipe, PipeReader, type PipeEnds } from './pipes.ts';
+import { parseRuntimeMessage, RuntimeStartError } from './runtime-errors.ts';
+import type { AttachStreams, ExecOptions } from './runtime.ts';
+
+export async function runExec(
+  driver: ConmonRunc,
+  o: ExecOptions,
+  attach: boolean,
+): Promise<{ streams?: AttachStreams; pid: number; exit: Promise<number> }> {
+  const dir = driver.paths.execDir(o.containerId, o.execId);
+  await fs.promises.mkdir(`${dir}/exit`, { recursive: true });
+  await fs.promises.writeFile(`${dir}/process.json`, JSON.stringify(o.process));
+  const args = [
+    '--api-version', '1',
+    '-c', o.containerId, '-u', o.execId,
+    '-r', driver.runcPath,
+    '-b', dir,
+    '-p', `${dir}/pid`,
+    '--exit-dir', `${dir}/exit`,
+    '-l', `k8s-file:${o.logPath}`,
+    '--log-level', 'error',
+    '--full-attach',
+    '--exec', '--exec-process-spec', `${dir}/process.json`,
+  ];
+  for (const a of driver.runtimeArgs()) args.push('--runtime-arg', a);
+  if (o.tty) args.push('-t');
+  if (o.openStdin) args.push('-i');
+  if (attach) args.push('--exec-attach');
+
+  const pipes: PipeEnds[] = [];
+  const sync = openReadPipe(`${dir}/sync.fifo`);
+  pipes.push(sync);
+  const start = openWritePipe(`${dir}/start.fifo`);
+  pipes.push(start);
+  const attachPipe = attach ? openReadPipe(`${dir}/attach.fifo`) : undefined;
+  if (attachPipe) pipes.push(attachPipe);
+  const syncReader = new PipeReader(sync.parent.take());
+  const attachReader = attachPipe ? new PipeReader(attachPipe.parent.take()) : undefined;
+  let streams: AttachStreams | undefined;
+  try {
+    // First start-pipe read: conmon's go-ahead before it forks.
+    fs.writeSync(start.parent.value, '0');
+    const env: Record<string, string> = { _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' };
+    if (attachPipe) env._OCI_ATTACHPIPE = '5';
+    const spawned = execFile(driver.conmonPath, args, {
+      cwd: dir,
+      env: conmonEnv(env),
+      extraFds: pipes.map((p) => p.child.value),
+      timeoutMs: 60_000,
+    });
+    for (const p of pipes) p.child.close();
+    await spawned;
+    if (attachReader) {
+      const ready = await attachReader.next();
+      attachReader.close();
+      if (!ready || ready.data < 0) throw new SystemError(`conmon did not open the attach socket for exec ${o.execId}: ${ready?.message ?? 'exited'}`);
+      streams = connectAttachSocket(dir);
+      // Second start-pipe read: conmon's child now runs `runc exec`.
+      fs.writeSync(start.parent.value, '0');
+    }
+    start.parent.close();
+    const started = await syncReader.next();
+    if (!started) throw new SystemError(`conmon exited without starting exec ${o.execId}`);
+    if (started.data < 0) throw new RuntimeStartError('exec', parseRuntimeMessage(started.message ?? 'unknown error'));
+    const exitFile = `${dir}/exit/${o.containerId}`;
+    const exit = syncReader.next().then(async (m) => {
+      syncReader.close();
+      if (m && m.data >= 0) return m.data;
+      // The pipe closed without a code (conmon killed): fall back to the exit file.
+      const code = await readExitFile(exitFile);
+      if (code === undefined) throw new SystemError(`exec ${o.execId}: ${m?.message ?? 'conmon exited without an exit code'}`);
+      return code;
+    });
+    return { streams, pid: started.data, exit };
+  } catch (e) {
+    syncReader.close();
+    attachReader?.close();
+    streams?.close();
+    throw e;
+  } finally {
+    for (const p of pipes) p.child.close();
+    start.parent.close();
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * ConmonRunc: the RuntimeDriver over conmon 2.1 and runc 1.1.
+ *
+ * One conmon per container (and per exec) runs `runc create`/`runc exec`,
+ * holds stdio, writes the k8s-file log and the exit file, and serves the
+ * attach socket; it outlives the daemon, so every method works from the
+ * files under `<execRoot>/containers/<id>/` alone (see ConmonPaths), and a
+ * new instance re-adopts containers created by an earlier one.
+ *
+ * conmon's protocol (conmon `src/conmon.c`, podman `libpod/oci_conmon_common.go`):
+ * with `--api-version 1` it writes `{"data": <pid>}` on the sync pipe once
+ * `runc create` has succeeded, or `{"data": -1, "message": <runc stderr>}`;
+ * it blocks on the start pipe until we write to it. Other runc verbs
+ * (start, kill, pause, state, ps, delete) are run directly.
+ */
+import fs from 'node:fs';
+import { execFile, ExecFailedError } from '../exec-file.ts';
+import { isErrno, NotFoundError, SystemError } from '../../util/errors.ts';
+import { log } from '../../util/log.ts';
+import { connectAttachSocket } from './attach-socket.ts';
+import { ConmonPaths } from './conmon-paths.ts';
+import { runExec } from './conmon-exec.ts';
+import { readExitFile, waitExitFile } from './exit-file.ts';
+import { openReadPipe, openWritePipe, PipeReader } from './pipes.ts';
+import { parseRuntimeMessage, RuntimeStartError } from './runtime-errors.ts';
+import type { AttachStreams, CreateOptions, ExecOptions, RuntimeDriver, RuntimeState, RuntimeStatus } from './runtime.ts';
+
+export interface ConmonRuncOptions {
+  execRoot: string;
+  runcPath?: string;
+  conmonPath?: string;
+  /** conmon's own log level (`--log-level`). */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+const STATUSES = new Set<RuntimeStatus>(['creating', 'created', 'running', 'paused', 'stopped']);
+
+/** The environment conmon (and through it runc) gets: the daemon's, minus socket-activation variables. */
+export function conmonEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.LISTEN_PID;
+  delete env.LISTEN_FDS;
+  delete env.NOTIFY_SOCKET;
+  return env;
+}
+
+export class ConmonRunc implements RuntimeDriver {
+  readonly name = 'runc';
+  readonly paths: ConmonPaths;
+  readonly runcPath: string;
+  readonly conmonPath: string;
+  private readonly logLevel: string;
+
+  constructor(options: ConmonRuncOptions) {
+    this.paths = new ConmonPaths(options.execRoot);
+    this.runcPath = options.runcPath ?? '/usr/sbin/runc';
+    this.conmonPath = options.conmonPath ?? '/usr/bin/conmon';
+    this.logLevel = options.logLevel ?? 'error';
+  }
+
+  /** Global runc arguments, for direct calls and (as `--runtime-arg`) for conmon's. */
+  runtimeArgs(): string[] {
+    return [`--root=${this.paths.runcRoot}`, '--log-format=json'];
+  }
+
+  private runc(args: string[], timeoutMs = 30_000): Promise<{ stdout: string }> {
+    return execFile(this.runcPath, [...this.runtimeArgs(), ...args], { timeoutMs });
+  }
+
+  /** Writes `spec` to `<bundle>/config.json`, then runs `runc create` under a new conmon; resolves once created. */
+  async create(o: CreateOptions): Promise<void> {
+    const p = this.paths;
+    const dir = p.dir(o.id);
+    await fs.promises.mkdir(p.exitDir(o.id), { recursive: true });
+    await Promise.all([
+      fs.promises.writeFile(`${o.bundle}/config.json`, JSON.stringify(o.spec)),
+      fs.promises.rm(p.exitFile(o.id), { force: true }),
+      fs.promises.rm(p.bundleLink(o.id), { force: true }).then(() => fs.promises.symlink(o.bundle, p.bundleLink(o.id))),
+    ]);
+    const args = [
+      '--api-version', '1',
+      '-c', o.id, '-u', o.id, '-n', o.id,
+      '-r', this.runcPath,
+      '-b', o.bundle,
+      '-p', p.pidFile(o.id),
+      '-P', p.conmonPidFile(o.id),
+      '--exit-dir', p.exitDir(o.id),
+      '-l', o.logPath === '/dev/null' ? 'none' : `k8s-file:${o.logPath}`,
+      '--log-level', this.logLevel,
+      '--full-attach',
+    ];
+    for (const a of this.runtimeArgs()) args.push('--runtime-arg', a);
+    if (o.tty) args.push('-t');
+    if (o.openStdin) {
+      args.push('-i');
+      if (!o.stdinOnce) args.push('--leave-stdin-open');
+    }
+    const sync = openReadPipe(`${dir}/sync.fifo`);
+    const start = openWritePipe(`${dir}/start.fifo`);
+    const reader = new PipeReader(sync.parent.take());
+    try {
+      // Nothing to do between conmon's start and runc create (no cgroup to move conmon into): release it at once.
+      fs.writeSync(start.parent.value, '0');
+      const spawned = execFile(this.conmonPath, args, {
+        cwd: dir,
+        env: conmonEnv({ _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' }),
+        extraFds: [sync.child.value, start.child.value],
+        timeoutMs: 60_000,
+      });
+      sync.child.close();
+      start.child.close();
+      start.parent.close();
+      const [message] = await Promise.all([reader.next(), spawned]);
+      if (!message) throw new SystemError(`conmon exited without reporting the creation of ${o.id}`);
+      if (message.data < 0) throw new RuntimeStartError('create', parseRuntimeMessage(message.message ?? 'unknown error'));
+    } finally {
+      sync.child.close();
+      start.child.close();
+      start.parent.close();
+      reader.close();
+    }
+  }
+
+  async start(id: string): Promise<void> {
+    await this.runc(['start', id]);
+  }
+
+  async state(id: string): Promise<RuntimeState | undefined> {
+    let stdout: string;
+    try {
+      ({ stdout } = await this.runc(['state', id]));
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+    const s = JSON.parse(stdout) as { status?: string; pid?: number };
+    const status = STATUSES.has(s.status as RuntimeStatus) ? (s.status as RuntimeStatus) : 'stopped';
+    return { status, pid: status === 'stopped' ? 0 : (s.pid ?? 0) };
+  }
+
+  async kill(id: string, signal: string | number, all = false): Promise<void> {
+    const args = ['kill'];
+    if (all) args.push('--all');
+    try {
+      await this.runc([...args, id, String(signal)]);
+    } catch (e) {
+      if (isMissing(e)) throw new NotFoundError(`No such container: ${id}`, { cause: e });
+      // runc refuses to signal a container whose init already exited: nothing left to kill.
+      if (e instanceof ExecFailedError && /not running|process already finished/.test(e.stderr)) return;
+      throw e;
+    }
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.runc(['pause', id]);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.runc(['resume', id]);
+  }
+
+  async delete(id: string, force = false): Promise<void> {
+    try {
+      await this.runc(force ? ['delete', '--force', id] : ['delete', id]);
+    } catch (e) {
+      if (!isMissing(e)) throw e;
+    }
+  }
+
+  waitExit(id: string, signal?: AbortSignal): Promise<number> {
+    return waitExitFile(this.paths.exitFile(id), signal);
+  }
+
+  exitCode(id: string): Promise<number | undefined> {
+    return readExitFile(this.paths.exitFile(id));
+  }
+
+  async attach(id: string): Promise<AttachStreams> {
+    return connectAttachSocket(this.paths.bundleLink(id));
+  }
+
+  async resize(id: string, height: number, width: number): Promise<void> {
+    await writeCtl(`${this.paths.bundleLink(id)}/ctl`, height, width);
+  }
+
+  exec(options: ExecOptions, attach: boolean): Promise<{ streams?: AttachStreams; pid: number; exit: Promise<number> }> {
+    return runExec(this, options, attach);
+  }
+
+  async resizeExec(containerId: string, execId: string, height: number, width: number): Promise<void> {
+    await writeCtl(`${this.paths.execDir(containerId, execId)}/ctl`, height, width);
+  }
+
+  async pids(id: string): Promise<number[]> {
+    try {
+      const { stdout } = await this.runc(['ps', '--format', 'json', id]);
+      const list = JSON.parse(stdout) as number[] | null;
+      return list ?? [];
+    } catch (e) {
+      if (isMissing(e)) throw new NotFoundError(`No such container: ${id}`, { cause: e });
+      throw e;
+    }
+  }
+
+  async cleanup(id: string): Promise<void> {
+    await fs.promises.rm(this.paths.dir(id), { recursive: true, force: true });
+  }
+
+  /** conmon's PID for a container, if recorded (for diagnostics and tests). */
+  async conmonPid(id: string): Promise<number | undefined> {
+    try {
+      const n = Number.parseInt(await fs.promises.readFile(this.paths.conmonPidFile(id), 'utf8'), 10);
+      return Number.isNaN(n) ? undefined : n;
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return undefined;
+      throw e;
+    }
+  }
+}
+
+function isMissing(e: unknown): boolean {
+  return e instanceof ExecFailedError && /does not exist|not exist/.test(e.stderr + e.stdout);
+}
+
+/** conmon's control fifo (conmon `src/ctrl.c`): `<type> <height> <width>\n`, type 1 = window resize. */
+async function writeCtl(path: string, height: number, width: number): Promise<void> {
+  let handle: fs.promises.FileHandle;
+  try {
+    // Non-blocking: conmon keeps the fifo open for reading while it lives; ENXIO means it is gone.
+    handle = await fs.promises.open(path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT') || isErrno(e, 'ENXIO')) {
+      log.debug('resize: no conmon control fifo', { path });
+      throw new NotFoundError(`no control fifo at ${path}: the process is not running`, { cause: e });
+    }
+    throw new SystemError(`resize: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    await handle.write(`1 ${height} ${width}\n`);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * `generateSpec`: a container record + image config + resolved mounts → the
+ * OCI `config.json` handed to runc. PURE: no fs, env or clock; everything
+ * host-dependent (passwd text, CPU count, architecture, kernel, file paths)
+ * is passed in, so the output can be tested as data.
+ */
+import { InvalidParameterError } from '../../../util/errors.ts';
+import type { ContainerConfig, HostConfig } from '../../../wire/container-config.ts';
+import { resolveCapabilities } from './capabilities.ts';
+import { buildMounts, DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE, type ResolvedMount } from './mounts.ts';
+import { buildEnv, mergeCommand, resolveWorkingDir } from './process.ts';
+import { defaultDeviceRules, toOciResources, toRlimits, validateHostConfigResources } from './resources.ts';
+import { defaultSeccompProfile, parseSeccompProfile, toOciSeccomp, type DockerSeccompProfile } from './seccomp.ts';
+import { parseSecurityOpts } from './security-opt.ts';
+import type { OciDevice, OciNamespace, OciSpec } from './types.ts';
+import { resolveUser } from './user.ts';
+
+/** Where Docker mounts its init (`--init`); catatonit accepts the same `--`. */
+export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
+
+export type NetworkNamespace = { kind: 'private' | 'host' | 'none' } | { kind: 'path'; path: string };
+
+export interface ImageRuntimeConfig {
+  Env?: string[] | null;
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  User?: string;
+  WorkingDir?: string;
+  StopSignal?: string;
+}
+
+export interface SpecInput {
+  /** Full container ID (64 hex); the default hostname is its first 12 characters. */
+  id: string;
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+  imageConfig: ImageRuntimeConfig;
+  /** Host path of the mounted root filesystem. */
+  rootfs: string;
+  /** Text of the container's /etc/passwd and /etc/group, when the image has them. */
+  etcPasswd?: string;
+  etcGroup?: string;
+  /** Host paths bind-mounted at /etc/hostname, /etc/hosts, /etc/resolv.conf. */
+  files: { hostname?: string; hosts?: string; resolvConf?: string };
+  network: NetworkNamespace;
+  cgroupsPath: string;
+  /** Host path of the init binary (catatonit), used when `HostConfig.Init`. */
+  initPath?: string;
+  /** Binds, volumes and `--mount`s, resolved to host paths by the caller. */
+  mounts: ResolvedMount[];
+  hostCpus: number;
+  /** The daemon's default seccomp profile (Docker format) replacing the built-in one. */
+  seccompProfileJson?: string;
+  /** Node's `process.arch` of the host (default `x64`) and its kernel release (`uname -r`). */
+  arch?: string;
+  kernel?: string;
+  /** Host devices given to a privileged container (the caller lists /dev). */
+  hostDevices?: OciDevice[];
+  /** `--device` entries resolved by the caller (stat of PathOnHost). */
+  devices?: { device: OciDevice; permissions: string }[];
+}
+
+/** Reject a bad `HostConfig` at create time (400), before anything is written. */
+export function validateHostConfig(hostConfig: HostConfig, hostCpus: number): void {
+  validateHostConfigResources(hostConfig, hostCpus);
+  resolveCapabilities({ privileged: hostConfig.Privileged, capAdd: hostConfig.CapAdd, capDrop: hostConfig.CapDrop });
+  const sec = parseSecurityOpts(hostConfig.SecurityOpt);
+  if (sec.seccomp !== undefined && sec.seccomp !== 'unconfined' && !hostConfig.Privileged) parseSeccompProfile(sec.seccomp);
+  for (const dest of Object.keys(hostConfig.Tmpfs ?? {})) {
+    if (!dest.startsWith('/')) throw new InvalidParameterError(`invalid mount config: mount path must be absolute: ${dest}`);
+  }
+}
+
+function namespaces(input: SpecInput): OciNamespace[] {
+  const h = input.hostConfig;
+  const ns: OciNamespace[] = [{ type: 'mount' }];
+  if (input.network.kind === 'path') ns.push({ type: 'network', path: input.network.path });
+  else if (input.network.kind !== 'host') ns.push({ type: 'network' });
+  if (h.UTSMode !== 'host') ns.push({ type: 'uts' });
+  if (h.PidMode !== 'host') ns.push({ type: 'pid' });
+  if (h.IpcMode !== 'host') ns.push({ type: 'ipc' });
+  if (h.CgroupnsMode === 'private') ns.push({ type: 'cgroup' });
+  return ns;
+}
+
+function seccompProfile(input: SpecInput, setting: string | undefined): DockerSeccompProfile | undefined {
+  if (input.hostConfig.Privileged || setting === 'unconfined') return undefined;
+  if (setting !== undefined) return parseSeccompProfile(setting);
+  if (input.seccompProfileJson !== undefined) return parseSeccompProfile(input.seccompProfileJson);
+  return defaultSeccompProfile();
+}
+
+export function generateSpec(input: SpecInput): OciSpec {
+  const { config: c, hostConfig: h, imageConfig: img } = input;
+  validateHostConfig(h, input.hostCpus);
+  const privileged = h.Privileged === true;
+  const hostname = c.Hostname || input.id.slice(0, 12);
+  const user = resolveUser(c.User || img.User || '', input.etcPasswd, input.etcGroup, h.GroupAdd);
+  const caps = resolveCapabilities({ privileged, capAdd: h.CapAdd, capDrop: h.CapDrop });
+  const security = parseSecurityOpts(h.SecurityOpt);
+
+  let args = mergeCommand(c, img);
+  const userMounts = [...input.mounts];
+  if (h.Init) {
+    if (!input.initPath) throw new InvalidParameterError('--init requested but no init binary is configured');
+    args = [INIT_PATH_IN_CONTAINER, '--', ...args];
+    userMounts.push({ destination: INIT_PATH_IN_CONTAINER, source: input.initPath, type: 'bind', options: ['bind', 'ro'] });
+  }
+
+  const spec: OciSpec = {
+    ociVersion: '1.0.2-dev',
+    process: {
+      terminal: c.Tty === true,
+      user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length > 0 ? { additionalGids: user.additionalGids } : {}) },
+      args,
+      env: buildEnv({ imageEnv: img.Env, containerEnv: c.Env, hostname, tty: c.Tty === true, home: user.home }),
+      cwd: resolveWorkingDir(c.WorkingDir, img.WorkingDir),
+      capabilities: { bounding: caps, effective: [...caps], permitted: [...caps] },
+      noNewPrivileges: security.noNewPrivileges,
+    },
+    root: { path: input.rootfs, readonly: h.ReadonlyRootfs === true },
+    hostname: h.UTSMode === 'host' ? undefined : hostname,
+    mounts: buildMounts({
+      shmSize: h.ShmSize || DEFAULT_SHM_SIZE,
+      hostIpc: h.IpcMode === 'host',
+      privileged,
+      readonlyRootfs: h.ReadonlyRootfs === true,
+      user: userMounts,
+      tmpfs: h.Tmpfs,
+      files: input.files,
+    }),
+    linux: {
+      namespaces: namespaces(input),
+      cgroupsPath: input.cgroupsPath,
+      resources: toOciResources(h),
+      maskedPaths: privileged ? [] : [...(h.MaskedPaths ?? DEFAULT_MASKED_PATHS)],
+      readonlyPaths: privileged ? [] : [...(h.ReadonlyPaths ?? DEFAULT_READONLY_PATHS)],
+    },
+  };
+  if (spec.hostname === undefined) delete spec.hostname;
+  if (c.Domainname) spec.domainname = c.Domainname;
+  const consoleSize = h.ConsoleSize;
+  if (c.Tty && consoleSize && (consoleSize[0] ?? 0) > 0 && (consoleSize[1] ?? 0) > 0) {
+    spec.process.consoleSize = { height: consoleSize[0]!, width: consoleSize[1]! };
+  }
+  const rlimits = toRlimits(h.Ulimits);
+  if (rlimits.length > 0) spec.process.rlimits = rlimits;
+  if (h.OomScoreAdj !== undefined) spec.process.oomScoreAdj = h.OomScoreAdj;
+  if (h.Sysctls && Object.keys(h.Sysctls).length > 0) spec.linux.sysctl = { ...h.Sysctls };
+
+  const resources = spec.linux.resources!;
+  if (privileged) {
+    resources.devices = [{ allow: true, access: 'rwm' }];
+    if (input.hostDevices?.length) spec.linux.devices = input.hostDevices.map((d) => ({ ...d }));
+  } else {
+    resources.devices = defaultDeviceRules();
+    for (const { device, permissions } of input.devices ?? []) {
+      (spec.linux.devices ??= []).push({ ...device });
+      if (device.type === 'c' || device.type === 'b') {
+        resources.devices.push({ allow: true, type: device.type, major: device.major ?? null, minor: device.minor ?? null, access: permissions || 'rwm' });
+      }
+    }
+  }
+  const profile = seccompProfile(input, security.seccomp);
+  if (profile) spec.linux.seccomp = toOciSeccomp(profile, caps, { arch: input.arch ?? 'x64', kernel: input.kernel });
+  return spec;
+}
