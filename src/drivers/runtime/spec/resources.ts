@@ -4,7 +4,7 @@
  * `HostConfig` resources to OCI `linux.resources`, plus `--ulimit`.
  */
 import { InvalidParameterError } from '../../../util/errors.ts';
-import type { HostConfig, Resources } from '../../../wire/container-config.ts';
+import type { SpecHostConfig as HostConfig, SpecResources as Resources } from './input-types.ts';
 import type { OciDeviceCgroup, OciResources, OciRlimit } from './types.ts';
 
 /** moby `linuxMinMemory`: 6 MiB. */
