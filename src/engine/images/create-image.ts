@@ -1,0 +1,147 @@
+/**
+ * Images made here rather than loaded: `docker import` (a rootfs tarball),
+ * `docker commit` (a container's upper dir) and `berth image bootstrap busybox`
+ * (built offline from the host's static busybox, deterministically: the same
+ * host binary always gives the same image ID).
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import type { ChainId, Digest } from '../../oci/digest.ts';
+import type { ImageConfig, ImageRunConfig } from '../../oci/image.ts';
+import { formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
+import { execFile } from '../../drivers/exec-file.ts';
+import { diffTar } from '../../store/layers/diff-tar.ts';
+import { InvalidParameterError } from '../../util/errors.ts';
+import type { ImageService } from './image-service.ts';
+import { applyChanges } from './parse-changes.ts';
+
+export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const BUSYBOX = '/usr/bin/busybox';
+const BOOTSTRAP_TIME = new Date('2024-01-01T00:00:00Z');
+
+export function goArch(arch = os.arch()): string {
+  return ({ x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>)[arch] ?? arch;
+}
+
+/** `repo[:tag]` plus a separate tag → full reference, or undefined. */
+function targetRef(repo?: string, tag?: string): string | undefined {
+  if (!repo) return undefined;
+  const ref = parseReference(tag ? `${repo}:${tag}` : repo);
+  if (ref.digest) throw new InvalidParameterError('cannot import digest reference');
+  return formatReference(withDefaultTag(ref));
+}
+
+export interface ImportOptions {
+  repo?: string;
+  tag?: string;
+  changes?: string[];
+  message?: string;
+  platform?: string;
+}
+
+export async function importImage(svc: ImageService, source: Readable, o: ImportOptions): Promise<Digest> {
+  const ref = targetRef(o.repo, o.tag);
+  const runConfig = applyChanges({}, o.changes ?? []);
+  const layer = await svc.layers.unpack(source, undefined);
+  const created = new Date().toISOString();
+  const [pos, parch] = (o.platform ?? '').split('/');
+  const config: ImageConfig = {
+    architecture: parch || goArch(),
+    comment: o.message || 'Imported from -',
+    config: runConfig,
+    created,
+    history: [{ created, comment: o.message || 'Imported from -' }],
+    os: pos || 'linux',
+    rootfs: { type: 'layers', diff_ids: [layer.diffId] },
+  };
+  const id = await svc.createImage(config);
+  svc.publish('import', id);
+  if (ref) await svc.addReference(ref, id);
+  return id;
+}
+
+export interface CommitOptions {
+  containerId?: string;
+  /** The container's Config, recorded as container_config and the base of the new config. */
+  containerConfig: ImageRunConfig;
+  upperDir: string;
+  parentImageId: string;
+  repo?: string;
+  tag?: string;
+  author?: string;
+  comment?: string;
+  changes?: string[];
+}
+
+export async function commitImage(svc: ImageService, o: CommitOptions): Promise<Digest> {
+  const ref = targetRef(o.repo, o.tag);
+  const parent = svc.get(o.parentImageId);
+  const newConfig = applyChanges(o.containerConfig, o.changes ?? []);
+  const layer = await svc.layers.unpack(diffTar(o.upperDir), parent?.record.chainId as ChainId | undefined);
+  const created = new Date().toISOString();
+  const base = parent?.config;
+  const config: ImageConfig = {
+    architecture: base?.architecture ?? goArch(),
+    author: o.author ?? '',
+    comment: o.comment ?? '',
+    config: newConfig,
+    container: o.containerId ?? '',
+    container_config: o.containerConfig,
+    created,
+    history: [...(base?.history ?? []), { created, author: o.author ?? '', created_by: (o.containerConfig.Cmd ?? []).join(' '), comment: o.comment ?? '' }],
+    os: base?.os ?? 'linux',
+    rootfs: { type: 'layers', diff_ids: [...(base?.rootfs.diff_ids ?? []), layer.diffId] },
+  };
+  if (!config.author) delete config.author;
+  const id = await svc.createImage(config, parent?.record.id);
+  svc.publish('commit', id);
+  if (ref) await svc.addReference(ref, id);
+  return id;
+}
+
+/** The busybox rootfs as a tar: /bin/busybox, a hardlink per applet, a minimal /etc. */
+async function busyboxTar(): Promise<Readable> {
+  const binary = await fs.readFile(BUSYBOX); // ~1-2 MB static binary
+  const { stdout } = await execFile(BUSYBOX, ['--list']);
+  const applets = stdout.split('\n').map((s) => s.trim()).filter((s) => s && s !== 'busybox' && /^[\w.[\]-]+$/.test(s)).sort();
+  const pack = tar.pack();
+  const mtime = BOOTSTRAP_TIME;
+  const entry = (h: Partial<tar.Header> & { name: string }, body?: Buffer | string) =>
+    new Promise<void>((res, rej) => {
+      const header = { mtime, uid: 0, gid: 0, ...h };
+      const cb = (e?: Error | null) => (e ? rej(e) : res());
+      if (body !== undefined) pack.entry(header, body, cb);
+      else pack.entry(header, cb);
+    });
+  const fill = async () => {
+    for (const [d, mode] of [['bin', 0o755], ['dev', 0o755], ['etc', 0o755], ['home', 0o755], ['proc', 0o755], ['root', 0o700], ['sys', 0o755], ['tmp', 0o1777], ['usr', 0o755], ['usr/bin', 0o755], ['usr/sbin', 0o755], ['var', 0o755], ['var/spool', 0o755], ['var/spool/mail', 0o755], ['var/www', 0o755]] as const) {
+      await entry({ name: `${d}/`, type: 'directory', mode });
+    }
+    await entry({ name: 'bin/busybox', mode: 0o755 }, binary);
+    for (const a of applets) await entry({ name: `bin/${a}`, type: 'link', linkname: 'bin/busybox', mode: 0o755 });
+    await entry({ name: 'etc/group', mode: 0o644 }, 'root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nadm:x:4:\ntty:x:5:\ndisk:x:6:\nwheel:x:10:\nmail:x:12:\nusers:x:100:\nnogroup:x:65534:\n');
+    await entry({ name: 'etc/passwd', mode: 0o644 }, 'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nbin:x:2:2:bin:/bin:/bin/false\nsys:x:3:3:sys:/dev:/bin/false\nmail:x:8:8:mail:/var/spool/mail:/bin/false\nwww-data:x:33:33:www-data:/var/www:/bin/false\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
+    await entry({ name: 'etc/shadow', mode: 0o640 }, 'root:*:10933:0:99999:7:::\nnobody:*:10933:0:99999:7:::\n');
+  };
+  fill().then(() => pack.finalize(), (err: unknown) => pack.destroy(err as Error));
+  return Readable.from(pack);
+}
+
+export async function bootstrapBusybox(svc: ImageService, name = 'busybox:latest'): Promise<Digest> {
+  const ref = formatReference(withDefaultTag(parseReference(name)));
+  const layer = await svc.layers.unpack(await busyboxTar(), undefined);
+  const created = BOOTSTRAP_TIME.toISOString().replace('.000Z', 'Z');
+  const config: ImageConfig = {
+    architecture: goArch(),
+    config: { Env: [DEFAULT_PATH], Cmd: ['sh'] },
+    created,
+    history: [{ created, created_by: 'berth image bootstrap busybox (from the host /usr/bin/busybox)' }],
+    os: 'linux',
+    rootfs: { type: 'layers', diff_ids: [layer.diffId] },
+  };
+  const id = await svc.createImage(config);
+  await svc.addReference(ref, id);
+  return id;
+}

@@ -1,0 +1,274 @@
+/**
+ * ImageService: the images of one engine. Owns image records and the tag
+ * store (image-store.ts) over the content store (configs, layer tars) and the
+ * layer store (unpacked layers).
+ *
+ * Vocabulary: an image ID is the digest of its config blob; a *reference* is
+ * a name (`busybox:latest`, `a/b@sha256:…`); `resolveImage` accepts a
+ * reference, a full ID, or a unique ID prefix (names first, as Docker).
+ * Invariants: every record's config blob and layers exist (reconcile drops
+ * records whose blobs vanished); every tag points at a record. Lookups used
+ * on the container start path (`resolve`, `lowerDirs`) are in-memory.
+ */
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { chainIds, sha256Digest, type ChainId, type Digest } from '../../oci/digest.ts';
+import type { ImageConfig, ImageRunConfig } from '../../oci/image.ts';
+import { formatReference, isReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
+import type { ContentStore } from '../../store/content/content-store.ts';
+import type { LayerStore } from '../../store/layers/layer-store.ts';
+import { KeyedLock } from '../../store/lock.ts';
+import { InvalidParameterError, NotFoundError } from '../../util/errors.ts';
+import { log } from '../../util/log.ts';
+import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../wire/image.ts';
+import { noSuchImage } from './errors.ts';
+import { ImageStore, type Image } from './image-store.ts';
+import { selectImages } from './filters.ts';
+import { historyEntries, repoTags, toWireInspect, toWireSummary } from './to-wire.ts';
+import { pruneImages, removeImage, type RemoveOptions } from './remove.ts';
+import { loadImages } from './load.ts';
+import { saveImages } from './save.ts';
+import { bootstrapBusybox, commitImage, importImage, type CommitOptions, type ImportOptions } from './create-image.ts';
+
+export interface ImageUser {
+  id: string;
+  running: boolean;
+}
+
+export interface ImageServiceOptions {
+  dataRoot: string;
+  content: ContentStore;
+  layers: LayerStore;
+  events?: { publish(type: 'image', action: string, id: string, attributes?: Record<string, string>): void };
+  /** A container using the image (a running one preferred), if any. */
+  isImageInUse: (imageId: string) => ImageUser | undefined;
+}
+
+/** What the container service needs to create and start a container. */
+export interface ResolvedImage {
+  id: string;
+  /** The image's container config (Cmd, Env, …), as `mergeImageConfig` wants it. */
+  config: ImageRunConfig;
+  imageConfig: ImageConfig;
+  /** Chain ID of the top layer ('' for an image without layers). */
+  chainId: string;
+  lowerDirs: string[];
+}
+
+const HEX_PREFIX = /^(sha256:)?[a-f0-9]{1,64}$/;
+
+export class ImageService {
+  readonly store: ImageStore;
+  readonly content: ContentStore;
+  readonly layers: LayerStore;
+  readonly lock = new KeyedLock();
+
+  constructor(readonly o: ImageServiceOptions) {
+    this.store = new ImageStore(path.join(o.dataRoot, 'images'));
+    this.content = o.content;
+    this.layers = o.layers;
+  }
+
+  /** Startup: sweep temp files and garbage layers, load records, drop records whose blobs are missing. */
+  async reconcile(): Promise<void> {
+    await this.content.init();
+    await this.content.sweep();
+    await this.layers.init();
+    const dropped = await this.store.load(async (id) => {
+      if (!(await this.content.has(id))) return undefined;
+      const config = JSON.parse((await this.content.readBuffer(id)).toString('utf8')) as ImageConfig;
+      const top = chainIds(config.rootfs?.diff_ids ?? []).at(-1);
+      return top === undefined || this.layers.has(top) ? config : undefined;
+    });
+    for (const hex of dropped) log.warn('dropped image record with missing content', { id: hex });
+    if (dropped.length > 0) await this.store.saveRefs();
+  }
+
+  publish(action: string, id: string, attributes: Record<string, string> = {}): void {
+    this.o.events?.publish('image', action, id, attributes);
+  }
+
+  // ---- lookups --------------------------------------------------------------
+
+  /** The image ID a reference or ID prefix names, or undefined. */
+  findId(input: string): string | undefined {
+    if (isReference(input)) {
+      const id = this.store.refs.get(formatReference(withDefaultTag(parseReference(input))));
+      if (id) return id;
+    }
+    if (!HEX_PREFIX.test(input)) return undefined;
+    const prefix = input.startsWith('sha256:') ? input : `sha256:${input}`;
+    const hits = [...this.store.images.keys()].filter((id) => id.startsWith(prefix));
+    return hits.length === 1 ? hits[0] : undefined;
+  }
+
+  resolveImage(input: string): Image {
+    const id = this.findId(input);
+    const image = id ? this.store.images.get(id) : undefined;
+    if (!image) throw noSuchImage(input);
+    return image;
+  }
+
+  get(id: string): Image | undefined {
+    return this.store.images.get(id);
+  }
+
+  resolve(input: string): ResolvedImage {
+    const image = this.resolveImage(input);
+    const chainId = image.record.chainId ?? '';
+    return { id: image.record.id, config: image.config.config ?? {}, imageConfig: image.config, chainId, lowerDirs: this.lowerDirs(chainId) };
+  }
+
+  lowerDirs(chainId: string): string[] {
+    return chainId ? this.layers.lowerDirs(chainId as ChainId) : [];
+  }
+
+  sizeOf(imageId: string): number {
+    const image = this.store.images.get(imageId);
+    return image ? this.layers.stackSize(image.record.chainId) : 0;
+  }
+
+  count(): number {
+    return this.store.images.size;
+  }
+
+  children(id: string): Image[] {
+    return [...this.store.images.values()].filter((i) => i.record.parent === id);
+  }
+
+  // ---- queries --------------------------------------------------------------
+
+  list(options: { all?: boolean; filters?: Map<string, string[]> } = {}): ImageSummary[] {
+    const selected = selectImages(this, options.filters ?? new Map(), options.all ?? false);
+    return selected
+      .map(({ image, refs }) => toWireSummary(image, { refs, size: this.sizeOf(image.record.id) }))
+      .sort((a, b) => b.Created - a.Created);
+  }
+
+  inspect(input: string): ImageInspect {
+    let image: Image;
+    try {
+      image = this.resolveImage(input);
+    } catch (err) {
+      // Docker 20.10 wraps the lookup error on inspect.
+      if (err instanceof NotFoundError || err instanceof InvalidParameterError) throw new NotFoundError(`no such image: ${input}: ${err.message}`);
+      throw err;
+    }
+    const chainId = image.record.chainId;
+    const graphDriver: Record<string, string> = {};
+    if (chainId) {
+      const dirs = this.layers.lowerDirs(chainId);
+      if (dirs.length > 1) graphDriver['LowerDir'] = dirs.slice(1).join(':');
+      const top = this.layers.dir(chainId);
+      Object.assign(graphDriver, { MergedDir: `${top}/merged`, UpperDir: `${top}/diff`, WorkDir: `${top}/work` });
+    }
+    return toWireInspect(image, { refs: this.store.refsOf(image.record.id), size: this.sizeOf(image.record.id), graphDriver });
+  }
+
+  history(input: string): HistoryResponseItem[] {
+    const image = this.resolveImage(input);
+    const chain = chainIds(image.config.rootfs.diff_ids);
+    const entries = historyEntries(image, (i) => {
+      const c = chain[i];
+      return c ? (this.layers.get(c)?.size ?? 0) : 0;
+    });
+    let current: Image | undefined = image;
+    for (const entry of entries) {
+      if (!current) break;
+      entry.Id = current.record.id;
+      const tags = repoTags(this.store.refsOf(current.record.id));
+      entry.Tags = tags.length ? tags : null;
+      current = current.record.parent ? this.store.images.get(current.record.parent) : undefined;
+    }
+    return entries;
+  }
+
+  df(): { layersSize: number; images: ImageSummary[] } {
+    const images = this.list({ all: false }).map((s) => ({ ...s, Containers: this.o.isImageInUse(s.Id) ? 1 : 0, SharedSize: 0 }));
+    const layersSize = this.layers.list().reduce((n, l) => n + l.size, 0);
+    return { layersSize, images };
+  }
+
+  // ---- mutations ------------------------------------------------------------
+
+  /** `docker tag SOURCE REPO[:TAG]`. */
+  async tag(source: string, repo: string, tag?: string): Promise<void> {
+    const image = this.resolveImage(source);
+    const ref = parseReference(tag ? `${repo}:${tag}` : repo);
+    if (ref.digest) throw new InvalidParameterError('refusing to create a tag with a digest reference');
+    await this.addReference(formatReference(withDefaultTag(ref)), image.record.id);
+  }
+
+  /** Point `fullRef` at `id` (replacing what it named) and record LastTagTime. */
+  async addReference(fullRef: string, id: Digest): Promise<void> {
+    await this.lock.run('refs', async () => {
+      const image = this.store.images.get(id);
+      if (!image) throw noSuchImage(id);
+      image.record.lastTagTime = new Date().toISOString();
+      await this.store.put(image);
+      this.store.refs.set(fullRef, id);
+      await this.store.saveRefs();
+    });
+    this.publish('tag', id, { name: fullRef });
+  }
+
+  async removeReference(fullRef: string): Promise<void> {
+    await this.lock.run('refs', async () => {
+      this.store.refs.delete(fullRef);
+      await this.store.saveRefs();
+    });
+  }
+
+  remove(input: string, options: RemoveOptions = {}): Promise<ImageDeleteResponseItem[]> {
+    return removeImage(this, input, options);
+  }
+
+  prune(options: { filters?: Map<string, string[]> } = {}): Promise<ImagePruneResponse> {
+    return pruneImages(this, options.filters ?? new Map());
+  }
+
+  /**
+   * Record an image whose layers are already in the layer store: config blob
+   * first, then the record. Returns the image ID (idempotent).
+   */
+  async createImage(configOrBytes: ImageConfig | Buffer, parent?: string): Promise<Digest> {
+    // The ID is the digest of the exact config bytes: loaded configs are kept byte for byte.
+    const bytes = Buffer.isBuffer(configOrBytes) ? configOrBytes : Buffer.from(JSON.stringify(configOrBytes));
+    const config = Buffer.isBuffer(configOrBytes) ? (JSON.parse(bytes.toString('utf8')) as ImageConfig) : configOrBytes;
+    const id = sha256Digest(bytes);
+    const existing = this.store.images.get(id);
+    if (existing) return id;
+    const top = chainIds(config.rootfs.diff_ids).at(-1);
+    if (top !== undefined && !this.layers.has(top)) throw new NotFoundError(`layer ${top} not found`);
+    await this.content.ingestBuffer(bytes, id);
+    const record: Image['record'] = { id };
+    if (top) record.chainId = top;
+    if (parent) record.parent = parent as Digest;
+    await this.store.put({ record, config });
+    return id;
+  }
+
+  // ---- archives and image creation (see load.ts, save.ts, create-image.ts) ----
+
+  /** `docker load`; `progress` gets Docker's lines. Returns the loaded image IDs. */
+  load(source: Readable, progress: (line: string) => void | Promise<void> = () => undefined): Promise<string[]> {
+    return loadImages(this, source, progress);
+  }
+
+  /** `docker save`: names are resolved before the stream starts (404 up front). */
+  save(names: string[]): Readable {
+    return saveImages(this, names);
+  }
+
+  import(source: Readable, options: ImportOptions = {}): Promise<Digest> {
+    return importImage(this, source, options);
+  }
+
+  commit(options: CommitOptions): Promise<Digest> {
+    return commitImage(this, options);
+  }
+
+  bootstrapBusybox(name?: string): Promise<Digest> {
+    return bootstrapBusybox(this, name);
+  }
+}

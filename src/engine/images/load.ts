@@ -1,0 +1,151 @@
+/**
+ * `docker load`: accepts the tarball `docker save` writes (manifest.json,
+ * repositories, <config>.json, layer tars; newer ones also carry an OCI
+ * layout) and a plain OCI image layout tarball (oci-layout, index.json,
+ * blobs/sha256/…). The outer tar is streamed once: small metadata files are
+ * kept in memory, every other file is hashed into the content store as it
+ * passes (entries may come in any order; manifest.json often comes last).
+ * Then each image's layers are unpacked from those blobs, the config
+ * recorded, and the tags set, in that order.
+ */
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { chainIds, parseDigest, type ChainId, type DiffId, type Digest } from '../../oci/digest.ts';
+import type { DockerArchiveManifestEntry, ImageConfig, ImageIndex, ImageManifest } from '../../oci/image.ts';
+import { isIndexMediaType } from '../../oci/media-types.ts';
+import { familiarName, formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
+import { decompressed } from '../../store/layers/decompress.ts';
+import { invalidArchive } from './errors.ts';
+import type { ImageService } from './image-service.ts';
+
+const SMALL = 1 << 20;
+const REF_NAME = 'org.opencontainers.image.ref.name';
+const CONTAINERD_NAME = 'io.containerd.image.name';
+
+interface Archive {
+  small: Map<string, Buffer>;
+  blobs: Map<string, Digest>;
+}
+
+interface LoadItem {
+  config: Buffer;
+  layerBlobs: Digest[];
+  tags: string[];
+}
+
+function isSmall(name: string, size: number): boolean {
+  return size < SMALL && (name.endsWith('.json') || name === 'repositories' || name === 'oci-layout' || name.endsWith('/json') || name.endsWith('VERSION'));
+}
+
+async function readArchive(svc: ImageService, source: Readable): Promise<Archive> {
+  const archive: Archive = { small: new Map(), blobs: new Map() };
+  const extract = tar.extract();
+  (await decompressed(source)).pipe(extract as unknown as NodeJS.WritableStream);
+  for await (const entry of extract) {
+    const name = path.posix.normalize(entry.header.name).replace(/^\.\//, '').replace(/\/$/, '');
+    if (entry.header.type !== 'file' && entry.header.type !== 'contiguous-file') {
+      entry.resume();
+      continue;
+    }
+    if (isSmall(name, entry.header.size ?? 0)) {
+      const parts: Buffer[] = [];
+      for await (const c of entry) parts.push(c as Buffer);
+      archive.small.set(name, Buffer.concat(parts));
+      continue;
+    }
+    const m = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name);
+    const info = await svc.content.ingest(entry as unknown as AsyncIterable<Buffer>, m ? parseDigest(`sha256:${m[1]}`) : undefined);
+    archive.blobs.set(name, info.digest);
+  }
+  return archive;
+}
+
+async function fileBytes(svc: ImageService, a: Archive, name: string): Promise<Buffer> {
+  const clean = path.posix.normalize(name);
+  const small = a.small.get(clean);
+  if (small) return small;
+  const blob = a.blobs.get(clean);
+  if (!blob) throw invalidArchive(`missing ${name}`);
+  return svc.content.readBuffer(blob);
+}
+
+async function fileBlob(svc: ImageService, a: Archive, name: string): Promise<Digest> {
+  const clean = path.posix.normalize(name);
+  const blob = a.blobs.get(clean);
+  if (blob) return blob;
+  const small = a.small.get(clean);
+  if (small) return (await svc.content.ingestBuffer(small)).digest;
+  throw invalidArchive(`missing ${name}`);
+}
+
+async function dockerItems(svc: ImageService, a: Archive, manifest: DockerArchiveManifestEntry[]): Promise<LoadItem[]> {
+  const items: LoadItem[] = [];
+  for (const m of manifest) {
+    const layerBlobs: Digest[] = [];
+    for (const l of m.Layers) layerBlobs.push(await fileBlob(svc, a, l));
+    items.push({ config: await fileBytes(svc, a, m.Config), layerBlobs, tags: m.RepoTags ?? [] });
+  }
+  return items;
+}
+
+async function ociItems(svc: ImageService, a: Archive, index: ImageIndex, inherited?: string): Promise<LoadItem[]> {
+  const items: LoadItem[] = [];
+  for (const d of index.manifests) {
+    const name = d.annotations?.[CONTAINERD_NAME] ?? (d.annotations?.[REF_NAME] && inherited ? `${inherited}:${d.annotations[REF_NAME]}` : d.annotations?.[REF_NAME]);
+    const bytes = await svc.content.readBuffer(d.digest);
+    const doc = JSON.parse(bytes.toString('utf8')) as ImageManifest | ImageIndex;
+    if (isIndexMediaType(d.mediaType) || 'manifests' in doc) {
+      items.push(...(await ociItems(svc, a, doc as ImageIndex, name)));
+      continue;
+    }
+    const manifest = doc as ImageManifest;
+    const tags = name ? [name] : [];
+    items.push({ config: await svc.content.readBuffer(manifest.config.digest), layerBlobs: manifest.layers.map((l) => l.digest), tags });
+  }
+  return items;
+}
+
+/** Load an archive; `progress` receives Docker's lines ("Loaded image: …\n"). */
+export async function loadImages(svc: ImageService, source: Readable, progress: (line: string) => void | Promise<void>): Promise<string[]> {
+  const a = await readArchive(svc, source);
+  const manifestJson = a.small.get('manifest.json');
+  let items: LoadItem[];
+  if (manifestJson) items = await dockerItems(svc, a, JSON.parse(manifestJson.toString('utf8')) as DockerArchiveManifestEntry[]);
+  else if (a.small.get('index.json')) items = await ociItems(svc, a, JSON.parse(a.small.get('index.json')!.toString('utf8')) as ImageIndex);
+  else throw invalidArchive('no manifest.json or index.json found');
+  const loaded: string[] = [];
+  try {
+    for (const item of items) {
+      const config = JSON.parse(item.config.toString('utf8')) as ImageConfig;
+      const diffIds = config.rootfs?.diff_ids ?? [];
+      if (diffIds.length !== item.layerBlobs.length) throw invalidArchive('layer count does not match the config');
+      let parent: ChainId | undefined;
+      for (let i = 0; i < diffIds.length; i++) {
+        const want = chainIds(diffIds.slice(0, i + 1)).at(-1)!;
+        if (!svc.layers.has(want) || !(await svc.content.has(diffIds[i] as string as Digest))) {
+          await svc.layers.unpack(await svc.content.readStream(item.layerBlobs[i]!), parent, { expectedDiffId: diffIds[i] as DiffId });
+        }
+        parent = want;
+      }
+      const id = await svc.createImage(item.config);
+      loaded.push(id);
+      if (item.tags.length === 0) await progress(`Loaded image ID: ${id}\n`);
+      for (const tag of item.tags) {
+        const full = formatReference(withDefaultTag(parseReference(tag)));
+        const old = svc.store.refs.get(full);
+        const shown = familiarName(parseReference(full));
+        if (old && old !== id) await progress(`The image ${shown} already exists, renaming the old one with ID ${old} to empty string\n`);
+        await svc.addReference(full, id);
+        await progress(`Loaded image: ${shown}\n`);
+      }
+      svc.publish('load', id);
+    }
+  } finally {
+    // Blobs of the archive that are not layer tars (diffIds) or configs were only staging.
+    const keep = new Set<string>([...svc.store.images.keys()]);
+    for (const l of svc.layers.list()) keep.add(l.diffId);
+    for (const blob of a.blobs.values()) if (!keep.has(blob)) await svc.content.delete(blob);
+  }
+  return loaded;
+}

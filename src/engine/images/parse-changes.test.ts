@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyChanges } from './parse-changes.ts';
+import { InvalidParameterError } from '../../util/errors.ts';
+
+test('change instructions apply to an image config', () => {
+  const table: [string[], object][] = [
+    [['CMD ["sh"]'], { Cmd: ['sh'] }],
+    [['CMD echo hi'], { Cmd: ['/bin/sh', '-c', 'echo hi'] }],
+    [['ENTRYPOINT ["/init"]'], { Entrypoint: ['/init'], Cmd: null }],
+    [['ENV A=1 B="two words"', 'ENV C 3'], { Env: ['A=1', 'B=two words', 'C=3'] }],
+    [['LABEL a=b "c d"=e'], { Labels: { a: 'b', 'c d': 'e' } }],
+    [['EXPOSE 80 53/udp'], { ExposedPorts: { '80/tcp': {}, '53/udp': {} } }],
+    [['VOLUME /data /logs'], { Volumes: { '/data': {}, '/logs': {} } }],
+    [['VOLUME ["/x"]'], { Volumes: { '/x': {} } }],
+    [['USER nobody', 'WORKDIR /srv', 'WORKDIR app', 'STOPSIGNAL SIGINT'], { User: 'nobody', WorkingDir: '/srv/app', StopSignal: 'SIGINT' }],
+    [['onbuild RUN x'], { OnBuild: ['RUN x'] }],
+  ];
+  for (const [changes, want] of table) assert.deepEqual(applyChanges({}, changes), want, changes.join(' | '));
+});
+
+test('unknown instructions are refused with Docker\'s message', () => {
+  assert.throws(() => applyChanges({}, ['RUN true']), (e: unknown) => e instanceof InvalidParameterError && e.message === 'RUN is not a valid change command');
+  assert.throws(() => applyChanges({}, ['EXPOSE abc']), InvalidParameterError);
+});

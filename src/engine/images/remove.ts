@@ -1,0 +1,170 @@
+/**
+ * `docker rmi` and `docker image prune` with Docker 20.10's semantics
+ * (daemon/images/image_delete.go): removing a name untags; the image itself
+ * goes when its last reference goes; conflicts are hard (running container,
+ * child images: never) or soft (stopped container, several repositories:
+ * only with force). Layers no other image uses are released and reported.
+ */
+import { chainIds, type ChainId, type Digest } from '../../oci/digest.ts';
+import { familiarName, formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
+import type { ImageDeleteResponseItem, ImagePruneResponse } from '../../wire/image.ts';
+import { BerthError, ConflictError } from '../../util/errors.ts';
+import {
+  conflictChildren,
+  conflictMultipleRepositories,
+  conflictRepositoryReference,
+  conflictRunningContainer,
+  conflictStoppedContainer,
+  noSuchImage,
+} from './errors.ts';
+import type { ImageService } from './image-service.ts';
+import { labelMatches } from './filters.ts';
+
+export interface RemoveOptions {
+  force?: boolean;
+  noprune?: boolean;
+}
+
+function isIdPrefix(id: string, input: string): boolean {
+  return id.startsWith(input) || id.slice('sha256:'.length).startsWith(input);
+}
+
+/** Docker's isSingleReference: one tag (plus digests of that same repository). */
+function isSingleReference(refs: string[]): boolean {
+  if (refs.length <= 1) return refs.length === 1;
+  const parsed = refs.map((r) => parseReference(r));
+  const tagged = parsed.filter((r) => !r.digest);
+  if (tagged.length > 1) return false;
+  const canonical = new Set(parsed.filter((r) => r.digest).map((r) => `${r.domain}/${r.path}`));
+  const single = tagged[0] ?? parsed[0]!;
+  return canonical.size === 1 && canonical.has(`${single.domain}/${single.path}`);
+}
+
+const HARD = 1;
+const SOFT = 2;
+
+interface Conflict {
+  error: ConflictError;
+  /** A container uses the image (as opposed to children or references). */
+  used: boolean;
+}
+
+function checkConflict(svc: ImageService, id: string, mask: number, ignoreReferences = false): Conflict | undefined {
+  if (mask & HARD) {
+    if (svc.children(id).length > 0) return { error: conflictChildren(id), used: false };
+    const user = svc.o.isImageInUse(id);
+    if (user?.running) return { error: conflictRunningContainer(id, user.id), used: true };
+  }
+  if (mask & SOFT) {
+    if (!ignoreReferences && svc.store.refsOf(id).length > 0) return { error: conflictMultipleRepositories(id), used: false };
+    const user = svc.o.isImageInUse(id);
+    if (user && !user.running) return { error: conflictStoppedContainer(id, user.id), used: true };
+  }
+  return undefined;
+}
+
+function isDangling(svc: ImageService, id: string): boolean {
+  return svc.store.refsOf(id).length === 0 && svc.children(id).length === 0;
+}
+
+async function untag(svc: ImageService, fullRef: string, id: string, out: ImageDeleteResponseItem[]): Promise<void> {
+  await svc.removeReference(fullRef);
+  out.push({ Untagged: familiarName(parseReference(fullRef)) });
+  svc.publish('untag', id);
+}
+
+/**
+ * Delete the image record and the layers only it used. `quiet` (after an
+ * untag) ignores conflicts unless the image is left dangling or a container
+ * uses it, as Docker's imageDeleteHelper; `parent` pruning always stops quietly.
+ */
+async function deleteHelper(svc: ImageService, id: string, out: ImageDeleteResponseItem[], force: boolean, prune: boolean, quiet: boolean, parent = false): Promise<void> {
+  const conflict = checkConflict(svc, id, force ? HARD : HARD | SOFT, false);
+  if (conflict) {
+    if (parent || (quiet && (!isDangling(svc, id) || conflict.used))) return;
+    throw conflict.error;
+  }
+  const image = svc.get(id);
+  if (!image) return;
+  for (const ref of svc.store.refsOf(id)) await untag(svc, ref, id, out);
+  const inUse = svc.o.isImageInUse(id) !== undefined;
+  await svc.store.delete(id as Digest);
+  svc.publish('delete', id);
+  out.push({ Deleted: id });
+  if (!inUse) {
+    // Release layers no remaining image stacks on (a container's image keeps its layers).
+    const used = new Set<string>();
+    for (const other of svc.store.images.values()) for (const c of chainIds(other.config.rootfs.diff_ids)) used.add(c);
+    for (const c of chainIds(image.config.rootfs.diff_ids).reverse()) {
+      if (used.has(c) || !svc.layers.has(c as ChainId)) break;
+      await svc.layers.delete(c as ChainId);
+      out.push({ Deleted: c });
+    }
+  }
+  if (prune && image.record.parent) await deleteHelper(svc, image.record.parent, out, false, true, true, true);
+}
+
+export async function removeImage(svc: ImageService, input: string, options: RemoveOptions): Promise<ImageDeleteResponseItem[]> {
+  const force = options.force ?? false;
+  const prune = !(options.noprune ?? false);
+  const image = svc.resolveImage(input);
+  const id = image.record.id;
+  const out: ImageDeleteResponseItem[] = [];
+  let refs = svc.store.refsOf(id);
+  let removedRepositoryRef = false;
+  if (!isIdPrefix(id, input)) {
+    const fullRef = formatReference(withDefaultTag(parseReference(input)));
+    if (!force && isSingleReference(refs)) {
+      const user = svc.o.isImageInUse(id);
+      if (user) throw conflictRepositoryReference(input, user.id, id);
+    }
+    if (!svc.store.refs.has(fullRef)) throw noSuchImage(input);
+    await untag(svc, fullRef, id, out);
+    refs = svc.store.refsOf(id);
+    // A removed tag leaves the repository's digest references dangling: drop them too.
+    const repo = fullRef.replace(/:[^:/@]+$/, '');
+    if (!refs.some((r) => !r.includes('@') && r.startsWith(repo + ':'))) {
+      for (const r of refs.filter((r) => r.startsWith(repo + '@'))) await untag(svc, r, id, out);
+      refs = svc.store.refsOf(id);
+    }
+    if (refs.length > 0) return out;
+    removedRepositoryRef = true;
+  } else if (isSingleReference(refs)) {
+    const conflict = checkConflict(svc, id, force ? HARD : HARD | SOFT, true);
+    if (conflict) throw conflict.error;
+    for (const r of refs) await untag(svc, r, id, out);
+  }
+  await deleteHelper(svc, id, out, force, prune, removedRepositoryRef);
+  return out;
+}
+
+/** `docker image prune`: dangling images by default, all unused with dangling=false. */
+export async function pruneImages(svc: ImageService, filters: Map<string, string[]>): Promise<ImagePruneResponse> {
+  const danglingOnly = !(filters.get('dangling') ?? ['true']).some((v) => v === 'false' || v === '0');
+  const until = filters.get('until')?.[0];
+  const untilMs = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until)) : undefined;
+  const labels = filters.get('label') ?? [];
+  const deleted: ImageDeleteResponseItem[] = [];
+  let reclaimed = 0;
+  for (const image of [...svc.store.images.values()]) {
+    const id = image.record.id;
+    if (!svc.get(id)) continue;
+    if (danglingOnly && svc.store.refsOf(id).length > 0) continue;
+    if (svc.o.isImageInUse(id) || svc.children(id).length > 0) continue;
+    if (untilMs !== undefined && Date.parse(image.config.created ?? '') >= untilMs) continue;
+    if (labels.length && !labelMatches(image.config.config?.Labels, labels)) continue;
+    const before = svc.layers.list().reduce((n, l) => n + l.size, 0);
+    try {
+      const out: ImageDeleteResponseItem[] = [];
+      for (const ref of svc.store.refsOf(id)) await untag(svc, ref, id, out);
+      await deleteHelper(svc, id, out, false, true, false);
+      deleted.push(...out);
+    } catch (err) {
+      if (!(err instanceof BerthError)) throw err;
+      continue; // a conflict appeared meanwhile: Docker skips such images
+    }
+    reclaimed += before - svc.layers.list().reduce((n, l) => n + l.size, 0);
+  }
+  svc.publish('prune', '', { reclaimed: String(reclaimed) });
+  return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
+}
