@@ -1,0 +1,45 @@
+/**
+ * The shape every command module exports, and the context it runs in.
+ * A module under commands/<group>/<verb>.ts exports `command: CommandSpec`;
+ * the table in commands/index.ts loads it with a dynamic import only when
+ * it is the command being run (start-up cost is paid per command used).
+ */
+import type { FlagSpec, Flags } from './flags.ts';
+import type { Cli } from './cli.ts';
+
+export interface ArgsRule {
+  min?: number;
+  max?: number;
+  exact?: number;
+}
+
+export interface CommandSpec {
+  /** Usage after the command path: `[OPTIONS] IMAGE [COMMAND] [ARG...]`. */
+  usage: string;
+  short: string;
+  /** Every path that reaches this command, for the help's "Aliases:" line. */
+  aliases?: string[];
+  args?: ArgsRule;
+  /** false: flags stop at the first positional argument (run, exec, create). */
+  interspersed?: boolean;
+  flags: FlagSpec[];
+  run(ctx: CommandContext): Promise<number | void>;
+}
+
+export interface CommandContext {
+  cli: Cli;
+  flags: Flags;
+  args: string[];
+  /** `berth container ls`: the path as typed, for messages. */
+  path: string;
+}
+
+export type CommandLoader = () => Promise<{ command: CommandSpec }>;
+
+/** Flag specs shared by many commands. */
+export const FORMAT_FLAG: FlagSpec = {
+  long: 'format',
+  type: 'string',
+  usage: "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates",
+};
+export const FILTER_FLAG: FlagSpec = { long: 'filter', short: 'f', type: 'list', typeName: 'filter', usage: 'Filter output based on conditions provided' };

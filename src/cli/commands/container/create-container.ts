@@ -1,0 +1,57 @@
+/**
+ * The create step shared by `create` and `run`: POST /containers/create,
+ * and when the image is missing docker's "Unable to find image" line, a
+ * pull (POST /images/create), and one retry. Warnings go to stderr; --cidfile
+ * is written as docker writes it.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Cli } from '../../cli.ts';
+import { containerCreate } from '../../../client/containers.ts';
+import { ApiError } from '../../../client/errors.ts';
+import { readJsonLines } from '../../../client/json-stream.ts';
+import { familiarName, splitReference } from '../../format/reference.ts';
+
+/** "busybox" → "busybox:latest" as docker prints it in "Unable to find image". */
+export function imageWithTag(image: string): string {
+  const r = splitReference(image);
+  if (r.digest !== undefined) return familiarName(r.name) + '@' + r.digest;
+  return `${familiarName(r.name)}:${r.tag ?? 'latest'}`;
+}
+
+async function pullImage(cli: Cli, image: string, platform: string): Promise<void> {
+  const r = splitReference(image);
+  const res = await cli.api().stream({
+    method: 'POST',
+    path: '/images/create',
+    query: { fromImage: r.name, tag: r.digest ?? r.tag ?? 'latest', platform: platform || undefined },
+  });
+  for await (const msg of readJsonLines(res)) {
+    if (msg.error) throw new ApiError(500, msg.error);
+    if (msg.status) cli.err.write(msg.id ? `${msg.id}: ${msg.status}\n` : `${msg.status}\n`);
+  }
+}
+
+export async function createContainer(
+  cli: Cli,
+  body: Record<string, unknown>,
+  opts: { name: string; platform: string; pull: string; cidfile: string; image: string },
+): Promise<string> {
+  if (opts.cidfile && existsSync(opts.cidfile)) {
+    throw new Error(`container ID file found, make sure the other container isn't running or delete ${opts.cidfile}`);
+  }
+  const api = cli.api();
+  const create = () => containerCreate(api, body, { name: opts.name, platform: opts.platform });
+  let res;
+  if (opts.pull === 'always') await pullImage(cli, opts.image, opts.platform);
+  try {
+    res = await create();
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.statusCode !== 404 || !/image/i.test(err.message) || opts.pull === 'never') throw err;
+    cli.err.write(`Unable to find image '${imageWithTag(opts.image)}' locally\n`);
+    await pullImage(cli, opts.image, opts.platform);
+    res = await create();
+  }
+  for (const w of res.Warnings ?? []) cli.err.write(`WARNING: ${w}\n`);
+  if (opts.cidfile) writeFileSync(opts.cidfile, res.Id, { mode: 0o644 });
+  return res.Id;
+}

@@ -1,0 +1,31 @@
+/** `berth create`: the create half of run; prints the new container's ID. */
+import { readFileSync } from 'node:fs';
+import type { CommandSpec } from '../../command.ts';
+import { CONTAINER_FLAGS } from '../../opts/container-flags.ts';
+import { toCreateBody } from '../../opts/container-config.ts';
+import { StatusError, describeError } from '../../errors.ts';
+import { createContainer } from './create-container.ts';
+
+export const command: CommandSpec = {
+  usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  short: 'Create a new container',
+  aliases: ['container create', 'create'],
+  args: { min: 1 },
+  interspersed: false,
+  flags: CONTAINER_FLAGS,
+  async run({ cli, flags, args }) {
+    const [image = '', ...cmd] = args;
+    let body: Record<string, unknown>;
+    try {
+      body = toCreateBody(flags, { image, args: cmd, env: cli.env, readFile: (p) => readFileSync(p, 'utf8'), detach: false });
+    } catch (err) {
+      throw new StatusError(`${cli.bin}: ${describeError(err)}\n\nRun '${cli.bin} create --help' for more information`, 125);
+    }
+    try {
+      const id = await createContainer(cli, body, { name: flags.str('name'), platform: flags.str('platform'), pull: flags.str('pull'), cidfile: flags.str('cidfile'), image });
+      cli.out.write(`${id}\n`);
+    } catch (err) {
+      throw new StatusError(`${cli.bin}: ${describeError(err)}\n\nRun '${cli.bin} create --help' for more information`, 125);
+    }
+  },
+};

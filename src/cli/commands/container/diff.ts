@@ -1,0 +1,17 @@
+/** `berth diff`: one "C|A|D path" line per change. */
+import type { CommandSpec } from '../../command.ts';
+import { containerChanges } from '../../../client/containers.ts';
+
+const KIND = ['C', 'A', 'D'];
+
+export const command: CommandSpec = {
+  usage: 'CONTAINER',
+  short: "Inspect changes to files or directories on a container's filesystem",
+  aliases: ['container diff', 'diff'],
+  args: { exact: 1 },
+  flags: [],
+  async run({ cli, args }) {
+    const changes = (await containerChanges(cli.api(), args[0] ?? '')) ?? [];
+    for (const c of changes) cli.out.write(`${KIND[c.Kind] ?? '?'} ${c.Path}\n`);
+  },
+};

@@ -1,0 +1,19 @@
+/** `berth export [-o FILE] CONTAINER`: the filesystem as a tar stream. */
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { CommandSpec } from '../../command.ts';
+import { containerExport } from '../../../client/containers.ts';
+
+export const command: CommandSpec = {
+  usage: '[OPTIONS] CONTAINER',
+  short: "Export a container's filesystem as a tar archive",
+  aliases: ['container export', 'export'],
+  args: { exact: 1 },
+  flags: [{ long: 'output', short: 'o', type: 'string', usage: 'Write to a file, instead of STDOUT' }],
+  async run({ cli, flags, args }) {
+    const out = flags.str('output');
+    if (!out && cli.out.isTTY) throw new Error('cowardly refusing to save to a terminal. Use the -o flag or redirect');
+    const res = await containerExport(cli.api(), args[0] ?? '');
+    await pipeline(res, out ? createWriteStream(out) : cli.out);
+  },
+};

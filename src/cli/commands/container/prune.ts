@@ -1,0 +1,27 @@
+/** `berth container prune`: remove stopped containers after docker's confirmation prompt. */
+import type { CommandSpec } from '../../command.ts';
+import { containerPrune } from '../../../client/containers.ts';
+import { parseFilters } from '../../filters.ts';
+import { humanSize } from '../../format/units.ts';
+import { confirm } from '../../prompt.ts';
+
+export const command: CommandSpec = {
+  usage: '[OPTIONS]',
+  short: 'Remove all stopped containers',
+  aliases: ['container prune'],
+  args: { exact: 0 },
+  flags: [
+    { long: 'filter', type: 'list', typeName: 'filter', usage: 'Provide filter values (e.g. "until=<timestamp>")' },
+    { long: 'force', short: 'f', type: 'bool', usage: 'Do not prompt for confirmation' },
+  ],
+  async run({ cli, flags }) {
+    if (!flags.bool('force') && !(await confirm(cli, 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue?'))) {
+      return 0;
+    }
+    const r = await containerPrune(cli.api(), parseFilters(flags.list('filter')));
+    let out = '';
+    if (r.ContainersDeleted?.length) out += `Deleted Containers:\n${r.ContainersDeleted.join('\n')}\n\n`;
+    out += `Total reclaimed space: ${humanSize(r.SpaceReclaimed)}\n`;
+    cli.out.write(out);
+  },
+};

@@ -1,0 +1,19 @@
+/** `berth context rm NAME...`. */
+import type { CommandSpec } from '../../command.ts';
+import { forEachTarget } from '../../errors.ts';
+
+export const command: CommandSpec = {
+  usage: 'CONTEXT [CONTEXT...]',
+  short: 'Remove one or more contexts',
+  aliases: ['context rm', 'context remove'],
+  args: { min: 1 },
+  flags: [{ long: 'force', short: 'f', type: 'bool', usage: 'Force the removal of a context in use' }],
+  async run({ cli, flags, args }) {
+    await forEachTarget(args, async (name) => {
+      if (name === 'default') throw new Error('default: context "default" cannot be removed');
+      if (name === cli.currentContext() && !flags.bool('force')) throw new Error(`${name}: context "${name}" is in use, set -f flag to force remove`);
+      cli.contextStore().remove(name);
+      cli.out.write(`${name}\n`);
+    });
+  },
+};

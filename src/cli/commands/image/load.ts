@@ -1,0 +1,22 @@
+/** `berth load [-i FILE] [-q]`: send a tar, print the daemon's "Loaded image: …" lines. */
+import { createReadStream } from 'node:fs';
+import type { CommandSpec } from '../../command.ts';
+import { imageLoad } from '../../../client/images.ts';
+import { printJsonMessages } from '../../format/progress.ts';
+
+export const command: CommandSpec = {
+  usage: '[OPTIONS]',
+  short: 'Load an image from a tar archive or STDIN',
+  aliases: ['image load', 'load'],
+  args: { exact: 0 },
+  flags: [
+    { long: 'input', short: 'i', type: 'string', usage: 'Read from tar archive file, instead of STDIN' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Suppress the load output' },
+  ],
+  async run({ cli, flags }) {
+    const file = flags.str('input');
+    if (!file && cli.streams.stdin.isTTY) throw new Error('requested load from stdin, but stdin is empty');
+    const res = await imageLoad(cli.api(), file ? createReadStream(file) : cli.streams.stdin, flags.bool('quiet') || !cli.out.isTTY);
+    await printJsonMessages(res, cli.out);
+  },
+};

@@ -1,0 +1,19 @@
+/** `berth save [-o FILE] IMAGE...`: a tar stream; never to a terminal. */
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { CommandSpec } from '../../command.ts';
+import { imageSave } from '../../../client/images.ts';
+
+export const command: CommandSpec = {
+  usage: '[OPTIONS] IMAGE [IMAGE...]',
+  short: 'Save one or more images to a tar archive (streamed to STDOUT by default)',
+  aliases: ['image save', 'save'],
+  args: { min: 1 },
+  flags: [{ long: 'output', short: 'o', type: 'string', usage: 'Write to a file, instead of STDOUT' }],
+  async run({ cli, flags, args }) {
+    const out = flags.str('output');
+    if (!out && cli.out.isTTY) throw new Error('cowardly refusing to save to a terminal. Use the -o flag or redirect');
+    const res = await imageSave(cli.api(), args);
+    await pipeline(res, out ? createWriteStream(out) : cli.out);
+  },
+};

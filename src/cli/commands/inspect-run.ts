@@ -1,0 +1,55 @@
+/**
+ * The inspect machinery shared by `inspect`, `container inspect` and
+ * `image inspect`: fetch each object's raw JSON, print them as docker's
+ * indented array or through --format (decoded JSON, missingkey=error), and
+ * report the misses after the hits (exit 1).
+ */
+import type { Cli } from '../cli.ts';
+import type { ApiClient } from '../../client/api-client.ts';
+import { readAll } from '../../client/api-client.ts';
+import { ApiError } from '../../client/errors.ts';
+import { MultiError, StatusError } from '../errors.ts';
+import { formatInspectArray } from '../format/json-indent.ts';
+import { parseTemplate } from '../format/template.ts';
+
+export type InspectKind = 'container' | 'image';
+
+export async function fetchRaw(api: ApiClient, kind: InspectKind, ref: string, size: boolean): Promise<string> {
+  const path = kind === 'container' ? `/containers/${encodeURIComponent(ref)}/json` : `/images/${encodeURIComponent(ref)}/json`;
+  const res = await api.stream({ method: 'GET', path, query: { size: kind === 'container' && size ? true : undefined } });
+  return (await readAll(res)).toString('utf8');
+}
+
+export async function runInspect(cli: Cli, refs: string[], format: string, lookup: (ref: string) => Promise<string>): Promise<void> {
+  const found: string[] = [];
+  const errors: unknown[] = [];
+  for (const ref of refs) {
+    try {
+      found.push(await lookup(ref));
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  if (!format) cli.out.write(formatInspectArray(found));
+  else {
+    let tmpl;
+    try {
+      tmpl = parseTemplate(format === 'json' ? '{{json .}}' : format, { missingKey: 'error' });
+    } catch (err) {
+      throw new StatusError(`template parsing error: ${err instanceof Error ? err.message : String(err)}`, 1);
+    }
+    for (const raw of found) {
+      try {
+        cli.out.write(tmpl.execute(JSON.parse(raw)) + '\n');
+      } catch (err) {
+        throw new StatusError(`template parsing error: ${err instanceof Error ? err.message : String(err)}`, 1);
+      }
+    }
+  }
+  if (errors.length) throw new MultiError(errors);
+}
+
+/** A 404 for one kind means "try the next kind"; anything else is a real error. */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof ApiError && err.statusCode === 404;
+}

@@ -1,0 +1,55 @@
+/** `berth events`: the event stream, one docker-formatted line per event (or --format). */
+import type { CommandSpec } from '../../command.ts';
+import { systemEvents } from '../../../client/system.ts';
+import { readJsonLines } from '../../../client/json-stream.ts';
+import { parseFilters } from '../../filters.ts';
+import { parseTemplate } from '../../format/template.ts';
+
+interface EventMessage {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  timeNano?: number;
+  time?: number;
+}
+
+/** "2006-01-02T15:04:05.999999999Z07:00" with the nanoseconds docker prints. */
+function eventTime(e: EventMessage): string {
+  const nanos = BigInt(e.timeNano ?? (e.time ?? 0) * 1e9);
+  const secs = Number(nanos / 1000000000n);
+  const frac = String(nanos % 1000000000n).padStart(9, '0');
+  const d = new Date(secs * 1000);
+  const off = -d.getTimezoneOffset();
+  const p = (n: number) => String(n).padStart(2, '0');
+  const zone = off === 0 ? 'Z' : `${off < 0 ? '-' : '+'}${p(Math.trunc(Math.abs(off) / 60))}:${p(Math.abs(off) % 60)}`;
+  const local = new Date(d.getTime() + off * 60000).toISOString().slice(0, 19);
+  return `${local}.${frac}${zone}`;
+}
+
+export function formatEvent(e: EventMessage): string {
+  const attrs = e.Actor?.Attributes ?? {};
+  const keys = Object.keys(attrs).sort();
+  const tail = keys.length ? ` (${keys.map((k) => `${k}=${attrs[k]}`).join(', ')})` : '';
+  return `${eventTime(e)} ${e.Type ?? ''} ${e.Action ?? ''} ${e.Actor?.ID ?? ''}${tail}`;
+}
+
+export const command: CommandSpec = {
+  usage: '[OPTIONS]',
+  short: 'Get real time events from the server',
+  aliases: ['system events', 'events'],
+  args: { exact: 0 },
+  flags: [
+    { long: 'filter', short: 'f', type: 'list', typeName: 'filter', usage: 'Filter output based on conditions provided' },
+    { long: 'format', type: 'string', usage: "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates" },
+    { long: 'since', type: 'string', usage: 'Show all events created since timestamp' },
+    { long: 'until', type: 'string', usage: 'Stream events until this timestamp' },
+  ],
+  async run({ cli, flags }) {
+    const format = flags.str('format');
+    const tmpl = format ? parseTemplate(format === 'json' ? '{{json .}}' : format) : undefined;
+    const res = await systemEvents(cli.api(), { since: flags.str('since') || undefined, until: flags.str('until') || undefined, filters: parseFilters(flags.list('filter')) });
+    for await (const e of readJsonLines<EventMessage>(res)) {
+      cli.out.write((tmpl ? tmpl.execute(e) : formatEvent(e)) + '\n');
+    }
+  },
+};

@@ -1,0 +1,37 @@
+/** `berth system prune`: stopped containers, then dangling (or all unused, -a) images. */
+import type { CommandSpec } from '../../command.ts';
+import { containerPrune } from '../../../client/containers.ts';
+import { imagePrune } from '../../../client/images.ts';
+import { parseFilters } from '../../filters.ts';
+import { humanSize } from '../../format/units.ts';
+import { confirm } from '../../prompt.ts';
+
+export const command: CommandSpec = {
+  usage: '[OPTIONS]',
+  short: 'Remove unused data',
+  aliases: ['system prune'],
+  args: { exact: 0 },
+  flags: [
+    { long: 'all', short: 'a', type: 'bool', usage: 'Remove all unused images not just dangling ones' },
+    { long: 'filter', type: 'list', typeName: 'filter', usage: 'Provide filter values (e.g. "label=<key>=<value>")' },
+    { long: 'force', short: 'f', type: 'bool', usage: 'Do not prompt for confirmation' },
+    { long: 'volumes', type: 'bool', usage: 'Prune anonymous volumes' },
+  ],
+  async run({ cli, flags }) {
+    const all = flags.bool('all');
+    const warning = `WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n  - ${all ? 'all images without at least one container associated to them' : 'all dangling images'}\n  - ${all ? 'all build cache' : 'unused build cache'}\n\nAre you sure you want to continue?`;
+    if (!flags.bool('force') && !(await confirm(cli, warning))) return 0;
+    const api = cli.api();
+    const c = await containerPrune(api, parseFilters(flags.list('filter')));
+    const i = await imagePrune(api, parseFilters([...flags.list('filter'), `dangling=${all ? 'false' : 'true'}`]));
+    let out = '';
+    if (c.ContainersDeleted?.length) out += `Deleted Containers:\n${c.ContainersDeleted.join('\n')}\n\n`;
+    if (i.ImagesDeleted?.length) {
+      out += 'Deleted Images:\n';
+      for (const d of i.ImagesDeleted) out += d.Untagged ? `untagged: ${d.Untagged}\n` : `deleted: ${d.Deleted}\n`;
+      out += '\n';
+    }
+    out += `Total reclaimed space: ${humanSize(c.SpaceReclaimed + i.SpaceReclaimed)}\n`;
+    cli.out.write(out);
+  },
+};

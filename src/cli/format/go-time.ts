@@ -1,0 +1,15 @@
+/** Go's time.Time.String() layout "2006-01-02 15:04:05 -0700 MST" for a unix time, in the local zone. */
+export function formatGoTime(unixSeconds: number, tzName = localZoneName()): string {
+  const d = new Date(unixSeconds * 1000);
+  const off = -d.getTimezoneOffset();
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const sign = off < 0 ? '-' : '+';
+  const abs = Math.abs(off);
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${sign}${p(Math.trunc(abs / 60))}${p(abs % 60)} ${tzName}`;
+}
+
+function localZoneName(): string {
+  if (new Date().getTimezoneOffset() === 0) return 'UTC';
+  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(new Date()).find((x) => x.type === 'timeZoneName');
+  return part?.value ?? 'UTC';
+}

@@ -1,0 +1,158 @@
+/**
+ * create/run flags → the POST /containers/create body, as docker/cli's
+ * opts.parse builds Config, HostConfig and NetworkingConfig. Pure: env-file
+ * contents come through `readFile`, the client environment through `env`.
+ */
+import type { Flags } from '../flags.ts';
+import { InvalidParameterError } from '../../util/errors.ts';
+import { labelsToMap, parseKeyValueFile, parsePortSpec, parseRestartPolicy, parseTmpfs, parseUlimit, parseVolume, resolveEnv, type PortBinding } from './specs.ts';
+
+export interface CreateBody {
+  Config: Record<string, unknown>;
+  HostConfig: Record<string, unknown>;
+  NetworkingConfig: { EndpointsConfig: Record<string, unknown> };
+}
+
+export interface ConfigInputs {
+  image: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  readFile: (path: string) => string;
+  /** run -d: nothing attached. */
+  detach: boolean;
+}
+
+/** The body Docker sends: Config fields merged at the top level with HostConfig/NetworkingConfig. */
+export function toCreateBody(flags: Flags, inputs: ConfigInputs): Record<string, unknown> {
+  const b = buildCreateConfig(flags, inputs);
+  return { ...b.Config, HostConfig: b.HostConfig, NetworkingConfig: b.NetworkingConfig };
+}
+
+export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBody {
+  const attach = flags.list('attach');
+  const interactive = flags.bool('interactive');
+  let attachStdin = attach.includes('stdin');
+  let attachStdout = attach.includes('stdout');
+  let attachStderr = attach.includes('stderr');
+  if (attach.length === 0) {
+    attachStdin = interactive;
+    attachStdout = true;
+    attachStderr = true;
+  }
+  if (inputs.detach) {
+    if (attach.length > 0) throw new InvalidParameterError('conflicting options: cannot specify both --attach and --detach');
+    attachStdin = attachStdout = attachStderr = false;
+  }
+
+  const env: string[] = [];
+  for (const file of flags.list('env-file')) env.push(...parseKeyValueFile(file, inputs.readFile(file), inputs.env, true));
+  for (const e of flags.list('env')) env.push(resolveEnv(e, inputs.env));
+
+  const labelLines: string[] = [];
+  for (const file of flags.list('label-file')) labelLines.push(...parseKeyValueFile(file, inputs.readFile(file), inputs.env, false));
+  labelLines.push(...flags.list('label'));
+
+  const exposed: Record<string, object> = {};
+  const portBindings: Record<string, PortBinding[]> = {};
+  for (const p of flags.list('publish')) {
+    const spec = parsePortSpec(p);
+    for (const k of spec.exposed) exposed[k] = {};
+    for (const [k, v] of Object.entries(spec.bindings)) portBindings[k] = [...(portBindings[k] ?? []), ...v];
+  }
+  for (const e of flags.list('expose')) {
+    const [port = '', proto = 'tcp'] = e.split('/');
+    const m = /^(\d+)(?:-(\d+))?$/.exec(port);
+    if (!m) throw new InvalidParameterError(`invalid range format for --expose: ${e}, error: invalid syntax`);
+    for (let i = Number(m[1]); i <= Number(m[2] ?? m[1]); i++) exposed[`${i}/${proto}`] = {};
+  }
+
+  const binds: string[] = [];
+  const volumes: Record<string, object> = {};
+  for (const v of flags.list('volume')) {
+    const parsed = parseVolume(v);
+    if (parsed.bind) binds.push(parsed.bind);
+    if (parsed.volume) volumes[parsed.volume] = {};
+  }
+
+  const tmpfs: Record<string, string> = {};
+  for (const t of flags.list('tmpfs')) {
+    const [path, opts] = parseTmpfs(t);
+    tmpfs[path] = opts;
+  }
+
+  let entrypoint: string[] | undefined;
+  if (flags.has('entrypoint')) entrypoint = flags.str('entrypoint') === '' ? [''] : [flags.str('entrypoint')];
+
+  const tty = flags.bool('tty');
+  const config: Record<string, unknown> = {
+    Hostname: flags.str('hostname'),
+    Domainname: flags.str('domainname'),
+    User: flags.str('user'),
+    AttachStdin: attachStdin,
+    AttachStdout: attachStdout,
+    AttachStderr: attachStderr,
+    Tty: tty,
+    OpenStdin: interactive,
+    StdinOnce: interactive && attachStdin,
+    Env: env,
+    Cmd: inputs.args.length ? inputs.args : null,
+    Image: inputs.image,
+    Volumes: Object.keys(volumes).length ? volumes : {},
+    WorkingDir: flags.str('workdir'),
+    Entrypoint: entrypoint ?? null,
+    OnBuild: null,
+    Labels: labelsToMap(labelLines),
+  };
+  if (Object.keys(exposed).length) config['ExposedPorts'] = exposed;
+  if (flags.has('stop-signal')) config['StopSignal'] = flags.str('stop-signal');
+  if (flags.has('stop-timeout')) config['StopTimeout'] = flags.int('stop-timeout');
+
+  const nanoCpus = flags.get<number>('cpus');
+  const network = flags.str('network') || 'default';
+  const host: Record<string, unknown> = {
+    Binds: binds.length ? binds : null,
+    ContainerIDFile: flags.str('cidfile'),
+    LogConfig: { Type: '', Config: {} },
+    NetworkMode: network,
+    PortBindings: portBindings,
+    RestartPolicy: parseRestartPolicy(flags.str('restart')),
+    AutoRemove: flags.bool('rm'),
+    VolumesFrom: flags.list('volumes-from').length ? flags.list('volumes-from') : null,
+    CapAdd: flags.list('cap-add').length ? flags.list('cap-add') : null,
+    CapDrop: flags.list('cap-drop').length ? flags.list('cap-drop') : null,
+    Dns: flags.list('dns'),
+    DnsOptions: [],
+    DnsSearch: [],
+    ExtraHosts: flags.list('add-host').length ? flags.list('add-host') : null,
+    GroupAdd: flags.list('group-add').length ? flags.list('group-add') : null,
+    IpcMode: flags.str('ipc'),
+    PidMode: flags.str('pid'),
+    UTSMode: flags.str('uts'),
+    Privileged: flags.bool('privileged'),
+    PublishAllPorts: flags.bool('publish-all'),
+    ReadonlyRootfs: flags.bool('read-only'),
+    SecurityOpt: flags.list('security-opt').length ? flags.list('security-opt') : null,
+    Tmpfs: Object.keys(tmpfs).length ? tmpfs : undefined,
+    ShmSize: flags.get<number>('shm-size') ?? 0,
+    CpuShares: flags.int('cpu-shares'),
+    Memory: flags.get<number>('memory') ?? 0,
+    NanoCpus: nanoCpus !== undefined ? Math.round(nanoCpus * 1e9) : 0,
+    CpuPeriod: flags.int('cpu-period'),
+    CpuQuota: flags.int('cpu-quota'),
+    CpusetCpus: flags.str('cpuset-cpus'),
+    MemoryReservation: flags.get<number>('memory-reservation') ?? 0,
+    MemorySwap: flags.get<number>('memory-swap') ?? 0,
+    OomKillDisable: flags.bool('oom-kill-disable'),
+    Ulimits: flags.list('ulimit').map(parseUlimit),
+  };
+  if (flags.has('pids-limit')) host['PidsLimit'] = flags.int('pids-limit');
+  if (flags.has('init')) host['Init'] = flags.bool('init');
+  if (nanoCpus !== undefined && (flags.int('cpu-period') || flags.int('cpu-quota'))) {
+    throw new InvalidParameterError('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  }
+
+  const endpoints: Record<string, unknown> = {};
+  const aliases = flags.list('network-alias');
+  if (flags.has('network') && network !== 'default' && aliases.length) endpoints[network] = { Aliases: aliases };
+  return { Config: config, HostConfig: host, NetworkingConfig: { EndpointsConfig: endpoints } };
+}

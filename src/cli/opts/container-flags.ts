@@ -1,0 +1,82 @@
+/** The flags shared by `create` and `run` (docker/cli container/opts.go addFlags), with docker's usage texts. */
+import type { FlagSpec } from '../flags.ts';
+import { ramInBytes } from '../format/units.ts';
+import { parseUlimit } from './specs.ts';
+
+const bytes = (raw: string) => ramInBytes(raw);
+const memSwap = (raw: string) => (raw === '-1' ? -1 : ramInBytes(raw));
+const decimal = (raw: string) => {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`failed to parse ${raw} as a rational number`);
+  return n;
+};
+const attachStream = (raw: string) => {
+  const v = raw.toLowerCase();
+  if (!['stdin', 'stdout', 'stderr'].includes(v)) throw new Error('valid streams are STDIN, STDOUT and STDERR');
+  return v;
+};
+
+export const CONTAINER_FLAGS: FlagSpec[] = [
+  { long: 'add-host', type: 'list', usage: 'Add a custom host-to-IP mapping (host:ip)' },
+  { long: 'attach', short: 'a', type: 'list', usage: 'Attach to STDIN, STDOUT or STDERR', parse: attachStream },
+  { long: 'cap-add', type: 'list', usage: 'Add Linux capabilities' },
+  { long: 'cap-drop', type: 'list', usage: 'Drop Linux capabilities' },
+  { long: 'cidfile', type: 'string', usage: 'Write the container ID to the file' },
+  { long: 'cpu-period', type: 'int', usage: 'Limit CPU CFS (Completely Fair Scheduler) period' },
+  { long: 'cpu-quota', type: 'int', usage: 'Limit CPU CFS (Completely Fair Scheduler) quota' },
+  { long: 'cpu-shares', short: 'c', type: 'int', usage: 'CPU shares (relative weight)' },
+  { long: 'cpus', type: 'value', typeName: 'decimal', usage: 'Number of CPUs', parse: decimal },
+  { long: 'cpuset-cpus', type: 'string', usage: 'CPUs in which to allow execution (0-3, 0,1)' },
+  { long: 'dns', type: 'list', usage: 'Set custom DNS servers' },
+  { long: 'domainname', type: 'string', usage: 'Container NIS domain name' },
+  { long: 'entrypoint', type: 'string', usage: 'Overwrite the default ENTRYPOINT of the image' },
+  { long: 'env', short: 'e', type: 'list', usage: 'Set environment variables' },
+  { long: 'env-file', type: 'list', usage: 'Read in a file of environment variables' },
+  { long: 'expose', type: 'list', usage: 'Expose a port or a range of ports' },
+  { long: 'group-add', type: 'list', usage: 'Add additional groups to join' },
+  { long: 'hostname', short: 'h', type: 'string', usage: 'Container host name' },
+  { long: 'init', type: 'bool', usage: 'Run an init inside the container that forwards signals and reaps processes' },
+  { long: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
+  { long: 'ipc', type: 'string', usage: 'IPC mode to use' },
+  { long: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container' },
+  { long: 'label-file', type: 'list', usage: 'Read in a line delimited file of labels' },
+  { long: 'memory', short: 'm', type: 'value', typeName: 'bytes', usage: 'Memory limit', parse: bytes },
+  { long: 'memory-reservation', type: 'value', typeName: 'bytes', usage: 'Memory soft limit', parse: bytes },
+  { long: 'memory-swap', type: 'value', typeName: 'bytes', usage: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", parse: memSwap },
+  { long: 'network', type: 'string', typeName: 'network', usage: 'Connect a container to a network' },
+  { long: 'network-alias', type: 'list', usage: 'Add network-scoped alias for the container' },
+  { long: 'oom-kill-disable', type: 'bool', usage: 'Disable OOM Killer' },
+  { long: 'pid', type: 'string', usage: 'PID namespace to use' },
+  { long: 'pids-limit', type: 'int', usage: 'Tune container pids limit (set -1 for unlimited)' },
+  { long: 'privileged', type: 'bool', usage: 'Give extended privileges to this container' },
+  { long: 'publish', short: 'p', type: 'list', usage: "Publish a container's port(s) to the host" },
+  { long: 'publish-all', short: 'P', type: 'bool', usage: 'Publish all exposed ports to random ports' },
+  { long: 'read-only', type: 'bool', usage: "Mount the container's root filesystem as read only" },
+  { long: 'restart', type: 'string', usage: 'Restart policy to apply when a container exits', def: 'no' },
+  { long: 'rm', type: 'bool', usage: 'Automatically remove the container and its associated anonymous volumes when it exits' },
+  { long: 'security-opt', type: 'list', usage: 'Security Options' },
+  { long: 'shm-size', type: 'value', typeName: 'bytes', usage: 'Size of /dev/shm', parse: bytes },
+  { long: 'stop-signal', type: 'string', usage: 'Signal to stop the container' },
+  { long: 'stop-timeout', type: 'int', usage: 'Timeout (in seconds) to stop a container' },
+  { long: 'tmpfs', type: 'list', usage: 'Mount a tmpfs directory' },
+  { long: 'tty', short: 't', type: 'bool', usage: 'Allocate a pseudo-TTY' },
+  { long: 'ulimit', type: 'list', typeName: 'ulimit', usage: 'Ulimit options', parse: (raw) => (parseUlimit(raw), raw) },
+  { long: 'user', short: 'u', type: 'string', usage: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+  { long: 'uts', type: 'string', usage: 'UTS namespace to use' },
+  { long: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume' },
+  { long: 'volumes-from', type: 'list', usage: 'Mount volumes from the specified container(s)' },
+  { long: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
+  { long: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },
+  { long: 'pull', type: 'string', usage: 'Pull image before running ("always", "missing", "never")', def: 'missing' },
+  { long: 'quiet', short: 'q', type: 'bool', usage: 'Suppress the pull output' },
+  { long: 'name', type: 'string', usage: 'Assign a name to the container' },
+  // run/create keep -h for --hostname, so help is long-only (docker does the same).
+  { long: 'help', type: 'bool', usage: 'Print usage' },
+];
+
+export const RUN_FLAGS: FlagSpec[] = [
+  ...CONTAINER_FLAGS,
+  { long: 'detach', short: 'd', type: 'bool', usage: 'Run container in background and print container ID' },
+  { long: 'detach-keys', type: 'string', usage: 'Override the key sequence for detaching a container' },
+  { long: 'sig-proxy', type: 'bool', usage: 'Proxy received signals to the process', def: true },
+];

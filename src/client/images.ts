@@ -1,0 +1,72 @@
+/** Image routes of the Engine API (swagger tag "Image"), plus Berth's /images/bootstrap. */
+import type http from 'node:http';
+import type { ApiClient } from './api-client.ts';
+import type { DeleteItem, HistoryItem, ImageSummary } from './types.ts';
+
+const i = (name: string) => `/images/${encodeURIComponent(name)}`;
+
+export function imageList(api: ApiClient, q: { all?: boolean; filters?: string; digests?: boolean }): Promise<ImageSummary[]> {
+  return api.json({ method: 'GET', path: '/images/json', query: { all: q.all || undefined, filters: q.filters, digests: q.digests || undefined } });
+}
+
+export function imageInspect(api: ApiClient, name: string): Promise<Record<string, unknown>> {
+  return api.json({ method: 'GET', path: `${i(name)}/json` });
+}
+
+export function imageRemove(api: ApiClient, name: string, q: { force?: boolean; noprune?: boolean }): Promise<DeleteItem[]> {
+  return api.json({ method: 'DELETE', path: i(name), query: { force: q.force || undefined, noprune: q.noprune || undefined } });
+}
+
+export async function imageTag(api: ApiClient, name: string, repo: string, tag: string | undefined): Promise<void> {
+  await api.json({ method: 'POST', path: `${i(name)}/tag`, query: { repo, tag } });
+}
+
+export function imageHistory(api: ApiClient, name: string): Promise<HistoryItem[]> {
+  return api.json({ method: 'GET', path: `${i(name)}/history` });
+}
+
+/** GET /images/get?names=…: a tar stream of one or more images. */
+export function imageSave(api: ApiClient, names: string[]): Promise<http.IncomingMessage> {
+  const query = names.map((n) => `names=${encodeURIComponent(n)}`).join('&');
+  return api.stream({ method: 'GET', path: `/images/get?${query}` });
+}
+
+export function imageLoad(api: ApiClient, body: NodeJS.ReadableStream, quiet: boolean): Promise<http.IncomingMessage> {
+  return api.stream({ method: 'POST', path: '/images/load', query: { quiet }, body, headers: { 'Content-Type': 'application/x-tar' } });
+}
+
+/** POST /images/create?fromSrc=-: import a filesystem tarball (body) or a URL. */
+export function imageImport(
+  api: ApiClient,
+  q: { fromSrc: string; repo?: string; tag?: string; message?: string; changes: string[]; platform?: string },
+  body: NodeJS.ReadableStream | undefined,
+): Promise<http.IncomingMessage> {
+  const base: Record<string, string | undefined> = { fromSrc: q.fromSrc, repo: q.repo, tag: q.tag, message: q.message, platform: q.platform };
+  let query = Object.entries(base)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${encodeURIComponent(v ?? '')}`)
+    .join('&');
+  for (const ch of q.changes) query += `&changes=${encodeURIComponent(ch)}`;
+  return api.stream({ method: 'POST', path: `/images/create?${query}`, body, headers: { 'Content-Type': 'application/x-tar' } });
+}
+
+export function imageCommit(
+  api: ApiClient,
+  q: { container: string; repo?: string; tag?: string; comment?: string; author?: string; pause?: boolean; changes: string[] },
+): Promise<{ Id: string }> {
+  let query = `container=${encodeURIComponent(q.container)}&pause=${q.pause === false ? '0' : '1'}`;
+  for (const [k, v] of [['repo', q.repo], ['tag', q.tag], ['comment', q.comment], ['author', q.author]] as const) {
+    if (v) query += `&${k}=${encodeURIComponent(v)}`;
+  }
+  for (const ch of q.changes) query += `&changes=${encodeURIComponent(ch)}`;
+  return api.json({ method: 'POST', path: `/commit?${query}` });
+}
+
+export function imagePrune(api: ApiClient, filters?: string): Promise<{ ImagesDeleted: DeleteItem[] | null; SpaceReclaimed: number }> {
+  return api.json({ method: 'POST', path: '/images/prune', query: { filters } });
+}
+
+/** Berth only: build an image from a host binary (busybox) or mmdebstrap, offline. */
+export function imageBootstrap(api: ApiClient, name: string): Promise<http.IncomingMessage> {
+  return api.stream({ method: 'POST', path: '/images/bootstrap', query: { name } });
+}
