@@ -12,7 +12,6 @@ import type { ChainId, Digest } from '../../oci/digest.ts';
 import type { ImageConfig, ImageRunConfig } from '../../oci/image.ts';
 import { formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
 import { execFile } from '../../drivers/exec-file.ts';
-import { diffTar } from '../../store/layers/diff-tar.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import type { ImageService } from './image-service.ts';
 import { applyChanges } from './parse-changes.ts';
@@ -79,7 +78,7 @@ export async function commitImage(svc: ImageService, o: CommitOptions): Promise<
   const ref = targetRef(o.repo, o.tag);
   const parent = svc.get(o.parentImageId);
   const newConfig = applyChanges(o.containerConfig, o.changes ?? []);
-  const layer = await svc.layers.unpack(diffTar(o.upperDir), parent?.record.chainId as ChainId | undefined);
+  const layer = await svc.layers.unpack(svc.layers.diffTar(o.upperDir), parent?.record.chainId as ChainId | undefined);
   const created = new Date().toISOString();
   const base = parent?.config;
   const config: ImageConfig = {

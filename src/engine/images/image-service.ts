@@ -18,6 +18,7 @@ import { formatReference, isReference, parseReference, withDefaultTag } from '..
 import type { ContentStore } from '../../store/content/content-store.ts';
 import type { LayerStore } from '../../store/layers/layer-store.ts';
 import { KeyedLock } from '../../store/lock.ts';
+import { native } from '../../drivers/native.ts';
 import { InvalidParameterError, NotFoundError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../wire/image.ts';
@@ -67,6 +68,9 @@ export class ImageService {
     this.store = new ImageStore(path.join(o.dataRoot, 'images'));
     this.content = o.content;
     this.layers = o.layers;
+    // The layer store keeps layer tars in the content store and needs the native syscalls
+    // (store/ may not import drivers/); a store built with them already keeps its own.
+    this.layers.configure({ content: o.content, sys: native() });
   }
 
   /** Startup: sweep temp files and garbage layers, load records, drop records whose blobs are missing. */

@@ -9,6 +9,7 @@
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { isOpaqueDir, isWhiteout } from './diff-tar.ts';
+import type { LayerSyscalls } from './syscalls.ts';
 
 export const CHANGE_KIND = { modified: 0, added: 1, deleted: 2 } as const;
 
@@ -25,7 +26,7 @@ async function statOrUndefined(file: string): Promise<Stats | undefined> {
   }
 }
 
-export async function changes(upperDir: string, lowerDirs: readonly string[]): Promise<Change[]> {
+export async function changes(sys: LayerSyscalls, upperDir: string, lowerDirs: readonly string[]): Promise<Change[]> {
   const out: Change[] = [];
   const changedDirs = new Set<string>();
   const visit = async (rel: string): Promise<void> => {
@@ -36,7 +37,7 @@ export async function changes(upperDir: string, lowerDirs: readonly string[]): P
       const st = await fs.lstat(file);
       let kind: Change['Kind'];
       let skip = false;
-      if (isWhiteout(st) || (st.isDirectory() && isOpaqueDir(file))) {
+      if (isWhiteout(st) || (st.isDirectory() && isOpaqueDir(sys, file))) {
         kind = CHANGE_KIND.deleted;
       } else {
         kind = CHANGE_KIND.added;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { native } from '../../drivers/native.ts';
+import type { LayerSyscalls } from './syscalls.ts';
 import { OPAQUE_XATTR, major, minor, opaqueName, whiteoutName } from './whiteout.ts';
 import { rawPaxHeader } from './tar-tap.ts';
 
@@ -23,8 +23,8 @@ export function isWhiteout(st: Stats): boolean {
   return st.isCharacterDevice() && st.rdev === 0;
 }
 
-export function isOpaqueDir(file: string): boolean {
-  const v = native().lgetxattr(file, OPAQUE_XATTR);
+export function isOpaqueDir(sys: LayerSyscalls, file: string): boolean {
+  const v = sys.lgetxattr(file, OPAQUE_XATTR);
   return v !== null && v.toString() === 'y';
 }
 
@@ -50,7 +50,7 @@ function entryDone(pack: tar.Pack, header: EntryHeader, body?: Buffer): Promise<
   });
 }
 
-async function writeTree(pack: tar.Pack, upperDir: string): Promise<void> {
+async function writeTree(sys: LayerSyscalls, pack: tar.Pack, upperDir: string): Promise<void> {
   const firstPathOfInode = new Map<string, string>();
   for await (const rel of walk(upperDir, '.')) {
     const file = path.join(upperDir, rel);
@@ -61,12 +61,12 @@ async function writeTree(pack: tar.Pack, upperDir: string): Promise<void> {
       continue;
     }
     const mode = st.mode & 0o7777;
-    const cap = st.isSymbolicLink() ? null : native().lgetxattr(file, CAPABILITY_XATTR);
+    const cap = st.isSymbolicLink() ? null : sys.lgetxattr(file, CAPABILITY_XATTR);
     // No entry is in flight here (each one is awaited), so pushed bytes land right before the next header.
     if (cap !== null) pack.push(rawPaxHeader(new Map([[CAPABILITY_XATTR, cap]]), st.mtime));
     if (st.isDirectory()) {
       await entryDone(pack, { ...base, name: rel + '/', type: 'directory', mode });
-      if (isOpaqueDir(file)) await entryDone(pack, { ...base, name: opaqueName(rel), type: 'file', mode: 0, size: 0 }, EMPTY);
+      if (isOpaqueDir(sys, file)) await entryDone(pack, { ...base, name: opaqueName(rel), type: 'file', mode: 0, size: 0 }, EMPTY);
     } else if (st.isSymbolicLink()) {
       await entryDone(pack, { ...base, name: rel, type: 'symlink', mode, linkname: await fs.readlink(file) });
     } else if (st.isFile()) {
@@ -90,9 +90,9 @@ async function writeTree(pack: tar.Pack, upperDir: string): Promise<void> {
 }
 
 /** A layer tar stream of `upperDir`. */
-export function diffTar(upperDir: string): Readable {
+export function diffTar(sys: LayerSyscalls, upperDir: string): Readable {
   const pack = tar.pack();
-  writeTree(pack, upperDir).then(
+  writeTree(sys, pack, upperDir).then(
     () => pack.finalize(),
     (err: unknown) => pack.destroy(err as Error),
   );

@@ -18,11 +18,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { chainIds, digestHex, isSha256Hex, type ChainId, type DiffId, type Digest } from '../../oci/digest.ts';
-import { NotFoundError, isErrno } from '../../util/errors.ts';
+import { NotFoundError, SystemError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import { readJson, writeJsonAtomic } from '../records.ts';
 import type { ContentStore, ContentWriter } from '../content/content-store.ts';
 import { applyLayerTar } from './unpack.ts';
+import { diffTar } from './diff-tar.ts';
+import { changes, type Change } from './changes.ts';
+import type { LayerSyscalls } from './syscalls.ts';
 
 export interface LayerRecord {
   diffId: DiffId;
@@ -39,13 +42,46 @@ export interface UnpackOptions {
   expectedDiffId?: DiffId;
 }
 
+export interface LayerStoreOptions {
+  /** `native()` from src/drivers/native.ts. */
+  sys: LayerSyscalls;
+  /** Where uncompressed layer tars are kept (needed by save and push). */
+  content?: ContentStore;
+}
+
 export class LayerStore {
   private readonly layers = new Map<string, LayerRecord>();
+  private content: ContentStore | undefined;
+  private syscalls: LayerSyscalls | undefined;
 
   constructor(
     readonly root: string,
-    private readonly content?: ContentStore,
-  ) {}
+    options: Partial<LayerStoreOptions> = {},
+  ) {
+    this.content = options.content;
+    this.syscalls = options.sys;
+  }
+
+  /** Fill in what the constructor was not given (the image service does, for a bare `new LayerStore(root)`). */
+  configure(options: Partial<LayerStoreOptions>): void {
+    this.content ??= options.content;
+    this.syscalls ??= options.sys;
+  }
+
+  get sys(): LayerSyscalls {
+    if (!this.syscalls) throw new SystemError('layer store used before its syscalls were configured');
+    return this.syscalls;
+  }
+
+  /** A layer tar of an overlay upper dir (commit). */
+  diffTar(upperDir: string): Readable {
+    return diffTar(this.sys, upperDir);
+  }
+
+  /** Docker's change list of an upper dir over `lowerDirs` (top first). */
+  changes(upperDir: string, lowerDirs: readonly string[]): Promise<Change[]> {
+    return changes(this.sys, upperDir, lowerDirs);
+  }
 
   /** Load records; remove garbage from interrupted unpacks. Call once at startup. */
   async init(): Promise<void> {
@@ -143,7 +179,7 @@ export class LayerStore {
     let writer: ContentWriter | undefined;
     try {
       writer = this.content ? await this.content.openWriter() : undefined;
-      const applied = await applyLayerTar(source, diff, writer);
+      const applied = await applyLayerTar(this.sys, source, diff, writer);
       if (options.expectedDiffId && applied.diffId !== options.expectedDiffId) {
         throw new NotFoundError(`layer digest mismatch: expected ${options.expectedDiffId}, got ${applied.diffId}`);
       }

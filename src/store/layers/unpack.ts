@@ -15,12 +15,12 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { asDiffId, type DiffId } from '../../oci/digest.ts';
-import { native } from '../../drivers/native.ts';
 import { InvalidParameterError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import type { ContentWriter } from '../content/content-store.ts';
 import { decompressed } from './decompress.ts';
 import { TarTap, type RawXattrs } from './tar-tap.ts';
+import type { LayerSyscalls } from './syscalls.ts';
 import { OPAQUE_XATTR, S_IFCHR, classifyEntry, cleanEntryPath, makedev } from './whiteout.ts';
 
 export interface ApplyResult {
@@ -116,11 +116,11 @@ async function removeExisting(r: RootResolver, rel: string, keepDir: boolean): P
   r.forget(rel);
 }
 
-function setXattrs(file: string, xattrs: RawXattrs | undefined): void {
+function setXattrs(sys: LayerSyscalls, file: string, xattrs: RawXattrs | undefined): void {
   if (!xattrs) return;
   for (const [name, value] of xattrs) {
     try {
-      native().lsetxattr(file, name, value);
+      sys.lsetxattr(file, name, value);
     } catch (err) {
       // Docker warns and goes on when the filesystem refuses an xattr.
       const code = (err as { code?: string }).code;
@@ -136,7 +136,7 @@ function paxTime(pax: Record<string, string> | null | undefined, key: string): n
 }
 
 /** Apply the tar `source` (maybe gzip) on `root`; tee the uncompressed tar into `writer` if given. */
-export async function applyLayerTar(source: Readable, root: string, writer?: ContentWriter): Promise<ApplyResult> {
+export async function applyLayerTar(sys: LayerSyscalls, source: Readable, root: string, writer?: ContentWriter): Promise<ApplyResult> {
   const raw = await decompressed(source);
   const tap = new TarTap(writer);
   const extract = tar.extract();
@@ -157,14 +157,14 @@ export async function applyLayerTar(source: Readable, root: string, writer?: Con
     }
     if (kind.kind === 'opaque') {
       const dir = await r.dir(kind.dir);
-      native().lsetxattr(r.abs(dir), OPAQUE_XATTR, Buffer.from('y'));
+      sys.lsetxattr(r.abs(dir), OPAQUE_XATTR, Buffer.from('y'));
       entry.resume();
       continue;
     }
     if (kind.kind === 'whiteout') {
       const rel = await r.entry(kind.path);
       await removeExisting(r, rel, false);
-      native().mknod(r.abs(rel), S_IFCHR, 0);
+      sys.mknod(r.abs(rel), S_IFCHR, 0);
       entry.resume();
       continue;
     }
@@ -202,7 +202,7 @@ export async function applyLayerTar(source: Readable, root: string, writer?: Con
       case 'block-device':
       case 'fifo': {
         const type = h.type === 'fifo' ? S_IFIFO : h.type === 'block-device' ? S_IFBLK : S_IFCHR;
-        native().mknod(file, type | mode, makedev(h.devmajor ?? 0, h.devminor ?? 0));
+        sys.mknod(file, type | mode, makedev(h.devmajor ?? 0, h.devminor ?? 0));
         entry.resume();
         break;
       }
@@ -215,7 +215,7 @@ export async function applyLayerTar(source: Readable, root: string, writer?: Con
       continue; // shares the inode (and so the metadata) of its target
     }
     await fs.lchown(file, h.uid ?? 0, h.gid ?? 0);
-    setXattrs(file, xattrs);
+    setXattrs(sys, file, xattrs);
     if (h.type !== 'symlink') await fs.chmod(file, mode); // after chown, which clears setuid bits
     const mtime = paxTime(pax, 'mtime') ?? (h.mtime ? h.mtime.getTime() / 1000 : 0);
     const atime = paxTime(pax, 'atime') ?? mtime;

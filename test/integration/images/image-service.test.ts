@@ -8,6 +8,7 @@ import { ContentStore } from '../../../src/store/content/content-store.ts';
 import { LayerStore } from '../../../src/store/layers/layer-store.ts';
 import { ImageService, type ImageUser } from '../../../src/engine/images/image-service.ts';
 import { execFile } from '../../../src/drivers/exec-file.ts';
+import { native } from '../../../src/drivers/native.ts';
 import { ConflictError, NotFoundError } from '../../../src/util/errors.ts';
 import { buildTar, requireRoot, streamOf, tempDir, type TestContext } from './helpers.ts';
 
@@ -17,7 +18,7 @@ const REF_SOCK = '/run/refdocker/docker.sock';
 async function newService(t: TestContext, users: Map<string, ImageUser> = new Map()): Promise<{ dir: string; svc: ImageService }> {
   const dir = await tempDir(t, 'images');
   const content = new ContentStore(path.join(dir, 'content'));
-  const svc = new ImageService({ dataRoot: dir, content, layers: new LayerStore(path.join(dir, 'layers'), content), isImageInUse: (id) => users.get(id) });
+  const svc = new ImageService({ dataRoot: dir, content, layers: new LayerStore(path.join(dir, 'layers'), { content, sys: native() }), isImageInUse: (id) => users.get(id) });
   await svc.reconcile();
   return { dir, svc };
 }
@@ -42,7 +43,7 @@ test('a docker save tarball loads, inspects like Docker, and survives a restart'
   assert.equal(svc.list()[0]!.RepoDigests, null);
   assert.throws(() => svc.inspect('nope'), (e: unknown) => e instanceof NotFoundError && e.message === 'no such image: nope: No such image: nope:latest');
 
-  const again = new ImageService({ dataRoot: dir, content: svc.content, layers: new LayerStore(svc.layers.root, svc.content), isImageInUse: () => undefined });
+  const again = new ImageService({ dataRoot: dir, content: svc.content, layers: new LayerStore(svc.layers.root, { content: svc.content, sys: native() }), isImageInUse: () => undefined });
   await again.reconcile();
   assert.deepEqual(again.inspect(id!.slice(7, 19)), inspect);
 });

@@ -5,8 +5,6 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ContentStore } from '../../../src/store/content/content-store.ts';
 import { LayerStore } from '../../../src/store/layers/layer-store.ts';
-import { diffTar } from '../../../src/store/layers/diff-tar.ts';
-import { changes } from '../../../src/store/layers/changes.ts';
 import { MNT_DETACH, native } from '../../../src/drivers/native.ts';
 import { sha256Digest, type ChainId } from '../../../src/oci/digest.ts';
 import { InvalidParameterError } from '../../../src/util/errors.ts';
@@ -20,7 +18,7 @@ async function newStores(t: TestContext): Promise<{ dir: string; content: Conten
   const dir = await tempDir(t, 'layers');
   const content = new ContentStore(path.join(dir, 'content'));
   await content.init();
-  const layers = new LayerStore(path.join(dir, 'layers'), content);
+  const layers = new LayerStore(path.join(dir, 'layers'), { content, sys: native() });
   await layers.init();
   return { dir, content, layers };
 }
@@ -92,7 +90,7 @@ test('a layer with whiteouts, opaque dir, hardlink, symlink, device and xattr un
   await fs.writeFile(path.join(merged, 'etc/added'), 'a');
   await fs.rm(path.join(merged, 'etc/passwd'));
   await fs.writeFile(path.join(merged, 'bin/tool'), 'y');
-  const list = await changes(rw, layers.lowerDirs(upper.chainId));
+  const list = await layers.changes(rw, layers.lowerDirs(upper.chainId));
   // /bin was copied up with its metadata, so (as in Docker) only the file counts.
   assert.deepEqual(list, [
     { Path: '/bin/tool', Kind: 0 },
@@ -100,7 +98,7 @@ test('a layer with whiteouts, opaque dir, hardlink, symlink, device and xattr un
     { Path: '/etc/added', Kind: 1 },
     { Path: '/etc/passwd', Kind: 2 },
   ]);
-  const committed = await layers.unpack(diffTar(rw), upper.chainId);
+  const committed = await layers.unpack(layers.diffTar(rw), upper.chainId);
   const c = layers.diffDir(committed.chainId);
   assert.ok((await fs.lstat(path.join(c, 'etc/passwd'))).isCharacterDevice(), 'deletion round-trips as a whiteout');
   assert.equal(await fs.readFile(path.join(c, 'etc/added'), 'utf8'), 'a');
@@ -151,7 +149,7 @@ test('reconcile drops layer dirs without layer.json', async (t) => {
   const rec = await layers.unpack(streamOf(await buildTar([{ name: 'a', body: 'a' }])), undefined);
   await fs.mkdir(path.join(layers.root, 'f'.repeat(64), 'diff'), { recursive: true });
   await fs.mkdir(path.join(layers.root, '.tmp-1234', 'diff'), { recursive: true });
-  const again = new LayerStore(path.join(dir, 'layers'), content);
+  const again = new LayerStore(path.join(dir, 'layers'), { content, sys: native() });
   await again.init();
   assert.deepEqual(await fs.readdir(layers.root), [rec.chainId.slice(7)]);
   assert.ok(again.has(rec.chainId as ChainId));
