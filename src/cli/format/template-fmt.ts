@@ -93,7 +93,7 @@ export function formatV(v: unknown, plus = false): string {
     case 'nil': return '<nil>';
     case 'bool':
     case 'string': return String(v);
-    case 'int': return String(v);
+    case 'int': return typeof v === 'number' && !Number.isSafeInteger(v) ? BigInt(v).toString() : String(v);
     case 'float': return formatFloat(v as number, 'g');
     case 'func': return '0x0';
     case 'slice': return `[${Array.from(v as ArrayLike<unknown>, (x) => formatV(x, plus)).join(' ')}]`;

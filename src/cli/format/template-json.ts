@@ -34,7 +34,9 @@ function encode(v: unknown, seen: Set<object>): string | undefined {
     case 'bigint': return v.toString();
     case 'number':
       if (!Number.isFinite(v)) throw new JsonEncodeError(`json: unsupported value: ${v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : 'NaN'}`);
-      return Object.is(v, -0) ? '-0' : String(v);
+      if (Object.is(v, -0)) return '-0';
+      // Go's int64 prints exactly; JS would round 2^60 to 1152921504606847000.
+      return Number.isInteger(v) && !Number.isSafeInteger(v) && Math.abs(v) < 1e21 ? BigInt(v).toString() : String(v);
     case 'function':
     case 'symbol': return undefined;
   }

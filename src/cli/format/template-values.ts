@@ -56,7 +56,8 @@ export function kindOf(v: unknown): Kind {
     case 'boolean': return 'bool';
     case 'string': return 'string';
     case 'bigint': return 'int';
-    case 'number': return Number.isInteger(v) ? 'int' : 'float';
+    // Beyond int64 only a float64 can hold it.
+    case 'number': return Number.isInteger(v) && Math.abs(v as number) < 2 ** 63 ? 'int' : 'float';
     case 'function': return 'func';
     case 'object':
       if (v === null) return 'nil';
