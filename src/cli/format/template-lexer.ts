@@ -31,10 +31,6 @@ const KEYWORDS: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
   ['nil', 'nil'], ['template', 'template'], ['with', 'with'],
 ]);
 
-export function isKeyword(type: TokenType): boolean {
-  return type === 'dot' || [...KEYWORDS.values()].includes(type);
-}
-
 /** How Go's parser names a token in "unexpected X in Y" messages. */
 export function tokenString(t: Token): string {
   if (t.type === 'eof') return 'EOF';
