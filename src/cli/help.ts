@@ -14,27 +14,41 @@ function isZeroDefault(s: FlagSpec): boolean {
   return s.def === undefined || s.def === '' || s.def === 0 || s.def === false;
 }
 
-/** pflag's wrapN: break `s` into lines of at most `width`, at spaces. */
-function wrapText(indent: number, cols: number, s: string): string {
-  const width = cols - indent;
-  const pad = '\n' + ' '.repeat(indent);
-  if (cols === 0 || width < 24) return s.replaceAll('\n', pad);
-  const out: string[] = [];
-  for (const para of s.split('\n')) {
-    let rest = para;
-    while (rest.length > width) {
-      let cut = rest.lastIndexOf(' ', width);
-      if (cut <= 0) cut = rest.indexOf(' ');
-      if (cut <= 0) break;
-      out.push(rest.slice(0, cut));
-      rest = rest.slice(cut + 1);
-    }
-    out.push(rest);
-  }
-  return out.join(pad);
+/** pflag's wrapN: cut at the last blank before `i`, or at an earlier newline. */
+function wrapN(i: number, slop: number, s: string): [string, string] {
+  if (i + slop > s.length) return [s, ''];
+  const head = s.slice(0, i);
+  const w = Math.max(head.lastIndexOf(' '), head.lastIndexOf('\t'), head.lastIndexOf('\n'));
+  if (w <= 0) return [s, ''];
+  const nl = head.lastIndexOf('\n');
+  if (nl > 0 && nl < w) return [s.slice(0, nl), s.slice(nl + 1)];
+  return [s.slice(0, w), s.slice(w + 1)];
 }
 
-export function flagUsages(specs: FlagSpec[], cols = 80): string {
+/** pflag's wrap: usage text wrapped into columns indent..cols, 5 columns of slop against orphans. */
+function wrapText(indent: number, cols: number, text: string): string {
+  let i = indent;
+  let width = cols - i;
+  let r = '';
+  if (width < 24) {
+    i = 16;
+    width = cols - i;
+    r += '\n' + ' '.repeat(i);
+  }
+  const pad = '\n' + ' '.repeat(i);
+  if (width < 24) return text.replaceAll('\n', r);
+  const slop = 5;
+  width -= slop;
+  let [line, rest] = wrapN(width, slop, text);
+  r += line.replaceAll('\n', pad);
+  while (rest !== '') {
+    [line, rest] = wrapN(width, slop, rest);
+    r += pad + line.replaceAll('\n', pad);
+  }
+  return r;
+}
+
+export function flagUsages(specs: FlagSpec[], cols = 79): string {
   const visible = specs.filter((s) => !s.hidden && s.long !== 'help').sort((a, b) => (a.long < b.long ? -1 : a.long > b.long ? 1 : 0));
   const rows: { head: string; usage: string }[] = [];
   let maxlen = 0;
@@ -42,7 +56,7 @@ export function flagUsages(specs: FlagSpec[], cols = 80): string {
     let head = s.short ? `  -${s.short}, --${s.long}` : `      --${s.long}`;
     const label = typeLabel(s);
     if (label) head += ` ${label}`;
-    maxlen = Math.max(maxlen, head.length);
+    maxlen = Math.max(maxlen, head.length + 1); // pflag counts the \x00 placeholder
     let usage = s.usage;
     if (!isZeroDefault(s)) usage += typeof s.def === 'string' ? ` (default ${JSON.stringify(s.def)})` : ` (default ${String(s.def)})`;
     rows.push({ head, usage });
@@ -54,7 +68,7 @@ export function usageLine(path: string, spec: CommandSpec): string {
   return spec.usage ? `${path} ${spec.usage}` : path;
 }
 
-export function commandHelp(bin: string, path: string, spec: CommandSpec, cols = 80): string {
+export function commandHelp(bin: string, path: string, spec: CommandSpec, cols = 79): string {
   let text = `Usage:  ${usageLine(path, spec)}\n\n${spec.short}\n`;
   if (spec.aliases && spec.aliases.length > 1) text += `\nAliases:\n  ${spec.aliases.map((a) => `${bin} ${a}`).join(', ')}\n`;
   const flags = flagUsages(spec.flags, cols);

@@ -39,6 +39,11 @@ function rootHelp(bin: string): string {
   );
 }
 
+/** docker wraps help at the width of the terminal on fd 0, less one; 80 - 1 otherwise. */
+function helpWidth(streams: Streams): number {
+  return streams.stdin.isTTY && streams.stdout.columns ? streams.stdout.columns - 1 : 79;
+}
+
 function usageError(message: string, usage: string, path: string): StatusError {
   return new StatusError(`${message}\n\nUsage:  ${usage}\n\nRun '${path} --help' for more information`, 125);
 }
@@ -119,7 +124,7 @@ async function dispatch(bin: string, streams: Streams, env: Record<string, strin
     flags = parseFlags(spec.flags, args, { interspersed: spec.interspersed ?? true });
   } catch (err) {
     if (err instanceof HelpRequested) {
-      streams.stdout.write(commandHelp(bin, path, spec));
+      streams.stdout.write(commandHelp(bin, path, spec, helpWidth(streams)));
       return 0;
     }
     if (err instanceof FlagError) throw usageError(err.message, usageLine(path, spec), path);

@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IMAGE, b, cli, requireHost, testName } from './harness.ts';
+
+test('run streams stdout and stderr apart and exits with the container code', (t) => {
+  if (!requireHost(t)) return;
+  const r = cli(['run', '--rm', '-e', 'A=hello', IMAGE, 'sh', '-c', 'echo $A; echo oops >&2; exit 3']);
+  assert.equal(r.stdout, 'hello\n');
+  assert.equal(r.stderr, 'oops\n');
+  assert.equal(r.code, 3);
+});
+
+test('run -i pipes stdin and closes it at EOF', (t) => {
+  if (!requireHost(t)) return;
+  const r = cli(['run', '--rm', '-i', IMAGE, 'sh', '-c', 'cat; echo done'], { input: 'line1\nline2\n' });
+  assert.equal(r.stdout, 'line1\nline2\ndone\n');
+  assert.equal(r.code, 0);
+});
+
+test('run of a missing executable exits 127', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  t.after(() => cli(['rm', '-f', name]));
+  const r = cli(['run', '--name', name, IMAGE, 'nonexistent-cmd']);
+  assert.equal(r.code, 127);
+  assert.match(r.stderr, new RegExp(b('^{bin}: Error response from daemon: .*executable file not found.*\n\nRun \'{bin} run --help\' for more information\n$')));
+});
+
+test('run of a directory exits 126', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  t.after(() => cli(['rm', '-f', name]));
+  const r = cli(['run', '--name', name, IMAGE, '/etc']);
+  assert.equal(r.code, 126);
+});
+
+test('run -d prints the full ID; ps, logs, inspect, stop and rm see the container', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  t.after(() => cli(['rm', '-f', name]));
+  const run = cli(['run', '-d', '--name', name, '-l', 'conf=yes', IMAGE, 'sh', '-c', 'echo started; sleep 300']);
+  assert.equal(run.code, 0, run.stderr);
+  const id = run.stdout.trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+
+  const ps = cli(['ps', '--filter', `name=${name}`, '--format', '{{.ID}} {{.Names}} {{.Command}} {{.Label "conf"}}']);
+  assert.equal(ps.stdout, `${id.slice(0, 12)} ${name} "sh -c 'echo startedâ€¦" yes\n`.replace('â€¦', '…'));
+
+  const q = cli(['ps', '-q', '--no-trunc', '--filter', `name=${name}`]);
+  assert.equal(q.stdout, `${id}\n`);
+
+  const table = cli(['ps', '--filter', `name=${name}`]);
+  const lines = table.stdout.split('\n');
+  assert.match(lines[0] ?? '', /^CONTAINER ID   IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES$/);
+  assert.match(lines[1] ?? '', new RegExp(`^${id.slice(0, 12)}   ${IMAGE} +"sh -c 'echo started…" +.+ ago +Up .+ +${name}$`));
+
+  const inspect = cli(['inspect', '--format', '{{.Name}} {{.State.Running}} {{index .Config.Labels "conf"}}', name]);
+  assert.equal(inspect.stdout, `/${name} true yes\n`);
+
+  const raw = cli(['container', 'inspect', name]);
+  assert.match(raw.stdout, /^\[\n    \{\n        "Id": "/);
+  assert.equal(JSON.parse(raw.stdout)[0].Id, id);
+
+  for (let i = 0; i < 50 && !cli(['logs', name]).stdout.includes('started'); i++) cli(['inspect', name]);
+  assert.equal(cli(['logs', name]).stdout, 'started\n');
+
+  assert.deepEqual(cli(['stop', '-t', '1', name]), { stdout: `${name}\n`, stderr: '', code: 0 });
+  assert.equal(cli(['inspect', '-f', '{{.State.Status}}', name]).stdout, 'exited\n');
+  assert.deepEqual(cli(['rm', name]), { stdout: `${name}\n`, stderr: '', code: 0 });
+});
+
+test('exec runs in the container and returns its exit code', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  t.after(() => cli(['rm', '-f', name]));
+  assert.equal(cli(['run', '-d', '--name', name, IMAGE, 'sleep', '300']).code, 0);
+  const r = cli(['exec', '-e', 'X=1', name, 'sh', '-c', 'echo x=$X; echo e >&2; exit 4']);
+  assert.deepEqual(r, { stdout: 'x=1\n', stderr: 'e\n', code: 4 });
+  const i = cli(['exec', '-i', name, 'cat'], { input: 'piped\n' });
+  assert.equal(i.stdout, 'piped\n');
+});
+
+test('stop, rm and inspect of a missing container report each failure', (t) => {
+  if (!requireHost(t)) return;
+  const r = cli(['stop', 'conf-nosuch-a', 'conf-nosuch-b']);
+  assert.equal(r.stderr, 'Error response from daemon: No such container: conf-nosuch-a\nError response from daemon: No such container: conf-nosuch-b\n');
+  assert.equal(r.code, 1);
+  const i = cli(['inspect', 'conf-nosuch-a']);
+  assert.deepEqual(i, { stdout: '[]\n', stderr: 'Error: No such object: conf-nosuch-a\n', code: 1 });
+});
+
+test('create then start -a returns the exit code; wait prints it', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  t.after(() => cli(['rm', '-f', name]));
+  const c = cli(['create', '--name', name, IMAGE, 'sh', '-c', 'echo hi; exit 5']);
+  assert.match(c.stdout, /^[0-9a-f]{64}\n$/);
+  const s = cli(['start', '-a', name]);
+  assert.deepEqual(s, { stdout: 'hi\n', stderr: '', code: 5 });
+  assert.deepEqual(cli(['wait', name]), { stdout: '5\n', stderr: '', code: 0 });
+});

@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IMAGE, cli, requireHost } from './harness.ts';
+
+test('images prints docker\'s table', (t) => {
+  if (!requireHost(t)) return;
+  const r = cli(['images', IMAGE]);
+  assert.equal(r.code, 0);
+  const [head, row] = r.stdout.split('\n');
+  assert.match(head ?? '', /^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$/);
+  assert.match(row ?? '', new RegExp(`^${IMAGE} +latest +[0-9a-f]{12} +.+ ago +[0-9.]+[kMG]?B$`));
+});
+
+test('tag, images --format and rmi', (t) => {
+  if (!requireHost(t)) return;
+  const tag = `conf-tag-${process.pid}:v1`;
+  t.after(() => cli(['rmi', tag]));
+  assert.deepEqual(cli(['tag', IMAGE, tag]), { stdout: '', stderr: '', code: 0 });
+  const f = cli(['images', '--format', '{{.Repository}}:{{.Tag}}', tag.split(':')[0] ?? '']);
+  assert.equal(f.stdout, `${tag}\n`);
+  assert.deepEqual(cli(['rmi', tag]), { stdout: `Untagged: ${tag}\n`, stderr: '', code: 0 });
+});
