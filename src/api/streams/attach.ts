@@ -4,7 +4,7 @@
  * bytes forwarded to stdin (with detach-key handling), half-close as EOF.
  */
 import type { Duplex } from 'node:stream';
-import type { AttachStreams } from '../../drivers/runtime/runtime.ts';
+import type { AttachStreams } from '../../engine/containers/attach-hub.ts';
 import { encodeFrame } from '../../util/stdcopy.ts';
 import { parseDetachKeys } from './detach-keys.ts';
 

@@ -8,6 +8,8 @@
 import type { AttachStreams, RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import { SystemError } from '../../util/errors.ts';
 
+export type { AttachStreams };
+
 interface Pending {
   resolve: (streams: AttachStreams) => void;
   reject: (err: Error) => void;

@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
+import { readLogs, type LogEntry, type ReadLogsOptions } from '../../drivers/logs/k8s-file.ts';
 import type { ExecService } from '../exec/exec-service.ts';
 import type { ImageService } from '../images/image-service.ts';
 import type { ContainerService } from './container-service.ts';
@@ -72,6 +73,15 @@ export class ContainerQueries {
   async sizes(record: ContainerRecord): Promise<{ sizeRw: number; sizeRootFs: number }> {
     const sizeRw = await duBytes(this.containers.paths(record.id).upper);
     return { sizeRw, sizeRootFs: sizeRw + this.images.sizeOf(record.image) };
+  }
+
+  /** A container's log entries (see readLogs); follow ends when the container stops. */
+  logs(ref: string, options: Omit<ReadLogsOptions, 'stopped'>): { tty: boolean; entries: AsyncGenerator<LogEntry> } {
+    const record = this.containers.store.resolve(ref);
+    return {
+      tty: Boolean(record.config.Tty),
+      entries: readLogs(this.containers.paths(record.id).log, { ...options, stopped: this.containers.whenStopped(record.id) }),
+    };
   }
 
   async pids(ref: string): Promise<number[]> {

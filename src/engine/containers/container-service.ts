@@ -16,14 +16,16 @@ import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import { generateSpec, validateHostConfig } from '../../drivers/runtime/spec/generate.ts';
 import { ensureOverlayMounted, unmount } from '../../drivers/mount/overlay.ts';
+import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
+import { RuntimeStartError } from '../../drivers/runtime/runtime-errors.ts';
+import { cgroupsPathFor } from '../../drivers/cgroups/paths.ts';
 import { KeyedLock } from '../../store/lock.ts';
-import { writeFileAtomic } from '../../store/records.ts';
 import { ConflictError, InvalidParameterError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { ImageService } from '../images/image-service.ts';
 import { ContainerStore } from './container-store.ts';
-import { commandOf, mergeImageConfig, networkChoice, normalizeName } from './create.ts';
+import { commandOf, mergeImageConfig, networkChoice, normalizeName, type ImageConfigLike } from './create.ts';
 import * as errors from './errors.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from './etc-files.ts';
 import { randomName } from './names.ts';
@@ -106,7 +108,7 @@ export class ContainerService {
     if (!userConfig.Image) throw new InvalidParameterError('No image specified'); // dockerd: "Config cannot be empty in order to create a container"
     validateHostConfig(hostConfig, this.o.hostCpus);
     const image = await this.o.images.resolve(userConfig.Image);
-    const config = mergeImageConfig(userConfig, image.config);
+    const config = mergeImageConfig(userConfig, image.config as ImageConfigLike);
     const { path, args } = commandOf(config);
 
     const id = randomBytes(32).toString('hex');
@@ -207,13 +209,12 @@ export class ContainerService {
       etcGroup,
       files: { hostname: p.hostname, hosts: p.hosts, resolvConf: p.resolvConf },
       network: this.networkFor(record),
-      cgroupsPath: `/berth/${record.id}`,
+      cgroupsPath: cgroupsPathFor(record.id),
       initPath: this.o.initPath,
       mounts: [],
       hostCpus: this.o.hostCpus,
     });
     if (record.config.WorkingDir) await this.ensureWorkingDir(p.merged, record.config.WorkingDir);
-    await writeFileAtomic(`${p.bundle}/config.json`, JSON.stringify(spec));
     // A leftover runtime record (crash between create and start) would make create fail.
     await this.o.runtime.delete(record.id, true).catch(() => undefined);
     try {
@@ -230,9 +231,13 @@ export class ContainerService {
       // The container stays "created", with the exit code and error Docker records.
       const message = asError(err).message;
       record.state.error = message;
-      record.state.exitCode = startFailureCode(message);
+      record.state.exitCode = err instanceof RuntimeStartError ? err.exitCode : 128;
       await this.store.save(record);
       await this.o.runtime.cleanup(record.id).catch(() => undefined);
+      // Clients attached or waiting for this start learn it failed, as with dockerd.
+      this.attach.closeAll(record.id);
+      for (const wake of this.exitWaiters.get(record.id) ?? []) wake(record.state.exitCode);
+      this.exitWaiters.delete(record.id);
       this.o.events.publish('container', 'die', record.id, { ...this.eventAttributes(record), exitCode: String(record.state.exitCode) });
       throw err;
     }
@@ -281,7 +286,7 @@ export class ContainerService {
 
   private async finishExit(record: ContainerRecord, code: number): Promise<void> {
     if (!this.store.get(record.id)) return;
-    const oomKilled = await this.o.runtime.oomKilled?.(record.id).catch(() => false) ?? false;
+    const oomKilled = await this.wasOomKilled(record);
     await this.o.runtime.delete(record.id, true).catch((err) => log.warn('runtime delete failed', { id: record.id, err }));
     await this.o.runtime.cleanup(record.id).catch(() => undefined);
     record.state = { ...record.state, status: 'exited', pid: 0, exitCode: code, oomKilled, finishedAt: new Date().toISOString() };
@@ -293,6 +298,11 @@ export class ContainerService {
     if (record.hostConfig.AutoRemove) {
       await this.removeLocked(record, { force: true, volumes: true }).catch((err) => log.warn('auto-remove failed', { id: record.id, err }));
     }
+  }
+
+  /** Read the kernel's OOM-kill counter of the container's cgroup before the runtime removes it. */
+  private async wasOomKilled(record: ContainerRecord): Promise<boolean> {
+    return wasOomKilled(cgroupsPathFor(record.id)).catch(() => false);
   }
 
   // ---- stop / kill / pause ------------------------------------------------
@@ -372,6 +382,13 @@ export class ContainerService {
       list.push(resolve);
       this.exitWaiters.set(id, list);
     });
+  }
+
+  /** Resolves when the container is not running (at once if it is not now). */
+  whenStopped(id: string): Promise<unknown> {
+    const record = this.store.get(id);
+    if (!record || (record.state.status !== 'running' && record.state.status !== 'paused')) return Promise.resolve();
+    return this.nextExit(id);
   }
 
   /** Resolves with Docker's wait result once the condition holds. */
@@ -463,13 +480,6 @@ export class ContainerService {
   rootfs(record: ContainerRecord): string {
     return this.paths(record.id).merged;
   }
-}
-
-/** Docker's exit code for a container whose process could not be started. */
-export function startFailureCode(message: string): number {
-  if (/executable file not found|no such file or directory/i.test(message)) return 127;
-  if (/permission denied|is a directory|exec format error/i.test(message)) return 126;
-  return 128;
 }
 
 function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<boolean> {

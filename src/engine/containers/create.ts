@@ -7,6 +7,7 @@ import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts
 import { InvalidParameterError } from '../../util/errors.ts';
 import { invalidName } from './errors.ts';
 
+/** The run config of an image (OCI `config` object), as far as the merge needs it. */
 export interface ImageConfigLike {
   User?: string;
   Env?: string[] | null;
@@ -14,8 +15,8 @@ export interface ImageConfigLike {
   Cmd?: string[] | null;
   WorkingDir?: string;
   Labels?: Record<string, string> | null;
-  ExposedPorts?: Record<string, object> | null;
-  Volumes?: Record<string, object> | null;
+  ExposedPorts?: Record<string, Record<string, never>> | null;
+  Volumes?: Record<string, Record<string, never>> | null;
   StopSignal?: string;
   Healthcheck?: unknown;
   OnBuild?: string[] | null;

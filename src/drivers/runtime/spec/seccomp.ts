@@ -4,7 +4,7 @@
  * and whose `excludes` are not (by granted capabilities, architecture and
  * kernel version), and list the native architecture with its sub-architectures.
  */
-import { createRequire } from 'node:module';
+import DEFAULT_PROFILE from './seccomp-default.json' with { type: 'json' };
 import { InvalidParameterError } from '../../../util/errors.ts';
 import type { OciSeccomp, OciSeccompAction, OciSeccompArg, OciSeccompSyscall } from './types.ts';
 
@@ -55,7 +55,7 @@ const NODE_TO_GO: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: '
 let defaultProfile: DockerSeccompProfile | undefined;
 /** Docker's default profile, shipped beside this module. */
 export function defaultSeccompProfile(): DockerSeccompProfile {
-  defaultProfile ??= createRequire(import.meta.url)('./seccomp-default.json') as DockerSeccompProfile;
+  defaultProfile ??= DEFAULT_PROFILE as DockerSeccompProfile;
   return defaultProfile;
 }
 
