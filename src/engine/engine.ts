@@ -11,6 +11,7 @@ import { ContentStore } from '../store/content/content-store.ts';
 import { LayerStore } from '../store/layers/layer-store.ts';
 import { ContainerService } from './containers/container-service.ts';
 import { ContainerQueries } from './containers/container-queries.ts';
+import { ContainerData } from './containers/container-data.ts';
 import { EventsService } from './events/events-service.ts';
 import { ExecService } from './exec/exec-service.ts';
 import { ImageService } from './images/image-service.ts';
@@ -31,6 +32,7 @@ export class Engine {
   readonly images: ImageService;
   readonly containers: ContainerService;
   readonly queries: ContainerQueries;
+  readonly data: ContainerData;
   readonly exec: ExecService;
   readonly system: SystemService;
   readonly runtime: RuntimeDriver;
@@ -58,6 +60,7 @@ export class Engine {
     });
     this.exec = new ExecService(this.containers, this.runtime, this.events);
     this.queries = new ContainerQueries(this.containers, this.images, this.exec, this.runtime, dataRoot);
+    this.data = new ContainerData(this.containers, this.images, this.layers, this.runtime, this.events);
     this.system = new SystemService(this);
   }
 

@@ -239,6 +239,9 @@ export class ContainerService {
       for (const wake of this.exitWaiters.get(record.id) ?? []) wake(record.state.exitCode);
       this.exitWaiters.delete(record.id);
       this.o.events.publish('container', 'die', record.id, { ...this.eventAttributes(record), exitCode: String(record.state.exitCode) });
+      if (record.hostConfig.AutoRemove) {
+        await this.removeLocked(record, { force: true }).catch((e) => log.warn('auto-remove failed', { id: record.id, err: e }));
+      }
       throw err;
     }
     // Attach clients that connected before start get every byte: connect them before the process runs.

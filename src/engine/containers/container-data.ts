@@ -1,0 +1,151 @@
+/**
+ * Data views and snapshots of a container: top, stats, changes, export,
+ * archive (docker cp), commit, prune. The container's overlay stays mounted
+ * for its whole life, so its files can be read whether it runs or not.
+ */
+import type { Readable } from 'node:stream';
+import { readContainerStats, emptyStats } from '../../drivers/cgroups/stats.ts';
+import type { StatsDocument } from '../../drivers/cgroups/types.ts';
+import { cgroupsPathFor } from '../../drivers/cgroups/paths.ts';
+import { resolveUser } from '../../drivers/runtime/spec/user.ts';
+import type { LayerStore } from '../../store/layers/layer-store.ts';
+import { promises as fs } from 'node:fs';
+import type { EventsService } from '../events/events-service.ts';
+import type { ImageService } from '../images/image-service.ts';
+import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
+import { archiveContainerPath, exportRootfs, extractToContainer, statContainerPath, type ArchiveTarget, type PathStat } from './archive.ts';
+import type { ContainerService } from './container-service.ts';
+import { notRunning } from './errors.ts';
+import { selectContainers } from './filters.ts';
+import type { ContainerRecord } from './record.ts';
+import { containerTop, type TopResult } from './top.ts';
+import { duBytes } from './container-queries.ts';
+
+const isRunning = (r: ContainerRecord) => r.state.status === 'running' || r.state.status === 'paused';
+
+export class ContainerData {
+  constructor(
+    private readonly containers: ContainerService,
+    private readonly images: ImageService,
+    private readonly layers: LayerStore,
+    private readonly runtime: RuntimeDriver,
+    private readonly events: EventsService,
+  ) {}
+
+  async top(ref: string, psArgs?: string): Promise<TopResult> {
+    const record = this.containers.store.resolve(ref);
+    if (!isRunning(record)) throw notRunning(record.id);
+    const pids = await this.runtime.pids(record.id);
+    return containerTop(pids, { psArgs });
+  }
+
+  /** One stats document; pass the previous one of a stream to fill precpu/preread. */
+  async stats(ref: string, previous?: StatsDocument): Promise<StatsDocument> {
+    const record = this.containers.store.resolve(ref);
+    if (!isRunning(record)) return emptyStats(record.id, record.name.slice(1));
+    return readContainerStats({
+      id: record.id,
+      name: record.name.slice(1),
+      cgroupsPath: cgroupsPathFor(record.id),
+      pid: record.state.pid,
+      previous,
+    });
+  }
+
+  isRunning(ref: string): boolean {
+    return isRunning(this.containers.store.resolve(ref));
+  }
+
+  async changes(ref: string) {
+    const record = this.containers.store.resolve(ref);
+    const p = this.containers.paths(record.id);
+    const list = await this.layers.changes(p.upper, this.images.lowerDirs(record.imageChainId));
+    return list.length ? list : null;
+  }
+
+  export(ref: string, signal?: AbortSignal): Readable {
+    const record = this.containers.store.resolve(ref);
+    this.events.publish('container', 'export', record.id, this.containers.eventAttributes(record));
+    return exportRootfs(this.containers.paths(record.id).merged, signal);
+  }
+
+  private target(ref: string): ArchiveTarget {
+    const record = this.containers.store.resolve(ref);
+    return { root: this.containers.paths(record.id).merged, mounts: [], ref, readonlyRootfs: Boolean(record.hostConfig.ReadonlyRootfs) };
+  }
+
+  statPath(ref: string, path: string): Promise<PathStat> {
+    return statContainerPath(this.target(ref), path);
+  }
+
+  archivePath(ref: string, path: string, signal?: AbortSignal): Promise<{ stat: PathStat; stream: Readable }> {
+    return archiveContainerPath(this.target(ref), path, signal);
+  }
+
+  async extract(ref: string, path: string, content: AsyncIterable<Buffer>, options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal }): Promise<void> {
+    const record = this.containers.store.resolve(ref);
+    let chown: { uid: number; gid: number } | undefined;
+    if (options.copyUIDGID && record.config.User) {
+      const root = this.containers.paths(record.id).merged;
+      const [passwd, group] = await Promise.all([
+        fs.readFile(`${root}/etc/passwd`, 'utf8').catch(() => undefined),
+        fs.readFile(`${root}/etc/group`, 'utf8').catch(() => undefined),
+      ]);
+      const user = resolveUser(record.config.User, passwd, group);
+      chown = { uid: user.uid, gid: user.gid };
+    }
+    await extractToContainer(this.target(ref), path, content, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal });
+    this.events.publish('container', 'extract-to-dir', record.id, this.containers.eventAttributes(record));
+  }
+
+  async commit(ref: string, options: { repo?: string; tag?: string; author?: string; comment?: string; changes?: string[]; pause?: boolean; config?: Record<string, unknown> }) {
+    const record = this.containers.store.resolve(ref);
+    const pause = options.pause !== false && record.state.status === 'running';
+    if (pause) await this.runtime.pause(record.id);
+    try {
+      const id = await this.images.commit({
+        containerId: record.id,
+        containerConfig: { ...record.config, ...(options.config ?? {}) } as never,
+        upperDir: this.containers.paths(record.id).upper,
+        parentImageId: record.image,
+        repo: options.repo,
+        tag: options.tag,
+        author: options.author,
+        comment: options.comment,
+        changes: options.changes,
+      });
+      this.events.publish('container', 'commit', record.id, { ...this.containers.eventAttributes(record), comment: options.comment ?? '' });
+      return id;
+    } finally {
+      if (pause) await this.runtime.resume(record.id).catch(() => undefined);
+    }
+  }
+
+  async prune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+    const until = filters.get('until')?.[0];
+    const labelFilters = new Map([...filters].filter(([k]) => k === 'label'));
+    const candidates = selectContainers(this.containers.store.all(), {
+      all: true,
+      filters: labelFilters,
+      imageIdOf: () => undefined,
+      containerOf: (r) => this.containers.store.resolve(r),
+    }).filter((r) => !isRunning(r) && (!until || Date.parse(r.created) < untilMs(until)));
+    const deleted: string[] = [];
+    let space = 0;
+    for (const record of candidates) {
+      const size = await duBytes(this.containers.paths(record.id).upper);
+      await this.containers.remove(record.id);
+      deleted.push(record.id);
+      space += size;
+    }
+    this.events.publish('container', 'prune', '', { reclaimed: String(space) });
+    return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };
+  }
+}
+
+function untilMs(value: string): number {
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const rel = /^(\d+)(s|m|h)$/.exec(value);
+  if (rel) return Date.now() - Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as 's' | 'm' | 'h'];
+  return Date.parse(value);
+}
