@@ -123,3 +123,14 @@ test('events stream container lifecycle events', async (t) => {
   const ev = await docker(d, ['events', '--since', String(since), '--until', String(until), '--filter', 'container=evt', '--format', '{{.Action}}']);
   assert.deepEqual(ev.stdout.trim().split('\n').filter((a) => ['create', 'start', 'die', 'destroy'].includes(a)), ['create', 'start', 'die', 'destroy']);
 });
+
+test('the tarball a real `docker save` wrote (test/fixtures) loads with docker load and runs', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t, { bootstrap: false });
+  const load = await docker(d, ['load', '-i', new URL('../../fixtures/busybox-ref.tar', import.meta.url).pathname]);
+  assert.equal(load.code, 0, load.stderr);
+  assert.match(load.stdout, /Loaded image: busybox-ref:latest/);
+  const run = await docker(d, ['run', '--rm', 'busybox-ref', 'sh', '-c', 'echo saved by docker; exit 9']);
+  assert.equal(run.stdout, 'saved by docker\n', run.stderr);
+  assert.equal(run.code, 9);
+});
