@@ -25,7 +25,7 @@ import { log } from '../../util/log.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { ImageService } from '../images/image-service.ts';
 import { ContainerStore } from './container-store.ts';
-import { commandOf, mergeImageConfig, networkChoice, normalizeName, type ImageConfigLike } from './create.ts';
+import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normalizeName, type ImageConfigLike } from './create.ts';
 import * as errors from './errors.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from './etc-files.ts';
 import { randomName } from './names.ts';
@@ -104,7 +104,7 @@ export class ContainerService {
 
   async create(request: { name?: string; config: ContainerConfig; hostConfig?: HostConfig; platform?: string }): Promise<{ Id: string; Warnings: string[] }> {
     const userConfig = request.config;
-    const hostConfig: HostConfig = request.hostConfig ?? {};
+    const hostConfig: HostConfig = normalizeHostConfig(request.hostConfig ?? {});
     if (!userConfig.Image) throw new InvalidParameterError('No image specified'); // dockerd: "Config cannot be empty in order to create a container"
     validateHostConfig(hostConfig, this.o.hostCpus);
     const image = await this.o.images.resolve(userConfig.Image);

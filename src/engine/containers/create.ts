@@ -37,7 +37,7 @@ const envKey = (entry: string) => entry.split('=', 1)[0]!;
 export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike): ContainerConfig {
   const out: ContainerConfig = { ...user };
   if (!out.User) out.User = image.User ?? '';
-  if (image.ExposedPorts) out.ExposedPorts = { ...image.ExposedPorts, ...(out.ExposedPorts ?? {}) };
+  if (image.ExposedPorts && Object.keys(image.ExposedPorts).length) out.ExposedPorts = { ...image.ExposedPorts, ...(out.ExposedPorts ?? {}) };
   if (!out.Env || out.Env.length === 0) out.Env = [...(image.Env ?? [])];
   else {
     const keys = new Set(out.Env.map(envKey));
@@ -51,7 +51,7 @@ export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike):
     }
   }
   if (!out.WorkingDir) out.WorkingDir = image.WorkingDir ?? '';
-  if (image.Volumes) out.Volumes = { ...image.Volumes, ...(out.Volumes ?? {}) };
+  if (image.Volumes && Object.keys(image.Volumes).length) out.Volumes = { ...image.Volumes, ...(out.Volumes ?? {}) };
   if (!out.StopSignal && image.StopSignal) out.StopSignal = image.StopSignal;
   if (!out.Healthcheck && image.Healthcheck) out.Healthcheck = image.Healthcheck as ContainerConfig['Healthcheck'];
   if (!out.OnBuild || out.OnBuild.length === 0) out.OnBuild = image.OnBuild ?? null;
@@ -77,4 +77,12 @@ export function networkChoice(hostConfig: HostConfig): NetworkChoice {
   // default, bridge and user networks: a namespace of its own (the network
   // service attaches it to a bridge; until then only loopback is up).
   return { kind: 'private' };
+}
+
+/** dockerd's create-time normalisation of HostConfig: "unset" spelled as -1 or 0 becomes null. */
+export function normalizeHostConfig(h: HostConfig): HostConfig {
+  const out = { ...h };
+  if (out.MemorySwappiness === -1) out.MemorySwappiness = null;
+  if (out.PidsLimit !== undefined && out.PidsLimit !== null && out.PidsLimit <= 0) out.PidsLimit = null;
+  return out;
 }

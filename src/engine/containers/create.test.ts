@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normalizeName } from './create.ts';
+
+test('mergeImageConfig follows dockerd: user values win, image fills the gaps', () => {
+  const image = { Env: ['PATH=/bin', 'A=image'], Cmd: ['sh'], Entrypoint: null, WorkingDir: '/w', User: 'nobody', Labels: { a: '1' } };
+  const cases: Array<[string, Parameters<typeof mergeImageConfig>[0], Partial<ReturnType<typeof mergeImageConfig>>]> = [
+    ['no command: image Cmd', { Image: 'x' }, { Cmd: ['sh'], Entrypoint: null, WorkingDir: '/w', User: 'nobody' }],
+    ['user Cmd replaces image Cmd', { Image: 'x', Cmd: ['echo', 'hi'] }, { Cmd: ['echo', 'hi'] }],
+    ['user Entrypoint drops image Cmd', { Image: 'x', Entrypoint: ['/bin/true'] }, { Entrypoint: ['/bin/true'], Cmd: undefined }],
+    ['env: user first, image keys not overridden', { Image: 'x', Env: ['A=user', 'B=2'] }, { Env: ['A=user', 'B=2', 'PATH=/bin'] }],
+    ['labels merge', { Image: 'x', Labels: { b: '2' } }, { Labels: { a: '1', b: '2' } }],
+  ];
+  for (const [name, user, want] of cases) {
+    const got = mergeImageConfig(user, image);
+    for (const [k, v] of Object.entries(want)) assert.deepEqual(got[k as keyof typeof got], v, `${name}: ${k}`);
+  }
+});
+
+test('commandOf splits Path and Args; no command is Docker\'s 400', () => {
+  assert.deepEqual(commandOf({ Entrypoint: ['/init'], Cmd: ['a', 'b'] }), { path: '/init', args: ['a', 'b'] });
+  assert.throws(() => commandOf({}), /No command specified/);
+});
+
+test('names are validated with Docker\'s message', () => {
+  assert.equal(normalizeName('web'), '/web');
+  assert.equal(normalizeName('/web.1_a-b'), '/web.1_a-b');
+  for (const bad of ['a', '-x', 'has space', 'x/y', '']) assert.throws(() => normalizeName(bad), /Invalid container name/);
+});
+
+test('host config normalisation and network choice', () => {
+  assert.deepEqual(normalizeHostConfig({ MemorySwappiness: -1, PidsLimit: 0 }), { MemorySwappiness: null, PidsLimit: null });
+  assert.deepEqual(normalizeHostConfig({ PidsLimit: 5 }), { PidsLimit: 5 });
+  assert.deepEqual(networkChoice({}), { kind: 'private' });
+  assert.deepEqual(networkChoice({ NetworkMode: 'host' }), { kind: 'host' });
+  assert.deepEqual(networkChoice({ NetworkMode: 'none' }), { kind: 'none' });
+  assert.deepEqual(networkChoice({ NetworkMode: 'container:abc' }), { kind: 'container', ref: 'abc' });
+});
