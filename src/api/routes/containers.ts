@@ -133,19 +133,24 @@ async function containerAttach(ctx: RouteContext): Promise<unknown> {
     stdin: queryBool(ctx.query, 'stdin'),
     stdout: queryBool(ctx.query, 'stdout'),
     stderr: queryBool(ctx.query, 'stderr'),
+    tty: Boolean(record.config.Tty),
+    detachKeys: ctx.query.get('detachKeys') ?? undefined,
   };
-  const running = record.state.status === 'running' || record.state.status === 'paused';
   if (!queryBool(ctx.query, 'stream') && !queryBool(ctx.query, 'logs')) {
     throw new InvalidParameterError('Bad parameters: you must choose at least one stream');
   }
-  const socket = ctx.hijack();
+  const running = record.state.status === 'running' || record.state.status === 'paused';
   const abort = new AbortController();
-  socket.on('close', () => abort.abort());
-  const streams = await ctx.engine.containers.attach.attach(record.id, running, abort.signal).catch(() => undefined);
-  if (!streams) {
-    socket.end();
-    return undefined;
-  }
-  await pipeAttach(socket, streams, { ...want, tty: Boolean(record.config.Tty), detachKeys: ctx.query.get('detachKeys') ?? undefined });
+  // The log offset is taken before the client is answered, so output of a start it sends next is never missed.
+  const { entries } = await ctx.engine.queries.attachOutput(record.id, {
+    stdout: want.stdout,
+    stderr: want.stderr,
+    signal: abort.signal,
+    replay: queryBool(ctx.query, 'logs'),
+    follow: queryBool(ctx.query, 'stream'),
+  });
+  const socket = ctx.hijack(want.tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+  const streams = want.stdin ? ctx.engine.containers.attach.attach(record.id, running, abort.signal).catch(() => undefined) : undefined;
+  await pipeAttach(socket, want, { output: entries, streams, abort });
   return undefined;
 }

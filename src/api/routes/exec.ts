@@ -44,7 +44,6 @@ async function execStart(ctx: RouteContext): Promise<unknown> {
   }
   await pipeAttach(
     socket,
-    started.streams,
     {
       stdin: Boolean(exec.config.AttachStdin),
       stdout: exec.config.AttachStdout !== false,
@@ -52,7 +51,7 @@ async function execStart(ctx: RouteContext): Promise<unknown> {
       tty: Boolean(body.Tty ?? exec.config.Tty),
       detachKeys: exec.config.DetachKeys,
     },
-    started.exit,
+    { streams: Promise.resolve(started.streams), before: started.exit, abort: new AbortController() },
   );
   return undefined;
 }

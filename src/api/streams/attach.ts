@@ -1,7 +1,12 @@
 /**
- * Joins a hijacked client connection to a process's attach streams:
- * output framed with Docker's 8-byte headers unless a TTY is in use, client
- * bytes forwarded to stdin (with detach-key handling), half-close as EOF.
+ * Joins a hijacked client connection to a process: output framed with
+ * Docker's 8-byte headers unless a TTY is in use, client bytes forwarded to
+ * stdin (with detach-key handling), the client's half-close as EOF.
+ *
+ * Container attaches take their output from the container's log (complete
+ * by construction: the monitor writes it before it records the exit) and
+ * use the monitor's attach socket for stdin only. Exec sessions, which have
+ * no log, take both from the attach socket.
  */
 import type { Duplex } from 'node:stream';
 import type { AttachStreams } from '../../engine/containers/attach-hub.ts';
@@ -16,60 +21,107 @@ export interface AttachWants {
   detachKeys?: string;
 }
 
-/** Resolves when the attach session ends (process output ended, client left, or detached). */
-export function pipeAttach(socket: Duplex, streams: AttachStreams, want: AttachWants, before?: Promise<unknown>): Promise<void> {
+interface OutputEntry {
+  stream: 'stdout' | 'stderr';
+  line: Buffer;
+}
+
+export interface AttachSession {
+  /** Output to send, when it comes from the log; else the streams' own output is used. */
+  output?: AsyncIterable<OutputEntry>;
+  /** The process's stdio (resolves when the container starts, for an attach made before start). */
+  streams?: Promise<AttachStreams | undefined>;
+  /** Settles before the connection is closed (an exec's exit, so inspect right after shows it). */
+  before?: Promise<unknown>;
+  /** Aborted when the session ends (stops the log reader). */
+  abort: AbortController;
+}
+
+/** Resolves when the session ends: output ended, client left, or the client detached. */
+export function pipeAttach(socket: Duplex, want: AttachWants, session: AttachSession): Promise<void> {
   return new Promise((resolve) => {
     let done = false;
+    let streams: AttachStreams | undefined;
+    const send = (stream: 1 | 2, data: Buffer) => {
+      if (stream === 1 && !want.stdout) return;
+      if (stream === 2 && !want.stderr) return;
+      if (!socket.destroyed) socket.write(want.tty ? data : encodeFrame(stream, data));
+    };
     const finish = () => {
       if (done) return;
       done = true;
-      streams.close();
-      // `before` (an exec's exit) settles first, so a client that inspects
-      // right after the stream ends sees the exit code.
-      void Promise.resolve(before)
+      session.abort.abort();
+      streams?.close();
+      void Promise.resolve(session.before)
         .catch(() => undefined)
         .then(() => {
           if (!socket.destroyed) socket.end();
           resolve();
         });
     };
-    streams.onOutput((stream, data) => {
-      if (stream === 1 && !want.stdout) return;
-      if (stream === 2 && !want.stderr) return;
-      socket.write(want.tty ? data : encodeFrame(stream, data));
-    });
-    streams.onEnd(finish);
     socket.on('close', finish);
     socket.on('error', finish);
-    if (want.stdin) {
-      const keys = want.tty ? parseDetachKeys(want.detachKeys) : [];
-      let matched = 0;
-      socket.on('data', (chunk: Buffer) => {
-        if (keys.length === 0) {
-          streams.stdin.write(chunk);
-          return;
+
+    if (session.output) {
+      const output = session.output;
+      void (async () => {
+        try {
+          for await (const entry of output) send(entry.stream === 'stderr' ? 2 : 1, entry.line);
+        } catch {
+          // The log went away (container removed): the session is over.
         }
-        // Hold back bytes that could start the detach sequence until it is decided.
-        const out: number[] = [];
-        for (const byte of chunk) {
-          if (byte === keys[matched]) {
-            matched++;
-            if (matched === keys.length) {
-              if (out.length) streams.stdin.write(Buffer.from(out));
-              finish();
-              return;
-            }
-            continue;
-          }
-          if (matched > 0) out.push(...keys.slice(0, matched));
-          matched = 0;
-          out.push(byte);
-        }
-        if (out.length) streams.stdin.write(Buffer.from(out));
-      });
-      socket.on('end', () => streams.closeStdin());
-    } else {
-      socket.resume();
+        finish();
+      })();
     }
+
+    const stdinChunks: Buffer[] = [];
+    let stdinEnded = false;
+    const toStdin = (chunk: Buffer) => (streams ? streams.stdin.write(chunk) : stdinChunks.push(chunk));
+    const endStdin = () => {
+      stdinEnded = true;
+      streams?.closeStdin();
+    };
+    void Promise.resolve(session.streams).then(
+      (s) => {
+        if (!s) return;
+        if (done) return s.close();
+        streams = s;
+        if (!session.output) {
+          s.onOutput(send);
+          s.onEnd(finish);
+        }
+        for (const chunk of stdinChunks.splice(0)) s.stdin.write(chunk);
+        if (stdinEnded) s.closeStdin();
+      },
+      () => finish(),
+    );
+
+    if (!want.stdin) {
+      socket.resume();
+      return;
+    }
+    const keys = want.tty ? parseDetachKeys(want.detachKeys) : [];
+    let matched = 0;
+    socket.on('data', (chunk: Buffer) => {
+      if (keys.length === 0) return void toStdin(chunk);
+      // Hold back bytes that could start the detach sequence until it is decided.
+      const out: number[] = [];
+      for (const byte of chunk) {
+        if (byte === keys[matched]) {
+          matched++;
+          if (matched === keys.length) {
+            if (out.length) toStdin(Buffer.from(out));
+            finish();
+            return;
+          }
+          continue;
+        }
+        if (matched > 0) out.push(...keys.slice(0, matched));
+        matched = 0;
+        out.push(byte);
+      }
+      if (out.length) toStdin(Buffer.from(out));
+    });
+    socket.on('end', endStdin);
   });
 }

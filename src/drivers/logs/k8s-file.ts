@@ -36,6 +36,8 @@ export interface ReadLogsOptions {
   until?: number;
   /** Only the last N entries (counted before filters); 'all' or negative: everything. */
   tail?: number | 'all';
+  /** Start reading at this byte offset (the log's size when an attach began); wins over `tail`. */
+  offset?: number;
   follow: boolean;
   signal: AbortSignal;
   /** Resolves when the container has exited; a follow then drains the file and ends. */
@@ -82,7 +84,9 @@ export async function* readLogs(file: string, options: ReadLogsOptions): AsyncGe
       if (!fh && last) return;
     }
     const tail = options.tail === undefined || options.tail === 'all' || options.tail < 0 ? undefined : options.tail;
-    const start = tail === undefined ? 0 : await tailOffset(fh, (await fh.stat()).size, tail);
+    const size = (await fh.stat()).size;
+    // An offset past the end means the file was replaced since it was taken: read it all.
+    const start = options.offset !== undefined ? (options.offset <= size ? options.offset : 0) : tail === undefined ? 0 : await tailOffset(fh, size, tail);
     const records = new RecordReader(fh, start);
     const joiner = new Joiner();
     const want = (e: LogEntry) =>

@@ -17,7 +17,6 @@ interface Pending {
 
 export class AttachHub {
   private readonly pending = new Map<string, Pending[]>();
-  private readonly live = new Map<string, Set<AttachStreams>>();
 
   constructor(private readonly runtime: RuntimeDriver) {}
 
@@ -57,19 +56,17 @@ export class AttachHub {
     );
   }
 
-  private async connect(id: string): Promise<AttachStreams> {
-    const streams = await this.runtime.attach(id);
-    const set = this.live.get(id) ?? new Set();
-    set.add(streams);
-    this.live.set(id, set);
-    streams.onEnd(() => set.delete(streams));
-    return streams;
+  private connect(id: string): Promise<AttachStreams> {
+    return this.runtime.attach(id);
   }
 
-  closeAll(id: string): void {
+  /**
+   * Fail the clients still waiting for a start. Live connections are left
+   * alone: the monitor closes them after it has drained the last output, and
+   * cutting them here would drop bytes still in the socket.
+   */
+  closePending(id: string): void {
     for (const p of this.pending.get(id) ?? []) p.reject(new SystemError('container removed'));
     this.pending.delete(id);
-    for (const s of this.live.get(id) ?? []) s.close();
-    this.live.delete(id);
   }
 }

@@ -84,6 +84,30 @@ export class ContainerQueries {
     };
   }
 
+  /**
+   * The output side of an attach: the container's log from its current end,
+   * followed until the next exit of the container (or a failed start). The
+   * log is written by the monitor before it records the exit, so nothing the
+   * process wrote is missed, however fast it exits.
+   */
+  async attachOutput(ref: string, options: { stdout: boolean; stderr: boolean; signal: AbortSignal; replay?: boolean; follow?: boolean }): Promise<{ tty: boolean; entries: AsyncGenerator<LogEntry> }> {
+    const record = this.containers.store.resolve(ref);
+    const log = this.containers.paths(record.id).log;
+    const offset = options.replay ? 0 : await fs.stat(log).then((s) => s.size, () => 0);
+    return {
+      tty: Boolean(record.config.Tty),
+      entries: readLogs(log, {
+        stdout: options.stdout,
+        stderr: options.stderr,
+        signal: options.signal,
+        // Without stream=1 only the past is sent (attach ?logs=1 alone).
+        follow: options.follow ?? true,
+        offset,
+        stopped: this.containers.nextExitOf(record.id),
+      }),
+    };
+  }
+
   async pids(ref: string): Promise<number[]> {
     const record = this.containers.store.resolve(ref);
     if (record.state.status !== 'running' && record.state.status !== 'paused') {

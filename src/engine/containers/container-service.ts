@@ -194,30 +194,30 @@ export class ContainerService {
     if (record.state.status === 'running' || record.state.status === 'paused') throw new NotModifiedError('container already started');
     if (this.removing.has(record.id)) throw errors.removalInProgress(record.id);
     const p = this.paths(record.id);
-    await this.mountRootfs(record);
-    const [etcPasswd, etcGroup] = await Promise.all([
-      fs.readFile(`${p.merged}/etc/passwd`, 'utf8').catch(() => undefined),
-      fs.readFile(`${p.merged}/etc/group`, 'utf8').catch(() => undefined),
-    ]);
-    const spec = generateSpec({
-      id: record.id,
-      config: record.config,
-      hostConfig: record.hostConfig,
-      imageConfig: {},
-      rootfs: p.merged,
-      etcPasswd,
-      etcGroup,
-      files: { hostname: p.hostname, hosts: p.hosts, resolvConf: p.resolvConf },
-      network: this.networkFor(record),
-      cgroupsPath: cgroupsPathFor(record.id),
-      initPath: this.o.initPath,
-      mounts: [],
-      hostCpus: this.o.hostCpus,
-    });
-    if (record.config.WorkingDir) await this.ensureWorkingDir(p.merged, record.config.WorkingDir);
-    // A leftover runtime record (crash between create and start) would make create fail.
-    await this.o.runtime.delete(record.id, true).catch(() => undefined);
     try {
+      await this.mountRootfs(record);
+      const [etcPasswd, etcGroup] = await Promise.all([
+        fs.readFile(`${p.merged}/etc/passwd`, 'utf8').catch(() => undefined),
+        fs.readFile(`${p.merged}/etc/group`, 'utf8').catch(() => undefined),
+      ]);
+      const spec = generateSpec({
+        id: record.id,
+        config: record.config,
+        hostConfig: record.hostConfig,
+        imageConfig: {},
+        rootfs: p.merged,
+        etcPasswd,
+        etcGroup,
+        files: { hostname: p.hostname, hosts: p.hosts, resolvConf: p.resolvConf },
+        network: this.networkFor(record),
+        cgroupsPath: cgroupsPathFor(record.id),
+        initPath: this.o.initPath,
+        mounts: [],
+        hostCpus: this.o.hostCpus,
+      });
+      if (record.config.WorkingDir) await this.ensureWorkingDir(p.merged, record.config.WorkingDir);
+      // A leftover runtime record (crash between create and start) would make create fail.
+      await this.o.runtime.delete(record.id, true).catch(() => undefined);
       await this.o.runtime.create({
         id: record.id,
         bundle: p.bundle,
@@ -228,20 +228,9 @@ export class ContainerService {
         stdinOnce: Boolean(record.config.StdinOnce),
       });
     } catch (err) {
-      // The container stays "created", with the exit code and error Docker records.
-      const message = asError(err).message;
-      record.state.error = message;
-      record.state.exitCode = err instanceof RuntimeStartError ? err.exitCode : 128;
-      await this.store.save(record);
-      await this.o.runtime.cleanup(record.id).catch(() => undefined);
-      // Clients attached or waiting for this start learn it failed, as with dockerd.
-      this.attach.closeAll(record.id);
-      for (const wake of this.exitWaiters.get(record.id) ?? []) wake(record.state.exitCode);
-      this.exitWaiters.delete(record.id);
-      this.o.events.publish('container', 'die', record.id, { ...this.eventAttributes(record), exitCode: String(record.state.exitCode) });
-      if (record.hostConfig.AutoRemove) {
-        await this.removeLocked(record, { force: true }).catch((e) => log.warn('auto-remove failed', { id: record.id, err: e }));
-      }
+      await this.failStart(record, err);
+      // dockerd reports every start failure as a server error (500), bad user included.
+      if (err instanceof InvalidParameterError) throw new SystemError(err.message, { cause: err });
       throw err;
     }
     // Attach clients that connected before start get every byte: connect them before the process runs.
@@ -261,6 +250,26 @@ export class ContainerService {
     await this.store.save(record);
     this.o.events.publish('container', 'start', record.id, this.eventAttributes(record));
     this.watchExit(record);
+  }
+
+  /**
+   * A start that failed leaves the container "created" with the error and
+   * exit code dockerd records (127/126 for a command that cannot be run,
+   * else 128); attached and waiting clients are released, and an
+   * auto-remove container is removed.
+   */
+  private async failStart(record: ContainerRecord, err: unknown): Promise<void> {
+    record.state.error = asError(err).message;
+    record.state.exitCode = err instanceof RuntimeStartError ? err.exitCode : 128;
+    await this.store.save(record).catch((e) => log.warn('could not record start failure', { id: record.id, err: e }));
+    await this.o.runtime.cleanup(record.id).catch(() => undefined);
+    this.attach.closePending(record.id);
+    for (const wake of this.exitWaiters.get(record.id) ?? []) wake(record.state.exitCode);
+    this.exitWaiters.delete(record.id);
+    this.o.events.publish('container', 'die', record.id, { ...this.eventAttributes(record), exitCode: String(record.state.exitCode) });
+    if (record.hostConfig.AutoRemove) {
+      await this.removeLocked(record, { force: true }).catch((e) => log.warn('auto-remove failed', { id: record.id, err: e }));
+    }
   }
 
   private networkFor(record: ContainerRecord) {
@@ -387,6 +396,11 @@ export class ContainerService {
     });
   }
 
+  /** Resolves at the container's next exit (or failed start), whether it runs now or not. */
+  nextExitOf(id: string): Promise<number> {
+    return this.nextExit(id);
+  }
+
   /** Resolves when the container is not running (at once if it is not now). */
   whenStopped(id: string): Promise<unknown> {
     const record = this.store.get(id);
@@ -433,7 +447,7 @@ export class ContainerService {
     this.removing.add(record.id);
     try {
       const p = this.paths(record.id);
-      this.attach.closeAll(record.id);
+      this.attach.closePending(record.id);
       await this.o.runtime.delete(record.id, true).catch(() => undefined);
       await this.o.runtime.cleanup(record.id).catch(() => undefined);
       // Record first: once it is gone the container is gone, whatever else a crash leaves.
@@ -444,6 +458,9 @@ export class ContainerService {
     } finally {
       this.removing.delete(record.id);
     }
+    // Anyone still waiting for an exit of a container that is now gone is released.
+    for (const wake of this.exitWaiters.get(record.id) ?? []) wake(record.state.exitCode);
+    this.exitWaiters.delete(record.id);
     this.o.events.publish('container', 'destroy', record.id, this.eventAttributes(record));
     for (const wake of this.removeWaiters.get(record.id) ?? []) wake();
     this.removeWaiters.delete(record.id);
