@@ -1,0 +1,101 @@
+/** The daemon and its API edge: versions, errors, one daemon per data root, pid file, config file. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { promises as fs, existsSync } from 'node:fs';
+import { startDaemon, requireRoot, apiRequest, BERTHD, docker } from '../../helpers/daemon.ts';
+
+test('the API answers with and without a version prefix, bounds versions, and 404s unknown routes in JSON', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t, { bootstrap: false });
+  const ping = await d.api('GET', '/_ping');
+  assert.equal(ping.text, 'OK');
+  for (const prefix of ['', '/v1.24', '/v1.41', '/v1.43']) {
+    const v = await d.api('GET', `${prefix}/version`);
+    assert.equal(v.status, 200, prefix);
+    assert.equal(v.body.ApiVersion, '1.43');
+    assert.equal(v.body.MinAPIVersion, '1.24');
+  }
+  const old = await d.api('GET', '/v1.12/version');
+  assert.equal(old.status, 400);
+  assert.match(old.body.message, /client version 1.12 is too old. Minimum supported API version is 1.24/);
+  const fresh = await d.api('GET', '/v1.99/version');
+  assert.equal(fresh.status, 400);
+  const missing = await d.api('GET', '/no/such/route');
+  assert.equal(missing.status, 404);
+  assert.deepEqual(missing.body, { message: 'page not found' });
+  const badJson = await apiRequest(d.socket, 'POST', '/containers/create', Buffer.from('{not json'));
+  assert.equal(badJson.status, 400);
+  assert.match(badJson.body.message, /invalid JSON/);
+  const info = await docker(d, ['info', '--format', '{{.Driver}} {{.OSType}}']);
+  assert.equal(info.stdout.trim(), 'overlay2 linux', info.stderr);
+});
+
+test('one daemon per data root; the pid file and config file are honoured', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t, { bootstrap: false });
+  assert.equal((await fs.readFile(`${d.execRoot}/berthd.pid`, 'utf8')).trim(), String(d.child.pid));
+  const second = spawn(BERTHD, ['-H', `unix://${d.execRoot}/other.sock`, '--data-root', d.dataRoot, '--exec-root', `${d.execRoot}-2`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  second.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise((r) => second.on('exit', r));
+  t.after(() => fs.rm(`${d.execRoot}-2`, { recursive: true, force: true }));
+  assert.equal(code, 1);
+  assert.match(stderr, /another berthd is already running with data root/);
+  const badConfig = spawn(BERTHD, ['--config-file', '/nonexistent/daemon.json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err2 = '';
+  badConfig.stderr.on('data', (c: Buffer) => (err2 += c.toString()));
+  assert.equal(await new Promise((r) => badConfig.on('exit', r)), 1);
+  assert.match(err2, /unable to configure the daemon with file \/nonexistent\/daemon.json/);
+  assert.ok(!existsSync(`${d.execRoot}/other.sock`), 'the refused daemon did not listen');
+});
+
+test('more container commands: top, wait, restart, kill -s, attach, exec -d, rename, prune', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  await docker(d, ['run', '-d', '--name', 'ww', 'busybox', 'sh', '-c', "trap 'echo got USR1' USR1; while true; do sleep 0.1; done"]);
+  const top = await docker(d, ['top', 'ww']);
+  assert.equal(top.code, 0, top.stderr);
+  assert.match(top.stdout, /^UID\s+PID\s+PPID\s+C\s+STIME\s+TTY\s+TIME\s+CMD/);
+  assert.match(top.stdout, /sh -c trap/);
+  assert.equal((await docker(d, ['kill', '-s', 'USR1', 'ww'])).code, 0);
+  const logs = await waitFor(async () => (await docker(d, ['logs', 'ww'])).stdout, (s) => s.includes('got USR1'));
+  assert.match(logs, /got USR1/);
+  const badSignal = await docker(d, ['kill', '-s', 'NOPE', 'ww']);
+  assert.notEqual(badSignal.code, 0);
+  assert.match(badSignal.stderr, /Invalid signal: NOPE/);
+  assert.equal((await docker(d, ['exec', '-d', 'ww', 'touch', '/tmp/detached'])).code, 0);
+  await waitFor(async () => (await docker(d, ['exec', 'ww', 'ls', '/tmp'])).stdout, (s) => s.includes('detached'));
+  const before = (await docker(d, ['inspect', '-f', '{{.State.StartedAt}}', 'ww'])).stdout;
+  assert.equal((await docker(d, ['restart', '-t', '1', 'ww'])).code, 0);
+  const after = await docker(d, ['inspect', '-f', '{{.State.Status}} {{.State.StartedAt}}', 'ww']);
+  assert.match(after.stdout, /^running /);
+  assert.notEqual(after.stdout.split(' ')[1], before);
+  assert.equal((await docker(d, ['rename', 'ww', 'w2'])).code, 0);
+  const attach = docker(d, ['attach', 'w2']);
+  await new Promise((r) => setTimeout(r, 300));
+  await docker(d, ['kill', '-s', 'USR1', 'w2']);
+  await new Promise((r) => setTimeout(r, 300));
+  await docker(d, ['kill', 'w2']);
+  const attached = await attach;
+  assert.match(attached.stdout, /got USR1/);
+  assert.equal(attached.code, 137);
+  const wait = await docker(d, ['wait', 'w2']);
+  assert.equal(wait.stdout.trim(), '137');
+  await docker(d, ['create', '--name', 'never', 'busybox', 'true']);
+  const prune = await docker(d, ['container', 'prune', '-f']);
+  assert.equal(prune.code, 0, prune.stderr);
+  assert.match(prune.stdout, /Deleted Containers:/);
+  assert.equal((await docker(d, ['ps', '-aq'])).stdout, '');
+});
+
+async function waitFor(read: () => Promise<string>, ok: (s: string) => boolean): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await read();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return last;
+}
