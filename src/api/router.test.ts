@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Router } from './router.ts';
+import { splitVersion } from './version.ts';
+import { queryBool, queryFilters } from './query.ts';
+
+test('routes match single and greedy parameters; HEAD falls back to GET', () => {
+  const r = new Router();
+  const h = async () => undefined;
+  r.add('GET', '/containers/{id}/json', h);
+  r.add('GET', '/images/{name*}/json', h);
+  const m = r.match('GET', '/images/localhost:5000/a/b:tag/json');
+  assert.notEqual(m, 'not-found');
+  assert.deepEqual(m !== 'not-found' && m.params, { name: 'localhost:5000/a/b:tag' });
+  const c = r.match('HEAD', '/containers/abc/json');
+  assert.deepEqual(c !== 'not-found' && c.params, { id: 'abc' });
+  assert.equal(r.match('POST', '/containers/abc/json'), 'not-found');
+  assert.equal(r.match('GET', '/containers/a/b/json'), 'not-found');
+});
+
+test('version prefixes are optional and bounded', () => {
+  assert.deepEqual(splitVersion('/v1.41/containers/json'), { version: '1.41', path: '/containers/json' });
+  assert.deepEqual(splitVersion('/containers/json'), { version: '1.43', path: '/containers/json' });
+  assert.throws(() => splitVersion('/v1.23/info'), /too old/);
+  assert.throws(() => splitVersion('/v1.44/info'), /too new/);
+});
+
+test('query helpers read Docker booleans and both filter forms', () => {
+  const q = new URLSearchParams('a=1&b=false&c=True&filters={"status":["exited"],"label":{"x=y":true}}');
+  assert.equal(queryBool(q, 'a'), true);
+  assert.equal(queryBool(q, 'b'), false);
+  assert.equal(queryBool(q, 'c'), true);
+  assert.equal(queryBool(q, 'missing', true), true);
+  assert.deepEqual([...queryFilters(q)], [['status', ['exited']], ['label', ['x=y']]]);
+  assert.throws(() => queryFilters(new URLSearchParams('filters=nope')), /invalid filter/);
+});
