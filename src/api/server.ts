@@ -41,6 +41,33 @@ export function sendError(res: ServerResponse, err: unknown): void {
   res.end(body);
 }
 
+/**
+ * The body of an upgraded request: Node hands over the socket right after
+ * the headers, so its Content-Length bytes are read from the socket itself,
+ * and whatever follows (the client's stdin) is put back for the stream.
+ */
+function readUpgradedBody(req: IncomingMessage, socket: Duplex): Promise<Buffer> {
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (!length) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let have = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      have += chunk.length;
+      if (have < length) return;
+      socket.off('data', onData);
+      socket.off('error', reject);
+      socket.pause();
+      const all = Buffer.concat(chunks);
+      if (all.length > length) socket.unshift(all.subarray(length));
+      resolve(all.subarray(0, length));
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
+}
+
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -87,7 +114,7 @@ export function createApiServer(engine: Engine, router: Router): http.Server {
           res.end();
         },
         async bodyJson<T>() {
-          const body = await readBody(req);
+          const body = upgraded ? await readUpgradedBody(req, upgraded) : await readBody(req);
           if (body.length === 0) return {} as T;
           try {
             return JSON.parse(body.toString('utf8')) as T;

@@ -42,17 +42,19 @@ async function execStart(ctx: RouteContext): Promise<unknown> {
     const [h, w] = body.ConsoleSize;
     await ctx.engine.exec.resize(exec.id, h, w).catch(() => undefined);
   }
-  await pipeAttach(
-    socket,
-    {
-      stdin: Boolean(exec.config.AttachStdin),
-      stdout: exec.config.AttachStdout !== false,
-      stderr: exec.config.AttachStderr !== false,
-      tty: Boolean(body.Tty ?? exec.config.Tty),
-      detachKeys: exec.config.DetachKeys,
-    },
-    { streams: Promise.resolve(started.streams), before: started.exit, abort: new AbortController() },
-  );
+  const want = {
+    stdin: Boolean(exec.config.AttachStdin),
+    stdout: exec.config.AttachStdout !== false,
+    stderr: exec.config.AttachStderr !== false,
+    tty: Boolean(body.Tty ?? exec.config.Tty),
+    detachKeys: exec.config.DetachKeys,
+  };
+  const abort = new AbortController();
+  const output = started.logPath
+    ? ctx.engine.queries.execOutput(started.logPath, started.exit, { stdout: want.stdout, stderr: want.stderr, signal: abort.signal })
+    : undefined;
+  await pipeAttach(socket, want, { output, streams: Promise.resolve(started.streams), before: started.exit, abort });
+  if (started.logPath) await ctx.engine.exec.discardOutput(started.logPath);
   return undefined;
 }
 

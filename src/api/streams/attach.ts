@@ -123,5 +123,7 @@ export function pipeAttach(socket: Duplex, want: AttachWants, session: AttachSes
       if (out.length) toStdin(Buffer.from(out));
     });
     socket.on('end', endStdin);
+    // The request body was read off this socket before it was handed over, leaving it paused.
+    socket.resume();
   });
 }

@@ -108,6 +108,11 @@ export class ContainerQueries {
     };
   }
 
+  /** Output of an attached exec, from its log until it exits. */
+  execOutput(logPath: string, exit: Promise<unknown>, options: { stdout: boolean; stderr: boolean; signal: AbortSignal }): AsyncGenerator<LogEntry> {
+    return readLogs(logPath, { ...options, follow: true, offset: 0, stopped: exit });
+  }
+
   async pids(ref: string): Promise<number[]> {
     const record = this.containers.store.resolve(ref);
     if (record.state.status !== 'running' && record.state.status !== 'paused') {

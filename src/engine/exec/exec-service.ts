@@ -72,7 +72,12 @@ export class ExecService {
   }
 
   /** Start the process; when `attach` the caller receives its streams. Resolves once it runs. */
-  async start(id: string, options: { attach: boolean; tty?: boolean }): Promise<{ streams?: AttachStreams; exit: Promise<number> }> {
+  /**
+   * Start the process; when `attach` the caller receives its stdin stream and
+   * the path of its output log (read like a container log: the monitor writes
+   * it before the exit record, so nothing is lost). Resolves once it runs.
+   */
+  async start(id: string, options: { attach: boolean; tty?: boolean }): Promise<{ streams?: AttachStreams; exit: Promise<number>; logPath?: string }> {
     const exec = this.get(id);
     if (exec.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
     const container = this.containers.store.resolve(exec.containerId);
@@ -104,8 +109,9 @@ export class ExecService {
       process.capabilities = { bounding: all, effective: all, permitted: all, inheritable: all };
     }
     if (process.consoleSize) delete process.consoleSize;
+    const logPath = options.attach ? `${paths.dir}/exec-${id}.log` : '/dev/null';
     const result = await this.runtime.exec(
-      { containerId: container.id, execId: id, process, tty, openStdin: Boolean(exec.config.AttachStdin), logPath: '/dev/null' },
+      { containerId: container.id, execId: id, process, tty, openStdin: Boolean(exec.config.AttachStdin), logPath },
       options.attach,
     );
     exec.running = true;
@@ -117,7 +123,12 @@ export class ExecService {
       this.events.publish('container', 'exec_die', container.id, { ...this.containers.eventAttributes(container), execID: id, exitCode: String(code) });
       return code;
     });
-    return { streams: result.streams, exit };
+    return { streams: result.streams, exit, logPath: options.attach ? logPath : undefined };
+  }
+
+  /** Remove an attached exec's output log once its session is over. */
+  async discardOutput(logPath: string): Promise<void> {
+    await fs.rm(logPath, { force: true });
   }
 
   async resize(id: string, height: number, width: number): Promise<void> {

@@ -121,3 +121,26 @@ test('names: conflicts name the holder, rename works, unknown containers are 404
   assert.equal(small.code, 125);
   assert.match(small.stderr, /Minimum memory limit allowed is 6MB/);
 });
+
+test('stdin reaches run -i and exec -i untouched, and exec output is complete under concurrency', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const run = await docker(d, ['run', '-i', '--rm', 'busybox', 'cat'], { input: 'line one\nline two\n' });
+  assert.equal(run.stdout, 'line one\nline two\n', run.stderr);
+  await docker(d, ['run', '-d', '--name', 'target', 'busybox', 'sleep', '1000']);
+  const exec = await docker(d, ['exec', '-i', 'target', 'cat'], { input: 'hello\n' });
+  assert.equal(exec.stdout, 'hello\n', 'the exec request body must not leak into stdin');
+  const results = await Promise.all(
+    Array.from({ length: 6 }, () => docker(d, ['exec', 'target', 'sh', '-c', 'echo out; ls /; echo err >&2; exit 5'])),
+  );
+  for (const r of results) {
+    assert.equal(r.code, 5);
+    assert.equal(r.stderr, 'err\n');
+    assert.match(r.stdout, /^out\nbin\n[\s\S]*var\n$/);
+  }
+  const runs = await Promise.all(Array.from({ length: 6 }, () => docker(d, ['run', '--rm', 'busybox', 'sh', '-c', 'echo a; ls /; echo b >&2'])));
+  for (const r of runs) {
+    assert.match(r.stdout, /^a\nbin\n[\s\S]*var\n$/);
+    assert.equal(r.stderr, 'b\n');
+  }
+});
