@@ -12,7 +12,7 @@ const addon = 'native/build/Release/berth.node';
 const stale = !existsSync(addon) || statSync('native/berth.c').mtimeMs > statSync(addon).mtimeMs;
 if (stale) {
   const nodedir = existsSync('/usr/include/node/node_api.h') ? ['--nodedir=/usr'] : [];
-  execFileSync('node_modules/.bin/node-gyp', ['rebuild', ...nodedir], { cwd: 'native', stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(path.join(root, 'node_modules/.bin/node-gyp'), ['rebuild', ...nodedir], { cwd: 'native', stdio: ['ignore', 'ignore', 'inherit'] });
 }
 mkdirSync('bin', { recursive: true });
 copyFileSync(addon, 'bin/berth.node');
