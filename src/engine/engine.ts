@@ -77,5 +77,6 @@ export class Engine {
     await Promise.all([dataRoot, execRoot, `${dataRoot}/containers`].map((d) => fs.mkdir(d, { recursive: true, mode: 0o711 })));
     await this.images.reconcile();
     await this.containers.load();
+    await this.containers.startByPolicy();
   }
 }

@@ -29,7 +29,7 @@ import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normal
 import * as errors from './errors.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from './etc-files.ts';
 import { randomName } from './names.ts';
-import { containerPaths, newState, type ContainerRecord } from './record.ts';
+import { containerPaths, newState, ZERO_TIME, type ContainerRecord } from './record.ts';
 import { parseSignal } from './signals.ts';
 import { AttachHub } from './attach-hub.ts';
 
@@ -187,7 +187,11 @@ export class ContainerService {
 
   async start(ref: string): Promise<void> {
     const record = this.store.resolve(ref);
-    await this.lock.run(record.id, () => this.startLocked(record));
+    await this.lock.run(record.id, () => {
+      // A user's start re-arms the restart policy that a user's stop disarmed.
+      record.manuallyStopped = false;
+      return this.startLocked(record);
+    });
   }
 
   private async startLocked(record: ContainerRecord): Promise<void> {
@@ -246,7 +250,6 @@ export class ContainerService {
       oomKilled: false,
       startedAt: new Date().toISOString(),
     };
-    record.manuallyStopped = false;
     await this.store.save(record);
     this.o.events.publish('container', 'start', record.id, this.eventAttributes(record));
     this.watchExit(record);
@@ -309,6 +312,45 @@ export class ContainerService {
     this.exitWaiters.delete(record.id);
     if (record.hostConfig.AutoRemove) {
       await this.removeLocked(record, { force: true, volumes: true }).catch((err) => log.warn('auto-remove failed', { id: record.id, err }));
+    } else if (shouldRestart(record, code)) {
+      this.scheduleRestart(record);
+    }
+  }
+
+  /**
+   * Restart policies, as dockerd applies them: a delay starting at 100 ms
+   * and doubling per consecutive restart (capped at one minute); a user's
+   * stop or kill ends the cycle.
+   */
+  private scheduleRestart(record: ContainerRecord): void {
+    const delay = Math.min(100 * 2 ** record.restartCount, 60_000);
+    record.state.status = 'restarting';
+    void this.store.save(record).catch(() => undefined);
+    setTimeout(() => {
+      void this.lock
+        .run(record.id, async () => {
+          if (!this.store.get(record.id) || record.state.status !== 'restarting' || record.manuallyStopped) return;
+          record.restartCount++;
+          try {
+            await this.startLocked(record);
+          } catch (err) {
+            record.state.status = 'exited';
+            await this.store.save(record);
+            throw err;
+          }
+        })
+        .catch((err) => log.warn('restart by policy failed', { id: record.id, err }));
+    }, delay).unref();
+  }
+
+  /** After a daemon start: containers whose policy says they should run are started. */
+  async startByPolicy(): Promise<void> {
+    for (const record of this.store.all()) {
+      const policy = record.hostConfig.RestartPolicy?.Name;
+      if (record.state.status === 'running' || record.manuallyStopped) continue;
+      if (policy !== 'always' && policy !== 'unless-stopped') continue;
+      if (record.state.startedAt === ZERO_TIME) continue;
+      await this.start(record.id).catch((err) => log.warn('could not start by restart policy', { id: record.id, err }));
     }
   }
 
@@ -321,6 +363,16 @@ export class ContainerService {
 
   async stop(ref: string, options: { timeout?: number; signal?: string } = {}): Promise<void> {
     const record = this.store.resolve(ref);
+    // Waiting to be restarted by its policy: a stop ends that. Under the lock,
+    // so a restart already under way finishes first and is then stopped.
+    const wasWaiting = await this.lock.run(record.id, async () => {
+      if (record.state.status !== 'restarting') return false;
+      record.manuallyStopped = true;
+      record.state.status = 'exited';
+      await this.store.save(record);
+      return true;
+    });
+    if (wasWaiting) return;
     if (record.state.status !== 'running' && record.state.status !== 'paused') throw new NotModifiedError('container already stopped');
     record.manuallyStopped = true;
     const exited = this.nextExit(record.id);
@@ -499,6 +551,21 @@ export class ContainerService {
   /** Persisted paths for inspect and archive. */
   rootfs(record: ContainerRecord): string {
     return this.paths(record.id).merged;
+  }
+}
+
+/** Whether a container that exited with `code` restarts under its policy. */
+export function shouldRestart(record: ContainerRecord, code: number): boolean {
+  if (record.manuallyStopped) return false;
+  const policy = record.hostConfig.RestartPolicy;
+  switch (policy?.Name) {
+    case 'always':
+    case 'unless-stopped':
+      return true;
+    case 'on-failure':
+      return code !== 0 && (!policy.MaximumRetryCount || record.restartCount < policy.MaximumRetryCount);
+    default:
+      return false;
   }
 }
 

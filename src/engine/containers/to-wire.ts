@@ -118,6 +118,7 @@ export function statusText(record: ContainerRecord, now = Date.now()): string {
     const up = `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
     return s.status === 'paused' ? `${up} (Paused)` : up;
   }
+  if (s.status === 'restarting') return `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
   if (s.status === 'removing') return 'Removal In Progress';
   if (s.status === 'dead') return 'Dead';
   if (s.startedAt === ZERO_TIME) return 'Created';

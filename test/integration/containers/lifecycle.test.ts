@@ -144,3 +144,29 @@ test('stdin reaches run -i and exec -i untouched, and exec output is complete un
     assert.equal(r.stderr, 'b\n');
   }
 });
+
+test('restart policies: on-failure retries up to its count, always restarts until stopped', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  await docker(d, ['run', '-d', '--name', 'flaky', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'echo run; exit 1']);
+  let count = '';
+  for (let i = 0; i < 50; i++) {
+    const s = await docker(d, ['inspect', '-f', '{{.RestartCount}} {{.State.Status}}', 'flaky']);
+    count = s.stdout.trim();
+    if (count === '2 exited') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(count, '2 exited');
+  assert.equal((await docker(d, ['logs', 'flaky'])).stdout, 'run\nrun\nrun\n');
+  await docker(d, ['run', '-d', '--name', 'forever', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 0.2']);
+  for (let i = 0; i < 50; i++) {
+    const s = await docker(d, ['inspect', '-f', '{{.RestartCount}}', 'forever']);
+    if (Number(s.stdout.trim()) >= 2) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(Number((await docker(d, ['inspect', '-f', '{{.RestartCount}}', 'forever'])).stdout.trim()) >= 2);
+  assert.equal((await docker(d, ['stop', 'forever'])).code, 0);
+  await new Promise((r) => setTimeout(r, 500));
+  const state = await docker(d, ['inspect', '-f', '{{.State.Status}}', 'forever']);
+  assert.equal(state.stdout.trim(), 'exited');
+});
