@@ -64,3 +64,17 @@ test('status text as dockerd words it', () => {
   assert.equal(statusText(r, now), 'Exited (1) 2 minutes ago');
   assert.equal(statusText(record('bb', '2024-01-01T00:00:00Z', 'created'), now), 'Created');
 });
+
+test('restart policy decisions', async () => {
+  const { shouldRestart } = await import('./container-service.ts');
+  const r = (policy: { Name?: string; MaximumRetryCount?: number }, restartCount = 0, manuallyStopped = false) =>
+    ({ ...record('aa', '2024-01-01T00:00:00Z', 'exited'), hostConfig: { RestartPolicy: policy }, restartCount, manuallyStopped }) as ContainerRecord;
+  assert.equal(shouldRestart(r({ Name: 'no' }), 1), false);
+  assert.equal(shouldRestart(r({ Name: 'always' }), 0), true);
+  assert.equal(shouldRestart(r({ Name: 'always' }, 0, true), 0), false);
+  assert.equal(shouldRestart(r({ Name: 'unless-stopped' }), 0), true);
+  assert.equal(shouldRestart(r({ Name: 'on-failure' }), 0), false);
+  assert.equal(shouldRestart(r({ Name: 'on-failure' }), 1), true);
+  assert.equal(shouldRestart(r({ Name: 'on-failure', MaximumRetryCount: 2 }, 2), 1), false);
+  assert.equal(shouldRestart(r({ Name: 'on-failure', MaximumRetryCount: 2 }, 1), 1), true);
+});
