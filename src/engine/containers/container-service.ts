@@ -87,6 +87,11 @@ export class ContainerService {
   private async reattach(record: ContainerRecord): Promise<void> {
     // The overlay survives a daemon restart but not a reboot.
     await this.mountRootfs(record);
+    if (record.state.status === 'restarting') {
+      // Its restart timer died with the previous daemon; startByPolicy decides again.
+      record.state.status = 'exited';
+      await this.store.save(record);
+    }
     if (record.state.status !== 'running' && record.state.status !== 'paused') return;
     const state = await this.o.runtime.state(record.id);
     if (state && (state.status === 'running' || state.status === 'paused')) {
