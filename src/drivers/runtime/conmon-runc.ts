@@ -14,6 +14,7 @@
  * (start, kill, pause, state, ps, delete) are run directly.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { execFile, ExecFailedError } from '../exec-file.ts';
 import { isErrno, NotFoundError, SystemError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
@@ -136,6 +137,23 @@ export class ConmonRunc implements RuntimeDriver {
     const s = JSON.parse(stdout) as { status?: string; pid?: number };
     const status = STATUSES.has(s.status as RuntimeStatus) ? (s.status as RuntimeStatus) : 'stopped';
     return { status, pid: status === 'stopped' ? 0 : (s.pid ?? 0) };
+  }
+
+  async hasState(id: string): Promise<boolean> {
+    return fs.promises.access(path.join(this.paths.runcRoot, id, 'state.json')).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async initPid(id: string): Promise<number | undefined> {
+    try {
+      const n = Number.parseInt(await fs.promises.readFile(this.paths.pidFile(id), 'utf8'), 10);
+      return Number.isNaN(n) ? undefined : n;
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return undefined;
+      throw e;
+    }
   }
 
   async kill(id: string, signal: string | number, all = false): Promise<void> {

@@ -67,6 +67,10 @@ export interface RuntimeDriver {
   create(options: CreateOptions): Promise<void>;
   start(id: string): Promise<void>;
   state(id: string): Promise<RuntimeState | undefined>;
+  /** Whether the runtime holds a record of `id` (cheap: no process is spawned). */
+  hasState(id: string): Promise<boolean>;
+  /** Host PID of a created container's init, as the runtime recorded it at create (cheap). */
+  initPid(id: string): Promise<number | undefined>;
   kill(id: string, signal: string | number, all?: boolean): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;

@@ -226,7 +226,7 @@ export class ContainerService {
       });
       if (record.config.WorkingDir) await this.ensureWorkingDir(p.merged, record.config.WorkingDir);
       // A leftover runtime record (crash between create and start) would make create fail.
-      await this.o.runtime.delete(record.id, true).catch(() => undefined);
+      if (await this.o.runtime.hasState(record.id)) await this.o.runtime.delete(record.id, true).catch(() => undefined);
       await this.o.runtime.create({
         id: record.id,
         bundle: p.bundle,
@@ -244,12 +244,12 @@ export class ContainerService {
     }
     // Attach clients that connected before start get every byte: connect them before the process runs.
     await this.attach.connectPending(record.id);
+    const pid = await this.o.runtime.initPid(record.id);
     await this.o.runtime.start(record.id);
-    const state = await this.o.runtime.state(record.id);
     record.state = {
       ...record.state,
       status: 'running',
-      pid: state?.pid ?? 0,
+      pid: pid ?? 0,
       exitCode: 0,
       error: '',
       oomKilled: false,
@@ -505,7 +505,8 @@ export class ContainerService {
     try {
       const p = this.paths(record.id);
       this.attach.closePending(record.id);
-      await this.o.runtime.delete(record.id, true).catch(() => undefined);
+      // After an exit the runtime record is already gone (finishExit deleted it).
+      if (await this.o.runtime.hasState(record.id)) await this.o.runtime.delete(record.id, true).catch(() => undefined);
       await this.o.runtime.cleanup(record.id).catch(() => undefined);
       // Record first: once it is gone the container is gone, whatever else a crash leaves.
       await this.store.removeRecordFile(record.id);
