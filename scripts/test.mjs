@@ -40,12 +40,17 @@ const suites = {
   conformance: () => find('test/conformance', '.test.ts'),
 };
 const files = [];
-for (const [name, list] of Object.entries(suites)) {
+for (const name of ['unit', 'integration']) {
   if (part && part !== name) continue;
-  files.push(...list().filter((f) => !filter || f.includes(filter)));
+  files.push(...suites[name]().filter((f) => !filter || f.includes(filter)));
+}
+if (!part || part === 'conformance') {
+  // Conformance runs against one private berthd, with the docker CLI and with berth in turn.
+  const conformance = suites.conformance().filter((f) => !filter || f.includes(filter));
+  if (conformance.length > 0) failed |= run('node', ['--import', 'tsx', 'test/conformance/run.ts', ...conformance]);
 }
 if (files.length > 0) {
-  // One process for all files keeps one summary line ("# pass N / # fail N") for CI to read.
+  // One process for unit and integration files: its closing summary is what CI reads, so it runs last.
   failed |= run('node', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files]);
 }
 process.exit(failed ? 1 : 0);

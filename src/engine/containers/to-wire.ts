@@ -170,9 +170,10 @@ export function toWireInspect(record: ContainerRecord, x: WireExtras): Container
   return out;
 }
 
-/** Docker's quoting of the Command column source: path and args joined by spaces. */
+/** dockerd's Command of a list entry: the path, then the args, those with a space in single quotes. */
 export function commandText(record: ContainerRecord): string {
-  return [record.path, ...record.args].join(' ');
+  if (record.args.length === 0) return record.path;
+  return `${record.path} ${record.args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
 }
 
 export function toWireSummary(record: ContainerRecord, x: { networks: Record<string, unknown>; sizeRw?: number; sizeRootFs?: number; now?: number }): ContainerSummary {
