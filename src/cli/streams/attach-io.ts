@@ -4,6 +4,7 @@
  * and the write side half-closed at EOF; in a terminal, raw mode for the
  * session and detach keys watched, the terminal restored on every exit path.
  */
+import { spawnSync } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { Demuxer } from '../../client/demux.ts';
 import { EscapeMatcher } from './detach-keys.ts';
@@ -19,6 +20,15 @@ export interface AttachIo {
 
 export type AttachEnd = 'eof' | 'detached';
 
+/** Turn the terminal's output post-processing (OPOST) on or off with stty on fd 0. */
+function setOutputProcessing(on: boolean): void {
+  try {
+    spawnSync('stty', [on ? 'opost' : '-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+  } catch {
+    // No stty: output keeps the terminal's CR-LF translation, which only doubles carriage returns.
+  }
+}
+
 /** Resolves when the output stream ends ('eof') or the user typed the detach keys ('detached'). */
 export function streamAttach(io: AttachIo): { done: Promise<AttachEnd>; close: () => void } {
   const { conn, stdin, stdout, stderr } = io;
@@ -28,9 +38,15 @@ export function streamAttach(io: AttachIo): { done: Promise<AttachEnd>; close: (
     if (raw && !restored && stdin) {
       restored = true;
       stdin.setRawMode(false);
+      setOutputProcessing(true);
     }
   };
-  if (raw && stdin) stdin.setRawMode(true);
+  if (raw && stdin) {
+    stdin.setRawMode(true);
+    // The runtime's raw mode keeps ONLCR, so the container's "\r\n" would
+    // reach the screen as "\r\r\n"; docker's raw mode clears OPOST as well.
+    setOutputProcessing(false);
+  }
   process.once('exit', restore);
 
   let onInput: ((chunk: Buffer) => void) | undefined;
