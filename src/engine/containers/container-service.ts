@@ -307,8 +307,13 @@ export class ContainerService {
   private async finishExit(record: ContainerRecord, code: number): Promise<void> {
     if (!this.store.get(record.id)) return;
     const oomKilled = await this.wasOomKilled(record);
-    await this.o.runtime.delete(record.id, true).catch((err) => log.warn('runtime delete failed', { id: record.id, err }));
-    await this.o.runtime.cleanup(record.id).catch(() => undefined);
+    // The runtime's record is released while the new state is saved and
+    // announced; this runs under the container's lock, so a start that
+    // follows a woken waiter still finds the runtime clean.
+    const released = this.o.runtime
+      .delete(record.id, true)
+      .catch((err) => log.warn('runtime delete failed', { id: record.id, err }))
+      .then(() => this.o.runtime.cleanup(record.id).catch(() => undefined));
     record.state = { ...record.state, status: 'exited', pid: 0, exitCode: code, oomKilled, finishedAt: new Date().toISOString() };
     await this.store.save(record);
     if (oomKilled) this.o.events.publish('container', 'oom', record.id, this.eventAttributes(record));
@@ -316,10 +321,12 @@ export class ContainerService {
     for (const wake of this.exitWaiters.get(record.id) ?? []) wake(code);
     this.exitWaiters.delete(record.id);
     if (record.hostConfig.AutoRemove) {
+      await Promise.all([released, unmount(this.paths(record.id).merged)]);
       await this.removeLocked(record, { force: true, volumes: true }).catch((err) => log.warn('auto-remove failed', { id: record.id, err }));
-    } else if (shouldRestart(record, code)) {
-      this.scheduleRestart(record);
+      return;
     }
+    await released;
+    if (shouldRestart(record, code)) this.scheduleRestart(record);
   }
 
   /**
