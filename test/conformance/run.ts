@@ -51,6 +51,7 @@ async function main(): Promise<number> {
     await log.close();
     await cleanupRoots(dataRoot, execRoot);
     await fs.rm(`${dataRoot}.log`, { force: true });
+    await fs.rmdir('/tmp/berth-conformance').catch(() => undefined); // only when no other run uses it
   }
 }
 

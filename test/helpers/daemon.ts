@@ -131,6 +131,7 @@ export async function startDaemon(t: TestContext, options: { bootstrap?: boolean
       await cleanupRoots(dataRoot, execRoot);
       if (process.env.BERTH_TEST_DAEMON_LOG && existsSync(logFile)) process.stderr.write(`--- berthd log (${logFile}) ---\n${readFileSync(logFile, 'utf8').slice(-8000)}\n`);
       await fs.rm(path.dirname(path.dirname(dataRoot)) + `/${tag}`, { recursive: true, force: true }).catch(() => undefined);
+      await fs.rmdir('/tmp/berth-test').catch(() => undefined); // only once the last test is done with it
     }
   });
 
