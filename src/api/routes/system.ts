@@ -78,6 +78,8 @@ export function parseEventTime(value: string | null, now: number): number | unde
   return t;
 }
 
+const EVENT_FILTERS = new Set(['type', 'event', 'container', 'image', 'label', 'volume', 'network', 'daemon', 'scope']);
+
 function eventMatches(e: EngineEvent, filters: Map<string, string[]>): boolean {
   const attr = e.Actor.Attributes;
   for (const [key, values] of filters) {
@@ -90,7 +92,7 @@ function eventMatches(e: EngineEvent, filters: Map<string, string[]>): boolean {
       case 'label': ok = values.every((v) => { const i = v.indexOf('='); return i < 0 ? v in attr : attr[v.slice(0, i)] === v.slice(i + 1); }); break;
       case 'volume': case 'network': case 'daemon': ok = e.Type === key && values.some((v) => e.Actor.ID === v || attr.name === v); break;
       case 'scope': ok = values.includes('local'); break;
-      default: throw new InvalidParameterError(`invalid filter '${key}'`);
+      default: ok = false;
     }
     if (!ok) return false;
   }
@@ -102,6 +104,8 @@ async function systemEvents(ctx: RouteContext): Promise<unknown> {
   const since = parseEventTime(ctx.query.get('since'), now);
   const until = parseEventTime(ctx.query.get('until'), now);
   const filters = queryFilters(ctx.query);
+  // Checked before the stream starts: a bad key is the client's 400, never a throw inside publish().
+  for (const key of filters.keys()) if (!EVENT_FILTERS.has(key)) throw new InvalidParameterError(`invalid filter '${key}'`);
   const res = ctx.res;
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.flushHeaders();

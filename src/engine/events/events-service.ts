@@ -39,7 +39,13 @@ export class EventsService {
     }
     this.recent.push(event);
     if (this.recent.length > RING) this.recent.shift();
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A subscriber's failure (a client gone mid-write) must never fail the operation that published.
+      }
+    }
   }
 
   /** Past events (oldest first) and a live subscription; call the returned function to stop. */

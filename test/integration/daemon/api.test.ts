@@ -99,3 +99,11 @@ async function waitFor(read: () => Promise<string>, ok: (s: string) => boolean):
   }
   return last;
 }
+
+test('events: an unknown filter is a 400 before the stream starts', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t, { bootstrap: false });
+  const r = await d.api('GET', `/events?until=${Math.floor(Date.now() / 1000)}&filters=${encodeURIComponent('{"bogus":["x"]}')}`);
+  assert.equal(r.status, 400);
+  assert.deepEqual(r.body, { message: "invalid filter 'bogus'" });
+});
