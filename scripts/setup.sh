@@ -27,6 +27,7 @@ want=(
   make:/usr/bin/make
   python3:/usr/bin/python3
   curl:/usr/bin/curl
+  bsdutils:/usr/bin/script
 )
 missing=()
 for entry in "${want[@]}"; do

@@ -35,6 +35,12 @@ export const command: CommandSpec = {
     }
     const tty = body['Tty'] === true;
     const attachStdin = body['AttachStdin'] === true;
+    if (tty && !detach && cli.out.isTTY) {
+      // As docker does (API 1.42+): the terminal's size goes into create, so the
+      // process starts with it instead of racing the first resize call.
+      const [w, h] = cli.out.getWindowSize();
+      body['HostConfig'] = { ...((body['HostConfig'] as Record<string, unknown> | undefined) ?? {}), ConsoleSize: [h, w] };
+    }
     const stdin = cli.streams.stdin;
     if (!detach && tty && attachStdin && !stdin.isTTY) throw new Error('the input device is not a TTY');
     const keysText = flags.str('detach-keys') || cli.config.detachKeys || '';

@@ -1,0 +1,53 @@
+/**
+ * Interactive sessions in a real pseudo-terminal (util-linux `script`), with
+ * the real docker CLI and with berth against the same berthd: the terminal's
+ * size reaches the container, typed input runs and the exit code comes back,
+ * ctrl-p ctrl-q detaches, and the terminal is restored afterwards.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { BERTH, DOCKER, docker, requireRoot, startDaemon, type Daemon } from '../../helpers/daemon.ts';
+
+/** Run `command` under `script` in a fresh pty, feeding `keys` after `delayMs`. */
+function inPty(d: Daemon, command: string, keys = '', delayMs = 800): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { ...process.env, DOCKER_HOST: d.host, BERTH_HOST: d.host, DOCKER_CONFIG: '/tmp/berth-test/docker-config' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: 20_000,
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve(out.replace(/\r/g, '')));
+    setTimeout(() => child.stdin.write(keys), delayMs);
+    setTimeout(() => child.stdin.end(), delayMs + 1500);
+  });
+}
+
+for (const [label, cli] of [['docker', DOCKER], ['berth', BERTH]] as const) {
+  test(`${label} run -it: terminal size, typed input, exit code, restored terminal`, async (t) => {
+    if (!requireRoot(t)) return;
+    const d = await startDaemon(t);
+    const size = await inPty(d, `stty rows 30 cols 100; ${cli} run -it --rm busybox stty size`);
+    assert.match(size, /30 100\n/);
+    const typed = await inPty(d, `${cli} run -it --rm busybox sh; echo rc=$?`, 'echo typed-$((40+2)); exit 4\r');
+    assert.match(typed, /typed-42\n/);
+    assert.match(typed, /rc=4\n/);
+    const dir = await fs.mkdtemp('/tmp/berth-tty-');
+    t.after(() => fs.rm(dir, { recursive: true, force: true }));
+    await inPty(d, `stty -g > ${dir}/before; ${cli} run -it --rm busybox true; stty -g > ${dir}/after`);
+    assert.equal(await fs.readFile(`${dir}/after`, 'utf8'), await fs.readFile(`${dir}/before`, 'utf8'), 'terminal settings restored');
+  });
+
+  test(`${label} run -it detaches with ctrl-p ctrl-q and the container keeps running`, async (t) => {
+    if (!requireRoot(t)) return;
+    const d = await startDaemon(t);
+    const out = await inPty(d, `${cli} run -it --name detachme busybox sh; echo rc=$?`, '\x10\x11');
+    assert.match(out, /rc=0\n/);
+    const state = await docker(d, ['inspect', '-f', '{{.State.Running}}', 'detachme']);
+    assert.equal(state.stdout.trim(), 'true');
+  });
+}
