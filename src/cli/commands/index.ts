@@ -114,4 +114,5 @@ export const TOP: Record<string, Entry> = {
   top: container.top,
   unpause: container.unpause,
   wait: container.wait,
+  completion: e('Generate the autocompletion script for the specified shell', () => import('./completion.ts')),
 };
