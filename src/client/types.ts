@@ -3,40 +3,11 @@
  * PascalCase names (swagger v1.43). Only the fields used are declared; the
  * rest pass through untouched (inspect prints the daemon's JSON verbatim).
  */
-export interface Port {
-  IP?: string;
-  PrivatePort: number;
-  PublicPort?: number;
-  Type: string;
-}
-export interface ContainerSummary {
-  Id: string;
-  Names: string[];
-  Image: string;
-  ImageID?: string;
-  Command: string;
-  Created: number;
-  State: string;
-  Status: string;
-  Ports: Port[];
-  Labels?: Record<string, string> | null;
-  SizeRw?: number;
-  SizeRootFs?: number;
-  Mounts?: { Name?: string; Source?: string; Destination?: string }[];
-  NetworkSettings?: { Networks?: Record<string, unknown> };
-}
-export interface ImageSummary {
-  Id: string;
-  ParentId: string;
-  RepoTags: string[] | null;
-  RepoDigests: string[] | null;
-  Created: number;
-  Size: number;
-  SharedSize: number;
-  VirtualSize?: number;
-  Labels: Record<string, string> | null;
-  Containers: number;
-}
+// The list shapes are the wire types the daemon side uses too (one definition).
+export type { ContainerSummary } from '../wire/container.ts';
+export type { ImageSummary } from '../wire/image.ts';
+export type Port = import('../wire/container.ts').ContainerSummary['Ports'][number];
+
 export interface ContainerCreateResponse {
   Id: string;
   Warnings: string[] | null;
