@@ -1,7 +1,12 @@
-/** `berth stats --no-stream`: one sample per container (the live redraw is not written yet). */
+/**
+ * `berth stats`: one sample per container with --no-stream; otherwise a
+ * stream per container and the table redrawn in place every second (on a
+ * terminal; a plain table per tick otherwise), until interrupted.
+ */
 import { FORMAT_FLAG, type CommandSpec } from '../../command.ts';
 import { containerList, containerStats } from '../../../client/containers.ts';
 import { readAll } from '../../../client/api-client.ts';
+import { readJsonLines } from '../../../client/json-stream.ts';
 import { parseListFormat, renderList } from '../../format/list-format.ts';
 import { bytesSize, humanSize } from '../../format/units.ts';
 import { truncateId } from '../../format/reference.ts';
@@ -66,11 +71,28 @@ export const command: CommandSpec = {
   async run({ cli, flags, args }) {
     const api = cli.api();
     const ids = args.length ? args : (await containerList(api, { all: flags.bool('all') })).map((c) => c.Id);
-    const rows: object[] = [];
-    for (const id of ids) {
-      const res = await containerStats(api, id, false);
-      rows.push(row(JSON.parse((await readAll(res)).toString('utf8')) as Stats));
+    const format = parseListFormat(flags.str('format') || cli.config.statsFormat || '', false, TABLE);
+    const render = (rows: object[]) => renderList(format, rows, HEADER, '*formatter.statsContext');
+    if (flags.bool('no-stream')) {
+      const rows: object[] = [];
+      for (const id of ids) {
+        const res = await containerStats(api, id, false);
+        rows.push(row(JSON.parse((await readAll(res)).toString('utf8')) as Stats));
+      }
+      cli.out.write(render(rows));
+      return;
     }
-    cli.out.write(renderList(parseListFormat(flags.str('format') || cli.config.statsFormat || '', false, TABLE), rows, HEADER, '*formatter.statsContext'));
+    // Live: the latest sample of each container, redrawn once a second.
+    const latest = new Map<string, object>();
+    const streams = await Promise.all(ids.map((id) => containerStats(api, id, true)));
+    const readers = streams.map(async (res, i) => {
+      for await (const sample of readJsonLines<Stats>(res)) latest.set(ids[i]!, row(sample));
+    });
+    const clear = cli.out.isTTY ? '\x1b[2J\x1b[H' : '';
+    const draw = () => cli.out.write(clear + render(ids.map((id) => latest.get(id)).filter((r): r is object => r !== undefined)));
+    const timer = setInterval(draw, 1000);
+    await Promise.allSettled(readers);
+    clearInterval(timer);
+    draw();
   },
 };
