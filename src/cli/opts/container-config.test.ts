@@ -67,3 +67,18 @@ test('ulimits and restart policies', () => {
   assert.deepEqual(parseRestartPolicy('always'), { Name: 'always', MaximumRetryCount: 0 });
   assert.throws(() => parseRestartPolicy('sometimes'), /invalid restart policy format/);
 });
+
+test('health, dns, log and resource flags map to the create body as docker sends them', () => {
+  const { Config, HostConfig } = build(['--health-cmd', 'curl -f x', '--health-interval', '5s', '--health-retries', '3', '--dns-search', 'a.example', '--dns-option', 'ndots:2', '--log-opt', 'max-size=1m', '--oom-score-adj', '100', '--cgroupns', 'private', '--annotation', 'k=v', 'busybox'], {}, true) as unknown as { Config: Record<string, unknown>; HostConfig: Record<string, unknown> };
+  assert.deepEqual(Config['Healthcheck'], { Test: ['CMD-SHELL', 'curl -f x'], Interval: 5e9, Retries: 3 });
+  assert.deepEqual(HostConfig['DnsSearch'], ['a.example']);
+  assert.deepEqual(HostConfig['DnsOptions'], ['ndots:2']);
+  assert.deepEqual(HostConfig['LogConfig'], { Type: '', Config: { 'max-size': '1m' } });
+  assert.equal(HostConfig['OomScoreAdj'], 100);
+  assert.equal(HostConfig['CgroupnsMode'], 'private');
+  assert.deepEqual(HostConfig['Annotations'], { k: 'v' });
+  assert.equal(HostConfig['MemorySwappiness'], -1);
+  const none = build(['--no-healthcheck', 'busybox'], {}, true) as unknown as { Config: Record<string, unknown> };
+  assert.deepEqual(none.Config['Healthcheck'], { Test: ['NONE'] });
+  assert.throws(() => build(['--no-healthcheck', '--health-cmd', 'x', 'busybox'], {}, true), /conflicts with --health-\* options/);
+});

@@ -104,6 +104,9 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     Labels: labelsToMap(labelLines),
   };
   if (Object.keys(exposed).length) config['ExposedPorts'] = exposed;
+  if (flags.str('mac-address')) config['MacAddress'] = flags.str('mac-address');
+  const healthcheck = buildHealthcheck(flags);
+  if (healthcheck) config['Healthcheck'] = healthcheck;
   if (flags.has('stop-signal')) config['StopSignal'] = flags.str('stop-signal');
   if (flags.has('stop-timeout')) config['StopTimeout'] = flags.int('stop-timeout');
 
@@ -112,7 +115,7 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
   const host: Record<string, unknown> = {
     Binds: binds.length ? binds : null,
     ContainerIDFile: flags.str('cidfile'),
-    LogConfig: { Type: '', Config: {} },
+    LogConfig: { Type: flags.str('log-driver'), Config: keyValues(flags.list('log-opt')) },
     NetworkMode: network,
     PortBindings: portBindings,
     RestartPolicy: parseRestartPolicy(flags.str('restart')),
@@ -121,8 +124,8 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     CapAdd: flags.list('cap-add').length ? flags.list('cap-add') : null,
     CapDrop: flags.list('cap-drop').length ? flags.list('cap-drop') : null,
     Dns: flags.list('dns'),
-    DnsOptions: [],
-    DnsSearch: [],
+    DnsOptions: flags.list('dns-option'),
+    DnsSearch: flags.list('dns-search'),
     ExtraHosts: flags.list('add-host').length ? flags.list('add-host') : null,
     GroupAdd: flags.list('group-add').length ? flags.list('group-add') : null,
     IpcMode: flags.str('ipc'),
@@ -144,7 +147,19 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     MemorySwap: flags.get<number>('memory-swap') ?? 0,
     OomKillDisable: flags.bool('oom-kill-disable'),
     Ulimits: flags.list('ulimit').map(parseUlimit),
+    BlkioWeight: flags.int('blkio-weight'),
+    CgroupParent: flags.str('cgroup-parent'),
+    CpuRealtimePeriod: flags.int('cpu-rt-period'),
+    CpuRealtimeRuntime: flags.int('cpu-rt-runtime'),
+    CpusetMems: flags.str('cpuset-mems'),
+    KernelMemory: flags.get<number>('kernel-memory') ?? 0,
+    MemorySwappiness: flags.int('memory-swappiness'),
+    OomScoreAdj: flags.int('oom-score-adj'),
   };
+  if (flags.str('cgroupns')) host['CgroupnsMode'] = flags.str('cgroupns');
+  if (flags.str('runtime')) host['Runtime'] = flags.str('runtime');
+  if (flags.str('isolation')) host['Isolation'] = flags.str('isolation');
+  if (flags.list('annotation').length) host['Annotations'] = keyValues(flags.list('annotation'));
   if (flags.has('pids-limit')) host['PidsLimit'] = flags.int('pids-limit');
   if (flags.has('init')) host['Init'] = flags.bool('init');
   if (nanoCpus !== undefined && (flags.int('cpu-period') || flags.int('cpu-quota'))) {
@@ -155,4 +170,42 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
   const aliases = flags.list('network-alias');
   if (flags.has('network') && network !== 'default' && aliases.length) endpoints[network] = { Aliases: aliases };
   return { Config: config, HostConfig: host, NetworkingConfig: { EndpointsConfig: endpoints } };
+}
+
+/** `k=v` lines to a map (`--log-opt`, `--annotation`); a bare key maps to "". */
+function keyValues(lines: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    const i = line.indexOf('=');
+    if (i < 0) out[line] = '';
+    else out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+/** docker's --health-* / --no-healthcheck flags as Config.Healthcheck (durations in nanoseconds). */
+function buildHealthcheck(flags: Flags): Record<string, unknown> | undefined {
+  const timing = ['health-interval', 'health-timeout', 'health-start-period', 'health-start-interval', 'health-retries'].some((f) => flags.has(f));
+  if (flags.bool('no-healthcheck')) {
+    if (flags.has('health-cmd') || timing) throw new InvalidParameterError('--no-healthcheck conflicts with --health-* options');
+    return { Test: ['NONE'] };
+  }
+  if (!flags.has('health-cmd') && !timing) return undefined;
+  for (const f of ['health-interval', 'health-timeout', 'health-start-period', 'health-start-interval']) {
+    if ((flags.get<number>(f) ?? 0) < 0) throw new InvalidParameterError(`--${f} cannot be negative`);
+  }
+  if (flags.int('health-retries') < 0) throw new InvalidParameterError('--health-retries cannot be negative');
+  const cmd = flags.str('health-cmd');
+  // Zero values are left out, as docker's omitempty fields are.
+  const out: Record<string, unknown> = {};
+  if (cmd) out['Test'] = ['CMD-SHELL', cmd];
+  const fields: Array<[string, number]> = [
+    ['Interval', flags.get<number>('health-interval') ?? 0],
+    ['Timeout', flags.get<number>('health-timeout') ?? 0],
+    ['StartPeriod', flags.get<number>('health-start-period') ?? 0],
+    ['StartInterval', flags.get<number>('health-start-interval') ?? 0],
+    ['Retries', flags.int('health-retries')],
+  ];
+  for (const [name, value] of fields) if (value) out[name] = value;
+  return out;
 }

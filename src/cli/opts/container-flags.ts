@@ -2,6 +2,7 @@
 import type { FlagSpec } from '../flags.ts';
 import { ramInBytes } from '../format/units.ts';
 import { parseUlimit } from './specs.ts';
+import { parseGoDuration } from '../../util/duration.ts';
 
 const bytes = (raw: string) => ramInBytes(raw);
 const memSwap = (raw: string) => (raw === '-1' ? -1 : ramInBytes(raw));
@@ -10,6 +11,7 @@ const decimal = (raw: string) => {
   if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`failed to parse ${raw} as a rational number`);
   return n;
 };
+const duration = (raw: string) => parseGoDuration(raw);
 const attachStream = (raw: string) => {
   const v = raw.toLowerCase();
   if (!['stdin', 'stdout', 'stderr'].includes(v)) throw new Error('valid streams are STDIN, STDOUT and STDERR');
@@ -18,6 +20,31 @@ const attachStream = (raw: string) => {
 
 export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'add-host', type: 'list', usage: 'Add a custom host-to-IP mapping (host:ip)' },
+  { long: 'annotation', type: 'list', usage: 'Add an annotation to the container (passed through to the OCI runtime)' },
+  { long: 'blkio-weight', type: 'int', usage: 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)' },
+  { long: 'cgroup-parent', type: 'string', usage: 'Optional parent cgroup for the container' },
+  { long: 'cgroupns', type: 'string', usage: 'Cgroup namespace to use (host|private)' },
+  { long: 'cpu-rt-period', type: 'int', usage: 'Limit CPU real-time period in microseconds' },
+  { long: 'cpu-rt-runtime', type: 'int', usage: 'Limit CPU real-time runtime in microseconds' },
+  { long: 'cpuset-mems', type: 'string', usage: 'MEMs in which to allow execution (0-3, 0,1)' },
+  { long: 'disable-content-trust', type: 'bool', usage: 'Skip image verification', def: true },
+  { long: 'dns-option', type: 'list', usage: 'Set DNS options' },
+  { long: 'dns-search', type: 'list', usage: 'Set custom DNS search domains' },
+  { long: 'health-cmd', type: 'string', usage: 'Command to run to check health' },
+  { long: 'health-interval', type: 'value', typeName: 'duration', usage: 'Time between running the check (ms|s|m|h) (default 0s)', parse: duration },
+  { long: 'health-retries', type: 'int', usage: 'Consecutive failures needed to report unhealthy' },
+  { long: 'health-start-interval', type: 'value', typeName: 'duration', usage: 'Time between running the check during the start period (ms|s|m|h) (default 0s)', parse: duration },
+  { long: 'health-start-period', type: 'value', typeName: 'duration', usage: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)', parse: duration },
+  { long: 'health-timeout', type: 'value', typeName: 'duration', usage: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)', parse: duration },
+  { long: 'isolation', type: 'string', usage: 'Container isolation technology' },
+  { long: 'kernel-memory', type: 'value', typeName: 'bytes', usage: 'Kernel memory limit', parse: bytes },
+  { long: 'log-driver', type: 'string', usage: 'Logging driver for the container' },
+  { long: 'log-opt', type: 'list', usage: 'Log driver options' },
+  { long: 'mac-address', type: 'string', usage: 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' },
+  { long: 'memory-swappiness', type: 'int', usage: 'Tune container memory swappiness (0 to 100)', def: -1 },
+  { long: 'no-healthcheck', type: 'bool', usage: 'Disable any container-specified HEALTHCHECK' },
+  { long: 'oom-score-adj', type: 'int', usage: "Tune host's OOM preferences (-1000 to 1000)" },
+  { long: 'runtime', type: 'string', usage: 'Runtime to use for this container' },
   { long: 'attach', short: 'a', type: 'list', usage: 'Attach to STDIN, STDOUT or STDERR', parse: attachStream },
   { long: 'cap-add', type: 'list', usage: 'Add Linux capabilities' },
   { long: 'cap-drop', type: 'list', usage: 'Drop Linux capabilities' },
