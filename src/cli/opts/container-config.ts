@@ -160,6 +160,8 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
   if (flags.str('runtime')) host['Runtime'] = flags.str('runtime');
   if (flags.str('isolation')) host['Isolation'] = flags.str('isolation');
   if (flags.list('annotation').length) host['Annotations'] = keyValues(flags.list('annotation'));
+  if (flags.list('sysctl').length) host['Sysctls'] = keyValues(flags.list('sysctl'));
+  if (flags.str('userns')) host['UsernsMode'] = flags.str('userns');
   if (flags.has('pids-limit')) host['PidsLimit'] = flags.int('pids-limit');
   if (flags.has('init')) host['Init'] = flags.bool('init');
   if (nanoCpus !== undefined && (flags.int('cpu-period') || flags.int('cpu-quota'))) {

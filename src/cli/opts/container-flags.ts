@@ -45,6 +45,8 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'no-healthcheck', type: 'bool', usage: 'Disable any container-specified HEALTHCHECK' },
   { long: 'oom-score-adj', type: 'int', usage: "Tune host's OOM preferences (-1000 to 1000)" },
   { long: 'runtime', type: 'string', usage: 'Runtime to use for this container' },
+  { long: 'sysctl', type: 'list', usage: 'Sysctl options' },
+  { long: 'userns', type: 'string', usage: 'User namespace to use' },
   { long: 'attach', short: 'a', type: 'list', usage: 'Attach to STDIN, STDOUT or STDERR', parse: attachStream },
   { long: 'cap-add', type: 'list', usage: 'Add Linux capabilities' },
   { long: 'cap-drop', type: 'list', usage: 'Drop Linux capabilities' },

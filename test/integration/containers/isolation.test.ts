@@ -78,3 +78,10 @@ test('user, workdir and env are applied as Docker does', async (t) => {
   const init = await docker(d, ['run', '--rm', '--init', 'busybox', 'ps', '-o', 'pid,comm']);
   assert.match(init.stdout, /1 (docker-init|catatonit)/);
 });
+
+test('sysctls and oom-score-adj reach the container; dns search lands in resolv.conf', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const r = await docker(d, ['run', '--rm', '--sysctl', 'net.ipv4.ip_forward=1', '--oom-score-adj', '123', '--dns-search', 'corp.example', 'busybox', 'sh', '-c', 'cat /proc/sys/net/ipv4/ip_forward /proc/self/oom_score_adj; grep search /etc/resolv.conf']);
+  assert.equal(r.stdout, '1\n123\nsearch corp.example\n', r.stderr);
+});
