@@ -6,7 +6,6 @@
 import type { Readable } from 'node:stream';
 import { readContainerStats, emptyStats } from '../../drivers/cgroups/stats.ts';
 import type { StatsDocument } from '../../drivers/cgroups/types.ts';
-import { cgroupsPathFor } from '../../drivers/cgroups/paths.ts';
 import { resolveUser } from '../../drivers/runtime/spec/user.ts';
 import type { LayerStore } from '../../store/layers/layer-store.ts';
 import { promises as fs } from 'node:fs';
@@ -17,7 +16,7 @@ import { archiveContainerPath, exportRootfs, extractToContainer, statContainerPa
 import type { ContainerService } from './container-service.ts';
 import { notRunning } from './errors.ts';
 import { selectContainers } from './filters.ts';
-import type { ContainerRecord } from './record.ts';
+import { cgroupsPathOf, type ContainerRecord } from './record.ts';
 import { containerTop, type TopResult } from './top.ts';
 import { duBytes } from './container-queries.ts';
 
@@ -46,7 +45,7 @@ export class ContainerData {
     return readContainerStats({
       id: record.id,
       name: record.name.slice(1),
-      cgroupsPath: cgroupsPathFor(record.id),
+      cgroupsPath: cgroupsPathOf(record),
       pid: record.state.pid,
       previous,
     });

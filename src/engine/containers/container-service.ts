@@ -18,7 +18,6 @@ import { generateSpec, validateHostConfig } from '../../drivers/runtime/spec/gen
 import { ensureOverlayMounted, unmount } from '../../drivers/mount/overlay.ts';
 import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
 import { RuntimeStartError } from '../../drivers/runtime/runtime-errors.ts';
-import { cgroupsPathFor } from '../../drivers/cgroups/paths.ts';
 import { KeyedLock } from '../../store/lock.ts';
 import { ConflictError, InvalidParameterError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
@@ -29,7 +28,7 @@ import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normal
 import * as errors from './errors.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from './etc-files.ts';
 import { randomName } from './names.ts';
-import { containerPaths, newState, ZERO_TIME, type ContainerRecord } from './record.ts';
+import { cgroupsPathOf, containerPaths, newState, ZERO_TIME, type ContainerRecord } from './record.ts';
 import { parseSignal } from './signals.ts';
 import { AttachHub } from './attach-hub.ts';
 
@@ -219,7 +218,7 @@ export class ContainerService {
         etcGroup,
         files: { hostname: p.hostname, hosts: p.hosts, resolvConf: p.resolvConf },
         network: this.networkFor(record),
-        cgroupsPath: cgroupsPathFor(record.id),
+        cgroupsPath: cgroupsPathOf(record),
         initPath: this.o.initPath,
         mounts: [],
         hostCpus: this.o.hostCpus,
@@ -368,7 +367,7 @@ export class ContainerService {
 
   /** Read the kernel's OOM-kill counter of the container's cgroup before the runtime removes it. */
   private async wasOomKilled(record: ContainerRecord): Promise<boolean> {
-    return wasOomKilled(cgroupsPathFor(record.id)).catch(() => false);
+    return wasOomKilled(cgroupsPathOf(record)).catch(() => false);
   }
 
   // ---- stop / kill / pause ------------------------------------------------

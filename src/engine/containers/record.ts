@@ -5,6 +5,7 @@
  * ours, in camelCase.
  */
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
+import { cgroupsPathFor } from '../../drivers/cgroups/paths.ts';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -75,4 +76,9 @@ export function containerPaths(dataRoot: string, id: string): ContainerPaths {
     hosts: `${dir}/hosts`,
     resolvConf: `${dir}/resolv.conf`,
   };
+}
+
+/** The container's cgroup: `<CgroupParent or /berth>/<id>`, as dockerd places it under --cgroup-parent. */
+export function cgroupsPathOf(record: ContainerRecord): string {
+  return cgroupsPathFor(record.id, record.hostConfig.CgroupParent || undefined);
 }

@@ -85,3 +85,21 @@ test('sysctls and oom-score-adj reach the container; dns search lands in resolv.
   const r = await docker(d, ['run', '--rm', '--sysctl', 'net.ipv4.ip_forward=1', '--oom-score-adj', '123', '--dns-search', 'corp.example', 'busybox', 'sh', '-c', 'cat /proc/sys/net/ipv4/ip_forward /proc/self/oom_score_adj; grep search /etc/resolv.conf']);
   assert.equal(r.stdout, '1\n123\nsearch corp.example\n', r.stderr);
 });
+
+test('--cgroup-parent places the container cgroup under it', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const parent = `/berth-test-parent-${process.pid}`;
+  t.after(async () => {
+    for (const c of ['memory', 'pids', 'cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'blkio', 'systemd', 'unified']) {
+      await fs.rmdir(`/sys/fs/cgroup/${c}${parent}`).catch(() => undefined);
+    }
+  });
+  const run = await docker(d, ['run', '-d', '--cgroup-parent', parent, '-m', '20m', 'busybox', 'sleep', '100']);
+  assert.equal(run.code, 0, run.stderr);
+  const id = run.stdout.trim();
+  assert.equal((await fs.readFile(`/sys/fs/cgroup/memory${parent}/${id}/memory.limit_in_bytes`, 'utf8')).trim(), String(20 * 1024 * 1024));
+  const stats = await docker(d, ['stats', '--no-stream', '--format', '{{.MemUsage}}', id]);
+  assert.match(stats.stdout, /\/ 20MiB/);
+  await docker(d, ['rm', '-f', id]);
+});
