@@ -17,6 +17,8 @@ export interface FlagSpec {
   typeName?: string;
   /** Default value; shown in help as `(default …)` unless zero. */
   def?: string | number | boolean;
+  /** Default as docker's Value.String() prints it when that is not a zero value ("[]", "map[]"). */
+  defText?: string;
   /** Convert/validate one raw value; throw an Error whose message pflag prints after "invalid argument". */
   parse?: (raw: string) => unknown;
   hidden?: boolean;

@@ -49,7 +49,7 @@ function wrapText(indent: number, cols: number, text: string): string {
 }
 
 export function flagUsages(specs: FlagSpec[], cols = 79): string {
-  const visible = specs.filter((s) => !s.hidden && s.long !== 'help').sort((a, b) => (a.long < b.long ? -1 : a.long > b.long ? 1 : 0));
+  const visible = specs.filter((s) => !s.hidden).sort((a, b) => (a.long < b.long ? -1 : a.long > b.long ? 1 : 0));
   const rows: { head: string; usage: string }[] = [];
   let maxlen = 0;
   for (const s of visible) {
@@ -58,7 +58,8 @@ export function flagUsages(specs: FlagSpec[], cols = 79): string {
     if (label) head += ` ${label}`;
     maxlen = Math.max(maxlen, head.length + 1); // pflag counts the \x00 placeholder
     let usage = s.usage;
-    if (!isZeroDefault(s)) usage += typeof s.def === 'string' ? ` (default ${JSON.stringify(s.def)})` : ` (default ${String(s.def)})`;
+    if (s.defText !== undefined) usage += ` (default ${s.defText})`;
+    else if (!isZeroDefault(s)) usage += typeof s.def === 'string' ? ` (default ${JSON.stringify(s.def)})` : ` (default ${String(s.def)})`;
     rows.push({ head, usage });
   }
   return rows.map((r) => `${r.head} ${' '.repeat(maxlen - r.head.length)} ${wrapText(maxlen + 2, cols, r.usage)}`).join('\n');

@@ -12,7 +12,8 @@ export const command: CommandSpec = {
   aliases: ['container create', 'create'],
   args: { min: 1 },
   interspersed: false,
-  flags: CONTAINER_FLAGS,
+  // docker create words --pull differently from run (its "|missing" included).
+  flags: CONTAINER_FLAGS.map((f) => (f.long === 'pull' ? { ...f, usage: 'Pull image before creating ("always", "|missing", "never")' } : f)),
   async run({ cli, flags, args }) {
     const [image = '', ...cmd] = args;
     let body: Record<string, unknown>;
