@@ -11,9 +11,9 @@ import { execFile } from '../../../src/drivers/exec-file.ts';
 import { native } from '../../../src/drivers/native.ts';
 import { ConflictError, NotFoundError } from '../../../src/util/errors.ts';
 import { buildTar, requireRoot, streamOf, tempDir, type TestContext } from './helpers.ts';
+import { REFERENCE_DOCKER_HOST, referenceDockerRunning } from '../../helpers/reference-docker.ts';
 
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/busybox-ref.tar');
-const REF_SOCK = '/run/refdocker/docker.sock';
 
 async function newService(t: TestContext, users: Map<string, ImageUser> = new Map()): Promise<{ dir: string; svc: ImageService }> {
   const dir = await tempDir(t, 'images');
@@ -62,8 +62,8 @@ test('save produces a tarball that loads back (and into the reference Docker whe
   assert.equal(other.inspect('localhost:5000/saved/img:v1').Id, svc.inspect('busybox-ref').Id);
   assert.throws(() => svc.save(['missing']), NotFoundError);
 
-  if (!existsSync(REF_SOCK)) return; // no reference engine here: the round trip above must do
-  const env = { ...process.env, DOCKER_HOST: `unix://${REF_SOCK}` };
+  if (!referenceDockerRunning()) return; // no reference engine here: the round trip above must do
+  const env = { ...process.env, DOCKER_HOST: REFERENCE_DOCKER_HOST };
   const r = await execFile('docker', ['load', '-i', out], { env });
   assert.match(r.stdout, /Loaded image: localhost:5000\/saved\/img:v1/);
   await execFile('docker', ['rmi', 'localhost:5000/saved/img:v1'], { env });

@@ -6,10 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { startDaemon, requireRoot, docker } from '../../helpers/daemon.ts';
+import { REFERENCE_DOCKER_HOST, referenceDockerRunning } from '../../helpers/reference-docker.ts';
 
-const REF_SOCKET = '/run/refdocker/docker.sock';
 
 test('images lists the bootstrapped busybox; inspect and history work', async (t) => {
   if (!requireRoot(t)) return;
@@ -51,9 +50,8 @@ test('import, save and load round-trip through tar streams', async (t) => {
 
 test('an image saved by a real Docker engine loads into berth and runs', async (t) => {
   if (!requireRoot(t)) return;
-  const ref = { host: `unix://${REF_SOCKET}` };
-  const probe = spawnSync('/usr/local/bin/docker', ['image', 'inspect', 'busybox-ref'], { env: { ...process.env, DOCKER_HOST: ref.host }, stdio: 'ignore' });
-  if (probe.status !== 0) {
+  const ref = { host: REFERENCE_DOCKER_HOST };
+  if (!referenceDockerRunning()) {
     t.skip('no reference Docker engine (../shared/tools/reference-docker start)');
     return;
   }
