@@ -5,11 +5,13 @@
  *   mount(source, target, fstype, flags, data) / umount2(target, flags)
  *   flock(fd, exclusiveNonBlocking) -> bool   the one-daemon-per-data-root lock
  *   connectSeqpacket(path) -> fd               conmon's attach socket is SOCK_SEQPACKET
+ *   x32Abi() -> bool                           whether the kernel runs x32 system calls
  * Every failure throws an Error with `code` set to the errno name and `syscall`.
  */
 #define _GNU_SOURCE
 #include <node_api.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/syscall.h>
 
 static const char *errno_name(int e) {
   switch (e) {
@@ -183,6 +186,22 @@ static napi_value js_connect_seqpacket(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/*
+ * Whether the kernel serves the x32 ABI (CONFIG_X86_X32_ABI): an x32
+ * getpid, which a kernel without it answers with ENOSYS. Only asked when
+ * this process has no seccomp filter of its own (the caller checks), as a
+ * filter without the x32 architecture would kill the caller instead.
+ */
+static napi_value js_x32_abi(napi_env env, napi_callback_info info) {
+  (void)info;
+  bool supported = false;
+#if defined(__x86_64__)
+  supported = syscall(0x40000000 | SYS_getpid) >= 0;
+#endif
+  napi_value r; napi_get_boolean(env, supported, &r);
+  return r;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"mknod", 0, js_mknod, 0, 0, 0, napi_default, 0},
@@ -193,6 +212,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"umount2", 0, js_umount2, 0, 0, 0, napi_default, 0},
     {"flock", 0, js_flock, 0, 0, 0, napi_default, 0},
     {"connectSeqpacket", 0, js_connect_seqpacket, 0, 0, 0, napi_default, 0},
+    {"x32Abi", 0, js_x32_abi, 0, 0, 0, napi_default, 0},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -115,7 +115,10 @@ async function main(): Promise<void> {
     log.info('shutting down; containers keep running', { signal });
     server.close();
     server.closeAllConnections();
-    void fs.rm(pidfile, { force: true }).finally(() => process.exit(0));
+    void engine
+      .close()
+      .then(() => fs.rm(pidfile, { force: true }))
+      .finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -20,6 +20,8 @@ export interface NativeAddon {
   flock(fd: number): boolean;
   /** Connect a SOCK_SEQPACKET unix socket; returns the fd. */
   connectSeqpacket(path: string): number;
+  /** Whether the kernel runs x32 system calls (ask only without a seccomp filter of our own). */
+  x32Abi(): boolean;
 }
 
 /** mount(2) flags used by Berth. */

@@ -6,6 +6,8 @@
 import os from 'node:os';
 import { promises as fs } from 'node:fs';
 import { ConmonRunc } from '../drivers/runtime/conmon-runc.ts';
+import { seccompHost } from '../drivers/seccomp-host.ts';
+import type { SeccompHost } from '../drivers/runtime/spec/seccomp.ts';
 import type { RuntimeDriver } from '../drivers/runtime/runtime.ts';
 import { ContentStore } from '../store/content/content-store.ts';
 import { LayerStore } from '../store/layers/layer-store.ts';
@@ -23,6 +25,8 @@ export interface EngineOptions {
   runtime?: RuntimeDriver;
   initPath?: string;
   logLevel?: string;
+  /** Host facts for seccomp (default: probed). */
+  host?: SeccompHost;
 }
 
 export class Engine {
@@ -57,6 +61,7 @@ export class Engine {
       events: this.events,
       hostCpus: os.cpus().length,
       initPath: options.initPath ?? '/usr/bin/catatonit',
+      host: options.host ?? seccompHost(),
     });
     this.exec = new ExecService(this.containers, this.runtime, this.events);
     this.queries = new ContainerQueries(this.containers, this.images, this.exec, this.runtime, dataRoot);
@@ -69,6 +74,11 @@ export class Engine {
     const running = users.find((c) => c.state.status === 'running' || c.state.status === 'paused');
     const first = running ?? users[0];
     return first ? { id: first.id, running: Boolean(running) } : undefined;
+  }
+
+  /** Let work that outlives its request (releasing removed containers) finish. */
+  async close(): Promise<void> {
+    await this.containers.close();
   }
 
   /** Prepare directories and reconcile stores with what a crash may have left. */

@@ -2,7 +2,10 @@
  * Atomic JSON records. A record is written to a temp file in the same
  * directory, fsynced, renamed over the target, and the directory fsynced, so
  * a crash at any instant leaves either the old or the new record, never a torn
- * one. Leftover `*.tmp-*` files are garbage from an interrupted write and are
+ * one. A write that is not `durable` skips the two fsyncs: the rename alone
+ * keeps it atomic against a crash of the daemon (the kernel has the data),
+ * and only a crash of the whole machine can lose it; that suits records
+ * that can be rebuilt, such as a container's run state. Leftover `*.tmp-*` files are garbage from an interrupted write and are
  * ignored by readers (and removed by `sweepTemp`).
  */
 import { promises as fs } from 'node:fs';
@@ -19,14 +22,21 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Write `data` to `file` atomically and durably. */
-export async function writeFileAtomic(file: string, data: string | Buffer, mode = 0o644): Promise<void> {
+export interface WriteOptions {
+  mode?: number;
+  /** fsync the file and its directory (default true). */
+  durable?: boolean;
+}
+
+/** Write `data` to `file` atomically (and durably unless told otherwise). */
+export async function writeFileAtomic(file: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
+  const { mode = 0o644, durable = true } = options;
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${randomBytes(4).toString('hex')}`);
   const handle = await fs.open(tmp, 'w', mode);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (durable) await handle.sync();
   } finally {
     await handle.close();
   }
@@ -36,11 +46,11 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode 
     await fs.rm(tmp, { force: true });
     throw err;
   }
-  await fsyncDir(dir);
+  if (durable) await fsyncDir(dir);
 }
 
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+export async function writeJsonAtomic(file: string, value: unknown, options: WriteOptions = {}): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', options);
 }
 
 /** Read a JSON record; undefined when it does not exist. */

@@ -50,11 +50,16 @@ async function imageTag(ctx: RouteContext): Promise<unknown> {
   return undefined;
 }
 
+// A container removed a moment ago may still hold the image's layers in its
+// rootfs mount: its release is waited for before layers are deleted.
+
 async function imageDelete(ctx: RouteContext): Promise<unknown> {
+  await ctx.engine.containers.released();
   return ctx.engine.images.remove(ctx.params.name!, { force: queryBool(ctx.query, 'force'), noprune: queryBool(ctx.query, 'noprune') });
 }
 
 async function imagePrune(ctx: RouteContext): Promise<unknown> {
+  await ctx.engine.containers.released();
   return ctx.engine.images.prune({ filters: queryFilters(ctx.query) });
 }
 

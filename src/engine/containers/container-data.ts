@@ -93,6 +93,7 @@ export class ContainerData {
       const user = resolveUser(record.config.User, passwd, group);
       chown = { uid: user.uid, gid: user.gid };
     }
+    await this.containers.invalidatePrepared(record.id);
     await extractToContainer(this.target(ref), path, content, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal });
     this.events.publish('container', 'extract-to-dir', record.id, this.containers.eventAttributes(record));
   }

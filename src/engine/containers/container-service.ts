@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import { generateSpec, validateHostConfig } from '../../drivers/runtime/spec/generate.ts';
+import type { SeccompHost } from '../../drivers/runtime/spec/seccomp.ts';
 import { ensureOverlayMounted, unmount } from '../../drivers/mount/overlay.ts';
 import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
 import { RuntimeStartError } from '../../drivers/runtime/runtime-errors.ts';
@@ -41,11 +42,16 @@ export interface ContainerServiceOptions {
   hostCpus: number;
   /** catatonit, bind-mounted for --init. */
   initPath: string;
+  /** Architecture, kernel release and ABIs of the host, for the seccomp filter. */
+  host: SeccompHost;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
 const DEFAULT_STOP_TIMEOUT = 10;
+/** Prepared runtime containers (see `prepare`): how many at once, and how long one waits for its start. */
+const MAX_PREPARED = 4;
+const PREPARED_IDLE_MS = 10_000;
 
 export class ContainerService {
   readonly store: ContainerStore;
@@ -55,6 +61,10 @@ export class ContainerService {
   private readonly removeWaiters = new Map<string, Array<() => void>>();
   /** Containers being removed (so a second rm fails as Docker's does). */
   private readonly removing = new Set<string>();
+  /** Releases of removed containers still under way (see `release`). */
+  private readonly releasing = new Set<Promise<void>>();
+  /** Runtime containers made ahead of their start (see `prepare`). */
+  private readonly prepared = new Map<string, { ready: Promise<boolean>; timer: NodeJS.Timeout }>();
 
   constructor(private readonly o: ContainerServiceOptions) {
     this.store = new ContainerStore(o.dataRoot);
@@ -74,9 +84,8 @@ export class ContainerService {
   async load(): Promise<void> {
     const { orphans } = await this.store.load();
     for (const id of orphans) {
-      log.info('removing half-created container', { id });
-      await unmount(this.paths(id).merged);
-      await fs.rm(this.paths(id).dir, { recursive: true, force: true });
+      log.info('removing the remains of a container without a record', { id });
+      await this.releaseNow(id);
     }
     for (const record of this.store.all()) {
       await this.reattach(record).catch((err) => log.warn('could not re-adopt container', { id: record.id, err }));
@@ -89,14 +98,21 @@ export class ContainerService {
     if (record.state.status === 'restarting') {
       // Its restart timer died with the previous daemon; startByPolicy decides again.
       record.state.status = 'exited';
-      await this.store.save(record);
+      await this.store.saveState(record);
     }
-    if (record.state.status !== 'running' && record.state.status !== 'paused') return;
+    if (record.state.status !== 'running' && record.state.status !== 'paused') {
+      // A runtime container left from before (prepared for a start that never came) holds processes: delete it.
+      if (await this.o.runtime.hasState(record.id)) {
+        await this.o.runtime.delete(record.id, true).catch(() => undefined);
+        await this.o.runtime.cleanup(record.id).catch(() => undefined);
+      }
+      return;
+    }
     const state = await this.o.runtime.state(record.id);
     if (state && (state.status === 'running' || state.status === 'paused')) {
       record.state.status = state.status;
       record.state.pid = state.pid;
-      await this.store.save(record);
+      await this.store.saveState(record);
       this.watchExit(record);
       return;
     }
@@ -137,10 +153,12 @@ export class ContainerService {
       await fs.mkdir(p.bundle, { recursive: true });
       await this.mountRootfs(record);
       await this.writeEtcFiles(record);
+      this.prepare(record);
       // The record is written last: a crash before this point leaves a
       // directory without a record, which the next start removes.
       await this.store.save(record);
     } catch (err) {
+      await this.lock.run(id, () => this.unprepare(id));
       this.store.releaseName(name, id);
       await unmount(p.merged).catch(() => undefined);
       await fs.rm(p.dir, { recursive: true, force: true }).catch(() => undefined);
@@ -201,40 +219,8 @@ export class ContainerService {
   private async startLocked(record: ContainerRecord): Promise<void> {
     if (record.state.status === 'running' || record.state.status === 'paused') throw new NotModifiedError('container already started');
     if (this.removing.has(record.id)) throw errors.removalInProgress(record.id);
-    const p = this.paths(record.id);
     try {
-      await this.mountRootfs(record);
-      const [etcPasswd, etcGroup] = await Promise.all([
-        fs.readFile(`${p.merged}/etc/passwd`, 'utf8').catch(() => undefined),
-        fs.readFile(`${p.merged}/etc/group`, 'utf8').catch(() => undefined),
-      ]);
-      const spec = generateSpec({
-        id: record.id,
-        config: record.config,
-        hostConfig: record.hostConfig,
-        imageConfig: {},
-        rootfs: p.merged,
-        etcPasswd,
-        etcGroup,
-        files: { hostname: p.hostname, hosts: p.hosts, resolvConf: p.resolvConf },
-        network: this.networkFor(record),
-        cgroupsPath: cgroupsPathOf(record),
-        initPath: this.o.initPath,
-        mounts: [],
-        hostCpus: this.o.hostCpus,
-      });
-      if (record.config.WorkingDir) await this.ensureWorkingDir(p.merged, record.config.WorkingDir);
-      // A leftover runtime record (crash between create and start) would make create fail.
-      if (await this.o.runtime.hasState(record.id)) await this.o.runtime.delete(record.id, true).catch(() => undefined);
-      await this.o.runtime.create({
-        id: record.id,
-        bundle: p.bundle,
-        spec,
-        logPath: p.log,
-        tty: Boolean(record.config.Tty),
-        openStdin: Boolean(record.config.OpenStdin),
-        stdinOnce: Boolean(record.config.StdinOnce),
-      });
+      if (!(await this.takePrepared(record.id))) await this.createRuntime(record);
     } catch (err) {
       await this.failStart(record, err);
       // dockerd reports every start failure as a server error (500), bad user included.
@@ -254,9 +240,104 @@ export class ContainerService {
       oomKilled: false,
       startedAt: new Date().toISOString(),
     };
-    await this.store.save(record);
+    await this.store.saveState(record);
     this.o.events.publish('container', 'start', record.id, this.eventAttributes(record));
     this.watchExit(record);
+  }
+
+  /** Generate the spec and have the runtime create the container, its process waiting to be started. */
+  private async createRuntime(record: ContainerRecord): Promise<void> {
+    const p = this.paths(record.id);
+    await this.mountRootfs(record);
+    const [etcPasswd, etcGroup] = await Promise.all([
+      fs.readFile(`${p.merged}/etc/passwd`, 'utf8').catch(() => undefined),
+      fs.readFile(`${p.merged}/etc/group`, 'utf8').catch(() => undefined),
+    ]);
+    const spec = generateSpec({
+      id: record.id,
+      config: record.config,
+      hostConfig: record.hostConfig,
+      imageConfig: {},
+      rootfs: p.merged,
+      etcPasswd,
+      etcGroup,
+      files: { hostname: p.hostname, hosts: p.hosts, resolvConf: p.resolvConf },
+      network: this.networkFor(record),
+      cgroupsPath: cgroupsPathOf(record),
+      initPath: this.o.initPath,
+      mounts: [],
+      hostCpus: this.o.hostCpus,
+      arch: this.o.host.arch,
+      kernel: this.o.host.kernel,
+      missingArches: this.o.host.missingArches,
+    });
+    if (record.config.WorkingDir) await this.ensureWorkingDir(p.merged, record.config.WorkingDir);
+    // A leftover runtime record (crash between create and start) would make create fail.
+    if (await this.o.runtime.hasState(record.id)) await this.o.runtime.delete(record.id, true).catch(() => undefined);
+    await this.o.runtime.create({
+      id: record.id,
+      bundle: p.bundle,
+      spec,
+      logPath: p.log,
+      tty: Boolean(record.config.Tty),
+      openStdin: Boolean(record.config.OpenStdin),
+      stdinOnce: Boolean(record.config.StdinOnce),
+    });
+  }
+
+  // ---- prepared containers --------------------------------------------------
+  //
+  // Creating the runtime container (runc create under conmon) is most of a
+  // start's cost. `docker run` sends create, then attach and wait, then
+  // start; so right after a create the runtime container is made in the
+  // background, and the start that follows finds it ready or nearly so.
+  // Its process is not running: it waits in runc's init until started. A
+  // prepared container that is not started soon, is removed, or whose
+  // rootfs is written to (`docker cp`, which may change /etc/passwd or the
+  // working directory the spec was made from) is torn down, and its start
+  // takes the ordinary path. At most MAX_PREPARED exist at once.
+
+  private prepare(record: ContainerRecord): void {
+    if (this.prepared.size >= MAX_PREPARED) return;
+    // Joining another container's network needs that one's process at start time.
+    if (networkChoice(record.hostConfig).kind === 'container') return;
+    const ready = this.createRuntime(record).then(
+      () => true,
+      (err) => {
+        log.debug('could not prepare the runtime container; the start will try again', { id: record.id, err });
+        return false;
+      },
+    );
+    const timer = setTimeout(() => void this.lock.run(record.id, () => this.unprepare(record.id)), PREPARED_IDLE_MS);
+    timer.unref();
+    this.prepared.set(record.id, { ready, timer });
+  }
+
+  /** Claim the prepared runtime container for a start: true when it is there and ready. */
+  private async takePrepared(id: string): Promise<boolean> {
+    const entry = this.prepared.get(id);
+    if (!entry) return false;
+    this.prepared.delete(id);
+    clearTimeout(entry.timer);
+    if (await entry.ready) return true;
+    await this.o.runtime.cleanup(id).catch(() => undefined);
+    return false;
+  }
+
+  /** Tear down a prepared runtime container that will not be started as it is. Call under the container's lock. */
+  private async unprepare(id: string): Promise<void> {
+    const entry = this.prepared.get(id);
+    if (!entry) return;
+    this.prepared.delete(id);
+    clearTimeout(entry.timer);
+    if (await entry.ready) await this.o.runtime.delete(id, true).catch((err) => log.warn('could not delete a prepared container', { id, err }));
+    await this.o.runtime.cleanup(id).catch(() => undefined);
+  }
+
+  /** The container's rootfs or settings changed after create: its next start makes the runtime container afresh. */
+  async invalidatePrepared(id: string): Promise<void> {
+    if (!this.prepared.has(id)) return;
+    await this.lock.run(id, () => this.unprepare(id));
   }
 
   /**
@@ -268,7 +349,7 @@ export class ContainerService {
   private async failStart(record: ContainerRecord, err: unknown): Promise<void> {
     record.state.error = asError(err).message;
     record.state.exitCode = err instanceof RuntimeStartError ? err.exitCode : 128;
-    await this.store.save(record).catch((e) => log.warn('could not record start failure', { id: record.id, err: e }));
+    await this.store.saveState(record).catch((e) => log.warn('could not record start failure', { id: record.id, err: e }));
     await this.o.runtime.cleanup(record.id).catch(() => undefined);
     this.attach.closePending(record.id);
     for (const wake of this.exitWaiters.get(record.id) ?? []) wake(record.state.exitCode);
@@ -306,6 +387,17 @@ export class ContainerService {
   private async finishExit(record: ContainerRecord, code: number): Promise<void> {
     if (!this.store.get(record.id)) return;
     const oomKilled = await this.wasOomKilled(record);
+    record.state = { ...record.state, status: 'exited', pid: 0, exitCode: code, oomKilled, finishedAt: new Date().toISOString() };
+    if (record.hostConfig.AutoRemove) {
+      // No exit state is written for a record that is removed next; the
+      // runtime's record, the mount and the files go after the removal.
+      this.announceExit(record, code);
+      await this.removeLocked(record, { force: true, volumes: true }).catch(async (err) => {
+        log.warn('auto-remove failed', { id: record.id, err });
+        await this.store.saveState(record).catch(() => undefined);
+      });
+      return;
+    }
     // The runtime's record is released while the new state is saved and
     // announced; this runs under the container's lock, so a start that
     // follows a woken waiter still finds the runtime clean.
@@ -313,19 +405,17 @@ export class ContainerService {
       .delete(record.id, true)
       .catch((err) => log.warn('runtime delete failed', { id: record.id, err }))
       .then(() => this.o.runtime.cleanup(record.id).catch(() => undefined));
-    record.state = { ...record.state, status: 'exited', pid: 0, exitCode: code, oomKilled, finishedAt: new Date().toISOString() };
-    await this.store.save(record);
-    if (oomKilled) this.o.events.publish('container', 'oom', record.id, this.eventAttributes(record));
+    await this.store.saveState(record);
+    this.announceExit(record, code);
+    await released;
+    if (shouldRestart(record, code)) this.scheduleRestart(record);
+  }
+
+  private announceExit(record: ContainerRecord, code: number): void {
+    if (record.state.oomKilled) this.o.events.publish('container', 'oom', record.id, this.eventAttributes(record));
     this.o.events.publish('container', 'die', record.id, { ...this.eventAttributes(record), exitCode: String(code) });
     for (const wake of this.exitWaiters.get(record.id) ?? []) wake(code);
     this.exitWaiters.delete(record.id);
-    if (record.hostConfig.AutoRemove) {
-      await Promise.all([released, unmount(this.paths(record.id).merged)]);
-      await this.removeLocked(record, { force: true, volumes: true }).catch((err) => log.warn('auto-remove failed', { id: record.id, err }));
-      return;
-    }
-    await released;
-    if (shouldRestart(record, code)) this.scheduleRestart(record);
   }
 
   /**
@@ -336,7 +426,7 @@ export class ContainerService {
   private scheduleRestart(record: ContainerRecord): void {
     const delay = Math.min(100 * 2 ** record.restartCount, 60_000);
     record.state.status = 'restarting';
-    void this.store.save(record).catch(() => undefined);
+    void this.store.saveState(record).catch(() => undefined);
     setTimeout(() => {
       void this.lock
         .run(record.id, async () => {
@@ -346,7 +436,7 @@ export class ContainerService {
             await this.startLocked(record);
           } catch (err) {
             record.state.status = 'exited';
-            await this.store.save(record);
+            await this.store.saveState(record);
             throw err;
           }
         })
@@ -380,7 +470,7 @@ export class ContainerService {
       if (record.state.status !== 'restarting') return false;
       record.manuallyStopped = true;
       record.state.status = 'exited';
-      await this.store.save(record);
+      await this.store.saveState(record);
       return true;
     });
     if (wasWaiting) return;
@@ -422,7 +512,7 @@ export class ContainerService {
       if (record.state.status !== 'running') throw errors.notRunning(record.id);
       await this.o.runtime.pause(record.id);
       record.state.status = 'paused';
-      await this.store.save(record);
+      await this.store.saveState(record);
       this.o.events.publish('container', 'pause', record.id, this.eventAttributes(record));
     });
   }
@@ -433,7 +523,7 @@ export class ContainerService {
       if (record.state.status !== 'paused') throw errors.notPaused(record.id);
       await this.o.runtime.resume(record.id);
       record.state.status = 'running';
-      await this.store.save(record);
+      await this.store.saveState(record);
       this.o.events.publish('container', 'unpause', record.id, this.eventAttributes(record));
     });
   }
@@ -509,25 +599,55 @@ export class ContainerService {
     if (!this.store.get(record.id) || this.removing.has(record.id)) return;
     this.removing.add(record.id);
     try {
-      const p = this.paths(record.id);
       this.attach.closePending(record.id);
-      // After an exit the runtime record is already gone (finishExit deleted it).
-      if (await this.o.runtime.hasState(record.id)) await this.o.runtime.delete(record.id, true).catch(() => undefined);
-      await this.o.runtime.cleanup(record.id).catch(() => undefined);
-      // Record first: once it is gone the container is gone, whatever else a crash leaves.
+      // The record goes first: once it is gone the container is gone, and
+      // whatever a crash leaves behind is swept as an orphan at the next start.
       await this.store.removeRecordFile(record.id);
       this.store.drop(record);
-      await unmount(p.merged);
-      await fs.rm(p.dir, { recursive: true, force: true });
     } finally {
       this.removing.delete(record.id);
     }
+    this.release(record.id);
     // Anyone still waiting for an exit of a container that is now gone is released.
     for (const wake of this.exitWaiters.get(record.id) ?? []) wake(record.state.exitCode);
     this.exitWaiters.delete(record.id);
     this.o.events.publish('container', 'destroy', record.id, this.eventAttributes(record));
     for (const wake of this.removeWaiters.get(record.id) ?? []) wake();
     this.removeWaiters.delete(record.id);
+  }
+
+  /**
+   * Free what a removed container held: the runtime's record, the rootfs
+   * mount and the container's directory. This runs after the removal is
+   * announced (it takes longer than the removal itself); `released()`
+   * waits for it, and an interrupted release is finished by `load()`.
+   */
+  private release(id: string): void {
+    const job = this.lock
+      .run(id, () => this.releaseNow(id))
+      .catch((err) => log.warn('could not release a removed container', { id, err }))
+      .finally(() => this.releasing.delete(job));
+    this.releasing.add(job);
+  }
+
+  private async releaseNow(id: string): Promise<void> {
+    const p = this.paths(id);
+    await this.unprepare(id);
+    if (await this.o.runtime.hasState(id)) await this.o.runtime.delete(id, true).catch(() => undefined);
+    await this.o.runtime.cleanup(id).catch(() => undefined);
+    await unmount(p.merged);
+    await fs.rm(p.dir, { recursive: true, force: true });
+  }
+
+  /** Resolves once every removed container's mount and files are gone. */
+  async released(): Promise<void> {
+    while (this.releasing.size > 0) await Promise.all([...this.releasing]);
+  }
+
+  /** Before the daemon exits: prepared runtime containers are torn down, releases finished. */
+  async close(): Promise<void> {
+    await Promise.all([...this.prepared.keys()].map((id) => this.lock.run(id, () => this.unprepare(id))));
+    await this.released();
   }
 
   async rename(ref: string, newName: string): Promise<void> {

@@ -87,9 +87,20 @@ export class ContainerStore {
     return this.byName.has(name);
   }
 
-  /** Persist and index a record (atomic write). */
+  /** Persist and index a record (atomic, durable write). */
   async save(record: ContainerRecord): Promise<void> {
     await writeJsonAtomic(containerPaths(this.dataRoot, record.id).record, record);
+    this.byId.set(record.id, record);
+  }
+
+  /**
+   * Persist a change of run state only (started, exited, paused): atomic but
+   * not fsynced. A daemon crash loses nothing; after a machine crash the
+   * state is stale, and re-adoption corrects it from the runtime, as it must
+   * anyway since no container survives a reboot.
+   */
+  async saveState(record: ContainerRecord): Promise<void> {
+    await writeJsonAtomic(containerPaths(this.dataRoot, record.id).record, record, { durable: false });
     this.byId.set(record.id, record);
   }
 

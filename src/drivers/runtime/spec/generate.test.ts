@@ -218,6 +218,13 @@ describe('capabilities and seccomp', () => {
     assert.ok(names(admin).has('mount'));
     assert.ok(!admin.syscalls!.some((c) => c.names.includes('clone3') && c.action === 'SCMP_ACT_ERRNO'));
   });
+  test('a sub-architecture the kernel cannot run is left out of the archMap, never out of explicit architectures', () => {
+    const host = { arch: 'x64', kernel: '6.1.0', missingArches: ['SCMP_ARCH_X32'] };
+    const def = toOciSeccomp(defaultSeccompProfile(), DEFAULT_CAPABILITIES, host);
+    assert.deepEqual(def.architectures, ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86']);
+    const explicit = toOciSeccomp({ defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X32'] }, [], host);
+    assert.deepEqual(explicit.architectures, ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X32']);
+  });
   test('tmpfs option merge keeps the last of each family', () => {
     assert.deepEqual(mergeTmpfsOptions(['noexec', 'nosuid', 'size=1m', 'exec', 'size=2m']), ['nosuid', 'exec', 'size=2m']);
   });

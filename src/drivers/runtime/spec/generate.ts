@@ -51,9 +51,10 @@ export interface SpecInput {
   hostCpus: number;
   /** The daemon's default seccomp profile (Docker format) replacing the built-in one. */
   seccompProfileJson?: string;
-  /** Node's `process.arch` of the host (default `x64`) and its kernel release (`uname -r`). */
+  /** Node's `process.arch` of the host (default `x64`), its kernel release (`uname -r`) and the sub-architectures it cannot run. */
   arch?: string;
   kernel?: string;
+  missingArches?: readonly string[];
   /** Host devices given to a privileged container (the caller lists /dev). */
   hostDevices?: OciDevice[];
   /** `--device` entries resolved by the caller (stat of PathOnHost). */
@@ -162,6 +163,6 @@ export function generateSpec(input: SpecInput): OciSpec {
     }
   }
   const profile = seccompProfile(input, security.seccomp);
-  if (profile) spec.linux.seccomp = toOciSeccomp(profile, caps, { arch: input.arch ?? 'x64', kernel: input.kernel });
+  if (profile) spec.linux.seccomp = toOciSeccomp(profile, caps, { arch: input.arch ?? 'x64', kernel: input.kernel, missingArches: input.missingArches });
   return spec;
 }

@@ -36,6 +36,8 @@ export interface DockerSeccompProfile {
 export interface SeccompHost {
   arch: string;
   kernel?: string;
+  /** Sub-architectures the kernel cannot run (`SCMP_ARCH_X32` without x32 support): left out of the archMap. */
+  missingArches?: readonly string[];
 }
 
 const NODE_TO_SCMP: Record<string, string> = {
@@ -100,7 +102,8 @@ export function toOciSeccomp(profile: DockerSeccompProfile, caps: readonly strin
   else {
     const arches: string[] = [];
     for (const a of profile.archMap ?? []) {
-      if (a.architecture === scmpArch) arches.push(a.architecture, ...(a.subArchitectures ?? []));
+      if (a.architecture !== scmpArch) continue;
+      arches.push(a.architecture, ...(a.subArchitectures ?? []).filter((sub) => !host.missingArches?.includes(sub)));
     }
     if (arches.length > 0) out.architectures = arches;
   }
