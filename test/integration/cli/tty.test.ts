@@ -42,6 +42,16 @@ for (const [label, cli] of [['docker', DOCKER], ['berth', BERTH]] as const) {
     assert.equal(await fs.readFile(`${dir}/after`, 'utf8'), await fs.readFile(`${dir}/before`, 'utf8'), 'terminal settings restored');
   });
 
+  test(`${label} run -it: a resize of the terminal mid-session reaches the container (SIGWINCH)`, async (t) => {
+    if (!requireRoot(t)) return;
+    const d = await startDaemon(t);
+    // Without job control the CLI shares the shell's process group, which the
+    // kernel signals with SIGWINCH when the background stty resizes the pty.
+    const out = await inPty(d, `stty rows 30 cols 100; (sleep 1; stty rows 41 cols 123 < /dev/tty) & ${cli} run -it --rm busybox sh; echo rc=$?`, 'stty size; exit 0\r', 2500);
+    assert.match(out, /41 123\n/);
+    assert.match(out, /rc=0\n/);
+  });
+
   test(`${label} run -it detaches with ctrl-p ctrl-q and the container keeps running`, async (t) => {
     if (!requireRoot(t)) return;
     const d = await startDaemon(t);
