@@ -6,9 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, execFile as execFileCb } from 'node:child_process';
+import { promisify } from 'node:util';
 import { promises as fs } from 'node:fs';
 import { BERTH, DOCKER, docker, requireRoot, startDaemon, type Daemon } from '../../helpers/daemon.ts';
+
+const execFile = promisify(execFileCb);
 
 /** Run `command` under `script` in a fresh pty, feeding `keys` after `delayMs`. */
 function inPty(d: Daemon, command: string, keys = '', delayMs = 800): Promise<string> {
@@ -25,6 +28,45 @@ function inPty(d: Daemon, command: string, keys = '', delayMs = 800): Promise<st
     setTimeout(() => child.stdin.write(keys), delayMs);
     setTimeout(() => child.stdin.end(), delayMs + 1500);
   });
+}
+
+/** A session under `script` driven by what it prints: wait for output, then type. */
+function startPty(d: Daemon, command: string): { waitFor(re: RegExp, ms?: number): Promise<string>; type(keys: string): void; close(): void } {
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: { ...process.env, DOCKER_HOST: d.host, BERTH_HOST: d.host, DOCKER_CONFIG: '/tmp/berth-test/docker-config' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    timeout: 30_000,
+  });
+  let out = '';
+  const listeners = new Set<() => void>();
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString().replace(/\r/g, '');
+    for (const l of listeners) l();
+  });
+  return {
+    waitFor(re, ms = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!re.test(out)) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(out);
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no ${re} in the terminal after ${ms} ms; it showed:\n${out}`));
+        }, ms);
+        listeners.add(check);
+        check();
+      });
+    },
+    type(keys) {
+      child.stdin.write(keys);
+    },
+    close() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
 }
 
 for (const [label, cli] of [['docker', DOCKER], ['berth', BERTH]] as const) {
@@ -45,11 +87,31 @@ for (const [label, cli] of [['docker', DOCKER], ['berth', BERTH]] as const) {
   test(`${label} run -it: a resize of the terminal mid-session reaches the container (SIGWINCH)`, async (t) => {
     if (!requireRoot(t)) return;
     const d = await startDaemon(t);
-    // Without job control the CLI shares the shell's process group, which the
-    // kernel signals with SIGWINCH when the background stty resizes the pty.
-    const out = await inPty(d, `stty rows 30 cols 100; (sleep 1; stty rows 41 cols 123 < /dev/tty) & ${cli} run -it --rm busybox sh; echo rc=$?`, 'stty size; exit 0\r', 2500);
-    assert.match(out, /41 123\n/);
-    assert.match(out, /rc=0\n/);
+    const dir = await fs.mkdtemp('/tmp/berth-tty-');
+    t.after(() => fs.rm(dir, { recursive: true, force: true }));
+    await execFile('mkfifo', [`${dir}/go`]);
+    // The resize waits for the test's word on a fifo; without job control the
+    // CLI shares the shell's process group, which the kernel signals with
+    // SIGWINCH when stty changes the pty's size.
+    const session = startPty(d, `stty rows 30 cols 100; (cat ${dir}/go > /dev/null; stty rows 41 cols 123 < /dev/tty) & ${cli} run -it --rm busybox sh; echo rc=$?`);
+    t.after(() => session.close());
+    await session.waitFor(/Enter 'help'/); // busybox sh's banner: the session is up
+    session.type('stty size\r');
+    await session.waitFor(/30 100\n/);
+    await fs.writeFile(`${dir}/go`, 'now\n');
+    // The resize travels pty → CLI → daemon → conmon: ask again until it has arrived.
+    for (let attempt = 0; ; attempt++) {
+      session.type('stty size\r');
+      try {
+        await session.waitFor(/41 123\n/, 1000);
+        break;
+      } catch (err) {
+        if (attempt === 5) throw err;
+      }
+    }
+    session.type('exit 0\r');
+    const out = await session.waitFor(/rc=\d+\n/);
+    assert.match(out, /30 100\n[^]*41 123\n[^]*rc=0\n/);
   });
 
   test(`${label} run -it detaches with ctrl-p ctrl-q and the container keeps running`, async (t) => {
