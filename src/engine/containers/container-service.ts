@@ -151,8 +151,7 @@ export class ContainerService {
     const p = this.paths(id);
     try {
       await fs.mkdir(p.bundle, { recursive: true });
-      await this.mountRootfs(record);
-      await this.writeEtcFiles(record);
+      await Promise.all([this.mountRootfs(record), this.writeEtcFiles(record)]);
       this.prepare(record);
       // The record is written last: a crash before this point leaves a
       // directory without a record, which the next start removes.
