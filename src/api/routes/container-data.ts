@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PATH_STAT_HEADER, encodePathStat } from '../../engine/containers/archive.ts';
 import { encodeLogLine } from '../streams/multiplex.ts';
-import { InvalidParameterError } from '../../util/errors.ts';
+import { InvalidParameterError, NotImplementedError } from '../../util/errors.ts';
 import { parseEventTime } from './system.ts';
 
 export function registerContainerDataRoutes(router: Router): void {
@@ -31,8 +31,9 @@ function parseTail(value: string | null): number | 'all' {
 async function containerLogs(ctx: RouteContext): Promise<unknown> {
   const stdout = queryBool(ctx.query, 'stdout');
   const stderr = queryBool(ctx.query, 'stderr');
-  ctx.engine.containers.store.resolve(ctx.params.id!);
+  const record = ctx.engine.containers.store.resolve(ctx.params.id!);
   if (!stdout && !stderr) throw new InvalidParameterError('Bad parameters: you must choose at least one stream');
+  if (record.hostConfig.LogConfig?.Type === 'none') throw new NotImplementedError('configured logging driver does not support reading');
   const now = Date.now();
   const since = parseEventTime(ctx.query.get('since'), now);
   const until = parseEventTime(ctx.query.get('until'), now);

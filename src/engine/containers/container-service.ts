@@ -18,6 +18,7 @@ import { generateSpec, validateHostConfig } from '../../drivers/runtime/spec/gen
 import type { SeccompHost } from '../../drivers/runtime/spec/seccomp.ts';
 import { ensureOverlayMounted, unmount } from '../../drivers/mount/overlay.ts';
 import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
+import { detectCgroupVersion } from '../../drivers/cgroups/paths.ts';
 import { RuntimeStartError } from '../../drivers/runtime/runtime-errors.ts';
 import { KeyedLock } from '../../store/lock.ts';
 import { ConflictError, InvalidParameterError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
@@ -124,7 +125,8 @@ export class ContainerService {
 
   async create(request: { name?: string; config: ContainerConfig; hostConfig?: HostConfig; platform?: string }): Promise<{ Id: string; Warnings: string[] }> {
     const userConfig = request.config;
-    const hostConfig: HostConfig = normalizeHostConfig(request.hostConfig ?? {});
+    const cgroupnsMode = (await detectCgroupVersion()) === 2 ? 'private' : 'host';
+    const hostConfig: HostConfig = normalizeHostConfig(request.hostConfig ?? {}, { cgroupnsMode });
     if (!userConfig.Image) throw new InvalidParameterError('No image specified'); // dockerd: "Config cannot be empty in order to create a container"
     validateHostConfig(hostConfig, this.o.hostCpus);
     const image = await this.o.images.resolve(userConfig.Image);

@@ -29,8 +29,16 @@ test('names are validated with Docker\'s message', () => {
 });
 
 test('host config normalisation and network choice', () => {
-  assert.deepEqual(normalizeHostConfig({ MemorySwappiness: -1, PidsLimit: 0 }), { MemorySwappiness: null, PidsLimit: null });
-  assert.deepEqual(normalizeHostConfig({ PidsLimit: 5 }), { PidsLimit: 5 });
+  const defaults = { LogConfig: { Type: 'json-file', Config: {} }, CgroupnsMode: 'host' };
+  assert.deepEqual(normalizeHostConfig({ MemorySwappiness: -1, PidsLimit: 0 }), { ...defaults, MemorySwappiness: null, PidsLimit: null });
+  assert.deepEqual(normalizeHostConfig({ PidsLimit: 5 }), { ...defaults, PidsLimit: 5 });
+  assert.deepEqual(normalizeHostConfig({}, { cgroupnsMode: 'private' }).CgroupnsMode, 'private');
+  assert.deepEqual(normalizeHostConfig({ CgroupnsMode: 'private', LogConfig: { Type: '', Config: { 'max-size': '1m' } } }), {
+    CgroupnsMode: 'private',
+    LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } },
+  });
+  assert.equal(normalizeHostConfig({ LogConfig: { Type: 'none' } }).LogConfig?.Type, 'none');
+  assert.throws(() => normalizeHostConfig({ LogConfig: { Type: 'foo' } }), /error looking up logging plugin foo: plugin "foo" not found/);
   assert.deepEqual(networkChoice({}), { kind: 'private' });
   assert.deepEqual(networkChoice({ NetworkMode: 'host' }), { kind: 'host' });
   assert.deepEqual(networkChoice({ NetworkMode: 'none' }), { kind: 'none' });

@@ -80,8 +80,21 @@ export function networkChoice(hostConfig: HostConfig): NetworkChoice {
 }
 
 /** dockerd's create-time normalisation of HostConfig: "unset" spelled as -1 or 0 becomes null. */
-export function normalizeHostConfig(h: HostConfig): HostConfig {
+/** Log drivers Berth takes: all keep the container's log for attach; `none` cannot be read back. */
+export const LOG_DRIVERS = new Set(['json-file', 'local', 'none']);
+
+/**
+ * The host config as stored: defaults filled in the way dockerd fills them
+ * at create (`LogConfig.Type` the daemon's default driver, `CgroupnsMode`
+ * host on cgroup v1 and private on v2), and unset values normalized.
+ */
+export function normalizeHostConfig(h: HostConfig, defaults: { cgroupnsMode: 'host' | 'private' } = { cgroupnsMode: 'host' }): HostConfig {
   const out = { ...h };
+  if (!out.LogConfig?.Type) out.LogConfig = { Type: 'json-file', Config: out.LogConfig?.Config ?? {} };
+  if (!LOG_DRIVERS.has(out.LogConfig.Type!)) {
+    throw new InvalidParameterError(`error looking up logging plugin ${out.LogConfig.Type}: plugin "${out.LogConfig.Type}" not found`);
+  }
+  if (!out.CgroupnsMode) out.CgroupnsMode = defaults.cgroupnsMode;
   if (out.MemorySwappiness === -1) out.MemorySwappiness = null;
   if (out.PidsLimit !== undefined && out.PidsLimit !== null && out.PidsLimit <= 0) out.PidsLimit = null;
   return out;

@@ -147,7 +147,7 @@ export function toWireInspect(record: ContainerRecord, x: WireExtras): Container
     ResolvConfPath: p.resolvConf,
     HostnamePath: p.hostname,
     HostsPath: p.hosts,
-    LogPath: p.log,
+    LogPath: record.hostConfig.LogConfig?.Type === 'none' ? '' : p.log,
     Name: record.name,
     RestartCount: record.restartCount,
     Driver: 'overlay2',
