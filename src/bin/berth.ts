@@ -3,14 +3,25 @@
  * beyond this file; commands are imported lazily by the CLI.
  */
 import { main } from '../cli/main.ts';
+import { outputFor } from '../cli/streams/output.ts';
 
 function exit(code: number): void {
   // stdin may hold the event loop open (attach, -i): exit explicitly, once stdout has drained.
-  if (process.stdout.writableLength === 0) process.exit(code);
-  process.stdout.once('drain', () => process.exit(code));
+  const out = streams.stdout;
+  if (!out.writableLength) process.exit(code);
+  out.once('drain', () => process.exit(code));
 }
 
-main('berth', process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, process.env).then(exit, (err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+// Streams are made when first used (see cli/streams/output.ts): most commands never read stdin.
+const streams = {
+  get stdin(): NodeJS.ReadStream {
+    return process.stdin;
+  },
+  stdout: outputFor(1, () => process.stdout),
+  stderr: outputFor(2, () => process.stderr),
+};
+
+main('berth', process.argv.slice(2), streams, process.env).then(exit, (err: unknown) => {
+  streams.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   exit(1);
 });

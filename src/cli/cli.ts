@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ApiClient } from '../client/api-client.ts';
-import { Transport } from '../client/transport.ts';
 import { parseHost, resolveHost, type TlsFiles } from '../client/host.ts';
 import { ContextStore, DEFAULT_CONTEXT } from '../client/context-store.ts';
 import { configDir, loadConfigFile, type ConfigFile } from './config.ts';
@@ -111,7 +110,7 @@ export class Cli {
       // A context has TLS material only if it was created with it; unix sockets never use TLS.
       tls = undefined;
     }
-    this.client = new ApiClient(new Transport(endpoint, tls), this.env['DOCKER_API_VERSION'] || undefined);
+    this.client = new ApiClient(endpoint, tls, this.env['DOCKER_API_VERSION'] || undefined);
     return this.client;
   }
 }

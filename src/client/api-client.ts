@@ -6,9 +6,8 @@
  * Version: DOCKER_API_VERSION when set; otherwise negotiated once from
  * `/_ping`'s `Api-Version` header as min(ours, server's), like the docker CLI.
  */
-import type http from 'node:http';
-import type { Duplex } from 'node:stream';
-import { Transport, type RequestSpec } from './transport.ts';
+import { openTransport, type RawConn, type RequestSpec, type StreamResponse, type Transport } from './transport.ts';
+import type { Endpoint, TlsFiles } from './host.ts';
 import { parseErrorBody } from './errors.ts';
 
 export const CLIENT_API_VERSION = '1.43';
@@ -43,22 +42,29 @@ export async function readAll(res: NodeJS.ReadableStream): Promise<Buffer> {
 export class ApiClient {
   private version: string | undefined;
   private pinged: PingResult | undefined;
+  private opened: Promise<Transport> | undefined;
 
   constructor(
-    readonly transport: Transport,
+    readonly endpoint: Endpoint,
+    private readonly tls?: TlsFiles,
     fixedVersion?: string,
   ) {
     this.version = fixedVersion;
   }
 
   get host(): string {
-    return this.transport.endpoint.url;
+    return this.endpoint.url;
+  }
+
+  /** The transport, chosen and loaded on first use (so commands that never call the daemon load none). */
+  transport(): Promise<Transport> {
+    this.opened ??= openTransport(this.endpoint, this.tls);
+    return this.opened;
   }
 
   async ping(): Promise<PingResult> {
     if (this.pinged) return this.pinged;
-    const res = await this.transport.request({ method: 'GET', path: '/_ping' });
-    await readAll(res);
+    const res = await (await this.transport()).requestText({ method: 'GET', path: '/_ping' });
     const header = (name: string) => {
       const v = res.headers[name];
       return Array.isArray(v) ? v[0] : v;
@@ -78,8 +84,8 @@ export class ApiClient {
   }
 
   /** A request whose non-2xx reply becomes ApiError; the body is left to the caller. */
-  async stream(spec: RequestSpec): Promise<http.IncomingMessage> {
-    const res = await this.transport.request(await this.versioned(spec));
+  async stream(spec: RequestSpec): Promise<StreamResponse> {
+    const res = await (await this.transport()).request(await this.versioned(spec));
     const status = res.statusCode ?? 500;
     if (status < 200 || status >= 300) {
       throw parseErrorBody(status, (await readAll(res)).toString('utf8'));
@@ -89,12 +95,12 @@ export class ApiClient {
 
   /** A request answered with JSON (or nothing, for 204). */
   async json<T>(spec: RequestSpec): Promise<T> {
-    const res = await this.stream(spec);
-    const body = (await readAll(res)).toString('utf8');
-    return (body.trim() === '' ? undefined : JSON.parse(body)) as T;
+    const res = await (await this.transport()).requestText(await this.versioned(spec));
+    if (res.statusCode < 200 || res.statusCode >= 300) throw parseErrorBody(res.statusCode, res.text);
+    return (res.text.trim() === '' ? undefined : JSON.parse(res.text)) as T;
   }
 
-  async hijack(spec: RequestSpec): Promise<Duplex> {
-    return this.transport.hijack(await this.versioned(spec));
+  async hijack(spec: RequestSpec): Promise<RawConn> {
+    return (await this.transport()).hijack(await this.versioned(spec));
   }
 }

@@ -1,6 +1,6 @@
 /** Container routes of the Engine API (swagger tag "Container"). */
-import type { Duplex } from 'node:stream';
-import type http from 'node:http';
+import type { RawConn } from './transport.ts';
+import type { StreamResponse } from './transport.ts';
 import type { ApiClient } from './api-client.ts';
 import type { ChangeItem, ContainerCreateResponse, ContainerInspect, ContainerSummary, TopResponse, WaitResponse } from './types.ts';
 
@@ -71,19 +71,19 @@ export function containerLogs(
   api: ApiClient,
   id: string,
   q: { follow?: boolean; stdout?: boolean; stderr?: boolean; since?: string; until?: string; timestamps?: boolean; tail?: string; details?: boolean },
-): Promise<http.IncomingMessage> {
+): Promise<StreamResponse> {
   return api.stream({ method: 'GET', path: `${c(id)}/logs`, query: q });
 }
 
-export function containerExport(api: ApiClient, id: string): Promise<http.IncomingMessage> {
+export function containerExport(api: ApiClient, id: string): Promise<StreamResponse> {
   return api.stream({ method: 'GET', path: `${c(id)}/export` });
 }
 
-export function containerStats(api: ApiClient, id: string, stream: boolean): Promise<http.IncomingMessage> {
+export function containerStats(api: ApiClient, id: string, stream: boolean): Promise<StreamResponse> {
   return api.stream({ method: 'GET', path: `${c(id)}/stats`, query: { stream } });
 }
 
-export function containerArchiveGet(api: ApiClient, id: string, path: string): Promise<http.IncomingMessage> {
+export function containerArchiveGet(api: ApiClient, id: string, path: string): Promise<StreamResponse> {
   return api.stream({ method: 'GET', path: `${c(id)}/archive`, query: { path } });
 }
 
@@ -115,6 +115,6 @@ export function containerAttach(
   api: ApiClient,
   id: string,
   q: { stream?: boolean; logs?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean; detachKeys?: string },
-): Promise<Duplex> {
+): Promise<RawConn> {
   return api.hijack({ method: 'POST', path: `${c(id)}/attach`, query: q });
 }

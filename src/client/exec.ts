@@ -1,5 +1,5 @@
 /** Exec routes of the Engine API (swagger tag "Exec"). */
-import type { Duplex } from 'node:stream';
+import type { RawConn } from './transport.ts';
 import type { ApiClient } from './api-client.ts';
 import type { ExecInspect } from './types.ts';
 
@@ -26,7 +26,7 @@ export async function execStartDetached(api: ApiClient, id: string, tty: boolean
 }
 
 /** Start attached: the hijacked connection carries the process's stdio. */
-export function execStartAttached(api: ApiClient, id: string, tty: boolean): Promise<Duplex> {
+export function execStartAttached(api: ApiClient, id: string, tty: boolean): Promise<RawConn> {
   return api.hijack({ method: 'POST', path: `/exec/${id}/start`, body: { Detach: false, Tty: tty } });
 }
 

@@ -1,5 +1,5 @@
 /** Image routes of the Engine API (swagger tag "Image"), plus Berth's /images/bootstrap. */
-import type http from 'node:http';
+import type { StreamResponse } from './transport.ts';
 import type { ApiClient } from './api-client.ts';
 import type { DeleteItem, HistoryItem, ImageSummary } from './types.ts';
 
@@ -26,12 +26,12 @@ export function imageHistory(api: ApiClient, name: string): Promise<HistoryItem[
 }
 
 /** GET /images/get?names=…: a tar stream of one or more images. */
-export function imageSave(api: ApiClient, names: string[]): Promise<http.IncomingMessage> {
+export function imageSave(api: ApiClient, names: string[]): Promise<StreamResponse> {
   const query = names.map((n) => `names=${encodeURIComponent(n)}`).join('&');
   return api.stream({ method: 'GET', path: `/images/get?${query}` });
 }
 
-export function imageLoad(api: ApiClient, body: NodeJS.ReadableStream, quiet: boolean): Promise<http.IncomingMessage> {
+export function imageLoad(api: ApiClient, body: NodeJS.ReadableStream, quiet: boolean): Promise<StreamResponse> {
   return api.stream({ method: 'POST', path: '/images/load', query: { quiet }, body, headers: { 'Content-Type': 'application/x-tar' } });
 }
 
@@ -40,7 +40,7 @@ export function imageImport(
   api: ApiClient,
   q: { fromSrc: string; repo?: string; tag?: string; message?: string; changes: string[]; platform?: string },
   body: NodeJS.ReadableStream | undefined,
-): Promise<http.IncomingMessage> {
+): Promise<StreamResponse> {
   const base: Record<string, string | undefined> = { fromSrc: q.fromSrc, repo: q.repo, tag: q.tag, message: q.message, platform: q.platform };
   let query = Object.entries(base)
     .filter(([, v]) => v !== undefined && v !== '')
@@ -67,6 +67,6 @@ export function imagePrune(api: ApiClient, filters?: string): Promise<{ ImagesDe
 }
 
 /** Berth only: build an image from a host binary (busybox) or mmdebstrap, offline. */
-export function imageBootstrap(api: ApiClient, name: string): Promise<http.IncomingMessage> {
+export function imageBootstrap(api: ApiClient, name: string): Promise<StreamResponse> {
   return api.stream({ method: 'POST', path: '/images/bootstrap', query: { name } });
 }

@@ -1,5 +1,5 @@
 /** System routes of the Engine API (swagger tag "System"). */
-import type http from 'node:http';
+import type { StreamResponse } from './transport.ts';
 import type { ApiClient } from './api-client.ts';
 
 export function systemVersion(api: ApiClient): Promise<Record<string, unknown>> {
@@ -14,6 +14,6 @@ export function systemDataUsage(api: ApiClient): Promise<Record<string, unknown>
   return api.json({ method: 'GET', path: '/system/df' });
 }
 
-export function systemEvents(api: ApiClient, q: { since?: string; until?: string; filters?: string }): Promise<http.IncomingMessage> {
+export function systemEvents(api: ApiClient, q: { since?: string; until?: string; filters?: string }): Promise<StreamResponse> {
   return api.stream({ method: 'GET', path: '/events', query: q });
 }

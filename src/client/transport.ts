@@ -1,15 +1,16 @@
 /**
- * HTTP/1.1 to the daemon over a unix socket, plain TCP or TCP+TLS, plus the
- * hijack (HTTP Upgrade: tcp) used by attach and exec to turn the connection
- * into a raw bidirectional stream. Only `node:` APIs, so the CLI can run on
- * another runtime later.
+ * How the client talks to the daemon: HTTP/1.1 over a unix socket, plain
+ * TCP or TCP+TLS, plus the hijack (HTTP Upgrade: tcp) that attach and exec
+ * use to turn the connection into a raw bidirectional stream.
+ *
+ * Two implementations: NodeTransport (node:http, everywhere) and
+ * BunTransport (fetch and Bun.connect, for the compiled CLI on a unix
+ * socket: Bun's node:http costs about 20 ms of start-up and first request
+ * that its native calls do not). `openTransport` picks one.
  */
-import http from 'node:http';
-import https from 'node:https';
-import { readFileSync } from 'node:fs';
-import type { Duplex, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Endpoint, TlsFiles } from './host.ts';
-import { DaemonUnreachableError, parseErrorBody } from './errors.ts';
 
 export type QueryValue = string | number | boolean | undefined;
 export interface RequestSpec {
@@ -22,7 +23,36 @@ export interface RequestSpec {
   signal?: AbortSignal;
 }
 
-const CONNECT_ERRORS = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTSOCK', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT']);
+/** A reply read whole (JSON calls). Header names are lower case. */
+export interface TextResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/** A reply whose body is streamed. */
+export type StreamResponse = Readable & { statusCode?: number; headers: IncomingHttpHeaders };
+
+/** The raw connection after an upgrade: bytes both ways. */
+export interface RawConn {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  once(event: 'end' | 'close' | 'error', listener: (...args: unknown[]) => void): unknown;
+  write(data: Buffer | string): unknown;
+  /** Half-close: no more writes (stdin ended). */
+  end(): unknown;
+  destroy(): unknown;
+}
+
+export interface Transport {
+  readonly endpoint: Endpoint;
+  requestText(spec: RequestSpec): Promise<TextResponse>;
+  /** Send a request; resolves with the response whatever its status. */
+  request(spec: RequestSpec): Promise<StreamResponse>;
+  /** Upgrade the connection; an error status is read and thrown as ApiError. */
+  hijack(spec: RequestSpec): Promise<RawConn>;
+}
+
+export const CONNECT_ERRORS = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTSOCK', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT']);
 
 export function encodeQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return '';
@@ -35,76 +65,28 @@ export function encodeQuery(query: Record<string, QueryValue> | undefined): stri
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
-function isReadable(v: unknown): v is Readable {
+export function isReadable(v: unknown): v is Readable {
   return typeof v === 'object' && v !== null && typeof (v as Readable).pipe === 'function';
 }
 
-export class Transport {
-  private readonly tlsOptions: https.RequestOptions | undefined;
-
-  constructor(readonly endpoint: Endpoint, tls?: TlsFiles) {
-    if (tls && endpoint.kind === 'tcp') {
-      this.tlsOptions = {
-        ca: tls.ca ? readFileSync(tls.ca) : undefined,
-        cert: tls.cert ? readFileSync(tls.cert) : undefined,
-        key: tls.key ? readFileSync(tls.key) : undefined,
-        rejectUnauthorized: tls.verify,
-      };
-    }
+/** Request headers and the serialised body (undefined for none or a stream). */
+export function prepareBody(spec: RequestSpec, extra: Record<string, string>): { headers: Record<string, string>; payload: Buffer | undefined } {
+  const headers: Record<string, string> = { 'User-Agent': 'Docker-Client/berth', ...spec.headers, ...extra };
+  let payload: Buffer | undefined;
+  if (spec.body !== undefined && !isReadable(spec.body)) {
+    payload = Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(JSON.stringify(spec.body));
+    headers['Content-Type'] ??= 'application/json';
+    headers['Content-Length'] = String(payload.length);
   }
+  return { headers, payload };
+}
 
-  private open(spec: RequestSpec, extraHeaders: Record<string, string>): http.ClientRequest {
-    const headers: Record<string, string> = { 'User-Agent': 'Docker-Client/berth', ...spec.headers, ...extraHeaders };
-    let payload: Buffer | undefined;
-    if (spec.body !== undefined && !isReadable(spec.body)) {
-      payload = Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(JSON.stringify(spec.body));
-      headers['Content-Type'] ??= 'application/json';
-      headers['Content-Length'] = String(payload.length);
-    }
-    const base: http.RequestOptions = { method: spec.method, path: spec.path + encodeQuery(spec.query), headers, signal: spec.signal };
-    const ep = this.endpoint;
-    const req =
-      ep.kind === 'unix'
-        ? http.request({ ...base, socketPath: ep.socketPath })
-        : this.tlsOptions
-          ? https.request({ ...base, ...this.tlsOptions, host: ep.host, port: ep.port })
-          : http.request({ ...base, host: ep.host, port: ep.port });
-    if (isReadable(spec.body)) spec.body.pipe(req);
-    else req.end(payload);
-    return req;
+/** The transport for `endpoint`: Bun's native one on a unix socket under Bun, else node:http. */
+export async function openTransport(endpoint: Endpoint, tls?: TlsFiles): Promise<Transport> {
+  if (endpoint.kind === 'unix' && typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined') {
+    const { BunTransport } = await import('./bun-transport.ts');
+    return new BunTransport(endpoint);
   }
-
-  private connectError(err: unknown): unknown {
-    const code = (err as { code?: unknown }).code;
-    return typeof code === 'string' && CONNECT_ERRORS.has(code) ? new DaemonUnreachableError(this.endpoint.url, { cause: err }) : err;
-  }
-
-  /** Send a request; resolves with the response whatever its status. */
-  request(spec: RequestSpec): Promise<http.IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const req = this.open(spec, {});
-      req.once('response', resolve);
-      req.once('error', (err) => reject(this.connectError(err)));
-    });
-  }
-
-  /**
-   * Upgrade the connection to a raw stream (attach, exec start). Docker
-   * answers 101 UPGRADED; an error status is read and thrown as ApiError.
-   */
-  hijack(spec: RequestSpec): Promise<Duplex> {
-    return new Promise((resolve, reject) => {
-      const req = this.open(spec, { Connection: 'Upgrade', Upgrade: 'tcp' });
-      req.once('upgrade', (_res, socket, head) => {
-        if (head.length > 0) socket.unshift(head);
-        resolve(socket);
-      });
-      req.once('response', (res: http.IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => reject(parseErrorBody(res.statusCode ?? 500, Buffer.concat(chunks).toString('utf8'))));
-      });
-      req.once('error', (err) => reject(this.connectError(err)));
-    });
-  }
+  const { NodeTransport } = await import('./node-transport.ts');
+  return new NodeTransport(endpoint, tls);
 }

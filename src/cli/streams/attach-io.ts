@@ -5,12 +5,12 @@
  * session and detach keys watched, the terminal restored on every exit path.
  */
 import { spawnSync } from 'node:child_process';
-import type { Duplex } from 'node:stream';
+import type { RawConn } from '../../client/transport.ts';
 import { Demuxer } from '../../client/demux.ts';
 import { EscapeMatcher } from './detach-keys.ts';
 
 export interface AttachIo {
-  conn: Duplex;
+  conn: RawConn;
   tty: boolean;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
@@ -92,7 +92,7 @@ export function streamAttach(io: AttachIo): { done: Promise<AttachEnd>; close: (
       };
       onInputEnd = () => {
         // -i without a terminal: EOF on our stdin closes the container's stdin (half-close).
-        (conn as Duplex & { end: () => void }).end();
+        conn.end();
       };
       stdin.on('data', onInput);
       stdin.once('end', onInputEnd);

@@ -12,6 +12,7 @@ import tar from 'tar-stream';
 import type { CommandSpec } from '../../command.ts';
 import { containerArchiveGet, containerArchivePut, containerArchiveStat } from '../../../client/containers.ts';
 import { ApiError } from '../../../client/errors.ts';
+import { writableOf } from '../../streams/output.ts';
 
 function splitCpArg(arg: string): { container?: string; path: string } {
   if (arg.startsWith('/') || arg.startsWith('.') || arg === '-') return { path: arg };
@@ -134,7 +135,7 @@ export const command: CommandSpec = {
         }
       }
       const res = await containerArchiveGet(api, src.container, from);
-      if (dst.path === '-') await pipeline(res, cli.out);
+      if (dst.path === '-') await pipeline(res, writableOf(cli.out));
       else await extractTo(res, dst.path, rename, flags.bool('archive'));
       return;
     }

@@ -41,8 +41,8 @@ export const command: CommandSpec = {
       const [w, h] = cli.out.getWindowSize();
       body['HostConfig'] = { ...((body['HostConfig'] as Record<string, unknown> | undefined) ?? {}), ConsoleSize: [h, w] };
     }
-    const stdin = cli.streams.stdin;
-    if (!detach && tty && attachStdin && !stdin.isTTY) throw new Error('the input device is not a TTY');
+    // Touched only when attached: creating the stdin stream costs start-up time.
+    if (!detach && tty && attachStdin && !cli.streams.stdin.isTTY) throw new Error('the input device is not a TTY');
     const keysText = flags.str('detach-keys') || cli.config.detachKeys || '';
     const detachKeys = parseDetachKeys(keysText || DEFAULT_DETACH_KEYS);
 
@@ -68,7 +68,7 @@ export const command: CommandSpec = {
         session = streamAttach({
           conn,
           tty,
-          stdin: attachStdin ? stdin : undefined,
+          stdin: attachStdin ? cli.streams.stdin : undefined,
           stdout: body['AttachStdout'] === true ? cli.out : undefined,
           stderr: body['AttachStderr'] === true ? (tty ? cli.out : cli.err) : undefined,
           detachKeys,

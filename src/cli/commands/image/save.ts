@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { CommandSpec } from '../../command.ts';
 import { imageSave } from '../../../client/images.ts';
+import { writableOf } from '../../streams/output.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] IMAGE [IMAGE...]',
@@ -14,6 +15,6 @@ export const command: CommandSpec = {
     const out = flags.str('output');
     if (!out && cli.out.isTTY) throw new Error('cowardly refusing to save to a terminal. Use the -o flag or redirect');
     const res = await imageSave(cli.api(), args);
-    await pipeline(res, out ? createWriteStream(out) : cli.out);
+    await pipeline(res, out ? createWriteStream(out) : writableOf(cli.out));
   },
 };
