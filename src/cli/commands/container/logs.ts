@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../../command.ts';
 import { containerInspect, containerLogs } from '../../../client/containers.ts';
 import { Demuxer } from '../../../client/demux.ts';
+import { toApiTimestamp } from '../../opts/timestamp.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER',
@@ -19,12 +20,13 @@ export const command: CommandSpec = {
   async run({ cli, flags, args }) {
     const api = cli.api();
     const c = await containerInspect(api, args[0] ?? '');
+    const now = new Date();
     const res = await containerLogs(api, c.Id, {
       stdout: true,
       stderr: true,
       follow: flags.bool('follow') || undefined,
-      since: flags.str('since') || undefined,
-      until: flags.str('until') || undefined,
+      since: toApiTimestamp(flags.str('since'), now) || undefined,
+      until: toApiTimestamp(flags.str('until'), now) || undefined,
       timestamps: flags.bool('timestamps') || undefined,
       details: flags.bool('details') || undefined,
       tail: flags.str('tail'),

@@ -4,6 +4,7 @@ import { systemEvents } from '../../../client/system.ts';
 import { readJsonLines } from '../../../client/json-stream.ts';
 import { parseFilters } from '../../filters.ts';
 import { parseTemplate } from '../../format/template.ts';
+import { toApiTimestamp } from '../../opts/timestamp.ts';
 
 interface EventMessage {
   Type?: string;
@@ -47,7 +48,10 @@ export const command: CommandSpec = {
   async run({ cli, flags }) {
     const format = flags.str('format');
     const tmpl = format ? parseTemplate(format === 'json' ? '{{json .}}' : format) : undefined;
-    const res = await systemEvents(cli.api(), { since: flags.str('since') || undefined, until: flags.str('until') || undefined, filters: parseFilters(flags.list('filter')) });
+    const now = new Date();
+    const since = toApiTimestamp(flags.str('since'), now) || undefined;
+    const until = toApiTimestamp(flags.str('until'), now) || undefined;
+    const res = await systemEvents(cli.api(), { since, until, filters: parseFilters(flags.list('filter')) });
     for await (const e of readJsonLines<EventMessage>(res)) {
       cli.out.write((tmpl ? tmpl.execute(e) : formatEvent(e)) + '\n');
     }
