@@ -157,6 +157,12 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     OomScoreAdj: flags.int('oom-score-adj'),
   };
   if (flags.str('cgroupns')) host['CgroupnsMode'] = flags.str('cgroupns');
+  if (flags.has('cpu-count')) host['CpuCount'] = flags.int('cpu-count');
+  if (flags.has('cpu-percent')) host['CpuPercent'] = flags.int('cpu-percent');
+  if (flags.has('io-maxbandwidth')) host['IOMaximumBandwidth'] = flags.get<number>('io-maxbandwidth');
+  if (flags.has('io-maxiops')) host['IOMaximumIOps'] = flags.int('io-maxiops');
+  if (flags.list('storage-opt').length) host['StorageOpt'] = keyValues(flags.list('storage-opt'));
+  if (flags.has('gpus')) host['DeviceRequests'] = [flags.get<Record<string, unknown>>('gpus')];
   if (flags.str('runtime')) host['Runtime'] = flags.str('runtime');
   if (flags.str('isolation')) host['Isolation'] = flags.str('isolation');
   if (flags.list('annotation').length) host['Annotations'] = keyValues(flags.list('annotation'));

@@ -18,11 +18,34 @@ const attachStream = (raw: string) => {
   return v;
 };
 
+/** `--gpus all|N|[driver=…,]count=…[,capabilities=…]` → one HostConfig.DeviceRequests entry, as docker parses it. */
+function parseGpus(raw: string): Record<string, unknown> {
+  const req: { Driver: string; Count: number; DeviceIDs: string[] | null; Capabilities: string[][]; Options: Record<string, string> } = { Driver: '', Count: 0, DeviceIDs: null, Capabilities: [['gpu']], Options: {} };
+  if (raw === 'all') return { ...req, Count: -1 };
+  if (/^\d+$/.test(raw)) return { ...req, Count: Number(raw) };
+  for (const field of raw.split(',')) {
+    const [key = '', value = ''] = field.replace(/"/g, '').split('=', 2);
+    if (key === 'driver') req.Driver = value;
+    else if (key === 'count') req.Count = value === 'all' ? -1 : Number(value);
+    else if (key === 'device') req.DeviceIDs = [...(req.DeviceIDs ?? []), value];
+    else if (key === 'capabilities') req.Capabilities = [[...new Set(['gpu', value])]];
+    else if (key.startsWith('options.')) req.Options[key.slice('options.'.length)] = value;
+    else throw new Error(`unexpected key '${key}' in '${raw}'`);
+  }
+  return req;
+}
+
 export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'add-host', type: 'list', usage: 'Add a custom host-to-IP mapping (host:ip)' },
   { long: 'annotation', type: 'list', typeName: 'map', defText: 'map[]', usage: 'Add an annotation to the container (passed through to the OCI runtime)' },
   { long: 'blkio-weight', type: 'int', typeName: 'uint16', usage: 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)' },
   { long: 'cgroup-parent', type: 'string', usage: 'Optional parent cgroup for the container' },
+  { long: 'cpu-count', type: 'int', usage: 'CPU count (Windows only)' },
+  { long: 'cpu-percent', type: 'int', usage: 'CPU percent (Windows only)' },
+  { long: 'io-maxbandwidth', type: 'value', typeName: 'bytes', usage: 'Maximum IO bandwidth limit for the system drive (Windows only)', parse: bytes },
+  { long: 'io-maxiops', type: 'int', typeName: 'uint', usage: 'Maximum IOps limit for the system drive (Windows only)' },
+  { long: 'storage-opt', type: 'list', usage: 'Storage driver options for the container' },
+  { long: 'gpus', type: 'value', typeName: 'gpu-request', usage: "GPU devices to add to the container ('all' to pass all GPUs)", parse: parseGpus },
   { long: 'cgroupns', type: 'string', usage: "Cgroup namespace to use (host|private)\n'host':    Run the container in the Docker host's cgroup namespace\n'private': Run the container in its own private cgroup namespace\n'':        Use the cgroup namespace as configured by the\n           default-cgroupns-mode option on the daemon (default)" },
   { long: 'cpu-rt-period', type: 'int', usage: 'Limit CPU real-time period in microseconds' },
   { long: 'cpu-rt-runtime', type: 'int', usage: 'Limit CPU real-time runtime in microseconds' },

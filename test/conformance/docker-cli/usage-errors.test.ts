@@ -87,3 +87,25 @@ test('an unreachable daemon gives docker\'s message and exit 1', (t) => {
   assert.equal(r.stderr, 'Cannot connect to the Docker daemon at unix:///nonexistent/berth.sock. Is the docker daemon running?\n');
   assert.equal(r.code, 1);
 });
+
+test('Windows-only settings are refused before anything is created (exit 1)', (t) => {
+  if (!requireHost(t)) return;
+  for (const [flag, value] of [['--cpu-count', '2'], ['--cpu-percent', '50'], ['--io-maxbandwidth', '1mb'], ['--io-maxiops', '100']]) {
+    const r = cli(['run', '--rm', flag!, value!, 'busybox', 'true']);
+    assert.equal(r.stderr, `"${flag}" is only supported on a Docker daemon running on windows, but the Docker daemon is running on linux\n`);
+    assert.equal(r.code, 1);
+  }
+  assert.equal(cli(['ps', '-aq']).stdout, '', 'no container was created');
+});
+
+test('storage quotas and GPUs are refused with dockerd\'s messages (exit 125)', (t) => {
+  if (!requireHost(t)) return;
+  const quota = cli(['run', '--rm', '--storage-opt', 'size=1G', 'busybox', 'true']);
+  assert.equal(quota.stderr, b("{bin}: Error response from daemon: --storage-opt is supported only for overlay over xfs with 'pquota' mount option\n\nRun '{bin} run --help' for more information\n"));
+  assert.equal(quota.code, 125);
+  const gpus = cli(['run', '--rm', '--gpus', 'all', 'busybox', 'true']);
+  assert.equal(gpus.stderr, b('{bin}: Error response from daemon: could not select device driver "" with capabilities: [[gpu]]\n\nRun \'{bin} run --help\' for more information\n'));
+  assert.equal(gpus.code, 125);
+  const inspect = cli(['ps', '-a', '--format', '{{.ID}}']);
+  for (const id of inspect.stdout.trim().split('\n').filter(Boolean)) cli(['rm', '-f', id]);
+});

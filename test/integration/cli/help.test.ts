@@ -9,12 +9,12 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { BERTH, DOCKER } from '../../helpers/daemon.ts';
 
-// Flags that need later issues (devices, mounts, networks, Windows-only, gpus) or
-// newer docker features; anything else missing from berth fails the test.
+// Flags that need later issues (devices, mounts, networks) or newer docker
+// features; anything else missing from berth fails the test.
 const NOT_YET = new Set([
-  'blkio-weight-device', 'cpu-count', 'cpu-percent', 'device', 'device-cgroup-rule', 'device-read-bps', 'device-read-iops',
-  'device-write-bps', 'device-write-iops', 'gpus', 'io-maxbandwidth', 'io-maxiops', 'ip', 'ip6', 'link', 'link-local-ip',
-  'mount', 'storage-opt', 'use-api-socket', 'volume-driver',
+  'blkio-weight-device', 'device', 'device-cgroup-rule', 'device-read-bps', 'device-read-iops',
+  'device-write-bps', 'device-write-iops', 'ip', 'ip6', 'link', 'link-local-ip',
+  'mount', 'use-api-socket', 'volume-driver',
 ]);
 
 /** Splits help text into its head (before Options:) and one block per flag, keyed by long name. */

@@ -10,6 +10,23 @@ import { containerCreate } from '../../../client/containers.ts';
 import { ApiError } from '../../../client/errors.ts';
 import { readJsonLines } from '../../../client/json-stream.ts';
 import { familiarName, splitReference } from '../../format/reference.ts';
+import { StatusError } from '../../errors.ts';
+
+const WINDOWS_ONLY: Array<[string, string]> = [
+  ['CpuCount', '--cpu-count'],
+  ['CpuPercent', '--cpu-percent'],
+  ['IOMaximumBandwidth', '--io-maxbandwidth'],
+  ['IOMaximumIOps', '--io-maxiops'],
+];
+
+/** Docker refuses Windows-only settings client-side when the daemon is not on Windows (exit 1). */
+export async function checkDaemonPlatform(cli: Cli, body: Record<string, unknown>): Promise<void> {
+  const host = (body['HostConfig'] ?? {}) as Record<string, unknown>;
+  const used = WINDOWS_ONLY.find(([field]) => host[field] !== undefined && host[field] !== 0);
+  if (!used) return;
+  const osType = (await cli.api().ping()).osType ?? 'linux';
+  if (osType !== 'windows') throw new StatusError(`"${used[1]}" is only supported on a Docker daemon running on windows, but the Docker daemon is running on ${osType}`, 1);
+}
 
 /** "busybox" → "busybox:latest" as docker prints it in "Unable to find image". */
 export function imageWithTag(image: string): string {

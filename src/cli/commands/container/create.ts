@@ -4,7 +4,7 @@ import type { CommandSpec } from '../../command.ts';
 import { CONTAINER_FLAGS } from '../../opts/container-flags.ts';
 import { toCreateBody } from '../../opts/container-config.ts';
 import { StatusError, describeError } from '../../errors.ts';
-import { createContainer } from './create-container.ts';
+import { checkDaemonPlatform, createContainer } from './create-container.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
@@ -22,6 +22,7 @@ export const command: CommandSpec = {
     } catch (err) {
       throw new StatusError(`${cli.bin}: ${describeError(err)}\n\nRun '${cli.bin} create --help' for more information`, 125);
     }
+    await checkDaemonPlatform(cli, body);
     try {
       const id = await createContainer(cli, body, { name: flags.str('name'), platform: flags.str('platform'), pull: flags.str('pull'), cidfile: flags.str('cidfile'), image });
       cli.out.write(`${id}\n`);

@@ -9,7 +9,7 @@ import { RUN_FLAGS } from '../../opts/container-flags.ts';
 import { toCreateBody } from '../../opts/container-config.ts';
 import { StatusError, runStatusError, withHelp, describeError } from '../../errors.ts';
 import { containerAttach, containerKill, containerResize, containerStart, containerWait } from '../../../client/containers.ts';
-import { createContainer } from './create-container.ts';
+import { checkDaemonPlatform, createContainer } from './create-container.ts';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../streams/detach-keys.ts';
 import { monitorTtySize, proxySignals, streamAttach } from '../../streams/attach-io.ts';
 
@@ -46,6 +46,7 @@ export const command: CommandSpec = {
     const keysText = flags.str('detach-keys') || cli.config.detachKeys || '';
     const detachKeys = parseDetachKeys(keysText || DEFAULT_DETACH_KEYS);
 
+    await checkDaemonPlatform(cli, body);
     const api = cli.api();
     let id: string;
     try {

@@ -4,7 +4,7 @@
  * host-dependent (passwd text, CPU count, architecture, kernel, file paths)
  * is passed in, so the output can be tested as data.
  */
-import { InvalidParameterError } from '../../../util/errors.ts';
+import { InvalidParameterError, SystemError } from '../../../util/errors.ts';
 import type { SpecContainerConfig as ContainerConfig, SpecHostConfig as HostConfig } from './input-types.ts';
 import { resolveCapabilities } from './capabilities.ts';
 import { buildMounts, DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE, type ResolvedMount } from './mounts.ts';
@@ -64,6 +64,8 @@ export interface SpecInput {
 /** Reject a bad `HostConfig` at create time (400), before anything is written. */
 export function validateHostConfig(hostConfig: HostConfig, hostCpus: number): void {
   validateHostConfigResources(hostConfig, hostCpus);
+  // Container disk quotas need overlay on xfs with project quotas, which Berth does not use (dockerd's overlay2 message).
+  if (Object.keys(hostConfig.StorageOpt ?? {}).length > 0) throw new SystemError("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
   resolveCapabilities({ privileged: hostConfig.Privileged, capAdd: hostConfig.CapAdd, capDrop: hostConfig.CapDrop });
   const sec = parseSecurityOpts(hostConfig.SecurityOpt);
   if (sec.seccomp !== undefined && sec.seccomp !== 'unconfined' && !hostConfig.Privileged) parseSeccompProfile(sec.seccomp);
@@ -94,6 +96,11 @@ function seccompProfile(input: SpecInput, setting: string | undefined): DockerSe
 export function generateSpec(input: SpecInput): OciSpec {
   const { config: c, hostConfig: h, imageConfig: img } = input;
   validateHostConfig(h, input.hostCpus);
+  // No device drivers (GPUs) are registered: dockerd's answer at start when none matches.
+  for (const req of h.DeviceRequests ?? []) {
+    const caps = `[${(req.Capabilities ?? []).map((set) => `[${set.join(' ')}]`).join(' ')}]`;
+    throw new SystemError(`could not select device driver "${req.Driver ?? ''}" with capabilities: ${caps}`);
+  }
   const privileged = h.Privileged === true;
   const hostname = c.Hostname || input.id.slice(0, 12);
   const user = resolveUser(c.User || img.User || '', input.etcPasswd, input.etcGroup, h.GroupAdd);

@@ -36,6 +36,8 @@ export interface SpecHostConfig extends SpecResources {
   CapAdd?: string[] | null;
   CapDrop?: string[] | null;
   CgroupnsMode?: string;
+  StorageOpt?: Record<string, string> | null;
+  DeviceRequests?: Array<{ Driver?: string; Capabilities?: string[][] }> | null;
   ConsoleSize?: number[] | null;
   GroupAdd?: string[] | null;
   IpcMode?: string;
