@@ -4,9 +4,6 @@
 //
 //   node bench/bench.mjs [--runs 20] [--berth-host unix://…] [--docker-host unix://…]
 //
-// Each sample waits 150 ms first, so it starts from a quiet machine; the
-// bare `runc run` is measured in turn with berth's `docker run`.
-//
 // Without --berth-host it starts its own berthd on temporary roots.
 // --docker-host defaults to the reference engine's socket when it answers
 // (../shared/tools/reference-docker start).
@@ -38,39 +35,13 @@ function time(cmd, argv, env = {}) {
   return ms;
 }
 
-// Every sample starts from a quiet machine: work an engine finishes after
-// answering (a removed container's release) must not land on the next sample.
-const PAUSE_MS = 150;
-const pause = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, PAUSE_MS);
-
 function measure(label, fn) {
   fn(); // warm-up
   const samples = [];
-  for (let i = 0; i < RUNS; i++) {
-    pause();
-    samples.push(fn());
-  }
+  for (let i = 0; i < RUNS; i++) samples.push(fn());
   const m = median(samples);
   console.log(`${label.padEnd(58)} ${m.toFixed(1).padStart(8)} ms`);
   return m;
-}
-
-/** Two measurements taken in turn (a, b, a, b…), so both see the same machine. */
-function measurePair(labelA, fnA, labelB, fnB) {
-  fnA();
-  fnB();
-  const a = [];
-  const b = [];
-  for (let i = 0; i < RUNS; i++) {
-    pause();
-    a.push(fnA());
-    pause();
-    b.push(fnB());
-  }
-  const [ma, mb] = [median(a), median(b)];
-  console.log(`${labelA.padEnd(58)} ${ma.toFixed(1).padStart(8)} ms`);
-  console.log(`${labelB.padEnd(58)} ${mb.toFixed(1).padStart(8)} ms`);
-  return [ma, mb];
 }
 
 function answers(host) {
@@ -150,16 +121,12 @@ async function main() {
   console.log(`# Berth benchmark — ${new Date().toISOString()}, ${os.cpus().length} CPUs, median of ${RUNS}`);
   const bundle = runcBundle();
   let n = 0;
-  const runcRun = () => time('runc', ['--root', `${bundle}/state`, 'run', '--bundle', bundle, `bench-${process.pid}-${n++}`]);
+  const runc = measure('bare: runc run (busybox true)', () => time('runc', ['--root', `${bundle}/state`, 'run', '--bundle', bundle, `bench-${process.pid}-${n++}`]));
+  rmSync(bundle, { recursive: true, force: true });
 
   const own = opt('--berth-host') ? undefined : await startBerthd();
   const berthHost = opt('--berth-host', own?.host);
   try {
-    // The target's two sides, taken in turn in one loop.
-    const berthEnv = { DOCKER_HOST: berthHost };
-    const [runc, runPaired] = measurePair('bare: runc run (busybox true)', runcRun, 'berth: docker run --rm busybox true (taken in turn with runc)', () =>
-      time(DOCKER, ['run', '--rm', 'busybox', 'true'], berthEnv),
-    );
     const b = engineSuite('berth', berthHost, 'busybox');
     const berthCli = existsSync(BERTH) ? measure('berth: berth run --rm busybox true', () => time(BERTH, ['run', '--rm', 'busybox', 'true'], { BERTH_HOST: berthHost })) : undefined;
     measure('berth: docker version (CLI start + one request)', () => time(DOCKER, ['version'], { DOCKER_HOST: berthHost }));
@@ -168,7 +135,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 1000));
       console.log(`${'berth: berthd idle RSS'.padEnd(58)} ${rssMiB(own.pid).toFixed(1).padStart(8)} MiB`);
     }
-    console.log(`ratio berth docker-run / runc run (taken in turn): ${(runPaired / runc).toFixed(2)}x  (target < 3x)`);
+    console.log(`ratio berth docker-run / runc run: ${(b.runDocker / runc).toFixed(2)}x  (target < 3x)`);
     if (berthCli) console.log(`ratio berth CLI run / docker CLI run (same berthd): ${(berthCli / b.runDocker).toFixed(2)}x  (target < 1.3x)`);
 
     const dockerHost = opt('--docker-host', 'unix:///run/refdocker/docker.sock');
@@ -180,7 +147,6 @@ async function main() {
       console.log(`(no Docker engine at ${dockerHost}: start one with ../shared/tools/reference-docker start)`);
     }
   } finally {
-    rmSync(bundle, { recursive: true, force: true });
     await own?.stop();
   }
 }
