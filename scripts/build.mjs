@@ -42,8 +42,13 @@ await Promise.all(
       platform: 'node',
       target: 'node20',
       format: 'cjs',
-      sourcemap: name === 'berthd' ? 'inline' : false,
-      banner: { js: '#!/usr/bin/env node\nconst __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+      // The daemon's map is a file beside it (bin/berthd.map), not inline: V8
+      // keeps a script's whole text, and an inline map doubled it.
+      sourcemap: name === 'berthd' ? 'external' : false,
+      // The daemon's young generation is kept small (2 MiB semi-spaces, not
+      // 16): its allocations are short-lived request garbage, and the idle RSS
+      // drops by about 4 MiB.
+      banner: { js: `#!/usr/bin/env ${name === 'berthd' ? '-S node --max-semi-space-size=2' : 'node'}\nconst __importMetaUrl = require("node:url").pathToFileURL(__filename).href;` },
       define: { 'import.meta.url': '__importMetaUrl' },
       logLevel: 'warning',
     }),
