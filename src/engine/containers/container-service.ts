@@ -16,12 +16,13 @@ import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import { generateSpec, validateHostConfig } from '../../drivers/runtime/spec/generate.ts';
 import type { SeccompHost } from '../../drivers/runtime/spec/seccomp.ts';
+import type { ResolvedMount } from '../../drivers/runtime/spec/mounts.ts';
 import { ensureOverlayMounted, unmount } from '../../drivers/mount/overlay.ts';
 import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
 import { detectCgroupVersion } from '../../drivers/cgroups/paths.ts';
 import { RuntimeStartError } from '../../drivers/runtime/runtime-errors.ts';
 import { KeyedLock } from '../../store/lock.ts';
-import { ConflictError, InvalidParameterError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
+import { ConflictError, InvalidParameterError, NotImplementedError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { ImageService } from '../images/image-service.ts';
@@ -33,6 +34,7 @@ import { randomName } from './names.ts';
 import { cgroupsPathOf, containerPaths, newState, ZERO_TIME, type ContainerRecord } from './record.ts';
 import { parseSignal } from './signals.ts';
 import { AttachHub } from './attach-hub.ts';
+import { parseBind } from './binds.ts';
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -129,6 +131,9 @@ export class ContainerService {
     const hostConfig: HostConfig = normalizeHostConfig(request.hostConfig ?? {}, { cgroupnsMode });
     if (!userConfig.Image) throw new InvalidParameterError('No image specified'); // dockerd: "Config cannot be empty in order to create a container"
     validateHostConfig(hostConfig, this.o.hostCpus);
+    for (const spec of hostConfig.Binds ?? []) {
+      if (parseBind(spec).volume) throw new NotImplementedError(`volumes are not supported yet, only host paths: '${spec}'`);
+    }
     const image = await this.o.images.resolve(userConfig.Image);
     const config = mergeImageConfig(userConfig, image.config as ImageConfigLike);
     const { path, args } = commandOf(config);
@@ -266,7 +271,7 @@ export class ContainerService {
       network: this.networkFor(record),
       cgroupsPath: cgroupsPathOf(record),
       initPath: this.o.initPath,
-      mounts: [],
+      mounts: await this.bindMounts(record),
       hostCpus: this.o.hostCpus,
       arch: this.o.host.arch,
       kernel: this.o.host.kernel,
@@ -284,6 +289,17 @@ export class ContainerService {
       openStdin: Boolean(record.config.OpenStdin),
       stdinOnce: Boolean(record.config.StdinOnce),
     });
+  }
+
+  /** `-v /host:/ctr` binds as mounts; a missing host directory is created, as dockerd does for -v. */
+  private async bindMounts(record: ContainerRecord): Promise<ResolvedMount[]> {
+    const mounts: ResolvedMount[] = [];
+    for (const spec of record.hostConfig.Binds ?? []) {
+      const b = parseBind(spec);
+      await fs.mkdir(b.source, { recursive: true });
+      mounts.push({ destination: b.destination, source: b.source, type: 'bind', options: ['rbind', b.rw ? 'rw' : 'ro', b.propagation] });
+    }
+    return mounts;
   }
 
   // ---- prepared containers --------------------------------------------------
