@@ -5,6 +5,7 @@
  */
 import type { Flags } from '../flags.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
+import { isCdiDeviceName, parseDevice, type DeviceMapping } from './device-specs.ts';
 import { labelsToMap, parseKeyValueFile, parsePortSpec, parseRestartPolicy, parseTmpfs, parseUlimit, parseVolume, resolveEnv, type PortBinding } from './specs.ts';
 
 export interface CreateBody {
@@ -64,6 +65,14 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     const m = /^(\d+)(?:-(\d+))?$/.exec(port);
     if (!m) throw new InvalidParameterError(`invalid range format for --expose: ${e}, error: invalid syntax`);
     for (let i = Number(m[1]); i <= Number(m[2] ?? m[1]); i++) exposed[`${i}/${proto}`] = {};
+  }
+
+  // --device is checked here, not as the flag is parsed (docker waits to know the daemon's OS); CDI names become a request.
+  const devices: DeviceMapping[] = [];
+  const cdiDevices: string[] = [];
+  for (const d of flags.list('device')) {
+    if (isCdiDeviceName(d)) cdiDevices.push(d);
+    else devices.push(parseDevice(d));
   }
 
   const binds: string[] = [];
@@ -148,6 +157,13 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     OomKillDisable: flags.bool('oom-kill-disable'),
     Ulimits: flags.list('ulimit').map(parseUlimit),
     BlkioWeight: flags.int('blkio-weight'),
+    BlkioWeightDevice: flags.get<unknown[]>('blkio-weight-device') ?? [],
+    BlkioDeviceReadBps: flags.get<unknown[]>('device-read-bps') ?? [],
+    BlkioDeviceWriteBps: flags.get<unknown[]>('device-write-bps') ?? [],
+    BlkioDeviceReadIOps: flags.get<unknown[]>('device-read-iops') ?? [],
+    BlkioDeviceWriteIOps: flags.get<unknown[]>('device-write-iops') ?? [],
+    Devices: devices,
+    DeviceCgroupRules: flags.list('device-cgroup-rule').length ? flags.list('device-cgroup-rule') : null,
     CgroupParent: flags.str('cgroup-parent'),
     CpuRealtimePeriod: flags.int('cpu-rt-period'),
     CpuRealtimeRuntime: flags.int('cpu-rt-runtime'),
@@ -162,7 +178,10 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
   if (flags.has('io-maxbandwidth')) host['IOMaximumBandwidth'] = flags.get<number>('io-maxbandwidth');
   if (flags.has('io-maxiops')) host['IOMaximumIOps'] = flags.int('io-maxiops');
   if (flags.list('storage-opt').length) host['StorageOpt'] = keyValues(flags.list('storage-opt'));
-  if (flags.has('gpus')) host['DeviceRequests'] = [flags.get<Record<string, unknown>>('gpus')];
+  const deviceRequests: Record<string, unknown>[] = [];
+  if (flags.has('gpus')) deviceRequests.push(flags.get<Record<string, unknown>>('gpus')!);
+  if (cdiDevices.length) deviceRequests.push({ Driver: 'cdi', Count: 0, DeviceIDs: cdiDevices, Capabilities: null, Options: null });
+  if (deviceRequests.length) host['DeviceRequests'] = deviceRequests;
   if (flags.str('runtime')) host['Runtime'] = flags.str('runtime');
   if (flags.str('isolation')) host['Isolation'] = flags.str('isolation');
   if (flags.list('annotation').length) host['Annotations'] = keyValues(flags.list('annotation'));

@@ -2,6 +2,7 @@
 import type { FlagSpec } from '../flags.ts';
 import { ramInBytes } from '../format/units.ts';
 import { parseUlimit } from './specs.ts';
+import { parseThrottleBpsDevice, parseThrottleIOpsDevice, parseWeightDevice, validateDeviceCgroupRule } from './device-specs.ts';
 import { parseGoDuration } from '../../util/duration.ts';
 
 const bytes = (raw: string) => ramInBytes(raw);
@@ -39,12 +40,19 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'add-host', type: 'list', usage: 'Add a custom host-to-IP mapping (host:ip)' },
   { long: 'annotation', type: 'list', typeName: 'map', defText: 'map[]', usage: 'Add an annotation to the container (passed through to the OCI runtime)' },
   { long: 'blkio-weight', type: 'int', typeName: 'uint16', usage: 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)' },
+  { long: 'blkio-weight-device', type: 'list', defText: '[]', usage: 'Block IO weight (relative device weight)', parse: parseWeightDevice },
   { long: 'cgroup-parent', type: 'string', usage: 'Optional parent cgroup for the container' },
   { long: 'cpu-count', type: 'int', usage: 'CPU count (Windows only)' },
   { long: 'cpu-percent', type: 'int', usage: 'CPU percent (Windows only)' },
   { long: 'io-maxbandwidth', type: 'value', typeName: 'bytes', usage: 'Maximum IO bandwidth limit for the system drive (Windows only)', parse: bytes },
   { long: 'io-maxiops', type: 'int', typeName: 'uint', usage: 'Maximum IOps limit for the system drive (Windows only)' },
   { long: 'storage-opt', type: 'list', usage: 'Storage driver options for the container' },
+  { long: 'device-cgroup-rule', type: 'list', usage: 'Add a rule to the cgroup allowed devices list', parse: validateDeviceCgroupRule },
+  { long: 'device', type: 'list', usage: 'Add a host device to the container' },
+  { long: 'device-read-bps', type: 'list', defText: '[]', usage: 'Limit read rate (bytes per second) from a device', parse: parseThrottleBpsDevice },
+  { long: 'device-read-iops', type: 'list', defText: '[]', usage: 'Limit read rate (IO per second) from a device', parse: parseThrottleIOpsDevice },
+  { long: 'device-write-bps', type: 'list', defText: '[]', usage: 'Limit write rate (bytes per second) to a device', parse: parseThrottleBpsDevice },
+  { long: 'device-write-iops', type: 'list', defText: '[]', usage: 'Limit write rate (IO per second) to a device', parse: parseThrottleIOpsDevice },
   { long: 'gpus', type: 'value', typeName: 'gpu-request', usage: "GPU devices to add to the container ('all' to pass all GPUs)", parse: parseGpus },
   { long: 'cgroupns', type: 'string', usage: "Cgroup namespace to use (host|private)\n'host':    Run the container in the Docker host's cgroup namespace\n'private': Run the container in its own private cgroup namespace\n'':        Use the cgroup namespace as configured by the\n           default-cgroupns-mode option on the daemon (default)" },
   { long: 'cpu-rt-period', type: 'int', usage: 'Limit CPU real-time period in microseconds' },

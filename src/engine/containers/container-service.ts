@@ -15,6 +15,8 @@ import { randomBytes } from 'node:crypto';
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import { generateSpec, validateHostConfig } from '../../drivers/runtime/spec/generate.ts';
+import { blkioDevicePaths } from '../../drivers/runtime/spec/resources.ts';
+import { resolveBlockDeviceNumbers, resolveDevices } from '../../drivers/devices.ts';
 import type { SeccompHost } from '../../drivers/runtime/spec/seccomp.ts';
 import type { ResolvedMount } from '../../drivers/runtime/spec/mounts.ts';
 import { ensureOverlayMounted, unmount } from '../../drivers/mount/overlay.ts';
@@ -259,6 +261,11 @@ export class ContainerService {
       fs.readFile(`${p.merged}/etc/passwd`, 'utf8').catch(() => undefined),
       fs.readFile(`${p.merged}/etc/group`, 'utf8').catch(() => undefined),
     ]);
+    // Host devices are looked up at each start, as dockerd does: blkio paths first, then --device.
+    const h = record.hostConfig;
+    const blockDevices = await resolveBlockDeviceNumbers(blkioDevicePaths(h));
+    // A privileged container sees all of /dev already; dockerd adds a --device only under a new path.
+    const devices = await resolveDevices((h.Devices ?? []).filter((d) => !h.Privileged || (d.PathInContainer || d.PathOnHost) !== d.PathOnHost));
     const spec = generateSpec({
       id: record.id,
       config: record.config,
@@ -276,6 +283,8 @@ export class ContainerService {
       arch: this.o.host.arch,
       kernel: this.o.host.kernel,
       missingArches: this.o.host.missingArches,
+      devices,
+      blockDevices,
     });
     if (record.config.WorkingDir) await this.ensureWorkingDir(p.merged, record.config.WorkingDir);
     // A leftover runtime record (crash between create and start) would make create fail.

@@ -9,11 +9,10 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { BERTH, DOCKER } from '../../helpers/daemon.ts';
 
-// Flags that need later issues (devices, mounts, networks) or newer docker
+// Flags that need later issues (mounts, networks) or newer docker
 // features; anything else missing from berth fails the test.
 const NOT_YET = new Set([
-  'blkio-weight-device', 'device', 'device-cgroup-rule', 'device-read-bps', 'device-read-iops',
-  'device-write-bps', 'device-write-iops', 'ip', 'ip6', 'link', 'link-local-ip',
+  'ip', 'ip6', 'link', 'link-local-ip',
   'mount', 'use-api-socket', 'volume-driver',
 ]);
 

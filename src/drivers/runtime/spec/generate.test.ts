@@ -5,7 +5,8 @@ import { DEFAULT_CAPABILITIES, resolveCapabilities } from './capabilities.ts';
 import { generateSpec, validateHostConfig, type SpecInput } from './generate.ts';
 import { mergeTmpfsOptions } from './mounts.ts';
 import { buildEnv, mergeCommand } from './process.ts';
-import { toOciResources, toRlimits } from './resources.ts';
+import { blkioDevicePaths, toOciBlockDevices, toOciResources, toRlimits } from './resources.ts';
+import { isValidDeviceMode, parseDeviceCgroupRule } from './device-rules.ts';
 import { defaultSeccompProfile, toOciSeccomp } from './seccomp.ts';
 import { resolveUser } from './user.ts';
 
@@ -146,6 +147,104 @@ describe('generateSpec', () => {
     ];
     for (const [hc, message] of cases) throwsInvalid(() => validateHostConfig(hc, 2), message);
     validateHostConfig({ Memory: 6 << 20, NanoCpus: 2e9 }, 2);
+  });
+});
+
+describe('devices', () => {
+  const NULL_DEV = { type: 'c' as const, path: '/dev/xnull', major: 1, minor: 3, fileMode: 0o666, uid: 0, gid: 0 };
+
+  test('--device: the node in linux.devices and an allow rule with its permissions, after the defaults', () => {
+    const s = generateSpec(input({ devices: [{ device: NULL_DEV, permissions: 'r' }, { device: { ...NULL_DEV, type: 'b', path: '/dev/vda', major: 254, minor: 0 }, permissions: '' }] }));
+    assert.deepEqual(s.linux.devices, [NULL_DEV, { ...NULL_DEV, type: 'b', path: '/dev/vda', major: 254, minor: 0 }]);
+    assert.deepEqual(s.linux.resources?.devices?.slice(-2), [
+      { allow: true, type: 'c', major: 1, minor: 3, access: 'r' },
+      { allow: true, type: 'b', major: 254, minor: 0, access: 'rwm' },
+    ]);
+    assert.equal(s.linux.resources?.devices?.[0]?.allow, false);
+  });
+
+  test('--device-cgroup-rule: allow rules after the devices, * as -1', () => {
+    const s = generateSpec(input({ hostConfig: { DeviceCgroupRules: ['c 1:3 rwm', 'b *:* r', 'a 7:* mw'] }, devices: [{ device: NULL_DEV, permissions: 'rw' }] }));
+    assert.deepEqual(s.linux.resources?.devices?.slice(-4), [
+      { allow: true, type: 'c', major: 1, minor: 3, access: 'rw' },
+      { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' },
+      { allow: true, type: 'b', major: -1, minor: -1, access: 'r' },
+      { allow: true, type: 'a', major: 7, minor: -1, access: 'mw' },
+    ]);
+  });
+
+  test('privileged: cgroup rules ignored, a --device under a new path added to the host devices', () => {
+    const host = { type: 'c' as const, path: '/dev/null', major: 1, minor: 3 };
+    const s = generateSpec(input({ hostConfig: { Privileged: true, DeviceCgroupRules: ['c 1:3 rwm'] }, hostDevices: [host], devices: [{ device: NULL_DEV, permissions: 'r' }, { device: { ...host }, permissions: 'r' }] }));
+    assert.deepEqual(s.linux.resources?.devices, [{ allow: true, access: 'rwm' }]);
+    assert.deepEqual(s.linux.devices, [host, NULL_DEV]);
+  });
+
+  test('device rule and mode parsing', () => {
+    const rules: [string, ReturnType<typeof parseDeviceCgroupRule> | undefined][] = [
+      ['c 1:3 rwm', { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' }],
+      ['b 254:* w', { allow: true, type: 'b', major: 254, minor: -1, access: 'w' }],
+      ['x 1:3 rwm', undefined],
+      ['c 1:3', undefined],
+      ['c 1:3 rwmx', undefined],
+      [' c 1:3 rwm', undefined],
+      ['c  1:3 rwm', undefined],
+      ['c a:3 rwm', undefined],
+      ['', undefined],
+    ];
+    for (const [rule, want] of rules) {
+      if (want) assert.deepEqual(parseDeviceCgroupRule(rule), want);
+      else throwsInvalid(() => parseDeviceCgroupRule(rule), `invalid device cgroup rule format: '${rule}'`);
+    }
+    for (const mode of ['r', 'w', 'm', 'rw', 'mwr', 'rwm']) assert.equal(isValidDeviceMode(mode), true, mode);
+    for (const mode of ['', 'rz', 'rr', 'rwmr', 'R']) assert.equal(isValidDeviceMode(mode), false, mode);
+  });
+
+  test('validation at create: a bad cgroup rule or device permission is named (400)', () => {
+    throwsInvalid(() => validateHostConfig({ DeviceCgroupRules: ['c 1:3 rwm', 'x 1:3 rwm'] }, 2), "invalid device cgroup rule format: 'x 1:3 rwm'");
+    throwsInvalid(
+      () => validateHostConfig({ Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rz' }] }, 2),
+      'invalid CgroupPermissions "rz" for device "/dev/null": must be a combination of r, w and m',
+    );
+    validateHostConfig({ Devices: [{ PathOnHost: '/dev/null', CgroupPermissions: '' }, { PathOnHost: '/dev/zero', CgroupPermissions: 'mr' }], DeviceCgroupRules: ['a *:* rwm'] }, 2);
+  });
+});
+
+describe('blkio devices', () => {
+  const numbers = new Map([
+    ['/dev/vda', { major: 254, minor: 0 }],
+    ['/dev/sdb', { major: 8, minor: 16 }],
+  ]);
+  const hc = {
+    BlkioWeight: 500,
+    BlkioWeightDevice: [{ Path: '/dev/vda', Weight: 300 }],
+    BlkioDeviceReadBps: [{ Path: '/dev/vda', Rate: 1048576 }],
+    BlkioDeviceWriteBps: [{ Path: '/dev/sdb', Rate: 2048 }],
+    BlkioDeviceReadIOps: [{ Path: '/dev/vda', Rate: 100 }],
+    BlkioDeviceWriteIOps: [{ Path: '/dev/sdb', Rate: 50 }, { Path: '/dev/vda', Rate: 60 }],
+  };
+
+  test('the paths to stat, each once', () => {
+    assert.deepEqual(blkioDevicePaths(hc), ['/dev/vda', '/dev/sdb']);
+    assert.deepEqual(blkioDevicePaths({}), []);
+  });
+
+  test('each list becomes major:minor entries in linux.resources.blockIO, beside the weight', () => {
+    const s = generateSpec(input({ hostConfig: hc, blockDevices: numbers }));
+    assert.deepEqual(s.linux.resources?.blockIO, {
+      weight: 500,
+      weightDevice: [{ major: 254, minor: 0, weight: 300 }],
+      throttleReadBpsDevice: [{ major: 254, minor: 0, rate: 1048576 }],
+      throttleWriteBpsDevice: [{ major: 8, minor: 16, rate: 2048 }],
+      throttleReadIOPSDevice: [{ major: 254, minor: 0, rate: 100 }],
+      throttleWriteIOPSDevice: [{ major: 8, minor: 16, rate: 50 }, { major: 254, minor: 0, rate: 60 }],
+    });
+    assert.equal(generateSpec(input()).linux.resources?.blockIO, undefined);
+    assert.deepEqual(toOciBlockDevices({ BlkioDeviceReadBps: [] }, numbers), {});
+  });
+
+  test('a path the caller did not resolve is an engine error', () => {
+    assert.throws(() => toOciBlockDevices({ BlkioDeviceReadBps: [{ Path: '/dev/nope', Rate: 1 }] }, numbers), /no device number resolved for blkio device \/dev\/nope/);
   });
 });
 

@@ -9,7 +9,8 @@ import type { SpecContainerConfig as ContainerConfig, SpecHostConfig as HostConf
 import { resolveCapabilities } from './capabilities.ts';
 import { buildMounts, DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE, type ResolvedMount } from './mounts.ts';
 import { buildEnv, mergeCommand, resolveWorkingDir } from './process.ts';
-import { defaultDeviceRules, toOciResources, toRlimits, validateHostConfigResources } from './resources.ts';
+import { defaultDeviceRules, toOciBlockDevices, toOciResources, toRlimits, validateHostConfigResources, type DeviceNumber } from './resources.ts';
+import { deviceAllowRule, parseDeviceCgroupRule, validateDeviceSettings } from './device-rules.ts';
 import { defaultSeccompProfile, parseSeccompProfile, toOciSeccomp, type DockerSeccompProfile } from './seccomp.ts';
 import { parseSecurityOpts } from './security-opt.ts';
 import type { OciDevice, OciNamespace, OciSpec } from './types.ts';
@@ -57,13 +58,16 @@ export interface SpecInput {
   missingArches?: readonly string[];
   /** Host devices given to a privileged container (the caller lists /dev). */
   hostDevices?: OciDevice[];
-  /** `--device` entries resolved by the caller (stat of PathOnHost). */
+  /** `HostConfig.Devices` resolved by the caller (stat of PathOnHost, directories walked), in order. */
   devices?: { device: OciDevice; permissions: string }[];
+  /** Major:minor of every path in the blkio device lists (`blkioDevicePaths`), from the caller's stat. */
+  blockDevices?: ReadonlyMap<string, DeviceNumber>;
 }
 
 /** Reject a bad `HostConfig` at create time (400), before anything is written. */
 export function validateHostConfig(hostConfig: HostConfig, hostCpus: number): void {
   validateHostConfigResources(hostConfig, hostCpus);
+  validateDeviceSettings(hostConfig);
   // Container disk quotas need overlay on xfs with project quotas, which Berth does not use (dockerd's overlay2 message).
   if (Object.keys(hostConfig.StorageOpt ?? {}).length > 0) throw new SystemError("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
   resolveCapabilities({ privileged: hostConfig.Privileged, capAdd: hostConfig.CapAdd, capDrop: hostConfig.CapDrop });
@@ -159,16 +163,22 @@ export function generateSpec(input: SpecInput): OciSpec {
   const resources = spec.linux.resources!;
   if (privileged) {
     resources.devices = [{ allow: true, access: 'rwm' }];
-    if (input.hostDevices?.length) spec.linux.devices = input.hostDevices.map((d) => ({ ...d }));
+    // dockerd adds a --device to a privileged container only under a new path; its permissions are moot.
+    const devices = [...(input.hostDevices ?? [])];
+    for (const { device } of input.devices ?? []) if (!devices.some((d) => d.path === device.path)) devices.push(device);
+    if (devices.length > 0) spec.linux.devices = devices.map((d) => ({ ...d }));
   } else {
+    // dockerd's order: defaults, then each --device's rule, then the --device-cgroup-rules.
     resources.devices = defaultDeviceRules();
     for (const { device, permissions } of input.devices ?? []) {
       (spec.linux.devices ??= []).push({ ...device });
-      if (device.type === 'c' || device.type === 'b') {
-        resources.devices.push({ allow: true, type: device.type, major: device.major ?? null, minor: device.minor ?? null, access: permissions || 'rwm' });
-      }
+      const rule = deviceAllowRule(device, permissions);
+      if (rule) resources.devices.push(rule);
     }
+    for (const rule of h.DeviceCgroupRules ?? []) resources.devices.push(parseDeviceCgroupRule(rule));
   }
+  const blockDevices = toOciBlockDevices(h, input.blockDevices ?? new Map());
+  if (Object.keys(blockDevices).length > 0) resources.blockIO = { ...resources.blockIO, ...blockDevices };
   const profile = seccompProfile(input, security.seccomp);
   if (profile) spec.linux.seccomp = toOciSeccomp(profile, caps, { arch: input.arch ?? 'x64', kernel: input.kernel, missingArches: input.missingArches });
   return spec;

@@ -11,10 +11,36 @@ export interface SpecUlimit {
   Hard?: number;
 }
 
+/** One `--device`: `HostConfig.Devices[]`. */
+export interface SpecDeviceMapping {
+  PathOnHost?: string;
+  PathInContainer?: string;
+  CgroupPermissions?: string;
+}
+
+/** One `--device-{read,write}-{bps,iops}` entry. */
+export interface SpecThrottleDevice {
+  Path?: string;
+  Rate?: number;
+}
+
+/** One `--blkio-weight-device` entry. */
+export interface SpecWeightDevice {
+  Path?: string;
+  Weight?: number;
+}
+
 export interface SpecResources {
   CpuShares?: number;
   Memory?: number;
   BlkioWeight?: number;
+  BlkioWeightDevice?: SpecWeightDevice[] | null;
+  BlkioDeviceReadBps?: SpecThrottleDevice[] | null;
+  BlkioDeviceWriteBps?: SpecThrottleDevice[] | null;
+  BlkioDeviceReadIOps?: SpecThrottleDevice[] | null;
+  BlkioDeviceWriteIOps?: SpecThrottleDevice[] | null;
+  Devices?: SpecDeviceMapping[] | null;
+  DeviceCgroupRules?: string[] | null;
   CpuPeriod?: number;
   CpuQuota?: number;
   CpuRealtimePeriod?: number;

@@ -3,9 +3,15 @@
  * `verifyPlatformContainerResources`, same words) and the conversion of
  * `HostConfig` resources to OCI `linux.resources`, plus `--ulimit`.
  */
-import { InvalidParameterError } from '../../../util/errors.ts';
-import type { SpecHostConfig as HostConfig, SpecResources as Resources } from './input-types.ts';
-import type { OciDeviceCgroup, OciResources, OciRlimit } from './types.ts';
+import { InvalidParameterError, SystemError } from '../../../util/errors.ts';
+import type { SpecHostConfig as HostConfig, SpecResources as Resources, SpecThrottleDevice } from './input-types.ts';
+import type { OciBlockIO, OciDeviceCgroup, OciResources, OciRlimit } from './types.ts';
+
+/** A block device's numbers, as stat(2) of its path gives them. */
+export interface DeviceNumber {
+  major: number;
+  minor: number;
+}
 
 /** moby `linuxMinMemory`: 6 MiB. */
 const MIN_MEMORY = 6 * 1024 * 1024;
@@ -131,5 +137,37 @@ export function toOciResources(r: Resources): OciResources {
 
   if (r.PidsLimit != null && r.PidsLimit > 0) out.pids = { limit: r.PidsLimit };
   if ((r.BlkioWeight ?? 0) > 0) out.blockIO = { weight: r.BlkioWeight };
+  return out;
+}
+
+/** Every path named by the blkio device lists of a `HostConfig`, for the caller to stat. */
+export function blkioDevicePaths(r: Resources): string[] {
+  const lists = [r.BlkioWeightDevice, r.BlkioDeviceReadBps, r.BlkioDeviceWriteBps, r.BlkioDeviceReadIOps, r.BlkioDeviceWriteIOps];
+  return [...new Set(lists.flatMap((list) => (list ?? []).map((d) => d.Path ?? '')))];
+}
+
+/**
+ * The blkio device lists → OCI `blockIO` device entries, each path replaced
+ * by its major:minor (moby `getBlkioWeightDevices`/`getBlkioThrottleDevices`).
+ * `numbers` holds what the caller's stat of each path gave (see
+ * `blkioDevicePaths`). The plain `BlkioWeight` is `toOciResources`' part.
+ */
+export function toOciBlockDevices(r: Resources, numbers: ReadonlyMap<string, DeviceNumber>): OciBlockIO {
+  const number = (path: string | undefined): DeviceNumber => {
+    const n = numbers.get(path ?? '');
+    if (!n) throw new SystemError(`no device number resolved for blkio device ${path ?? ''}`);
+    return { major: n.major, minor: n.minor };
+  };
+  const throttle = (list: SpecThrottleDevice[] | null | undefined) => (list ?? []).map((d) => ({ ...number(d.Path), rate: d.Rate ?? 0 }));
+  const out: OciBlockIO = {};
+  const weightDevice = (r.BlkioWeightDevice ?? []).map((d) => ({ ...number(d.Path), weight: d.Weight ?? 0 }));
+  if (weightDevice.length > 0) out.weightDevice = weightDevice;
+  const lists = [
+    ['throttleReadBpsDevice', throttle(r.BlkioDeviceReadBps)],
+    ['throttleWriteBpsDevice', throttle(r.BlkioDeviceWriteBps)],
+    ['throttleReadIOPSDevice', throttle(r.BlkioDeviceReadIOps)],
+    ['throttleWriteIOPSDevice', throttle(r.BlkioDeviceWriteIOps)],
+  ] as const;
+  for (const [key, list] of lists) if (list.length > 0) out[key] = list;
   return out;
 }
