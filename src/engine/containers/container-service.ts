@@ -22,6 +22,7 @@ import type { ResolvedMount } from '../../drivers/runtime/spec/mounts.ts';
 import { ensureOverlayMounted, unmount } from '../../drivers/mount/overlay.ts';
 import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
 import { detectCgroupVersion } from '../../drivers/cgroups/paths.ts';
+import { blkioFeatures } from '../../drivers/cgroups/features.ts';
 import { RuntimeStartError } from '../../drivers/runtime/runtime-errors.ts';
 import { KeyedLock } from '../../store/lock.ts';
 import { ConflictError, InvalidParameterError, NotImplementedError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
@@ -131,6 +132,7 @@ export class ContainerService {
     const userConfig = request.config;
     const cgroupnsMode = (await detectCgroupVersion()) === 2 ? 'private' : 'host';
     const hostConfig: HostConfig = normalizeHostConfig(request.hostConfig ?? {}, { cgroupnsMode });
+    const warnings = await this.discardUnsupported(hostConfig);
     if (!userConfig.Image) throw new InvalidParameterError('No image specified'); // dockerd: "Config cannot be empty in order to create a container"
     validateHostConfig(hostConfig, this.o.hostCpus);
     for (const spec of hostConfig.Binds ?? []) {
@@ -173,7 +175,22 @@ export class ContainerService {
       throw err;
     }
     this.o.events.publish('container', 'create', id, this.eventAttributes(record));
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: warnings };
+  }
+
+  /** Settings this host's kernel cannot apply are dropped with dockerd's warnings, as dockerd does at create. */
+  private async discardUnsupported(hostConfig: HostConfig): Promise<string[]> {
+    const warnings: string[] = [];
+    const blkio = await blkioFeatures();
+    if ((hostConfig.BlkioWeight ?? 0) > 0 && !blkio.weight) {
+      warnings.push('Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.');
+      hostConfig.BlkioWeight = 0;
+    }
+    if ((hostConfig.BlkioWeightDevice ?? []).length > 0 && !blkio.weightDevice) {
+      warnings.push('Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded.');
+      hostConfig.BlkioWeightDevice = [];
+    }
+    return warnings;
   }
 
   private generateName(): string {

@@ -125,7 +125,8 @@ test('inspect shows Devices, DeviceCgroupRules and the blkio device lists as giv
         { PathOnHost: '/dev/zero', PathInContainer: '/dev/zero', CgroupPermissions: 'rwm' },
       ],
       ['c 1:3 rwm'],
-      [{ Path: '/dev/vda', Weight: 300 }],
+      // Kept only where the kernel can apply it (see the weight test below), as dockerd does.
+      existsSync('/sys/fs/cgroup/blkio') && !existsSync('/sys/fs/cgroup/blkio/blkio.weight_device') ? [] : [{ Path: '/dev/vda', Weight: 300 }],
       [{ Path: '/dev/vda', Rate: 1048576 }],
       [{ Path: '/dev/vda', Rate: 2097152 }],
       [{ Path: '/dev/vda', Rate: 100 }],
@@ -160,4 +161,20 @@ test('blkio throttles reach the container\'s cgroup; a missing device path fails
     assert.equal(missing.code, 127, cli.name);
     assert.match(missing.stderr, /Error response from daemon: stat \/dev\/nope: no such file or directory\n/, cli.name);
   }
+});
+
+test('blkio weights the kernel cannot apply are dropped at create with dockerd\'s warnings', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const v1 = existsSync('/sys/fs/cgroup/blkio');
+  if (!v1 || existsSync('/sys/fs/cgroup/blkio/blkio.weight_device')) {
+    t.skip('this host applies blkio weights (CFQ/BFQ scheduler)');
+    return;
+  }
+  const run = await docker(d, ['run', '--rm', '--blkio-weight', '300', '--blkio-weight-device', '/dev/vda:300', 'busybox', 'echo', 'ran']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, 'ran\n');
+  assert.match(run.stderr, /WARNING: Your kernel does not support Block I\/O weight_device or the cgroup is not mounted\. Weight-device discarded\./);
+  const id = (await docker(d, ['create', '--blkio-weight-device', '/dev/vda:300', 'busybox', 'true'])).stdout.trim();
+  assert.equal((await docker(d, ['inspect', '-f', '{{json .HostConfig.BlkioWeightDevice}}', id])).stdout, '[]\n');
 });
