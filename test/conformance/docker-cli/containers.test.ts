@@ -99,3 +99,16 @@ test('create then start -a returns the exit code; wait prints it', (t) => {
   assert.deepEqual(s, { stdout: 'hi\n', stderr: '', code: 5 });
   assert.deepEqual(cli(['wait', name]), { stdout: '5\n', stderr: '', code: 0 });
 });
+
+test('start of containers that fail ends with the names that failed', (t) => {
+  if (!requireHost(t)) return;
+  const name = `failstart-${process.pid}`;
+  assert.equal(cli(['create', '--name', name, IMAGE, 'nosuchcmd']).code, 0);
+  const r = cli(['start', name, 'nosuch-container']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.split('\n');
+  assert.match(lines[0] ?? '', /^Error response from daemon: .*"nosuchcmd": executable file not found in \$PATH/);
+  assert.deepEqual(lines.slice(1), ['Error response from daemon: No such container: nosuch-container', `Error: failed to start containers: ${name}, nosuch-container`, '']);
+  cli(['rm', '-f', name]);
+});

@@ -1,6 +1,6 @@
 /** `berth start [-a -i]`: start containers; with -a, attach first and exit with the container's code. */
 import type { CommandSpec } from '../../command.ts';
-import { forEachTarget } from '../../errors.ts';
+import { MultiError } from '../../errors.ts';
 import { containerAttach, containerInspect, containerResize, containerStart, containerWait } from '../../../client/containers.ts';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../streams/detach-keys.ts';
 import { monitorTtySize, streamAttach } from '../../streams/attach-io.ts';
@@ -18,10 +18,19 @@ export const command: CommandSpec = {
   async run({ cli, flags, args }) {
     const api = cli.api();
     if (!flags.bool('attach') && !flags.bool('interactive')) {
-      await forEachTarget(args, async (name) => {
-        await containerStart(api, name);
-        cli.out.write(`${name}\n`);
-      });
+      // docker start ends a failure list with the names that failed.
+      const failed: string[] = [];
+      const errors: unknown[] = [];
+      for (const name of args) {
+        try {
+          await containerStart(api, name);
+          cli.out.write(`${name}\n`);
+        } catch (err) {
+          errors.push(err);
+          failed.push(name);
+        }
+      }
+      if (errors.length) throw new MultiError([...errors, new Error(`Error: failed to start containers: ${failed.join(', ')}`)]);
       return;
     }
     if (args.length > 1) throw new Error('you cannot start and attach multiple containers at once');
