@@ -533,11 +533,17 @@ export class ContainerService {
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
-    const record = this.store.resolve(ref);
     const number = parseSignal(signal);
-    if (record.state.status !== 'running' && record.state.status !== 'paused') throw errors.notRunning(record.id);
-    if (number === 9) record.manuallyStopped = true;
-    await this.signal(record, number);
+    try {
+      const record = this.store.resolve(ref);
+      if (record.state.status !== 'running' && record.state.status !== 'paused') throw errors.notRunning(record.id);
+      if (number === 9) record.manuallyStopped = true;
+      await this.signal(record, number);
+    } catch (err) {
+      // dockerd's router words every kill failure after the signal's check this way; the status stays.
+      if (err instanceof Error) err.message = `Cannot kill container: ${ref}: ${err.message}`;
+      throw err;
+    }
   }
 
   /** Send a signal; a paused container is thawed afterwards so it can act on it, as dockerd does. */

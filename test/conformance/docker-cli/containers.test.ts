@@ -112,3 +112,16 @@ test('start of containers that fail ends with the names that failed', (t) => {
   assert.deepEqual(lines.slice(1), ['Error response from daemon: No such container: nosuch-container', `Error: failed to start containers: ${name}, nosuch-container`, '']);
   cli(['rm', '-f', name]);
 });
+
+test('kill words its failures as dockerd does', (t) => {
+  if (!requireHost(t)) return;
+  const missing = cli(['kill', 'nosuch-container']);
+  assert.equal(missing.stderr, 'Error response from daemon: Cannot kill container: nosuch-container: No such container: nosuch-container\n');
+  assert.equal(missing.code, 1);
+  const name = `killstopped-${process.pid}`;
+  const id = cli(['create', '--name', name, IMAGE, 'true']).stdout.trim();
+  const stopped = cli(['kill', name]);
+  assert.equal(stopped.stderr, `Error response from daemon: Cannot kill container: ${name}: Container ${id} is not running\n`);
+  assert.equal(stopped.code, 1);
+  cli(['rm', '-f', name]);
+});
