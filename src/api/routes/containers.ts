@@ -3,7 +3,7 @@ import type { RouteContext, Router } from '../router.ts';
 import { queryBool, queryFilters, queryInt } from '../query.ts';
 import { decodeCreateBody } from '../decode/container-create.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
-import type { WaitCondition } from '../../engine/containers/container-service.ts';
+import type { UpdateConfig, WaitCondition } from '../../engine/containers/container-service.ts';
 import { pipeAttach } from '../streams/attach.ts';
 import { notRunning } from '../../engine/containers/errors.ts';
 
@@ -20,6 +20,7 @@ export function registerContainerRoutes(router: Router): void {
   router.add('POST', '/containers/{id}/wait', containerWait);
   router.add('DELETE', '/containers/{id}', containerDelete);
   router.add('POST', '/containers/{id}/rename', containerRename);
+  router.add('POST', '/containers/{id}/update', containerUpdate);
   router.add('POST', '/containers/{id}/attach', containerAttach);
   router.add('POST', '/containers/{id}/resize', containerResize);
 }
@@ -116,6 +117,12 @@ async function containerRename(ctx: RouteContext): Promise<unknown> {
   await ctx.engine.containers.rename(ctx.params.id!, ctx.query.get('name') ?? '');
   ctx.noContent();
   return undefined;
+}
+
+async function containerUpdate(ctx: RouteContext): Promise<unknown> {
+  const body = await ctx.bodyJson<unknown>();
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidParameterError('invalid update: the body must be a JSON object');
+  return ctx.engine.containers.update(ctx.params.id!, body as UpdateConfig);
 }
 
 async function containerResize(ctx: RouteContext): Promise<unknown> {

@@ -24,6 +24,7 @@ import { runExec } from './conmon-exec.ts';
 import { readExitFile, waitExitFile } from './exit-file.ts';
 import { openReadPipe, openWritePipe, PipeReader } from './pipes.ts';
 import { parseRuntimeMessage, RuntimeStartError } from './runtime-errors.ts';
+import type { OciResources } from './spec/types.ts';
 import type { AttachStreams, CreateOptions, ExecOptions, RuntimeDriver, RuntimeState, RuntimeStatus } from './runtime.ts';
 
 export interface ConmonRuncOptions {
@@ -175,6 +176,12 @@ export class ConmonRunc implements RuntimeDriver {
 
   async resume(id: string): Promise<void> {
     await this.runc(['resume', id]);
+  }
+
+  async update(id: string, resources: OciResources): Promise<void> {
+    // Devices are fixed at create; runc update takes the other limits from JSON on stdin.
+    const { devices: _devices, ...rest } = resources;
+    await execFile(this.runcPath, [...this.runtimeArgs(), 'update', '--resources', '-', id], { input: JSON.stringify(rest), timeoutMs: 30_000 });
   }
 
   async delete(id: string, force = false): Promise<void> {

@@ -14,7 +14,7 @@
  * - `delete` removes the runtime's record (after exit, or with force).
  * - Paths for one container live under `<execRoot>/containers/<id>/`.
  */
-import type { OciSpec } from './spec/types.ts';
+import type { OciResources, OciSpec } from './spec/types.ts';
 
 export type RuntimeStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
@@ -73,6 +73,8 @@ export interface RuntimeDriver {
   initPid(id: string): Promise<number | undefined>;
   kill(id: string, signal: string | number, all?: boolean): Promise<void>;
   pause(id: string): Promise<void>;
+  /** Change a live container's cgroup limits (`runc update`). */
+  update(id: string, resources: OciResources): Promise<void>;
   resume(id: string): Promise<void>;
   delete(id: string, force?: boolean): Promise<void>;
   /** Resolves with the exit code when the container's init ends (reads the monitor's exit file; works after a daemon restart). */

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import { generateSpec, validateHostConfig } from '../../drivers/runtime/spec/generate.ts';
+import { toOciResources } from '../../drivers/runtime/spec/resources.ts';
 import { blkioDevicePaths } from '../../drivers/runtime/spec/resources.ts';
 import { resolveBlockDeviceNumbers, resolveDevices } from '../../drivers/devices.ts';
 import type { SeccompHost } from '../../drivers/runtime/spec/seccomp.ts';
@@ -53,6 +54,14 @@ export interface ContainerServiceOptions {
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+/** The resources `docker update` may change (besides RestartPolicy). */
+const UPDATABLE = [
+  'Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'CpuRealtimePeriod', 'CpuRealtimeRuntime',
+  'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight', 'KernelMemory',
+] as const;
+
+export type UpdateConfig = Partial<Pick<HostConfig, (typeof UPDATABLE)[number] | 'RestartPolicy'>>;
 
 const DEFAULT_STOP_TIMEOUT = 10;
 /** Prepared runtime containers (see `prepare`): how many at once, and how long one waits for its start. */
@@ -697,6 +706,51 @@ export class ContainerService {
   async close(): Promise<void> {
     await Promise.all([...this.prepared.keys()].map((id) => this.lock.run(id, () => this.unprepare(id))));
     await this.released();
+  }
+
+  /**
+   * `docker update`: new resource limits and restart policy. Kept in the
+   * record, and applied to a live container's cgroup at once (runc update).
+   */
+  async update(ref: string, changes: UpdateConfig): Promise<{ Warnings: string[] }> {
+    const record = this.store.resolve(ref);
+    return this.lock.run(record.id, async () => {
+      const cannot = (message: string) => new InvalidParameterError(`Cannot update container ${record.id}: ${message}`);
+      const next: HostConfig = { ...record.hostConfig };
+      for (const key of UPDATABLE) {
+        const value = changes[key];
+        // 0 and "" are what the docker CLI sends for flags not given.
+        if (key !== 'PidsLimit' && value !== undefined && value !== null && value !== 0 && value !== '') (next as Record<string, unknown>)[key] = value;
+      }
+      if (changes.PidsLimit !== undefined && changes.PidsLimit !== null) next.PidsLimit = changes.PidsLimit > 0 ? changes.PidsLimit : null;
+      if (changes.RestartPolicy?.Name) {
+        if (record.hostConfig.AutoRemove && changes.RestartPolicy.Name !== 'no') throw cannot('Restart policy cannot be updated because AutoRemove is enabled for the container');
+        next.RestartPolicy = { Name: changes.RestartPolicy.Name, MaximumRetryCount: changes.RestartPolicy.MaximumRetryCount ?? 0 };
+      }
+      // Memory above an existing swap limit needs the swap raised with it.
+      if ((changes.Memory ?? 0) > 0 && !changes.MemorySwap && (record.hostConfig.MemorySwap ?? 0) > 0 && changes.Memory! > record.hostConfig.MemorySwap!) {
+        throw cannot('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
+      }
+      if ((changes.NanoCpus ?? 0) > 0) {
+        next.CpuQuota = 0;
+        next.CpuPeriod = 0;
+      }
+      validateHostConfig(next, this.o.hostCpus);
+      const running = record.state.status === 'running' || record.state.status === 'paused';
+      if (running) {
+        try {
+          await this.o.runtime.update(record.id, toOciResources(next));
+        } catch (err) {
+          throw new SystemError(`Cannot update container ${record.id}: ${asError(err).message}`, { cause: err });
+        }
+      }
+      // A runtime container prepared with the old limits is made afresh at start.
+      if (!running) await this.unprepare(record.id);
+      record.hostConfig = next;
+      await this.store.save(record);
+      this.o.events.publish('container', 'update', record.id, this.eventAttributes(record));
+      return { Warnings: [] };
+    });
   }
 
   async rename(ref: string, newName: string): Promise<void> {
