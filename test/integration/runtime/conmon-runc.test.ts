@@ -175,7 +175,8 @@ describe('ConmonRunc', { skip: isRoot ? false : 'needs root, runc and conmon' },
 
   test('tty: the process has a terminal and output comes as stream 1', async (t) => {
     const h = setup(t);
-    await create(h, { Cmd: ['sh', '-c', 'tty; echo err >&2'], Tty: true });
+    // It lives on briefly so the resize below finds conmon's control fifo open.
+    await create(h, { Cmd: ['sh', '-c', 'tty; echo err >&2; sleep 0.5'], Tty: true });
     const streams = await h.driver.attach(h.id);
     const output = collect(streams);
     const exit = h.driver.waitExit(h.id);
