@@ -46,6 +46,10 @@ export async function containerRemove(api: ApiClient, id: string, q: { force?: b
   await api.json({ method: 'DELETE', path: c(id), query: { force: q.force || undefined, v: q.v || undefined, link: q.link || undefined } });
 }
 
+export function containerUpdate(api: ApiClient, id: string, body: Record<string, unknown>): Promise<{ Warnings?: string[] | null }> {
+  return api.json({ method: 'POST', path: `${c(id)}/update`, body });
+}
+
 export async function containerRename(api: ApiClient, id: string, name: string): Promise<void> {
   await api.json({ method: 'POST', path: `${c(id)}/rename`, query: { name } });
 }

@@ -34,6 +34,7 @@ const container = {
   stop: e('Stop one or more running containers', () => import('./container/stop.ts')),
   top: e('Display the running processes of a container', () => import('./container/top.ts')),
   unpause: e('Unpause all processes within one or more containers', () => import('./container/unpause.ts')),
+  update: e('Update configuration of one or more containers', () => import('./container/update.ts')),
   wait: e('Block until one or more containers stop, then print their exit codes', () => import('./container/wait.ts')),
 };
 
@@ -113,6 +114,7 @@ export const TOP: Record<string, Entry> = {
   tag: image.tag,
   top: container.top,
   unpause: container.unpause,
+  update: container.update,
   wait: container.wait,
   completion: e('Generate the autocompletion script for the specified shell', () => import('./completion.ts')),
 };

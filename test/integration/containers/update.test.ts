@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { startDaemon, requireRoot, docker } from '../../helpers/daemon.ts';
+import { startDaemon, requireRoot, docker, runCli, BERTH } from '../../helpers/daemon.ts';
 
 test('update changes limits of a running container live, keeps them in inspect, and refuses what dockerd refuses', async (t) => {
   if (!requireRoot(t)) return;
@@ -36,4 +36,19 @@ test('update changes limits of a running container live, keeps them in inspect, 
   assert.equal((await docker(d, ['update', '--memory', '48m', '--memory-swap', '96m', later])).code, 0);
   const started = await docker(d, ['start', '-a', later]);
   if (existsSync('/sys/fs/cgroup/memory')) assert.equal(started.stdout.trim(), String(48 * 1024 * 1024));
+});
+
+test('berth update does what docker update does', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  await docker(d, ['run', '-d', '--name', 'bu', 'busybox', 'sleep', '300']);
+  const r = await runCli(BERTH, d, ['update', '--memory', '64m', '--restart', 'always', 'bu']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'bu\n');
+  assert.equal((await docker(d, ['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}}', 'bu'])).stdout, '67108864 always\n');
+  for (const cli of [BERTH, '/usr/local/bin/docker']) {
+    const none = await runCli(cli, d, ['update', 'bu']);
+    assert.equal(none.code, 1);
+    assert.equal(none.stderr, 'you must provide one or more flags when using this command\n');
+  }
 });
