@@ -26,7 +26,9 @@ test('bind mounts: read-write and read-only, a missing host dir created, inspect
 
   const id = (await docker(d, ['create', '-v', `${dir}:/data:ro`, '-v', `${dir}:/rw`, 'busybox', 'true'])).stdout.trim();
   const mounts = await docker(d, ['inspect', '-f', '{{json .Mounts}}', id]);
-  assert.deepEqual(JSON.parse(mounts.stdout), [
+  // The docker CLI sends -v binds in map order, so the order is not fixed.
+  const byDestination = (a: { Destination: string }, b: { Destination: string }) => a.Destination.localeCompare(b.Destination);
+  assert.deepEqual((JSON.parse(mounts.stdout) as Array<{ Destination: string }>).sort(byDestination), [
     { Type: 'bind', Source: dir, Destination: '/data', Mode: 'ro', RW: false, Propagation: 'rprivate' },
     { Type: 'bind', Source: dir, Destination: '/rw', Mode: '', RW: true, Propagation: 'rprivate' },
   ]);
