@@ -8,22 +8,12 @@
 import path from 'node:path';
 import { InvalidParameterError } from '../../util/errors.ts';
 import { ramInBytes } from '../format/units.ts';
+import { DEVICE_CGROUP_RULE, isValidDeviceMode } from '../../util/device-syntax.ts';
 
 export interface DeviceMapping {
   PathOnHost: string;
   PathInContainer: string;
   CgroupPermissions: string;
-}
-
-/** docker's validDeviceMode: a non-empty combination of r, w and m, none twice. */
-export function validDeviceMode(mode: string): boolean {
-  if (mode === '') return false;
-  const seen = new Set<string>();
-  for (const c of mode) {
-    if (!'rwm'.includes(c) || seen.has(c)) return false;
-    seen.add(c);
-  }
-  return true;
 }
 
 const CDI_KIND = /^[A-Za-z]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
@@ -58,7 +48,7 @@ export function parseDevice(spec: string): DeviceMapping {
     src = cleanPath(first);
     if (!path.posix.isAbsolute(first)) throw bad(`${first} is not an absolute path`);
   } else if (fields.length === 2) {
-    if (validDeviceMode(second!)) {
+    if (isValidDeviceMode(second!)) {
       src = cleanPath(first);
       permissions = second!;
       if (!path.posix.isAbsolute(first)) throw bad(`${first} is not an absolute path`);
@@ -67,7 +57,7 @@ export function parseDevice(spec: string): DeviceMapping {
       if (!path.posix.isAbsolute(second!)) throw bad(`${second} is not an absolute path`);
     }
   } else {
-    if (!validDeviceMode(third!)) throw bad(`bad mode specified: ${third}`);
+    if (!isValidDeviceMode(third!)) throw bad(`bad mode specified: ${third}`);
     if (!path.posix.isAbsolute(second!)) throw bad(`${second} is not an absolute path`);
     dst = second!;
     permissions = third!;
@@ -81,11 +71,9 @@ function cleanPath(p: string): string {
   return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
 }
 
-const CGROUP_RULE = /^[acb] ([0-9]+|\*):([0-9]+|\*) [rwm]{1,3}$/;
-
 /** `--device-cgroup-rule`: `type major:minor access`. */
 export function validateDeviceCgroupRule(raw: string): string {
-  if (!CGROUP_RULE.test(raw)) throw new Error(`invalid device cgroup format '${raw}'`);
+  if (!DEVICE_CGROUP_RULE.test(raw)) throw new Error(`invalid device cgroup format '${raw}'`);
   return raw;
 }
 

@@ -5,32 +5,19 @@
  * Pure; the devices themselves are resolved on the host by the caller.
  */
 import { InvalidParameterError } from '../../../util/errors.ts';
+import { DEVICE_CGROUP_RULE, isValidDeviceMode } from '../../../util/device-syntax.ts';
 import type { SpecHostConfig as HostConfig } from './input-types.ts';
 import type { OciDevice, OciDeviceCgroup } from './types.ts';
 
-/** `type major:minor access`, as the docker CLI and dockerd match it. */
-const CGROUP_RULE = /^([acb]) ([0-9]+|\*):([0-9]+|\*) ([rwm]{1,3})$/;
-
 /** Access used when a device mapping leaves `CgroupPermissions` empty. */
 export const DEFAULT_DEVICE_PERMISSIONS = 'rwm';
-
-/** docker's validDeviceMode: a non-empty combination of r, w and m, none twice. */
-export function isValidDeviceMode(mode: string): boolean {
-  if (mode === '') return false;
-  const seen = new Set<string>();
-  for (const c of mode) {
-    if (!'rwm'.includes(c) || seen.has(c)) return false;
-    seen.add(c);
-  }
-  return true;
-}
 
 /**
  * One `--device-cgroup-rule` → an allow rule. `*` becomes -1, runc's
  * wildcard, as dockerd writes it.
  */
 export function parseDeviceCgroupRule(rule: string): OciDeviceCgroup {
-  const m = typeof rule === 'string' ? CGROUP_RULE.exec(rule) : null;
+  const m = typeof rule === 'string' ? DEVICE_CGROUP_RULE.exec(rule) : null;
   if (!m) throw new InvalidParameterError(`invalid device cgroup rule format: '${String(rule)}'`);
   const number = (text: string | undefined) => (text === '*' || text === undefined ? -1 : Number(text));
   return { allow: true, type: m[1] as 'a' | 'b' | 'c', major: number(m[2]), minor: number(m[3]), access: m[4] };

@@ -6,7 +6,8 @@ import { generateSpec, validateHostConfig, type SpecInput } from './generate.ts'
 import { mergeTmpfsOptions } from './mounts.ts';
 import { buildEnv, mergeCommand } from './process.ts';
 import { blkioDevicePaths, toOciBlockDevices, toOciResources, toRlimits } from './resources.ts';
-import { isValidDeviceMode, parseDeviceCgroupRule } from './device-rules.ts';
+import { parseDeviceCgroupRule } from './device-rules.ts';
+import { isValidDeviceMode } from '../../../util/device-syntax.ts';
 import { defaultSeccompProfile, toOciSeccomp } from './seccomp.ts';
 import { resolveUser } from './user.ts';
 
