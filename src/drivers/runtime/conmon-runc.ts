@@ -147,14 +147,8 @@ export class ConmonRunc implements RuntimeDriver {
     );
   }
 
-  async initPid(id: string): Promise<number | undefined> {
-    try {
-      const n = Number.parseInt(await fs.promises.readFile(this.paths.pidFile(id), 'utf8'), 10);
-      return Number.isNaN(n) ? undefined : n;
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) return undefined;
-      throw e;
-    }
+  initPid(id: string): Promise<number | undefined> {
+    return readPidFile(this.paths.pidFile(id));
   }
 
   async kill(id: string, signal: string | number, all = false): Promise<void> {
@@ -232,14 +226,19 @@ export class ConmonRunc implements RuntimeDriver {
   }
 
   /** conmon's PID for a container, if recorded (for diagnostics and tests). */
-  async conmonPid(id: string): Promise<number | undefined> {
-    try {
-      const n = Number.parseInt(await fs.promises.readFile(this.paths.conmonPidFile(id), 'utf8'), 10);
-      return Number.isNaN(n) ? undefined : n;
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) return undefined;
-      throw e;
-    }
+  conmonPid(id: string): Promise<number | undefined> {
+    return readPidFile(this.paths.conmonPidFile(id));
+  }
+}
+
+/** A PID written by runc or conmon; undefined while the file is not there. */
+async function readPidFile(file: string): Promise<number | undefined> {
+  try {
+    const n = Number.parseInt(await fs.promises.readFile(file, 'utf8'), 10);
+    return Number.isNaN(n) ? undefined : n;
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return undefined;
+    throw e;
   }
 }
 
