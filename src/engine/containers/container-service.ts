@@ -283,15 +283,16 @@ export class ContainerService {
   private async createRuntime(record: ContainerRecord): Promise<void> {
     const p = this.paths(record.id);
     await this.mountRootfs(record);
-    const [etcPasswd, etcGroup] = await Promise.all([
+    const h = record.hostConfig;
+    // Host devices are looked up at each start, as dockerd does. A privileged
+    // container sees all of /dev already; dockerd adds a --device only under a new path.
+    const [etcPasswd, etcGroup, blockDevices, devices, mounts] = await Promise.all([
       fs.readFile(`${p.merged}/etc/passwd`, 'utf8').catch(() => undefined),
       fs.readFile(`${p.merged}/etc/group`, 'utf8').catch(() => undefined),
+      resolveBlockDeviceNumbers(blkioDevicePaths(h)),
+      resolveDevices((h.Devices ?? []).filter((d) => !h.Privileged || (d.PathInContainer || d.PathOnHost) !== d.PathOnHost)),
+      this.bindMounts(record),
     ]);
-    // Host devices are looked up at each start, as dockerd does: blkio paths first, then --device.
-    const h = record.hostConfig;
-    const blockDevices = await resolveBlockDeviceNumbers(blkioDevicePaths(h));
-    // A privileged container sees all of /dev already; dockerd adds a --device only under a new path.
-    const devices = await resolveDevices((h.Devices ?? []).filter((d) => !h.Privileged || (d.PathInContainer || d.PathOnHost) !== d.PathOnHost));
     const spec = generateSpec({
       id: record.id,
       config: record.config,
@@ -304,7 +305,7 @@ export class ContainerService {
       network: this.networkFor(record),
       cgroupsPath: cgroupsPathOf(record),
       initPath: this.o.initPath,
-      mounts: await this.bindMounts(record),
+      mounts,
       hostCpus: this.o.hostCpus,
       arch: this.o.host.arch,
       kernel: this.o.host.kernel,
