@@ -6,6 +6,8 @@
  *   flock(fd, exclusiveNonBlocking) -> bool   the one-daemon-per-data-root lock
  *   connectSeqpacket(path) -> fd               conmon's attach socket is SOCK_SEQPACKET
  *   x32Abi() -> bool                           whether the kernel runs x32 system calls
+ *   spawn(file, argv, envp, cwd, fds) -> pid   posix_spawn: no fork of the daemon's address space
+ *   reap(pid) -> status|null                   waitpid(WNOHANG) for a child started by spawn
  * Every failure throws an Error with `code` set to the errno name and `syscall`.
  */
 #define _GNU_SOURCE
@@ -26,6 +28,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <spawn.h>
 
 static const char *errno_name(int e) {
   switch (e) {
@@ -34,6 +39,7 @@ static const char *errno_name(int e) {
     case ENODATA: return "ENODATA"; case ENOTSUP: return "ENOTSUP"; case ENOTDIR: return "ENOTDIR";
     case EWOULDBLOCK: return "EWOULDBLOCK"; case ECONNREFUSED: return "ECONNREFUSED";
     case ENAMETOOLONG: return "ENAMETOOLONG"; case ENOSPC: return "ENOSPC"; case ERANGE: return "ERANGE";
+    case ECHILD: return "ECHILD"; case ENOEXEC: return "ENOEXEC"; case E2BIG: return "E2BIG";
     default: return "EUNKNOWN";
   }
 }
@@ -202,6 +208,94 @@ static napi_value js_x32_abi(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* A JS array of strings as a NULL-terminated, malloc'd vector (freed by free_strings). */
+static char **get_strings(napi_env env, napi_value arr) {
+  uint32_t n = 0;
+  napi_get_array_length(env, arr, &n);
+  char **v = calloc(n + 1, sizeof *v);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value item;
+    napi_get_element(env, arr, i, &item);
+    v[i] = get_string(env, item);
+  }
+  return v;
+}
+
+static void free_strings(char **v) {
+  if (!v) return;
+  for (char **p = v; *p; p++) free(*p);
+  free(v);
+}
+
+/*
+ * Start a program the way libuv would (signal dispositions back to default,
+ * nothing blocked), with fds[i] as its descriptor i, but through posix_spawn:
+ * glibc's clone(CLONE_VM|CLONE_VFORK) never copies the daemon's page tables,
+ * which a fork of a Node process with tens of MiB resident spends about a
+ * millisecond on, on the event loop, at every container start. The caller
+ * reaps the child with reap(). Other descriptors are close-on-exec, as Node
+ * opens everything.
+ */
+static napi_value js_spawn(napi_env env, napi_callback_info info) {
+  size_t argc = 5; napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char *file = get_string(env, argv[0]);
+  char **args = get_strings(env, argv[1]);
+  char **envp = get_strings(env, argv[2]);
+  char *cwd = get_string(env, argv[3]);
+  uint32_t nfds = 0;
+  napi_get_array_length(env, argv[4], &nfds);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attr);
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd);
+  for (uint32_t i = 0; i < nfds; i++) {
+    napi_value item; int32_t fd = -1;
+    napi_get_element(env, argv[4], i, &item);
+    napi_get_value_int32(env, item, &fd);
+    /* Sources are the parent's own descriptors, never below nfds (the caller checks). */
+    posix_spawn_file_actions_adddup2(&actions, fd, (int)i);
+  }
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, file, &actions, &attr, args, envp);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  napi_value r;
+  if (rc != 0) {
+    errno = rc;
+    r = throw_errno(env, "posix_spawn", file);
+  } else {
+    napi_create_int32(env, pid, &r);
+  }
+  free(file); free(cwd); free_strings(args); free_strings(envp);
+  return r;
+}
+
+/* waitpid(pid, WNOHANG): null while it runs, else { code } or { signal }. */
+static napi_value js_reap(napi_env env, napi_callback_info info) {
+  size_t argc = 1; napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t pid = 0; napi_get_value_int32(env, argv[0], &pid);
+  int status = 0;
+  pid_t got = waitpid(pid, &status, WNOHANG);
+  if (got < 0) return throw_errno(env, "waitpid", NULL);
+  napi_value r;
+  if (got == 0) { napi_get_null(env, &r); return r; }
+  napi_create_object(env, &r);
+  napi_value n;
+  if (WIFEXITED(status)) { napi_create_int32(env, WEXITSTATUS(status), &n); napi_set_named_property(env, r, "code", n); }
+  else { napi_create_int32(env, WTERMSIG(status), &n); napi_set_named_property(env, r, "signal", n); }
+  return r;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"mknod", 0, js_mknod, 0, 0, 0, napi_default, 0},
@@ -213,6 +307,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"flock", 0, js_flock, 0, 0, 0, napi_default, 0},
     {"connectSeqpacket", 0, js_connect_seqpacket, 0, 0, 0, napi_default, 0},
     {"x32Abi", 0, js_x32_abi, 0, 0, 0, napi_default, 0},
+    {"spawn", 0, js_spawn, 0, 0, 0, napi_default, 0},
+    {"reap", 0, js_reap, 0, 0, 0, napi_default, 0},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { SystemError } from '../util/errors.ts';
+import { native } from './native.ts';
 
 export interface ExecOptions {
   /** Bytes or text written to the child's stdin, which is then closed. */
@@ -68,4 +69,55 @@ export function execFile(file: string, args: readonly string[], options: ExecOpt
     });
     if (options.input !== undefined) child.stdin!.end(options.input);
   });
+}
+
+export interface StartedProgram {
+  pid: number;
+  /** Settles when the program exits: its exit code, or the signal that ended it. */
+  exited: Promise<{ code?: number; signal?: number }>;
+}
+
+/** Children started by startProgram, waiting to be reaped: pid → resolver. */
+const unreaped = new Map<number, (status: { code?: number; signal?: number }) => void>();
+
+function reapExited(): void {
+  for (const [pid, settle] of unreaped) {
+    let status: { code?: number; signal?: number } | null;
+    try {
+      status = native().reap(pid);
+    } catch {
+      status = { code: -1 }; // not our child any more: nothing to wait for
+    }
+    if (status === null) continue;
+    unreaped.delete(pid);
+    settle(status);
+  }
+  if (unreaped.size === 0) process.off('SIGCHLD', reapExited);
+}
+
+/**
+ * Start a program that reports through its own pipes and files (conmon),
+ * without collecting its output: `fds[i]` becomes its descriptor i. Unlike
+ * `execFile` this is posix_spawn through the native addon, which does not
+ * fork the daemon's address space first (about a millisecond on the event
+ * loop at every container start). The child is reaped at its SIGCHLD.
+ */
+export function startProgram(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; fds: number[] }): StartedProgram {
+  if (options.fds.some((fd, i) => fd < options.fds.length && fd !== i)) {
+    throw new SystemError(`startProgram ${file}: descriptors below ${options.fds.length} cannot be handed on`);
+  }
+  const env = Object.entries(options.env)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`);
+  let pid: number;
+  try {
+    pid = native().spawn(file, [file, ...args], env, options.cwd ?? null, options.fds);
+  } catch (e) {
+    throw new SystemError(`${file}: ${(e as Error).message}`, { cause: e });
+  }
+  if (unreaped.size === 0) process.on('SIGCHLD', reapExited);
+  const exited = new Promise<{ code?: number; signal?: number }>((resolve) => unreaped.set(pid, resolve));
+  // It may be gone already, its SIGCHLD delivered before we listened.
+  setImmediate(reapExited);
+  return { pid, exited };
 }

@@ -22,6 +22,10 @@ export interface NativeAddon {
   connectSeqpacket(path: string): number;
   /** Whether the kernel runs x32 system calls (ask only without a seccomp filter of our own). */
   x32Abi(): boolean;
+  /** posix_spawn with fds[i] as the child's descriptor i; returns its pid. */
+  spawn(file: string, argv: string[], envp: string[], cwd: string | null, fds: number[]): number;
+  /** waitpid(WNOHANG) on a child started by spawn: null while it runs. */
+  reap(pid: number): { code?: number; signal?: number } | null;
 }
 
 /** mount(2) flags used by Berth. */

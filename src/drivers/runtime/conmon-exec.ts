@@ -7,10 +7,10 @@
  * before the process starts and lose no output.
  */
 import fs from 'node:fs';
-import { execFile } from '../exec-file.ts';
+import { warmCgroupAttach } from '../cgroups/attach-warmup.ts';
 import { SystemError } from '../../util/errors.ts';
 import { connectAttachSocket } from './attach-socket.ts';
-import { conmonEnv, type ConmonRunc } from './conmon-runc.ts';
+import type { ConmonRunc } from './conmon-runc.ts';
 import { readExitFile } from './exit-file.ts';
 import { openReadPipe, openWritePipe, PipeReader, type PipeEnds } from './pipes.ts';
 import { parseRuntimeMessage, RuntimeStartError } from './runtime-errors.ts';
@@ -21,6 +21,8 @@ export async function runExec(
   o: ExecOptions,
   attach: boolean,
 ): Promise<{ streams?: AttachStreams; pid: number; exit: Promise<number> }> {
+  // runc exec moves the new process into the container's cgroups: have the kernel's lock warm by then.
+  void warmCgroupAttach();
   const dir = driver.paths.execDir(o.containerId, o.execId);
   await fs.promises.mkdir(`${dir}/exit`, { recursive: true });
   await fs.promises.writeFile(`${dir}/process.json`, JSON.stringify(o.process));
@@ -56,12 +58,7 @@ export async function runExec(
     fs.writeSync(start.parent.value, '0');
     const env: Record<string, string> = { _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' };
     if (attachPipe) env._OCI_ATTACHPIPE = '5';
-    const spawned = execFile(driver.conmonPath, args, {
-      cwd: dir,
-      env: conmonEnv(env),
-      extraFds: pipes.map((p) => p.child.value),
-      timeoutMs: 60_000,
-    });
+    const spawned = driver.startConmon(dir, args, env, pipes.map((p) => p.child.value));
     for (const p of pipes) p.child.close();
     await spawned;
     if (attachReader) {

@@ -15,12 +15,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFile, ExecFailedError } from '../exec-file.ts';
+import { execFile, ExecFailedError, startProgram, type StartedProgram } from '../exec-file.ts';
 import { isErrno, NotFoundError, SystemError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import { connectAttachSocket } from './attach-socket.ts';
 import { ConmonPaths } from './conmon-paths.ts';
 import { runExec } from './conmon-exec.ts';
+import { warmCgroupAttach } from '../cgroups/attach-warmup.ts';
+import { startThroughExecFifo } from './exec-fifo.ts';
 import { readExitFile, waitExitFile } from './exit-file.ts';
 import { openReadPipe, openWritePipe, PipeReader } from './pipes.ts';
 import { parseRuntimeMessage, RuntimeStartError } from './runtime-errors.ts';
@@ -43,6 +45,8 @@ export function conmonEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   delete env.LISTEN_PID;
   delete env.LISTEN_FDS;
   delete env.NOTIFY_SOCKET;
+  // conmon calls setlocale: any other locale costs it a dozen file reads at every start.
+  env.LC_ALL = 'C';
   return env;
 }
 
@@ -71,6 +75,8 @@ export class ConmonRunc implements RuntimeDriver {
 
   /** Writes `spec` to `<bundle>/config.json`, then runs `runc create` under a new conmon; resolves once created. */
   async create(o: CreateOptions): Promise<void> {
+    // runc create moves the container's init into its cgroups: have the kernel's lock warm by then.
+    void warmCgroupAttach();
     const p = this.paths;
     const dir = p.dir(o.id);
     await fs.promises.mkdir(p.exitDir(o.id), { recursive: true });
@@ -103,12 +109,7 @@ export class ConmonRunc implements RuntimeDriver {
     try {
       // Nothing to do between conmon's start and runc create (no cgroup to move conmon into): release it at once.
       fs.writeSync(start.parent.value, '0');
-      const spawned = execFile(this.conmonPath, args, {
-        cwd: dir,
-        env: conmonEnv({ _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' }),
-        extraFds: [sync.child.value, start.child.value],
-        timeoutMs: 60_000,
-      });
+      const spawned = this.startConmon(dir, args, { _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' }, [sync.child.value, start.child.value]);
       sync.child.close();
       start.child.close();
       start.parent.close();
@@ -123,8 +124,33 @@ export class ConmonRunc implements RuntimeDriver {
     }
   }
 
+  /**
+   * Start a conmon with `pipes` as its descriptors 3, 4, …, its stdout on
+   * /dev/null and its stderr in `<dir>/conmon.err`. conmon forks its monitor
+   * and exits at once: the promise settles then, rejecting with what it
+   * printed when it failed.
+   */
+  startConmon(dir: string, args: string[], pipeEnv: Record<string, string>, pipes: number[]): Promise<void> {
+    const errFile = `${dir}/conmon.err`;
+    const devNull = fs.openSync('/dev/null', 'r+');
+    const err = fs.openSync(errFile, 'w');
+    let started: StartedProgram;
+    try {
+      started = startProgram(this.conmonPath, args, { cwd: dir, env: conmonEnv(pipeEnv), fds: [devNull, devNull, err, ...pipes] });
+    } finally {
+      fs.closeSync(devNull);
+      fs.closeSync(err);
+    }
+    return started.exited.then(async ({ code, signal }) => {
+      if (code === 0) return;
+      const printed = await fs.promises.readFile(errFile, 'utf8').catch(() => '');
+      throw new SystemError(`conmon failed (${code !== undefined ? `exit ${code}` : `signal ${signal}`}): ${printed.trim().slice(-2000)}`);
+    });
+  }
+
   async start(id: string): Promise<void> {
-    await this.runc(['start', id]);
+    const fifo = path.join(this.paths.runcRoot, id, 'exec.fifo');
+    if ((await startThroughExecFifo(fifo, await this.initPid(id))) === 'no-fifo') await this.runc(['start', id]);
   }
 
   async state(id: string): Promise<RuntimeState | undefined> {

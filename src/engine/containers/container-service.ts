@@ -264,7 +264,7 @@ export class ContainerService {
     // Attach clients that connected before start get every byte: connect them before the process runs.
     await this.attach.connectPending(record.id);
     const pid = await this.o.runtime.initPid(record.id);
-    await this.o.runtime.start(record.id);
+    const before = record.state;
     record.state = {
       ...record.state,
       status: 'running',
@@ -274,7 +274,17 @@ export class ContainerService {
       oomKilled: false,
       startedAt: new Date().toISOString(),
     };
-    await this.store.saveState(record);
+    // The running state is saved while the runtime lets the process go. A
+    // crash in between leaves either a record saying running over a created
+    // runtime container (the next daemon finishes it as exited) or the
+    // reverse (the next daemon deletes it): consistent either way.
+    const [started, saved] = await Promise.allSettled([this.o.runtime.start(record.id), this.store.saveState(record)]);
+    if (started.status === 'rejected') {
+      record.state = before;
+      await this.store.saveState(record).catch((err) => log.warn('could not record the failed start', { id: record.id, err }));
+      throw started.reason;
+    }
+    if (saved.status === 'rejected') throw saved.reason;
     this.o.events.publish('container', 'start', record.id, this.eventAttributes(record));
     this.watchExit(record);
   }

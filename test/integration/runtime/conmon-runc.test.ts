@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execFile } from '../../../src/drivers/exec-file.ts';
 import { ConmonRunc } from '../../../src/drivers/runtime/conmon-runc.ts';
+import { warmCgroupAttach } from '../../../src/drivers/cgroups/attach-warmup.ts';
 import { RuntimeStartError } from '../../../src/drivers/runtime/runtime-errors.ts';
 import { generateSpec } from '../../../src/drivers/runtime/spec/generate.ts';
 import type { AttachStreams } from '../../../src/drivers/runtime/runtime.ts';
@@ -251,6 +252,54 @@ describe('ConmonRunc', { skip: isRoot ? false : 'needs root, runc and conmon' },
   test('a directory as command is classified as cannot-invoke (126)', async (t) => {
     const h = setup(t);
     await assert.rejects(create(h, { Cmd: ['/etc'] }), (e: unknown) => e instanceof RuntimeStartError && e.exitCode === 126);
+  });
+
+  test('start goes through runc\'s exec fifo: runc sees the container running, and a second start is refused', async (t) => {
+    const h = setup(t);
+    await create(h, { Cmd: ['sleep', '1000'] });
+    const fifo = path.join(h.execRoot, 'runc', h.id, 'exec.fifo');
+    assert.ok(fs.existsSync(fifo), 'runc create leaves its exec fifo');
+    await h.driver.start(h.id);
+    assert.equal(fs.existsSync(fifo), false);
+    const state = await h.driver.state(h.id);
+    assert.equal(state?.status, 'running');
+    // The process is the user's command by now, not runc init waiting on the fifo.
+    assert.equal(fs.readFileSync(`/proc/${state!.pid}/comm`, 'utf8').trim(), 'sleep');
+    // Without the fifo the driver asks runc, which refuses as runc start does.
+    await assert.rejects(h.driver.start(h.id), /cannot start an already running container|not in created state|already running/);
+  });
+
+  test('start of a container whose init died before it was started fails instead of waiting', async (t) => {
+    const h = setup(t);
+    await create(h, { Cmd: ['sleep', '1000'] });
+    const pid = await h.driver.initPid(h.id);
+    assert.ok(pid);
+    process.kill(pid, 'SIGKILL');
+    const started = Date.now();
+    await assert.rejects(h.driver.start(h.id), /container process is already dead|stopped/);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  test('a conmon that cannot start reports what it printed', async (t) => {
+    const h = setup(t);
+    await assert.rejects(
+      h.driver.create({
+        id: h.id,
+        bundle: h.bundle,
+        spec: generateSpec({ id: h.id, config: { Cmd: ['true'] }, hostConfig: {}, imageConfig: {}, rootfs, files: {}, network: { kind: 'none' }, cgroupsPath: `/berth-test/${h.id.slice(0, 12)}`, mounts: [], hostCpus: 1 }),
+        logPath: '/nonexistent-berth-dir/ctr.log',
+        tty: false,
+        openStdin: false,
+        stdinOnce: false,
+      }),
+      /conmon|ctr\.log|No such file/,
+    );
+  });
+
+  test('the cgroup warm-up is a migration of the daemon into the cgroups it is already in', async () => {
+    const before = fs.readFileSync('/proc/self/cgroup', 'utf8');
+    assert.equal(await warmCgroupAttach(), true);
+    assert.equal(fs.readFileSync('/proc/self/cgroup', 'utf8'), before);
   });
 
   test('state of an unknown container is undefined', async (t) => {
