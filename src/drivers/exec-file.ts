@@ -79,6 +79,11 @@ export interface StartedProgram {
 
 /** Children started by startProgram, waiting to be reaped: pid → resolver. */
 const unreaped = new Map<number, (status: { code?: number; signal?: number }) => void>();
+/**
+ * While children are unreaped: a slow poll besides SIGCHLD, which also keeps
+ * the event loop alive (a signal listener does not).
+ */
+let reapTimer: NodeJS.Timeout | undefined;
 
 function reapExited(): void {
   for (const [pid, settle] of unreaped) {
@@ -92,7 +97,11 @@ function reapExited(): void {
     unreaped.delete(pid);
     settle(status);
   }
-  if (unreaped.size === 0) process.off('SIGCHLD', reapExited);
+  if (unreaped.size === 0) {
+    process.off('SIGCHLD', reapExited);
+    clearInterval(reapTimer);
+    reapTimer = undefined;
+  }
 }
 
 /**
@@ -115,7 +124,10 @@ export function startProgram(file: string, args: readonly string[], options: { e
   } catch (e) {
     throw new SystemError(`${file}: ${(e as Error).message}`, { cause: e });
   }
-  if (unreaped.size === 0) process.on('SIGCHLD', reapExited);
+  if (unreaped.size === 0) {
+    process.on('SIGCHLD', reapExited);
+    reapTimer = setInterval(reapExited, 250);
+  }
   const exited = new Promise<{ code?: number; signal?: number }>((resolve) => unreaped.set(pid, resolve));
   // It may be gone already, its SIGCHLD delivered before we listened.
   setImmediate(reapExited);

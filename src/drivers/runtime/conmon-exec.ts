@@ -58,9 +58,9 @@ export async function runExec(
     fs.writeSync(start.parent.value, '0');
     const env: Record<string, string> = { _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' };
     if (attachPipe) env._OCI_ATTACHPIPE = '5';
-    const spawned = driver.startConmon(dir, args, env, pipes.map((p) => p.child.value));
+    const conmon = driver.startConmon(dir, args, env, pipes.map((p) => p.child.value));
     for (const p of pipes) p.child.close();
-    await spawned;
+    await conmon.exited;
     if (attachReader) {
       const ready = await attachReader.next();
       attachReader.close();

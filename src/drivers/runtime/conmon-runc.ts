@@ -37,6 +37,13 @@ export interface ConmonRuncOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
+/** A conmon started by `startConmon`, before it has forked its monitor. */
+export interface RunningConmon {
+  /** Settles when this conmon process (not its monitor) exits; rejects when it failed. */
+  exited: Promise<void>;
+  kill(): void;
+}
+
 const STATUSES = new Set<RuntimeStatus>(['creating', 'created', 'running', 'paused', 'stopped']);
 
 /** The environment conmon (and through it runc) gets: the daemon's, minus socket-activation variables. */
@@ -73,18 +80,18 @@ export class ConmonRunc implements RuntimeDriver {
     return execFile(this.runcPath, [...this.runtimeArgs(), ...args], { timeoutMs });
   }
 
-  /** Writes `spec` to `<bundle>/config.json`, then runs `runc create` under a new conmon; resolves once created. */
+  /**
+   * Runs `runc create` under a new conmon; resolves once created. conmon is
+   * started first and waits on its start pipe while the spec is awaited and
+   * written to `<bundle>/config.json`; then the start pipe lets it run runc.
+   * A spec that fails kills the waiting conmon before it has done anything.
+   */
   async create(o: CreateOptions): Promise<void> {
     // runc create moves the container's init into its cgroups: have the kernel's lock warm by then.
     void warmCgroupAttach();
     const p = this.paths;
     const dir = p.dir(o.id);
     await fs.promises.mkdir(p.exitDir(o.id), { recursive: true });
-    await Promise.all([
-      fs.promises.writeFile(`${o.bundle}/config.json`, JSON.stringify(o.spec)),
-      fs.promises.rm(p.exitFile(o.id), { force: true }),
-      fs.promises.rm(p.bundleLink(o.id), { force: true }).then(() => fs.promises.symlink(o.bundle, p.bundleLink(o.id))),
-    ]);
     const args = [
       '--api-version', '1',
       '-c', o.id, '-u', o.id, '-n', o.id,
@@ -106,14 +113,35 @@ export class ConmonRunc implements RuntimeDriver {
     const sync = openReadPipe(`${dir}/sync.fifo`);
     const start = openWritePipe(`${dir}/start.fifo`);
     const reader = new PipeReader(sync.parent.take());
+    let conmon: RunningConmon | undefined;
     try {
-      // Nothing to do between conmon's start and runc create (no cgroup to move conmon into): release it at once.
-      fs.writeSync(start.parent.value, '0');
-      const spawned = this.startConmon(dir, args, { _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' }, [sync.child.value, start.child.value]);
+      conmon = this.startConmon(dir, args, { _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' }, [sync.child.value, start.child.value]);
       sync.child.close();
       start.child.close();
+      try {
+        const spec = await o.spec;
+        await Promise.all([
+          fs.promises.writeFile(`${o.bundle}/config.json`, JSON.stringify(spec)),
+          fs.promises.rm(p.exitFile(o.id), { force: true }),
+          fs.promises.rm(p.bundleLink(o.id), { force: true }).then(() => fs.promises.symlink(o.bundle, p.bundleLink(o.id))),
+        ]);
+      } catch (err) {
+        // conmon still waits on its start pipe: nothing has run yet.
+        conmon.kill();
+        await conmon.exited.catch(() => undefined);
+        await fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        throw err;
+      }
+      // No cgroup to move conmon into: the start pipe only waited for the spec.
+      try {
+        fs.writeSync(start.parent.value, '0');
+      } catch (err) {
+        // EPIPE: conmon is gone already (it could not open the log, say); its own words say why.
+        await conmon.exited;
+        throw new SystemError(`conmon exited before it was started: ${(err as Error).message}`, { cause: err });
+      }
       start.parent.close();
-      const [message] = await Promise.all([reader.next(), spawned]);
+      const [message] = await Promise.all([reader.next(), conmon.exited]);
       if (!message) throw new SystemError(`conmon exited without reporting the creation of ${o.id}`);
       if (message.data < 0) throw new RuntimeStartError('create', parseRuntimeMessage(message.message ?? 'unknown error'));
     } finally {
@@ -127,10 +155,10 @@ export class ConmonRunc implements RuntimeDriver {
   /**
    * Start a conmon with `pipes` as its descriptors 3, 4, …, its stdout on
    * /dev/null and its stderr in `<dir>/conmon.err`. conmon forks its monitor
-   * and exits at once: the promise settles then, rejecting with what it
-   * printed when it failed.
+   * and exits once released by its start pipe: `exited` settles then,
+   * rejecting with what it printed when it failed.
    */
-  startConmon(dir: string, args: string[], pipeEnv: Record<string, string>, pipes: number[]): Promise<void> {
+  startConmon(dir: string, args: string[], pipeEnv: Record<string, string>, pipes: number[]): RunningConmon {
     const errFile = `${dir}/conmon.err`;
     const devNull = fs.openSync('/dev/null', 'r+');
     const err = fs.openSync(errFile, 'w');
@@ -141,11 +169,23 @@ export class ConmonRunc implements RuntimeDriver {
       fs.closeSync(devNull);
       fs.closeSync(err);
     }
-    return started.exited.then(async ({ code, signal }) => {
+    const exited = started.exited.then(async ({ code, signal }) => {
       if (code === 0) return;
       const printed = await fs.promises.readFile(errFile, 'utf8').catch(() => '');
       throw new SystemError(`conmon failed (${code !== undefined ? `exit ${code}` : `signal ${signal}`}): ${printed.trim().slice(-2000)}`);
     });
+    // Whoever awaits `exited` sees its failure; an unawaited one must not end the daemon.
+    exited.catch(() => undefined);
+    return {
+      exited,
+      kill: () => {
+        try {
+          process.kill(started.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      },
+    };
   }
 
   async start(id: string): Promise<void> {

@@ -27,7 +27,12 @@ export interface RuntimeState {
 export interface CreateOptions {
   id: string;
   bundle: string;
-  spec: OciSpec;
+  /**
+   * The spec, or a promise of it: the monitor is started at once and runs
+   * the runtime once the spec is written, so its own start-up overlaps
+   * whatever the spec still waits for (the rootfs mount, /etc files).
+   */
+  spec: OciSpec | Promise<OciSpec>;
   /** Host path of the log file (conmon k8s-file format). */
   logPath: string;
   /** Allocate a TTY (spec.process.terminal is true). */

@@ -20,6 +20,7 @@ import { blkioDevicePaths } from '../../drivers/runtime/spec/resources.ts';
 import { resolveBlockDeviceNumbers, resolveDevices } from '../../drivers/devices.ts';
 import type { SeccompHost } from '../../drivers/runtime/spec/seccomp.ts';
 import type { ResolvedMount } from '../../drivers/runtime/spec/mounts.ts';
+import type { OciSpec } from '../../drivers/runtime/spec/types.ts';
 import { ensureOverlayMounted, unmount } from '../../drivers/mount/overlay.ts';
 import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
 import { detectCgroupVersion } from '../../drivers/cgroups/paths.ts';
@@ -171,8 +172,10 @@ export class ContainerService {
     const p = this.paths(id);
     try {
       await fs.mkdir(p.bundle, { recursive: true });
-      await Promise.all([this.mountRootfs(record), this.writeEtcFiles(record)]);
-      this.prepare(record);
+      const laidOut = Promise.all([this.mountRootfs(record), this.writeEtcFiles(record)]);
+      // The runtime container's monitor starts while the rootfs is mounted and the files written.
+      this.prepare(record, laidOut);
+      await laidOut;
       // The record is written last: a crash before this point leaves a
       // directory without a record, which the next start removes.
       await this.store.save(record);
@@ -289,10 +292,33 @@ export class ContainerService {
     this.watchExit(record);
   }
 
-  /** Generate the spec and have the runtime create the container, its process waiting to be started. */
-  private async createRuntime(record: ContainerRecord): Promise<void> {
+  /**
+   * Generate the spec and have the runtime create the container, its
+   * process waiting to be started. `laidOut`: a fresh container's rootfs
+   * mount and /etc files, still being made (the spec waits for them, the
+   * runtime's monitor does not).
+   */
+  private async createRuntime(record: ContainerRecord, laidOut?: Promise<unknown>): Promise<void> {
     const p = this.paths(record.id);
-    await this.mountRootfs(record);
+    const spec = this.runtimeSpec(record, laidOut);
+    spec.catch(() => undefined); // the runtime's create reports it; nothing must go unhandled before that
+    // A leftover runtime record (crash between create and start) would make create fail.
+    if (!laidOut && (await this.o.runtime.hasState(record.id))) await this.o.runtime.delete(record.id, true).catch(() => undefined);
+    await this.o.runtime.create({
+      id: record.id,
+      bundle: p.bundle,
+      spec,
+      logPath: p.log,
+      tty: Boolean(record.config.Tty),
+      openStdin: Boolean(record.config.OpenStdin),
+      stdinOnce: Boolean(record.config.StdinOnce),
+    });
+  }
+
+  private async runtimeSpec(record: ContainerRecord, laidOut?: Promise<unknown>): Promise<OciSpec> {
+    const p = this.paths(record.id);
+    if (laidOut) await laidOut;
+    else await this.mountRootfs(record);
     const h = record.hostConfig;
     // Host devices are looked up at each start, as dockerd does. A privileged
     // container sees all of /dev already; dockerd adds a --device only under a new path.
@@ -324,17 +350,7 @@ export class ContainerService {
       blockDevices,
     });
     if (record.config.WorkingDir) await this.ensureWorkingDir(p.merged, record.config.WorkingDir);
-    // A leftover runtime record (crash between create and start) would make create fail.
-    if (await this.o.runtime.hasState(record.id)) await this.o.runtime.delete(record.id, true).catch(() => undefined);
-    await this.o.runtime.create({
-      id: record.id,
-      bundle: p.bundle,
-      spec,
-      logPath: p.log,
-      tty: Boolean(record.config.Tty),
-      openStdin: Boolean(record.config.OpenStdin),
-      stdinOnce: Boolean(record.config.StdinOnce),
-    });
+    return spec;
   }
 
   /** `-v /host:/ctr` binds as mounts; a missing host directory is created, as dockerd does for -v. */
@@ -360,11 +376,11 @@ export class ContainerService {
   // working directory the spec was made from) is torn down, and its start
   // takes the ordinary path. At most MAX_PREPARED exist at once.
 
-  private prepare(record: ContainerRecord): void {
+  private prepare(record: ContainerRecord, laidOut: Promise<unknown>): void {
     if (this.prepared.size >= MAX_PREPARED) return;
     // Joining another container's network needs that one's process at start time.
     if (networkChoice(record.hostConfig).kind === 'container') return;
-    const ready = this.createRuntime(record).then(
+    const ready = this.createRuntime(record, laidOut).then(
       () => true,
       (err) => {
         log.debug('could not prepare the runtime container; the start will try again', { id: record.id, err });

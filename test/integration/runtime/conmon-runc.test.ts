@@ -296,6 +296,29 @@ describe('ConmonRunc', { skip: isRoot ? false : 'needs root, runc and conmon' },
     );
   });
 
+  test('a spec that fails is reported, and the conmon waiting for it is gone with its directory', async (t) => {
+    const h = setup(t);
+    let fail!: (e: Error) => void;
+    const spec = new Promise<never>((_, reject) => (fail = reject));
+    const created = h.driver.create({ id: h.id, bundle: h.bundle, spec, logPath: h.logPath, tty: false, openStdin: false, stdinOnce: false });
+    // conmon is up and waiting on its start pipe before the spec is known.
+    const waiting = () =>
+      fs.readdirSync('/proc').filter((p) => {
+        try {
+          return /^\d+$/.test(p) && fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(h.id);
+        } catch {
+          return false; // exited while we looked
+        }
+      });
+    const deadline = Date.now() + 5000;
+    while (waiting().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(waiting().length > 0, 'conmon started before the spec');
+    fail(new Error('no spec for you'));
+    await assert.rejects(created, /no spec for you/);
+    assert.deepEqual(waiting(), []);
+    assert.equal(fs.existsSync(h.driver.paths.dir(h.id)), false);
+  });
+
   test('the cgroup warm-up is a migration of the daemon into the cgroups it is already in', async () => {
     const before = fs.readFileSync('/proc/self/cgroup', 'utf8');
     assert.equal(await warmCgroupAttach(), true);
