@@ -8,7 +8,7 @@
  * that can be rebuilt, such as a container's run state. Leftover `*.tmp-*` files are garbage from an interrupted write and are
  * ignored by readers (and removed by `sweepTemp`).
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isErrno } from '../util/errors.ts';
@@ -33,6 +33,19 @@ export async function writeFileAtomic(file: string, data: string | Buffer, optio
   const { mode = 0o644, durable = true } = options;
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${randomBytes(4).toString('hex')}`);
+  if (!durable) {
+    // Without fsync both calls only touch the page cache: synchronous calls
+    // take microseconds, where thread-pool round trips take milliseconds
+    // while a container start keeps the pool busy (run-state saves).
+    try {
+      writeFileSync(tmp, data, { mode });
+      renameSync(tmp, file);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+    return;
+  }
   const handle = await fs.open(tmp, 'w', mode);
   try {
     await handle.writeFile(data);

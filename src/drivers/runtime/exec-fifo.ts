@@ -64,7 +64,7 @@ export async function startThroughExecFifo(fifo: string, initPid: number | undef
       });
     }, LIVENESS_INTERVAL_MS);
   });
-  await fs.promises.rm(fifo, { force: true });
+  fs.rmSync(fifo, { force: true });
   return 'started';
 }
 

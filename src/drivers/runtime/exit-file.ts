@@ -12,7 +12,8 @@ import { isErrno, NotFoundError, SystemError } from '../../util/errors.ts';
 export async function readExitFile(file: string): Promise<number | undefined> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    // A few bytes on the exec root's tmpfs: synchronous is faster than the thread pool.
+    text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if (isErrno(e, 'ENOENT')) return undefined;
     throw new SystemError(`reading exit file ${file}: ${(e as Error).message}`, { cause: e });

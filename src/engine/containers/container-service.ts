@@ -10,7 +10,7 @@
  * is announced), publishes events and wakes waiters. One keyed lock per
  * container serialises lifecycle operations on it.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
@@ -171,7 +171,7 @@ export class ContainerService {
     };
     const p = this.paths(id);
     try {
-      await fs.mkdir(p.bundle, { recursive: true });
+      mkdirSync(p.bundle, { recursive: true });
       const laidOut = Promise.all([this.mountRootfs(record), this.writeEtcFiles(record)]);
       // The runtime container's monitor starts while the rootfs is mounted and the files written.
       this.prepare(record, laidOut);
@@ -218,28 +218,31 @@ export class ContainerService {
     await ensureOverlayMounted({ lowerDirs, upper: p.upper, work: p.work, merged: p.merged }, `${this.o.dataRoot}/layers/empty`);
   }
 
+  /**
+   * The container's /etc/hostname, hosts and resolv.conf. Like the other
+   * small files of the start path, these are read and written with
+   * synchronous calls: each takes microseconds, where the thread pool's
+   * open/read/close round trips add up to milliseconds while a start keeps
+   * it busy.
+   */
   private async writeEtcFiles(record: ContainerRecord): Promise<void> {
     const p = this.paths(record.id);
     const net = networkChoice(record.hostConfig);
-    const hostResolv = await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-    const hostHosts = await fs.readFile('/etc/hosts', 'utf8').catch(() => '');
-    const hostname = net.kind === 'host' ? (await fs.readFile('/etc/hostname', 'utf8').catch(() => 'localhost')).trim() : record.config.Hostname!;
+    const hostResolv = readSmallFile('/etc/resolv.conf') ?? '';
+    const hostHosts = readSmallFile('/etc/hosts') ?? '';
+    const hostname = net.kind === 'host' ? (readSmallFile('/etc/hostname') ?? 'localhost').trim() : record.config.Hostname!;
     if (net.kind === 'host') record.config.Hostname = hostname;
-    await Promise.all([
-      fs.writeFile(p.hostname, hostnameFile(hostname)),
-      fs.writeFile(
-        p.hosts,
-        net.kind === 'host'
-          ? hostHosts
-          : hostsFile({ hostname, domainname: record.config.Domainname, extraHosts: record.hostConfig.ExtraHosts ?? [] }),
-      ),
-      fs.writeFile(
-        p.resolvConf,
-        net.kind === 'host'
-          ? hostResolv
-          : resolvConfFile(hostResolv, { dns: record.hostConfig.Dns ?? [], search: record.hostConfig.DnsSearch ?? [], options: record.hostConfig.DnsOptions ?? [] }),
-      ),
-    ]);
+    writeFileSync(p.hostname, hostnameFile(hostname));
+    writeFileSync(
+      p.hosts,
+      net.kind === 'host' ? hostHosts : hostsFile({ hostname, domainname: record.config.Domainname, extraHosts: record.hostConfig.ExtraHosts ?? [] }),
+    );
+    writeFileSync(
+      p.resolvConf,
+      net.kind === 'host'
+        ? hostResolv
+        : resolvConfFile(hostResolv, { dns: record.hostConfig.Dns ?? [], search: record.hostConfig.DnsSearch ?? [], options: record.hostConfig.DnsOptions ?? [] }),
+    );
   }
 
   // ---- start --------------------------------------------------------------
@@ -322,9 +325,9 @@ export class ContainerService {
     const h = record.hostConfig;
     // Host devices are looked up at each start, as dockerd does. A privileged
     // container sees all of /dev already; dockerd adds a --device only under a new path.
-    const [etcPasswd, etcGroup, blockDevices, devices, mounts] = await Promise.all([
-      fs.readFile(`${p.merged}/etc/passwd`, 'utf8').catch(() => undefined),
-      fs.readFile(`${p.merged}/etc/group`, 'utf8').catch(() => undefined),
+    const etcPasswd = readSmallFile(`${p.merged}/etc/passwd`);
+    const etcGroup = readSmallFile(`${p.merged}/etc/group`);
+    const [blockDevices, devices, mounts] = await Promise.all([
       resolveBlockDeviceNumbers(blkioDevicePaths(h)),
       resolveDevices((h.Devices ?? []).filter((d) => !h.Privileged || (d.PathInContainer || d.PathOnHost) !== d.PathOnHost)),
       this.bindMounts(record),
@@ -845,4 +848,13 @@ function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<boolean> {
       },
     );
   });
+}
+
+/** A small local file's text, read synchronously (see writeEtcFiles); undefined when it cannot be read. */
+function readSmallFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

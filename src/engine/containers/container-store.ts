@@ -3,7 +3,7 @@
  * Names are reserved here (one registrar): a name maps to exactly one ID.
  * Resolution follows dockerd: full ID, then exact name, then unique ID prefix.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readJson, writeJsonAtomic, isTempName } from '../../store/records.ts';
 import { isErrno } from '../../util/errors.ts';
@@ -112,7 +112,7 @@ export class ContainerStore {
 
   async removeRecordFile(id: string): Promise<void> {
     try {
-      await fs.rm(containerPaths(this.dataRoot, id).record);
+      rmSync(containerPaths(this.dataRoot, id).record);
     } catch (err) {
       if (!isErrno(err, 'ENOENT')) throw err;
     }
