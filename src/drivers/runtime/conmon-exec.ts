@@ -36,6 +36,7 @@ export async function runExec(
     '-l', `k8s-file:${o.logPath}`,
     '--log-level', 'error',
     '--full-attach',
+    '--no-sync-log',
     '--exec', '--exec-process-spec', `${dir}/process.json`,
   ];
   for (const a of driver.runtimeArgs()) args.push('--runtime-arg', a);
