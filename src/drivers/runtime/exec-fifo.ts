@@ -52,8 +52,13 @@ export async function startThroughExecFifo(fifo: string, initPid: number | undef
     socket.on('data', (chunk: Buffer) => {
       received += chunk.length;
     });
-    // EOF: the init wrote its byte and exec'd (its end is close-on-exec), or it died.
-    socket.on('end', () => finish(received > 0 ? undefined : new SystemError('cannot start an already running container')));
+    // EOF: the init wrote its byte and exec'd (its end is close-on-exec), or it died on the way.
+    socket.on('end', () => {
+      if (received > 0) return finish();
+      void initAlive(initPid).then((alive) =>
+        finish(new SystemError(alive ? 'cannot start an already running container' : 'container process is already dead')),
+      );
+    });
     socket.on('error', (e) => finish(new SystemError(`exec fifo ${fifo}: ${e.message}`, { cause: e })));
     // An init that dies before it opens the fifo never wakes us: watch it, as runc start does.
     const timer = setInterval(() => {
