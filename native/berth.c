@@ -8,6 +8,7 @@
  *   x32Abi() -> bool                           whether the kernel runs x32 system calls
  *   spawn(file, argv, envp, cwd, fds) -> pid   posix_spawn: no fork of the daemon's address space
  *   reap(pid) -> status|null                   waitpid(WNOHANG) for a child started by spawn
+ *   pipe() -> [readFd, writeFd]                 pipe2(O_CLOEXEC): conmon's sync, start and attach pipes
  * Every failure throws an Error with `code` set to the errno name and `syscall`.
  */
 #define _GNU_SOURCE
@@ -279,6 +280,19 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   return r;
 }
 
+static napi_value js_pipe(napi_env env, napi_callback_info info) {
+  (void)info;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return throw_errno(env, "pipe2", NULL);
+  napi_value r, a, b;
+  napi_create_array_with_length(env, 2, &r);
+  napi_create_int32(env, fds[0], &a);
+  napi_create_int32(env, fds[1], &b);
+  napi_set_element(env, r, 0, a);
+  napi_set_element(env, r, 1, b);
+  return r;
+}
+
 /* waitpid(pid, WNOHANG): null while it runs, else { code } or { signal }. */
 static napi_value js_reap(napi_env env, napi_callback_info info) {
   size_t argc = 1; napi_value argv[1];
@@ -309,6 +323,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"x32Abi", 0, js_x32_abi, 0, 0, 0, napi_default, 0},
     {"spawn", 0, js_spawn, 0, 0, 0, napi_default, 0},
     {"reap", 0, js_reap, 0, 0, 0, napi_default, 0},
+    {"pipe", 0, js_pipe, 0, 0, 0, napi_default, 0},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

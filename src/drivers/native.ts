@@ -26,6 +26,8 @@ export interface NativeAddon {
   spawn(file: string, argv: string[], envp: string[], cwd: string | null, fds: number[]): number;
   /** waitpid(WNOHANG) on a child started by spawn: null while it runs. */
   reap(pid: number): { code?: number; signal?: number } | null;
+  /** pipe2(O_CLOEXEC): [read end, write end]. */
+  pipe(): [number, number];
 }
 
 /** mount(2) flags used by Berth. */

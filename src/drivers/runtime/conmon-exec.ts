@@ -45,11 +45,11 @@ export async function runExec(
   if (attach) args.push('--exec-attach');
 
   const pipes: PipeEnds[] = [];
-  const sync = openReadPipe(`${dir}/sync.fifo`);
+  const sync = openReadPipe();
   pipes.push(sync);
-  const start = openWritePipe(`${dir}/start.fifo`);
+  const start = openWritePipe();
   pipes.push(start);
-  const attachPipe = attach ? openReadPipe(`${dir}/attach.fifo`) : undefined;
+  const attachPipe = attach ? openReadPipe() : undefined;
   if (attachPipe) pipes.push(attachPipe);
   const syncReader = new PipeReader(sync.parent.take());
   const attachReader = attachPipe ? new PipeReader(attachPipe.parent.take()) : undefined;

@@ -112,9 +112,13 @@ export class ConmonRunc implements RuntimeDriver {
       args.push('-i');
       if (!o.stdinOnce) args.push('--leave-stdin-open');
     }
-    const sync = openReadPipe(`${dir}/sync.fifo`);
-    const start = openWritePipe(`${dir}/start.fifo`);
+    const sync = openReadPipe();
+    const start = openWritePipe();
     const reader = new PipeReader(sync.parent.take());
+    // Should the daemon die before the spec is written, conmon reads EOF on
+    // its start pipe and runs runc, which must then find no spec (a stale one
+    // from an earlier start would create a container nobody owns).
+    fs.rmSync(`${o.bundle}/config.json`, { force: true });
     let conmon: RunningConmon | undefined;
     try {
       conmon = this.startConmon(dir, args, { _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' }, [sync.child.value, start.child.value]);

@@ -1,17 +1,15 @@
 /**
  * The pipes conmon reads from its environment (`_OCI_SYNCPIPE`,
- * `_OCI_STARTPIPE`, `_OCI_ATTACHPIPE`, see conmon `src/parent_pipe_fd.c`).
- * Node has no pipe(2), so a FIFO stands in: created with mknod, opened once
- * for each end (two open file descriptions, so the parent's non-blocking
- * mode never leaks into conmon's blocking reads), then unlinked at once.
+ * `_OCI_STARTPIPE`, `_OCI_ATTACHPIPE`, see conmon `src/parent_pipe_fd.c`):
+ * real pipes from the native addon (Node has no pipe(2) of its own). Each
+ * end is its own open file description, so the non-blocking mode libuv sets
+ * on our end never reaches conmon's; and when the daemon dies, conmon reads
+ * EOF on its start pipe instead of waiting forever.
  */
 import fs from 'node:fs';
 import net from 'node:net';
 import { native } from '../native.ts';
 import { SystemError } from '../../util/errors.ts';
-
-const S_IFIFO = 0o010000;
-const { O_RDONLY, O_WRONLY, O_RDWR, O_NONBLOCK } = fs.constants;
 
 /**
  * A file descriptor closed at most once: closing a number twice could close
@@ -51,39 +49,24 @@ export interface PipeEnds {
   child: OwnedFd;
 }
 
-function mkfifo(path: string): void {
+function pipe(): [number, number] {
   try {
-    fs.rmSync(path, { force: true });
-    native().mknod(path, S_IFIFO | 0o600, 0);
+    return native().pipe();
   } catch (e) {
-    throw new SystemError(`creating fifo ${path}: ${(e as Error).message}`, { cause: e });
+    throw new SystemError(`creating a pipe: ${(e as Error).message}`, { cause: e });
   }
 }
 
 /** A pipe conmon writes and we read (sync and attach pipes). */
-export function openReadPipe(path: string): PipeEnds {
-  mkfifo(path);
-  try {
-    // The reader must exist before a writer can open without blocking.
-    const parentFd = fs.openSync(path, O_RDONLY | O_NONBLOCK);
-    const childFd = fs.openSync(path, O_WRONLY);
-    return { parent: new OwnedFd(parentFd), child: new OwnedFd(childFd) };
-  } finally {
-    fs.rmSync(path, { force: true });
-  }
+export function openReadPipe(): PipeEnds {
+  const [read, write] = pipe();
+  return { parent: new OwnedFd(read), child: new OwnedFd(write) };
 }
 
 /** A pipe we write and conmon reads (the start pipe). */
-export function openWritePipe(path: string): PipeEnds {
-  mkfifo(path);
-  try {
-    // O_RDWR never blocks on a FIFO and keeps conmon's end in blocking mode.
-    const childFd = fs.openSync(path, O_RDWR);
-    const parentFd = fs.openSync(path, O_WRONLY);
-    return { parent: new OwnedFd(parentFd), child: new OwnedFd(childFd) };
-  } finally {
-    fs.rmSync(path, { force: true });
-  }
+export function openWritePipe(): PipeEnds {
+  const [read, write] = pipe();
+  return { parent: new OwnedFd(write), child: new OwnedFd(read) };
 }
 
 /** One message conmon writes on a sync/attach pipe: `{"data": N, "message": "…"}\n`. */

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { execFile } from '../../../src/drivers/exec-file.ts';
 import { ConmonRunc } from '../../../src/drivers/runtime/conmon-runc.ts';
 import { warmCgroupAttach } from '../../../src/drivers/cgroups/attach-warmup.ts';
@@ -87,6 +88,17 @@ async function create(h: Harness, config: ContainerConfig, hostConfig: HostConfi
     tty: config.Tty === true,
     openStdin: config.OpenStdin === true,
     stdinOnce: config.StdinOnce === true,
+  });
+}
+
+/** PIDs of processes whose command line names `id` (conmon's does, runc's too). */
+function conmonsOf(id: string): string[] {
+  return fs.readdirSync('/proc').filter((p) => {
+    try {
+      return /^\d+$/.test(p) && fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(id);
+    } catch {
+      return false; // exited while we looked
+    }
   });
 }
 
@@ -303,14 +315,7 @@ describe('ConmonRunc', { skip: isRoot ? false : 'needs root, runc and conmon' },
     const spec = new Promise<never>((_, reject) => (fail = reject));
     const created = h.driver.create({ id: h.id, bundle: h.bundle, spec, logPath: h.logPath, tty: false, openStdin: false, stdinOnce: false });
     // conmon is up and waiting on its start pipe before the spec is known.
-    const waiting = () =>
-      fs.readdirSync('/proc').filter((p) => {
-        try {
-          return /^\d+$/.test(p) && fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(h.id);
-        } catch {
-          return false; // exited while we looked
-        }
-      });
+    const waiting = () => conmonsOf(h.id);
     const deadline = Date.now() + 5000;
     while (waiting().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     assert.ok(waiting().length > 0, 'conmon started before the spec');
@@ -318,6 +323,23 @@ describe('ConmonRunc', { skip: isRoot ? false : 'needs root, runc and conmon' },
     await assert.rejects(created, /no spec for you/);
     assert.deepEqual(waiting(), []);
     assert.equal(fs.existsSync(h.driver.paths.dir(h.id)), false);
+  });
+
+  test('a conmon waiting for its spec goes away when the daemon dies (no spec, nothing created)', async (t) => {
+    const h = setup(t);
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/runtime/create-and-hang.ts'), h.execRoot, h.id, h.bundle, h.logPath], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    t.after(() => child.kill('SIGKILL'));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const deadline = Date.now() + 5000;
+    while (conmonsOf(h.id).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(conmonsOf(h.id).length > 0, 'conmon started before the spec');
+    child.kill('SIGKILL');
+    const gone = Date.now() + 5000;
+    while (conmonsOf(h.id).length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(conmonsOf(h.id), []);
+    assert.equal(await h.driver.hasState(h.id), false);
   });
 
   test('the cgroup warm-up is a migration of the daemon into the cgroups it is already in', async () => {
