@@ -172,8 +172,10 @@ export class ContainerService {
     const p = this.paths(id);
     try {
       mkdirSync(p.bundle, { recursive: true });
-      const laidOut = Promise.all([this.mountRootfs(record), this.writeEtcFiles(record)]);
-      // The runtime container's monitor starts while the rootfs is mounted and the files written.
+      // The runtime container's monitor is started first (prepare spawns it
+      // before it returns); the rootfs is mounted and the files written, on
+      // the next microtask, while it starts up.
+      const laidOut = Promise.resolve().then(() => Promise.all([this.mountRootfs(record), this.writeEtcFiles(record)]));
       this.prepare(record, laidOut);
       await laidOut;
       // The record is written last: a crash before this point leaves a
