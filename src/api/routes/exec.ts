@@ -3,7 +3,8 @@ import type { RouteContext, Router } from '../router.ts';
 import { queryInt } from '../query.ts';
 import type { ExecConfig } from '../../engine/exec/exec-service.ts';
 import { pipeAttach } from '../streams/attach.ts';
-import { InvalidParameterError } from '../../util/errors.ts';
+import { asError, InvalidParameterError } from '../../util/errors.ts';
+import { encodeFrame } from '../../util/stdcopy.ts';
 
 export function registerExecRoutes(router: Router): void {
   router.add('POST', '/containers/{id}/exec', containerExec);
@@ -31,8 +32,17 @@ async function execStart(ctx: RouteContext): Promise<unknown> {
     ctx.json(200, {});
     return undefined;
   }
-  const started = await ctx.engine.exec.start(exec.id, { attach: true, tty: body.Tty });
+  // As dockerd does, the connection is taken over first; a start that fails
+  // then says why on the stream's stdout, and the exec's exit code is 126.
   const socket = ctx.hijack(body.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+  let started: Awaited<ReturnType<typeof ctx.engine.exec.start>>;
+  try {
+    started = await ctx.engine.exec.start(exec.id, { attach: true, tty: body.Tty });
+  } catch (err) {
+    const text = Buffer.from(`${asError(err).message}\r\n`);
+    socket.end(body.Tty ? text : encodeFrame(1, text));
+    return undefined;
+  }
   if (!started.streams) {
     await started.exit;
     socket.end();

@@ -70,7 +70,28 @@ export async function startThroughExecFifo(fifo: string, initPid: number | undef
     }, LIVENESS_INTERVAL_MS);
   });
   fs.rmSync(fifo, { force: true });
+  await execFinished(initPid);
   return 'started';
+}
+
+/**
+ * The init's end of the fifo is closed early in its execve, before the
+ * kernel gives the process its new name: wait (briefly) for the exec to be
+ * complete, so that whoever looks right after a start (`docker top`) sees
+ * the user's command and not runc's init.
+ */
+async function execFinished(pid: number | undefined): Promise<void> {
+  if (!pid) return;
+  for (let i = 0; i < 50; i++) {
+    let comm: string;
+    try {
+      comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8');
+    } catch {
+      return; // already gone
+    }
+    if (!comm.startsWith('runc:[')) return;
+    await new Promise((r) => setTimeout(r, 1));
+  }
 }
 
 /** Whether a process exists and is not a zombie (`/proc/<pid>/stat`, the field after the command). */

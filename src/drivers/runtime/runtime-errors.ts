@@ -36,7 +36,8 @@ export function classifyRuntimeMessage(message: string): { kind: RuntimeErrorKin
 
 /**
  * `runc create` or `runc exec` failed. `message` is Docker's text
- * (`OCI runtime create failed: <runc's words>: unknown`); `exitCode` is what
+ * (`failed to create shim task: OCI runtime create failed: <runc's words>: unknown`,
+ * `OCI runtime exec failed: <runc's words>: unknown`); `exitCode` is what
  * Docker records for the container or exec (127, 126, else 128).
  */
 export class RuntimeStartError extends SystemError {
@@ -51,7 +52,8 @@ export class RuntimeStartError extends SystemError {
     if (kind === 'mount-type') {
       detail += ': Are you trying to mount a directory onto a file (or vice-versa)? Check if the specified host path exists and is the expected type';
     }
-    super(`OCI runtime ${operation} failed: ${detail}: unknown`);
+    // dockerd (through containerd) words a failed create as the shim's failure.
+    super(`${operation === 'create' ? 'failed to create shim task: ' : ''}OCI runtime ${operation} failed: ${detail}: unknown`);
     this.kind = kind;
     this.exitCode = exitCode;
   }

@@ -13,6 +13,7 @@ import { resolveUser } from '../../drivers/runtime/spec/user.ts';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../../util/errors.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { ContainerService } from '../containers/container-service.ts';
+import type { ContainerRecord } from '../containers/record.ts';
 
 export interface ExecConfig {
   AttachStdin?: boolean;
@@ -83,6 +84,22 @@ export class ExecService {
     const container = this.containers.store.resolve(exec.containerId);
     if (container.state.status !== 'running') throw new ConflictError(`Container ${container.id} is not running`);
     exec.started = true;
+    try {
+      return await this.startStarted(exec, container, options);
+    } catch (err) {
+      // dockerd: an exec that could not start has run, with exit code 126.
+      exec.running = false;
+      exec.exitCode = 126;
+      throw err;
+    }
+  }
+
+  private async startStarted(
+    exec: ExecRecord,
+    container: ContainerRecord,
+    options: { attach: boolean; tty?: boolean },
+  ): Promise<{ streams?: AttachStreams; exit: Promise<number>; logPath?: string }> {
+    const id = exec.id;
     const paths = this.containers.paths(container.id);
     const spec = JSON.parse(await fs.readFile(`${paths.bundle}/config.json`, 'utf8')) as OciSpec;
     const base = spec.process!;

@@ -120,8 +120,9 @@ async function busyboxTar(): Promise<Readable> {
     }
     await entry({ name: 'bin/busybox', mode: 0o755 }, binary);
     for (const a of applets) await entry({ name: `bin/${a}`, type: 'link', linkname: 'bin/busybox', mode: 0o755 });
-    await entry({ name: 'etc/group', mode: 0o644 }, 'root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nadm:x:4:\ntty:x:5:\ndisk:x:6:\nwheel:x:10:\nmail:x:12:\nusers:x:100:\nnogroup:x:65534:\n');
-    await entry({ name: 'etc/passwd', mode: 0o644 }, 'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nbin:x:2:2:bin:/bin:/bin/false\nsys:x:3:3:sys:/dev:/bin/false\nmail:x:8:8:mail:/var/spool/mail:/bin/false\nwww-data:x:33:33:www-data:/var/www:/bin/false\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
+    // The user database of the busybox image on Docker Hub (buildroot's skeleton), so `id` reads the same.
+    await entry({ name: 'etc/group', mode: 0o644 }, BUSYBOX_GROUP);
+    await entry({ name: 'etc/passwd', mode: 0o644 }, BUSYBOX_PASSWD);
     await entry({ name: 'etc/shadow', mode: 0o640 }, 'root:*:10933:0:99999:7:::\nnobody:*:10933:0:99999:7:::\n');
   };
   fill().then(() => pack.finalize(), (err: unknown) => pack.destroy(err as Error));
@@ -144,3 +145,23 @@ export async function bootstrapBusybox(svc: ImageService, name = 'busybox:latest
   await svc.addReference(ref, id);
   return id;
 }
+
+const BUSYBOX_PASSWD = [
+  'root:x:0:0:root:/root:/bin/sh',
+  'daemon:x:1:1:daemon:/usr/sbin:/bin/false',
+  'bin:x:2:2:bin:/bin:/bin/false',
+  'sys:x:3:3:sys:/dev:/bin/false',
+  'sync:x:4:100:sync:/bin:/bin/sync',
+  'mail:x:8:8:mail:/var/spool/mail:/bin/false',
+  'www-data:x:33:33:www-data:/var/www:/bin/false',
+  'operator:x:37:37:Operator:/var:/bin/false',
+  'nobody:x:65534:65534:nobody:/home:/bin/false',
+  '',
+].join('\n');
+
+const BUSYBOX_GROUP = [
+  'root:x:0:', 'daemon:x:1:', 'bin:x:2:', 'sys:x:3:', 'adm:x:4:', 'tty:x:5:', 'disk:x:6:', 'lp:x:7:', 'mail:x:8:', 'kmem:x:9:',
+  'wheel:x:10:root', 'cdrom:x:11:', 'dialout:x:18:', 'floppy:x:19:', 'video:x:28:', 'audio:x:29:', 'tape:x:32:', 'www-data:x:33:',
+  'operator:x:37:', 'utmp:x:43:', 'plugdev:x:46:', 'staff:x:50:', 'lock:x:54:', 'netdev:x:82:', 'users:x:100:', 'nobody:x:65533:',
+  'nogroup:x:65534:', '',
+].join('\n');

@@ -80,6 +80,31 @@ test('exec runs in the container and returns its exit code', (t) => {
   assert.equal(i.stdout, 'piped\n');
 });
 
+test('exec of a missing or non-executable command says why on stdout and exits 126, as dockerd does', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  t.after(() => cli(['rm', '-f', name]));
+  assert.equal(cli(['run', '-d', '--name', name, IMAGE, 'sleep', '300']).code, 0);
+  const missing = cli(['exec', name, 'nosuch-cmd']);
+  assert.deepEqual(missing, {
+    stdout: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch-cmd": executable file not found in $PATH: unknown\r\n',
+    stderr: '',
+    code: 126,
+  });
+  const dir = cli(['exec', name, '/etc']);
+  assert.equal(dir.code, 126);
+  assert.match(dir.stdout, /exec: "\/etc": permission denied: unknown/);
+  // The container is unharmed.
+  assert.deepEqual(cli(['exec', name, 'echo', 'ok']), { stdout: 'ok\n', stderr: '', code: 0 });
+});
+
+test('the container user has its primary group among its groups, as with dockerd', (t) => {
+  if (!requireHost(t)) return;
+  assert.equal(cli(['run', '--rm', IMAGE, 'id']).stdout, 'uid=0(root) gid=0(root) groups=0(root),10(wheel)\n');
+  assert.equal(cli(['run', '--rm', '-u', '1000:1000', IMAGE, 'id']).stdout, 'uid=1000 gid=1000 groups=1000\n');
+  assert.equal(cli(['run', '--rm', '-u', 'nobody', IMAGE, 'id']).stdout, 'uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\n');
+});
+
 test('stop, rm and inspect of a missing container report each failure', (t) => {
   if (!requireHost(t)) return;
   const r = cli(['stop', 'conf-nosuch-a', 'conf-nosuch-b']);

@@ -256,7 +256,7 @@ describe('ConmonRunc', { skip: isRoot ? false : 'needs root, runc and conmon' },
       assert.ok(e instanceof RuntimeStartError, String(e));
       assert.equal(e.kind, 'not-found');
       assert.equal(e.exitCode, 127);
-      assert.equal(e.message, 'OCI runtime create failed: runc create failed: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown');
+      assert.equal(e.message, 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown');
       return true;
     });
   });

@@ -279,12 +279,12 @@ describe('env', () => {
 
 describe('user resolution', () => {
   const cases: [string, { uid: number; gid: number; additionalGids: number[]; home: string } | string][] = [
-    ['', { uid: 0, gid: 0, additionalGids: [], home: '/root' }],
-    ['www', { uid: 33, gid: 33, additionalGids: [50, 44], home: '/var/www' }],
-    ['33', { uid: 33, gid: 33, additionalGids: [50, 44], home: '/var/www' }],
-    ['1000', { uid: 1000, gid: 0, additionalGids: [], home: '/' }],
-    ['www:staff', { uid: 33, gid: 50, additionalGids: [], home: '/var/www' }],
-    ['1000:1000', { uid: 1000, gid: 1000, additionalGids: [], home: '/' }],
+    ['', { uid: 0, gid: 0, additionalGids: [0], home: '/root' }],
+    ['www', { uid: 33, gid: 33, additionalGids: [33, 50, 44], home: '/var/www' }],
+    ['33', { uid: 33, gid: 33, additionalGids: [33, 50, 44], home: '/var/www' }],
+    ['1000', { uid: 1000, gid: 0, additionalGids: [0], home: '/' }],
+    ['www:staff', { uid: 33, gid: 50, additionalGids: [50], home: '/var/www' }],
+    ['1000:1000', { uid: 1000, gid: 1000, additionalGids: [1000], home: '/' }],
     ['nosuch', 'unable to find user nosuch: no matching entries in passwd file'],
     ['1:nogrp', 'unable to find group nogrp: no matching entries in group file'],
   ];
@@ -296,7 +296,7 @@ describe('user resolution', () => {
   }
   test('no passwd file: names fail, numbers pass; GroupAdd appends', () => {
     throwsInvalid(() => resolveUser('www'), 'unable to find user www: no matching entries in passwd file');
-    assert.deepEqual(resolveUser('5', undefined, GROUP, ['staff', '99']), { uid: 5, gid: 0, additionalGids: [50, 99], home: '/' });
+    assert.deepEqual(resolveUser('5', undefined, GROUP, ['staff', '99']), { uid: 5, gid: 0, additionalGids: [0, 50, 99], home: '/' });
   });
 });
 

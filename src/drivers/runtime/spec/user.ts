@@ -98,6 +98,10 @@ export function resolveUser(spec: string | undefined, etcPasswd?: string, etcGro
     user.additionalGids = groups.filter((g) => g.members.includes(matchedName)).map((g) => g.gid);
   }
 
+  // dockerd lists the primary group among the supplementary ones too (moby's
+  // getUser since the CVE-2022-36109 fix): `id` shows groups=0(root) for root.
+  user.additionalGids.unshift(user.gid);
+
   for (const name of groupAdd ?? []) {
     const g = groups.find((e) => e.name === name || String(e.gid) === name);
     let gid: number;
@@ -108,7 +112,7 @@ export function resolveUser(spec: string | undefined, etcPasswd?: string, etcGro
       if (n > MAX_ID) throw new InvalidParameterError(RANGE_ERROR);
       gid = n;
     }
-    if (!user.additionalGids.includes(gid)) user.additionalGids.push(gid);
+    user.additionalGids.push(gid);
   }
   return user;
 }
