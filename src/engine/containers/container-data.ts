@@ -58,7 +58,7 @@ export class ContainerData {
   async changes(ref: string) {
     const record = this.containers.store.resolve(ref);
     const p = this.containers.paths(record.id);
-    const list = await this.layers.changes(p.upper, this.images.lowerDirs(record.imageChainId));
+    const list = await this.layers.changes(p.upper, this.containers.lowerDirs(record));
     return list.length ? list : null;
   }
 

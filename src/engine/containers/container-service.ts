@@ -40,6 +40,7 @@ import { cgroupsPathOf, containerPaths, newState, ZERO_TIME, type ContainerRecor
 import { parseSignal } from './signals.ts';
 import { AttachHub } from './attach-hub.ts';
 import { parseBind } from './binds.ts';
+import { makeInitLayer, withInitLayer } from './init-layer.ts';
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -172,6 +173,7 @@ export class ContainerService {
     const p = this.paths(id);
     try {
       mkdirSync(p.bundle, { recursive: true });
+      makeInitLayer(p.init);
       // The runtime container's monitor is started first (prepare spawns it
       // before it returns); the rootfs is mounted and the files written, on
       // the next microtask, while it starts up.
@@ -214,9 +216,14 @@ export class ContainerService {
     }
   }
 
+  /** The container's read-only layers, top first: its init layer, then the image's. */
+  lowerDirs(record: ContainerRecord): string[] {
+    return withInitLayer(this.paths(record.id).init, this.o.images.lowerDirs(record.imageChainId));
+  }
+
   private async mountRootfs(record: ContainerRecord): Promise<void> {
     const p = this.paths(record.id);
-    const lowerDirs = this.o.images.lowerDirs(record.imageChainId);
+    const lowerDirs = this.lowerDirs(record);
     await ensureOverlayMounted({ lowerDirs, upper: p.upper, work: p.work, merged: p.merged }, `${this.o.dataRoot}/layers/empty`);
   }
 

@@ -53,6 +53,8 @@ export interface ContainerPaths {
   record: string;
   /** OCI bundle dir (config.json lives here). */
   bundle: string;
+  /** The init layer (see init-layer.ts), the top read-only layer. */
+  init: string;
   upper: string;
   work: string;
   merged: string;
@@ -68,6 +70,7 @@ export function containerPaths(dataRoot: string, id: string): ContainerPaths {
     dir,
     record: `${dir}/config.v2.json`,
     bundle: `${dir}/bundle`,
+    init: `${dir}/fs/init`,
     upper: `${dir}/fs/upper`,
     work: `${dir}/fs/work`,
     merged: `${dir}/fs/merged`,

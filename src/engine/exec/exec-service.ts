@@ -53,7 +53,8 @@ export class ExecService {
     const container = this.containers.store.resolve(containerRef);
     if (!config.Cmd || config.Cmd.length === 0) throw new InvalidParameterError('No exec command specified');
     if (container.state.status === 'paused') {
-      throw new ConflictError(`Container ${container.id} is paused, unpause the container before exec`);
+      // dockerd names the container as the caller did here (and by ID when it is not running).
+      throw new ConflictError(`Container ${containerRef} is paused, unpause the container before exec`);
     }
     if (container.state.status !== 'running') throw new ConflictError(`Container ${container.id} is not running`);
     const id = randomBytes(32).toString('hex');

@@ -3,6 +3,7 @@
  * save/load (also an image saved by a real Docker engine), cp, diff, export,
  * commit, stats, events.
  */
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -93,9 +94,21 @@ test('cp both ways, diff and commit', async (t) => {
   const diff = await docker(d, ['diff', 'box']);
   const lines = diff.stdout.trim().split('\n');
   for (const want of ['C /root', 'A /root/out.txt', 'C /tmp', 'A /tmp/in.txt', 'D /bin/vi']) assert.ok(lines.includes(want), `${want} in ${diff.stdout}`);
+  // The mount points and generated files live in the init layer, below the container's own: not changes of its.
+  assert.deepEqual(lines.filter((l) => /\/etc|\/dev|\/proc|\/sys|dockerenv/.test(l)), [], diff.stdout);
+  const marks = await docker(d, ['exec', 'box', 'sh', '-c', 'test -f /.dockerenv && readlink /etc/mtab']);
+  assert.deepEqual(marks, { stdout: '/proc/mounts\n', stderr: '', code: 0 });
   const commit = await docker(d, ['commit', '-c', 'CMD ["cat", "/root/out.txt"]', '-m', 'with out.txt', 'box', 'committed:1']);
   assert.equal(commit.code, 0, commit.stderr);
   assert.equal((await docker(d, ['run', '--rm', 'committed:1'])).stdout, 'out\n');
+  // Nothing of the init layer went into the image: its top layer holds the container's changes only.
+  const saved = `${dir}/committed.tar`;
+  assert.equal((await docker(d, ['save', '-o', saved, 'committed:1'])).code, 0);
+  const manifest = JSON.parse(execFileSync('tar', ['-xOf', saved, 'manifest.json'], { encoding: 'utf8' })) as { Layers: string[] }[];
+  const top = execFileSync('tar', ['-xOf', saved, manifest[0]!.Layers.at(-1)!]);
+  const entries = execFileSync('tar', ['-t'], { input: top, encoding: 'utf8' }).split('\n').filter(Boolean);
+  assert.ok(entries.includes('root/out.txt'), entries.join(' '));
+  assert.deepEqual(entries.filter((e) => /dockerenv|etc\/(hosts|hostname|resolv\.conf|mtab)|dev\/console/.test(e)), []);
   const gone = await docker(d, ['run', '--rm', 'committed:1', 'ls', '/bin/vi']);
   assert.notEqual(gone.code, 0, 'the deletion was committed as a whiteout');
   const used = await docker(d, ['rmi', 'busybox']);
