@@ -14,17 +14,33 @@ import { MEDIA_TYPE } from '../../oci/media-types.ts';
 import { familiarName, familiarRepository, formatReference, isReference, parseReference, repositoryName } from '../../oci/reference.ts';
 import type { ImageService } from './image-service.ts';
 import type { Image } from './image-store.ts';
+import { NotFoundError } from '../../util/errors.ts';
 
 interface SaveItem {
   image: Image;
   refs: string[];
 }
 
+/**
+ * dockerd's save words a missing image its own way: a name:tag that is not
+ * there is "reference does not exist", anything else "No such image: <name
+ * as given>".
+ */
+function resolveForSave(svc: ImageService, name: string): Image {
+  try {
+    return svc.resolveImage(name);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    const tagged = isReference(name) && parseReference(name).tag !== undefined;
+    throw new NotFoundError(tagged ? 'reference does not exist' : `No such image: ${name}`, { cause: err });
+  }
+}
+
 /** Resolve the names first (errors before any byte is sent). */
 export function planSave(svc: ImageService, names: string[]): SaveItem[] {
   const items = new Map<string, SaveItem>();
   for (const name of names) {
-    const image = svc.resolveImage(name);
+    const image = resolveForSave(svc, name);
     const item = items.get(image.record.id) ?? { image, refs: [] };
     items.set(image.record.id, item);
     const byId = image.record.id.startsWith(name) || image.record.id.slice(7).startsWith(name);
