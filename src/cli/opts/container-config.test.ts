@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseFlags } from '../flags.ts';
 import { RUN_FLAGS } from './container-flags.ts';
 import { buildCreateConfig } from './container-config.ts';
-import { parsePortSpec, parseRestartPolicy, parseUlimit, parseKeyValueFile } from './specs.ts';
+import { parsePortSpec, parseRestartPolicy, parseUlimit, parseKeyValueFile, parseVolume } from './specs.ts';
 
 function build(argv: string[], files: Record<string, string> = {}, detach = false) {
   const flags = parseFlags(RUN_FLAGS, argv, { interspersed: false });
@@ -65,7 +65,11 @@ test('ulimits and restart policies', () => {
   assert.deepEqual(parseUlimit('nproc=5'), { Name: 'nproc', Soft: 5, Hard: 5 });
   assert.throws(() => parseUlimit('bogus=1'), /invalid ulimit type: bogus/);
   assert.deepEqual(parseRestartPolicy('always'), { Name: 'always', MaximumRetryCount: 0 });
-  assert.throws(() => parseRestartPolicy('sometimes'), /invalid restart policy format/);
+  // The daemon judges names and counts; the CLI only the form.
+  assert.deepEqual(parseRestartPolicy('sometimes'), { Name: 'sometimes', MaximumRetryCount: 0 });
+  assert.deepEqual(parseRestartPolicy('on-failure:-1'), { Name: 'on-failure', MaximumRetryCount: -1 });
+  assert.throws(() => parseRestartPolicy(':3'), /invalid restart policy format: no policy provided before colon$/);
+  assert.throws(() => parseRestartPolicy('on-failure:x'), /maximum retry count must be an integer/);
 });
 
 test('health, dns, log and resource flags map to the create body as docker sends them', () => {
@@ -81,4 +85,14 @@ test('health, dns, log and resource flags map to the create body as docker sends
   const none = build(['--no-healthcheck', 'busybox'], {}, true) as unknown as { Config: Record<string, unknown> };
   assert.deepEqual(none.Config['Healthcheck'], { Test: ['NONE'] });
   assert.throws(() => build(['--no-healthcheck', '--health-cmd', 'x', 'busybox'], {}, true), /conflicts with --health-\* options/);
+});
+
+test('-v is read as the docker CLI reads it: the form only, relative host paths made absolute', () => {
+  assert.deepEqual(parseVolume('/data', '/w'), { volume: '/data' });
+  assert.deepEqual(parseVolume('/tmp:relative', '/w'), { bind: '/tmp:relative' });
+  assert.deepEqual(parseVolume('./in:/x:ro', '/w'), { bind: '/w/in:/x:ro' });
+  assert.deepEqual(parseVolume('named:/x', '/w'), { bind: 'named:/x' });
+  assert.throws(() => parseVolume('', '/w'), /^InvalidParameterError: invalid empty volume spec$|invalid empty volume spec/);
+  assert.throws(() => parseVolume('/a::/b', '/w'), /invalid spec: \/a::\/b: empty section between colons/);
+  assert.throws(() => parseVolume('/a:/b:ro:x', '/w'), /invalid spec: \/a:\/b:ro:x: too many colons/);
 });

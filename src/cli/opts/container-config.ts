@@ -21,6 +21,8 @@ export interface ConfigInputs {
   readFile: (path: string) => string;
   /** run -d: nothing attached. */
   detach: boolean;
+  /** The directory relative -v host paths ("./data") are taken from; the process's by default. */
+  cwd?: string;
 }
 
 /** The body Docker sends: Config fields merged at the top level with HostConfig/NetworkingConfig. */
@@ -78,7 +80,7 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
   const binds: string[] = [];
   const volumes: Record<string, object> = {};
   for (const v of flags.list('volume')) {
-    const parsed = parseVolume(v);
+    const parsed = parseVolume(v, inputs.cwd ?? process.cwd());
     if (parsed.bind) binds.push(parsed.bind);
     if (parsed.volume) volumes[parsed.volume] = {};
   }

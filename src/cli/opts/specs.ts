@@ -3,6 +3,7 @@
  * and moby's nat/runconfig packages: -p, -v, -e/--env-file, --ulimit,
  * --restart, --tmpfs, labels. Pure: file contents and the environment are passed in.
  */
+import path from 'node:path';
 import { InvalidParameterError } from '../../util/errors.ts';
 
 export interface PortBinding {
@@ -125,36 +126,43 @@ export function parseUlimit(raw: string): Ulimit {
   return { Name: name, Soft: soft, Hard: hard };
 }
 
-/** --restart no|always|unless-stopped|on-failure[:N]. */
+/**
+ * --restart name[:N], parsed as the docker CLI does: the form only (the
+ * daemon judges the name and the count). Not given is the flag's default, "no".
+ */
 export function parseRestartPolicy(raw: string): { Name: string; MaximumRetryCount: number } {
   if (raw === '') return { Name: 'no', MaximumRetryCount: 0 };
-  const [name = '', count, extra] = raw.split(':');
-  if (extra !== undefined) throw new InvalidParameterError(`invalid restart policy format: maximum retry count must be an integer`);
-  let max = 0;
-  if (count !== undefined) {
-    if (!/^\d+$/.test(count)) throw new InvalidParameterError('invalid restart policy format: maximum retry count must be an integer');
-    max = Number(count);
+  const colon = raw.indexOf(':');
+  const name = colon < 0 ? raw : raw.slice(0, colon);
+  const count = colon < 0 ? '' : raw.slice(colon + 1);
+  if (colon >= 0 && name === '') throw new InvalidParameterError('invalid restart policy format: no policy provided before colon');
+  const policy = { Name: name, MaximumRetryCount: 0 };
+  if (count !== '') {
+    // Go's strconv.Atoi: an optional sign, then decimal digits.
+    if (!/^[+-]?\d+$/.test(count)) throw new InvalidParameterError('invalid restart policy format: maximum retry count must be an integer');
+    policy.MaximumRetryCount = Number(count);
   }
-  if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name)) {
-    throw new InvalidParameterError(`invalid restart policy format: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
-  }
-  if (max > 0 && name !== 'on-failure') throw new InvalidParameterError(`invalid restart policy format: maximum retry count can only be used with 'on-failure'`);
-  return { Name: name, MaximumRetryCount: max };
+  return policy;
 }
 
-/** -v: `dst` alone is an anonymous volume (Config.Volumes); `src:dst[:mode]` a bind or named volume (Binds). */
-export function parseVolume(raw: string): { bind?: string; volume?: string } {
-  const parts = raw.split(':');
-  if (raw === '' || parts.length > 3 || parts.some((p, i) => p === '' && i < 2)) {
-    throw new InvalidParameterError(`invalid spec: ${raw}: empty section between colons`);
-  }
-  if (parts.length === 1) {
-    if (!raw.startsWith('/')) throw new InvalidParameterError(`invalid volume specification: '${raw}': invalid mount config for type "volume": invalid mount path: '${raw}' mount path must be absolute`);
-    return { volume: raw };
-  }
-  const dst = parts[1] ?? '';
-  if (!dst.startsWith('/')) throw new InvalidParameterError(`invalid volume specification: '${raw}': invalid mount config for type "bind": invalid mount path: '${dst}' mount path must be absolute`);
-  return { bind: raw };
+/**
+ * -v as the docker CLI reads it (compose's volume spec parser): `dst` alone
+ * is an anonymous volume (Config.Volumes); `src:dst[:options]` goes to Binds
+ * as written, a relative host path starting with "." made absolute. Whether
+ * the paths are absolute and the options valid is the daemon's to say.
+ */
+export function parseVolume(raw: string, cwd: string): { bind?: string; volume?: string } {
+  if (raw === '') throw new InvalidParameterError('invalid empty volume spec');
+  if (raw.length <= 2) return { volume: raw };
+  const sections = raw.split(':');
+  const empty = sections.findIndex((s) => s === '');
+  // The parser fills source, target, then options, and stops at the first problem.
+  if (empty >= 0 && empty <= 2) throw new InvalidParameterError(`invalid spec: ${raw}: empty section between colons`);
+  if (sections.length > 3) throw new InvalidParameterError(`invalid spec: ${raw}: too many colons`);
+  if (sections.length === 1) return { volume: raw };
+  const [source = '', ...rest] = sections;
+  const host = source.startsWith('.') ? path.resolve(cwd, source) : source;
+  return { bind: [host, ...rest].join(':') };
 }
 
 /** --tmpfs /path[:options]. */

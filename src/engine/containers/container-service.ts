@@ -32,12 +32,12 @@ import { log } from '../../util/log.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { ImageService } from '../images/image-service.ts';
 import { ContainerStore } from './container-store.ts';
-import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normalizeName, type ImageConfigLike } from './create.ts';
+import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normalizeName, validateRestartPolicy, type ImageConfigLike } from './create.ts';
 import * as errors from './errors.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from './etc-files.ts';
 import { randomName } from './names.ts';
 import { cgroupsPathOf, containerPaths, newState, ZERO_TIME, type ContainerRecord } from './record.ts';
-import { parseSignal } from './signals.ts';
+import { checkSignalForLinux, parseSignal } from './signals.ts';
 import { AttachHub } from './attach-hub.ts';
 import { parseBind } from './binds.ts';
 import { makeInitLayer, withInitLayer } from './init-layer.ts';
@@ -146,6 +146,7 @@ export class ContainerService {
     const warnings = await this.discardUnsupported(hostConfig);
     if (!userConfig.Image) throw new InvalidParameterError('No image specified'); // dockerd: "Config cannot be empty in order to create a container"
     validateHostConfig(hostConfig, this.o.hostCpus);
+    validateRestartPolicy(hostConfig.RestartPolicy);
     for (const spec of hostConfig.Binds ?? []) {
       if (parseBind(spec).volume) throw new NotImplementedError(`volumes are not supported yet, only host paths: '${spec}'`);
     }
@@ -570,7 +571,9 @@ export class ContainerService {
     const exited = this.nextExit(record.id);
     const signal = options.signal || record.config.StopSignal || 'SIGTERM';
     const timeout = options.timeout ?? record.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT;
-    await this.signal(record, parseSignal(signal));
+    const number = parseSignal(signal);
+    checkSignalForLinux(number);
+    await this.signal(record, number);
     if (timeout >= 0) {
       const done = await raceTimeout(exited, timeout * 1000);
       if (done) return;
@@ -583,6 +586,7 @@ export class ContainerService {
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
     const number = parseSignal(signal);
     try {
+      checkSignalForLinux(number);
       const record = this.store.resolve(ref);
       if (record.state.status !== 'running' && record.state.status !== 'paused') throw errors.notRunning(record.id);
       if (number === 9) record.manuallyStopped = true;
@@ -765,6 +769,7 @@ export class ContainerService {
       if (changes.RestartPolicy?.Name) {
         if (record.hostConfig.AutoRemove && changes.RestartPolicy.Name !== 'no') throw cannot('Restart policy cannot be updated because AutoRemove is enabled for the container');
         next.RestartPolicy = { Name: changes.RestartPolicy.Name, MaximumRetryCount: changes.RestartPolicy.MaximumRetryCount ?? 0 };
+        validateRestartPolicy(next.RestartPolicy);
       }
       // Memory above an existing swap limit needs the swap raised with it.
       if ((changes.Memory ?? 0) > 0 && !changes.MemorySwap && (record.hostConfig.MemorySwap ?? 0) > 0 && changes.Memory! > record.hostConfig.MemorySwap!) {

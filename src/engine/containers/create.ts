@@ -99,3 +99,22 @@ export function normalizeHostConfig(h: HostConfig, defaults: { cgroupnsMode: 'ho
   if (out.PidsLimit !== undefined && out.PidsLimit !== null && out.PidsLimit <= 0) out.PidsLimit = null;
   return out;
 }
+
+/** dockerd 20.10's checks of a restart policy, with its words (400). */
+export function validateRestartPolicy(policy: { Name?: string; MaximumRetryCount?: number } | undefined): void {
+  const name = policy?.Name ?? '';
+  const count = policy?.MaximumRetryCount ?? 0;
+  switch (name) {
+    case 'on-failure':
+      if (count < 0) throw new InvalidParameterError('maximum retry count cannot be negative');
+      return;
+    case '':
+    case 'no':
+    case 'always':
+    case 'unless-stopped':
+      if (count !== 0) throw new InvalidParameterError(`maximum retry count cannot be used with restart policy '${name}'`);
+      return;
+    default:
+      throw new InvalidParameterError(`invalid restart policy '${name}'`);
+  }
+}

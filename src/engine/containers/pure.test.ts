@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSignal } from './signals.ts';
+import { checkSignalForLinux, parseSignal } from './signals.ts';
 import { hostsFile, resolvConfFile } from './etc-files.ts';
 import { selectContainers } from './filters.ts';
 import { newState, type ContainerRecord } from './record.ts';
@@ -9,7 +9,9 @@ import { statusText } from './to-wire.ts';
 test('signals parse as Docker accepts them', () => {
   const cases: Array<[string, number]> = [['SIGTERM', 15], ['TERM', 15], ['kill', 9], ['9', 9], ['SIGUSR1', 10], ['RTMIN+2', 36]];
   for (const [text, n] of cases) assert.equal(parseSignal(text), n, text);
-  for (const bad of ['NOPE', '0', '65', '']) assert.throws(() => parseSignal(bad), /Invalid signal/);
+  for (const bad of ['NOPE', '0', '']) assert.throws(() => parseSignal(bad), /Invalid signal/);
+  for (const n of [32, 33, 65, 99]) assert.throws(() => checkSignalForLinux(parseSignal(String(n))), new RegExp(`The linux daemon does not support signal ${n}$`));
+  for (const n of [1, 31, 34, 64]) checkSignalForLinux(n);
 });
 
 test('resolv.conf drops loopback nameservers and falls back to public ones', () => {

@@ -1,5 +1,5 @@
 /** Signal names and numbers as Docker accepts them ("SIGTERM", "TERM", "15"). */
-import { InvalidParameterError } from '../../util/errors.ts';
+import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 
 const SIGNALS: Record<string, number> = {
   HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, IOT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11,
@@ -7,12 +7,16 @@ const SIGNALS: Record<string, number> = {
   TTOU: 22, URG: 23, XCPU: 24, XFSZ: 25, VTALRM: 26, PROF: 27, WINCH: 28, IO: 29, POLL: 29, PWR: 30, SYS: 31,
 };
 
-/** Parse a signal; throws Docker's "Invalid signal: X" (400). */
+/**
+ * Parse a signal; throws Docker's "Invalid signal: X" (400). A number is
+ * taken as it is (0 excepted), as dockerd's parser does; whether Linux has
+ * it is `checkSignalForLinux`'s question.
+ */
 export function parseSignal(text: string): number {
   const s = text.trim();
   if (/^\d+$/.test(s)) {
     const n = Number(s);
-    if (n >= 1 && n <= 64) return n;
+    if (n >= 1) return n;
     throw new InvalidParameterError(`Invalid signal: ${text}`);
   }
   const name = s.toUpperCase().replace(/^SIG/, '');
@@ -21,4 +25,10 @@ export function parseSignal(text: string): number {
   const n = SIGNALS[name];
   if (n === undefined) throw new InvalidParameterError(`Invalid signal: ${text}`);
   return n;
+}
+
+/** dockerd's platform check: 1–31 and the real-time signals 34–64 (SIGRTMIN to SIGRTMAX). */
+export function checkSignalForLinux(n: number): void {
+  if ((n >= 1 && n <= 31) || (n >= 34 && n <= 64)) return;
+  throw new SystemError(`The linux daemon does not support signal ${n}`);
 }

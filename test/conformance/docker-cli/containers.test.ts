@@ -150,3 +150,30 @@ test('kill words its failures as dockerd does', (t) => {
   assert.equal(stopped.code, 1);
   cli(['rm', '-f', name]);
 });
+
+test('kill checks the signal: unknown names, 0, and numbers Linux has not', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  t.after(() => cli(['rm', '-f', name]));
+  assert.equal(cli(['run', '-d', '--name', name, IMAGE, 'sleep', '300']).code, 0);
+  assert.deepEqual(cli(['kill', '-s', 'BOGUS', name]), { stdout: '', stderr: 'Error response from daemon: Invalid signal: BOGUS\n', code: 1 });
+  assert.deepEqual(cli(['kill', '-s', '0', name]), { stdout: '', stderr: 'Error response from daemon: Invalid signal: 0\n', code: 1 });
+  assert.deepEqual(cli(['kill', '-s', '99', name]), {
+    stdout: '',
+    stderr: `Error response from daemon: Cannot kill container: ${name}: The linux daemon does not support signal 99\n`,
+    code: 1,
+  });
+  assert.equal(cli(['inspect', '-f', '{{.State.Status}}', name]).stdout, 'running\n');
+});
+
+test('restart policies are checked at create, with dockerd\'s words', (t) => {
+  if (!requireHost(t)) return;
+  const cases: [string, string][] = [
+    ['bogus', "invalid restart policy 'bogus'"],
+    ['always:3', "maximum retry count cannot be used with restart policy 'always'"],
+    ['on-failure:-1', 'maximum retry count cannot be negative'],
+  ];
+  for (const [policy, message] of cases) {
+    assert.deepEqual(cli(['create', '--restart', policy, IMAGE, 'true']), { stdout: '', stderr: `Error response from daemon: ${message}\n`, code: 1 }, policy);
+  }
+});

@@ -23,11 +23,8 @@ export const command: CommandSpec = {
       throw new StatusError(`${cli.bin}: ${describeError(err)}\n\nRun '${cli.bin} create --help' for more information`, 125);
     }
     await checkDaemonPlatform(cli, body);
-    try {
-      const id = await createContainer(cli, body, { name: flags.str('name'), platform: flags.str('platform'), pull: flags.str('pull'), cidfile: flags.str('cidfile'), image });
-      cli.out.write(`${id}\n`);
-    } catch (err) {
-      throw new StatusError(`${cli.bin}: ${describeError(err)}\n\nRun '${cli.bin} create --help' for more information`, 125);
-    }
+    // Unlike run, create reports the daemon's refusals plainly (exit 1), as the docker CLI does.
+    const id = await createContainer(cli, body, { name: flags.str('name'), platform: flags.str('platform'), pull: flags.str('pull'), cidfile: flags.str('cidfile'), image });
+    cli.out.write(`${id}\n`);
   },
 };
