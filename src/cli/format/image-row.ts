@@ -21,11 +21,12 @@ export function imageRows(img: ImageSummary, opts: { trunc: boolean; digests: bo
       Digest: digest,
       ID: opts.trunc ? truncateId(img.Id) : img.Id,
       Repository: repo,
-      SharedSize: img.SharedSize === -1 ? 'N/A' : humanSize(img.SharedSize, 3),
+      // docker/cli: Size with 3 significant digits, the others with units.HumanSize's 4 (VirtualSize is Size).
+      SharedSize: img.SharedSize === -1 ? 'N/A' : humanSize(img.SharedSize, 4),
       Size: humanSize(img.Size, 3),
       Tag: tag,
-      UniqueSize: img.SharedSize === -1 ? 'N/A' : humanSize(img.Size - img.SharedSize, 3),
-      VirtualSize: humanSize(img.VirtualSize ?? img.Size, 3),
+      UniqueSize: img.Size === -1 || img.SharedSize === -1 ? 'N/A' : humanSize(img.Size - img.SharedSize, 4),
+      VirtualSize: humanSize(img.Size, 4),
     };
     Object.defineProperty(row, 'Label', { enumerable: false, value: (k: string) => labels[k] ?? '' });
     return row;

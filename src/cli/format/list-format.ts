@@ -5,6 +5,7 @@
  * tabwriter(minwidth 10, tabwidth 1, padding 3, ' ').
  */
 import { goStruct, parseTemplate } from './template.ts';
+import { marshalSortedMap } from './template-json.ts';
 import { TabWriter } from './tabwriter.ts';
 
 export interface ListFormat {
@@ -42,6 +43,8 @@ export function renderList(format: ListFormat, rows: object[], header: Record<st
   }
   let body = '';
   for (const row of rows) {
+    // {{json .}} of a row is docker's formatter.MarshalJSON: a sorted map, HTML escaped.
+    Object.defineProperty(row, 'toJSON', { value: () => marshalSortedMap(row as Record<string, unknown>), enumerable: false });
     try {
       body += tmpl.execute(goStruct(row, typeName)) + '\n';
     } catch (err) {

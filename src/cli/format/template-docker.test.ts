@@ -111,3 +111,10 @@ test('numbers: integers print whole, floats in Go %v form', () => {
   assert.equal(run('{{printf "%.2f %.0f %.0f %e %g" 1.005 0.5 1.5 0 1e100}}', null), '1.00 0 2 0.000000e+00 1e+100');
   assert.equal(run('{{printf "%d %x" (index . 0) (index . 1)}}', [2n ** 64n, -255]), '18446744073709551616 -ff');
 });
+
+test('{{json .}} of a list row is docker\'s formatter.MarshalJSON: keys sorted, HTML escaped; {{json .Field}} is not escaped', async () => {
+  const { renderList, parseListFormat } = await import('./list-format.ts');
+  const rows = () => [{ Tag: '<none>', ID: 'abc', Ports: '0.0.0.0:80->80/tcp & more' }];
+  assert.equal(renderList(parseListFormat('json', false, 'table'), rows(), {}, 'row'), '{"ID":"abc","Ports":"0.0.0.0:80-\\u003e80/tcp \\u0026 more","Tag":"\\u003cnone\\u003e"}\n');
+  assert.equal(renderList(parseListFormat('{{json .Tag}}', false, 'table'), rows(), {}, 'row'), '"<none>"\n');
+});

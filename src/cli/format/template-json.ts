@@ -14,10 +14,13 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '\u2028': '\\u2028', '\u2029': '\\u2029',
 };
 
-function encodeString(s: string): string {
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
+
+function encodeString(s: string, escapeHtml = false): string {
   // eslint-disable-next-line no-control-regex
-  return `"${s.replace(/["\\\x00-\x1f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => {
-    const e = ESCAPES[c];
+  const special = escapeHtml ? /["\\\x00-\x1f\u2028\u2029<>&]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g : /["\\\x00-\x1f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  return `"${s.replace(special, (c) => {
+    const e = ESCAPES[c] ?? HTML_ESCAPES[c];
     if (e) return e;
     if (c.charCodeAt(0) >= 0xd800) return '\ufffd'; // lone surrogate: Go writes invalid UTF-8 as U+FFFD
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -25,6 +28,27 @@ function encodeString(s: string): string {
 }
 
 export class JsonEncodeError extends Error {}
+
+/** JSON text already encoded (Go's json.RawMessage, what a MarshalJSON returns): written as it is. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Go's json.Marshal of a map[string]string-like object: keys sorted, and
+ * <, > and & escaped (json.Marshal escapes HTML, where the `json` template
+ * function does not). docker's list rows marshal so (formatter.MarshalJSON).
+ */
+export function marshalSortedMap(rec: Record<string, unknown>): RawJson {
+  const parts = Object.keys(rec)
+    .sort()
+    .flatMap((k) => {
+      const v = rec[k];
+      const e = typeof v === 'string' ? encodeString(v, true) : encode(v, new Set());
+      return e === undefined ? [] : [`${encodeString(k, true)}:${e}`];
+    });
+  return new RawJson(`{${parts.join(',')}}`);
+}
 
 function encode(v: unknown, seen: Set<object>): string | undefined {
   switch (typeof v) {
@@ -41,6 +65,7 @@ function encode(v: unknown, seen: Set<object>): string | undefined {
     case 'symbol': return undefined;
   }
   if (v === null) return 'null';
+  if (v instanceof RawJson) return v.text;
   const obj = v as object;
   if (seen.has(obj)) throw new JsonEncodeError('json: unsupported value: encountered a cycle');
   const withToJson = obj as { toJSON?: unknown };

@@ -58,19 +58,22 @@ export const command: CommandSpec = {
     }
     const apiVersion = await api.apiVersion().catch(() => CLIENT_API_VERSION);
     const data = goStruct({
-      Client: goStruct({
-        Platform: { Name: '' },
-        Version: VERSION,
-        APIVersion: apiVersion,
-        DefaultAPIVersion: CLIENT_API_VERSION,
-        GoVersion: process.version,
-        GitCommit: 'unknown',
-        BuildTime: 'unknown',
-        Os: process.platform,
-        Arch: process.arch === 'x64' ? 'amd64' : process.arch,
-        Context: cli.currentContext(),
-      }),
-      Server: server ?? null,
+      Client: withGoFieldNames(
+        goStruct({
+          // docker/cli's clientVersion, in its field order (Platform omitted when it has no name).
+          Platform: { Name: '' },
+          Version: VERSION,
+          ApiVersion: apiVersion,
+          DefaultAPIVersion: CLIENT_API_VERSION,
+          GitCommit: 'unknown',
+          GoVersion: process.version,
+          Os: process.platform,
+          Arch: process.arch === 'x64' ? 'amd64' : process.arch,
+          BuildTime: 'unknown',
+          Context: cli.currentContext(),
+        }),
+      ),
+      Server: server ? withGoFieldNames(goStruct(serverVersion(server))) : null,
       ServerOK: server !== undefined,
     });
     let format = flags.str('format');
@@ -85,3 +88,59 @@ export const command: CommandSpec = {
     if (serverErr) throw new Error(describeError(serverErr));
   },
 };
+
+/**
+ * The version structs' Go field names that differ from their JSON names
+ * (`APIVersion` is `ApiVersion` in JSON): templates see the Go names,
+ * `{{json}}` writes the JSON ones, as with docker's types.Version.
+ */
+function withGoFieldNames<T extends Record<string, unknown>>(obj: T): T {
+  if ('ApiVersion' in obj) Object.defineProperty(obj, 'APIVersion', { enumerable: false, get: () => obj['ApiVersion'] });
+  // `omitempty`: a platform without a name is not written, though templates still reach it.
+  const platform = obj['Platform'] as { Name?: string } | undefined;
+  if (platform && !platform.Name) Object.defineProperty(obj, 'Platform', { enumerable: false });
+  return obj;
+}
+
+/**
+ * The server's answer as docker/cli holds it: decoded into types.Version
+ * (so re-encoded in that struct's field order, empty optional fields left
+ * out), the Engine component's BuildTime rewritten in Go's ANSIC layout,
+ * and an Engine component made up when the server sent none.
+ */
+function serverVersion(v: Record<string, unknown>): Record<string, unknown> {
+  const components = (Array.isArray(v['Components']) ? v['Components'] : []) as { Name?: string; Version?: string; Details?: Record<string, string> }[];
+  let engine = components.find((c) => c.Name === 'Engine');
+  if (engine?.Details?.['BuildTime'] !== undefined) engine.Details['BuildTime'] = ansicDate(engine.Details['BuildTime']);
+  if (!engine) {
+    engine = {
+      Name: 'Engine',
+      Version: String(v['Version'] ?? ''),
+      Details: {
+        ApiVersion: String(v['ApiVersion'] ?? ''), MinAPIVersion: String(v['MinAPIVersion'] ?? ''), GitCommit: String(v['GitCommit'] ?? ''),
+        GoVersion: String(v['GoVersion'] ?? ''), Os: String(v['Os'] ?? ''), Arch: String(v['Arch'] ?? ''),
+        BuildTime: ansicDate(String(v['BuildTime'] ?? '')), Experimental: String(v['Experimental'] === true),
+      },
+    };
+    components.push(engine);
+  }
+  const out: Record<string, unknown> = {};
+  if (v['Platform']) out['Platform'] = v['Platform'];
+  out['Components'] = components;
+  for (const key of ['Version', 'ApiVersion', 'MinAPIVersion', 'GitCommit', 'GoVersion', 'Os', 'Arch']) out[key] = v[key] ?? '';
+  if (v['KernelVersion']) out['KernelVersion'] = v['KernelVersion'];
+  if (v['Experimental'] === true) out['Experimental'] = true;
+  if (v['BuildTime']) out['BuildTime'] = v['BuildTime'];
+  return out;
+}
+
+/** An RFC 3339 time in Go's time.ANSIC layout ("Mon Jan _2 15:04:05 2006"), UTC as parsed; anything else unchanged. */
+function ansicDate(text: string): string {
+  if (!/^\d{4}-\d\d-\d\dT/.test(text)) return text;
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) return text;
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+}
