@@ -21,10 +21,10 @@ export function registerContainerDataRoutes(router: Router): void {
   router.add('POST', '/containers/prune', containerPrune);
 }
 
+/** dockerd reads `tail` with strconv.Atoi and takes anything it cannot read, or a negative count, as all. */
 function parseTail(value: string | null): number | 'all' {
-  if (value === null || value === '' || value === 'all') return 'all';
+  if (value === null || !/^[+-]?\d+$/.test(value)) return 'all';
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidParameterError(`invalid value for "tail": ${JSON.stringify(value)}`);
   return n < 0 ? 'all' : n;
 }
 

@@ -177,3 +177,13 @@ test('restart policies are checked at create, with dockerd\'s words', (t) => {
     assert.deepEqual(cli(['create', '--restart', policy, IMAGE, 'true']), { stdout: '', stderr: `Error response from daemon: ${message}\n`, code: 1 }, policy);
   }
 });
+
+test('logs --tail: a count, or everything when it is negative or not a number (as dockerd reads it)', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  t.after(() => cli(['rm', '-f', name]));
+  assert.equal(cli(['run', '--name', name, IMAGE, 'sh', '-c', 'echo 1; echo 2; echo 3']).code, 0);
+  assert.deepEqual(cli(['logs', '--tail', '1', name]), { stdout: '3\n', stderr: '', code: 0 });
+  assert.deepEqual(cli(['logs', '--tail', '-1', name]), { stdout: '1\n2\n3\n', stderr: '', code: 0 });
+  assert.deepEqual(cli(['logs', '--tail', 'x', name]), { stdout: '1\n2\n3\n', stderr: '', code: 0 });
+});
