@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { AttachStreams, RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import type { OciSpec } from '../../drivers/runtime/spec/types.ts';
 import { resolveUser } from '../../drivers/runtime/spec/user.ts';
+import { resolveCapabilities } from '../../drivers/runtime/spec/capabilities.ts';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../../util/errors.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { ContainerService } from '../containers/container-service.ts';
@@ -121,10 +122,11 @@ export class ExecService {
       cwd: exec.config.WorkingDir || base.cwd || '/',
       ...(user ? { user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids } } : {}),
     };
-    if (exec.config.Privileged && process.capabilities) {
-      // Privileged exec gets every capability the bounding set allows.
-      const all = process.capabilities.bounding ?? [];
-      process.capabilities = { bounding: all, effective: all, permitted: all, inheritable: all };
+    if (exec.config.Privileged) {
+      // dockerd gives a privileged exec every capability (caps.GetAllCapabilities),
+      // whatever the container had; runc refuses those the host itself lacks.
+      const all = resolveCapabilities({ privileged: true });
+      process.capabilities = { bounding: all, effective: all, permitted: all };
     }
     if (process.consoleSize) delete process.consoleSize;
     const logPath = options.attach ? `${paths.dir}/exec-${id}.log` : '/dev/null';
