@@ -44,7 +44,9 @@ export function renderList(format: ListFormat, rows: object[], header: Record<st
   let body = '';
   for (const row of rows) {
     // {{json .}} of a row is docker's formatter.MarshalJSON: a sorted map, HTML escaped.
-    Object.defineProperty(row, 'toJSON', { value: () => marshalSortedMap(row as Record<string, unknown>), enumerable: false });
+    if (!Object.hasOwn(row, 'toJSON')) {
+      Object.defineProperty(row, 'toJSON', { value: () => marshalSortedMap(row as Record<string, unknown>), enumerable: false, configurable: true });
+    }
     try {
       body += tmpl.execute(goStruct(row, typeName)) + '\n';
     } catch (err) {

@@ -118,3 +118,11 @@ test('{{json .}} of a list row is docker\'s formatter.MarshalJSON: keys sorted, 
   assert.equal(renderList(parseListFormat('json', false, 'table'), rows(), {}, 'row'), '{"ID":"abc","Ports":"0.0.0.0:80-\\u003e80/tcp \\u0026 more","Tag":"\\u003cnone\\u003e"}\n');
   assert.equal(renderList(parseListFormat('{{json .Tag}}', false, 'table'), rows(), {}, 'row'), '"<none>"\n');
 });
+
+test('a row can be rendered again (stats redraws the same rows every second)', async () => {
+  const { renderList, parseListFormat } = await import('./list-format.ts');
+  const rows = [{ Name: 'a' }];
+  const format = parseListFormat('{{.Name}}', false, 'table');
+  assert.equal(renderList(format, rows, {}, 'row'), 'a\n');
+  assert.equal(renderList(format, rows, {}, 'row'), 'a\n');
+});
