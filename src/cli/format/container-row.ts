@@ -97,7 +97,7 @@ function image(c: ContainerSummary, trunc: boolean): string {
 
 export function containerRow(c: ContainerSummary, opts: { trunc: boolean; now: number }): object {
   const labels = c.Labels ?? {};
-  const row: Record<string, string> = {
+  const row: Record<string, string | null> = {
     Command: JSON.stringify(opts.trunc ? ellipsis(c.Command, 20) : c.Command),
     CreatedAt: formatGoTime(c.Created),
     ID: opts.trunc ? truncateId(c.Id) : c.Id,
@@ -107,6 +107,8 @@ export function containerRow(c: ContainerSummary, opts: { trunc: boolean; now: n
     Mounts: (c.Mounts ?? []).map((m) => (m.Name ? (opts.trunc ? ellipsis(m.Name, 15) : m.Name) : (m.Source ?? ''))).join(','),
     Names: names(c, opts.trunc),
     Networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort().join(','),
+    // The image manifest's platform, which docker/cli shows only for a containerd image store.
+    Platform: null,
     Ports: displayablePorts(c.Ports ?? []),
     RunningFor: timeAgo(c.Created, opts.now),
     Size: c.SizeRootFs && c.SizeRootFs > 0 ? `${humanSize(c.SizeRw ?? 0, 3)} (virtual ${humanSize(c.SizeRootFs, 3)})` : humanSize(c.SizeRw ?? 0, 3),

@@ -13,3 +13,12 @@ function localZoneName(): string {
   const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(new Date()).find((x) => x.type === 'timeZoneName');
   return part?.value ?? 'UTC';
 }
+
+/** Go's time.RFC3339 layout for a unix time in the local zone: "Z" in UTC, else the offset ("+01:00"). */
+export function formatRfc3339(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const off = -d.getTimezoneOffset();
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const zone = off === 0 ? 'Z' : `${off < 0 ? '-' : '+'}${p(Math.trunc(Math.abs(off) / 60))}:${p(Math.abs(off) % 60)}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${zone}`;
+}

@@ -30,3 +30,12 @@ test('save of a missing image words it as dockerd does', (t) => {
   assert.deepEqual(cli(['save', '-o', out, 'conf-nosuch-img']), { stdout: '', stderr: 'Error response from daemon: No such image: conf-nosuch-img\n', code: 1 });
   assert.deepEqual(cli(['save', '-o', out, 'conf-nosuch-img:v1']), { stdout: '', stderr: 'Error response from daemon: reference does not exist\n', code: 1 });
 });
+
+test('history: CreatedAt is RFC 3339; without --human the table shows it under CREATED AT', (t) => {
+  if (!requireHost(t)) return;
+  const at = cli(['history', '--format', '{{.CreatedAt}}', IMAGE]);
+  assert.equal(at.code, 0);
+  for (const line of at.stdout.trim().split('\n')) assert.match(line, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
+  const table = cli(['history', '--human=false', IMAGE]);
+  assert.match(table.stdout.split('\n')[0] ?? '', /^IMAGE +CREATED AT +CREATED BY +SIZE +COMMENT$/);
+});

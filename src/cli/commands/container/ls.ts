@@ -25,7 +25,8 @@ export const command: CommandSpec = {
     if (!format && !flags.bool('quiet')) format = cli.config.psFormat ?? '';
     let table = PS_TABLE;
     // -s adds the SIZE column to the default table, and asks the daemon for sizes.
-    const wantSize = flags.bool('size') || format.includes('.Size');
+    // As docker/cli: sizes are asked for when the template reads .Size, which {{json .}} does (the keyword "json" does not).
+    const wantSize = flags.bool('size') || format.includes('.Size') || /\bjson\s+\.\s*}}/.test(format);
     if (flags.bool('size') && (format === '' || format === 'table')) table += '\t{{.Size}}';
     const fmt = parseListFormat(format, flags.bool('quiet'), table);
     const last = flags.bool('latest') ? 1 : flags.int('last', -1);

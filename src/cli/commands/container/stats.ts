@@ -25,7 +25,8 @@ interface Stats {
   pids_stats?: { current?: number };
 }
 
-function row(s: Stats): object {
+/** One table row; `given` is the container as named on the command line (docker's .Container), else its ID. */
+function row(s: Stats, given: string): object {
   const cpuDelta = s.cpu_stats.cpu_usage.total_usage - s.precpu_stats.cpu_usage.total_usage;
   const sysDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0);
   const cpus = s.cpu_stats.online_cpus || s.cpu_stats.cpu_usage.percpu_usage?.length || 1;
@@ -47,7 +48,7 @@ function row(s: Stats): object {
   }
   return {
     ID: truncateId(s.id),
-    Container: truncateId(s.id),
+    Container: given,
     Name: s.name.replace(/^\//, ''),
     CPUPerc: `${cpu.toFixed(2)}%`,
     MemUsage: `${bytesSize(mem)} / ${bytesSize(limit)}`,
@@ -70,14 +71,15 @@ export const command: CommandSpec = {
   ],
   async run({ cli, flags, args }) {
     const api = cli.api();
-    const ids = args.length ? args : (await containerList(api, { all: flags.bool('all') })).map((c) => c.Id);
+    // docker's .Container: the name as given, or the short ID of a listed container.
+    const ids = args.length ? args : (await containerList(api, { all: flags.bool('all') })).map((c) => truncateId(c.Id));
     const format = parseListFormat(flags.str('format') || cli.config.statsFormat || '', false, TABLE);
     const render = (rows: object[]) => renderList(format, rows, HEADER, '*formatter.statsContext');
     if (flags.bool('no-stream')) {
       const rows: object[] = [];
       for (const id of ids) {
         const res = await containerStats(api, id, false);
-        rows.push(row(JSON.parse((await readAll(res)).toString('utf8')) as Stats));
+        rows.push(row(JSON.parse((await readAll(res)).toString('utf8')) as Stats, id));
       }
       cli.out.write(render(rows));
       return;
@@ -86,7 +88,7 @@ export const command: CommandSpec = {
     const latest = new Map<string, object>();
     const streams = await Promise.all(ids.map((id) => containerStats(api, id, true)));
     const readers = streams.map(async (res, i) => {
-      for await (const sample of readJsonLines<Stats>(res)) latest.set(ids[i]!, row(sample));
+      for await (const sample of readJsonLines<Stats>(res)) latest.set(ids[i]!, row(sample, ids[i]!));
     });
     const clear = cli.out.isTTY ? '\x1b[2J\x1b[H' : '';
     const draw = () => cli.out.write(clear + render(ids.map((id) => latest.get(id)).filter((r): r is object => r !== undefined)));
