@@ -20,6 +20,14 @@ export async function fetchRaw(api: ApiClient, kind: InspectKind, ref: string, s
   return (await readAll(res)).toString('utf8');
 }
 
+/** The Engine API's inspect route of the other object types (network, volume, swarm objects, plugins). */
+export async function fetchOther(api: ApiClient, type: string, ref: string): Promise<string> {
+  const id = encodeURIComponent(ref);
+  const path = type === 'volume' ? `/volumes/${id}` : type === 'plugin' ? `/plugins/${id}/json` : `/${type}s/${id}`;
+  const res = await api.stream({ method: 'GET', path });
+  return (await readAll(res)).toString('utf8');
+}
+
 export async function runInspect(cli: Cli, refs: string[], format: string, lookup: (ref: string) => Promise<string>): Promise<void> {
   const found: string[] = [];
   const errors: unknown[] = [];

@@ -1,6 +1,6 @@
 /** `berth inspect [--type] NAME|ID...`: any object kind; docker's "No such object" when none matches. */
 import type { CommandSpec } from '../command.ts';
-import { fetchRaw, isNotFound, runInspect, type InspectKind } from './inspect-run.ts';
+import { fetchOther, fetchRaw, isNotFound, runInspect, type InspectKind } from './inspect-run.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] NAME|ID [NAME|ID...]',
@@ -14,17 +14,27 @@ export const command: CommandSpec = {
   ],
   async run({ cli, flags, args }) {
     const type = flags.str('type');
-    if (type && !['container', 'image', 'network', 'volume', 'config', 'node', 'plugin', 'secret', 'service', 'task'].includes(type)) {
-      throw new Error(`"${type}" is not a valid value for --type`);
+    const types = ['config', 'container', 'image', 'network', 'node', 'plugin', 'secret', 'service', 'task', 'volume'];
+    if (type && !types.includes(type)) {
+      throw new Error(`unknown type: "${type}": must be one of ${types.map((t) => `"${t}"`).join(', ')}`);
+    }
+    if (type && type !== 'container' && type !== 'image') {
+      // Objects this daemon does not have yet: its answer to their inspect route, as docker would get it.
+      const api = cli.api();
+      await runInspect(cli, args, flags.str('format'), async (ref) => fetchOther(api, type, ref));
+      return;
     }
     const kinds: InspectKind[] = type === 'container' ? ['container'] : type === 'image' ? ['image'] : ['container', 'image'];
     const api = cli.api();
     await runInspect(cli, args, flags.str('format'), async (ref) => {
       for (const kind of kinds) {
         try {
-          return await fetchRaw(api, kind, ref, flags.bool('size'));
+          const raw = await fetchRaw(api, kind, ref, flags.bool('size'));
+          if (flags.bool('size') && kind !== 'container') cli.err.write(`WARNING: --size ignored for ${kind}\n`);
+          return raw;
         } catch (err) {
-          if (!isNotFound(err)) throw err;
+          // With --type the daemon's own answer is the error, as docker/cli does.
+          if (type || !isNotFound(err)) throw err;
         }
       }
       throw new Error(`Error: No such object: ${ref}`);

@@ -187,3 +187,16 @@ test('logs --tail: a count, or everything when it is negative or not a number (a
   assert.deepEqual(cli(['logs', '--tail', '-1', name]), { stdout: '1\n2\n3\n', stderr: '', code: 0 });
   assert.deepEqual(cli(['logs', '--tail', 'x', name]), { stdout: '1\n2\n3\n', stderr: '', code: 0 });
 });
+
+test('inspect --type, port and rename failures are worded as the docker CLI words them', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  t.after(() => cli(['rm', '-f', name]));
+  assert.equal(cli(['run', '-d', '--name', name, IMAGE, 'sleep', '300']).code, 0);
+  assert.deepEqual(cli(['inspect', '--type', 'container', IMAGE]), { stdout: '[]\n', stderr: `Error response from daemon: No such container: ${IMAGE}\n`, code: 1 });
+  assert.match(cli(['inspect', '--type', 'bogus', name]).stderr, /^unknown type: "bogus": must be one of "config", "container", "image"/);
+  assert.deepEqual(cli(['port', name, '80']), { stdout: '', stderr: `Error: No public port '80' published for ${name}\n`, code: 1 });
+  const renamed = cli(['rename', name, name]);
+  assert.equal(renamed.code, 1);
+  assert.match(renamed.stderr, new RegExp(`^Error response from daemon: .*\\nError: failed to rename container named ${name}\\n$`));
+});

@@ -14,9 +14,10 @@ export const command: CommandSpec = {
     const ports = c.NetworkSettings?.Ports ?? {};
     const hostPort = (b: { HostIp: string; HostPort: string }) => `${b.HostIp.includes(':') ? `[${b.HostIp}]` : b.HostIp || '0.0.0.0'}:${b.HostPort}`;
     if (want) {
-      const key = want.includes('/') ? want : `${want}/tcp`;
-      const bindings = ports[key];
-      if (!bindings || bindings.length === 0) throw new Error(`Error: No public port '${key}' published for ${name}`);
+      const [port = '', proto = 'tcp'] = want.split('/');
+      if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`Error: invalid port (${port}): strconv.ParseUint: parsing ${JSON.stringify(port)}: ${/^\d+$/.test(port) ? 'value out of range' : 'invalid syntax'}`);
+      const bindings = ports[`${port}/${proto || 'tcp'}`];
+      if (!bindings || bindings.length === 0) throw new Error(`Error: No public port '${want}' published for ${name}`);
       for (const b of bindings) cli.out.write(`${hostPort(b)}\n`);
       return;
     }
