@@ -157,6 +157,7 @@ async function containerAttach(ctx: RouteContext): Promise<unknown> {
     follow: queryBool(ctx.query, 'stream'),
   });
   const socket = ctx.hijack(want.tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+  ctx.engine.events.publish('container', 'attach', record.id, ctx.engine.containers.eventAttributes(record));
   const streams = want.stdin ? ctx.engine.containers.attach.attach(record.id, running, abort.signal).catch(() => undefined) : undefined;
   await pipeAttach(socket, want, { output: entries, streams, abort });
   return undefined;

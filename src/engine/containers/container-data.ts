@@ -19,6 +19,7 @@ import { selectContainers } from './filters.ts';
 import { cgroupsPathOf, type ContainerRecord } from './record.ts';
 import { containerTop, type TopResult } from './top.ts';
 import { duBytes } from './container-queries.ts';
+import { familiarName, parseReference, withDefaultTag } from '../../oci/reference.ts';
 
 const isRunning = (r: ContainerRecord) => r.state.status === 'running' || r.state.status === 'paused';
 
@@ -114,7 +115,13 @@ export class ContainerData {
         comment: options.comment,
         changes: options.changes,
       });
-      this.events.publish('container', 'commit', record.id, { ...this.containers.eventAttributes(record), comment: options.comment ?? '' });
+      const imageRef = options.repo ? `${options.repo}${options.tag ? `:${options.tag}` : ''}` : '';
+      this.events.publish('container', 'commit', record.id, {
+        ...this.containers.eventAttributes(record),
+        comment: options.comment ?? '',
+        imageID: id,
+        imageRef: imageRef ? familiarName(withDefaultTag(parseReference(imageRef))) : '',
+      });
       return id;
     } finally {
       if (pause) await this.runtime.resume(record.id).catch(() => undefined);

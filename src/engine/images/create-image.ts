@@ -56,8 +56,9 @@ export async function importImage(svc: ImageService, source: Readable, o: Import
     rootfs: { type: 'layers', diff_ids: [layer.diffId] },
   };
   const id = await svc.createImage(config);
-  svc.publish('import', id);
+  // dockerd tags first, then announces the import.
   if (ref) await svc.addReference(ref, id);
+  svc.publish('import', id);
   return id;
 }
 
@@ -95,7 +96,7 @@ export async function commitImage(svc: ImageService, o: CommitOptions): Promise<
   };
   if (!config.author) delete config.author;
   const id = await svc.createImage(config, parent?.record.id);
-  svc.publish('commit', id);
+  // A commit is announced as the container's event (with the new image), not the image's.
   if (ref) await svc.addReference(ref, id);
   return id;
 }

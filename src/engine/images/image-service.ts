@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { chainIds, sha256Digest, type ChainId, type Digest } from '../../oci/digest.ts';
 import type { ImageConfig, ImageRunConfig } from '../../oci/image.ts';
-import { formatReference, isReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
+import { familiarName, formatReference, isReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
 import type { ContentStore } from '../../store/content/content-store.ts';
 import type { LayerStore } from '../../store/layers/layer-store.ts';
 import { KeyedLock } from '../../store/lock.ts';
@@ -88,8 +88,13 @@ export class ImageService {
     if (dropped.length > 0) await this.store.saveRefs();
   }
 
+  /**
+   * An image event as dockerd's LogImageEvent makes it: the image's labels
+   * and `name`, which is the image ID unless a reference is given (tag, pull).
+   */
   publish(action: string, id: string, attributes: Record<string, string> = {}): void {
-    this.o.events?.publish('image', action, id, attributes);
+    const labels = (this.store.images.get(id)?.config.config?.Labels ?? {}) as Record<string, string>;
+    this.o.events?.publish('image', action, id, { ...labels, name: id, ...attributes });
   }
 
   // ---- lookups --------------------------------------------------------------
@@ -203,8 +208,11 @@ export class ImageService {
     await this.addReference(formatReference(withDefaultTag(ref)), image.record.id);
   }
 
-  /** Point `fullRef` at `id` (replacing what it named) and record LastTagTime. */
-  async addReference(fullRef: string, id: Digest): Promise<void> {
+  /**
+   * Point `fullRef` at `id` (replacing what it named) and record LastTagTime.
+   * A tag event follows unless `quiet` (dockerd's load sets its tags without one).
+   */
+  async addReference(fullRef: string, id: Digest, options: { quiet?: boolean } = {}): Promise<void> {
     await this.lock.run('refs', async () => {
       const image = this.store.images.get(id);
       if (!image) throw noSuchImage(id);
@@ -213,7 +221,7 @@ export class ImageService {
       this.store.refs.set(fullRef, id);
       await this.store.saveRefs();
     });
-    this.publish('tag', id, { name: fullRef });
+    if (!options.quiet) this.publish('tag', id, { name: familiarName(parseReference(fullRef)) });
   }
 
   async removeReference(fullRef: string): Promise<void> {

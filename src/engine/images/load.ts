@@ -136,7 +136,7 @@ export async function loadImages(svc: ImageService, source: Readable, progress: 
         const old = svc.store.refs.get(full);
         const shown = familiarName(parseReference(full));
         if (old && old !== id) await progress(`The image ${shown} already exists, renaming the old one with ID ${old} to empty string\n`);
-        await svc.addReference(full, id);
+        await svc.addReference(full, id, { quiet: true }); // dockerd's load announces the load, not the tags
         await progress(`Loaded image: ${shown}\n`);
       }
       svc.publish('load', id);

@@ -113,6 +113,7 @@ async function write(svc: ImageService, pack: tar.Pack, items: SaveItem[]): Prom
 
 export function saveImages(svc: ImageService, names: string[]): Readable {
   const items = planSave(svc, names);
+  for (const item of items) svc.publish('save', item.image.record.id);
   const pack = tar.pack();
   write(svc, pack, items).then(
     () => pack.finalize(),
