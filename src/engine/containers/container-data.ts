@@ -36,7 +36,9 @@ export class ContainerData {
     const record = this.containers.store.resolve(ref);
     if (!isRunning(record)) throw notRunning(record.id);
     const pids = await this.runtime.pids(record.id);
-    return containerTop(pids, { psArgs });
+    const result = await containerTop(pids, { psArgs });
+    this.events.publish('container', 'top', record.id, this.containers.eventAttributes(record));
+    return result;
   }
 
   /** One stats document; pass the previous one of a stream to fill precpu/preread. */
@@ -78,8 +80,11 @@ export class ContainerData {
     return statContainerPath(this.target(ref), path);
   }
 
-  archivePath(ref: string, path: string, signal?: AbortSignal): Promise<{ stat: PathStat; stream: Readable }> {
-    return archiveContainerPath(this.target(ref), path, signal);
+  async archivePath(ref: string, path: string, signal?: AbortSignal): Promise<{ stat: PathStat; stream: Readable }> {
+    const result = await archiveContainerPath(this.target(ref), path, signal);
+    const record = this.containers.store.resolve(ref);
+    this.events.publish('container', 'archive-path', record.id, this.containers.eventAttributes(record));
+    return result;
   }
 
   async extract(ref: string, path: string, content: AsyncIterable<Buffer>, options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal }): Promise<void> {

@@ -574,13 +574,12 @@ export class ContainerService {
     const number = parseSignal(signal);
     checkSignalForLinux(number);
     await this.signal(record, number);
-    if (timeout >= 0) {
-      const done = await raceTimeout(exited, timeout * 1000);
-      if (done) return;
+    const stopped = timeout >= 0 && (await raceTimeout(exited, timeout * 1000));
+    if (!stopped && this.store.get(record.id)?.state.status !== 'exited') {
+      await this.signal(record, 9).catch((err) => log.warn('SIGKILL failed', { id: record.id, err }));
+      await exited;
     }
-    if (this.store.get(record.id)?.state.status === 'exited') return;
-    await this.signal(record, 9).catch((err) => log.warn('SIGKILL failed', { id: record.id, err }));
-    await exited;
+    this.o.events.publish('container', 'stop', record.id, this.eventAttributes(record));
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
@@ -598,8 +597,13 @@ export class ContainerService {
     }
   }
 
-  /** Send a signal; a paused container is thawed afterwards so it can act on it, as dockerd does. */
+  /**
+   * Send a signal; a paused container is thawed afterwards so it can act on
+   * it, as dockerd does. Every signal is announced (stop's and rm -f's too),
+   * before it is sent so that it precedes the die it may cause.
+   */
   private async signal(record: ContainerRecord, signal: number): Promise<void> {
+    this.o.events.publish('container', 'kill', record.id, { ...this.eventAttributes(record), signal: String(signal) });
     await this.o.runtime.kill(record.id, signal, signal === 9);
     if (record.state.status === 'paused' && (signal === 9 || signal === 15)) {
       await this.o.runtime.resume(record.id).catch(() => undefined);

@@ -60,7 +60,7 @@ export class ExecService {
     if (container.state.status !== 'running') throw new ConflictError(`Container ${container.id} is not running`);
     const id = randomBytes(32).toString('hex');
     this.execs.set(id, { id, containerId: container.id, config, running: false, exitCode: null, pid: 0, started: false });
-    this.events.publish('container', `exec_create: ${config.Cmd.join(' ')}`, container.id, this.containers.eventAttributes(container));
+    this.events.publish('container', `exec_create: ${execCommandText(config.Cmd)}`, container.id, { ...this.containers.eventAttributes(container), execID: id });
     return { Id: id };
   }
 
@@ -136,7 +136,7 @@ export class ExecService {
     );
     exec.running = true;
     exec.pid = result.pid;
-    this.events.publish('container', `exec_start: ${exec.config.Cmd!.join(' ')}`, container.id, this.containers.eventAttributes(container));
+    this.events.publish('container', `exec_start: ${execCommandText(exec.config.Cmd!)}`, container.id, { ...this.containers.eventAttributes(container), execID: id });
     const exit = result.exit.then((code) => {
       exec.running = false;
       exec.exitCode = code;
@@ -191,4 +191,9 @@ function mergeEnv(base: string[], extra: string[]): string[] {
   const key = (e: string) => e.split('=', 1)[0]!;
   const extraKeys = new Set(extra.map(key));
   return [...base.filter((e) => !extraKeys.has(key(e))), ...extra];
+}
+
+/** dockerd's wording of an exec's command in its events: the entrypoint, a space, the arguments ("true " alone). */
+function execCommandText(cmd: string[]): string {
+  return `${cmd[0] ?? ''} ${cmd.slice(1).join(' ')}`;
 }

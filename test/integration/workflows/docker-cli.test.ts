@@ -135,6 +135,24 @@ test('events stream container lifecycle events', async (t) => {
   assert.deepEqual(ev.stdout.trim().split('\n'), ['create', 'attach', 'start', 'die', 'destroy']);
 });
 
+test('signals, stops, execs, top and copies out are announced as dockerd announces them', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const since = Math.floor(Date.now() / 1000) - 1;
+  await docker(d, ['run', '-d', '--name', 'ev', 'busybox', 'sleep', '100']);
+  await docker(d, ['kill', '-s', 'HUP', 'ev']);
+  await docker(d, ['exec', 'ev', 'true']);
+  await docker(d, ['top', 'ev']);
+  await docker(d, ['cp', 'ev:/etc/hostname', '-']);
+  await docker(d, ['stop', '-t', '1', 'ev']);
+  const until = Math.floor(Date.now() / 1000) + 1;
+  const ev = await docker(d, ['events', '--since', String(since), '--until', String(until), '--filter', 'container=ev', '--format', '{{.Action}}|{{.Actor.Attributes.signal}}|{{if .Actor.Attributes.execID}}exec{{end}}']);
+  assert.deepEqual(ev.stdout.trim().split('\n'), [
+    'create|<no value>|', 'start|<no value>|', 'kill|1|', 'exec_create: true |<no value>|exec', 'exec_start: true |<no value>|exec',
+    'exec_die|<no value>|exec', 'top|<no value>|', 'archive-path|<no value>|', 'kill|15|', 'kill|9|', 'die|<no value>|', 'stop|<no value>|',
+  ]);
+});
+
 test('image and commit events carry what dockerd puts in them', async (t) => {
   if (!requireRoot(t)) return;
   const d = await startDaemon(t);
