@@ -1,4 +1,5 @@
 /** System routes: ping, version, info, df, events. */
+import { parseTimeValue } from '../../util/timestamp.ts';
 import type { RouteContext, Router } from '../router.ts';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../version.ts';
 import { queryFilters } from '../query.ts';
@@ -70,10 +71,7 @@ async function systemDataUsage(ctx: RouteContext): Promise<unknown> {
 /** Docker's `since`/`until`: unix seconds (with optional fraction) or RFC 3339. */
 export function parseEventTime(value: string | null, now: number): number | undefined {
   if (value === null || value === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const rel = /^(\d+)(s|m|h)$/.exec(value);
-  if (rel) return now - Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as 's' | 'm' | 'h'];
-  const t = Date.parse(value);
+  const t = parseTimeValue(value, now);
   if (Number.isNaN(t)) throw new InvalidParameterError(`invalid time value: ${value}`);
   return t;
 }
@@ -105,7 +103,7 @@ async function systemEvents(ctx: RouteContext): Promise<unknown> {
   const until = parseEventTime(ctx.query.get('until'), now);
   const filters = queryFilters(ctx.query);
   // Checked before the stream starts: a bad key is the client's 400, never a throw inside publish().
-  for (const key of filters.keys()) if (!EVENT_FILTERS.has(key)) throw new InvalidParameterError(`invalid filter '${key}'`);
+  for (const key of filters.keys()) if (!EVENT_FILTERS.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
   const res = ctx.res;
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.flushHeaders();

@@ -19,6 +19,8 @@ import { selectContainers } from './filters.ts';
 import { cgroupsPathOf, type ContainerRecord } from './record.ts';
 import { containerTop, type TopResult } from './top.ts';
 import { duBytes } from './container-queries.ts';
+import { InvalidParameterError } from '../../util/errors.ts';
+import { parseTimeValue } from '../../util/timestamp.ts';
 import { familiarName, parseReference, withDefaultTag } from '../../oci/reference.ts';
 
 const isRunning = (r: ContainerRecord) => r.state.status === 'running' || r.state.status === 'paused';
@@ -134,14 +136,18 @@ export class ContainerData {
   }
 
   async prune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+    for (const key of filters.keys()) if (!['until', 'label', 'label!'].includes(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
     const until = filters.get('until')?.[0];
+    if (until !== undefined && Number.isNaN(untilMs(until))) throw new InvalidParameterError(`failed to parse value as time or duration: ${JSON.stringify(until)}`);
     const labelFilters = new Map([...filters].filter(([k]) => k === 'label'));
     const candidates = selectContainers(this.containers.store.all(), {
       all: true,
       filters: labelFilters,
       imageIdOf: () => undefined,
       containerOf: (r) => this.containers.store.resolve(r),
-    }).filter((r) => !isRunning(r) && (!until || Date.parse(r.created) < untilMs(until)));
+    })
+      .filter((r) => !isRunning(r) && (!until || Date.parse(r.created) < untilMs(until)))
+      .filter((r) => !(filters.get('label!') ?? []).some((l) => hasLabel(r.config.Labels ?? {}, l)));
     const deleted: string[] = [];
     let space = 0;
     for (const record of candidates) {
@@ -156,8 +162,11 @@ export class ContainerData {
 }
 
 function untilMs(value: string): number {
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const rel = /^(\d+)(s|m|h)$/.exec(value);
-  if (rel) return Date.now() - Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as 's' | 'm' | 'h'];
-  return Date.parse(value);
+  return parseTimeValue(value, Date.now());
+}
+
+/** `key` or `key=value` among a container's labels (the prune filter `label!` excludes these). */
+function hasLabel(labels: Record<string, string>, wanted: string): boolean {
+  const i = wanted.indexOf('=');
+  return i < 0 ? wanted in labels : labels[wanted.slice(0, i)] === wanted.slice(i + 1);
 }

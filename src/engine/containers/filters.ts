@@ -25,14 +25,14 @@ function labelMatches(labels: Record<string, string>, wanted: string): boolean {
 }
 
 export function selectContainers(records: ContainerRecord[], o: ListOptions): ContainerRecord[] {
-  for (const key of o.filters.keys()) if (!KNOWN.has(key)) throw new InvalidParameterError(`invalid filter '${key}'`);
+  // dockerd 20.10's words for each refusal.
+  for (const key of o.filters.keys()) if (!KNOWN.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
   for (const s of o.filters.get('status') ?? []) {
-    if (!STATUSES.has(s)) throw new InvalidParameterError(`invalid filter 'status=${s}'`);
+    if (!STATUSES.has(s)) throw new InvalidParameterError(`Invalid filter 'status=${s}'`);
   }
   const exited = (o.filters.get('exited') ?? []).map((v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n)) throw new InvalidParameterError(`invalid filter 'exited=${v}'`);
-    return n;
+    if (!/^[+-]?\d+$/.test(v)) throw new InvalidParameterError(`strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
+    return Number(v);
   });
   const ancestors = (o.filters.get('ancestor') ?? []).map((ref) => o.imageIdOf(ref) ?? `missing:${ref}`);
   const before = o.filters.get('before')?.map((r) => o.containerOf(r))[0];

@@ -52,8 +52,9 @@ test('container list selection: all, filters, limit, newest first', () => {
   assert.deepEqual(names({ limit: 1 }), ['/cc']);
   assert.deepEqual(names({ filters: new Map([['before', ['cc']]]) }), ['/bb', '/aa']);
   assert.deepEqual(names({ filters: new Map([['ancestor', ['busybox']]]), all: true }).length, 3);
-  assert.throws(() => names({ filters: new Map([['bogus', ['1']]]) }), /invalid filter 'bogus'/);
-  assert.throws(() => names({ filters: new Map([['status', ['sleeping']]]) }), /invalid filter 'status=sleeping'/);
+  assert.throws(() => names({ filters: new Map([['bogus', ['1']]]) }), /Invalid filter 'bogus'/);
+  assert.throws(() => names({ filters: new Map([['status', ['sleeping']]]) }), /Invalid filter 'status=sleeping'/);
+  assert.throws(() => names({ filters: new Map([['exited', ['x']]]) }), /strconv.Atoi: parsing "x": invalid syntax/);
 });
 
 test('status text as dockerd words it', () => {

@@ -42,11 +42,11 @@ export interface Selected {
 }
 
 export function selectImages(svc: ImageService, filters: Map<string, string[]>, all: boolean): Selected[] {
-  for (const key of filters.keys()) if (!KEYS.has(key)) throw new InvalidParameterError(`invalid filter '${key}'`);
+  for (const key of filters.keys()) if (!KEYS.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
   let danglingOnly = false;
   const dangling = filters.get('dangling');
   if (dangling) {
-    for (const v of dangling) if (!['true', 'false', '1', '0'].includes(v.toLowerCase())) throw new InvalidParameterError(`invalid filter 'dangling=${v}'`);
+    for (const v of dangling) if (!['true', 'false', '1', '0'].includes(v.toLowerCase())) throw new InvalidParameterError(`Invalid filter 'dangling=[${dangling.join(' ')}]'`);
     danglingOnly = dangling.some((v) => v === 'true' || v === '1');
   }
   const bound = (key: string): number | undefined => {

@@ -5,6 +5,8 @@
  * child images: never) or soft (stopped container, several repositories:
  * only with force). Layers no other image uses are released and reported.
  */
+import { parseTimeValue } from '../../util/timestamp.ts';
+import { InvalidParameterError } from '../../util/errors.ts';
 import { chainIds, type ChainId, type Digest } from '../../oci/digest.ts';
 import { familiarName, formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
 import type { ImageDeleteResponseItem, ImagePruneResponse } from '../../wire/image.ts';
@@ -141,8 +143,10 @@ export async function removeImage(svc: ImageService, input: string, options: Rem
 /** `docker image prune`: dangling images by default, all unused with dangling=false. */
 export async function pruneImages(svc: ImageService, filters: Map<string, string[]>): Promise<ImagePruneResponse> {
   const danglingOnly = !(filters.get('dangling') ?? ['true']).some((v) => v === 'false' || v === '0');
+  for (const key of filters.keys()) if (!['dangling', 'until', 'label', 'label!'].includes(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
   const until = filters.get('until')?.[0];
-  const untilMs = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until)) : undefined;
+  const untilMs = until ? parseTimeValue(until, Date.now()) : undefined;
+  if (untilMs !== undefined && Number.isNaN(untilMs)) throw new InvalidParameterError(`failed to parse value as time or duration: ${JSON.stringify(until)}`);
   const labels = filters.get('label') ?? [];
   const deleted: ImageDeleteResponseItem[] = [];
   let reclaimed = 0;
@@ -153,6 +157,7 @@ export async function pruneImages(svc: ImageService, filters: Map<string, string
     if (svc.o.isImageInUse(id) || svc.children(id).length > 0) continue;
     if (untilMs !== undefined && Date.parse(image.config.created ?? '') >= untilMs) continue;
     if (labels.length && !labelMatches(image.config.config?.Labels, labels)) continue;
+    if ((filters.get('label!') ?? []).some((l) => labelMatches(image.config.config?.Labels, [l]))) continue;
     const before = svc.layers.list().reduce((n, l) => n + l.size, 0);
     try {
       const out: ImageDeleteResponseItem[] = [];

@@ -105,5 +105,5 @@ test('events: an unknown filter is a 400 before the stream starts', async (t) =>
   const d = await startDaemon(t, { bootstrap: false });
   const r = await d.api('GET', `/events?until=${Math.floor(Date.now() / 1000)}&filters=${encodeURIComponent('{"bogus":["x"]}')}`);
   assert.equal(r.status, 400);
-  assert.deepEqual(r.body, { message: "invalid filter 'bogus'" });
+  assert.deepEqual(r.body, { message: "Invalid filter 'bogus'" });
 });
