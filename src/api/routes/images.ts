@@ -9,6 +9,7 @@ import type { Router, RouteContext } from '../router.ts';
 import { queryBool, queryFilters } from '../query.ts';
 import { JsonMessageWriter } from '../streams/json-lines.ts';
 import { InvalidParameterError, NotImplementedError, asError } from '../../util/errors.ts';
+import { applyChanges } from '../../engine/images/parse-changes.ts';
 
 export function registerImageRoutes(router: Router): void {
   router.add('GET', '/images/json', imageList);
@@ -63,15 +64,28 @@ async function imagePrune(ctx: RouteContext): Promise<unknown> {
   return ctx.engine.images.prune({ filters: queryFilters(ctx.query) });
 }
 
-/** Run `work` writing a JSON progress stream; errors after the 200 go into the stream. */
-async function progressStream(ctx: RouteContext, work: (w: JsonMessageWriter) => Promise<void>): Promise<undefined> {
-  ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
-  const writer = new JsonMessageWriter(ctx.res);
+/**
+ * Run `work` writing a JSON progress stream; errors after the 200 go into
+ * the stream. With `lateHeaders` the 200 is sent with the first message, so
+ * a failure before any output is an ordinary HTTP error (dockerd's import:
+ * its WriteFlusher not yet flushed).
+ */
+async function progressStream(ctx: RouteContext, work: (w: JsonMessageWriter) => Promise<void>, options: { lateHeaders?: boolean } = {}): Promise<undefined> {
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+  };
+  if (!options.lateHeaders) start();
+  const writer = new JsonMessageWriter(ctx.res, start);
   try {
     await work(writer);
   } catch (err) {
+    if (!started) throw err;
     await writer.error(asError(err).message).catch(() => undefined); // client gone: nothing to tell
   }
+  start();
   ctx.res.end();
   return undefined;
 }
@@ -112,10 +126,16 @@ async function imageCreate(ctx: RouteContext): Promise<unknown> {
     message: ctx.query.get('message') ?? '',
     platform: ctx.query.get('platform') ?? '',
   };
-  return progressStream(ctx, async (w) => {
-    const id = await ctx.engine.images.import(ctx.req as Readable, options);
-    await w.status(id);
-  });
+  // Bad changes are the request's fault, answered before any progress is streamed (dockerd's 400).
+  applyChanges({}, options.changes);
+  return progressStream(
+    ctx,
+    async (w) => {
+      const id = await ctx.engine.images.import(ctx.req as Readable, options);
+      await w.status(id);
+    },
+    { lateHeaders: true },
+  );
 }
 
 async function imageBootstrap(ctx: RouteContext): Promise<unknown> {

@@ -34,9 +34,15 @@ export function formatJsonLine(value: unknown): string {
 
 /** Writes a progress stream; each call resolves when the sink accepted the bytes. */
 export class JsonMessageWriter {
-  constructor(private readonly sink: Writable) {}
+  /** `beforeFirst` runs once, before the first message (to send the response's headers late). */
+  constructor(
+    private readonly sink: Writable,
+    private beforeFirst?: () => void,
+  ) {}
 
   write(message: JsonMessage): Promise<void> {
+    this.beforeFirst?.();
+    this.beforeFirst = undefined;
     return new Promise((resolve, reject) => {
       this.sink.write(formatJsonMessage(message), (err) => (err ? reject(err) : resolve()));
     });

@@ -4,11 +4,13 @@
  * progress", or the `stream` text); an `error` ends it with that message.
  */
 import { readJsonLines } from '../../client/json-stream.ts';
-import { ApiError } from '../../client/errors.ts';
+
+/** An error message inside a progress stream (docker's JSONError): printed as it is, not as the daemon's answer. */
+export class JsonStreamError extends Error {}
 
 export async function printJsonMessages(source: AsyncIterable<Buffer | string>, out: NodeJS.WritableStream): Promise<void> {
   for await (const msg of readJsonLines(source)) {
-    if (msg.error) throw new ApiError(500, msg.errorDetail?.message ?? msg.error);
+    if (msg.error) throw new JsonStreamError(msg.errorDetail?.message ?? msg.error);
     if (typeof msg.stream === 'string') {
       out.write(msg.stream);
       continue;

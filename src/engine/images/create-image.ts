@@ -4,6 +4,7 @@
  * (built offline from the host's static busybox, deterministically: the same
  * host binary always gives the same image ID).
  */
+import { tarError } from './load.ts';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { Readable } from 'node:stream';
@@ -43,7 +44,9 @@ export interface ImportOptions {
 export async function importImage(svc: ImageService, source: Readable, o: ImportOptions): Promise<Digest> {
   const ref = targetRef(o.repo, o.tag);
   const runConfig = applyChanges({}, o.changes ?? []);
-  const layer = await svc.layers.unpack(source, undefined);
+  const layer = await svc.layers.unpack(source, undefined).catch((err: unknown) => {
+    throw tarError(err);
+  });
   const created = new Date().toISOString();
   const [pos, parch] = (o.platform ?? '').split('/');
   const config: ImageConfig = {

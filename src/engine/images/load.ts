@@ -8,6 +8,7 @@
  * Then each image's layers are unpacked from those blobs, the config
  * recorded, and the tags set, in that order.
  */
+import { InvalidParameterError } from '../../util/errors.ts';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
@@ -42,6 +43,27 @@ async function readArchive(svc: ImageService, source: Readable): Promise<Archive
   const archive: Archive = { small: new Map(), blobs: new Map() };
   const extract = tar.extract();
   (await decompressed(source)).pipe(extract as unknown as NodeJS.WritableStream);
+  try {
+    await collectEntries(svc, extract, archive);
+  } catch (err) {
+    throw tarError(err);
+  }
+  return archive;
+}
+
+/**
+ * A stream that is no tar, in dockerd's words (its tar reader runs in a
+ * child process, hence the exit status): "unexpected EOF" for a short one,
+ * "invalid tar header" for other bytes.
+ */
+export function tarError(err: unknown): unknown {
+  const message = (err as Error)?.message ?? '';
+  if (/Unexpected end of data/i.test(message)) return new InvalidParameterError('Error processing tar file(exit status 1): unexpected EOF');
+  if (/Invalid tar header/i.test(message)) return new InvalidParameterError('Error processing tar file(exit status 1): archive/tar: invalid tar header');
+  return err;
+}
+
+async function collectEntries(svc: ImageService, extract: tar.Extract, archive: Archive): Promise<void> {
   for await (const entry of extract) {
     const name = path.posix.normalize(entry.header.name).replace(/^\.\//, '').replace(/\/$/, '');
     if (entry.header.type !== 'file' && entry.header.type !== 'contiguous-file') {
@@ -58,7 +80,6 @@ async function readArchive(svc: ImageService, source: Readable): Promise<Archive
     const info = await svc.content.ingest(entry as unknown as AsyncIterable<Buffer>, m ? parseDigest(`sha256:${m[1]}`) : undefined);
     archive.blobs.set(name, info.digest);
   }
-  return archive;
 }
 
 async function fileBytes(svc: ImageService, a: Archive, name: string): Promise<Buffer> {

@@ -20,6 +20,6 @@ test('change instructions apply to an image config', () => {
 });
 
 test('unknown instructions are refused with Docker\'s message', () => {
-  assert.throws(() => applyChanges({}, ['RUN true']), (e: unknown) => e instanceof InvalidParameterError && e.message === 'RUN is not a valid change command');
+  assert.throws(() => applyChanges({}, ['RUN true']), (e: unknown) => e instanceof InvalidParameterError && e.message === 'run is not a valid change command');
   assert.throws(() => applyChanges({}, ['EXPOSE abc']), InvalidParameterError);
 });

@@ -46,7 +46,7 @@ export function applyChanges(base: ImageRunConfig, changes: readonly string[]): 
     const m = /^(\S+)\s*(.*)$/s.exec(line)!;
     const instruction = m[1]!.toUpperCase();
     const rest = m[2]!.trim();
-    if (!VALID.has(instruction)) throw new InvalidParameterError(`${instruction} is not a valid change command`);
+    if (!VALID.has(instruction)) throw new InvalidParameterError(`${instruction.toLowerCase()} is not a valid change command`);
     switch (instruction) {
       case 'CMD':
       case 'ENTRYPOINT': {

@@ -39,3 +39,14 @@ test('history: CreatedAt is RFC 3339; without --human the table shows it under C
   const table = cli(['history', '--human=false', IMAGE]);
   assert.match(table.stdout.split('\n')[0] ?? '', /^IMAGE +CREATED AT +CREATED BY +SIZE +COMMENT$/);
 });
+
+test('load and import of what is not a tar, and bad changes, are refused in dockerd\'s words', (t) => {
+  if (!requireHost(t)) return;
+  const junk = `${os.tmpdir()}/conf-junk-${process.pid}`;
+  fs.writeFileSync(junk, 'hello\n');
+  t.after(() => fs.rmSync(junk, { force: true }));
+  assert.deepEqual(cli(['load', '-i', junk]), { stdout: '', stderr: 'Error processing tar file(exit status 1): unexpected EOF\n', code: 1 });
+  assert.deepEqual(cli(['import', junk, 'conf-junk:1']), { stdout: '', stderr: 'Error response from daemon: Error processing tar file(exit status 1): unexpected EOF\n', code: 1 });
+  assert.deepEqual(cli(['import', '-c', 'RUN true', junk, 'conf-junk:1']), { stdout: '', stderr: 'Error response from daemon: run is not a valid change command\n', code: 1 });
+  assert.equal(cli(['image', 'inspect', 'conf-junk:1']).code, 1, 'nothing was created');
+});
