@@ -15,6 +15,7 @@ import { ContainerService } from './containers/container-service.ts';
 import { ContainerQueries } from './containers/container-queries.ts';
 import { ContainerData } from './containers/container-data.ts';
 import { EventsService } from './events/events-service.ts';
+import { HealthMonitor } from './containers/health.ts';
 import { ExecService } from './exec/exec-service.ts';
 import { ImageService } from './images/image-service.ts';
 import { SystemService } from './system/system-service.ts';
@@ -64,6 +65,12 @@ export class Engine {
       host: options.host ?? seccompHost(),
     });
     this.exec = new ExecService(this.containers, this.runtime, this.events);
+    this.containers.health = new HealthMonitor({
+      probe: (id, cmd, timeoutMs) => this.exec.probe(id, cmd, timeoutMs),
+      save: (record) => this.containers.store.saveState(record),
+      events: this.events,
+      eventAttributes: (record) => this.containers.eventAttributes(record),
+    });
     this.queries = new ContainerQueries(this.containers, this.images, this.exec, this.runtime, dataRoot);
     this.data = new ContainerData(this.containers, this.images, this.layers, this.runtime, this.events);
     this.system = new SystemService(this);

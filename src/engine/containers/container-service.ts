@@ -41,6 +41,7 @@ import { checkSignalForLinux, parseSignal } from './signals.ts';
 import { AttachHub } from './attach-hub.ts';
 import { parseBind } from './binds.ts';
 import { makeInitLayer, withInitLayer } from './init-layer.ts';
+import type { HealthMonitor } from './health.ts';
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -82,6 +83,9 @@ export class ContainerService {
   private readonly releasing = new Set<Promise<void>>();
   /** Runtime containers made ahead of their start (see `prepare`). */
   private readonly prepared = new Map<string, { ready: Promise<boolean>; timer: NodeJS.Timeout }>();
+
+  /** Probes health checks; set by the engine (it needs the exec service, which needs this one). */
+  health?: HealthMonitor;
 
   constructor(private readonly o: ContainerServiceOptions) {
     this.store = new ContainerStore(o.dataRoot);
@@ -131,6 +135,7 @@ export class ContainerService {
       record.state.pid = state.pid;
       await this.store.saveState(record);
       this.watchExit(record);
+      this.health?.start(record, { resume: true });
       return;
     }
     const code = (await this.o.runtime.exitCode(record.id)) ?? 255;
@@ -303,6 +308,7 @@ export class ContainerService {
     if (saved.status === 'rejected') throw saved.reason;
     this.o.events.publish('container', 'start', record.id, this.eventAttributes(record));
     this.watchExit(record);
+    this.health?.start(record);
   }
 
   /**
@@ -477,6 +483,9 @@ export class ContainerService {
   }
 
   private async finishExit(record: ContainerRecord, code: number): Promise<void> {
+    this.health?.stop(record.id);
+    // dockerd: a container that is not running is not healthy.
+    if (record.state.health) record.state.health.Status = 'unhealthy';
     if (!this.store.get(record.id)) return;
     const oomKilled = await this.wasOomKilled(record);
     record.state = { ...record.state, status: 'exited', pid: 0, exitCode: code, oomKilled, finishedAt: new Date().toISOString() };
@@ -702,6 +711,7 @@ export class ContainerService {
 
   private async removeLocked(record: ContainerRecord, _options: { force?: boolean; volumes?: boolean }): Promise<void> {
     if (!this.store.get(record.id) || this.removing.has(record.id)) return;
+    this.health?.stop(record.id);
     this.removing.add(record.id);
     try {
       this.attach.closePending(record.id);

@@ -53,7 +53,20 @@ export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike):
   if (!out.WorkingDir) out.WorkingDir = image.WorkingDir ?? '';
   if (image.Volumes && Object.keys(image.Volumes).length) out.Volumes = { ...image.Volumes, ...(out.Volumes ?? {}) };
   if (!out.StopSignal && image.StopSignal) out.StopSignal = image.StopSignal;
-  if (!out.Healthcheck && image.Healthcheck) out.Healthcheck = image.Healthcheck as ContainerConfig['Healthcheck'];
+  if (image.Healthcheck) {
+    // dockerd's merge: the container's healthcheck, its unset parts taken from the image's.
+    const img = image.Healthcheck as NonNullable<ContainerConfig['Healthcheck']>;
+    if (!out.Healthcheck) out.Healthcheck = img;
+    else {
+      const hc = { ...out.Healthcheck };
+      if (!hc.Test || hc.Test.length === 0) hc.Test = img.Test;
+      if (!hc.Interval) hc.Interval = img.Interval;
+      if (!hc.Timeout) hc.Timeout = img.Timeout;
+      if (!hc.StartPeriod) hc.StartPeriod = img.StartPeriod;
+      if (!hc.Retries) hc.Retries = img.Retries;
+      out.Healthcheck = hc;
+    }
+  }
   if (!out.OnBuild || out.OnBuild.length === 0) out.OnBuild = image.OnBuild ?? null;
   if (!out.Shell && image.Shell) out.Shell = image.Shell;
   return out;

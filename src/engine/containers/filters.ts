@@ -34,6 +34,10 @@ export function selectContainers(records: ContainerRecord[], o: ListOptions): Co
     if (!/^[+-]?\d+$/.test(v)) throw new InvalidParameterError(`strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
     return Number(v);
   });
+  const health = o.filters.get('health') ?? [];
+  for (const h of health) {
+    if (!['starting', 'healthy', 'unhealthy', 'none'].includes(h)) throw new InvalidParameterError(`Unrecognised filter value for health: ${h}`);
+  }
   const ancestors = (o.filters.get('ancestor') ?? []).map((ref) => o.imageIdOf(ref) ?? `missing:${ref}`);
   const before = o.filters.get('before')?.map((r) => o.containerOf(r))[0];
   const since = o.filters.get('since')?.map((r) => o.containerOf(r))[0];
@@ -55,6 +59,7 @@ export function selectContainers(records: ContainerRecord[], o: ListOptions): Co
     if (hasStatus && !o.filters.get('status')!.includes(status)) return false;
     if (exited.length && (status !== 'exited' || !exited.includes(r.state.exitCode))) return false;
     if (ancestors.length && !ancestors.includes(r.image)) return false;
+    if (health.length && !health.includes(r.state.health?.Status ?? 'none')) return false;
     return true;
   });
   if (o.limit !== undefined && o.limit > 0) list = list.slice(0, o.limit);

@@ -9,6 +9,13 @@ import { cgroupsPathFor } from '../../drivers/cgroups/paths.ts';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
+/** A container's health, in the shape of Docker's State.Health. */
+export interface HealthState {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: { Start: string; End: string; ExitCode: number; Output: string }[];
+}
+
 export interface ContainerState {
   status: ContainerStatus;
   pid: number;
@@ -17,6 +24,8 @@ export interface ContainerState {
   oomKilled: boolean;
   startedAt: string;
   finishedAt: string;
+  /** Only for a container with a healthcheck, once started. */
+  health?: HealthState;
 }
 
 export interface ContainerRecord {

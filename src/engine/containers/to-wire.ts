@@ -109,6 +109,7 @@ export function stateWire(record: ContainerRecord) {
     Error: s.error,
     StartedAt: s.startedAt,
     FinishedAt: s.finishedAt,
+    ...(s.health ? { Health: s.health } : {}),
   };
 }
 
@@ -117,7 +118,9 @@ export function statusText(record: ContainerRecord, now = Date.now()): string {
   const s = record.state;
   if (s.status === 'running' || s.status === 'paused') {
     const up = `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
-    return s.status === 'paused' ? `${up} (Paused)` : up;
+    if (s.status === 'paused') return `${up} (Paused)`;
+    if (s.health) return `${up} (${s.health.Status === 'starting' ? 'health: starting' : s.health.Status})`;
+    return up;
   }
   if (s.status === 'restarting') return `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
   if (s.status === 'removing') return 'Removal In Progress';

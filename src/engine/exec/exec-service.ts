@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { AttachStreams, RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import type { OciSpec } from '../../drivers/runtime/spec/types.ts';
 import { resolveUser } from '../../drivers/runtime/spec/user.ts';
+import { readLogs } from '../../drivers/logs/k8s-file.ts';
 import { resolveCapabilities } from '../../drivers/runtime/spec/capabilities.ts';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../../util/errors.ts';
 import type { EventsService } from '../events/events-service.ts';
@@ -80,7 +81,7 @@ export class ExecService {
    * the path of its output log (read like a container log: the monitor writes
    * it before the exit record, so nothing is lost). Resolves once it runs.
    */
-  async start(id: string, options: { attach: boolean; tty?: boolean }): Promise<{ streams?: AttachStreams; exit: Promise<number>; logPath?: string }> {
+  async start(id: string, options: { attach: boolean; tty?: boolean; capture?: boolean }): Promise<{ streams?: AttachStreams; exit: Promise<number>; logPath?: string; pid?: number }> {
     const exec = this.get(id);
     if (exec.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
     const container = this.containers.store.resolve(exec.containerId);
@@ -99,8 +100,8 @@ export class ExecService {
   private async startStarted(
     exec: ExecRecord,
     container: ContainerRecord,
-    options: { attach: boolean; tty?: boolean },
-  ): Promise<{ streams?: AttachStreams; exit: Promise<number>; logPath?: string }> {
+    options: { attach: boolean; tty?: boolean; capture?: boolean },
+  ): Promise<{ streams?: AttachStreams; exit: Promise<number>; logPath?: string; pid?: number }> {
     const id = exec.id;
     const paths = this.containers.paths(container.id);
     const spec = JSON.parse(await fs.readFile(`${paths.bundle}/config.json`, 'utf8')) as OciSpec;
@@ -129,7 +130,8 @@ export class ExecService {
       process.capabilities = { bounding: all, effective: all, permitted: all };
     }
     if (process.consoleSize) delete process.consoleSize;
-    const logPath = options.attach ? `${paths.dir}/exec-${id}.log` : '/dev/null';
+    // Attached sessions and captured probes read the process's output from a log; detached execs keep none.
+    const logPath = options.attach || options.capture ? `${paths.dir}/exec-${id}.log` : '/dev/null';
     const result = await this.runtime.exec(
       { containerId: container.id, execId: id, process, tty, openStdin: Boolean(exec.config.AttachStdin), logPath },
       options.attach,
@@ -143,7 +145,40 @@ export class ExecService {
       this.events.publish('container', 'exec_die', container.id, { ...this.containers.eventAttributes(container), execID: id, exitCode: String(code) });
       return code;
     });
-    return { streams: result.streams, exit, logPath: options.attach ? logPath : undefined };
+    return { streams: result.streams, exit, logPath: options.attach || options.capture ? logPath : undefined, pid: result.pid };
+  }
+
+  /**
+   * Run `cmd` in the container as dockerd runs a health probe: an exec
+   * (announced like any other) whose output, stdout and stderr together, is
+   * kept; killed after `timeoutMs`, which makes it exit code -1.
+   */
+  async probe(containerId: string, cmd: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+    const { Id } = this.create(containerId, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    try {
+      const started = await this.start(Id, { attach: false, capture: true });
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      const outcome = await Promise.race([started.exit, timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        if (started.pid) {
+          try {
+            process.kill(started.pid, 'SIGKILL');
+          } catch {
+            // It ended in the meantime.
+          }
+        }
+        await started.exit.catch(() => undefined);
+        return { exitCode: -1, output: `Health check exceeded timeout (${formatGoDuration(timeoutMs)})` };
+      }
+      const output = started.logPath ? await readLogText(started.logPath) : '';
+      return { exitCode: outcome, output };
+    } finally {
+      const exec = this.execs.get(Id);
+      if (exec) await fs.rm(`${this.containers.paths(exec.containerId).dir}/exec-${Id}.log`, { force: true });
+      this.execs.delete(Id);
+    }
   }
 
   /** Remove an attached exec's output log once its session is over. */
@@ -196,4 +231,20 @@ function mergeEnv(base: string[], extra: string[]): string[] {
 /** dockerd's wording of an exec's command in its events: the entrypoint, a space, the arguments ("true " alone). */
 function execCommandText(cmd: string[]): string {
   return `${cmd[0] ?? ''} ${cmd.slice(1).join(' ')}`;
+}
+
+/** Everything a finished process wrote, from its k8s-file log. */
+async function readLogText(logPath: string): Promise<string> {
+  let text = '';
+  for await (const e of readLogs(logPath, { stdout: true, stderr: true, follow: false, signal: new AbortController().signal })) text += e.line.toString('utf8');
+  return text;
+}
+
+/** Go's time.Duration String() for whole milliseconds ("30s", "1.5s", "500ms", "1m0s"). */
+function formatGoDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
 }
