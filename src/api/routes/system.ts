@@ -13,6 +13,12 @@ export function registerSystemRoutes(router: Router): void {
   router.add('GET', '/info', systemInfo);
   router.add('GET', '/system/df', systemDataUsage);
   router.add('GET', '/events', systemEvents);
+  // `docker system prune` prunes networks and build cache (and volumes with
+  // --volumes) besides containers and images. Berth has no user networks,
+  // volumes or build cache yet: these answer, truthfully, that nothing was there.
+  router.add('POST', '/networks/prune', (ctx) => pruneNothing(ctx, ['until', 'label', 'label!'], { NetworksDeleted: null }));
+  router.add('POST', '/volumes/prune', (ctx) => pruneNothing(ctx, ['label', 'label!', 'all'], { VolumesDeleted: null, SpaceReclaimed: 0 }));
+  router.add('POST', '/build/prune', (ctx) => pruneNothing(ctx, ['until', 'id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'], { CachesDeleted: null, SpaceReclaimed: 0 }));
 }
 
 async function systemPing(ctx: RouteContext): Promise<unknown> {
@@ -127,4 +133,10 @@ async function systemEvents(ctx: RouteContext): Promise<unknown> {
   }
   res.end();
   return undefined;
+}
+
+/** A prune of a kind of object Berth does not keep yet: its filters checked as dockerd does, nothing deleted. */
+async function pruneNothing(ctx: RouteContext, keys: string[], result: Record<string, unknown>): Promise<unknown> {
+  for (const key of queryFilters(ctx.query).keys()) if (!keys.includes(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
+  return result;
 }

@@ -50,3 +50,15 @@ test('load and import of what is not a tar, and bad changes, are refused in dock
   assert.deepEqual(cli(['import', '-c', 'RUN true', junk, 'conf-junk:1']), { stdout: '', stderr: 'Error response from daemon: run is not a valid change command\n', code: 1 });
   assert.equal(cli(['image', 'inspect', 'conf-junk:1']).code, 1, 'nothing was created');
 });
+
+test('system prune goes through every kind (containers, networks, images, build cache, volumes)', (t) => {
+  if (!requireHost(t)) return;
+  const name = `conf-prune-${process.pid}`;
+  assert.equal(cli(['create', '--name', name, IMAGE, 'true']).code, 0);
+  const r = cli(['system', 'prune', '-f', '--volumes']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Deleted Containers:\n[0-9a-f]{64}\n/);
+  assert.match(r.stdout, /Total reclaimed space: /);
+  assert.equal(cli(['inspect', name]).code, 1, 'the stopped container is gone');
+  assert.equal(cli(['image', 'inspect', IMAGE]).code, 0, 'a tagged image stays');
+});
