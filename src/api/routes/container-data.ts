@@ -1,4 +1,5 @@
 /** Container data routes: logs, top, stats, changes, export, archive (docker cp), commit, prune. */
+import { logDetails } from '../../engine/containers/log-attrs.ts';
 import type { RouteContext, Router } from '../router.ts';
 import { queryBool, queryFilters } from '../query.ts';
 import type { Readable } from 'node:stream';
@@ -39,6 +40,7 @@ async function containerLogs(ctx: RouteContext): Promise<unknown> {
   const until = parseEventTime(ctx.query.get('until'), now);
   const follow = queryBool(ctx.query, 'follow');
   const timestamps = queryBool(ctx.query, 'timestamps');
+  const details = queryBool(ctx.query, 'details') ? logDetails(record) : undefined;
   const { tty, entries } = ctx.engine.queries.logs(ctx.params.id!, {
     stdout,
     stderr,
@@ -52,7 +54,7 @@ async function containerLogs(ctx: RouteContext): Promise<unknown> {
   res.writeHead(200, { 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
   if (follow) res.flushHeaders();
   for await (const entry of entries) {
-    if (!res.write(encodeLogLine(entry, { tty, timestamps }))) {
+    if (!res.write(encodeLogLine(entry, { tty, timestamps, details }))) {
       await new Promise((r) => res.once('drain', r));
     }
   }

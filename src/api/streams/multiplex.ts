@@ -23,11 +23,15 @@ export interface LogEncodeOptions {
   tty: boolean;
   /** Prefix each entry with its time and a space (`docker logs -t`). */
   timestamps: boolean;
+  /** `docker logs --details`: the log attributes (possibly none) and a space before each entry. */
+  details?: string;
 }
 
 /** The bytes Docker sends for one log entry. */
 export function encodeLogLine(entry: LogLine, options: LogEncodeOptions): Buffer {
-  const body = options.timestamps ? Buffer.concat([Buffer.from(entry.time + ' '), entry.line]) : entry.line;
+  // dockerd: the details (--details), then the timestamp, go before the line.
+  let body = options.details !== undefined ? Buffer.concat([Buffer.from(options.details + ' '), entry.line]) : entry.line;
+  if (options.timestamps) body = Buffer.concat([Buffer.from(entry.time + ' '), body]);
   if (options.tty) return body;
   return encodeFrame(entry.stream === 'stderr' ? STDERR : STDOUT, body);
 }
