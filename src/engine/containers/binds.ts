@@ -5,8 +5,11 @@
  * nocopy, a propagation and the macOS consistency words. A SRC that is a
  * name, or a lone DST, is a volume.
  */
-import { InvalidParameterError } from '../../util/errors.ts';
+import { existsSync } from 'node:fs';
+import { InvalidParameterError, NotImplementedError } from '../../util/errors.ts';
 import type { MountPointWire } from '../../wire/container.ts';
+import type { HostConfig, Mount } from '../../wire/container-config.ts';
+import type { ResolvedMount } from '../../drivers/runtime/spec/mounts.ts';
 
 export interface Bind {
   source: string;
@@ -60,4 +63,66 @@ export function bindMountsWire(binds: readonly string[] | null | undefined): Mou
     const b = parseBind(spec);
     return { Type: 'bind', Source: b.source, Destination: b.destination, Mode: b.mode, RW: b.rw, Propagation: b.propagation };
   });
+}
+
+/**
+ * `HostConfig.Mounts` (`--mount`) as dockerd checks them at create (moby
+ * `volume/mounts/linux_parser.go`), with its words. Unlike `-v`, a bind's
+ * source must exist (unless `CreateMountpoint`). Volumes are for later.
+ */
+export function checkMounts(hostConfig: HostConfig): void {
+  const seen = new Set<string>();
+  const claim = (destination: string) => {
+    const clean = destination.replace(/\/+$/, '') || '/';
+    if (seen.has(clean)) throw new InvalidParameterError(`Duplicate mount point: ${clean}`);
+    seen.add(clean);
+  };
+  for (const spec of hostConfig.Binds ?? []) claim(parseBind(spec).destination);
+  for (const m of hostConfig.Mounts ?? []) {
+    const type = m.Type ?? '';
+    const bad = (why: string) => new InvalidParameterError(`invalid mount config for type "${type}": ${why}`);
+    if (type !== 'bind' && type !== 'tmpfs' && type !== 'volume') throw bad('mount type unknown');
+    if (!m.Target) throw bad('field Target must not be empty');
+    if (!m.Target.startsWith('/')) throw bad(`invalid mount path: '${m.Target}' mount path must be absolute`);
+    if (type === 'bind') {
+      if (!m.Source) throw bad('field Source must not be empty');
+      if (m.TmpfsOptions) throw bad('field TmpfsOptions must not be specified');
+      if (m.VolumeOptions) throw bad('field VolumeOptions must not be specified');
+      if (!m.BindOptions?.CreateMountpoint && !existsSync(m.Source)) throw bad(`bind source path does not exist: ${m.Source}`);
+    } else if (type === 'tmpfs') {
+      if (m.Source) throw bad('field Source must not be specified');
+      if (m.BindOptions) throw bad('field BindOptions must not be specified');
+    } else {
+      throw new NotImplementedError(`volumes are not supported yet, only host paths: '${m.Source ?? ''}:${m.Target}'`);
+    }
+    claim(m.Target);
+  }
+}
+
+/** The runtime mounts of `--mount` binds and tmpfs (checked by `checkMounts`). */
+export function resolveMounts(mounts: readonly Mount[] | null | undefined): ResolvedMount[] {
+  return (mounts ?? []).map((m) => {
+    if (m.Type === 'tmpfs') {
+      const options = ['nosuid', 'nodev', 'noexec'];
+      if (m.TmpfsOptions?.SizeBytes) options.push(`size=${m.TmpfsOptions.SizeBytes}`);
+      if (m.TmpfsOptions?.Mode) options.push(`mode=${m.TmpfsOptions.Mode.toString(8)}`);
+      if (m.ReadOnly) options.push('ro');
+      return { destination: m.Target!, source: 'tmpfs', type: 'tmpfs' as const, options };
+    }
+    return {
+      destination: m.Target!,
+      source: m.Source!,
+      type: 'bind' as const,
+      options: [m.BindOptions?.NonRecursive ? 'bind' : 'rbind', m.ReadOnly ? 'ro' : 'rw', m.BindOptions?.Propagation || 'rprivate'],
+    };
+  });
+}
+
+/** inspect's `Mounts` entries for `--mount` binds and tmpfs. */
+export function mountsWire(mounts: readonly Mount[] | null | undefined): MountPointWire[] {
+  return (mounts ?? []).map((m) =>
+    m.Type === 'tmpfs'
+      ? { Type: 'tmpfs', Source: '', Destination: m.Target ?? '', Mode: '', RW: !m.ReadOnly, Propagation: '' }
+      : { Type: m.Type ?? 'bind', Source: m.Source ?? '', Destination: m.Target ?? '', Mode: '', RW: !m.ReadOnly, Propagation: m.BindOptions?.Propagation || 'rprivate' },
+  );
 }

@@ -27,7 +27,7 @@ import { detectCgroupVersion } from '../../drivers/cgroups/paths.ts';
 import { blkioFeatures } from '../../drivers/cgroups/features.ts';
 import { RuntimeStartError } from '../../drivers/runtime/runtime-errors.ts';
 import { KeyedLock } from '../../store/lock.ts';
-import { ConflictError, InvalidParameterError, NotImplementedError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
+import { ConflictError, InvalidParameterError, NotFoundError, NotImplementedError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { ImageService } from '../images/image-service.ts';
@@ -39,7 +39,7 @@ import { randomName } from './names.ts';
 import { cgroupsPathOf, containerPaths, newState, ZERO_TIME, type ContainerRecord } from './record.ts';
 import { checkSignalForLinux, parseSignal } from './signals.ts';
 import { AttachHub } from './attach-hub.ts';
-import { parseBind } from './binds.ts';
+import { checkMounts, parseBind, resolveMounts } from './binds.ts';
 import { makeInitLayer, withInitLayer } from './init-layer.ts';
 import type { HealthMonitor } from './health.ts';
 
@@ -155,12 +155,14 @@ export class ContainerService {
     for (const spec of hostConfig.Binds ?? []) {
       if (parseBind(spec).volume) throw new NotImplementedError(`volumes are not supported yet, only host paths: '${spec}'`);
     }
+    checkMounts(hostConfig);
     const image = await this.o.images.resolve(userConfig.Image);
     const config = mergeImageConfig(userConfig, image.config as ImageConfigLike);
     const { path, args } = commandOf(config);
 
     const id = randomBytes(32).toString('hex');
     const name = request.name ? normalizeName(request.name) : this.generateName();
+    this.resolveLinks(hostConfig, name);
     this.store.reserveName(name, id);
     const record: ContainerRecord = {
       id,
@@ -198,6 +200,27 @@ export class ContainerService {
     }
     this.o.events.publish('container', 'create', id, this.eventAttributes(record));
     return { Id: id, Warnings: warnings };
+  }
+
+  /**
+   * Links name containers that must exist (dockerd: 400 at create); they are
+   * kept as dockerd keeps them, "/target:/container/alias". (The network
+   * mode is checked at start, as dockerd does.)
+   */
+  private resolveLinks(hostConfig: HostConfig, containerName: string): void {
+    if (!hostConfig.Links?.length) return;
+    hostConfig.Links = hostConfig.Links.map((link) => {
+      const [target = '', alias] = link.split(':');
+      const name = target.replace(/^\//, '');
+      let linked: ContainerRecord;
+      try {
+        linked = this.store.resolve(name);
+      } catch (err) {
+        if (err instanceof NotFoundError) throw new InvalidParameterError(`could not get container for ${name}: No such container: ${name}`, { cause: err });
+        throw err;
+      }
+      return `${linked.name}:${containerName}/${(alias || name).replace(/^\//, '')}`;
+    });
   }
 
   /** Settings this host's kernel cannot apply are dropped with dockerd's warnings, as dockerd does at create. */
@@ -372,7 +395,10 @@ export class ContainerService {
     return spec;
   }
 
-  /** `-v /host:/ctr` binds as mounts; a missing host directory is created, as dockerd does for -v. */
+  /**
+   * `-v /host:/ctr` binds as mounts (a missing host directory is created, as
+   * dockerd does for -v), then the `--mount` binds and tmpfs.
+   */
   private async bindMounts(record: ContainerRecord): Promise<ResolvedMount[]> {
     const mounts: ResolvedMount[] = [];
     for (const spec of record.hostConfig.Binds ?? []) {
@@ -380,6 +406,10 @@ export class ContainerService {
       await fs.mkdir(b.source, { recursive: true });
       mounts.push({ destination: b.destination, source: b.source, type: 'bind', options: ['rbind', b.rw ? 'rw' : 'ro', b.propagation] });
     }
+    for (const m of record.hostConfig.Mounts ?? []) {
+      if (m.Type === 'bind' && m.BindOptions?.CreateMountpoint && m.Source) await fs.mkdir(m.Source, { recursive: true });
+    }
+    mounts.push(...resolveMounts(record.hostConfig.Mounts));
     return mounts;
   }
 
@@ -459,6 +489,9 @@ export class ContainerService {
   }
 
   private networkFor(record: ContainerRecord) {
+    // The networks Berth has: the default bridge, host, none, another container's (no user networks yet).
+    const mode = record.hostConfig.NetworkMode || 'default';
+    if (!['default', 'bridge', 'host', 'none'].includes(mode) && !mode.startsWith('container:')) throw new NotFoundError(`network ${mode} not found`);
     const choice = networkChoice(record.hostConfig);
     if (choice.kind !== 'container') return choice;
     const other = this.store.resolve(choice.ref);
