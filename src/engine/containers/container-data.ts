@@ -113,7 +113,8 @@ export class ContainerData {
     try {
       const id = await this.images.commit({
         containerId: record.id,
-        containerConfig: { ...record.config, ...(options.config ?? {}) } as never,
+        containerConfig: record.config as never,
+        config: options.config as never,
         upperDir: this.containers.paths(record.id).upper,
         parentImageId: record.image,
         repo: options.repo,

@@ -15,7 +15,7 @@ import { formatReference, parseReference, withDefaultTag } from '../../oci/refer
 import { execFile } from '../../drivers/exec-file.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import type { ImageService } from './image-service.ts';
-import { applyChanges } from './parse-changes.ts';
+import { applyChanges, mergeCommitConfig } from './parse-changes.ts';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const BUSYBOX = '/usr/bin/busybox';
@@ -67,8 +67,10 @@ export async function importImage(svc: ImageService, source: Readable, o: Import
 
 export interface CommitOptions {
   containerId?: string;
-  /** The container's Config, recorded as container_config and the base of the new config. */
+  /** The container's Config, recorded as container_config; what the new config leaves unset comes from it. */
   containerConfig: ImageRunConfig;
+  /** The config given with the commit request (its changes are applied to it). */
+  config?: ImageRunConfig;
   upperDir: string;
   parentImageId: string;
   repo?: string;
@@ -81,7 +83,9 @@ export interface CommitOptions {
 export async function commitImage(svc: ImageService, o: CommitOptions): Promise<Digest> {
   const ref = targetRef(o.repo, o.tag);
   const parent = svc.get(o.parentImageId);
-  const newConfig = applyChanges(o.containerConfig, o.changes ?? []);
+  // dockerd: the changes apply to the request's config, or to the container's when the request has none.
+  const runBase = o.config && Object.keys(o.config).length > 0 ? o.config : o.containerConfig;
+  const newConfig = mergeCommitConfig(applyChanges(runBase, o.changes ?? []), o.containerConfig);
   const layer = await svc.layers.unpack(svc.layers.diffTar(o.upperDir), parent?.record.chainId as ChainId | undefined);
   const created = new Date().toISOString();
   const base = parent?.config;

@@ -23,3 +23,19 @@ test('unknown instructions are refused with Docker\'s message', () => {
   assert.throws(() => applyChanges({}, ['RUN true']), (e: unknown) => e instanceof InvalidParameterError && e.message === 'run is not a valid change command');
   assert.throws(() => applyChanges({}, ['EXPOSE abc']), InvalidParameterError);
 });
+
+test('commit: changes over the request config, the rest from the container (moby merge)', async () => {
+  const { mergeCommitConfig } = await import('./parse-changes.ts');
+  const container = { Cmd: ['true'], Entrypoint: null, Env: ['PATH=/bin', 'A=1'], User: 'u', WorkingDir: '/w', Labels: { x: '1' }, ExposedPorts: { '80/tcp': {} } };
+  // An empty CMD or ENTRYPOINT leaves the container's.
+  const empty = mergeCommitConfig(applyChanges({}, ['CMD []', 'ENTRYPOINT []']), container);
+  assert.deepEqual([empty.Cmd, empty.Entrypoint], [['true'], null]);
+  // A new ENTRYPOINT without CMD drops the container's CMD; env and labels merge, user and workdir inherit.
+  const merged = mergeCommitConfig(applyChanges({}, ['ENTRYPOINT ["sh"]', 'ENV A=2', 'LABEL y=2', 'EXPOSE 443']), container);
+  assert.deepEqual(merged.Cmd, null);
+  assert.deepEqual(merged.Entrypoint, ['sh']);
+  assert.deepEqual(merged.Env, ['A=2', 'PATH=/bin']);
+  assert.deepEqual(merged.Labels, { x: '1', y: '2' });
+  assert.deepEqual(merged.ExposedPorts, { '80/tcp': {}, '443/tcp': {} });
+  assert.deepEqual([merged.User, merged.WorkingDir], ['u', '/w']);
+});

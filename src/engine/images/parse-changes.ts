@@ -102,3 +102,37 @@ export function applyChanges(base: ImageRunConfig, changes: readonly string[]): 
   }
   return c;
 }
+
+/**
+ * A commit's image config as dockerd makes it (moby `daemon/commit.go`
+ * merge): the request's config with its changes applied, every part it
+ * leaves unset taken from the container's config. An empty CMD or
+ * ENTRYPOINT therefore does not clear the container's.
+ */
+export function mergeCommitConfig(user: ImageRunConfig, container: ImageRunConfig): ImageRunConfig {
+  const out: ImageRunConfig = { ...container, ...user };
+  out.User = user.User || container.User || '';
+  if (!user.ExposedPorts || Object.keys(user.ExposedPorts).length === 0) out.ExposedPorts = container.ExposedPorts ?? null;
+  else out.ExposedPorts = { ...(container.ExposedPorts ?? {}), ...user.ExposedPorts };
+  if (!user.Env || user.Env.length === 0) out.Env = container.Env ?? null;
+  else {
+    const keys = new Set(user.Env.map((e) => e.split('=', 1)[0]));
+    out.Env = [...user.Env, ...(container.Env ?? []).filter((e) => !keys.has(e.split('=', 1)[0]))];
+  }
+  out.Labels = { ...(container.Labels ?? {}), ...(user.Labels ?? {}) };
+  out.Cmd = user.Cmd ?? null;
+  out.Entrypoint = user.Entrypoint ?? null;
+  if (!user.Entrypoint || user.Entrypoint.length === 0) {
+    if (!user.Cmd || user.Cmd.length === 0) {
+      out.Cmd = container.Cmd ?? null;
+      if (container.ArgsEscaped !== undefined) out.ArgsEscaped = container.ArgsEscaped;
+    }
+    if (!user.Entrypoint || user.Entrypoint.length === 0) out.Entrypoint = container.Entrypoint ?? null;
+  }
+  out.WorkingDir = user.WorkingDir || container.WorkingDir || '';
+  if (!user.Volumes || Object.keys(user.Volumes).length === 0) out.Volumes = container.Volumes ?? null;
+  else out.Volumes = { ...user.Volumes, ...(container.Volumes ?? {}) };
+  out.StopSignal = user.StopSignal || container.StopSignal;
+  if (!out.StopSignal) delete out.StopSignal;
+  return out;
+}
