@@ -4,6 +4,7 @@
  * (built offline from the host's static busybox, deterministically: the same
  * host binary always gives the same image ID).
  */
+import { readdirSync } from 'node:fs';
 import { tarError } from './load.ts';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -86,7 +87,9 @@ export async function commitImage(svc: ImageService, o: CommitOptions): Promise<
   // dockerd: the changes apply to the request's config, or to the container's when the request has none.
   const runBase = o.config && Object.keys(o.config).length > 0 ? o.config : o.containerConfig;
   const newConfig = mergeCommitConfig(applyChanges(runBase, o.changes ?? []), o.containerConfig);
-  const layer = await svc.layers.unpack(svc.layers.diffTar(o.upperDir), parent?.record.chainId as ChainId | undefined);
+  // dockerd adds no layer for a container that changed nothing (an empty layer in the history only).
+  const changed = readdirSync(o.upperDir).length > 0;
+  const layer = changed ? await svc.layers.unpack(svc.layers.diffTar(o.upperDir), parent?.record.chainId as ChainId | undefined) : undefined;
   const created = new Date().toISOString();
   const base = parent?.config;
   const config: ImageConfig = {
@@ -97,9 +100,12 @@ export async function commitImage(svc: ImageService, o: CommitOptions): Promise<
     container: o.containerId ?? '',
     container_config: o.containerConfig,
     created,
-    history: [...(base?.history ?? []), { created, author: o.author ?? '', created_by: (o.containerConfig.Cmd ?? []).join(' '), comment: o.comment ?? '' }],
+    history: [
+      ...(base?.history ?? []),
+      { created, author: o.author ?? '', created_by: (o.containerConfig.Cmd ?? []).join(' '), comment: o.comment ?? '', ...(layer ? {} : { empty_layer: true }) },
+    ],
     os: base?.os ?? 'linux',
-    rootfs: { type: 'layers', diff_ids: [...(base?.rootfs.diff_ids ?? []), layer.diffId] },
+    rootfs: { type: 'layers', diff_ids: [...(base?.rootfs.diff_ids ?? []), ...(layer ? [layer.diffId] : [])] },
   };
   if (!config.author) delete config.author;
   const id = await svc.createImage(config, parent?.record.id);

@@ -159,6 +159,10 @@ test('image and commit events carry what dockerd puts in them', async (t) => {
   const since = Math.floor(Date.now() / 1000) - 1;
   await docker(d, ['create', '--name', 'src', 'busybox', 'true']);
   assert.equal((await docker(d, ['commit', '-m', 'hi', 'src', 'snap:1'])).code, 0);
+  // The container changed nothing: no new layer, an empty one in the history (as dockerd).
+  const layers = async (image: string) => (await docker(d, ['image', 'inspect', '-f', '{{len .RootFS.Layers}}', image])).stdout;
+  assert.equal(await layers('snap:1'), await layers('busybox'));
+  assert.equal((await docker(d, ['history', '--format', '{{.Size}}|{{.Comment}}', 'snap:1'])).stdout.split('\n')[0], '0B|hi');
   assert.equal((await docker(d, ['rmi', 'snap:1'])).code, 0);
   const until = Math.floor(Date.now() / 1000) + 1;
   const ev = await docker(d, ['events', '--since', String(since), '--until', String(until), '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.imageRef}}']);
