@@ -812,7 +812,8 @@ export class ContainerService {
         // 0 and "" are what the docker CLI sends for flags not given.
         if (key !== 'PidsLimit' && value !== undefined && value !== null && value !== 0 && value !== '') (next as Record<string, unknown>)[key] = value;
       }
-      if (changes.PidsLimit !== undefined && changes.PidsLimit !== null) next.PidsLimit = changes.PidsLimit > 0 ? changes.PidsLimit : null;
+      // dockerd: 0 leaves the limit as it is, a negative one lifts it (kept as 0).
+      if (changes.PidsLimit !== undefined && changes.PidsLimit !== null && changes.PidsLimit !== 0) next.PidsLimit = changes.PidsLimit > 0 ? changes.PidsLimit : 0;
       if (changes.RestartPolicy?.Name) {
         if (record.hostConfig.AutoRemove && changes.RestartPolicy.Name !== 'no') throw cannot('Restart policy cannot be updated because AutoRemove is enabled for the container');
         next.RestartPolicy = { Name: changes.RestartPolicy.Name, MaximumRetryCount: changes.RestartPolicy.MaximumRetryCount ?? 0 };
@@ -829,8 +830,11 @@ export class ContainerService {
       validateHostConfig(next, this.o.hostCpus);
       const running = record.state.status === 'running' || record.state.status === 'paused';
       if (running) {
+        const resources = toOciResources(next);
+        // No pids entry would leave the old limit in place: "-1" is runc's "max".
+        if ((next.PidsLimit ?? 0) <= 0 && (record.hostConfig.PidsLimit ?? 0) > 0) resources.pids = { limit: -1 };
         try {
-          await this.o.runtime.update(record.id, toOciResources(next));
+          await this.o.runtime.update(record.id, resources);
         } catch (err) {
           throw new SystemError(`Cannot update container ${record.id}: ${asError(err).message}`, { cause: err });
         }
@@ -840,7 +844,8 @@ export class ContainerService {
       record.hostConfig = next;
       await this.store.save(record);
       this.o.events.publish('container', 'update', record.id, this.eventAttributes(record));
-      return { Warnings: [] };
+      const warnings = (changes.KernelMemory ?? 0) > 0 ? ['Specifying a kernel memory limit is deprecated and will be removed in a future release.'] : [];
+      return { Warnings: warnings };
     });
   }
 

@@ -53,3 +53,14 @@ test('berth update does what docker update does', async (t) => {
     assert.equal(none.stderr, 'you must provide one or more flags when using this command\n');
   }
 });
+
+test('update --pids-limit -1 lifts a running container\'s limit (kept as 0, as dockerd keeps it); 0 changes nothing', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  await docker(d, ['run', '-d', '--name', 'pl', '--pids-limit', '5', 'busybox', 'sleep', '300']);
+  assert.equal((await docker(d, ['update', '--pids-limit', '0', 'pl'])).code, 0);
+  assert.equal((await docker(d, ['inspect', '-f', '{{.HostConfig.PidsLimit}}', 'pl'])).stdout, '5\n');
+  assert.equal((await docker(d, ['update', '--pids-limit', '-1', 'pl'])).code, 0);
+  assert.equal((await docker(d, ['inspect', '-f', '{{.HostConfig.PidsLimit}}', 'pl'])).stdout, '0\n');
+  if (existsSync('/sys/fs/cgroup/pids')) assert.equal((await docker(d, ['exec', 'pl', 'cat', '/sys/fs/cgroup/pids/pids.max'])).stdout, 'max\n');
+});
