@@ -246,6 +246,10 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   char *cwd = get_string(env, argv[3]);
   uint32_t nfds = 0;
   napi_get_array_length(env, argv[4], &nfds);
+  /* The sources are first copied above every target, so that no dup2 of the
+     child overwrites a source a later one still needs (a daemon started with
+     its stdio closed gets low numbers from open). */
+  int *high = calloc(nfds + 1, sizeof *high);
 
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
@@ -258,15 +262,19 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd);
+  int rc = 0;
   for (uint32_t i = 0; i < nfds; i++) {
     napi_value item; int32_t fd = -1;
     napi_get_element(env, argv[4], i, &item);
     napi_get_value_int32(env, item, &fd);
-    /* Sources are the parent's own descriptors, never below nfds (the caller checks). */
-    posix_spawn_file_actions_adddup2(&actions, fd, (int)i);
+    high[i] = fcntl(fd, F_DUPFD_CLOEXEC, (int)nfds);
+    if (high[i] < 0) { rc = errno; break; }
+    posix_spawn_file_actions_adddup2(&actions, high[i], (int)i);
   }
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, file, &actions, &attr, args, envp);
+  if (rc == 0) rc = posix_spawn(&pid, file, &actions, &attr, args, envp);
+  for (uint32_t i = 0; i < nfds; i++) if (high[i] > 0) close(high[i]);
+  free(high);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   napi_value r;
