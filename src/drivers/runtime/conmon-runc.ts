@@ -279,6 +279,10 @@ export class ConmonRunc implements RuntimeDriver {
     return runExec(this, options, attach);
   }
 
+  async cleanupExec(containerId: string, execId: string): Promise<void> {
+    await fs.promises.rm(this.paths.execDir(containerId, execId), { recursive: true, force: true });
+  }
+
   async resizeExec(containerId: string, execId: string, height: number, width: number): Promise<void> {
     await writeCtl(`${this.paths.execDir(containerId, execId)}/ctl`, height, width);
   }

@@ -91,6 +91,8 @@ export interface RuntimeDriver {
   /** Start an exec process; returns its attach streams (if attached) and a promise of its exit code. */
   exec(options: ExecOptions, attach: boolean): Promise<{ streams?: AttachStreams; pid: number; exit: Promise<number> }>;
   resizeExec(containerId: string, execId: string, height: number, width: number): Promise<void>;
+  /** Remove what an exec that has ended left in the monitor's files (health probes run every few seconds). */
+  cleanupExec(containerId: string, execId: string): Promise<void>;
   /** PIDs of every process in the container (runc ps). */
   pids(id: string): Promise<number[]>;
   /** Remove monitor files for a container (after delete). */

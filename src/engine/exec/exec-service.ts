@@ -176,7 +176,11 @@ export class ExecService {
       return { exitCode: outcome, output };
     } finally {
       const exec = this.execs.get(Id);
-      if (exec) await fs.rm(`${this.containers.paths(exec.containerId).dir}/exec-${Id}.log`, { force: true });
+      if (exec) {
+        await fs.rm(`${this.containers.paths(exec.containerId).dir}/exec-${Id}.log`, { force: true });
+        // A probe runs every few seconds for the container's lifetime: nothing of it may stay behind.
+        await this.runtime.cleanupExec(exec.containerId, Id).catch(() => undefined);
+      }
       this.execs.delete(Id);
     }
   }

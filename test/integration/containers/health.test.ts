@@ -1,6 +1,7 @@
 /** Health checks: probes run as execs, status and streak as dockerd keeps them, in inspect, ps and events. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { startDaemon, requireRoot, docker } from '../../helpers/daemon.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,6 +27,10 @@ test('a passing healthcheck makes the container healthy; ps shows it and filters
   assert.equal((await docker(d, ['inspect', '-f', '{{.State.Health.Status}}', 'ok'])).stdout, 'starting\n');
   assert.match((await docker(d, ['ps', '--filter', 'name=ok', '--format', '{{.Status}}'])).stdout, /^Up .* \(health: starting\)\n$/);
   assert.equal(await until(d, 'ok', '{{.State.Health.Status}}', /^healthy$/), 'healthy');
+  // Probes leave nothing behind: no exec record in inspect, at most the one running in the monitor's files.
+  await until(d, 'ok', '{{len .State.Health.Log}}', /^[2-9]$/);
+  const id = (await docker(d, ['inspect', '-f', '{{.Id}}', 'ok'])).stdout.trim();
+  assert.ok(readdirSync(`${d.execRoot}/containers/${id}/execs`).length <= 1);
   const h = JSON.parse((await docker(d, ['inspect', '-f', '{{json .State.Health}}', 'ok'])).stdout) as { FailingStreak: number; Log: { ExitCode: number; Output: string; Start: string; End: string }[] };
   assert.equal(h.FailingStreak, 0);
   assert.equal(h.Log[0]?.ExitCode, 0);
