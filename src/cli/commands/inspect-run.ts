@@ -10,7 +10,7 @@ import { readAll } from '../../client/api-client.ts';
 import { ApiError } from '../../client/errors.ts';
 import { MultiError, StatusError } from '../errors.ts';
 import { formatInspectArray } from '../format/json-indent.ts';
-import { parseTemplate } from '../format/template.ts';
+import { goNilSlice, parseTemplate } from '../format/template.ts';
 
 export type InspectKind = 'container' | 'image';
 
@@ -48,7 +48,7 @@ export async function runInspect(cli: Cli, refs: string[], format: string, looku
     }
     for (const raw of found) {
       try {
-        cli.out.write(tmpl.execute(JSON.parse(raw)) + '\n');
+        cli.out.write(tmpl.execute(withTypedNils(JSON.parse(raw))) + '\n');
       } catch (err) {
         throw new StatusError(`template parsing error: ${err instanceof Error ? err.message : String(err)}`, 1);
       }
@@ -60,4 +60,20 @@ export async function runInspect(cli: Cli, refs: string[], format: string, looku
 /** A 404 for one kind means "try the next kind"; anything else is a real error. */
 export function isNotFound(err: unknown): boolean {
   return err instanceof ApiError && err.statusCode === 404;
+}
+
+/** Fields of docker's inspect structs that are slices: a JSON null there is a typed nil slice (len 0), not an untyped nil. */
+const SLICE_FIELDS = new Set([
+  'ExecIDs', 'Args', 'Binds', 'Links', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'GroupAdd', 'CapAdd', 'CapDrop', 'SecurityOpt',
+  'Devices', 'DeviceCgroupRules', 'DeviceRequests', 'Ulimits', 'BlkioWeightDevice', 'BlkioDeviceReadBps', 'BlkioDeviceWriteBps',
+  'BlkioDeviceReadIOps', 'BlkioDeviceWriteIOps', 'Mounts', 'MaskedPaths', 'ReadonlyPaths', 'VolumesFrom', 'Cmd', 'Entrypoint', 'Env',
+  'OnBuild', 'Shell', 'RepoTags', 'RepoDigests', 'Layers', 'ConsoleSize', 'Log',
+]);
+
+function withTypedNils(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withTypedNils);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = v === null && SLICE_FIELDS.has(k) ? goNilSlice() : withTypedNils(v);
+  return out;
 }

@@ -7,7 +7,7 @@
  * Plain objects keep insertion order (Docker's structs marshal in field order).
  * An object with `toJSON()` is encoded as what it returns (Go's MarshalJSON).
  */
-import { mapTag, sortedKeys } from './template-values.ts';
+import { isNilSlice, mapTag, sortedKeys } from './template-values.ts';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f',
@@ -73,7 +73,7 @@ function encode(v: unknown, seen: Set<object>): string | undefined {
   seen.add(obj);
   try {
     if (obj instanceof Uint8Array) return `"${btoaBytes(obj)}"`;
-    if (Array.isArray(obj)) return `[${obj.map((x) => encode(x, seen) ?? 'null').join(',')}]`;
+    if (Array.isArray(obj)) return isNilSlice(obj) ? 'null' : `[${obj.map((x) => encode(x, seen) ?? 'null').join(',')}]`;
     const rec = obj as Record<string, unknown>;
     const keys = mapTag(obj) ? sortedKeys(rec) : Object.keys(rec);
     const parts: string[] = [];

@@ -40,6 +40,24 @@ export function goMap<T extends object>(obj: T, zero: unknown = null): T {
   return obj;
 }
 
+const NIL_SLICES = new WeakSet<object>();
+
+/**
+ * A typed nil slice (a struct's `[]string` field that is nil): `len` is 0,
+ * it prints `[]`, ranges over nothing, and JSON-encodes as `null`, as Go
+ * does. Docker's inspect runs templates on typed structs, where JSON's
+ * `null` for such a field is this, not an untyped nil.
+ */
+export function goNilSlice(): unknown[] {
+  const s: unknown[] = [];
+  NIL_SLICES.add(s);
+  return s;
+}
+
+export function isNilSlice(v: object): boolean {
+  return NIL_SLICES.has(v);
+}
+
 export function structTypeName(v: object): string | undefined {
   return STRUCTS.get(v);
 }

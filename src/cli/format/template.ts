@@ -29,7 +29,7 @@ import { ParseFailure, Parser } from './template-parser.ts';
 import type { TreeSet } from './template-parser.ts';
 
 export { TemplateExecError, TemplateParseError } from './template-errors.ts';
-export { goMap, goStruct } from './template-values.ts';
+export { goMap, goNilSlice, goStruct } from './template-values.ts';
 export type { MissingKey } from './template-exec.ts';
 
 export type UserFunc = (...args: unknown[]) => unknown;

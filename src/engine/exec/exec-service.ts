@@ -71,8 +71,9 @@ export class ExecService {
     return exec;
   }
 
+  /** The container's execs that have not ended (dockerd drops one from the container's list at its exit; it stays inspectable). */
   idsOf(containerId: string): string[] {
-    return [...this.execs.values()].filter((e) => e.containerId === containerId).map((e) => e.id);
+    return [...this.execs.values()].filter((e) => e.containerId === containerId && e.exitCode === null).map((e) => e.id);
   }
 
   /** Start the process; when `attach` the caller receives its streams. Resolves once it runs. */
@@ -143,6 +144,8 @@ export class ExecService {
       exec.running = false;
       exec.exitCode = code;
       this.events.publish('container', 'exec_die', container.id, { ...this.containers.eventAttributes(container), execID: id, exitCode: String(code) });
+      // The monitor's files of an ended exec serve nothing more (its output, if kept, is in its own log).
+      void this.runtime.cleanupExec(container.id, id).catch(() => undefined);
       return code;
     });
     return { streams: result.streams, exit, logPath: options.attach || options.capture ? logPath : undefined, pid: result.pid };

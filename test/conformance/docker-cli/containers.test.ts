@@ -200,3 +200,14 @@ test('inspect --type, port and rename failures are worded as the docker CLI word
   assert.equal(renamed.code, 1);
   assert.match(renamed.stderr, new RegExp(`^Error response from daemon: .*\\nError: failed to rename container named ${name}\\n$`));
 });
+
+test('inspect lists the execs that have not ended, as dockerd does', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  t.after(() => cli(['rm', '-f', name]));
+  assert.equal(cli(['run', '-d', '--name', name, IMAGE, 'sleep', '300']).code, 0);
+  assert.equal(cli(['exec', name, 'true']).code, 0);
+  assert.equal(cli(['inspect', '-f', '{{len .ExecIDs}}', name]).stdout, '0\n');
+  assert.equal(cli(['exec', '-d', name, 'sleep', '5']).code, 0);
+  assert.equal(cli(['inspect', '-f', '{{len .ExecIDs}}', name]).stdout, '1\n');
+});
