@@ -42,6 +42,9 @@ export interface ExecRecord {
   started: boolean;
 }
 
+/** How long an ended exec stays inspectable. */
+const ENDED_EXEC_KEPT_MS = 5 * 60_000;
+
 export class ExecService {
   private readonly execs = new Map<string, ExecRecord>();
 
@@ -146,6 +149,8 @@ export class ExecService {
       this.events.publish('container', 'exec_die', container.id, { ...this.containers.eventAttributes(container), execID: id, exitCode: String(code) });
       // The monitor's files of an ended exec serve nothing more (its output, if kept, is in its own log).
       void this.runtime.cleanupExec(container.id, id).catch(() => undefined);
+      // dockerd keeps an ended exec inspectable for a while (its exec GC: 5 to 10 minutes), then forgets it.
+      setTimeout(() => this.execs.delete(id), ENDED_EXEC_KEPT_MS).unref();
       return code;
     });
     return { streams: result.streams, exit, logPath: options.attach || options.capture ? logPath : undefined, pid: result.pid };
