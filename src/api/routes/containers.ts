@@ -28,7 +28,8 @@ export function registerContainerRoutes(router: Router): void {
 async function containerCreate(ctx: RouteContext): Promise<unknown> {
   const body = decodeCreateBody(await ctx.bodyJson<unknown>());
   const name = ctx.query.get('name') ?? undefined;
-  const created = await ctx.engine.containers.create({ name: name || undefined, config: body.config, hostConfig: body.hostConfig });
+  const platform = ctx.query.get('platform') || undefined;
+  const created = await ctx.engine.containers.create({ name: name || undefined, config: body.config, hostConfig: body.hostConfig, platform });
   ctx.json(201, created);
   return undefined;
 }

@@ -10,7 +10,7 @@
  * is announced), publishes events and wakes waiters. One keyed lock per
  * container serialises lifecycle operations on it.
  */
-import { promises as fs, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { promises as fs, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
@@ -21,10 +21,14 @@ import { resolveBlockDeviceNumbers, resolveDevices } from '../../drivers/devices
 import type { SeccompHost } from '../../drivers/runtime/spec/seccomp.ts';
 import type { ResolvedMount } from '../../drivers/runtime/spec/mounts.ts';
 import type { OciSpec } from '../../drivers/runtime/spec/types.ts';
-import { ensureOverlayMounted, unmount } from '../../drivers/mount/overlay.ts';
+import { ensureOverlayMounted, isMountPoint, unmount } from '../../drivers/mount/overlay.ts';
+import { MS, native } from '../../drivers/native.ts';
+import { checkImagePlatform } from '../images/platform.ts';
+import { DEFAULT_SHM_SIZE } from '../../drivers/runtime/spec/mounts.ts';
 import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
 import { detectCgroupVersion } from '../../drivers/cgroups/paths.ts';
 import { blkioFeatures } from '../../drivers/cgroups/features.ts';
+import { availableCpuset, checkCpuset } from '../../drivers/cgroups/cpuset.ts';
 import { RuntimeStartError } from '../../drivers/runtime/runtime-errors.ts';
 import { KeyedLock } from '../../store/lock.ts';
 import { ConflictError, InvalidParameterError, NotFoundError, NotImplementedError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
@@ -151,12 +155,16 @@ export class ContainerService {
     const warnings = await this.discardUnsupported(hostConfig);
     if (!userConfig.Image) throw new InvalidParameterError('No image specified'); // dockerd: "Config cannot be empty in order to create a container"
     validateHostConfig(hostConfig, this.o.hostCpus);
+    checkCpuset(hostConfig, availableCpuset());
     validateRestartPolicy(hostConfig.RestartPolicy);
+    if (userConfig.StopSignal) parseSignal(userConfig.StopSignal);
+    this.checkSharedNamespaces(hostConfig);
     for (const spec of hostConfig.Binds ?? []) {
       if (parseBind(spec).volume) throw new NotImplementedError(`volumes are not supported yet, only host paths: '${spec}'`);
     }
     checkMounts(hostConfig);
     const image = await this.o.images.resolve(userConfig.Image);
+    if (request.platform) checkImagePlatform(userConfig.Image, request.platform, image.imageConfig);
     const config = mergeImageConfig(userConfig, image.config as ImageConfigLike);
     const { path, args } = commandOf(config);
 
@@ -223,6 +231,66 @@ export class ContainerService {
     });
   }
 
+  /**
+   * `--ipc` and `--pid` as dockerd takes them at create: a known mode, and a
+   * `container:<name>` that exists (404 otherwise). Whether it runs is asked at start.
+   */
+  private checkSharedNamespaces(hostConfig: HostConfig): void {
+    const ipc = hostConfig.IpcMode ?? '';
+    if (!['', 'host', 'private', 'shareable', 'none'].includes(ipc) && !/^container:./.test(ipc)) throw new InvalidParameterError(`invalid IPC mode: ${ipc}`);
+    const pid = hostConfig.PidMode ?? '';
+    if (!['', 'host'].includes(pid) && !/^container:./.test(pid)) throw new InvalidParameterError(`invalid PID mode: ${pid}`);
+    for (const mode of [ipc, pid]) {
+      if (!mode.startsWith('container:')) continue;
+      const ref = mode.slice('container:'.length);
+      // dockerd's words, but not a 404: the docker CLI would take that for a missing image and pull.
+      if (!this.store.find(ref)) throw new InvalidParameterError(`No such container: ${ref}`);
+    }
+  }
+
+  /**
+   * The PIDs of the running containers whose IPC and PID namespaces this one
+   * joins, checked as dockerd checks them at start, with its words.
+   */
+  private namespaceDonors(record: ContainerRecord): { ipcDonor?: { pid: number; shm: string }; pidDonor?: number } {
+    const donors: { ipcDonor?: { pid: number; shm: string }; pidDonor?: number } = {};
+    const ipc = record.hostConfig.IpcMode ?? '';
+    if (ipc.startsWith('container:')) {
+      const other = this.store.resolve(ipc.slice('container:'.length));
+      const why = `can't join IPC of container ${other.id}`;
+      if (other.state.status !== 'running' || !other.state.pid) throw new ConflictError(`${why}: container ${other.id} is not running`);
+      if (other.hostConfig.IpcMode !== 'shareable' && other.hostConfig.IpcMode !== 'host') {
+        throw new ConflictError(`${why}: non-shareable IPC (hint: use IpcMode:shareable for the donor container)`);
+      }
+      donors.ipcDonor = { pid: other.state.pid, shm: other.hostConfig.IpcMode === 'host' ? '/dev/shm' : this.paths(other.id).shm };
+    }
+    const pid = record.hostConfig.PidMode ?? '';
+    if (pid.startsWith('container:')) {
+      const other = this.store.resolve(pid.slice('container:'.length));
+      if (other.state.status !== 'running' || !other.state.pid) throw new ConflictError(`container ${other.id} is not running`);
+      donors.pidDonor = other.state.pid;
+    }
+    return donors;
+  }
+
+  /**
+   * A shareable container's /dev/shm is a tmpfs on the host, so that
+   * containers joining its IPC namespace can mount it too; it lives until
+   * the container stops (`releaseShm`).
+   */
+  private async mountShareableShm(record: ContainerRecord): Promise<string> {
+    const dir = this.paths(record.id).shm;
+    if (await isMountPoint(dir)) return dir;
+    mkdirSync(dir, { recursive: true });
+    const size = record.hostConfig.ShmSize || DEFAULT_SHM_SIZE;
+    native().mount('shm', dir, 'tmpfs', MS.NOSUID | MS.NODEV | MS.NOEXEC, `mode=1777,size=${size}`);
+    return dir;
+  }
+
+  private async releaseShm(id: string): Promise<void> {
+    await unmount(this.paths(id).shm).catch((err) => log.warn('could not unmount /dev/shm', { id, err }));
+  }
+
   /** Settings this host's kernel cannot apply are dropped with dockerd's warnings, as dockerd does at create. */
   private async discardUnsupported(hostConfig: HostConfig): Promise<string[]> {
     const warnings: string[] = [];
@@ -235,6 +303,11 @@ export class ContainerService {
       warnings.push('Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded.');
       hostConfig.BlkioWeightDevice = [];
     }
+    // dockerd's create-time warnings about settings it keeps as given.
+    if (hostConfig.OomKillDisable && !(hostConfig.Memory ?? 0)) {
+      warnings.push('OOM killer is disabled for the container, but no memory limit is set, this can result in the system running out of resources.');
+    }
+    if ((hostConfig.KernelMemory ?? 0) > 0) warnings.push('Specifying a kernel memory limit is deprecated and will be removed in a future release.');
     return warnings;
   }
 
@@ -381,6 +454,9 @@ export class ContainerService {
       etcGroup,
       files: { hostname: p.hostname, hosts: p.hosts, resolvConf: p.resolvConf },
       network: this.networkFor(record),
+      ...this.namespaceDonors(record),
+      shareableShm: h.IpcMode === 'shareable' ? await this.mountShareableShm(record) : undefined,
+      hostIpv6: hostHasIpv6(),
       cgroupsPath: cgroupsPathOf(record),
       initPath: this.o.initPath,
       mounts,
@@ -427,8 +503,9 @@ export class ContainerService {
 
   private prepare(record: ContainerRecord, laidOut: Promise<unknown>): void {
     if (this.prepared.size >= MAX_PREPARED) return;
-    // Joining another container's network needs that one's process at start time.
-    if (networkChoice(record.hostConfig).kind === 'container') return;
+    // Joining another container's namespaces needs that one's process at start time.
+    const h = record.hostConfig;
+    if (networkChoice(h).kind === 'container' || h.IpcMode?.startsWith('container:') || h.PidMode?.startsWith('container:')) return;
     const ready = this.createRuntime(record, laidOut).then(
       () => true,
       (err) => {
@@ -538,7 +615,8 @@ export class ContainerService {
     const released = this.o.runtime
       .delete(record.id, true)
       .catch((err) => log.warn('runtime delete failed', { id: record.id, err }))
-      .then(() => this.o.runtime.cleanup(record.id).catch(() => undefined));
+      .then(() => this.o.runtime.cleanup(record.id).catch(() => undefined))
+      .then(() => this.releaseShm(record.id));
     await this.store.saveState(record);
     this.announceExit(record, code);
     await released;
@@ -784,6 +862,7 @@ export class ContainerService {
     if (await this.o.runtime.hasState(id)) await this.o.runtime.delete(id, true).catch(() => undefined);
     await this.o.runtime.cleanup(id).catch(() => undefined);
     await unmount(p.merged);
+    await unmount(p.shm);
     await fs.rm(p.dir, { recursive: true, force: true });
   }
 
@@ -828,6 +907,7 @@ export class ContainerService {
         next.CpuPeriod = 0;
       }
       validateHostConfig(next, this.o.hostCpus);
+      checkCpuset(changes, availableCpuset());
       const running = record.state.status === 'running' || record.state.status === 'paused';
       if (running) {
         const resources = toOciResources(next);
@@ -923,4 +1003,10 @@ function readSmallFile(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+let ipv6: boolean | undefined;
+/** Whether the kernel has IPv6 (a `--network none` container gets it turned off). */
+function hostHasIpv6(): boolean {
+  return (ipv6 ??= existsSync('/proc/sys/net/ipv6'));
 }

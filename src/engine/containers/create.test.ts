@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normalizeName } from './create.ts';
+import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normalizeName, validateLogOptions } from './create.ts';
 
 test('mergeImageConfig follows dockerd: user values win, image fills the gaps', () => {
   const image = { Env: ['PATH=/bin', 'A=image'], Cmd: ['sh'], Entrypoint: null, WorkingDir: '/w', User: 'nobody', Labels: { a: '1' } };
@@ -43,4 +43,13 @@ test('host config normalisation and network choice', () => {
   assert.deepEqual(networkChoice({ NetworkMode: 'host' }), { kind: 'host' });
   assert.deepEqual(networkChoice({ NetworkMode: 'none' }), { kind: 'none' });
   assert.deepEqual(networkChoice({ NetworkMode: 'container:abc' }), { kind: 'container', ref: 'abc' });
+});
+
+test('log options are checked per driver, in dockerd words', () => {
+  validateLogOptions('json-file', { 'max-size': '10m', 'max-file': '3', tag: 'x', mode: 'non-blocking', 'max-buffer-size': '4m' });
+  validateLogOptions('none', { anything: 'goes' });
+  assert.throws(() => validateLogOptions('json-file', { bogus: '1' }), { message: "unknown log opt 'bogus' for json-file log driver" });
+  assert.throws(() => validateLogOptions('local', { tag: 'x' }), { message: "unknown log opt 'tag' for local log driver" });
+  assert.throws(() => validateLogOptions('json-file', { mode: 'x' }), { message: 'logger: logging mode not supported: x' });
+  assert.throws(() => validateLogOptions('json-file', { 'max-buffer-size': '1m' }), { message: "logger: max-buffer-size option is only supported with 'mode=non-blocking'" });
 });

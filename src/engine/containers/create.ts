@@ -107,10 +107,32 @@ export function normalizeHostConfig(h: HostConfig, defaults: { cgroupnsMode: 'ho
   if (!LOG_DRIVERS.has(out.LogConfig.Type!)) {
     throw new InvalidParameterError(`error looking up logging plugin ${out.LogConfig.Type}: plugin "${out.LogConfig.Type}" not found`);
   }
+  validateLogOptions(out.LogConfig.Type!, out.LogConfig.Config ?? {});
   if (!out.CgroupnsMode) out.CgroupnsMode = defaults.cgroupnsMode;
   if (out.MemorySwappiness === -1) out.MemorySwappiness = null;
   if (out.PidsLimit !== undefined && out.PidsLimit !== null && out.PidsLimit <= 0) out.PidsLimit = null;
   return out;
+}
+
+/** The `--log-opt` keys each driver takes, besides the common `mode` and `max-buffer-size`. */
+const LOG_DRIVER_OPTIONS: Record<string, readonly string[]> = {
+  'json-file': ['max-file', 'max-size', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag'],
+  local: ['max-file', 'max-size', 'compress'],
+};
+
+/** dockerd's create-time check of `--log-opt`s (moby `logger.ValidateLogOpts`), with its words (400). */
+export function validateLogOptions(driver: string, options: Record<string, string>): void {
+  if (driver === 'none') return;
+  const mode = options.mode ?? '';
+  if (mode !== '' && mode !== 'blocking' && mode !== 'non-blocking') throw new InvalidParameterError(`logger: logging mode not supported: ${mode}`);
+  if ('max-buffer-size' in options) {
+    if (mode !== 'non-blocking') throw new InvalidParameterError("logger: max-buffer-size option is only supported with 'mode=non-blocking'");
+  }
+  const known = LOG_DRIVER_OPTIONS[driver] ?? [];
+  for (const key of Object.keys(options)) {
+    if (key === 'mode' || key === 'max-buffer-size' || known.includes(key)) continue;
+    throw new InvalidParameterError(`unknown log opt '${key}' for ${driver} log driver`);
+  }
 }
 
 /** dockerd 20.10's checks of a restart policy, with its words (400). */

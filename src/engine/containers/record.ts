@@ -67,6 +67,8 @@ export interface ContainerPaths {
   upper: string;
   work: string;
   merged: string;
+  /** The /dev/shm tmpfs of an `IpcMode: shareable` container, mounted on the host so others can join it. */
+  shm: string;
   log: string;
   hostname: string;
   hosts: string;
@@ -83,6 +85,7 @@ export function containerPaths(dataRoot: string, id: string): ContainerPaths {
     upper: `${dir}/fs/upper`,
     work: `${dir}/fs/work`,
     merged: `${dir}/fs/merged`,
+    shm: `${dir}/mounts/shm`,
     log: `${dir}/${id}-json.log`,
     hostname: `${dir}/hostname`,
     hosts: `${dir}/hosts`,

@@ -40,6 +40,33 @@ function throwsInvalid(fn: () => unknown, message: string): void {
 }
 
 describe('generateSpec', () => {
+  test('network sysctls: low ports and ping for every user in a namespace of its own, no IPv6 with none, user values win', () => {
+    const own = { 'net.ipv4.ip_unprivileged_port_start': '0', 'net.ipv4.ping_group_range': '0 2147483647' };
+    assert.deepEqual(generateSpec(input()).linux.sysctl, own);
+    assert.deepEqual(generateSpec(input({ network: { kind: 'none' } })).linux.sysctl, { ...own, 'net.ipv6.conf.all.disable_ipv6': '1' });
+    assert.deepEqual(generateSpec(input({ network: { kind: 'none' }, hostIpv6: false })).linux.sysctl, own);
+    assert.equal(generateSpec(input({ network: { kind: 'host' } })).linux.sysctl, undefined);
+    assert.equal(generateSpec(input({ network: { kind: 'path', path: '/proc/9/ns/net' } })).linux.sysctl, undefined);
+    const mine = generateSpec(input({ hostConfig: { Sysctls: { 'net.ipv4.ping_group_range': '1 1', 'kernel.msgmax': '9' } } })).linux.sysctl;
+    assert.deepEqual(mine, { ...own, 'net.ipv4.ping_group_range': '1 1', 'kernel.msgmax': '9' });
+  });
+
+  test('IPC and PID modes: joined namespaces by path, /dev/shm shared by bind, none without one', () => {
+    const shm = (over: Partial<SpecInput>) => generateSpec(input(over)).mounts.find((m) => m.destination === '/dev/shm');
+    const joined = generateSpec(input({ hostConfig: { IpcMode: 'container:x', PidMode: 'container:y' }, ipcDonor: { pid: 7, shm: '/d/mounts/shm' }, pidDonor: 8 }));
+    assert.deepEqual(joined.linux.namespaces?.filter((n) => n.type === 'ipc' || n.type === 'pid'), [
+      { type: 'pid', path: '/proc/8/ns/pid' },
+      { type: 'ipc', path: '/proc/7/ns/ipc' },
+    ]);
+    assert.deepEqual(joined.mounts.find((m) => m.destination === '/dev/shm'), { destination: '/dev/shm', type: 'bind', source: '/d/mounts/shm', options: ['rbind', 'rprivate'] });
+    assert.equal(shm({ hostConfig: { IpcMode: 'shareable' }, shareableShm: '/c/mounts/shm' })?.source, '/c/mounts/shm');
+    assert.equal(shm({ hostConfig: { IpcMode: 'host' } })?.source, '/dev/shm');
+    assert.equal(shm({ hostConfig: { IpcMode: 'none' } }), undefined);
+    assert.equal(shm({ hostConfig: { IpcMode: 'private' } })?.type, 'tmpfs');
+    const hostNs = generateSpec(input({ hostConfig: { IpcMode: 'host', PidMode: 'host' } })).linux.namespaces?.map((n) => n.type);
+    assert.deepEqual(hostNs, ['mount', 'network', 'uts']);
+  });
+
   test('defaults: caps, namespaces, hostname, cwd, env, mounts, masked paths, no rlimits', () => {
     const s = generateSpec(input());
     assert.deepEqual(s.process.capabilities?.bounding, [...DEFAULT_CAPABILITIES]);

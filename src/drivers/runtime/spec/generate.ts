@@ -7,7 +7,7 @@
 import { InvalidParameterError, SystemError } from '../../../util/errors.ts';
 import type { SpecContainerConfig as ContainerConfig, SpecHostConfig as HostConfig } from './input-types.ts';
 import { resolveCapabilities } from './capabilities.ts';
-import { buildMounts, DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE, type ResolvedMount } from './mounts.ts';
+import { buildMounts, DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE, type ResolvedMount, type ShmChoice } from './mounts.ts';
 import { buildEnv, mergeCommand, resolveWorkingDir } from './process.ts';
 import { defaultDeviceRules, toOciBlockDevices, toOciResources, toRlimits, validateHostConfigResources, type DeviceNumber } from './resources.ts';
 import { deviceAllowRule, parseDeviceCgroupRule, validateDeviceSettings } from './device-rules.ts';
@@ -44,6 +44,14 @@ export interface SpecInput {
   /** Host paths bind-mounted at /etc/hostname, /etc/hosts, /etc/resolv.conf. */
   files: { hostname?: string; hosts?: string; resolvConf?: string };
   network: NetworkNamespace;
+  /** The PID of the running container whose PID namespace this one joins (`PidMode: container:<name>`). */
+  pidDonor?: number;
+  /** The running container whose IPC namespace this one joins (`IpcMode: container:<name>`): its PID and the host path of its /dev/shm. */
+  ipcDonor?: { pid: number; shm: string };
+  /** Host path of this container's own /dev/shm tmpfs (`IpcMode: shareable`), mounted by the caller. */
+  shareableShm?: string;
+  /** Whether the host kernel has IPv6 (`/proc/sys/net/ipv6`); assumed when not given. */
+  hostIpv6?: boolean;
   cgroupsPath: string;
   /** Host path of the init binary (catatonit), used when `HostConfig.Init`. */
   initPath?: string;
@@ -84,10 +92,39 @@ function namespaces(input: SpecInput): OciNamespace[] {
   if (input.network.kind === 'path') ns.push({ type: 'network', path: input.network.path });
   else if (input.network.kind !== 'host') ns.push({ type: 'network' });
   if (h.UTSMode !== 'host') ns.push({ type: 'uts' });
-  if (h.PidMode !== 'host') ns.push({ type: 'pid' });
-  if (h.IpcMode !== 'host') ns.push({ type: 'ipc' });
+  if (input.pidDonor !== undefined) ns.push({ type: 'pid', path: `/proc/${input.pidDonor}/ns/pid` });
+  else if (h.PidMode !== 'host') ns.push({ type: 'pid' });
+  if (input.ipcDonor !== undefined) ns.push({ type: 'ipc', path: `/proc/${input.ipcDonor.pid}/ns/ipc` });
+  else if (h.IpcMode !== 'host') ns.push({ type: 'ipc' });
   if (h.CgroupnsMode === 'private') ns.push({ type: 'cgroup' });
   return ns;
+}
+
+/**
+ * dockerd's sysctls for a container with a network namespace of its own: any
+ * user may bind low ports and ping (as on the host since Linux 4.11 / 3.0), and
+ * `--network none` has no IPv6 at all, not even on loopback. The user's
+ * `--sysctl`s are laid over these.
+ */
+function networkSysctls(input: SpecInput): Record<string, string> {
+  const kind = input.network.kind;
+  if (kind !== 'private' && kind !== 'none') return {};
+  const sysctl: Record<string, string> = {
+    'net.ipv4.ip_unprivileged_port_start': '0',
+    'net.ipv4.ping_group_range': '0 2147483647',
+  };
+  if (kind === 'none' && input.hostIpv6 !== false) sysctl['net.ipv6.conf.all.disable_ipv6'] = '1';
+  return sysctl;
+}
+
+/** /dev/shm as the IPC mode wants it: shared ones are host directories, bind-mounted. */
+function shmChoice(input: SpecInput): ShmChoice {
+  const mode = input.hostConfig.IpcMode;
+  if (input.ipcDonor !== undefined) return { bind: input.ipcDonor.shm };
+  if (mode === 'host') return { bind: '/dev/shm' };
+  if (mode === 'shareable' && input.shareableShm) return { bind: input.shareableShm };
+  if (mode === 'none') return 'none';
+  return 'private';
 }
 
 function seccompProfile(input: SpecInput, setting: string | undefined): DockerSeccompProfile | undefined {
@@ -134,7 +171,7 @@ export function generateSpec(input: SpecInput): OciSpec {
     hostname: h.UTSMode === 'host' ? undefined : hostname,
     mounts: buildMounts({
       shmSize: h.ShmSize || DEFAULT_SHM_SIZE,
-      hostIpc: h.IpcMode === 'host',
+      shm: shmChoice(input),
       privileged,
       readonlyRootfs: h.ReadonlyRootfs === true,
       user: userMounts,
@@ -158,7 +195,8 @@ export function generateSpec(input: SpecInput): OciSpec {
   const rlimits = toRlimits(h.Ulimits);
   if (rlimits.length > 0) spec.process.rlimits = rlimits;
   if (h.OomScoreAdj !== undefined) spec.process.oomScoreAdj = h.OomScoreAdj;
-  if (h.Sysctls && Object.keys(h.Sysctls).length > 0) spec.linux.sysctl = { ...h.Sysctls };
+  const sysctl = { ...networkSysctls(input), ...h.Sysctls };
+  if (Object.keys(sysctl).length > 0) spec.linux.sysctl = sysctl;
 
   const resources = spec.linux.resources!;
   if (privileged) {

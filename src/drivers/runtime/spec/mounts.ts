@@ -37,8 +37,12 @@ export interface ResolvedMount {
 
 export interface MountsInput {
   shmSize: number;
-  /** `IpcMode: host` bind-mounts the host's /dev/shm instead of a private tmpfs. */
-  hostIpc: boolean;
+  /**
+   * /dev/shm: a tmpfs of its own (`private`), none at all (`IpcMode: none`),
+   * or a bind of another /dev/shm (the host's for `IpcMode: host`, a donor
+   * container's for `container:<name>`).
+   */
+  shm: ShmChoice;
   privileged: boolean;
   readonlyRootfs: boolean;
   user: readonly ResolvedMount[];
@@ -46,18 +50,23 @@ export interface MountsInput {
   files: { hostname?: string; hosts?: string; resolvConf?: string };
 }
 
-export function defaultMounts(shmSize: number, hostIpc: boolean): OciMount[] {
-  return [
+export type ShmChoice = 'private' | 'none' | { bind: string };
+
+export function defaultMounts(shmSize: number, shm: ShmChoice): OciMount[] {
+  const mounts: OciMount[] = [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
     { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid', 'noexec', 'nodev'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
-    hostIpc
-      ? { destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'nosuid', 'noexec', 'nodev'] }
-      : { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] },
   ];
+  if (shm === 'private') {
+    mounts.push({ destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] });
+  } else if (shm !== 'none') {
+    mounts.push({ destination: '/dev/shm', type: 'bind', source: shm.bind, options: ['rbind', 'rprivate'] });
+  }
+  return mounts;
 }
 
 /** Pairs of flags where the later one wins (moby `mount.MergeTmpfsOptions`). */
@@ -121,7 +130,7 @@ export function buildMounts(input: MountsInput): OciMount[] {
   const sorted = extra.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m.destination) - depth(b.m.destination) || a.i - b.i).map((x) => x.m);
 
   const userDests = new Set(sorted.map((m) => m.destination));
-  const defaults = defaultMounts(input.shmSize, input.hostIpc).filter((m) => !userDests.has(m.destination));
+  const defaults = defaultMounts(input.shmSize, input.shm).filter((m) => !userDests.has(m.destination));
   for (const m of defaults) {
     if (input.privileged && (m.type === 'sysfs' || m.type === 'cgroup')) m.options = (m.options ?? []).filter((o) => o !== 'ro');
     // A read-only rootfs makes the default mounts read-only too, except the ones processes must write.

@@ -58,8 +58,8 @@ export function validateResources(r: Resources, hostCpus: number): void {
   }
   const quota = r.CpuQuota ?? 0;
   if (quota > 0 && quota < 1000) throw bad('CPU cfs quota can not be less than 1ms (i.e. 1000)');
-  if (r.CpusetCpus && !validCpuset(r.CpusetCpus)) throw bad(`Invalid value ${r.CpusetCpus} for cpuset cpus`);
-  if (r.CpusetMems && !validCpuset(r.CpusetMems)) throw bad(`Invalid value ${r.CpusetMems} for cpuset mems`);
+  if (r.CpusetCpus && !validCpuset(r.CpusetCpus)) throw bad(`Invalid value ${r.CpusetCpus} for cpuset cpus: invalid format: ${r.CpusetCpus}`);
+  if (r.CpusetMems && !validCpuset(r.CpusetMems)) throw bad(`Invalid value ${r.CpusetMems} for cpuset mems: invalid format: ${r.CpusetMems}`);
   const blkio = r.BlkioWeight ?? 0;
   if (blkio > 0 && (blkio < 10 || blkio > 1000)) throw bad('Range of blkio weight is from 10 to 1000');
   toRlimits(r.Ulimits);
