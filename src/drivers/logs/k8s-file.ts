@@ -10,7 +10,7 @@
  * dangling partial line and end. A file that does not exist yet is waited for
  * (follow) or yields nothing.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { isErrno } from '../../util/errors.ts';
@@ -87,7 +87,7 @@ export async function* readLogs(file: string, options: ReadLogsOptions): AsyncGe
     const size = (await fh.stat()).size;
     // An offset past the end means the file was replaced since it was taken: read it all.
     const start = options.offset !== undefined ? (options.offset <= size ? options.offset : 0) : tail === undefined ? 0 : await tailOffset(fh, size, tail);
-    const records = new RecordReader(fh, start);
+    let records = new RecordReader(fh, start);
     const joiner = new Joiner();
     const want = (e: LogEntry) =>
       (e.stream === 'stdout' ? options.stdout : options.stderr) && (options.since === undefined || e.timestamp >= options.since);
@@ -103,6 +103,16 @@ export async function* readLogs(file: string, options: ReadLogsOptions): AsyncGe
       }
       // Records can arrive in several reads; keep reading until a read finds nothing.
       if (records.progressed) continue;
+      // A log that reached its max-size was replaced by an empty file: go on from there.
+      if (options.follow) {
+        const next = await openIfReplaced(file, fh);
+        if (next) {
+          await fh.close();
+          fh = next;
+          records = new RecordReader(fh, 0);
+          continue;
+        }
+      }
       if (!options.follow || drainAfterStop || options.signal.aborted || untilPassed) {
         if (!options.follow || drainAfterStop) {
           for (const entry of joiner.flush()) {
@@ -129,6 +139,13 @@ async function openIfExists(file: string): Promise<FileHandle | undefined> {
     if (isErrno(err, 'ENOENT')) return undefined;
     throw err;
   }
+}
+
+/** The file now at `file`, when it is no longer the one `fh` has open. */
+async function openIfReplaced(file: string, fh: FileHandle): Promise<FileHandle | undefined> {
+  const [now, mine] = await Promise.all([stat(file).catch(() => undefined), fh.stat()]);
+  if (!now || (now.ino === mine.ino && now.dev === mine.dev)) return undefined;
+  return openIfExists(file);
 }
 
 /** Watch the log's directory: it sees the file appear as well as grow. */

@@ -106,6 +106,7 @@ export class ConmonRunc implements RuntimeDriver {
       // dockerd's json-file logger never fsyncs either; conmon would at every exit, on the critical path.
       '--no-sync-log',
     ];
+    if (o.logSizeMax !== undefined && o.logPath !== '/dev/null') args.push('--log-size-max', String(o.logSizeMax));
     for (const a of this.runtimeArgs()) args.push('--runtime-arg', a);
     if (o.tty) args.push('-t');
     if (o.openStdin) {

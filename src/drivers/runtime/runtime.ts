@@ -35,6 +35,8 @@ export interface CreateOptions {
   spec: OciSpec | Promise<OciSpec>;
   /** Host path of the log file (conmon k8s-file format). */
   logPath: string;
+  /** The size in bytes at which the log file is replaced by an empty one (no limit when absent). */
+  logSizeMax?: number;
   /** Allocate a TTY (spec.process.terminal is true). */
   tty: boolean;
   /** Keep the container's stdin open for attach. */

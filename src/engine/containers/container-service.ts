@@ -36,7 +36,7 @@ import { log } from '../../util/log.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { ImageService } from '../images/image-service.ts';
 import { ContainerStore } from './container-store.ts';
-import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normalizeName, validateRestartPolicy, type ImageConfigLike } from './create.ts';
+import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, logSizeLimit, normalizeName, validateRestartPolicy, type ImageConfigLike } from './create.ts';
 import * as errors from './errors.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from './etc-files.ts';
 import { randomName } from './names.ts';
@@ -415,6 +415,7 @@ export class ContainerService {
    */
   private async createRuntime(record: ContainerRecord, laidOut?: Promise<unknown>): Promise<void> {
     const p = this.paths(record.id);
+    const logSizeMax = logSizeLimit(record.hostConfig.LogConfig);
     const spec = this.runtimeSpec(record, laidOut);
     spec.catch(() => undefined); // the runtime's create reports it; nothing must go unhandled before that
     // A leftover runtime record (crash between create and start) would make create fail.
@@ -424,6 +425,7 @@ export class ContainerService {
       bundle: p.bundle,
       spec,
       logPath: p.log,
+      logSizeMax,
       tty: Boolean(record.config.Tty),
       openStdin: Boolean(record.config.OpenStdin),
       stdinOnce: Boolean(record.config.StdinOnce),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normalizeName, validateLogOptions } from './create.ts';
+import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normalizeName, validateLogOptions, logSizeLimit } from './create.ts';
 
 test('mergeImageConfig follows dockerd: user values win, image fills the gaps', () => {
   const image = { Env: ['PATH=/bin', 'A=image'], Cmd: ['sh'], Entrypoint: null, WorkingDir: '/w', User: 'nobody', Labels: { a: '1' } };
@@ -52,4 +52,14 @@ test('log options are checked per driver, in dockerd words', () => {
   assert.throws(() => validateLogOptions('local', { tag: 'x' }), { message: "unknown log opt 'tag' for local log driver" });
   assert.throws(() => validateLogOptions('json-file', { mode: 'x' }), { message: 'logger: logging mode not supported: x' });
   assert.throws(() => validateLogOptions('json-file', { 'max-buffer-size': '1m' }), { message: "logger: max-buffer-size option is only supported with 'mode=non-blocking'" });
+});
+
+test('the log size limit comes from max-size; bad logger options fail as dockerd\'s logger does', () => {
+  assert.equal(logSizeLimit({ Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } }), 10 * 1024 * 1024);
+  assert.equal(logSizeLimit({ Type: 'json-file', Config: {} }), undefined);
+  assert.equal(logSizeLimit({ Type: 'none', Config: { 'max-size': 'abc' } }), undefined);
+  assert.throws(() => logSizeLimit({ Type: 'json-file', Config: { 'max-size': 'abc' } }), { message: "failed to initialize logging driver: invalid size: 'abc'" });
+  assert.throws(() => logSizeLimit({ Type: 'local', Config: { 'max-file': '0' } }), { message: 'failed to initialize logging driver: max-file cannot be less than 1' });
+  assert.throws(() => logSizeLimit({ Type: 'json-file', Config: { 'max-file': 'x' } }), { message: 'failed to initialize logging driver: strconv.Atoi: parsing "x": invalid syntax' });
+  assert.throws(() => logSizeLimit({ Type: 'json-file', Config: { compress: 'maybe' } }), { message: 'failed to initialize logging driver: strconv.ParseBool: parsing "maybe": invalid syntax' });
 });

@@ -4,7 +4,8 @@
  * the container (so inspect shows the merged Config).
  */
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
-import { InvalidParameterError } from '../../util/errors.ts';
+import { InvalidParameterError, SystemError } from '../../util/errors.ts';
+import { ramInBytes } from '../../util/size.ts';
 import { invalidName } from './errors.ts';
 
 /** The run config of an image (OCI `config` object), as far as the merge needs it. */
@@ -133,6 +134,37 @@ export function validateLogOptions(driver: string, options: Record<string, strin
     if (key === 'mode' || key === 'max-buffer-size' || known.includes(key)) continue;
     throw new InvalidParameterError(`unknown log opt '${key}' for ${driver} log driver`);
   }
+}
+
+/**
+ * The size at which the log starts afresh (`--log-opt max-size`), checked
+ * as dockerd's json-file logger checks its options when it starts (500,
+ * "failed to initialize logging driver: …"); undefined when unlimited.
+ * Older files are not kept: conmon, which writes the log, replaces it, so
+ * `max-file` above 1 keeps no more history than 1 does.
+ */
+export function logSizeLimit(config: { Type?: string; Config?: Record<string, string> } | undefined): number | undefined {
+  if (!config || config.Type === 'none') return undefined;
+  const options = config.Config ?? {};
+  const fail = (why: string) => new SystemError(`failed to initialize logging driver: ${why}`);
+  let limit: number | undefined;
+  if (options['max-size'] !== undefined) {
+    try {
+      limit = ramInBytes(options['max-size']);
+    } catch (err) {
+      throw fail((err as Error).message);
+    }
+  }
+  const maxFile = options['max-file'];
+  if (maxFile !== undefined) {
+    if (!/^[+-]?\d+$/.test(maxFile)) throw fail(`strconv.Atoi: parsing ${JSON.stringify(maxFile)}: invalid syntax`);
+    if (Number(maxFile) < 1) throw fail('max-file cannot be less than 1');
+  }
+  const compress = options['compress'];
+  if (compress !== undefined && !['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(compress)) {
+    throw fail(`strconv.ParseBool: parsing ${JSON.stringify(compress)}: invalid syntax`);
+  }
+  return limit !== undefined && limit > 0 ? limit : undefined;
 }
 
 /** dockerd 20.10's checks of a restart policy, with its words (400). */
