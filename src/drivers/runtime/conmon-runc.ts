@@ -111,7 +111,8 @@ export class ConmonRunc implements RuntimeDriver {
     if (o.tty) args.push('-t');
     if (o.openStdin) {
       args.push('-i');
-      if (!o.stdinOnce) args.push('--leave-stdin-open');
+      // StdinOnce closes stdin when the first attach ends, but never a terminal's (dockerd keeps it for the next attach).
+      if (!o.stdinOnce || o.tty) args.push('--leave-stdin-open');
     }
     const sync = openReadPipe();
     const start = openWritePipe();

@@ -10,6 +10,7 @@ test('mergeImageConfig follows dockerd: user values win, image fills the gaps', 
     ['user Entrypoint drops image Cmd', { Image: 'x', Entrypoint: ['/bin/true'] }, { Entrypoint: ['/bin/true'], Cmd: undefined }],
     ['env: user first, image keys not overridden', { Image: 'x', Env: ['A=user', 'B=2'] }, { Env: ['A=user', 'B=2', 'PATH=/bin'] }],
     ['labels merge', { Image: 'x', Labels: { b: '2' } }, { Labels: { a: '1', b: '2' } }],
+    ['an empty Volumes map is none', { Image: 'x', Volumes: {} }, { Volumes: null }],
   ];
   for (const [name, user, want] of cases) {
     const got = mergeImageConfig(user, image);

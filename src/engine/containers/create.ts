@@ -53,6 +53,8 @@ export function mergeImageConfig(user: ContainerConfig, image: ImageConfigLike):
   }
   if (!out.WorkingDir) out.WorkingDir = image.WorkingDir ?? '';
   if (image.Volumes && Object.keys(image.Volumes).length) out.Volumes = { ...image.Volumes, ...(out.Volumes ?? {}) };
+  // An empty map is kept as none, as dockerd shows it (`"Volumes": null`).
+  if (out.Volumes && Object.keys(out.Volumes).length === 0) out.Volumes = null;
   if (!out.StopSignal && image.StopSignal) out.StopSignal = image.StopSignal;
   if (image.Healthcheck) {
     // dockerd's merge: the container's healthcheck, its unset parts taken from the image's.

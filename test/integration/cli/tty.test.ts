@@ -121,5 +121,15 @@ for (const [label, cli] of [['docker', DOCKER], ['berth', BERTH]] as const) {
     assert.match(out, /rc=0\n/);
     const state = await docker(d, ['inspect', '-f', '{{.State.Running}}', 'detachme']);
     assert.equal(state.stdout.trim(), 'true');
+    // The terminal's stdin stays open for the next attach (run -it sets StdinOnce; dockerd keeps a TTY's stdin).
+    const again = startPty(d, `${cli} attach detachme; echo rc=$?`);
+    t.after(() => again.close());
+    await new Promise((r) => setTimeout(r, 500));
+    again.type('echo back-$((40+2))\r');
+    await again.waitFor(/back-42\n/);
+    again.type('exit 7\r');
+    await again.waitFor(/rc=7\n/);
+    const exited = await docker(d, ['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'detachme']);
+    assert.equal(exited.stdout, 'exited 7\n');
   });
 }
