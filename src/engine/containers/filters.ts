@@ -4,6 +4,7 @@
  */
 import { InvalidParameterError } from '../../util/errors.ts';
 import type { ContainerRecord } from './record.ts';
+import { bindMountsWire, mountsWire } from './binds.ts';
 
 export interface ListOptions {
   all: boolean;
@@ -22,6 +23,20 @@ function labelMatches(labels: Record<string, string>, wanted: string): boolean {
   const i = wanted.indexOf('=');
   if (i < 0) return wanted in labels;
   return labels[wanted.slice(0, i)] === wanted.slice(i + 1);
+}
+
+/** A `name` filter value is a regular expression (an invalid one matches nothing, as in dockerd). */
+function matchesPattern(pattern: string, text: string): boolean {
+  try {
+    return new RegExp(pattern).test(text);
+  } catch {
+    return false;
+  }
+}
+
+/** What a `volume` filter can name: a mount's destination, its volume name, or a bind's source. */
+function mountedAt(r: ContainerRecord): string[] {
+  return [...bindMountsWire(r.hostConfig.Binds), ...mountsWire(r.hostConfig.Mounts)].flatMap((m) => [m.Destination, m.Name || m.Source].filter((v): v is string => Boolean(v)));
 }
 
 export function selectContainers(records: ContainerRecord[], o: ListOptions): ContainerRecord[] {
@@ -53,13 +68,18 @@ export function selectContainers(records: ContainerRecord[], o: ListOptions): Co
     const ids = o.filters.get('id');
     if (ids && !ids.some((id) => r.id.startsWith(id))) return false;
     const names = o.filters.get('name');
-    if (names && !names.some((n) => new RegExp(n.replace(/^\//, '')).test(r.name.slice(1)))) return false;
+    if (names && !names.some((n) => matchesPattern(n, r.name) || matchesPattern(n, r.name.slice(1)))) return false;
     const labels = o.filters.get('label');
     if (labels && !labels.every((l) => labelMatches(r.config.Labels ?? {}, l))) return false;
     if (hasStatus && !o.filters.get('status')!.includes(status)) return false;
     if (exited.length && (status !== 'exited' || !exited.includes(r.state.exitCode))) return false;
     if (ancestors.length && !ancestors.includes(r.image)) return false;
     if (health.length && !health.includes(r.state.health?.Status ?? 'none')) return false;
+    const volumes = o.filters.get('volume');
+    if (volumes && !mountedAt(r).some((m) => volumes.includes(m))) return false;
+    // dockerd matches these against the ports the container has now; none has any
+    // until the networking issue publishes them.
+    if (o.filters.has('publish') || o.filters.has('expose')) return false;
     return true;
   });
   if (o.limit !== undefined && o.limit > 0) list = list.slice(0, o.limit);

@@ -38,7 +38,7 @@ test('container list selection: all, filters, limit, newest first', () => {
   const recs = [
     record('aa', '2024-01-01T00:00:01Z', 'running'),
     record('bb', '2024-01-01T00:00:02Z', 'exited', { state: { ...newState(), status: 'exited', exitCode: 3 } }),
-    record('cc', '2024-01-01T00:00:03Z', 'created'),
+    record('cc', '2024-01-01T00:00:03Z', 'created', { hostConfig: { Binds: ['/srv/data:/data'] } }),
   ];
   const base = { imageIdOf: () => 'sha256:img', containerOf: (r: string) => recs.find((x) => x.name === `/${r}`)! };
   const names = (o: Partial<Parameters<typeof selectContainers>[1]>) =>
@@ -50,6 +50,13 @@ test('container list selection: all, filters, limit, newest first', () => {
   assert.deepEqual(names({ all: true, filters: new Map([['label', ['app=cc']]]) }), ['/cc']);
   assert.deepEqual(names({ all: true, filters: new Map([['name', ['b']]]) }), ['/bb']);
   assert.deepEqual(names({ limit: 1 }), ['/cc']);
+  assert.deepEqual(names({ all: true, filters: new Map([['name', ['^/bb$']]]) }), ['/bb']);
+  assert.deepEqual(names({ all: true, filters: new Map([['name', ['^bb$']]]) }), ['/bb']);
+  assert.deepEqual(names({ all: true, filters: new Map([['name', ['(']]]) }), []);
+  assert.deepEqual(names({ all: true, filters: new Map([['volume', ['/data']]]) }), ['/cc']);
+  assert.deepEqual(names({ all: true, filters: new Map([['volume', ['/srv/data']]]) }), ['/cc']);
+  assert.deepEqual(names({ all: true, filters: new Map([['volume', ['/srv']]]) }), []);
+  assert.deepEqual(names({ all: true, filters: new Map([['expose', ['80']]]) }), []);
   assert.deepEqual(names({ filters: new Map([['before', ['cc']]]) }), ['/bb', '/aa']);
   assert.deepEqual(names({ filters: new Map([['ancestor', ['busybox']]]), all: true }).length, 3);
   assert.throws(() => names({ filters: new Map([['bogus', ['1']]]) }), /Invalid filter 'bogus'/);
