@@ -5,10 +5,12 @@
  * as dockerd does.
  */
 import type { Readable } from 'node:stream';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import type { Router, RouteContext } from '../router.ts';
 import { queryBool, queryFilters } from '../query.ts';
 import { JsonMessageWriter } from '../streams/json-lines.ts';
-import { InvalidParameterError, NotImplementedError, asError } from '../../util/errors.ts';
+import { InvalidParameterError, NotImplementedError, SystemError, asError } from '../../util/errors.ts';
 import { applyChanges } from '../../engine/images/parse-changes.ts';
 
 export function registerImageRoutes(router: Router): void {
@@ -118,7 +120,6 @@ async function imageGetAll(ctx: RouteContext): Promise<unknown> {
 async function imageCreate(ctx: RouteContext): Promise<unknown> {
   const fromSrc = ctx.query.get('fromSrc');
   if (fromSrc === null) throw new NotImplementedError('pulling images (fromImage) is not implemented by this route');
-  if (fromSrc !== '-') throw new NotImplementedError('importing from a URL is not supported; use fromSrc=-');
   const options = {
     repo: ctx.query.get('repo') ?? '',
     tag: ctx.query.get('tag') ?? '',
@@ -128,14 +129,42 @@ async function imageCreate(ctx: RouteContext): Promise<unknown> {
   };
   // Bad changes are the request's fault, answered before any progress is streamed (dockerd's 400).
   applyChanges({}, options.changes);
+  // A URL is fetched by the daemon (dockerd: "host:port/path" means http), failing before any progress.
+  const remote = fromSrc === '-' ? undefined : await fetchImportSource(fromSrc.includes('://') ? fromSrc : `http://${fromSrc}`);
   return progressStream(
     ctx,
     async (w) => {
-      const id = await ctx.engine.images.import(ctx.req as Readable, options);
+      if (remote) await w.status(`Downloading from ${remote.url}`);
+      const id = await ctx.engine.images.import(remote?.body ?? (ctx.req as Readable), options);
       await w.status(id);
     },
     { lateHeaders: true },
   );
+}
+
+/** GET the tarball of an import from a URL, with dockerd's words when that fails. */
+async function fetchImportSource(url: string): Promise<{ url: string; body: Readable }> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidParameterError(`parse ${JSON.stringify(url)}: invalid URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidParameterError(`unsupported protocol scheme "${parsed.protocol.slice(0, -1)}"`);
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const request = (parsed.protocol === 'https:' ? https : http).get(parsed, resolve);
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+      const why = err.code === 'ECONNREFUSED' ? `dial tcp ${parsed.hostname}:${port}: connect: connection refused` : err.message;
+      reject(new SystemError(`Get ${JSON.stringify(url)}: ${why}`));
+    });
+  });
+  if ((response.statusCode ?? 0) >= 400) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    throw new SystemError(`failed to GET ${url} with status ${response.statusCode} ${response.statusMessage ?? ''}: ${Buffer.concat(chunks).toString('utf8')}`);
+  }
+  return { url, body: response };
 }
 
 async function imageBootstrap(ctx: RouteContext): Promise<unknown> {

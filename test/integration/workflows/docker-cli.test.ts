@@ -6,7 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startDaemon, requireRoot, docker } from '../../helpers/daemon.ts';
 import { REFERENCE_DOCKER_HOST, referenceDockerRunning } from '../../helpers/reference-docker.ts';
 
@@ -47,6 +49,38 @@ test('import, save and load round-trip through tar streams', async (t) => {
   assert.match(load.stdout, /Loaded image: imported:v1/);
   const again = await docker(d, ['run', '--rm', 'imported:v1']);
   assert.equal(again.stdout, 'payload\n');
+});
+
+test('import from a URL: the daemon downloads the tarball, and a failed download names the URL and status', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const dir = await fs.mkdtemp('/tmp/berth-wf-');
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  await docker(d, ['run', '--name', 'src', 'busybox', 'sh', '-c', 'echo over-http > /data.txt']);
+  assert.equal((await docker(d, ['export', '-o', `${dir}/fs.tar`, 'src'])).code, 0);
+  const server = http.createServer((req, res) => {
+    if (req.url !== '/fs.tar') {
+      res.writeHead(404, 'Not Found').end('nothing here');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    createReadStream(`${dir}/fs.tar`).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const port = (server.address() as AddressInfo).port;
+
+  const imp = await docker(d, ['import', '-c', 'CMD ["cat", "/data.txt"]', `http://127.0.0.1:${port}/fs.tar`, 'from-url:v1']);
+  assert.equal(imp.code, 0, imp.stderr);
+  assert.match(imp.stdout, new RegExp(`^Downloading from http://127.0.0.1:${port}/fs.tar\nsha256:[0-9a-f]{64}\n$`));
+  assert.equal((await docker(d, ['run', '--rm', 'from-url:v1'])).stdout, 'over-http\n');
+
+  const missing = await docker(d, ['import', `http://127.0.0.1:${port}/nothing.tar`]);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stderr, `Error response from daemon: failed to GET http://127.0.0.1:${port}/nothing.tar with status 404 Not Found: nothing here\n`);
+  server.close();
+  const refused = await docker(d, ['import', `http://127.0.0.1:${port}/fs.tar`]);
+  assert.equal(refused.stderr, `Error response from daemon: Get "http://127.0.0.1:${port}/fs.tar": dial tcp 127.0.0.1:${port}: connect: connection refused\n`);
 });
 
 test('an image saved by a real Docker engine loads into berth and runs', async (t) => {
