@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTimeValue } from './timestamp.ts';
+import { nowRfc3339Nano, parseTimeValue, timeSortKey } from './timestamp.ts';
 
 test('time values as dockerd takes them: unix times, Go durations back from now, dates', () => {
   const now = Date.UTC(2026, 0, 2, 12, 0, 0);
@@ -10,4 +10,23 @@ test('time values as dockerd takes them: unix times, Go durations back from now,
   assert.equal(parseTimeValue('1h30m', now), now - 5_400_000);
   assert.equal(parseTimeValue('2026-01-01T00:00:00Z', now), Date.UTC(2026, 0, 1));
   assert.ok(Number.isNaN(parseTimeValue('xyz', now)));
+});
+
+test('now is written as Go writes RFC3339Nano, close to the wall clock', () => {
+  const before = Date.now();
+  const now = nowRfc3339Nano();
+  assert.match(now, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,8}[1-9])?Z$/);
+  assert.ok(Math.abs(Date.parse(now) - before) < 50, now);
+  const later = nowRfc3339Nano();
+  assert.ok(timeSortKey(later) >= timeSortKey(now), `${later} after ${now}`);
+});
+
+test('time sort keys order times whatever their fraction length', () => {
+  const times = ['2024-01-01T00:00:05.1Z', '2024-01-01T00:00:05Z', '2024-01-01T00:00:05.123456789Z', '2024-01-01T00:00:04.9999Z'];
+  assert.deepEqual([...times].sort((a, b) => (timeSortKey(a) < timeSortKey(b) ? -1 : 1)), [
+    '2024-01-01T00:00:04.9999Z',
+    '2024-01-01T00:00:05Z',
+    '2024-01-01T00:00:05.1Z',
+    '2024-01-01T00:00:05.123456789Z',
+  ]);
 });

@@ -14,3 +14,30 @@ export function parseTimeValue(value: string, nowMs: number): number {
     return Date.parse(value);
   }
 }
+
+let anchorMs = Date.now();
+let anchorNs = process.hrtime.bigint();
+
+/**
+ * Now as dockerd writes its times: RFC 3339 in UTC with nanoseconds and the
+ * trailing zeros trimmed (Go's RFC3339Nano). The nanoseconds come from the
+ * monotonic clock, re-anchored to the wall clock whenever the two drift apart.
+ */
+export function nowRfc3339Nano(): string {
+  let ns = BigInt(anchorMs) * 1_000_000n + (process.hrtime.bigint() - anchorNs);
+  const wall = Date.now();
+  if (Math.abs(Number(ns / 1_000_000n) - wall) > 5) {
+    anchorMs = wall;
+    anchorNs = process.hrtime.bigint();
+    ns = BigInt(wall) * 1_000_000n;
+  }
+  const ms = Number(ns / 1_000_000n);
+  const fraction = String(ns % 1_000_000_000n).padStart(9, '0').replace(/0+$/, '');
+  return `${new Date(ms).toISOString().slice(0, 19)}${fraction ? `.${fraction}` : ''}Z`;
+}
+
+/** A key that sorts RFC 3339 UTC times ("…:05Z", "…:05.1Z", "…:05.123456789Z") in time order. */
+export function timeSortKey(time: string): string {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(time);
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}Z` : time;
+}

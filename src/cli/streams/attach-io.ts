@@ -105,11 +105,27 @@ export function streamAttach(io: AttachIo): { done: Promise<AttachEnd>; close: (
 /** Send the terminal size now and on every SIGWINCH; returns a function that stops watching. */
 export function monitorTtySize(out: NodeJS.WriteStream, resize: (h: number, w: number) => Promise<void>): () => void {
   if (!out.isTTY) return () => undefined;
-  const send = () => {
+  // One resize at a time, the size read when it is sent: two quick signals
+  // (stty sets rows, then cols) must not arrive out of order with the older size last.
+  let sending = false;
+  let again = false;
+  const send = (): void => {
+    if (sending) {
+      again = true;
+      return;
+    }
+    sending = true;
     const [w, h] = out.getWindowSize();
-    resize(h, w).catch(() => {
-      // The container may have exited between the signal and the call: nothing to resize.
-    });
+    resize(h, w)
+      .catch(() => {
+        // The container may have exited between the signal and the call: nothing to resize.
+      })
+      .finally(() => {
+        sending = false;
+        if (!again) return;
+        again = false;
+        send();
+      });
   };
   send();
   process.on('SIGWINCH', send);

@@ -46,6 +46,7 @@ import { AttachHub } from './attach-hub.ts';
 import { checkMounts, parseBind, resolveMounts } from './binds.ts';
 import { makeInitLayer, withInitLayer } from './init-layer.ts';
 import type { HealthMonitor } from './health.ts';
+import { nowRfc3339Nano } from '../../util/timestamp.ts';
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -175,7 +176,7 @@ export class ContainerService {
     const record: ContainerRecord = {
       id,
       name,
-      created: new Date().toISOString(),
+      created: nowRfc3339Nano(),
       image: image.id,
       imageChainId: image.chainId,
       config: { ...config, Hostname: config.Hostname || id.slice(0, 12) },
@@ -389,7 +390,7 @@ export class ContainerService {
       exitCode: 0,
       error: '',
       oomKilled: false,
-      startedAt: new Date().toISOString(),
+      startedAt: nowRfc3339Nano(),
     };
     // The running state is saved while the runtime lets the process go. A
     // crash in between leaves either a record saying running over a created
@@ -600,7 +601,7 @@ export class ContainerService {
     if (record.state.health) record.state.health.Status = 'unhealthy';
     if (!this.store.get(record.id)) return;
     const oomKilled = await this.wasOomKilled(record);
-    record.state = { ...record.state, status: 'exited', pid: 0, exitCode: code, oomKilled, finishedAt: new Date().toISOString() };
+    record.state = { ...record.state, status: 'exited', pid: 0, exitCode: code, oomKilled, finishedAt: nowRfc3339Nano() };
     if (record.hostConfig.AutoRemove) {
       // No exit state is written for a record that is removed next; the
       // runtime's record, the mount and the files go after the removal.

@@ -3,6 +3,7 @@
  * them (daemon/list.go). Pure: records in, records out (newest first).
  */
 import { InvalidParameterError } from '../../util/errors.ts';
+import { timeSortKey } from '../../util/timestamp.ts';
 import type { ContainerRecord } from './record.ts';
 import { bindMountsWire, mountsWire } from './binds.ts';
 
@@ -57,9 +58,10 @@ export function selectContainers(records: ContainerRecord[], o: ListOptions): Co
   const before = o.filters.get('before')?.map((r) => o.containerOf(r))[0];
   const since = o.filters.get('since')?.map((r) => o.containerOf(r))[0];
 
-  let list = [...records].sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
-  if (before) list = list.filter((r) => r.created < before.created);
-  if (since) list = list.filter((r) => r.created > since.created);
+  const key = (r: ContainerRecord) => timeSortKey(r.created);
+  let list = [...records].sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
+  if (before) list = list.filter((r) => key(r) < key(before));
+  if (since) list = list.filter((r) => key(r) > key(since));
   const hasStatus = o.filters.has('status');
   const all = o.all || hasStatus || exited.length > 0 || o.limit !== undefined && o.limit > 0 || Boolean(before) || Boolean(since);
   list = list.filter((r) => {

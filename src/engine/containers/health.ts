@@ -14,6 +14,7 @@ import type { HealthConfig } from '../../wire/container-config.ts';
 import { log } from '../../util/log.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { ContainerRecord, HealthState } from './record.ts';
+import { nowRfc3339Nano } from '../../util/timestamp.ts';
 
 const DEFAULT_INTERVAL_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -96,6 +97,7 @@ export class HealthMonitor {
     if (record.state.status !== 'running') return;
     const check = record.config.Healthcheck;
     const start = new Date();
+    const startText = nowRfc3339Nano();
     let result: { exitCode: number; output: string };
     try {
       result = await this.host.probe(record.id, cmd, ms(check?.Timeout, DEFAULT_TIMEOUT_MS));
@@ -115,7 +117,7 @@ export class HealthMonitor {
         if (health.FailingStreak >= (check?.Retries && check.Retries > 0 ? check.Retries : DEFAULT_RETRIES)) health.Status = 'unhealthy';
       }
     }
-    health.Log = [...health.Log, { Start: start.toISOString(), End: new Date().toISOString(), ExitCode: result.exitCode, Output: truncate(result.output) }].slice(-MAX_LOG_ENTRIES);
+    health.Log = [...health.Log, { Start: startText, End: nowRfc3339Nano(), ExitCode: result.exitCode, Output: truncate(result.output) }].slice(-MAX_LOG_ENTRIES);
     await this.host.save(record);
     if (health.Status !== before) this.host.events.publish('container', `health_status: ${health.Status}`, record.id, this.host.eventAttributes(record));
   }

@@ -17,6 +17,7 @@ import { execFile } from '../../drivers/exec-file.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import type { ImageService } from './image-service.ts';
 import { applyChanges, mergeCommitConfig } from './parse-changes.ts';
+import { nowRfc3339Nano } from '../../util/timestamp.ts';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const BUSYBOX = '/usr/bin/busybox';
@@ -48,7 +49,7 @@ export async function importImage(svc: ImageService, source: Readable, o: Import
   const layer = await svc.layers.unpack(source, undefined).catch((err: unknown) => {
     throw tarError(err);
   });
-  const created = new Date().toISOString();
+  const created = nowRfc3339Nano();
   const [pos, parch] = (o.platform ?? '').split('/');
   const config: ImageConfig = {
     architecture: parch || goArch(),
@@ -90,7 +91,7 @@ export async function commitImage(svc: ImageService, o: CommitOptions): Promise<
   // dockerd adds no layer for a container that changed nothing (an empty layer in the history only).
   const changed = readdirSync(o.upperDir).length > 0;
   const layer = changed ? await svc.layers.unpack(svc.layers.diffTar(o.upperDir), parent?.record.chainId as ChainId | undefined) : undefined;
-  const created = new Date().toISOString();
+  const created = nowRfc3339Nano();
   const base = parent?.config;
   const config: ImageConfig = {
     architecture: base?.architecture ?? goArch(),

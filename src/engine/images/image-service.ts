@@ -30,6 +30,7 @@ import { pruneImages, removeImage, type RemoveOptions } from './remove.ts';
 import { loadImages } from './load.ts';
 import { saveImages } from './save.ts';
 import { bootstrapBusybox, commitImage, importImage, type CommitOptions, type ImportOptions } from './create-image.ts';
+import { nowRfc3339Nano } from '../../util/timestamp.ts';
 
 export interface ImageUser {
   id: string;
@@ -216,7 +217,7 @@ export class ImageService {
     await this.lock.run('refs', async () => {
       const image = this.store.images.get(id);
       if (!image) throw noSuchImage(id);
-      image.record.lastTagTime = new Date().toISOString();
+      image.record.lastTagTime = nowRfc3339Nano();
       await this.store.put(image);
       this.store.refs.set(fullRef, id);
       await this.store.saveRefs();

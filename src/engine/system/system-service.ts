@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { promises as fs } from 'node:fs';
 import type { Engine } from '../engine.ts';
+import { nowRfc3339Nano } from '../../util/timestamp.ts';
 
 export const BERTH_VERSION = '0.1.0';
 
@@ -57,7 +58,7 @@ export class SystemService {
       NFd: 0,
       OomKillDisable: true,
       NGoroutines: 0,
-      SystemTime: new Date().toISOString(),
+      SystemTime: nowRfc3339Nano(),
       LoggingDriver: 'k8s-file',
       CgroupDriver: 'cgroupfs',
       CgroupVersion: cgroupVersion,
