@@ -86,6 +86,8 @@ test('a container of its own network may bind low ports and ping unprivileged; n
   // The user's --sysctl wins over the defaults.
   r = cli(['run', '--rm', '--sysctl', 'net.ipv4.ping_group_range=1 1', IMAGE, 'cat', '/proc/sys/net/ipv4/ping_group_range']);
   assert.equal(r.stdout, '1\t1\n');
+  r = cli(['run', '--rm', '-h', 'box', '--domainname', 'example.com', IMAGE, 'sh', '-c', 'hostname; cat /proc/sys/kernel/domainname']);
+  assert.equal(r.stdout, 'box\nexample.com\n');
 });
 
 test('create refuses CPUs and memory nodes the host does not have, a bad stop signal and an unknown log option', (t) => {

@@ -49,6 +49,9 @@ describe('generateSpec', () => {
     assert.equal(generateSpec(input({ network: { kind: 'path', path: '/proc/9/ns/net' } })).linux.sysctl, undefined);
     const mine = generateSpec(input({ hostConfig: { Sysctls: { 'net.ipv4.ping_group_range': '1 1', 'kernel.msgmax': '9' } } })).linux.sysctl;
     assert.deepEqual(mine, { ...own, 'net.ipv4.ping_group_range': '1 1', 'kernel.msgmax': '9' });
+    const domain = generateSpec(input({ config: { Cmd: ['true'], Domainname: 'example.com' } }));
+    assert.equal(domain.linux.sysctl?.['kernel.domainname'], 'example.com');
+    assert.equal(domain.domainname, undefined);
   });
 
   test('IPC and PID modes: joined namespaces by path, /dev/shm shared by bind, none without one', () => {

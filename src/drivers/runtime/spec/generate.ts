@@ -187,7 +187,6 @@ export function generateSpec(input: SpecInput): OciSpec {
     },
   };
   if (spec.hostname === undefined) delete spec.hostname;
-  if (c.Domainname) spec.domainname = c.Domainname;
   const consoleSize = h.ConsoleSize;
   if (c.Tty && consoleSize && (consoleSize[0] ?? 0) > 0 && (consoleSize[1] ?? 0) > 0) {
     spec.process.consoleSize = { height: consoleSize[0]!, width: consoleSize[1]! };
@@ -195,7 +194,9 @@ export function generateSpec(input: SpecInput): OciSpec {
   const rlimits = toRlimits(h.Ulimits);
   if (rlimits.length > 0) spec.process.rlimits = rlimits;
   if (h.OomScoreAdj !== undefined) spec.process.oomScoreAdj = h.OomScoreAdj;
-  const sysctl = { ...networkSysctls(input), ...h.Sysctls };
+  // The domain name goes in as a sysctl, as dockerd puts it (runc 1.1 ignores the spec's `domainname`).
+  const domain: Record<string, string> = c.Domainname && h.UTSMode !== 'host' ? { 'kernel.domainname': c.Domainname } : {};
+  const sysctl = { ...domain, ...networkSysctls(input), ...h.Sysctls };
   if (Object.keys(sysctl).length > 0) spec.linux.sysctl = sysctl;
 
   const resources = spec.linux.resources!;
