@@ -117,7 +117,10 @@ export class ExecService {
           await fs.readFile(`${paths.merged}/etc/group`, 'utf8').catch(() => undefined),
         )
       : undefined;
-    const env = mergeEnv(base.env ?? [], exec.config.Env ?? []);
+    // HOME follows the exec's user (runc's rule: from its passwd entry, else /), unless the container set it.
+    const containerHome = (container.config.Env ?? []).find((e) => e.startsWith('HOME='));
+    const baseEnv = user ? [...(base.env ?? []).filter((e) => !e.startsWith('HOME=')), containerHome ?? `HOME=${user.home}`] : (base.env ?? []);
+    const env = mergeEnv(baseEnv, exec.config.Env ?? []);
     const tty = Boolean(options.tty ?? exec.config.Tty);
     const process: NonNullable<OciSpec['process']> = {
       ...base,

@@ -211,3 +211,19 @@ test('inspect lists the execs that have not ended, as dockerd does', (t) => {
   assert.equal(cli(['exec', '-d', name, 'sleep', '5']).code, 0);
   assert.equal(cli(['inspect', '-f', '{{len .ExecIDs}}', name]).stdout, '1\n');
 });
+
+test('exec -u takes HOME from that user\'s passwd entry (/ without one), unless the container set HOME', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  const withHome = `${name}-home`;
+  t.after(() => cli(['rm', '-f', name, withHome]));
+  assert.equal(cli(['run', '-d', '--name', name, IMAGE, 'sleep', '300']).code, 0);
+  const nobodyHome = cli(['exec', name, 'sh', '-c', "grep '^nobody:' /etc/passwd | cut -d: -f6"]).stdout;
+  assert.notEqual(nobodyHome, '');
+  assert.equal(cli(['exec', '-u', 'nobody', name, 'sh', '-c', 'echo $HOME']).stdout, nobodyHome);
+  assert.equal(cli(['exec', '-u', '4242', name, 'sh', '-c', 'echo $HOME']).stdout, '/\n');
+  assert.equal(cli(['exec', name, 'sh', '-c', 'echo $HOME']).stdout, '/root\n');
+  assert.equal(cli(['run', '-d', '--name', withHome, '-e', 'HOME=/set', IMAGE, 'sleep', '300']).code, 0);
+  assert.equal(cli(['exec', '-u', 'nobody', withHome, 'sh', '-c', 'echo $HOME']).stdout, '/set\n');
+  assert.equal(cli(['exec', '-u', 'nobody', '-e', 'HOME=/mine', withHome, 'sh', '-c', 'echo $HOME']).stdout, '/mine\n');
+});
