@@ -86,6 +86,17 @@ export class ConmonRunc implements RuntimeDriver {
    * written to `<bundle>/config.json`; then the start pipe lets it run runc.
    * A spec that fails kills the waiting conmon before it has done anything.
    */
+  private commitText: Promise<string> | undefined;
+
+  /** runc's `commit:` line of `runc --version` (asked once), what dockerd reports as RuncCommit. */
+  commit(): Promise<string> {
+    this.commitText ??= execFile(this.runcPath, ['--version'], { timeoutMs: 5000 }).then(
+      (r) => /^commit: (.+)$/m.exec(r.stdout)?.[1]?.trim() ?? '',
+      () => '',
+    );
+    return this.commitText;
+  }
+
   async create(o: CreateOptions): Promise<void> {
     // runc create moves the container's init into its cgroups: have the kernel's lock warm by then.
     void warmCgroupAttach();

@@ -71,6 +71,8 @@ export interface ExecOptions {
 
 export interface RuntimeDriver {
   readonly name: string;
+  /** The runtime's build, as `docker info` shows it ("runc version: …"); '' when unknown. */
+  commit?(): Promise<string>;
   create(options: CreateOptions): Promise<void>;
   start(id: string): Promise<void>;
   state(id: string): Promise<RuntimeState | undefined>;

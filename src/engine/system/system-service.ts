@@ -32,6 +32,7 @@ export class SystemService {
       () => '2',
       () => '1',
     );
+    const runcCommit = (await this.engine.runtime.commit?.()) ?? '';
     return {
       ID: await this.daemonId(),
       Containers: containers.length,
@@ -41,7 +42,7 @@ export class SystemService {
       Images: this.engine.images.count(),
       Driver: 'overlay2',
       DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true'], ['Native Overlay Diff', 'true']],
-      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['k8s-file'] },
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['json-file', 'local'] },
       MemoryLimit: true,
       SwapLimit: true,
       KernelMemory: false,
@@ -59,7 +60,7 @@ export class SystemService {
       OomKillDisable: true,
       NGoroutines: 0,
       SystemTime: nowRfc3339Nano(),
-      LoggingDriver: 'k8s-file',
+      LoggingDriver: 'json-file',
       CgroupDriver: 'cgroupfs',
       CgroupVersion: cgroupVersion,
       NEventsListener: 0,
@@ -88,7 +89,7 @@ export class SystemService {
       Isolation: '',
       InitBinary: 'catatonit',
       ContainerdCommit: { ID: '', Expected: '' },
-      RuncCommit: { ID: '', Expected: '' },
+      RuncCommit: { ID: runcCommit, Expected: runcCommit },
       InitCommit: { ID: '', Expected: '' },
       SecurityOptions: ['name=seccomp,profile=builtin'],
       Warnings: [] as string[],
