@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { IMAGE, b, cli, requireHost, testName } from './harness.ts';
 
 test('run streams stdout and stderr apart and exits with the container code', (t) => {
@@ -226,4 +227,37 @@ test('exec -u takes HOME from that user\'s passwd entry (/ without one), unless 
   assert.equal(cli(['run', '-d', '--name', withHome, '-e', 'HOME=/set', IMAGE, 'sleep', '300']).code, 0);
   assert.equal(cli(['exec', '-u', 'nobody', withHome, 'sh', '-c', 'echo $HOME']).stdout, '/set\n');
   assert.equal(cli(['exec', '-u', 'nobody', '-e', 'HOME=/mine', withHome, 'sh', '-c', 'echo $HOME']).stdout, '/mine\n');
+});
+
+test('cp sees what the container sees: binds and the generated /etc files, running or stopped', (t) => {
+  if (!requireHost(t)) return;
+  const name = testName(t);
+  const dir = fs.mkdtempSync('/tmp/berth-conf-cp-');
+  t.after(() => {
+    cli(['rm', '-f', name]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  fs.writeFileSync(`${dir}/on-host.txt`, 'from the host\n');
+  fs.writeFileSync(`${dir}/in.txt`, 'copied in\n');
+  fs.mkdirSync(`${dir}/bind`);
+  fs.writeFileSync(`${dir}/bind/on-host.txt`, 'from the host\n');
+  assert.equal(cli(['run', '-d', '--name', name, '-h', 'cp-host', '-v', `${dir}/bind:/data`, IMAGE, 'sleep', '300']).code, 0);
+  const out = (p: string) => cli(['cp', `${name}:${p}`, `${dir}/out`]);
+  const read = (p: string) => {
+    fs.rmSync(`${dir}/out`, { force: true });
+    const r = out(p);
+    assert.equal(r.code, 0, r.stderr);
+    return fs.readFileSync(`${dir}/out`, 'utf8');
+  };
+  assert.equal(read('/etc/hostname'), 'cp-host\n');
+  assert.match(read('/etc/hosts'), /^127\.0\.0\.1\tlocalhost\n/);
+  assert.equal(read('/data/on-host.txt'), 'from the host\n');
+  assert.equal(cli(['cp', `${dir}/in.txt`, `${name}:/data/in.txt`]).code, 0);
+  assert.equal(fs.readFileSync(`${dir}/bind/in.txt`, 'utf8'), 'copied in\n');
+  const busy = cli(['cp', `${dir}/in.txt`, `${name}:/etc/hostname`]);
+  assert.equal(busy.code, 1);
+  assert.match(busy.stderr, /Error response from daemon: Error processing tar file\(exit status 1\): unlinkat \/etc\/hostname: device or resource busy\n/);
+  assert.equal(cli(['stop', '-t', '0', name]).code, 0);
+  assert.equal(read('/data/on-host.txt'), 'from the host\n');
+  assert.equal(read('/etc/hostname'), 'cp-host\n');
 });

@@ -79,7 +79,7 @@ async function unpackEntry(
   const parent = await resolveInRoot(fs, path.posix.dirname(target), { followFinalSymlink: true });
   await mkdir(parent.hostPath, { recursive: true, mode: 0o755 });
   const containerPath = path.posix.join(parent.containerPath, path.posix.basename(target));
-  const { hostPath } = hostPathOf(fs, containerPath);
+  const { hostPath, mount } = hostPathOf(fs, containerPath);
   const existing = await lstat(hostPath).catch((err: unknown) => {
     if (isErrno(err, 'ENOENT')) return undefined;
     throw err;
@@ -94,6 +94,10 @@ async function unpackEntry(
   }
   // An existing directory met by a directory entry is merged; anything else is replaced.
   const merge = existing !== undefined && existing.isDirectory() && isDir;
+  // A mount point cannot be replaced (moby unpacks where it is mounted: unlink gets EBUSY).
+  if (existing && !merge && mount && path.posix.resolve('/', mount.destination) === containerPath) {
+    throw new TarExtractError(`unlinkat ${containerPath}: device or resource busy`);
+  }
   if (existing && !merge) await rm(hostPath, { recursive: true, force: true });
   const mode = header.mode & 0o7777;
   let consumed = false;
