@@ -130,7 +130,11 @@ export class ContainerData {
   async commit(ref: string, options: { repo?: string; tag?: string; author?: string; comment?: string; changes?: string[]; pause?: boolean; config?: Record<string, unknown> }) {
     const record = this.containers.store.resolve(ref);
     const pause = options.pause !== false && record.state.status === 'running';
-    if (pause) await this.runtime.pause(record.id);
+    // dockerd pauses through its own pause, events included.
+    if (pause) {
+      await this.runtime.pause(record.id);
+      this.events.publish('container', 'pause', record.id, this.containers.eventAttributes(record));
+    }
     try {
       const id = await this.images.commit({
         containerId: record.id,
@@ -153,7 +157,10 @@ export class ContainerData {
       });
       return id;
     } finally {
-      if (pause) await this.runtime.resume(record.id).catch(() => undefined);
+      if (pause) {
+        await this.runtime.resume(record.id).catch(() => undefined);
+        this.events.publish('container', 'unpause', record.id, this.containers.eventAttributes(record));
+      }
     }
   }
 

@@ -203,6 +203,16 @@ test('image and commit events carry what dockerd puts in them', async (t) => {
   // (The daemon's own bootstrap of busybox, just before, is not this test's.)
   const lines = ev.stdout.trim().split('\n').map((l) => l.replace(/sha256:[0-9a-f]{64}/g, 'ID').trimEnd()).filter((l) => !l.includes('busybox'));
   assert.deepEqual(lines, ['container create src <no value>', 'image tag snap:1 <no value>', 'container commit src snap:1', 'image untag ID <no value>', 'image delete ID <no value>']);
+
+  // A running container is paused for its commit (unless --pause=false), with dockerd's events.
+  const from = Math.floor(Date.now() / 1000) - 1;
+  await docker(d, ['run', '-d', '--name', 'live', 'busybox', 'sleep', '300']);
+  assert.equal((await docker(d, ['commit', 'live', 'snap:2'])).code, 0);
+  assert.equal((await docker(d, ['commit', '--pause=false', 'live', 'snap:3'])).code, 0);
+  assert.equal((await docker(d, ['inspect', '-f', '{{.State.Status}}', 'live'])).stdout, 'running\n');
+  const to = Math.floor(Date.now() / 1000) + 1;
+  const live = await docker(d, ['events', '--since', String(from), '--until', String(to), '--filter', 'container=live', '--format', '{{.Action}}']);
+  assert.deepEqual(live.stdout.trim().split('\n'), ['create', 'start', 'pause', 'commit', 'unpause', 'commit']);
 });
 
 test('the tarball a real `docker save` wrote (test/fixtures) loads with docker load and runs', async (t) => {
