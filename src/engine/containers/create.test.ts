@@ -33,6 +33,8 @@ test('host config normalisation and network choice', () => {
   const defaults = { LogConfig: { Type: 'json-file', Config: {} }, CgroupnsMode: 'host' };
   assert.deepEqual(normalizeHostConfig({ MemorySwappiness: -1, PidsLimit: 0 }), { ...defaults, MemorySwappiness: null, PidsLimit: null });
   assert.deepEqual(normalizeHostConfig({ PidsLimit: 5 }), { ...defaults, PidsLimit: 5 });
+  assert.deepEqual(normalizeHostConfig({ Memory: 64 }), { ...defaults, Memory: 64, MemorySwap: 128 });
+  assert.deepEqual(normalizeHostConfig({ Memory: 64, MemorySwap: -1 }), { ...defaults, Memory: 64, MemorySwap: -1 });
   assert.deepEqual(normalizeHostConfig({}, { cgroupnsMode: 'private' }).CgroupnsMode, 'private');
   assert.deepEqual(normalizeHostConfig({ CgroupnsMode: 'private', LogConfig: { Type: '', Config: { 'max-size': '1m' } } }), {
     CgroupnsMode: 'private',

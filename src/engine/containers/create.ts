@@ -113,6 +113,8 @@ export function normalizeHostConfig(h: HostConfig, defaults: { cgroupnsMode: 'ho
   validateLogOptions(out.LogConfig.Type!, out.LogConfig.Config ?? {});
   if (!out.CgroupnsMode) out.CgroupnsMode = defaults.cgroupnsMode;
   if (out.MemorySwappiness === -1) out.MemorySwappiness = null;
+  // dockerd's default swap limit: twice the memory limit, stored as such.
+  if ((out.Memory ?? 0) > 0 && !out.MemorySwap) out.MemorySwap = out.Memory! * 2;
   if (out.PidsLimit !== undefined && out.PidsLimit !== null && out.PidsLimit <= 0) out.PidsLimit = null;
   return out;
 }
