@@ -28,6 +28,7 @@ want=(
   python3:/usr/bin/python3
   curl:/usr/bin/curl
   bsdutils:/usr/bin/script
+  openssl:/usr/bin/openssl
 )
 missing=()
 for entry in "${want[@]}"; do

@@ -1,5 +1,6 @@
 /** The Engine API: the router with every resource's routes, and the server. */
 import type http from 'node:http';
+import type https from 'node:https';
 import type { Engine } from '../engine/engine.ts';
 import { Router } from './router.ts';
 import { createApiServer } from './server.ts';
@@ -19,6 +20,6 @@ export function buildRouter(): Router {
   return router;
 }
 
-export function createEngineApi(engine: Engine): http.Server {
-  return createApiServer(engine, buildRouter());
+export function createEngineApi(engine: Engine, tls?: https.ServerOptions): http.Server {
+  return createApiServer(engine, buildRouter(), tls);
 }

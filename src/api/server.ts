@@ -3,6 +3,7 @@
  * every thrown error into Docker's `{"message": …}` body with the status from
  * `errors.ts`. Handles HTTP Upgrade (hijack) for attach and exec.
  */
+import https from 'node:https';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.ts';
@@ -74,8 +75,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function createApiServer(engine: Engine, router: Router): http.Server {
-  const server = http.createServer({ keepAliveTimeout: 60_000 });
+/**
+ * The API server: plain HTTP (for unix sockets), or HTTPS when `tls` is
+ * given (TCP; with `requestCert` and a CA, only clients holding a
+ * certificate that CA signed get through the handshake).
+ */
+export function createApiServer(engine: Engine, router: Router, tls?: https.ServerOptions): http.Server {
+  const server = tls ? https.createServer({ ...tls, keepAliveTimeout: 60_000 }) : http.createServer({ keepAliveTimeout: 60_000 });
 
   const handle = async (req: IncomingMessage, res: ServerResponse, upgraded: Duplex | undefined): Promise<void> => {
     commonHeaders(res);
@@ -131,6 +137,7 @@ export function createApiServer(engine: Engine, router: Router): http.Server {
             return upgraded;
           }
           const raw = req.socket;
+          raw.allowHalfOpen = true;
           res.detachSocket(raw);
           raw.write(`HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\nApi-Version: ${MAX_API_VERSION}\r\nServer: ${SERVER_NAME}\r\n\r\n`);
           return raw;
@@ -154,6 +161,10 @@ export function createApiServer(engine: Engine, router: Router): http.Server {
     void handle(req, res, undefined);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // The client half-closes when its stdin ends (the docker CLI shuts down the TCP
+    // write side, under TLS too); the output must still flow. A TLS socket would
+    // otherwise end its own side at the client's FIN.
+    (socket as import('node:net').Socket).allowHalfOpen = true;
     if (head.length > 0) socket.unshift(head);
     const res = new http.ServerResponse(req);
     res.assignSocket(socket as import('node:net').Socket);

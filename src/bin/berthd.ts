@@ -7,6 +7,9 @@
 import { parseArgs } from 'node:util';
 import { promises as fs, openSync, existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import type { Server } from 'node:http';
+import type https from 'node:https';
 import path from 'node:path';
 import { Engine } from '../engine/engine.ts';
 import { createEngineApi } from '../api/api.ts';
@@ -19,6 +22,11 @@ interface DaemonConfig {
   'exec-root'?: string;
   pidfile?: string;
   'log-level'?: string;
+  tls?: boolean;
+  tlsverify?: boolean;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
 }
 
 function usage(): never {
@@ -33,6 +41,11 @@ Options:
   -H, --host list            Daemon socket(s) to connect to (default unix:///run/berth/berth.sock)
   -l, --log-level string     Set the logging level ("debug"|"info"|"warn"|"error") (default "info")
   -p, --pidfile string       Path to use for daemon PID file (default "/run/berth/berthd.pid")
+      --tls                  Use TLS; implied by --tlsverify
+      --tlscacert string     Trust certs signed only by this CA (default "~/.docker/ca.pem")
+      --tlscert string       Path to TLS certificate file (default "~/.docker/cert.pem")
+      --tlskey string        Path to TLS key file (default "~/.docker/key.pem")
+      --tlsverify            Use TLS and verify the remote (required for tcp:// hosts)
   -v, --version              Print version information and quit
 `);
   process.exit(0);
@@ -47,6 +60,7 @@ async function main(): Promise<void> {
       pidfile: { type: 'string', short: 'p' },
       'config-file': { type: 'string' },
       'log-level': { type: 'string', short: 'l' },
+      tls: { type: 'boolean' },
       tlsverify: { type: 'boolean' },
       tlscacert: { type: 'string' },
       tlscert: { type: 'string' },
@@ -79,9 +93,19 @@ async function main(): Promise<void> {
   const execRoot = path.resolve(values['exec-root'] ?? fileConfig['exec-root'] ?? '/run/berth');
   const hosts = values.host ?? fileConfig.hosts ?? ['unix:///run/berth/berth.sock'];
   const pidfile = values.pidfile ?? fileConfig.pidfile ?? `${execRoot}/berthd.pid`;
-  if (values.tlsverify || hosts.some((h) => h.startsWith('tcp://'))) {
-    throw new Error('TCP listeners (with mutual TLS) are not supported yet; use unix:// sockets');
+  for (const host of hosts) if (!host.startsWith('unix://') && !host.startsWith('tcp://')) throw new Error(`invalid host: ${host}`);
+  const tlsVerify = values.tlsverify ?? fileConfig.tlsverify ?? false;
+  const certDir = process.env['DOCKER_CERT_PATH'] || path.join(os.homedir(), '.docker');
+  const tlsFiles = {
+    ca: values.tlscacert ?? fileConfig.tlscacert ?? path.join(certDir, 'ca.pem'),
+    cert: values.tlscert ?? fileConfig.tlscert ?? path.join(certDir, 'cert.pem'),
+    key: values.tlskey ?? fileConfig.tlskey ?? path.join(certDir, 'key.pem'),
+  };
+  // The API gives root on this host: over TCP only to clients with a certificate our CA signed.
+  if (hosts.some((h) => h.startsWith('tcp://')) && !tlsVerify) {
+    throw new Error('a tcp:// host needs mutual TLS: start berthd with --tlsverify (and --tlscacert, --tlscert, --tlskey)');
   }
+  const tls = tlsVerify ? readTlsFiles(tlsFiles) : undefined;
 
   await fs.mkdir(dataRoot, { recursive: true, mode: 0o711 });
   await fs.mkdir(execRoot, { recursive: true, mode: 0o700 });
@@ -93,19 +117,22 @@ async function main(): Promise<void> {
 
   const engine = new Engine({ dataRoot, execRoot, logLevel: level });
   await engine.open();
-  const server = createEngineApi(engine);
+  const servers: Server[] = [];
   for (const host of hosts) {
-    if (!host.startsWith('unix://')) throw new Error(`invalid host: ${host}`);
+    if (host.startsWith('tcp://')) {
+      const { hostname, port } = parseTcpHost(host);
+      const server = createEngineApi(engine, tls);
+      await listen(server, (done) => server.listen(port, hostname || undefined, done));
+      servers.push(server);
+      log.info('API listening', { address: `${hostname || '0.0.0.0'}:${port}`, tls: 'mutual' });
+      continue;
+    }
     const socketPath = host.slice('unix://'.length);
     await fs.mkdir(path.dirname(socketPath), { recursive: true });
     await removeStaleSocket(socketPath);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(socketPath, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const server = createEngineApi(engine);
+    await listen(server, (done) => server.listen(socketPath, done));
+    servers.push(server);
     await fs.chmod(socketPath, 0o660);
     log.info('API listening', { socket: socketPath });
   }
@@ -113,8 +140,10 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     log.info('shutting down; containers keep running', { signal });
-    server.close();
-    server.closeAllConnections();
+    for (const server of servers) {
+      server.close();
+      server.closeAllConnections();
+    }
     void engine
       .close()
       .then(() => fs.rm(pidfile, { force: true }))
@@ -122,6 +151,40 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function listen(server: Server, start: (done: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    start(() => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** `tcp://[host][:port]`; dockerd's TLS port 2376 when none is given. */
+function parseTcpHost(host: string): { hostname: string; port: number } {
+  let url: URL;
+  try {
+    url = new URL(host.replace(/^tcp:\/\/:/, 'tcp://0.0.0.0:'));
+  } catch {
+    throw new Error(`invalid host: ${host}`);
+  }
+  const port = url.port === '' ? 2376 : Number(url.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || url.pathname.replace(/^\/$/, '') !== '') throw new Error(`invalid host: ${host}`);
+  return { hostname: url.hostname.replace(/^\[|\]$/g, ''), port };
+}
+
+function readTlsFiles(files: { ca: string; cert: string; key: string }): https.ServerOptions {
+  const read = (what: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`could not read ${what} "${file}": ${(err as Error).message}`);
+    }
+  };
+  return { ca: read('CA certificate', files.ca), cert: read('certificate', files.cert), key: read('key', files.key), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' };
 }
 
 /** A socket file left by a daemon that died is removed; one still answered is an error. */

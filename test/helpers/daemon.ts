@@ -79,7 +79,7 @@ async function waitForSocket(socket: string, child: ChildProcess, deadlineMs: nu
   throw new Error('berthd did not answer /_ping in time');
 }
 
-export async function startDaemon(t: TestContext, options: { bootstrap?: boolean } = {}): Promise<Daemon> {
+export async function startDaemon(t: TestContext, options: { bootstrap?: boolean; args?: string[] } = {}): Promise<Daemon> {
   const tag = randomBytes(4).toString('hex');
   const dataRoot = `/tmp/berth-test/${tag}/data`;
   // Short: unix socket paths (conmon's attach socket lives below) are limited to 108 bytes.
@@ -90,7 +90,7 @@ export async function startDaemon(t: TestContext, options: { bootstrap?: boolean
 
   const launch = async (): Promise<ChildProcess> => {
     const out = await fs.open(logFile, 'a');
-    const child = spawn(BERTHD, ['-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug'], {
+    const child = spawn(BERTHD, ['-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...(options.args ?? [])], {
       stdio: ['ignore', out.fd, out.fd],
     });
     await out.close();
