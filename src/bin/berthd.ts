@@ -149,6 +149,17 @@ async function main(): Promise<void> {
       .then(() => fs.rm(pidfile, { force: true }))
       .finally(() => process.exit(0));
   };
+  // dockerd reloads its configuration at SIGHUP; the log level is what berthd can take live.
+  process.on('SIGHUP', () => {
+    try {
+      const next = existsSync(configFile) ? (JSON.parse(readFileSync(configFile, 'utf8')) as DaemonConfig) : {};
+      const wanted = values['log-level'] ?? next['log-level'] ?? 'info';
+      if (isLogLevel(wanted)) setLogLevel(wanted);
+      log.info('configuration reloaded', { file: configFile, logLevel: wanted });
+    } catch (err) {
+      log.error('could not reload the configuration', { file: configFile, err: (err as Error).message });
+    }
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { promises as fs, existsSync } from 'node:fs';
+import { promises as fs, existsSync, readFileSync } from 'node:fs';
 import { startDaemon, requireRoot, apiRequest, BERTHD, docker } from '../../helpers/daemon.ts';
 
 test('the API answers with and without a version prefix, bounds versions, and 404s unknown routes in JSON', async (t) => {
@@ -106,4 +106,14 @@ test('events: an unknown filter is a 400 before the stream starts', async (t) =>
   const r = await d.api('GET', `/events?until=${Math.floor(Date.now() / 1000)}&filters=${encodeURIComponent('{"bogus":["x"]}')}`);
   assert.equal(r.status, 400);
   assert.deepEqual(r.body, { message: "Invalid filter 'bogus'" });
+});
+
+test('SIGHUP reloads the configuration instead of ending the daemon', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t, { bootstrap: false });
+  d.child.kill('SIGHUP');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(d.child.exitCode, null);
+  assert.equal((await d.api('GET', '/_ping')).text, 'OK');
+  assert.match(readFileSync(d.logFile, 'utf8'), /configuration reloaded/);
 });
