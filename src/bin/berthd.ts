@@ -12,22 +12,11 @@ import type { Server } from 'node:http';
 import type https from 'node:https';
 import path from 'node:path';
 import { Engine } from '../engine/engine.ts';
+import { containerDefaults, readDaemonConfig } from '../engine/daemon-config.ts';
 import { createEngineApi } from '../api/api.ts';
 import { native } from '../drivers/native.ts';
 import { isLogLevel, log, setLogLevel } from '../util/log.ts';
 
-interface DaemonConfig {
-  hosts?: string[];
-  'data-root'?: string;
-  'exec-root'?: string;
-  pidfile?: string;
-  'log-level'?: string;
-  tls?: boolean;
-  tlsverify?: boolean;
-  tlscacert?: string;
-  tlscert?: string;
-  tlskey?: string;
-}
 
 function usage(): never {
   process.stdout.write(`Usage:\tberthd [OPTIONS]
@@ -76,17 +65,9 @@ async function main(): Promise<void> {
     return;
   }
   const configFile = values['config-file'] ?? '/etc/berth/daemon.json';
-  let fileConfig: DaemonConfig = {};
-  if (existsSync(configFile)) {
-    try {
-      fileConfig = JSON.parse(readFileSync(configFile, 'utf8')) as DaemonConfig;
-    } catch (err) {
-      throw new Error(`unable to configure the daemon with file ${configFile}: ${(err as Error).message}`);
-    }
-  } else if (values['config-file']) {
-    throw new Error(`unable to configure the daemon with file ${configFile}: open ${configFile}: no such file or directory`);
-  }
-  const level = values['log-level'] ?? fileConfig['log-level'] ?? 'info';
+  const fileConfig = readDaemonConfig(configFile, values['config-file'] !== undefined);
+  const defaults = containerDefaults(fileConfig);
+  const level = values['log-level'] ?? fileConfig['log-level'] ?? (fileConfig.debug ? 'debug' : 'info');
   if (!isLogLevel(level)) throw new Error(`Unable to parse logging level: ${level}`);
   setLogLevel(level);
   const dataRoot = path.resolve(values['data-root'] ?? fileConfig['data-root'] ?? '/var/lib/berth');
@@ -115,7 +96,7 @@ async function main(): Promise<void> {
   }
   await fs.writeFile(pidfile, `${process.pid}\n`);
 
-  const engine = new Engine({ dataRoot, execRoot, logLevel: level });
+  const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults });
   await engine.open();
   const servers: Server[] = [];
   for (const host of hosts) {
@@ -152,8 +133,8 @@ async function main(): Promise<void> {
   // dockerd reloads its configuration at SIGHUP; the log level is what berthd can take live.
   process.on('SIGHUP', () => {
     try {
-      const next = existsSync(configFile) ? (JSON.parse(readFileSync(configFile, 'utf8')) as DaemonConfig) : {};
-      const wanted = values['log-level'] ?? next['log-level'] ?? 'info';
+      const next = readDaemonConfig(configFile, false);
+      const wanted = values['log-level'] ?? next['log-level'] ?? (next.debug ? 'debug' : 'info');
       if (isLogLevel(wanted)) setLogLevel(wanted);
       log.info('configuration reloaded', { file: configFile, logLevel: wanted });
     } catch (err) {

@@ -19,6 +19,7 @@ import { HealthMonitor } from './containers/health.ts';
 import { ExecService } from './exec/exec-service.ts';
 import { ImageService } from './images/image-service.ts';
 import { SystemService } from './system/system-service.ts';
+import type { ContainerDefaults } from './daemon-config.ts';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -28,6 +29,8 @@ export interface EngineOptions {
   logLevel?: string;
   /** Host facts for seccomp (default: probed). */
   host?: SeccompHost;
+  /** Container defaults from the daemon's configuration. */
+  defaults?: ContainerDefaults;
 }
 
 export class Engine {
@@ -63,6 +66,7 @@ export class Engine {
       hostCpus: os.cpus().length,
       initPath: options.initPath ?? '/usr/bin/catatonit',
       host: options.host ?? seccompHost(),
+      defaults: options.defaults,
     });
     this.exec = new ExecService(this.containers, this.runtime, this.events);
     this.containers.health = new HealthMonitor({

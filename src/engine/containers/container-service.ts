@@ -46,6 +46,7 @@ import { AttachHub } from './attach-hub.ts';
 import { checkMounts, parseBind, resolveMounts } from './binds.ts';
 import { makeInitLayer, withInitLayer } from './init-layer.ts';
 import type { HealthMonitor } from './health.ts';
+import type { ContainerDefaults } from '../daemon-config.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
 
 export interface ContainerServiceOptions {
@@ -59,6 +60,8 @@ export interface ContainerServiceOptions {
   initPath: string;
   /** Architecture, kernel release and ABIs of the host, for the seccomp filter. */
   host: SeccompHost;
+  /** What the daemon's configuration gives containers that do not say otherwise. */
+  defaults?: ContainerDefaults;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -152,7 +155,7 @@ export class ContainerService {
   async create(request: { name?: string; config: ContainerConfig; hostConfig?: HostConfig; platform?: string }): Promise<{ Id: string; Warnings: string[] }> {
     const userConfig = request.config;
     const cgroupnsMode = (await detectCgroupVersion()) === 2 ? 'private' : 'host';
-    const hostConfig: HostConfig = normalizeHostConfig(request.hostConfig ?? {}, { cgroupnsMode });
+    const hostConfig: HostConfig = normalizeHostConfig(request.hostConfig ?? {}, { cgroupnsMode, logConfig: this.o.defaults?.logConfig, shmSize: this.o.defaults?.shmSize });
     const warnings = await this.discardUnsupported(hostConfig);
     if (!userConfig.Image) throw new InvalidParameterError('No image specified'); // dockerd: "Config cannot be empty in order to create a container"
     validateHostConfig(hostConfig, this.o.hostCpus);
@@ -450,7 +453,8 @@ export class ContainerService {
     const spec = generateSpec({
       id: record.id,
       config: record.config,
-      hostConfig: record.hostConfig,
+      hostConfig: withDaemonDefaults(record.hostConfig, this.o.defaults),
+      seccompProfileJson: this.o.defaults?.seccompProfile !== 'unconfined' ? this.o.defaults?.seccompProfile : undefined,
       imageConfig: {},
       rootfs: p.merged,
       etcPasswd,
@@ -1012,4 +1016,22 @@ let ipv6: boolean | undefined;
 /** Whether the kernel has IPv6 (a `--network none` container gets it turned off). */
 function hostHasIpv6(): boolean {
   return (ipv6 ??= existsSync('/proc/sys/net/ipv6'));
+}
+
+/**
+ * The host config as the spec sees it: the daemon's default ulimits for the
+ * ones the container leaves out, its no-new-privileges and an unconfined
+ * default seccomp (dockerd applies these at start; inspect keeps the container's own).
+ */
+function withDaemonDefaults(h: HostConfig, defaults: ContainerDefaults | undefined): HostConfig {
+  if (!defaults) return h;
+  const out = { ...h };
+  const own = new Set((h.Ulimits ?? []).map((u) => u.Name));
+  const ulimits = [...(h.Ulimits ?? []), ...(defaults.ulimits ?? []).filter((u) => !own.has(u.Name))];
+  if (ulimits.length > 0) out.Ulimits = ulimits;
+  const security = [...(h.SecurityOpt ?? [])];
+  if (defaults.noNewPrivileges && !security.some((o) => /^no-new-privileges(?:[=:]|$)/.test(o))) security.push('no-new-privileges');
+  if (defaults.seccompProfile === 'unconfined' && !security.some((o) => /^seccomp[=:]/.test(o))) security.push('seccomp=unconfined');
+  if (security.length > 0) out.SecurityOpt = security;
+  return out;
 }

@@ -104,9 +104,18 @@ export const LOG_DRIVERS = new Set(['json-file', 'local', 'none']);
  * at create (`LogConfig.Type` the daemon's default driver, `CgroupnsMode`
  * host on cgroup v1 and private on v2), and unset values normalized.
  */
-export function normalizeHostConfig(h: HostConfig, defaults: { cgroupnsMode: 'host' | 'private' } = { cgroupnsMode: 'host' }): HostConfig {
+export function normalizeHostConfig(
+  h: HostConfig,
+  defaults: { cgroupnsMode: 'host' | 'private'; logConfig?: { Type: string; Config: Record<string, string> }; shmSize?: number } = { cgroupnsMode: 'host' },
+): HostConfig {
   const out = { ...h };
-  if (!out.LogConfig?.Type) out.LogConfig = { Type: 'json-file', Config: out.LogConfig?.Config ?? {} };
+  // The daemon's log driver, and its log-opts for the options a container of that driver leaves out (moby mergeAndVerifyLogConfig).
+  const daemonLog = defaults.logConfig ?? { Type: 'json-file', Config: {} };
+  const type = out.LogConfig?.Type || daemonLog.Type;
+  const config = { ...(out.LogConfig?.Config ?? {}) };
+  if (type === daemonLog.Type) for (const [k, v] of Object.entries(daemonLog.Config)) if (!(k in config)) config[k] = v;
+  out.LogConfig = { Type: type, Config: config };
+  if (!out.ShmSize && defaults.shmSize) out.ShmSize = defaults.shmSize;
   if (!LOG_DRIVERS.has(out.LogConfig.Type!)) {
     throw new InvalidParameterError(`error looking up logging plugin ${out.LogConfig.Type}: plugin "${out.LogConfig.Type}" not found`);
   }

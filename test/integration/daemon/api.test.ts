@@ -117,3 +117,39 @@ test('SIGHUP reloads the configuration instead of ending the daemon', async (t) 
   assert.equal((await d.api('GET', '/_ping')).text, 'OK');
   assert.match(readFileSync(d.logFile, 'utf8'), /configuration reloaded/);
 });
+
+test('daemon.json container defaults: log driver and opts, ulimits, shm size, no-new-privileges; an unknown key is refused', async (t) => {
+  if (!requireRoot(t)) return;
+  const dir = await fs.mkdtemp('/tmp/berth-cfg-');
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  await fs.writeFile(`${dir}/daemon.json`, JSON.stringify({
+    'log-driver': 'json-file',
+    'log-opts': { 'max-size': '2k', tag: 'from-daemon' },
+    'default-ulimits': { nofile: { Name: 'nofile', Soft: 512, Hard: 1024 } },
+    'default-shm-size': '16M',
+    'no-new-privileges': true,
+    'live-restore': true,
+  }));
+  const d = await startDaemon(t, { args: ['--config-file', `${dir}/daemon.json`] });
+  const run = await docker(d, ['run', '--name', 'c1', 'busybox', 'sh', '-c', 'ulimit -n; ulimit -Hn; grep NoNewPrivs /proc/self/status; df -k /dev/shm | tail -1']);
+  assert.equal(run.code, 0, run.stderr);
+  const [soft, hard, nnp, shm] = run.stdout.trim().split('\n');
+  assert.equal(soft, '512');
+  assert.equal(hard, '1024');
+  assert.match(nnp!, /NoNewPrivs:\s+1/);
+  assert.match(shm!, /\s16384\s/);
+  const cfg = await docker(d, ['inspect', '-f', '{{json .HostConfig.LogConfig}} {{.HostConfig.ShmSize}} {{json .HostConfig.Ulimits}}', 'c1']);
+  assert.equal(cfg.stdout, '{"Type":"json-file","Config":{"max-size":"2k","tag":"from-daemon"}} 16777216 []\n');
+  // The container's own settings win.
+  const own = await docker(d, ['run', '--rm', '--ulimit', 'nofile=256:300', '--log-opt', 'max-size=5k', '--shm-size', '8m', 'busybox', 'sh', '-c', 'ulimit -n']);
+  assert.equal(own.stdout, '256\n');
+  const other = (await docker(d, ['create', '--log-driver', 'local', '--log-opt', 'max-file=2', 'busybox'])).stdout.trim();
+  assert.equal((await docker(d, ['inspect', '-f', '{{json .HostConfig.LogConfig.Config}}', other])).stdout, '{"max-file":"2"}\n');
+
+  await fs.writeFile(`${dir}/bad.json`, JSON.stringify({ 'log-driver': 'json-file', 'no-such-option': 1 }));
+  const bad = spawn(BERTHD, ['--config-file', `${dir}/bad.json`, '-H', `unix://${dir}/bad.sock`, '--data-root', `${dir}/data`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  bad.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  assert.equal(await new Promise((r) => bad.on('exit', r)), 1);
+  assert.match(err, /the following directives don't match any configuration option: no-such-option/);
+});
