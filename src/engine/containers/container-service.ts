@@ -29,6 +29,7 @@ import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
 import { detectCgroupVersion } from '../../drivers/cgroups/paths.ts';
 import { blkioFeatures } from '../../drivers/cgroups/features.ts';
 import { availableCpuset, checkCpuset } from '../../drivers/cgroups/cpuset.ts';
+import { checkUlimitsApplicable } from '../../drivers/host-limits.ts';
 import { RuntimeStartError } from '../../drivers/runtime/runtime-errors.ts';
 import { KeyedLock } from '../../store/lock.ts';
 import { ConflictError, InvalidParameterError, NotFoundError, NotImplementedError, NotModifiedError, SystemError, asError, isErrno } from '../../util/errors.ts';
@@ -160,6 +161,7 @@ export class ContainerService {
     if (!userConfig.Image) throw new InvalidParameterError('No image specified'); // dockerd: "Config cannot be empty in order to create a container"
     validateHostConfig(hostConfig, this.o.hostCpus);
     checkCpuset(hostConfig, availableCpuset());
+    checkUlimitsApplicable(hostConfig.Ulimits);
     validateRestartPolicy(hostConfig.RestartPolicy);
     if (userConfig.StopSignal) parseSignal(userConfig.StopSignal);
     this.checkSharedNamespaces(hostConfig);

@@ -81,7 +81,9 @@ export function toRlimits(ulimits: Resources['Ulimits']): OciRlimit[] {
     if (!ULIMIT_NAMES.has(name)) throw bad(`invalid ulimit type: ${name}`);
     const soft = u.Soft ?? 0;
     const hard = u.Hard ?? 0;
-    if (soft > hard) throw bad(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`);
+    // -1 is unlimited (written as RLIM_INFINITY, see serialize.ts).
+    const unlimited = (n: number) => (n < 0 ? Infinity : n);
+    if (unlimited(soft) > unlimited(hard)) throw bad(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`);
     out.push({ type: `RLIMIT_${name.toUpperCase()}`, soft, hard });
   }
   return out;
