@@ -546,6 +546,7 @@ export class ContainerService {
     clearTimeout(entry.timer);
     if (await entry.ready) await this.o.runtime.delete(id, true).catch((err) => log.warn('could not delete a prepared container', { id, err }));
     await this.o.runtime.cleanup(id).catch(() => undefined);
+    await this.releaseShm(id);
   }
 
   /** The container's rootfs or settings changed after create: its next start makes the runtime container afresh. */
@@ -565,6 +566,7 @@ export class ContainerService {
     record.state.exitCode = err instanceof RuntimeStartError ? err.exitCode : 128;
     await this.store.saveState(record).catch((e) => log.warn('could not record start failure', { id: record.id, err: e }));
     await this.o.runtime.cleanup(record.id).catch(() => undefined);
+    await this.releaseShm(record.id);
     this.attach.closePending(record.id);
     for (const wake of this.exitWaiters.get(record.id) ?? []) wake(record.state.exitCode);
     this.exitWaiters.delete(record.id);
