@@ -27,6 +27,12 @@ const CONTAINERD_NAME = 'io.containerd.image.name';
 interface Archive {
   small: Map<string, Buffer>;
   blobs: Map<string, Digest>;
+  /**
+   * Links, by name, to the archive path they point at: `docker save` writes a
+   * layer shared by two images once and links the second name to it
+   * (`<id>/layer.tar -> ../<other id>/layer.tar`).
+   */
+  links: Map<string, string>;
 }
 
 interface LoadItem {
@@ -40,7 +46,7 @@ function isSmall(name: string, size: number): boolean {
 }
 
 async function readArchive(svc: ImageService, source: Readable): Promise<Archive> {
-  const archive: Archive = { small: new Map(), blobs: new Map() };
+  const archive: Archive = { small: new Map(), blobs: new Map(), links: new Map() };
   const extract = tar.extract();
   (await decompressed(source)).pipe(extract as unknown as NodeJS.WritableStream);
   try {
@@ -66,7 +72,13 @@ export function tarError(err: unknown): unknown {
 async function collectEntries(svc: ImageService, extract: tar.Extract, archive: Archive): Promise<void> {
   for await (const entry of extract) {
     const name = path.posix.normalize(entry.header.name).replace(/^\.\//, '').replace(/\/$/, '');
-    if (entry.header.type !== 'file' && entry.header.type !== 'contiguous-file') {
+    const type = entry.header.type;
+    if ((type === 'symlink' || type === 'link') && entry.header.linkname) {
+      // A symlink is relative to its own directory, a hard link to the archive's root.
+      const target = type === 'symlink' ? path.posix.join(path.posix.dirname(name), entry.header.linkname) : path.posix.normalize(entry.header.linkname);
+      archive.links.set(name, target.replace(/^\.\//, ''));
+    }
+    if (type !== 'file' && type !== 'contiguous-file') {
       entry.resume();
       continue;
     }
@@ -82,8 +94,15 @@ async function collectEntries(svc: ImageService, extract: tar.Extract, archive: 
   }
 }
 
+/** An archive path with its links followed (a bounded number of times). */
+function followLinks(a: Archive, name: string): string {
+  let clean = path.posix.normalize(name).replace(/^\.\//, '');
+  for (let hops = 0; hops < 16 && a.links.has(clean); hops++) clean = a.links.get(clean)!;
+  return clean;
+}
+
 async function fileBytes(svc: ImageService, a: Archive, name: string): Promise<Buffer> {
-  const clean = path.posix.normalize(name);
+  const clean = followLinks(a, name);
   const small = a.small.get(clean);
   if (small) return small;
   const blob = a.blobs.get(clean);
@@ -92,7 +111,7 @@ async function fileBytes(svc: ImageService, a: Archive, name: string): Promise<B
 }
 
 async function fileBlob(svc: ImageService, a: Archive, name: string): Promise<Digest> {
-  const clean = path.posix.normalize(name);
+  const clean = followLinks(a, name);
   const blob = a.blobs.get(clean);
   if (blob) return blob;
   const small = a.small.get(clean);

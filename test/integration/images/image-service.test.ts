@@ -137,3 +137,39 @@ test('import and commit make images with history; rmi follows Docker\'s conflict
   assert.deepEqual(pruned, { ImagesDeleted: null, SpaceReclaimed: 0 });
   assert.deepEqual(svc.layers.list(), []);
 });
+
+test('a docker save tarball whose shared layer is a symlink to another image\'s (as dockerd writes it) loads', async (t) => {
+  if (!requireRoot(t)) return;
+  const { svc } = await newService(t);
+  const { createHash } = await import('node:crypto');
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const base = await buildTar([{ name: 'base.txt', body: 'base\n', mode: 0o644 }]);
+  const top = await buildTar([{ name: 'top.txt', body: 'top\n', mode: 0o644 }]);
+  const config = (layers: Buffer[], cmd: string) =>
+    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: [cmd] }, rootfs: { type: 'layers', diff_ids: layers.map((l) => `sha256:${sha(l)}`) }, history: [] }));
+  const one = config([base], 'one');
+  const two = config([base, top], 'two');
+  // The second image's copy of the base layer is a link to the first one's, under another v1 id.
+  const archive = await buildTar([
+    { name: 'aaa/layer.tar', body: base, mode: 0o644 },
+    { name: 'bbb/', type: 'directory', mode: 0o755 },
+    { name: 'bbb/layer.tar', type: 'symlink', linkname: '../aaa/layer.tar' },
+    { name: 'ccc/layer.tar', body: top, mode: 0o644 },
+    { name: `${sha(one)}.json`, body: one, mode: 0o644 },
+    { name: `${sha(two)}.json`, body: two, mode: 0o644 },
+    {
+      name: 'manifest.json',
+      mode: 0o644,
+      body: JSON.stringify([
+        { Config: `${sha(one)}.json`, RepoTags: ['shared:one'], Layers: ['aaa/layer.tar'] },
+        { Config: `${sha(two)}.json`, RepoTags: ['shared:two'], Layers: ['bbb/layer.tar', 'ccc/layer.tar'] },
+      ]),
+    },
+  ]);
+  const lines: string[] = [];
+  await svc.load(streamOf(archive), (l) => void lines.push(l));
+  assert.deepEqual(lines, ['Loaded image: shared:one\n', 'Loaded image: shared:two\n']);
+  const lower = svc.resolve('shared:two').lowerDirs;
+  assert.equal(lower.length, 2);
+  assert.ok(existsSync(path.join(lower[1]!, 'base.txt')) && existsSync(path.join(lower[0]!, 'top.txt')));
+});
