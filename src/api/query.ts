@@ -1,12 +1,12 @@
 /** Helpers to read Docker's query parameters the way dockerd reads them. */
 import { InvalidParameterError } from '../util/errors.ts';
 
-/** Docker's boolean query values: "1", "true", "True" are true; "", "0", "false", "no" false. */
+/** dockerd's boolean query values (httputils.BoolValue): "", "0", "no", "false" and "none" are false, anything else true. */
 export function queryBool(q: URLSearchParams, name: string, fallback = false): boolean {
   const v = q.get(name);
   if (v === null) return fallback;
   const s = v.trim().toLowerCase();
-  return !(s === '' || s === '0' || s === 'false' || s === 'no' || s === 'off');
+  return !(s === '' || s === '0' || s === 'false' || s === 'no' || s === 'none');
 }
 
 export function queryInt(q: URLSearchParams, name: string): number | undefined {

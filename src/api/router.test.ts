@@ -31,6 +31,8 @@ test('query helpers read Docker booleans and both filter forms', () => {
   assert.equal(queryBool(q, 'b'), false);
   assert.equal(queryBool(q, 'c'), true);
   assert.equal(queryBool(q, 'missing', true), true);
+  const words = new URLSearchParams('n=none&o=off&m=maybe&e=');
+  assert.deepEqual(['n', 'o', 'm', 'e'].map((k) => queryBool(words, k, true)), [false, true, true, false]);
   assert.deepEqual([...queryFilters(q)], [['status', ['exited']], ['label', ['x=y']]]);
   assert.throws(() => queryFilters(new URLSearchParams('filters=nope')), /invalid filter/);
 });
