@@ -29,6 +29,9 @@ want=(
   curl:/usr/bin/curl
   bsdutils:/usr/bin/script
   openssl:/usr/bin/openssl
+  bzip2:/usr/bin/bzip2
+  xz-utils:/usr/bin/xz
+  zstd:/usr/bin/zstd
 )
 missing=()
 for entry in "${want[@]}"; do

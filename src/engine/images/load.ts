@@ -11,6 +11,7 @@
 import { InvalidParameterError } from '../../util/errors.ts';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { chainIds, parseDigest, type ChainId, type DiffId, type Digest } from '../../oci/digest.ts';
 import type { DockerArchiveManifestEntry, ImageConfig, ImageIndex, ImageManifest } from '../../oci/image.ts';
@@ -48,9 +49,12 @@ function isSmall(name: string, size: number): boolean {
 async function readArchive(svc: ImageService, source: Readable): Promise<Archive> {
   const archive: Archive = { small: new Map(), blobs: new Map(), links: new Map() };
   const extract = tar.extract();
-  (await decompressed(source)).pipe(extract as unknown as NodeJS.WritableStream);
+  // A failure of the stream (a corrupt compressed one included) ends the extraction with that error.
+  const feeding = pipeline(await decompressed(source), extract as unknown as NodeJS.WritableStream);
+  feeding.catch((err: unknown) => extract.destroy(err as Error));
   try {
     await collectEntries(svc, extract, archive);
+    await feeding;
   } catch (err) {
     throw tarError(err);
   }
@@ -64,7 +68,7 @@ async function readArchive(svc: ImageService, source: Readable): Promise<Archive
  */
 export function tarError(err: unknown): unknown {
   const message = (err as Error)?.message ?? '';
-  if (/Unexpected end of data/i.test(message)) return new InvalidParameterError('Error processing tar file(exit status 1): unexpected EOF');
+  if (/Unexpected end of (data|input|file)|ends unexpectedly/i.test(message)) return new InvalidParameterError('Error processing tar file(exit status 1): unexpected EOF');
   if (/Invalid tar header/i.test(message)) return new InvalidParameterError('Error processing tar file(exit status 1): archive/tar: invalid tar header');
   return err;
 }

@@ -1,15 +1,28 @@
 /**
- * Layers arrive compressed or not (`docker save` tars are plain, registry
- * blobs are gzip): detect by magic bytes instead of trusting a media type.
+ * Layers and archives arrive compressed or not (`docker save` tars are
+ * plain, registry blobs gzip or zstd, `docker load` takes gzip, bzip2 and
+ * xz too): detect by magic bytes instead of trusting a media type. gzip is
+ * Node's own; bzip2, xz and zstd go through Debian's tools, as dockerd runs
+ * `xz -d` itself.
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { NotImplementedError } from '../../util/errors.ts';
+import { SystemError } from '../../util/errors.ts';
 
 const GZIP = [0x1f, 0x8b];
 const ZSTD = [0x28, 0xb5, 0x2f, 0xfd];
+const BZIP2 = [0x42, 0x5a, 0x68];
+const XZ = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+
+/** The decompressing command for a format Node does not read itself. */
+const TOOLS: { magic: number[]; command: string; args: string[] }[] = [
+  { magic: ZSTD, command: 'zstd', args: ['-d', '-c', '-q'] },
+  { magic: BZIP2, command: 'bzip2', args: ['-d', '-c'] },
+  { magic: XZ, command: 'xz', args: ['-d', '-c', '-q'] },
+];
 
 async function peek(source: Readable, n: number): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -36,10 +49,38 @@ function startsWith(head: Buffer, magic: number[]): boolean {
 
 /** The uncompressed tar stream of `source`; errors of `source` propagate. */
 export async function decompressed(source: Readable): Promise<Readable> {
-  const head = await peek(source, 4);
-  if (startsWith(head, ZSTD)) throw new NotImplementedError('zstd-compressed layers are not supported');
+  const head = await peek(source, 6);
+  const tool = TOOLS.find((t) => startsWith(head, t.magic));
+  if (tool) return throughCommand(source, tool.command, tool.args);
   if (!startsWith(head, GZIP)) return source;
   const out = new PassThrough();
   pipeline(source, createGunzip(), out).catch((err: unknown) => out.destroy(err as Error));
+  return out;
+}
+
+/** `source` piped through a decompressing command; a failure of the command (or of `source`) ends the output with an error. */
+function throughCommand(source: Readable, command: string, args: string[]): Readable {
+  const out = new PassThrough();
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const fail = (err: Error) => {
+    child.kill();
+    out.destroy(err);
+  };
+  child.on('error', (err) => fail(new SystemError(`${command}: ${err.message}`)));
+  source.on('error', fail);
+  source.pipe(child.stdin).on('error', () => {
+    // The command ended early: its exit status says why.
+  });
+  child.stdout.pipe(out, { end: false });
+  const finished = Promise.all([once(child.stdout, 'end'), once(child, 'close')]);
+  finished.then(
+    ([, [code]]) => {
+      if (code === 0) out.end();
+      else out.destroy(new SystemError(`${command} -d: ${stderr.trim() || `exit status ${code}`}`));
+    },
+    (err: unknown) => fail(err as Error),
+  );
   return out;
 }

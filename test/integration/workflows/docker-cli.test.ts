@@ -83,6 +83,25 @@ test('import from a URL: the daemon downloads the tarball, and a failed download
   assert.equal(refused.stderr, `Error response from daemon: Get "http://127.0.0.1:${port}/fs.tar": dial tcp 127.0.0.1:${port}: connect: connection refused\n`);
 });
 
+test('load takes gzip, bzip2 and xz tarballs; a truncated one is refused in dockerd\'s words and the daemon lives on', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t, { bootstrap: false });
+  const dir = await fs.mkdtemp('/tmp/berth-wf-');
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  const fixture = new URL('../../fixtures/busybox-ref.tar', import.meta.url).pathname;
+  for (const [tool, ext] of [['gzip', 'gz'], ['bzip2', 'bz2'], ['xz', 'xz']] as const) {
+    const packed = execFileSync(tool, ['-c', fixture], { maxBuffer: 64 << 20 });
+    await fs.writeFile(`${dir}/image.tar.${ext}`, packed);
+    await fs.writeFile(`${dir}/cut.tar.${ext}`, packed.subarray(0, packed.length >> 1));
+    const load = await docker(d, ['load', '-i', `${dir}/image.tar.${ext}`]);
+    assert.equal(load.stdout, 'Loaded image: busybox-ref:latest\n', `${tool}: ${load.stderr}`);
+    const cut = await docker(d, ['load', '-i', `${dir}/cut.tar.${ext}`]);
+    assert.equal(cut.code, 1);
+    assert.equal(cut.stderr, 'Error processing tar file(exit status 1): unexpected EOF\n', tool);
+  }
+  assert.equal((await docker(d, ['run', '--rm', 'busybox-ref', 'echo', 'still here'])).stdout, 'still here\n');
+});
+
 test('an image saved by a real Docker engine loads into berth and runs', async (t) => {
   if (!requireRoot(t)) return;
   const ref = { host: REFERENCE_DOCKER_HOST };
