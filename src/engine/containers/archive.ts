@@ -20,6 +20,7 @@ import { isErrno, NotFoundError, SystemError } from '../../util/errors.ts';
 import { absContainerPath, encodePathStat, goBase, splitPath, toPathStat, type PathStat } from './archive/path-stat.ts';
 import { hostPathOf, resolveInRoot, type ContainerFs, type MountPoint } from './archive/resolve-in-root.ts';
 import { extractTar } from './archive/tar-extract.ts';
+import { tarError } from '../images/load.ts';
 import { tarContainerPath, tarRootfs } from './archive/tar-writer.ts';
 
 export type { ContainerFs, MountPoint, PathStat };
@@ -118,7 +119,10 @@ export async function extractToContainer(
   const extractOptions: Parameters<typeof extractTar>[3] = { noOverwriteDirNonDir: options.noOverwriteDirNonDir };
   if (options.chown) extractOptions.chown = options.chown;
   if (options.signal) extractOptions.signal = options.signal;
-  await extractTar(target, resolved.containerPath, content, extractOptions);
+  // A stream that is no (whole) tar is refused in dockerd's words, as load and import refuse it.
+  await extractTar(target, resolved.containerPath, content, extractOptions).catch((err: unknown) => {
+    throw tarError(err);
+  });
 }
 
 /** GET /containers/{id}/export: the whole root filesystem (mounts not included, as Docker). */
