@@ -138,6 +138,7 @@ export function createApiServer(engine: Engine, router: Router, tls?: https.Serv
           }
           const raw = req.socket;
           raw.allowHalfOpen = true;
+          raw.on('error', (err) => log.debug('hijacked connection failed', { err: err.message }));
           res.detachSocket(raw);
           raw.write(`HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\nApi-Version: ${MAX_API_VERSION}\r\nServer: ${SERVER_NAME}\r\n\r\n`);
           return raw;
@@ -165,6 +166,8 @@ export function createApiServer(engine: Engine, router: Router, tls?: https.Serv
     // write side, under TLS too); the output must still flow. A TLS socket would
     // otherwise end its own side at the client's FIN.
     (socket as import('node:net').Socket).allowHalfOpen = true;
+    // Node's HTTP server no longer watches an upgraded socket: a client that resets it must not take the daemon down.
+    socket.on('error', (err) => log.debug('hijacked connection failed', { err: err.message }));
     if (head.length > 0) socket.unshift(head);
     const res = new http.ServerResponse(req);
     res.assignSocket(socket as import('node:net').Socket);

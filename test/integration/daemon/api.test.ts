@@ -1,7 +1,7 @@
 /** The daemon and its API edge: versions, errors, one daemon per data root, pid file, config file. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs, existsSync, readFileSync } from 'node:fs';
 import { startDaemon, requireRoot, apiRequest, BERTHD, docker } from '../../helpers/daemon.ts';
 
@@ -152,4 +152,40 @@ test('daemon.json container defaults: log driver and opts, ulimits, shm size, no
   bad.stderr.on('data', (c: Buffer) => (err += c.toString()));
   assert.equal(await new Promise((r) => bad.on('exit', r)), 1);
   assert.match(err, /the following directives don't match any configuration option: no-such-option/);
+});
+
+test('clients that reset their connection mid-stream (attach, exec, logs, stats, events, export) do not take the daemon down', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  // Without -i: the attach's stdin goes nowhere, and the reset meets a socket nobody reads.
+  const id = (await docker(d, ['run', '-d', 'busybox', 'sh', '-c', 'while true; do echo tick; usleep 10000; done'])).stdout.trim();
+  const exec = await d.api('POST', `/containers/${id}/exec`, { AttachStdout: true, AttachStdin: true, Cmd: ['sh', '-c', 'while true; do echo x; usleep 1000; done'] });
+  // A reset (RST) after some output: SO_LINGER 0, which Node cannot do on a unix socket. Any request
+  // may ask for an upgrade; then Node hands the socket over and watches it no more.
+  const script = `
+import socket, struct, sys, time
+sock, cid, eid = sys.argv[1:4]
+for method, path, body, upgrade in [
+    ("POST", f"/containers/{cid}/attach?stream=1&stdout=1&stdin=1", b"", True),
+    ("POST", f"/containers/{cid}/attach?stream=1&stdout=1&stdin=1", b"", False),
+    ("POST", f"/exec/{eid}/start", b'{"Detach":false,"Tty":false}', True),
+    ("GET", f"/containers/{cid}/logs?follow=1&stdout=1", b"", True),
+    ("GET", f"/containers/{cid}/stats", b"", True),
+    ("GET", "/events", b"", True),
+    ("GET", f"/containers/{cid}/export", b"", False),
+]:
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock)
+    up = b"Connection: Upgrade\\r\\nUpgrade: tcp\\r\\n" if upgrade else b""
+    s.send(f"{method} {path} HTTP/1.1\\r\\nHost: x\\r\\n".encode() + up + f"Content-Type: application/json\\r\\nContent-Length: {len(body)}\\r\\n\\r\\n".encode() + body)
+    time.sleep(0.2)
+    s.recv(100)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+    time.sleep(0.1)
+`;
+  const r = spawnSync('python3', ['-c', script, d.socket, id, (exec.body as { Id: string }).Id], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(d.child.exitCode, null, 'berthd is still running');
+  assert.equal((await docker(d, ['exec', id, 'echo', 'still serving'])).stdout, 'still serving\n');
 });
