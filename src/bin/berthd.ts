@@ -130,6 +130,13 @@ async function main(): Promise<void> {
       .then(() => fs.rm(pidfile, { force: true }))
       .finally(() => process.exit(0));
   };
+  // A last resort: an error that escaped its request (a stream error nobody
+  // listened to, a promise nobody awaited) is logged with its stack, and the
+  // daemon keeps serving. Every piece of state is on disk, written atomically,
+  // so one broken request cannot leave it half-changed; ending the daemon
+  // would only end everyone else's requests too.
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection (a bug: please report it)', { err: reason instanceof Error ? reason.stack : String(reason) }));
+  process.on('uncaughtException', (err) => log.error('uncaught exception (a bug: please report it)', { err: err.stack ?? err.message }));
   // dockerd reloads its configuration at SIGHUP; the log level is what berthd can take live.
   process.on('SIGHUP', () => {
     try {
