@@ -239,7 +239,7 @@ export class ContainerService {
 
   /**
    * `--ipc` and `--pid` as dockerd takes them at create: a known mode, and a
-   * `container:<name>` that exists (404 otherwise). Whether it runs is asked at start.
+   * `container:<name>` that exists. Whether it runs is asked at start.
    */
   private checkSharedNamespaces(hostConfig: HostConfig): void {
     const ipc = hostConfig.IpcMode ?? '';
