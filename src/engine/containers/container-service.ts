@@ -670,10 +670,8 @@ export class ContainerService {
   /** After a daemon start: containers whose policy says they should run are started. */
   async startByPolicy(): Promise<void> {
     for (const record of this.store.all()) {
-      const policy = record.hostConfig.RestartPolicy?.Name;
-      if (record.state.status === 'running' || record.manuallyStopped) continue;
-      if (policy !== 'always' && policy !== 'unless-stopped') continue;
-      if (record.state.startedAt === ZERO_TIME) continue;
+      if (record.state.status === 'running' || record.state.status === 'paused') continue;
+      if (!shouldStartAtBoot(record)) continue;
       await this.start(record.id).catch((err) => log.warn('could not start by restart policy', { id: record.id, err }));
     }
   }
@@ -973,6 +971,28 @@ export class ContainerService {
   /** Persisted paths for inspect and archive. */
   rootfs(record: ContainerRecord): string {
     return this.paths(record.id).merged;
+  }
+}
+
+/**
+ * Whether a stopped container is started when the daemon starts (moby's
+ * restore: the restart manager asked afresh). Only one that ran before;
+ * `always` even after a manual stop (Docker's documented exception),
+ * `unless-stopped` unless stopped by hand, `on-failure` after a failure,
+ * a manual stop included, while retries remain.
+ */
+export function shouldStartAtBoot(record: ContainerRecord): boolean {
+  if (record.state.startedAt === ZERO_TIME) return false;
+  const policy = record.hostConfig.RestartPolicy;
+  switch (policy?.Name) {
+    case 'always':
+      return true;
+    case 'unless-stopped':
+      return !record.manuallyStopped;
+    case 'on-failure':
+      return record.state.exitCode !== 0 && (!policy.MaximumRetryCount || record.restartCount < policy.MaximumRetryCount);
+    default:
+      return false;
   }
 }
 

@@ -88,3 +88,23 @@ test('restart policy decisions', async () => {
   assert.equal(shouldRestart(r({ Name: 'on-failure', MaximumRetryCount: 2 }, 2), 1), false);
   assert.equal(shouldRestart(r({ Name: 'on-failure', MaximumRetryCount: 2 }, 1), 1), true);
 });
+
+test('which stopped containers the daemon starts when it starts (moby restore)', async () => {
+  const { shouldStartAtBoot } = await import('./container-service.ts');
+  const r = (policy: { Name?: string; MaximumRetryCount?: number }, exitCode: number, manuallyStopped: boolean, restartCount = 0, ran = true) =>
+    ({
+      ...record('aa', '2024-01-01T00:00:00Z', 'exited'),
+      hostConfig: { RestartPolicy: policy },
+      state: { ...newState(), status: 'exited', exitCode, startedAt: ran ? '2024-01-01T00:00:01Z' : newState().startedAt },
+      restartCount,
+      manuallyStopped,
+    }) as ContainerRecord;
+  assert.equal(shouldStartAtBoot(r({ Name: 'always' }, 137, true)), true, 'always: even after docker stop');
+  assert.equal(shouldStartAtBoot(r({ Name: 'always' }, 0, false, 0, false)), false, 'never started: no');
+  assert.equal(shouldStartAtBoot(r({ Name: 'unless-stopped' }, 137, true)), false);
+  assert.equal(shouldStartAtBoot(r({ Name: 'unless-stopped' }, 0, false)), true);
+  assert.equal(shouldStartAtBoot(r({ Name: 'on-failure' }, 0, false)), false);
+  assert.equal(shouldStartAtBoot(r({ Name: 'on-failure' }, 137, true)), true, 'a failure, a manual stop included');
+  assert.equal(shouldStartAtBoot(r({ Name: 'on-failure', MaximumRetryCount: 1 }, 1, false, 1)), false);
+  assert.equal(shouldStartAtBoot(r({ Name: 'no' }, 1, false)), false);
+});

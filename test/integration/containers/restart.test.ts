@@ -57,3 +57,16 @@ test('kill -9 of the daemon while creating containers leaves a consistent store'
     assert.ok(r.status === 201 || r.status === 409, `c${i}: ${r.status} ${r.text}`);
   }
 });
+
+test('when the daemon starts it starts stopped containers as their restart policy says (always even after docker stop)', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  for (const [name, policy] of [['always', 'always'], ['unless', 'unless-stopped'], ['none', 'no']]) {
+    assert.equal((await docker(d, ['run', '-d', '--name', name, '--restart', policy, 'busybox', 'sleep', '300'])).code, 0);
+  }
+  assert.equal((await docker(d, ['stop', '-t', '0', 'always', 'unless', 'none'])).code, 0);
+  await d.stop();
+  await d.restart();
+  const states = await docker(d, ['ps', '-a', '--format', '{{.Names}} {{.State}}']);
+  assert.deepEqual(states.stdout.trim().split('\n').sort(), ['always running', 'none exited', 'unless exited']);
+});
