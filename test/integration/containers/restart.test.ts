@@ -61,7 +61,7 @@ test('kill -9 of the daemon while creating containers leaves a consistent store'
 test('when the daemon starts it starts stopped containers as their restart policy says (always even after docker stop)', async (t) => {
   if (!requireRoot(t)) return;
   const d = await startDaemon(t);
-  for (const [name, policy] of [['always', 'always'], ['unless', 'unless-stopped'], ['none', 'no']]) {
+  for (const [name, policy] of [['always', 'always'], ['unless', 'unless-stopped'], ['none', 'no']] as const) {
     assert.equal((await docker(d, ['run', '-d', '--name', name, '--restart', policy, 'busybox', 'sleep', '300'])).code, 0);
   }
   assert.equal((await docker(d, ['stop', '-t', '0', 'always', 'unless', 'none'])).code, 0);
