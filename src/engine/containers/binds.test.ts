@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bindMountsWire, parseBind } from './binds.ts';
+import { parseBind } from './binds.ts';
 
 test('binds parse as dockerd parses them', () => {
   assert.deepEqual(parseBind('/tmp/a:/x'), { source: '/tmp/a', destination: '/x', mode: '', rw: true, propagation: 'rprivate', volume: false });
@@ -13,8 +13,4 @@ test('binds parse as dockerd parses them', () => {
   assert.throws(() => parseBind('/tmp/a:/x:bogus'), /^InvalidParameterError: invalid mode: bogus$|invalid mode: bogus/);
   assert.throws(() => parseBind('/tmp/a:/x:ro,rw'), /invalid mode: ro,rw/);
   assert.throws(() => parseBind('a:b:c:d'), /invalid volume specification: 'a:b:c:d'/);
-  assert.deepEqual(bindMountsWire(['/tmp/a:/x:ro', '/tmp/a:/z']), [
-    { Type: 'bind', Source: '/tmp/a', Destination: '/x', Mode: 'ro', RW: false, Propagation: 'rprivate' },
-    { Type: 'bind', Source: '/tmp/a', Destination: '/z', Mode: '', RW: true, Propagation: 'rprivate' },
-  ]);
 });

@@ -7,9 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { InvalidParameterError, NotImplementedError } from '../../util/errors.ts';
-import type { MountPointWire } from '../../wire/container.ts';
-import type { HostConfig, Mount } from '../../wire/container-config.ts';
-import type { ResolvedMount } from '../../drivers/runtime/spec/mounts.ts';
+import type { HostConfig } from '../../wire/container-config.ts';
 
 export interface Bind {
   source: string;
@@ -57,14 +55,6 @@ export function parseBind(spec: string): Bind {
   return { source, destination, mode, rw: !words.includes('ro'), propagation, volume };
 }
 
-/** inspect's `Mounts` entries for the binds. */
-export function bindMountsWire(binds: readonly string[] | null | undefined): MountPointWire[] {
-  return (binds ?? []).map((spec) => {
-    const b = parseBind(spec);
-    return { Type: 'bind', Source: b.source, Destination: b.destination, Mode: b.mode, RW: b.rw, Propagation: b.propagation };
-  });
-}
-
 /**
  * `HostConfig.Mounts` (`--mount`) as dockerd checks them at create (moby
  * `volume/mounts/linux_parser.go`), with its words. Unlike `-v`, a bind's
@@ -97,32 +87,4 @@ export function checkMounts(hostConfig: HostConfig): void {
     }
     claim(m.Target);
   }
-}
-
-/** The runtime mounts of `--mount` binds and tmpfs (checked by `checkMounts`). */
-export function resolveMounts(mounts: readonly Mount[] | null | undefined): ResolvedMount[] {
-  return (mounts ?? []).map((m) => {
-    if (m.Type === 'tmpfs') {
-      const options = ['nosuid', 'nodev', 'noexec'];
-      if (m.TmpfsOptions?.SizeBytes) options.push(`size=${m.TmpfsOptions.SizeBytes}`);
-      if (m.TmpfsOptions?.Mode) options.push(`mode=${m.TmpfsOptions.Mode.toString(8)}`);
-      if (m.ReadOnly) options.push('ro');
-      return { destination: m.Target!, source: 'tmpfs', type: 'tmpfs' as const, options };
-    }
-    return {
-      destination: m.Target!,
-      source: m.Source!,
-      type: 'bind' as const,
-      options: [m.BindOptions?.NonRecursive ? 'bind' : 'rbind', m.ReadOnly ? 'ro' : 'rw', m.BindOptions?.Propagation || 'rprivate'],
-    };
-  });
-}
-
-/** inspect's `Mounts` entries for `--mount` binds and tmpfs. */
-export function mountsWire(mounts: readonly Mount[] | null | undefined): MountPointWire[] {
-  return (mounts ?? []).map((m) =>
-    m.Type === 'tmpfs'
-      ? { Type: 'tmpfs', Source: '', Destination: m.Target ?? '', Mode: '', RW: !m.ReadOnly, Propagation: '' }
-      : { Type: m.Type ?? 'bind', Source: m.Source ?? '', Destination: m.Target ?? '', Mode: '', RW: !m.ReadOnly, Propagation: m.BindOptions?.Propagation || 'rprivate' },
-  );
 }

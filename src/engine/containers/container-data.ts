@@ -4,8 +4,7 @@
  * for its whole life, so its files can be read whether it runs or not.
  */
 import type { Readable } from 'node:stream';
-import path from 'node:path';
-import { parseBind } from './binds.ts';
+import { archiveMounts, containerMounts } from './container-mounts.ts';
 import { readContainerStats, emptyStats } from '../../drivers/cgroups/stats.ts';
 import type { StatsDocument } from '../../drivers/cgroups/types.ts';
 import { resolveUser } from '../../drivers/runtime/spec/user.ts';
@@ -14,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import type { EventsService } from '../events/events-service.ts';
 import type { ImageService } from '../images/image-service.ts';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
-import { archiveContainerPath, exportRootfs, extractToContainer, statContainerPath, type ArchiveTarget, type MountPoint, type PathStat } from './archive.ts';
+import { archiveContainerPath, exportRootfs, extractToContainer, statContainerPath, type ArchiveTarget, type PathStat } from './archive.ts';
 import type { ContainerService } from './container-service.ts';
 import { notRunning } from './errors.ts';
 import { selectContainers } from './filters.ts';
@@ -82,21 +81,9 @@ export class ContainerData {
    */
   private target(ref: string): ArchiveTarget {
     const record = this.containers.store.resolve(ref);
+    const readonlyRootfs = Boolean(record.hostConfig.ReadonlyRootfs);
     const p = this.containers.paths(record.id);
-    const h = record.hostConfig;
-    const mounts: MountPoint[] = [];
-    for (const spec of h.Binds ?? []) {
-      const bind = parseBind(spec);
-      if (!bind.volume) mounts.push({ destination: bind.destination, source: bind.source, readOnly: !bind.rw });
-    }
-    for (const m of h.Mounts ?? []) {
-      if (m.Type === 'bind' && m.Source && m.Target) mounts.push({ destination: m.Target, source: m.Source, readOnly: Boolean(m.ReadOnly) });
-    }
-    const taken = new Set(mounts.map((m) => path.posix.resolve('/', m.destination)));
-    for (const [destination, source] of [['/etc/hostname', p.hostname], ['/etc/hosts', p.hosts], ['/etc/resolv.conf', p.resolvConf]] as const) {
-      if (!taken.has(destination)) mounts.push({ destination, source, readOnly: Boolean(h.ReadonlyRootfs) });
-    }
-    return { root: p.merged, mounts, ref, readonlyRootfs: Boolean(h.ReadonlyRootfs) };
+    return { root: p.merged, mounts: archiveMounts(containerMounts(record.hostConfig), p, readonlyRootfs), ref, readonlyRootfs };
   }
 
   statPath(ref: string, path: string): Promise<PathStat> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandOf, mergeImageConfig, networkChoice, normalizeHostConfig, normalizeName, validateLogOptions, logSizeLimit } from './create.ts';
+import { commandOf, mergeImageConfig, normalizeHostConfig, normalizeName, validateLogOptions, logSizeLimit } from './create.ts';
 
 test('mergeImageConfig follows dockerd: user values win, image fills the gaps', () => {
   const image = { Env: ['PATH=/bin', 'A=image'], Cmd: ['sh'], Entrypoint: null, WorkingDir: '/w', User: 'nobody', Labels: { a: '1' } };
@@ -29,7 +29,7 @@ test('names are validated with Docker\'s message', () => {
   for (const bad of ['a', '-x', 'has space', 'x/y', '']) assert.throws(() => normalizeName(bad), /Invalid container name/);
 });
 
-test('host config normalisation and network choice', () => {
+test('host config normalisation fills dockerd\'s defaults and stores unset values as null', () => {
   const defaults = { LogConfig: { Type: 'json-file', Config: {} }, CgroupnsMode: 'host' };
   assert.deepEqual(normalizeHostConfig({ MemorySwappiness: -1, PidsLimit: 0 }), { ...defaults, MemorySwappiness: null, PidsLimit: null });
   assert.deepEqual(normalizeHostConfig({ PidsLimit: 5 }), { ...defaults, PidsLimit: 5 });
@@ -42,10 +42,6 @@ test('host config normalisation and network choice', () => {
   });
   assert.equal(normalizeHostConfig({ LogConfig: { Type: 'none' } }).LogConfig?.Type, 'none');
   assert.throws(() => normalizeHostConfig({ LogConfig: { Type: 'foo' } }), /error looking up logging plugin foo: plugin "foo" not found/);
-  assert.deepEqual(networkChoice({}), { kind: 'private' });
-  assert.deepEqual(networkChoice({ NetworkMode: 'host' }), { kind: 'host' });
-  assert.deepEqual(networkChoice({ NetworkMode: 'none' }), { kind: 'none' });
-  assert.deepEqual(networkChoice({ NetworkMode: 'container:abc' }), { kind: 'container', ref: 'abc' });
 });
 
 test('log options are checked per driver, in dockerd words', () => {

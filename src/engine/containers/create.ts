@@ -4,9 +4,10 @@
  * the container (so inspect shows the merged Config).
  */
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
-import { InvalidParameterError, SystemError } from '../../util/errors.ts';
+import { InvalidParameterError, NotFoundError, SystemError } from '../../util/errors.ts';
 import { ramInBytes } from '../../util/size.ts';
 import { invalidName } from './errors.ts';
+import type { ContainerRecord } from './record.ts';
 
 /** The run config of an image (OCI `config` object), as far as the merge needs it. */
 export interface ImageConfigLike {
@@ -82,17 +83,24 @@ export function commandOf(config: ContainerConfig): { path: string; args: string
   return { path: argv[0]!, args: argv.slice(1) };
 }
 
-/** The network namespace a container gets, from HostConfig.NetworkMode. */
-export type NetworkChoice = { kind: 'private' } | { kind: 'host' } | { kind: 'none' } | { kind: 'container'; ref: string };
-
-export function networkChoice(hostConfig: HostConfig): NetworkChoice {
-  const mode = hostConfig.NetworkMode ?? 'default';
-  if (mode === 'host') return { kind: 'host' };
-  if (mode === 'none') return { kind: 'none' };
-  if (mode.startsWith('container:')) return { kind: 'container', ref: mode.slice('container:'.length) };
-  // default, bridge and user networks: a namespace of its own (the network
-  // service attaches it to a bridge; until then only loopback is up).
-  return { kind: 'private' };
+/**
+ * Links name containers that must exist (dockerd: 400 at create); they are
+ * kept as dockerd keeps them, "/target:/container/alias". (The network
+ * mode is checked at start, as dockerd does.)
+ */
+export function resolveLinks(links: readonly string[], containerName: string, resolve: (ref: string) => ContainerRecord): string[] {
+  return links.map((link) => {
+    const [target = '', alias] = link.split(':');
+    const name = target.replace(/^\//, '');
+    let linked: ContainerRecord;
+    try {
+      linked = resolve(name);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new InvalidParameterError(`could not get container for ${name}: No such container: ${name}`, { cause: err });
+      throw err;
+    }
+    return `${linked.name}:${containerName}/${(alias || name).replace(/^\//, '')}`;
+  });
 }
 
 /** dockerd's create-time normalisation of HostConfig: "unset" spelled as -1 or 0 becomes null. */
@@ -178,23 +186,4 @@ export function logSizeLimit(config: { Type?: string; Config?: Record<string, st
     throw fail(`strconv.ParseBool: parsing ${JSON.stringify(compress)}: invalid syntax`);
   }
   return limit !== undefined && limit > 0 ? limit : undefined;
-}
-
-/** dockerd 20.10's checks of a restart policy, with its words (400). */
-export function validateRestartPolicy(policy: { Name?: string; MaximumRetryCount?: number } | undefined): void {
-  const name = policy?.Name ?? '';
-  const count = policy?.MaximumRetryCount ?? 0;
-  switch (name) {
-    case 'on-failure':
-      if (count < 0) throw new InvalidParameterError('maximum retry count cannot be negative');
-      return;
-    case '':
-    case 'no':
-    case 'always':
-    case 'unless-stopped':
-      if (count !== 0) throw new InvalidParameterError(`maximum retry count cannot be used with restart policy '${name}'`);
-      return;
-    default:
-      throw new InvalidParameterError(`invalid restart policy '${name}'`);
-  }
 }

@@ -21,6 +21,13 @@ export const removePaused = (id: string) =>
     `You cannot remove a paused container ${id}. Unpause and then stop the container before attempting removal or force remove`,
   );
 
+export const removeRestarting = (id: string) =>
+  new ConflictError(
+    `You cannot remove a restarting container ${id}. Stop the container before attempting removal or force remove`,
+  );
+
+export const markedForRemoval = () => new ConflictError('container is marked for removal and cannot be started');
+
 export const notRunning = (id: string) => new ConflictError(`Container ${id} is not running`);
 export const isPaused = (id: string) =>
   new ConflictError(`Container ${id} is paused, unpause the container before stopping or killing`);

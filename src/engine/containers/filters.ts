@@ -5,7 +5,7 @@
 import { InvalidParameterError } from '../../util/errors.ts';
 import { timeSortKey } from '../../util/timestamp.ts';
 import type { ContainerRecord } from './record.ts';
-import { bindMountsWire, mountsWire } from './binds.ts';
+import { containerMounts, toWireMounts } from './container-mounts.ts';
 
 export interface ListOptions {
   all: boolean;
@@ -37,7 +37,7 @@ function matchesPattern(pattern: string, text: string): boolean {
 
 /** What a `volume` filter can name: a mount's destination, its volume name, or a bind's source. */
 function mountedAt(r: ContainerRecord): string[] {
-  return [...bindMountsWire(r.hostConfig.Binds), ...mountsWire(r.hostConfig.Mounts)].flatMap((m) => [m.Destination, m.Name || m.Source].filter((v): v is string => Boolean(v)));
+  return toWireMounts(containerMounts(r.hostConfig)).flatMap((m) => [m.Destination, m.Name || m.Source].filter((v): v is string => Boolean(v)));
 }
 
 export function selectContainers(records: ContainerRecord[], o: ListOptions): ContainerRecord[] {

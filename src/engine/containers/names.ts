@@ -23,3 +23,11 @@ export function randomName(retry: number, random: () => number = Math.random): s
   const name = `${pick(LEFT)}_${pick(RIGHT)}`;
   return retry > 0 ? `${name}${Math.floor(random() * 10)}` : name;
 }
+
+/** A generated name ("/adjective_scientist") no container has yet. */
+export function uniqueName(taken: (name: string) => boolean): string {
+  for (let retry = 0; ; retry++) {
+    const name = `/${randomName(retry)}`;
+    if (!taken(name)) return name;
+  }
+}

@@ -6,7 +6,7 @@ import type { HostConfig } from '../../wire/container-config.ts';
 import type { ContainerInspectResponse, ContainerSummary } from '../../wire/container.ts';
 import { humanDuration } from '../../util/human.ts';
 import { containerPaths, ZERO_TIME, type ContainerRecord } from './record.ts';
-import { bindMountsWire, mountsWire } from './binds.ts';
+import { containerMounts, toWireMounts } from './container-mounts.ts';
 
 export const DEFAULT_MASKED_PATHS = [
   '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
@@ -165,7 +165,7 @@ export function toWireInspect(record: ContainerRecord, x: WireExtras): Container
       Data: { LowerDir: x.lowerDirs.join(':'), MergedDir: p.merged, UpperDir: p.upper, WorkDir: p.work },
       Name: 'overlay2',
     },
-    Mounts: [...bindMountsWire(record.hostConfig.Binds), ...mountsWire(record.hostConfig.Mounts)],
+    Mounts: toWireMounts(containerMounts(record.hostConfig)),
     Config: record.config,
     NetworkSettings: x.networkSettings,
   };
@@ -194,7 +194,7 @@ export function toWireSummary(record: ContainerRecord, x: { networks: Record<str
     Status: statusText(record, x.now),
     HostConfig: { NetworkMode: record.hostConfig.NetworkMode || 'default' },
     NetworkSettings: { Networks: x.networks },
-    Mounts: [...bindMountsWire(record.hostConfig.Binds), ...mountsWire(record.hostConfig.Mounts)],
+    Mounts: toWireMounts(containerMounts(record.hostConfig)),
   };
   if (x.sizeRw !== undefined) out.SizeRw = x.sizeRw;
   if (x.sizeRootFs !== undefined) out.SizeRootFs = x.sizeRootFs;

@@ -1,0 +1,80 @@
+/**
+ * The create verb: dockerd's normalisation and checks of the request, the
+ * image's config merged in, a name reserved, then the container laid out
+ * (directory, rootfs mount, its resources) while its runtime container is
+ * prepared ahead of the start that usually follows. The record is written
+ * last, so a crash leaves at most a directory without a record, which the
+ * next daemon start sweeps.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
+import { detectCgroupVersion } from '../../drivers/cgroups/paths.ts';
+import { nowRfc3339Nano } from '../../util/timestamp.ts';
+import type { ContainerDefaults } from '../daemon-config.ts';
+import type { ImageService } from '../images/image-service.ts';
+import { checkImagePlatform } from '../images/platform.ts';
+import { commandOf, mergeImageConfig, normalizeHostConfig, normalizeName, resolveLinks, type ImageConfigLike } from './create.ts';
+import { discardUnsupported, runChecks } from './create-checks.ts';
+import type { LifecycleContext } from './lifecycle-context.ts';
+import { uniqueName } from './names.ts';
+import { newState, type ContainerRecord } from './record.ts';
+
+export interface CreateRequest {
+  name?: string;
+  config: ContainerConfig;
+  hostConfig?: HostConfig;
+  platform?: string;
+}
+
+export interface CreateDeps {
+  images: Pick<ImageService, 'resolve'>;
+  defaults?: ContainerDefaults;
+}
+
+export async function createContainer(ctx: LifecycleContext, deps: CreateDeps, request: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+  const userConfig = request.config;
+  const cgroupnsMode = (await detectCgroupVersion()) === 2 ? 'private' : 'host';
+  const hostConfig = normalizeHostConfig(request.hostConfig ?? {}, { cgroupnsMode, logConfig: deps.defaults?.logConfig, shmSize: deps.defaults?.shmSize });
+  const warnings = await discardUnsupported(hostConfig);
+  runChecks('create', { config: userConfig, hostConfig, hostCpus: ctx.hostCpus, containerExists: (ref) => Boolean(ctx.store.find(ref)) });
+  const image = await deps.images.resolve(userConfig.Image!);
+  if (request.platform) checkImagePlatform(userConfig.Image!, request.platform, image.imageConfig);
+  const config = mergeImageConfig(userConfig, image.config as ImageConfigLike);
+  const { path, args } = commandOf(config);
+
+  const id = randomBytes(32).toString('hex');
+  const name = request.name ? normalizeName(request.name) : uniqueName((n) => ctx.store.hasName(n));
+  if (hostConfig.Links?.length) hostConfig.Links = resolveLinks(hostConfig.Links, name, (ref) => ctx.store.resolve(ref));
+  ctx.store.reserveName(name, id);
+  const record: ContainerRecord = {
+    id,
+    name,
+    created: nowRfc3339Nano(),
+    image: image.id,
+    imageChainId: image.chainId,
+    config: { ...config, Hostname: config.Hostname || id.slice(0, 12) },
+    hostConfig,
+    path,
+    args,
+    state: newState(),
+    restartCount: 0,
+    networkMode: hostConfig.NetworkMode || 'default',
+  };
+  try {
+    ctx.layout.makeDirectory(id);
+    // The runtime container's monitor is started first (prepare spawns it
+    // before it returns); the rootfs is mounted and the resources laid
+    // out, on the next microtask, while it starts up.
+    const laidOut = Promise.resolve().then(() => Promise.all([ctx.layout.mountRootfs(record), ctx.resources.create(record)]));
+    ctx.pool.prepare(record, laidOut);
+    await laidOut;
+    await ctx.store.save(record);
+  } catch (err) {
+    await ctx.lock.run(id, () => ctx.pool.discard(id));
+    ctx.store.releaseName(name, id);
+    await ctx.layout.teardown(id, 'all').catch(() => undefined);
+    throw err;
+  }
+  ctx.announce(record, 'create');
+  return { Id: id, Warnings: warnings };
+}

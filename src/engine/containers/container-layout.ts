@@ -1,0 +1,108 @@
+/**
+ * A container on disk and in the kernel, outside its process: its directory
+ * (record, bundle, init layer, log, /etc files), its overlay rootfs, the
+ * host-side /dev/shm of a shareable IPC namespace, and the runtime's record
+ * and monitor files. `teardown` is the ONE routine that takes these apart;
+ * every path that ends a container (exit, failed start, a prepared runtime
+ * container given up, removal, a create that failed, a crash's leftovers)
+ * goes through it.
+ */
+import { promises as fs, mkdirSync, readFileSync } from 'node:fs';
+import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
+import { ensureOverlayMounted, isMountPoint, unmount } from '../../drivers/mount/overlay.ts';
+import { MS, native } from '../../drivers/native.ts';
+import { DEFAULT_SHM_SIZE } from '../../drivers/runtime/spec/mounts.ts';
+import { log } from '../../util/log.ts';
+import { makeInitLayer, withInitLayer } from './init-layer.ts';
+import { containerPaths, type ContainerPaths, type ContainerRecord } from './record.ts';
+
+export interface ContainerLayoutOptions {
+  dataRoot: string;
+  runtime: RuntimeDriver;
+  /** The image's read-only layer directories for a chain, top first (in memory: on the start path). */
+  imageLowerDirs(chainId: string): string[];
+}
+
+/**
+ * How far a teardown goes:
+ * - `runtime`: the process side only: the runtime's record (force-deleted
+ *   if present), the monitor's files, the shareable /dev/shm. The container
+ *   can be started again.
+ * - `all`: that, then the rootfs mount and the whole directory: the
+ *   container is gone.
+ */
+export type TeardownScope = 'runtime' | 'all';
+
+export class ContainerLayout {
+  constructor(private readonly o: ContainerLayoutOptions) {}
+
+  paths(id: string): ContainerPaths {
+    return containerPaths(this.o.dataRoot, id);
+  }
+
+  /** The container's read-only layers, top first: its init layer, then the image's. */
+  lowerDirs(record: ContainerRecord): string[] {
+    return withInitLayer(this.paths(record.id).init, this.o.imageLowerDirs(record.imageChainId));
+  }
+
+  /** The directory, bundle and init layer of a new container (synchronous: a dozen tiny calls on the create path). */
+  makeDirectory(id: string): void {
+    const p = this.paths(id);
+    mkdirSync(p.bundle, { recursive: true });
+    makeInitLayer(p.init);
+  }
+
+  /** Mount the overlay rootfs unless mounted (it survives a daemon restart, not a reboot). */
+  async mountRootfs(record: ContainerRecord): Promise<void> {
+    const p = this.paths(record.id);
+    await ensureOverlayMounted({ lowerDirs: this.lowerDirs(record), upper: p.upper, work: p.work, merged: p.merged }, `${this.o.dataRoot}/layers/empty`);
+  }
+
+  /**
+   * A shareable container's /dev/shm is a tmpfs on the host, so that
+   * containers joining its IPC namespace can mount it too; it lives until
+   * the container's process side is torn down.
+   */
+  async mountShareableShm(record: ContainerRecord): Promise<string> {
+    const dir = this.paths(record.id).shm;
+    if (await isMountPoint(dir)) return dir;
+    mkdirSync(dir, { recursive: true });
+    const size = record.hostConfig.ShmSize || DEFAULT_SHM_SIZE;
+    native().mount('shm', dir, 'tmpfs', MS.NOSUID | MS.NODEV | MS.NOEXEC, `mode=1777,size=${size}`);
+    return dir;
+  }
+
+  /**
+   * Take the container apart as far as `scope` says. Each step is
+   * idempotent and runs whatever the previous one did, so a teardown
+   * interrupted by a crash is finished by the next (the daemon's start
+   * sweeps directories without a record with scope `all`).
+   * `runtimeExists`: the caller knows the runtime holds a record (after an
+   * exit), which saves asking.
+   */
+  async teardown(id: string, scope: TeardownScope, options: { runtimeExists?: boolean } = {}): Promise<void> {
+    const p = this.paths(id);
+    const runtime = this.o.runtime;
+    if (options.runtimeExists || (await runtime.hasState(id))) {
+      await runtime.delete(id, true).catch((err) => log.warn('runtime delete failed', { id, err }));
+    }
+    await runtime.cleanup(id).catch(() => undefined);
+    await unmount(p.shm).catch((err) => log.warn('could not unmount /dev/shm', { id, err }));
+    if (scope === 'runtime') return;
+    await unmount(p.merged);
+    await fs.rm(p.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A small local file's text, read synchronously (the start path's small
+ * files: a thread-pool round trip costs more than the read); undefined when
+ * it cannot be read.
+ */
+export function readSmallFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

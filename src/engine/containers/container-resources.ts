@@ -1,0 +1,86 @@
+/**
+ * Resources a container holds besides its process and rootfs: its network
+ * (today the namespace choice and the generated /etc/hostname, hosts and
+ * resolv.conf; later a bridge attachment and published ports), and later
+ * named volumes. Each is a ContainerResource; the lifecycle calls every
+ * resource at the same points, in the order they are listed, so adding one
+ * touches no verb of the container service (moby does this in
+ * `daemon/container_operations.go`, podman in `libpod/container_internal.go`).
+ *
+ * Lifecycle, as the container service calls it:
+ * - `create`: while the container is laid out, before its record is saved.
+ *   A failure fails the create (everything made so far is torn down).
+ * - `spec`: when the runtime spec is assembled, at create for a container
+ *   whose runtime container is prepared ahead, else at start. What it
+ *   returns goes into the spec. A failure fails the start (not a prepared
+ *   create: that start assembles the spec again and reports it).
+ * - `start`: right before the process is let go. A failure fails the start.
+ * - `exit`: once the process has ended (or a start failed after `start`).
+ * - `remove`: once the record is gone, in the background of the removal.
+ * - `readopt`: at daemon start, for a container whose process still lives.
+ * `exit`, `remove` and `readopt` are best effort: a failure is logged, the
+ * other resources still run.
+ */
+import type { NetworkNamespace } from '../../drivers/runtime/spec/generate.ts';
+import { log } from '../../util/log.ts';
+import type { ContainerRecord } from './record.ts';
+
+/**
+ * What resources put into a runtime spec. (Mounts are not here: a
+ * container's mounts, volumes included, come from one model,
+ * `container-mounts.ts`, which a volume resource will resolve names for.)
+ */
+export interface SpecContribution {
+  network?: NetworkNamespace;
+}
+
+export interface ContainerResource {
+  readonly name: string;
+  create?(record: ContainerRecord): void | Promise<void>;
+  spec?(record: ContainerRecord): SpecContribution | Promise<SpecContribution>;
+  start?(record: ContainerRecord): Promise<void>;
+  exit?(record: ContainerRecord): Promise<void>;
+  remove?(record: ContainerRecord): Promise<void>;
+  readopt?(record: ContainerRecord): Promise<void>;
+}
+
+/** The resources of every container, called in order. */
+export class ContainerResources {
+  constructor(private readonly list: readonly ContainerResource[]) {}
+
+  async create(record: ContainerRecord): Promise<void> {
+    for (const r of this.list) await r.create?.(record);
+  }
+
+  async spec(record: ContainerRecord): Promise<SpecContribution> {
+    const parts = await Promise.all(this.list.map((r) => r.spec?.(record)));
+    const out: SpecContribution = {};
+    for (const part of parts) {
+      if (!part) continue;
+      if (part.network) out.network = part.network;
+    }
+    return out;
+  }
+
+  async start(record: ContainerRecord): Promise<void> {
+    for (const r of this.list) await r.start?.(record);
+  }
+
+  exit(record: ContainerRecord): Promise<void> {
+    return this.each('exit', record);
+  }
+
+  remove(record: ContainerRecord): Promise<void> {
+    return this.each('remove', record);
+  }
+
+  readopt(record: ContainerRecord): Promise<void> {
+    return this.each('readopt', record);
+  }
+
+  private async each(hook: 'exit' | 'remove' | 'readopt', record: ContainerRecord): Promise<void> {
+    for (const r of this.list) {
+      await r[hook]?.(record).catch((err: unknown) => log.warn(`container resource ${r.name}: ${hook} failed`, { id: record.id, err }));
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The verbs that change a container's settings: update (resource limits
+ * and restart policy, applied live to a running container) and rename.
+ */
+import { InvalidParameterError, SystemError, asError } from '../../util/errors.ts';
+import { applyUpdate, liveResources, updateWarnings, type UpdateConfig } from './container-update.ts';
+import { normalizeName } from './create.ts';
+import { runChecks } from './create-checks.ts';
+import type { LifecycleContext } from './lifecycle-context.ts';
+import { isActive } from './state-machine.ts';
+
+/**
+ * `docker update`: new resource limits and restart policy. Kept in the
+ * record, and applied to a live container's cgroup at once (runc update).
+ */
+export async function updateContainer(ctx: LifecycleContext, ref: string, changes: UpdateConfig): Promise<{ Warnings: string[] }> {
+  const record = ctx.store.resolve(ref);
+  return ctx.lock.run(record.id, async () => {
+    const next = applyUpdate(record.id, record.hostConfig, changes);
+    runChecks('update', { hostConfig: next, changes, hostCpus: ctx.hostCpus, containerExists: (other) => Boolean(ctx.store.find(other)) });
+    const running = isActive(record.state.status);
+    if (running) {
+      try {
+        await ctx.runtime.update(record.id, liveResources(record.hostConfig, next));
+      } catch (err) {
+        throw new SystemError(`Cannot update container ${record.id}: ${asError(err).message}`, { cause: err });
+      }
+    }
+    // A runtime container prepared with the old limits is made afresh at start.
+    if (!running) await ctx.pool.discard(record.id);
+    record.hostConfig = next;
+    await ctx.store.save(record);
+    ctx.announce(record, 'update');
+    return { Warnings: updateWarnings(changes) };
+  });
+}
+
+export async function renameContainer(ctx: LifecycleContext, ref: string, newName: string): Promise<void> {
+  const record = ctx.store.resolve(ref);
+  if (!newName) throw new InvalidParameterError('Neither old nor new names may be empty');
+  const name = normalizeName(newName);
+  if (name === record.name) throw new InvalidParameterError(`Renaming a container with the same name as its current name`);
+  await ctx.lock.run(record.id, async () => {
+    const old = record.name;
+    ctx.store.reserveName(name, record.id);
+    record.name = name;
+    try {
+      await ctx.store.save(record);
+    } catch (err) {
+      record.name = old;
+      ctx.store.releaseName(name, record.id);
+      throw err;
+    }
+    ctx.store.releaseName(old, record.id);
+    ctx.announce(record, 'rename', { oldName: old });
+  });
+}

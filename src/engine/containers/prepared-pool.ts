@@ -1,0 +1,100 @@
+/**
+ * Runtime containers made ahead of their start.
+ *
+ * Creating the runtime container (runc create under conmon) is most of a
+ * start's cost. `docker run` sends create, then attach and wait, then
+ * start; so right after a create the runtime container is made in the
+ * background, and the start that follows finds it ready or nearly so. Its
+ * process is not running: it waits in runc's init until started. A
+ * prepared container that is not started soon, is removed, or whose rootfs
+ * or settings change (`docker cp`, which may change /etc/passwd or the
+ * working directory the spec was made from; `docker update`) is given up,
+ * and its start takes the ordinary path. At most `max` exist at once.
+ *
+ * Making and tearing down runtime containers is the caller's (`make`,
+ * `tearDown`); the pool decides which containers are prepared, keeps the
+ * entries and gives idle ones up under the container's lock.
+ */
+import type { HostConfig } from '../../wire/container-config.ts';
+import { log } from '../../util/log.ts';
+import type { ContainerRecord } from './record.ts';
+import { joinsOtherNetwork } from './network-resource.ts';
+import { joinsOtherNamespaces } from './runtime-spec.ts';
+
+export interface PreparedPoolOptions {
+  max: number;
+  /** How long a prepared container waits for its start before it is given up. */
+  idleMs: number;
+  /** Make the runtime container; `laidOut` is the rootfs mount and /etc files, still being made. */
+  make(record: ContainerRecord, laidOut: Promise<unknown>): Promise<void>;
+  /** Tear down the process side of a runtime container given up (or never finished). */
+  tearDown(id: string): Promise<void>;
+  /** Run `fn` under the container's lock (an idle timeout gives up under it). */
+  locked(id: string, fn: () => Promise<void>): Promise<void>;
+}
+
+/** Whether a container can be prepared: joining another container's namespaces needs that one's process at start time. */
+export function canPrepare(h: Pick<HostConfig, 'NetworkMode' | 'IpcMode' | 'PidMode'>): boolean {
+  return !joinsOtherNetwork(h) && !joinsOtherNamespaces(h);
+}
+
+export class PreparedPool {
+  /** Each entry's `ready` resolves true once its runtime container exists, false if making it failed. */
+  private readonly entries = new Map<string, { ready: Promise<boolean>; timer: NodeJS.Timeout }>();
+
+  constructor(private readonly o: PreparedPoolOptions) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  /** Start making the runtime container of a new container, if it can be prepared and there is room. */
+  prepare(record: ContainerRecord, laidOut: Promise<unknown>): void {
+    if (this.entries.size >= this.o.max || !canPrepare(record.hostConfig)) return;
+    const id = record.id;
+    const ready = this.o.make(record, laidOut).then(
+      () => true,
+      (err) => {
+        log.debug('could not prepare the runtime container; the start will try again', { id, err });
+        return false;
+      },
+    );
+    const timer = setTimeout(() => void this.o.locked(id, () => this.discard(id)), this.o.idleMs);
+    timer.unref();
+    this.entries.set(id, { ready, timer });
+  }
+
+  /** Claim the prepared runtime container for a start: true when it is there and ready (a failed one is cleaned up). */
+  async take(id: string): Promise<boolean> {
+    const ready = this.remove(id);
+    if (!ready) return false;
+    if (await ready) return true;
+    await this.o.tearDown(id);
+    return false;
+  }
+
+  /** Give up the prepared runtime container, if any. Call under the container's lock. */
+  async discard(id: string): Promise<void> {
+    const ready = this.remove(id);
+    if (!ready) return;
+    await ready;
+    await this.o.tearDown(id);
+  }
+
+  /** Give up every prepared runtime container (the daemon is stopping). */
+  async discardAll(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((id) => this.o.locked(id, () => this.discard(id))));
+  }
+
+  private remove(id: string): Promise<boolean> | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    this.entries.delete(id);
+    clearTimeout(entry.timer);
+    return entry.ready;
+  }
+}
