@@ -70,3 +70,39 @@ test('when the daemon starts it starts stopped containers as their restart polic
   const states = await docker(d, ['ps', '-a', '--format', '{{.Names}} {{.State}}']);
   assert.deepEqual(states.stdout.trim().split('\n').sort(), ['always running', 'none exited', 'unless exited']);
 });
+
+test('a container waiting to be restarted by its policy is refused by rm without force (409) and removed with it', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const run = await docker(d, ['run', '-d', '--name', 'flapping', '--restart', 'always', 'busybox', 'false']);
+  assert.equal(run.code, 0, run.stderr);
+  const id = run.stdout.trim();
+  // The back-off doubles from 100 ms: after a few failures the container spends most of its time restarting.
+  const deadline = Date.now() + 20_000;
+  let refused: { status: number; body: any } | undefined;
+  while (Date.now() < deadline) {
+    const inspect = await d.api('GET', `/containers/${id}/json`);
+    if (inspect.body?.State?.Status === 'restarting') {
+      const r = await d.api('DELETE', `/containers/${id}`);
+      if (r.status !== 204) {
+        refused = r;
+        break;
+      }
+      assert.fail(`rm without force removed a container that was restarting a moment ago (${r.status})`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(refused, 'the container was seen restarting');
+  // It may have been started again between the inspect and the rm: then dockerd's words for a running one.
+  assert.equal(refused.status, 409);
+  assert.match(
+    refused.body.message,
+    new RegExp(`^You cannot remove a (restarting|running) container ${id}\\. Stop the container before attempting removal or force remove$`),
+  );
+  const cli = await docker(d, ['rm', 'flapping']);
+  assert.equal(cli.code, 1);
+  assert.match(cli.stderr, /Error response from daemon: You cannot remove a (restarting|running) container/);
+  const forced = await docker(d, ['rm', '-f', 'flapping']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal((await d.api('GET', `/containers/${id}/json`)).status, 404);
+});
