@@ -29,8 +29,8 @@ export interface InstallItem {
 export interface InstallHooks {
   /** Before `fullRef`, which names another image (`previousId`), is moved to the new one. */
   beforeRetag?(fullRef: string, previousId: Digest): void | Promise<void>;
-  /** After `fullRef` names the new image. */
-  afterTag?(fullRef: string): void | Promise<void>;
+  /** After `fullRef` names the new image `id`. */
+  afterTag?(fullRef: string, id: Digest): void | Promise<void>;
   /** Tags without a `tag` event (dockerd's load announces the load, not its tags). */
   quietTags?: boolean;
 }
@@ -56,7 +56,7 @@ export async function installImage(svc: ImageCatalog, item: InstallItem, hooks: 
     const previous = svc.store.refs.get(fullRef);
     if (previous && previous !== id) await hooks.beforeRetag?.(fullRef, previous as Digest);
     await svc.addReference(fullRef, id, { quiet: hooks.quietTags });
-    await hooks.afterTag?.(fullRef);
+    await hooks.afterTag?.(fullRef, id);
   }
   return id;
 }

@@ -163,7 +163,7 @@ export async function loadImages(svc: ImageCatalog, source: Readable, progress: 
       const id = await installImage(svc, item, {
         quietTags: true, // dockerd's load announces the load, not the tags
         beforeRetag: (fullRef, previousId) => progress({ kind: 'tag-moved', ref: familiarName(parseReference(fullRef)), previousId }),
-        afterTag: (fullRef) => progress({ kind: 'loaded', id, ref: familiarName(parseReference(fullRef)) }),
+        afterTag: (fullRef, id) => progress({ kind: 'loaded', id, ref: familiarName(parseReference(fullRef)) }),
       });
       loaded.push(id);
       if (item.tags.length === 0) await progress({ kind: 'loaded', id });

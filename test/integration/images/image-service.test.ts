@@ -174,3 +174,27 @@ test('a docker save tarball whose shared layer is a symlink to another image\'s 
   assert.equal(lower.length, 2);
   assert.ok(existsSync(path.join(lower[1]!, 'base.txt')) && existsSync(path.join(lower[0]!, 'top.txt')));
 });
+
+test('load tells of a tag taken from another image, and of an image saved by ID alone', async (t) => {
+  if (!requireRoot(t)) return;
+  const { dir, svc } = await newService(t);
+  const a = await svc.import({ stream: streamOf(await buildTar([{ name: 'a', body: 'a' }])) }, { repo: 'moved', tag: '1' });
+  const tagged = path.join(dir, 'tagged.tar');
+  await pipeline(svc.save(['moved:1']), createWriteStream(tagged));
+  const byId = path.join(dir, 'by-id.tar');
+  await pipeline(svc.save([a]), createWriteStream(byId));
+  const b = await svc.import({ stream: streamOf(await buildTar([{ name: 'b', body: 'b' }])) }, { repo: 'moved', tag: '1' });
+
+  const events: ProgressEvent[] = [];
+  assert.deepEqual(await svc.load(createReadStream(tagged), (e) => void events.push(e)), [a]);
+  assert.deepEqual(events, [
+    { kind: 'tag-moved', ref: 'moved:1', previousId: b },
+    { kind: 'loaded', id: a, ref: 'moved:1' },
+  ]);
+  assert.equal(svc.inspect('moved:1').Id, a);
+
+  const { svc: other } = await newService(t);
+  const more: ProgressEvent[] = [];
+  await other.load(createReadStream(byId), (e) => void more.push(e));
+  assert.deepEqual(more, [{ kind: 'loaded', id: a }]);
+});
