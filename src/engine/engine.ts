@@ -20,6 +20,8 @@ import { ExecService } from './exec/exec-service.ts';
 import { ImageService } from './images/image-service.ts';
 import { SystemService } from './system/system-service.ts';
 import type { ContainerDefaults } from './daemon-config.ts';
+import type { ContainerRunner } from './build/container-runner.ts';
+import { ServiceContainerRunner } from './build/service-container-runner.ts';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -43,6 +45,8 @@ export class Engine {
   readonly data: ContainerData;
   readonly exec: ExecService;
   readonly system: SystemService;
+  /** Runs build steps in throwaway containers (the builder's only way to run one). */
+  readonly runner: ContainerRunner;
   readonly runtime: RuntimeDriver;
 
   constructor(readonly options: EngineOptions) {
@@ -78,6 +82,7 @@ export class Engine {
     this.queries = new ContainerQueries(this.containers, this.images, this.exec, this.runtime, dataRoot);
     this.data = new ContainerData(this.containers, this.images, this.layers, this.runtime, this.events);
     this.system = new SystemService(this);
+    this.runner = new ServiceContainerRunner({ containers: this.containers, queries: this.queries, data: this.data });
   }
 
   private imageUser(imageId: string): { id: string; running: boolean } | undefined {

@@ -5,13 +5,11 @@
  * as dockerd does.
  */
 import type { Readable } from 'node:stream';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
 import type { Router, RouteContext } from '../router.ts';
 import { queryBool, queryFilters } from '../query.ts';
 import { JsonMessageWriter } from '../streams/json-lines.ts';
-import { InvalidParameterError, NotImplementedError, SystemError, asError } from '../../util/errors.ts';
-import { applyChanges } from '../../engine/images/parse-changes.ts';
+import { toJsonMessage } from '../streams/progress-messages.ts';
+import { InvalidParameterError, NotImplementedError, asError } from '../../util/errors.ts';
 
 export function registerImageRoutes(router: Router): void {
   router.add('GET', '/images/json', imageList);
@@ -95,7 +93,7 @@ async function progressStream(ctx: RouteContext, work: (w: JsonMessageWriter) =>
 async function imageLoad(ctx: RouteContext): Promise<unknown> {
   // Docker sends the same "Loaded image" lines whether quiet or not (quiet only hides progress bars).
   return progressStream(ctx, async (w) => {
-    await ctx.engine.images.load(ctx.req as Readable, (line) => w.stream(line));
+    await ctx.engine.images.load(ctx.req as Readable, (event) => w.write(toJsonMessage(event)));
   });
 }
 
@@ -127,44 +125,16 @@ async function imageCreate(ctx: RouteContext): Promise<unknown> {
     message: ctx.query.get('message') ?? '',
     platform: ctx.query.get('platform') ?? '',
   };
-  // Bad changes are the request's fault, answered before any progress is streamed (dockerd's 400).
-  applyChanges({}, options.changes);
-  // A URL is fetched by the daemon (dockerd: "host:port/path" means http), failing before any progress.
-  const remote = fromSrc === '-' ? undefined : await fetchImportSource(fromSrc.includes('://') ? fromSrc : `http://${fromSrc}`);
+  // Bad changes and a URL that cannot be fetched fail before the first message: an ordinary HTTP error (dockerd's).
+  const source = fromSrc === '-' ? { stream: ctx.req as Readable } : { url: fromSrc };
   return progressStream(
     ctx,
     async (w) => {
-      if (remote) await w.status(`Downloading from ${remote.url}`);
-      const id = await ctx.engine.images.import(remote?.body ?? (ctx.req as Readable), options);
+      const id = await ctx.engine.images.import(source, options, (event) => w.write(toJsonMessage(event)));
       await w.status(id);
     },
     { lateHeaders: true },
   );
-}
-
-/** GET the tarball of an import from a URL, with dockerd's words when that fails. */
-async function fetchImportSource(url: string): Promise<{ url: string; body: Readable }> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InvalidParameterError(`parse ${JSON.stringify(url)}: invalid URL`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidParameterError(`unsupported protocol scheme "${parsed.protocol.slice(0, -1)}"`);
-  const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const request = (parsed.protocol === 'https:' ? https : http).get(parsed, resolve);
-    request.on('error', (err: NodeJS.ErrnoException) => {
-      const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
-      const why = err.code === 'ECONNREFUSED' ? `dial tcp ${parsed.hostname}:${port}: connect: connection refused` : err.message;
-      reject(new SystemError(`Get ${JSON.stringify(url)}: ${why}`));
-    });
-  });
-  if ((response.statusCode ?? 0) >= 400) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of response) chunks.push(chunk as Buffer);
-    throw new SystemError(`failed to GET ${url} with status ${response.statusCode} ${response.statusMessage ?? ''}: ${Buffer.concat(chunks).toString('utf8')}`);
-  }
-  return { url, body: response };
 }
 
 async function imageBootstrap(ctx: RouteContext): Promise<unknown> {

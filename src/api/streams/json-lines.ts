@@ -32,7 +32,11 @@ export function formatJsonLine(value: unknown): string {
   return JSON.stringify(value) + '\n';
 }
 
-/** Writes a progress stream; each call resolves when the sink accepted the bytes. */
+/**
+ * Writes a progress stream; each call resolves when the sink accepted the
+ * bytes. The engine's progress events become messages with
+ * `toJsonMessage` (progress-messages.ts).
+ */
 export class JsonMessageWriter {
   /** `beforeFirst` runs once, before the first message (to send the response's headers late). */
   constructor(
@@ -52,18 +56,8 @@ export class JsonMessageWriter {
     return this.write(id === undefined ? { status } : { status, id });
   }
 
-  progress(id: string, status: string, detail: ProgressDetail, bar?: string): Promise<void> {
-    const message: JsonMessage = { status, progressDetail: detail, id };
-    if (bar !== undefined) message.progress = bar;
-    return this.write(message);
-  }
-
   stream(text: string): Promise<void> {
     return this.write({ stream: text });
-  }
-
-  aux(value: unknown): Promise<void> {
-    return this.write({ aux: value });
   }
 
   /** Errors after the headers were sent travel in the stream (the status is already 200). */

@@ -14,10 +14,13 @@ import type { ChainId, Digest } from '../../oci/digest.ts';
 import type { ImageConfig, ImageRunConfig } from '../../oci/image.ts';
 import { formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
 import { execFile } from '../../drivers/exec-file.ts';
+import type { LayerRecord } from '../../store/layers/layer-store.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
-import type { ImageService } from './image-service.ts';
+import type { ImageCatalog } from './image-catalog.ts';
 import { applyChanges, mergeCommitConfig } from './parse-changes.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
+import { fetchImportSource, importUrl } from './import-source.ts';
+import { ignoreProgress, type ProgressSink } from '../progress-event.ts';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const BUSYBOX = '/usr/bin/busybox';
@@ -43,12 +46,35 @@ export interface ImportOptions {
   platform?: string;
 }
 
-export async function importImage(svc: ImageService, source: Readable, o: ImportOptions): Promise<Digest> {
-  const ref = targetRef(o.repo, o.tag);
-  const runConfig = applyChanges({}, o.changes ?? []);
-  const layer = await svc.layers.unpack(source, undefined).catch((err: unknown) => {
+/** A rootfs tarball: a stream (the request's body) or a URL the daemon fetches. */
+export type ImportSource = { stream: Readable } | { url: string };
+
+/**
+ * `docker import`. The changes are checked, and a URL fetched, before the
+ * first event: those failures are the request's (an HTTP error), later ones
+ * are reported in the progress stream.
+ */
+export async function importImage(svc: ImageCatalog, source: ImportSource, o: ImportOptions, progress: ProgressSink = ignoreProgress): Promise<Digest> {
+  applyChanges({}, o.changes ?? []);
+  let tarball: Readable;
+  if ('url' in source) {
+    const url = importUrl(source.url);
+    tarball = await fetchImportSource(url);
+    await progress({ kind: 'status', message: `Downloading from ${url}` });
+  } else {
+    tarball = source.stream;
+  }
+  let ref: string | undefined;
+  let runConfig: ImageRunConfig;
+  let layer: LayerRecord;
+  try {
+    ref = targetRef(o.repo, o.tag);
+    runConfig = applyChanges({}, o.changes ?? []);
+    layer = await svc.layers.unpack(tarball, undefined);
+  } catch (err) {
+    if ('url' in source) tarball.destroy(); // the download is ours to end
     throw tarError(err);
-  });
+  }
   const created = nowRfc3339Nano();
   const [pos, parch] = (o.platform ?? '').split('/');
   const config: ImageConfig = {
@@ -82,7 +108,7 @@ export interface CommitOptions {
   changes?: string[];
 }
 
-export async function commitImage(svc: ImageService, o: CommitOptions): Promise<Digest> {
+export async function commitImage(svc: ImageCatalog, o: CommitOptions): Promise<Digest> {
   const ref = targetRef(o.repo, o.tag);
   const parent = svc.get(o.parentImageId);
   // dockerd: the changes apply to the request's config, or to the container's when the request has none.
@@ -144,7 +170,7 @@ async function busyboxTar(): Promise<Readable> {
   return Readable.from(pack);
 }
 
-export async function bootstrapBusybox(svc: ImageService, name = 'busybox:latest'): Promise<Digest> {
+export async function bootstrapBusybox(svc: ImageCatalog, name = 'busybox:latest'): Promise<Digest> {
   const ref = formatReference(withDefaultTag(parseReference(name)));
   const layer = await svc.layers.unpack(await busyboxTar(), undefined);
   const created = BOOTSTRAP_TIME.toISOString().replace('.000Z', 'Z');

@@ -5,7 +5,7 @@
  */
 import { familiarName, familiarRepository, parseReference } from '../../oci/reference.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
-import type { ImageService } from './image-service.ts';
+import type { ImageCatalog } from './image-catalog.ts';
 import type { Image } from './image-store.ts';
 import { createdSeconds } from './to-wire.ts';
 
@@ -41,7 +41,7 @@ export interface Selected {
   refs: string[];
 }
 
-export function selectImages(svc: ImageService, filters: Map<string, string[]>, all: boolean): Selected[] {
+export function selectImages(svc: ImageCatalog, filters: Map<string, string[]>, all: boolean): Selected[] {
   for (const key of filters.keys()) if (!KEYS.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
   let danglingOnly = false;
   const dangling = filters.get('dangling');

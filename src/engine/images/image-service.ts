@@ -24,18 +24,17 @@ import { log } from '../../util/log.ts';
 import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../wire/image.ts';
 import { noSuchImage } from './errors.ts';
 import { ImageStore, type Image } from './image-store.ts';
+import type { ImageCatalog, ImageUser } from './image-catalog.ts';
+import type { ProgressSink } from '../progress-event.ts';
 import { selectImages } from './filters.ts';
 import { historyEntries, repoTags, toWireInspect, toWireSummary } from './to-wire.ts';
 import { pruneImages, removeImage, type RemoveOptions } from './remove.ts';
 import { loadImages } from './load.ts';
 import { saveImages } from './save.ts';
-import { bootstrapBusybox, commitImage, importImage, type CommitOptions, type ImportOptions } from './create-image.ts';
+import { bootstrapBusybox, commitImage, importImage, type CommitOptions, type ImportOptions, type ImportSource } from './create-image.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
 
-export interface ImageUser {
-  id: string;
-  running: boolean;
-}
+export type { ImageUser } from './image-catalog.ts';
 
 export interface ImageServiceOptions {
   dataRoot: string;
@@ -59,7 +58,7 @@ export interface ResolvedImage {
 
 const HEX_PREFIX = /^(sha256:)?[a-f0-9]{1,64}$/;
 
-export class ImageService {
+export class ImageService implements ImageCatalog {
   readonly store: ImageStore;
   readonly content: ContentStore;
   readonly layers: LayerStore;
@@ -144,6 +143,10 @@ export class ImageService {
 
   children(id: string): Image[] {
     return [...this.store.images.values()].filter((i) => i.record.parent === id);
+  }
+
+  isImageInUse(id: string): ImageUser | undefined {
+    return this.o.isImageInUse(id);
   }
 
   // ---- queries --------------------------------------------------------------
@@ -261,10 +264,10 @@ export class ImageService {
     return id;
   }
 
-  // ---- archives and image creation (see load.ts, save.ts, create-image.ts) ----
+  // ---- archives and image creation (see load.ts, install.ts, save.ts, create-image.ts) ----
 
-  /** `docker load`; `progress` gets Docker's lines. Returns the loaded image IDs. */
-  load(source: Readable, progress: (line: string) => void | Promise<void> = () => undefined): Promise<string[]> {
+  /** `docker load`; `progress` hears of each image loaded. Returns the loaded image IDs. */
+  load(source: Readable, progress?: ProgressSink): Promise<Digest[]> {
     return loadImages(this, source, progress);
   }
 
@@ -273,8 +276,9 @@ export class ImageService {
     return saveImages(this, names);
   }
 
-  import(source: Readable, options: ImportOptions = {}): Promise<Digest> {
-    return importImage(this, source, options);
+  /** `docker import` of a stream or a URL (fetched here; "Downloading from" goes to `progress`). */
+  import(source: ImportSource, options: ImportOptions = {}, progress?: ProgressSink): Promise<Digest> {
+    return importImage(this, source, options, progress);
   }
 
   commit(options: CommitOptions): Promise<Digest> {

@@ -5,21 +5,23 @@
  * blobs/sha256/…). The outer tar is streamed once: small metadata files are
  * kept in memory, every other file is hashed into the content store as it
  * passes (entries may come in any order; manifest.json often comes last).
- * Then each image's layers are unpacked from those blobs, the config
- * recorded, and the tags set, in that order.
+ * Then each image is installed from those blobs (install.ts: layers,
+ * config, record, tags, in that order).
  */
 import { InvalidParameterError } from '../../util/errors.ts';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { chainIds, parseDigest, type ChainId, type DiffId, type Digest } from '../../oci/digest.ts';
-import type { DockerArchiveManifestEntry, ImageConfig, ImageIndex, ImageManifest } from '../../oci/image.ts';
+import { parseDigest, type Digest } from '../../oci/digest.ts';
+import type { DockerArchiveManifestEntry, ImageIndex, ImageManifest } from '../../oci/image.ts';
 import { isIndexMediaType } from '../../oci/media-types.ts';
-import { familiarName, formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
+import { familiarName, parseReference } from '../../oci/reference.ts';
 import { decompressed } from '../../store/layers/decompress.ts';
 import { invalidArchive } from './errors.ts';
-import type { ImageService } from './image-service.ts';
+import type { ImageCatalog } from './image-catalog.ts';
+import { installImage, type InstallItem } from './install.ts';
+import { ignoreProgress, type ProgressSink } from '../progress-event.ts';
 
 const SMALL = 1 << 20;
 const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -36,17 +38,11 @@ interface Archive {
   links: Map<string, string>;
 }
 
-interface LoadItem {
-  config: Buffer;
-  layerBlobs: Digest[];
-  tags: string[];
-}
-
 function isSmall(name: string, size: number): boolean {
   return size < SMALL && (name.endsWith('.json') || name === 'repositories' || name === 'oci-layout' || name.endsWith('/json') || name.endsWith('VERSION'));
 }
 
-async function readArchive(svc: ImageService, source: Readable): Promise<Archive> {
+async function readArchive(svc: ImageCatalog, source: Readable): Promise<Archive> {
   const archive: Archive = { small: new Map(), blobs: new Map(), links: new Map() };
   const extract = tar.extract();
   // A failure of the stream (a corrupt compressed one included) ends the extraction with that error.
@@ -73,7 +69,7 @@ export function tarError(err: unknown): unknown {
   return err;
 }
 
-async function collectEntries(svc: ImageService, extract: tar.Extract, archive: Archive): Promise<void> {
+async function collectEntries(svc: ImageCatalog, extract: tar.Extract, archive: Archive): Promise<void> {
   for await (const entry of extract) {
     const name = path.posix.normalize(entry.header.name).replace(/^\.\//, '').replace(/\/$/, '');
     const type = entry.header.type;
@@ -105,7 +101,7 @@ function followLinks(a: Archive, name: string): string {
   return clean;
 }
 
-async function fileBytes(svc: ImageService, a: Archive, name: string): Promise<Buffer> {
+async function fileBytes(svc: ImageCatalog, a: Archive, name: string): Promise<Buffer> {
   const clean = followLinks(a, name);
   const small = a.small.get(clean);
   if (small) return small;
@@ -114,7 +110,7 @@ async function fileBytes(svc: ImageService, a: Archive, name: string): Promise<B
   return svc.content.readBuffer(blob);
 }
 
-async function fileBlob(svc: ImageService, a: Archive, name: string): Promise<Digest> {
+async function fileBlob(svc: ImageCatalog, a: Archive, name: string): Promise<Digest> {
   const clean = followLinks(a, name);
   const blob = a.blobs.get(clean);
   if (blob) return blob;
@@ -123,8 +119,8 @@ async function fileBlob(svc: ImageService, a: Archive, name: string): Promise<Di
   throw invalidArchive(`missing ${name}`);
 }
 
-async function dockerItems(svc: ImageService, a: Archive, manifest: DockerArchiveManifestEntry[]): Promise<LoadItem[]> {
-  const items: LoadItem[] = [];
+async function dockerItems(svc: ImageCatalog, a: Archive, manifest: DockerArchiveManifestEntry[]): Promise<InstallItem[]> {
+  const items: InstallItem[] = [];
   for (const m of manifest) {
     const layerBlobs: Digest[] = [];
     for (const l of m.Layers) layerBlobs.push(await fileBlob(svc, a, l));
@@ -133,8 +129,8 @@ async function dockerItems(svc: ImageService, a: Archive, manifest: DockerArchiv
   return items;
 }
 
-async function ociItems(svc: ImageService, a: Archive, index: ImageIndex, inherited?: string): Promise<LoadItem[]> {
-  const items: LoadItem[] = [];
+async function ociItems(svc: ImageCatalog, a: Archive, index: ImageIndex, inherited?: string): Promise<InstallItem[]> {
+  const items: InstallItem[] = [];
   for (const d of index.manifests) {
     const name = d.annotations?.[CONTAINERD_NAME] ?? (d.annotations?.[REF_NAME] && inherited ? `${inherited}:${d.annotations[REF_NAME]}` : d.annotations?.[REF_NAME]);
     const bytes = await svc.content.readBuffer(d.digest);
@@ -150,39 +146,27 @@ async function ociItems(svc: ImageService, a: Archive, index: ImageIndex, inheri
   return items;
 }
 
-/** Load an archive; `progress` receives Docker's lines ("Loaded image: …\n"). */
-export async function loadImages(svc: ImageService, source: Readable, progress: (line: string) => void | Promise<void>): Promise<string[]> {
+/**
+ * Load an archive; `progress` hears, per image, of a tag that moved from
+ * another image and of the image loaded (once per tag, or once by ID).
+ */
+export async function loadImages(svc: ImageCatalog, source: Readable, progress: ProgressSink = ignoreProgress): Promise<Digest[]> {
   const a = await readArchive(svc, source);
   const manifestJson = a.small.get('manifest.json');
-  let items: LoadItem[];
+  let items: InstallItem[];
   if (manifestJson) items = await dockerItems(svc, a, JSON.parse(manifestJson.toString('utf8')) as DockerArchiveManifestEntry[]);
   else if (a.small.get('index.json')) items = await ociItems(svc, a, JSON.parse(a.small.get('index.json')!.toString('utf8')) as ImageIndex);
   else throw invalidArchive('no manifest.json or index.json found');
-  const loaded: string[] = [];
+  const loaded: Digest[] = [];
   try {
     for (const item of items) {
-      const config = JSON.parse(item.config.toString('utf8')) as ImageConfig;
-      const diffIds = config.rootfs?.diff_ids ?? [];
-      if (diffIds.length !== item.layerBlobs.length) throw invalidArchive('layer count does not match the config');
-      let parent: ChainId | undefined;
-      for (let i = 0; i < diffIds.length; i++) {
-        const want = chainIds(diffIds.slice(0, i + 1)).at(-1)!;
-        if (!svc.layers.has(want) || !(await svc.content.has(diffIds[i] as string as Digest))) {
-          await svc.layers.unpack(await svc.content.readStream(item.layerBlobs[i]!), parent, { expectedDiffId: diffIds[i] as DiffId });
-        }
-        parent = want;
-      }
-      const id = await svc.createImage(item.config);
+      const id = await installImage(svc, item, {
+        quietTags: true, // dockerd's load announces the load, not the tags
+        beforeRetag: (fullRef, previousId) => progress({ kind: 'tag-moved', ref: familiarName(parseReference(fullRef)), previousId }),
+        afterTag: (fullRef, id) => progress({ kind: 'loaded', id, ref: familiarName(parseReference(fullRef)) }),
+      });
       loaded.push(id);
-      if (item.tags.length === 0) await progress(`Loaded image ID: ${id}\n`);
-      for (const tag of item.tags) {
-        const full = formatReference(withDefaultTag(parseReference(tag)));
-        const old = svc.store.refs.get(full);
-        const shown = familiarName(parseReference(full));
-        if (old && old !== id) await progress(`The image ${shown} already exists, renaming the old one with ID ${old} to empty string\n`);
-        await svc.addReference(full, id, { quiet: true }); // dockerd's load announces the load, not the tags
-        await progress(`Loaded image: ${shown}\n`);
-      }
+      if (item.tags.length === 0) await progress({ kind: 'loaded', id });
       svc.publish('load', id);
     }
   } finally {

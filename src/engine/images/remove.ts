@@ -19,7 +19,7 @@ import {
   conflictStoppedContainer,
   noSuchImage,
 } from './errors.ts';
-import type { ImageService } from './image-service.ts';
+import type { ImageCatalog } from './image-catalog.ts';
 import { labelMatches } from './filters.ts';
 
 export interface RemoveOptions {
@@ -51,25 +51,25 @@ interface Conflict {
   used: boolean;
 }
 
-function checkConflict(svc: ImageService, id: string, mask: number, ignoreReferences = false): Conflict | undefined {
+function checkConflict(svc: ImageCatalog, id: string, mask: number, ignoreReferences = false): Conflict | undefined {
   if (mask & HARD) {
     if (svc.children(id).length > 0) return { error: conflictChildren(id), used: false };
-    const user = svc.o.isImageInUse(id);
+    const user = svc.isImageInUse(id);
     if (user?.running) return { error: conflictRunningContainer(id, user.id), used: true };
   }
   if (mask & SOFT) {
     if (!ignoreReferences && svc.store.refsOf(id).length > 0) return { error: conflictMultipleRepositories(id), used: false };
-    const user = svc.o.isImageInUse(id);
+    const user = svc.isImageInUse(id);
     if (user && !user.running) return { error: conflictStoppedContainer(id, user.id), used: true };
   }
   return undefined;
 }
 
-function isDangling(svc: ImageService, id: string): boolean {
+function isDangling(svc: ImageCatalog, id: string): boolean {
   return svc.store.refsOf(id).length === 0 && svc.children(id).length === 0;
 }
 
-async function untag(svc: ImageService, fullRef: string, id: string, out: ImageDeleteResponseItem[]): Promise<void> {
+async function untag(svc: ImageCatalog, fullRef: string, id: string, out: ImageDeleteResponseItem[]): Promise<void> {
   await svc.removeReference(fullRef);
   out.push({ Untagged: familiarName(parseReference(fullRef)) });
   svc.publish('untag', id);
@@ -80,7 +80,7 @@ async function untag(svc: ImageService, fullRef: string, id: string, out: ImageD
  * untag) ignores conflicts unless the image is left dangling or a container
  * uses it, as Docker's imageDeleteHelper; `parent` pruning always stops quietly.
  */
-async function deleteHelper(svc: ImageService, id: string, out: ImageDeleteResponseItem[], force: boolean, prune: boolean, quiet: boolean, parent = false): Promise<void> {
+async function deleteHelper(svc: ImageCatalog, id: string, out: ImageDeleteResponseItem[], force: boolean, prune: boolean, quiet: boolean, parent = false): Promise<void> {
   const conflict = checkConflict(svc, id, force ? HARD : HARD | SOFT, false);
   if (conflict) {
     if (parent || (quiet && (!isDangling(svc, id) || conflict.used))) return;
@@ -89,7 +89,7 @@ async function deleteHelper(svc: ImageService, id: string, out: ImageDeleteRespo
   const image = svc.get(id);
   if (!image) return;
   for (const ref of svc.store.refsOf(id)) await untag(svc, ref, id, out);
-  const inUse = svc.o.isImageInUse(id) !== undefined;
+  const inUse = svc.isImageInUse(id) !== undefined;
   await svc.store.delete(id as Digest);
   svc.publish('delete', id);
   out.push({ Deleted: id });
@@ -106,7 +106,7 @@ async function deleteHelper(svc: ImageService, id: string, out: ImageDeleteRespo
   if (prune && image.record.parent) await deleteHelper(svc, image.record.parent, out, false, true, true, true);
 }
 
-export async function removeImage(svc: ImageService, input: string, options: RemoveOptions): Promise<ImageDeleteResponseItem[]> {
+export async function removeImage(svc: ImageCatalog, input: string, options: RemoveOptions): Promise<ImageDeleteResponseItem[]> {
   const force = options.force ?? false;
   const prune = !(options.noprune ?? false);
   const image = svc.resolveImage(input);
@@ -117,7 +117,7 @@ export async function removeImage(svc: ImageService, input: string, options: Rem
   if (!isIdPrefix(id, input)) {
     const fullRef = formatReference(withDefaultTag(parseReference(input)));
     if (!force && isSingleReference(refs)) {
-      const user = svc.o.isImageInUse(id);
+      const user = svc.isImageInUse(id);
       if (user) throw conflictRepositoryReference(input, user.id, id);
     }
     if (!svc.store.refs.has(fullRef)) throw noSuchImage(input);
@@ -141,7 +141,7 @@ export async function removeImage(svc: ImageService, input: string, options: Rem
 }
 
 /** `docker image prune`: dangling images by default, all unused with dangling=false. */
-export async function pruneImages(svc: ImageService, filters: Map<string, string[]>): Promise<ImagePruneResponse> {
+export async function pruneImages(svc: ImageCatalog, filters: Map<string, string[]>): Promise<ImagePruneResponse> {
   const danglingOnly = !(filters.get('dangling') ?? ['true']).some((v) => v === 'false' || v === '0');
   for (const key of filters.keys()) if (!['dangling', 'until', 'label', 'label!'].includes(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
   const until = filters.get('until')?.[0];
@@ -154,7 +154,7 @@ export async function pruneImages(svc: ImageService, filters: Map<string, string
     const id = image.record.id;
     if (!svc.get(id)) continue;
     if (danglingOnly && svc.store.refsOf(id).length > 0) continue;
-    if (svc.o.isImageInUse(id) || svc.children(id).length > 0) continue;
+    if (svc.isImageInUse(id) || svc.children(id).length > 0) continue;
     if (untilMs !== undefined && Date.parse(image.config.created ?? '') >= untilMs) continue;
     if (labels.length && !labelMatches(image.config.config?.Labels, labels)) continue;
     if ((filters.get('label!') ?? []).some((l) => labelMatches(image.config.config?.Labels, [l]))) continue;

@@ -12,7 +12,7 @@ import { chainIds, digestHex, sha256Digest, type ChainId, type Digest } from '..
 import type { DockerArchiveManifestEntry, ImageIndex, ImageManifest } from '../../oci/image.ts';
 import { MEDIA_TYPE } from '../../oci/media-types.ts';
 import { familiarName, familiarRepository, formatReference, isReference, parseReference, repositoryName } from '../../oci/reference.ts';
-import type { ImageService } from './image-service.ts';
+import type { ImageCatalog } from './image-catalog.ts';
 import type { Image } from './image-store.ts';
 import { NotFoundError } from '../../util/errors.ts';
 
@@ -26,7 +26,7 @@ interface SaveItem {
  * there is "reference does not exist", anything else "No such image: <name
  * as given>".
  */
-function resolveForSave(svc: ImageService, name: string): Image {
+function resolveForSave(svc: ImageCatalog, name: string): Image {
   try {
     return svc.resolveImage(name);
   } catch (err) {
@@ -37,7 +37,7 @@ function resolveForSave(svc: ImageService, name: string): Image {
 }
 
 /** Resolve the names first (errors before any byte is sent). */
-export function planSave(svc: ImageService, names: string[]): SaveItem[] {
+export function planSave(svc: ImageCatalog, names: string[]): SaveItem[] {
   const items = new Map<string, SaveItem>();
   for (const name of names) {
     const image = resolveForSave(svc, name);
@@ -61,7 +61,7 @@ function add(pack: tar.Pack, name: string, body: Buffer): Promise<void> {
   return new Promise((resolve, reject) => pack.entry({ name, size: body.length, mode: 0o644, mtime: new Date(0) }, body, (e) => (e ? reject(e) : resolve())));
 }
 
-async function write(svc: ImageService, pack: tar.Pack, items: SaveItem[]): Promise<void> {
+async function write(svc: ImageCatalog, pack: tar.Pack, items: SaveItem[]): Promise<void> {
   const written = new Set<string>();
   const manifest: DockerArchiveManifestEntry[] = [];
   const index: ImageIndex = { schemaVersion: 2, mediaType: MEDIA_TYPE.ociIndex, manifests: [] };
@@ -111,7 +111,7 @@ async function write(svc: ImageService, pack: tar.Pack, items: SaveItem[]): Prom
   if (Object.keys(repositories).length) await add(pack, 'repositories', Buffer.from(JSON.stringify(repositories)));
 }
 
-export function saveImages(svc: ImageService, names: string[]): Readable {
+export function saveImages(svc: ImageCatalog, names: string[]): Readable {
   const items = planSave(svc, names);
   for (const item of items) svc.publish('save', item.image.record.id);
   const pack = tar.pack();

@@ -10,6 +10,7 @@ import { ImageService, type ImageUser } from '../../../src/engine/images/image-s
 import { execFile } from '../../../src/drivers/exec-file.ts';
 import { native } from '../../../src/drivers/native.ts';
 import { ConflictError, NotFoundError } from '../../../src/util/errors.ts';
+import type { ProgressEvent } from '../../../src/engine/progress-event.ts';
 import { buildTar, requireRoot, streamOf, tempDir, type TestContext } from './helpers.ts';
 import { REFERENCE_DOCKER_HOST, referenceDockerRunning } from '../../helpers/reference-docker.ts';
 
@@ -26,9 +27,9 @@ async function newService(t: TestContext, users: Map<string, ImageUser> = new Ma
 test('a docker save tarball loads, inspects like Docker, and survives a restart', async (t) => {
   if (!requireRoot(t)) return;
   const { dir, svc } = await newService(t);
-  const lines: string[] = [];
-  const [id] = await svc.load(createReadStream(FIXTURE), (l) => void lines.push(l));
-  assert.deepEqual(lines, ['Loaded image: busybox-ref:latest\n']);
+  const events: ProgressEvent[] = [];
+  const [id] = await svc.load(createReadStream(FIXTURE), (e) => void events.push(e));
+  assert.deepEqual(events, [{ kind: 'loaded', id, ref: 'busybox-ref:latest' }]);
   assert.equal(id, 'sha256:641a4b4d320681b7b02af324295f98ffc5ab378f75aafe26040ce6fe91a25660');
   const inspect = svc.inspect('busybox-ref');
   assert.equal(inspect.Id, id);
@@ -56,9 +57,9 @@ test('save produces a tarball that loads back (and into the reference Docker whe
   const out = path.join(dir, 'saved.tar');
   await pipeline(svc.save(['localhost:5000/saved/img:v1']), createWriteStream(out));
   const { svc: other } = await newService(t);
-  const lines: string[] = [];
-  await other.load(createReadStream(out), (l) => void lines.push(l));
-  assert.deepEqual(lines, ['Loaded image: localhost:5000/saved/img:v1\n']);
+  const events: ProgressEvent[] = [];
+  await other.load(createReadStream(out), (e) => void events.push(e));
+  assert.deepEqual(events, [{ kind: 'loaded', id: svc.inspect('busybox-ref').Id, ref: 'localhost:5000/saved/img:v1' }]);
   assert.equal(other.inspect('localhost:5000/saved/img:v1').Id, svc.inspect('busybox-ref').Id);
   assert.throws(() => svc.save(['missing']), NotFoundError);
 
@@ -93,7 +94,7 @@ test('import and commit make images with history; rmi follows Docker\'s conflict
   if (!requireRoot(t)) return;
   const users = new Map<string, ImageUser>();
   const { dir, svc } = await newService(t, users);
-  const base = await svc.import(streamOf(await buildTar([{ name: 'hello', body: 'hi' }])), {
+  const base = await svc.import({ stream: streamOf(await buildTar([{ name: 'hello', body: 'hi' }])) }, {
     repo: 'imported',
     tag: 'v1',
     changes: ['CMD ["/hello"]', 'ENV A=1'],
@@ -166,10 +167,34 @@ test('a docker save tarball whose shared layer is a symlink to another image\'s 
       ]),
     },
   ]);
-  const lines: string[] = [];
-  await svc.load(streamOf(archive), (l) => void lines.push(l));
-  assert.deepEqual(lines, ['Loaded image: shared:one\n', 'Loaded image: shared:two\n']);
+  const events: ProgressEvent[] = [];
+  await svc.load(streamOf(archive), (e) => void events.push(e));
+  assert.deepEqual(events.map((e) => e.kind === 'loaded' && e.ref), ['shared:one', 'shared:two']);
   const lower = svc.resolve('shared:two').lowerDirs;
   assert.equal(lower.length, 2);
   assert.ok(existsSync(path.join(lower[1]!, 'base.txt')) && existsSync(path.join(lower[0]!, 'top.txt')));
+});
+
+test('load tells of a tag taken from another image, and of an image saved by ID alone', async (t) => {
+  if (!requireRoot(t)) return;
+  const { dir, svc } = await newService(t);
+  const a = await svc.import({ stream: streamOf(await buildTar([{ name: 'a', body: 'a' }])) }, { repo: 'moved', tag: '1' });
+  const tagged = path.join(dir, 'tagged.tar');
+  await pipeline(svc.save(['moved:1']), createWriteStream(tagged));
+  const byId = path.join(dir, 'by-id.tar');
+  await pipeline(svc.save([a]), createWriteStream(byId));
+  const b = await svc.import({ stream: streamOf(await buildTar([{ name: 'b', body: 'b' }])) }, { repo: 'moved', tag: '1' });
+
+  const events: ProgressEvent[] = [];
+  assert.deepEqual(await svc.load(createReadStream(tagged), (e) => void events.push(e)), [a]);
+  assert.deepEqual(events, [
+    { kind: 'tag-moved', ref: 'moved:1', previousId: b },
+    { kind: 'loaded', id: a, ref: 'moved:1' },
+  ]);
+  assert.equal(svc.inspect('moved:1').Id, a);
+
+  const { svc: other } = await newService(t);
+  const more: ProgressEvent[] = [];
+  await other.load(createReadStream(byId), (e) => void more.push(e));
+  assert.deepEqual(more, [{ kind: 'loaded', id: a }]);
 });

@@ -1,0 +1,76 @@
+/**
+ * The ContainerRunner (container-runner.ts) over the engine's container
+ * services, through their public operations only: the same create, start,
+ * wait, logs, commit and remove that `docker run` and `docker commit` use,
+ * so a build step's container is an ordinary container (events, `docker ps`
+ * while it runs) as with dockerd's builder.
+ */
+import type { Digest } from '../../oci/digest.ts';
+import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
+import type { CommitStepOptions, ContainerRunner, OutputSink, RunStepOptions } from './container-runner.ts';
+
+/** The operations used, as the container services offer them. */
+export interface RunnerServices {
+  containers: {
+    create(request: { config: ContainerConfig; hostConfig?: HostConfig }): Promise<{ Id: string }>;
+    start(ref: string): Promise<void>;
+    wait(ref: string, condition: 'next-exit'): Promise<{ StatusCode: number }>;
+    remove(ref: string, options: { force: boolean }): Promise<void>;
+  };
+  queries: {
+    attachOutput(
+      ref: string,
+      options: { stdout: boolean; stderr: boolean; signal: AbortSignal; follow: boolean },
+    ): Promise<{ entries: AsyncIterable<{ stream: 'stdout' | 'stderr'; line: Buffer }> }>;
+  };
+  data: {
+    commit(ref: string, options: { pause: boolean; config?: Record<string, unknown>; comment?: string; author?: string }): Promise<Digest>;
+  };
+}
+
+export class ServiceContainerRunner implements ContainerRunner {
+  constructor(private readonly s: RunnerServices) {}
+
+  async create(options: RunStepOptions): Promise<string> {
+    const { Id } = await this.s.containers.create({ config: { ...options.config, Image: options.image }, hostConfig: options.hostConfig });
+    return Id;
+  }
+
+  async run(id: string, output: OutputSink, signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
+    const reading = new AbortController();
+    const stop = (): void => reading.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      // Both before the start: the exit and the first byte written cannot be missed.
+      const exit = this.s.containers.wait(id, 'next-exit');
+      exit.catch(() => undefined); // awaited below, unless the start fails first
+      const { entries } = await this.s.queries.attachOutput(id, { stdout: true, stderr: true, signal: reading.signal, follow: true });
+      const delivering = (async () => {
+        for await (const entry of entries) await output({ stream: entry.stream, data: entry.line });
+      })();
+      try {
+        await this.s.containers.start(id);
+      } catch (err) {
+        reading.abort();
+        await delivering.catch(() => undefined); // the start's error is the one to report
+        throw err;
+      }
+      // The log ends at the exit, after the monitor wrote the last bytes; then the code is known.
+      await delivering;
+      signal?.throwIfAborted();
+      return (await exit).StatusCode;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+  }
+
+  commit(id: string, options: CommitStepOptions = {}): Promise<Digest> {
+    // The container has exited: nothing to pause.
+    return this.s.data.commit(id, { pause: false, config: options.config ? { ...options.config } : undefined, comment: options.comment, author: options.author });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.s.containers.remove(id, { force: true });
+  }
+}

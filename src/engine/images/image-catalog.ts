@@ -1,0 +1,43 @@
+/**
+ * ImageCatalog: what the image operations kept in modules of their own
+ * (load, install, save, remove, create-image, filters) need of the image
+ * service. ImageService implements it and imports those modules; they import
+ * only this declaration, so no module of images/ imports the service back.
+ *
+ * The invariants are the service's (see image-service.ts): a record's blobs
+ * and layers exist before the record, a tag points at a record.
+ */
+import type { Digest } from '../../oci/digest.ts';
+import type { ImageConfig } from '../../oci/image.ts';
+import type { ContentStore } from '../../store/content/content-store.ts';
+import type { LayerStore } from '../../store/layers/layer-store.ts';
+import type { Image, ImageStore } from './image-store.ts';
+
+/** A container that uses an image. */
+export interface ImageUser {
+  id: string;
+  running: boolean;
+}
+
+export interface ImageCatalog {
+  /** Records and tags (read freely; change tags through add/removeReference). */
+  readonly store: ImageStore;
+  readonly content: ContentStore;
+  readonly layers: LayerStore;
+
+  get(id: string): Image | undefined;
+  /** A reference, full ID or unique ID prefix → the image, or Docker's "No such image". */
+  resolveImage(input: string): Image;
+  /** Images whose parent is `id` (commits on top of it). */
+  children(id: string): Image[];
+  /** A container using the image (a running one preferred), if any. */
+  isImageInUse(id: string): ImageUser | undefined;
+
+  /** Publish an image event (`load`, `import`, `delete`, …) with the image's labels. */
+  publish(action: string, id: string, attributes?: Record<string, string>): void;
+  /** Point a full reference at an image; a `tag` event unless `quiet`. */
+  addReference(fullRef: string, id: Digest, options?: { quiet?: boolean }): Promise<void>;
+  removeReference(fullRef: string): Promise<void>;
+  /** Record an image whose layers are in the layer store (config blob, then record). Idempotent. */
+  createImage(configOrBytes: ImageConfig | Buffer, parent?: string): Promise<Digest>;
+}
