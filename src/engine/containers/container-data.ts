@@ -64,7 +64,7 @@ export class ContainerData {
   async changes(ref: string) {
     const record = this.containers.store.resolve(ref);
     const p = this.containers.paths(record.id);
-    const list = await this.layers.changes(p.upper, this.containers.lowerDirs(record));
+    const list = await this.layers.changes(p.upper, this.containers.layout.lowerDirs(record));
     return list.length ? list : null;
   }
 

@@ -9,7 +9,7 @@
  */
 import { promises as fs, mkdirSync, readFileSync } from 'node:fs';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
-import { ensureOverlayMounted, isMountPoint, unmount } from '../../drivers/mount/overlay.ts';
+import { ensureOverlayMounted, isMountPoint, unmount, type OverlayPlan } from '../../drivers/mount/overlay.ts';
 import { MS, native } from '../../drivers/native.ts';
 import { DEFAULT_SHM_SIZE } from '../../drivers/runtime/spec/mounts.ts';
 import { log } from '../../util/log.ts';
@@ -21,7 +21,28 @@ export interface ContainerLayoutOptions {
   runtime: RuntimeDriver;
   /** The image's read-only layer directories for a chain, top first (in memory: on the start path). */
   imageLowerDirs(chainId: string): string[];
+  /** The kernel's mounts (default: the real ones; unit tests record them instead). */
+  mounts?: MountOps;
 }
+
+/** The mount operations a layout makes: each idempotent. */
+export interface MountOps {
+  /** Mount the overlay unless mounted. */
+  overlay(plan: OverlayPlan, emptyLower: string): Promise<void>;
+  /** A tmpfs at `dir` unless mounted there. */
+  tmpfs(dir: string, flags: number, data: string): Promise<void>;
+  /** Unmount if mounted. */
+  unmount(dir: string): Promise<void>;
+}
+
+const KERNEL_MOUNTS: MountOps = {
+  overlay: ensureOverlayMounted,
+  async tmpfs(dir, flags, data) {
+    if (await isMountPoint(dir)) return;
+    native().mount('shm', dir, 'tmpfs', flags, data);
+  },
+  unmount,
+};
 
 /**
  * How far a teardown goes:
@@ -34,7 +55,11 @@ export interface ContainerLayoutOptions {
 export type TeardownScope = 'runtime' | 'all';
 
 export class ContainerLayout {
-  constructor(private readonly o: ContainerLayoutOptions) {}
+  private readonly mounts: MountOps;
+
+  constructor(private readonly o: ContainerLayoutOptions) {
+    this.mounts = o.mounts ?? KERNEL_MOUNTS;
+  }
 
   paths(id: string): ContainerPaths {
     return containerPaths(this.o.dataRoot, id);
@@ -55,7 +80,7 @@ export class ContainerLayout {
   /** Mount the overlay rootfs unless mounted (it survives a daemon restart, not a reboot). */
   async mountRootfs(record: ContainerRecord): Promise<void> {
     const p = this.paths(record.id);
-    await ensureOverlayMounted({ lowerDirs: this.lowerDirs(record), upper: p.upper, work: p.work, merged: p.merged }, `${this.o.dataRoot}/layers/empty`);
+    await this.mounts.overlay({ lowerDirs: this.lowerDirs(record), upper: p.upper, work: p.work, merged: p.merged }, `${this.o.dataRoot}/layers/empty`);
   }
 
   /**
@@ -65,10 +90,9 @@ export class ContainerLayout {
    */
   async mountShareableShm(record: ContainerRecord): Promise<string> {
     const dir = this.paths(record.id).shm;
-    if (await isMountPoint(dir)) return dir;
     mkdirSync(dir, { recursive: true });
     const size = record.hostConfig.ShmSize || DEFAULT_SHM_SIZE;
-    native().mount('shm', dir, 'tmpfs', MS.NOSUID | MS.NODEV | MS.NOEXEC, `mode=1777,size=${size}`);
+    await this.mounts.tmpfs(dir, MS.NOSUID | MS.NODEV | MS.NOEXEC, `mode=1777,size=${size}`);
     return dir;
   }
 
@@ -87,9 +111,9 @@ export class ContainerLayout {
       await runtime.delete(id, true).catch((err) => log.warn('runtime delete failed', { id, err }));
     }
     await runtime.cleanup(id).catch(() => undefined);
-    await unmount(p.shm).catch((err) => log.warn('could not unmount /dev/shm', { id, err }));
+    await this.mounts.unmount(p.shm).catch((err) => log.warn('could not unmount /dev/shm', { id, err }));
     if (scope === 'runtime') return;
-    await unmount(p.merged);
+    await this.mounts.unmount(p.merged);
     await fs.rm(p.dir, { recursive: true, force: true });
   }
 }

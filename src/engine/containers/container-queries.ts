@@ -27,7 +27,7 @@ export class ContainerQueries {
     const sizes = options.size ? await this.sizes(record) : {};
     return toWireInspect(record, {
       dataRoot: this.dataRoot,
-      lowerDirs: this.containers.lowerDirs(record),
+      lowerDirs: this.containers.layout.lowerDirs(record),
       execIds: this.exec.idsOf(record.id),
       networkSettings: this.networkSettings(record),
       ...sizes,

@@ -30,7 +30,7 @@ import type { ImageService } from '../images/image-service.ts';
 import type { ContainerDefaults } from '../daemon-config.ts';
 import { AttachHub } from './attach-hub.ts';
 import { ContainerLayout } from './container-layout.ts';
-import { ContainerResources } from './container-resources.ts';
+import { ContainerResources, type ContainerResource } from './container-resources.ts';
 import { ContainerStore } from './container-store.ts';
 import type { UpdateConfig } from './container-update.ts';
 import { ContainerRemoval } from './container-removal.ts';
@@ -42,7 +42,7 @@ import * as errors from './errors.ts';
 import type { HealthMonitor } from './health.ts';
 import { NetworkResource } from './network-resource.ts';
 import { PreparedPool } from './prepared-pool.ts';
-import { cgroupsPathOf, type ContainerRecord } from './record.ts';
+import { cgroupsPathOf, type ContainerPaths, type ContainerRecord } from './record.ts';
 import { restartDelay, shouldRestart, shouldStartAtBoot } from './restart-policy.ts';
 import { createRuntimeContainer } from './runtime-spec.ts';
 import { isActive, moveTo, Waiters } from './state-machine.ts';
@@ -53,7 +53,7 @@ export interface ContainerServiceOptions {
   dataRoot: string;
   execRoot: string;
   runtime: RuntimeDriver;
-  images: ImageService;
+  images: Pick<ImageService, 'resolve' | 'lowerDirs'>;
   events: EventsService;
   hostCpus: number;
   /** catatonit, bind-mounted for --init. */
@@ -62,6 +62,10 @@ export interface ContainerServiceOptions {
   host: SeccompHost;
   /** What the daemon's configuration gives containers that do not say otherwise. */
   defaults?: ContainerDefaults;
+  /** The on-disk layout (default: overlay mounts under the data root; unit tests pass one that mounts nothing). */
+  layout?: ContainerLayout;
+  /** Resources every container gets after its network (volumes will be one). */
+  resources?: ContainerResource[];
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -83,9 +87,9 @@ export class ContainerService {
   constructor(private readonly o: ContainerServiceOptions) {
     this.store = new ContainerStore(o.dataRoot);
     this.attach = new AttachHub(o.runtime);
-    this.layout = new ContainerLayout({ dataRoot: o.dataRoot, runtime: o.runtime, imageLowerDirs: (chainId) => o.images.lowerDirs(chainId) });
+    this.layout = o.layout ?? new ContainerLayout({ dataRoot: o.dataRoot, runtime: o.runtime, imageLowerDirs: (chainId) => o.images.lowerDirs(chainId) });
     const resolveContainer = (ref: string) => this.store.resolve(ref);
-    this.resources = new ContainerResources([new NetworkResource({ paths: (id) => this.paths(id), resolveContainer })]);
+    this.resources = new ContainerResources([new NetworkResource({ paths: (id) => this.paths(id), resolveContainer }), ...(o.resources ?? [])]);
     this.pool = new PreparedPool({
       max: 4,
       idleMs: 10_000,
@@ -110,13 +114,8 @@ export class ContainerService {
     this.removal = new ContainerRemoval(this.ctx);
   }
 
-  paths(id: string) {
+  paths(id: string): ContainerPaths {
     return this.layout.paths(id);
-  }
-
-  /** The container's read-only layers, top first: its init layer, then the image's. */
-  lowerDirs(record: ContainerRecord): string[] {
-    return this.layout.lowerDirs(record);
   }
 
   /**
