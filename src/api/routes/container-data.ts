@@ -4,7 +4,7 @@ import type { RouteContext, Router } from '../router.ts';
 import { queryBool, queryFilters } from '../query.ts';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PATH_STAT_HEADER, encodePathStat } from '../../engine/containers/archive.ts';
+import { PATH_STAT_HEADER, encodePathStat } from '../encode/path-stat.ts';
 import { encodeLogLine } from '../streams/multiplex.ts';
 import { InvalidParameterError, NotImplementedError } from '../../util/errors.ts';
 import { parseEventTime } from './system.ts';

@@ -3,7 +3,7 @@ import type { RouteContext, Router } from '../router.ts';
 import { queryBool, queryFilters, queryInt } from '../query.ts';
 import { decodeCreateBody } from '../decode/container-create.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
-import type { UpdateConfig, WaitCondition } from '../../engine/containers/container-service.ts';
+import type { UpdateConfig, WaitCondition } from '../../wire/container.ts';
 import { pipeAttach } from '../streams/attach.ts';
 import { notRunning } from '../../engine/containers/errors.ts';
 

@@ -1,7 +1,7 @@
 /** Exec routes: create, start (hijacked unless detached), inspect, resize. */
 import type { RouteContext, Router } from '../router.ts';
 import { queryInt } from '../query.ts';
-import type { ExecConfig } from '../../engine/exec/exec-service.ts';
+import type { ExecConfig, ExecStartConfig } from '../../wire/exec.ts';
 import { pipeAttach } from '../streams/attach.ts';
 import { asError, InvalidParameterError } from '../../util/errors.ts';
 import { encodeFrame } from '../../util/stdcopy.ts';
@@ -24,7 +24,7 @@ async function containerExec(ctx: RouteContext): Promise<unknown> {
 }
 
 async function execStart(ctx: RouteContext): Promise<unknown> {
-  const body = await ctx.bodyJson<{ Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }>();
+  const body = await ctx.bodyJson<ExecStartConfig>();
   const exec = ctx.engine.exec.get(ctx.params.id!);
   if (body.Detach) {
     const started = await ctx.engine.exec.start(exec.id, { attach: false, tty: body.Tty });

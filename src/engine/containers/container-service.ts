@@ -13,6 +13,7 @@
 import { promises as fs, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
+import type { UpdateConfig, WaitCondition } from '../../wire/container.ts';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import { generateSpec, validateHostConfig } from '../../drivers/runtime/spec/generate.ts';
 import { toOciResources } from '../../drivers/runtime/spec/resources.ts';
@@ -65,15 +66,11 @@ export interface ContainerServiceOptions {
   defaults?: ContainerDefaults;
 }
 
-export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
-
 /** The resources `docker update` may change (besides RestartPolicy). */
 const UPDATABLE = [
   'Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'CpuRealtimePeriod', 'CpuRealtimeRuntime',
   'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight', 'KernelMemory',
 ] as const;
-
-export type UpdateConfig = Partial<Pick<HostConfig, (typeof UPDATABLE)[number] | 'RestartPolicy'>>;
 
 const DEFAULT_STOP_TIMEOUT = 10;
 /** Prepared runtime containers (see `prepare`): how many at once, and how long one waits for its start. */
