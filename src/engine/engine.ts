@@ -77,7 +77,14 @@ export class Engine {
     });
     this.queries = new ContainerQueries(this.containers, this.images, this.exec, this.runtime, dataRoot);
     this.data = new ContainerData(this.containers, this.images, this.layers, this.runtime, this.events);
-    this.system = new SystemService(this);
+    this.system = new SystemService({
+      dataRoot,
+      containerStatuses: () => this.containers.store.all().map((c) => c.state.status),
+      imageCount: () => this.images.count(),
+      runtimeCommit: async () => this.runtime.commit?.(),
+      containerUsage: () => this.queries.list({ all: true, size: true, filters: new Map() }),
+      imageUsage: () => this.images.df(),
+    });
   }
 
   private imageUser(imageId: string): { id: string; running: boolean } | undefined {
