@@ -29,7 +29,12 @@ function check(file) {
   if (!allowed || allowed.includes('*')) return;
   const text = readFileSync(file, 'utf8');
   for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"](\.[^'"]+)['"]/gm)) {
-    const target = path.relative(root, path.resolve(path.dirname(file), m[3])).split(path.sep)[0];
+    const resolved = path.relative(root, path.resolve(path.dirname(file), m[3]));
+    // A route depends on its resource's narrow backend, never on the whole engine (api/backends.ts wires them).
+    if (path.relative(root, file).startsWith(`api${path.sep}routes${path.sep}`) && resolved === path.join('engine', 'engine.ts')) {
+      problems.push(`${path.relative(root, file)}: a route may not import engine/engine.ts (declare a backend interface)`);
+    }
+    const target = resolved.split(path.sep)[0];
     if (target === from || target.startsWith('..')) continue;
     const isType = Boolean(m[2]);
     if (allowed.includes(target) || (isType && allowed.includes(`${target}:type`))) continue;

@@ -14,6 +14,7 @@ import { LayerStore } from '../store/layers/layer-store.ts';
 import { ContainerService } from './containers/container-service.ts';
 import { ContainerQueries } from './containers/container-queries.ts';
 import { ContainerData } from './containers/container-data.ts';
+import { ContainerIO } from './containers/container-io.ts';
 import { EventsService } from './events/events-service.ts';
 import { HealthMonitor } from './containers/health.ts';
 import { ExecService } from './exec/exec-service.ts';
@@ -41,6 +42,7 @@ export class Engine {
   readonly containers: ContainerService;
   readonly queries: ContainerQueries;
   readonly data: ContainerData;
+  readonly io: ContainerIO;
   readonly exec: ExecService;
   readonly system: SystemService;
   readonly runtime: RuntimeDriver;
@@ -56,6 +58,7 @@ export class Engine {
       layers: this.layers,
       events: this.events,
       isImageInUse: (imageId) => this.imageUser(imageId),
+      containersReleased: () => this.containers.released(),
     });
     this.containers = new ContainerService({
       dataRoot,
@@ -77,6 +80,7 @@ export class Engine {
     });
     this.queries = new ContainerQueries(this.containers, this.images, this.exec, this.runtime, dataRoot);
     this.data = new ContainerData(this.containers, this.images, this.layers, this.runtime, this.events);
+    this.io = new ContainerIO(this.containers, this.data, this.runtime, this.events);
     this.system = new SystemService({
       dataRoot,
       containerStatuses: () => this.containers.store.all().map((c) => c.state.status),
