@@ -57,6 +57,10 @@ function check(file) {
   if (edges && !edges.has(rel)) edges.set(rel, new Set());
   for (const { spec, isType } of importsOf(text)) {
     const targetRel = path.relative(root, path.resolve(path.dirname(file), spec));
+    // A route depends on its resource's narrow backend, never on the whole engine (api/backends.ts wires them).
+    if (rel.startsWith(`api${path.sep}routes${path.sep}`) && targetRel === path.join('engine', 'engine.ts')) {
+      problems.push(`${rel}: a route may not import engine/engine.ts (declare a backend interface)`);
+    }
     const target = targetRel.split(path.sep)[0];
     if (target === from) {
       edges?.get(rel).add(targetRel);

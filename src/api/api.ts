@@ -1,25 +1,28 @@
-/** The Engine API: the router with every resource's routes, and the server. */
+/** The Engine API: the router with every resource's routes over its backend, and the server. */
 import type http from 'node:http';
 import type https from 'node:https';
 import type { Engine } from '../engine/engine.ts';
 import { Router } from './router.ts';
 import { createApiServer } from './server.ts';
+import { engineBackends, type Backends } from './backends.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerContainerRoutes } from './routes/containers.ts';
 import { registerContainerDataRoutes } from './routes/container-data.ts';
 import { registerExecRoutes } from './routes/exec.ts';
 import { registerImageRoutes } from './routes/images.ts';
+import { registerPluginRoutes } from './routes/plugins.ts';
 
-export function buildRouter(): Router {
+export function buildRouter(backends: Backends): Router {
   const router = new Router();
-  registerSystemRoutes(router);
-  registerContainerRoutes(router);
-  registerContainerDataRoutes(router);
-  registerExecRoutes(router);
-  registerImageRoutes(router);
+  registerSystemRoutes(router, backends.system);
+  registerContainerRoutes(router, backends.containers);
+  registerContainerDataRoutes(router, backends.containerData);
+  registerExecRoutes(router, backends.exec);
+  registerImageRoutes(router, backends.images);
+  registerPluginRoutes(router);
   return router;
 }
 
 export function createEngineApi(engine: Engine, tls?: https.ServerOptions): http.Server {
-  return createApiServer(engine, buildRouter(), tls);
+  return createApiServer(buildRouter(engineBackends(engine)), tls);
 }

@@ -6,7 +6,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Engine } from '../engine/engine.ts';
 import { InvalidParameterError } from '../util/errors.ts';
 
 export interface RouteContext {
@@ -17,7 +16,6 @@ export interface RouteContext {
   query: URLSearchParams;
   /** Negotiated API version, e.g. 1.43 */
   version: number;
-  engine: Engine;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   json(status: number, value: unknown): void;
@@ -32,6 +30,14 @@ export interface RouteContext {
 }
 
 export type Handler = (ctx: RouteContext) => Promise<unknown>;
+
+/** A handler of one resource's routes, given that resource's backend (the narrow interface its route file declares). */
+export type BackendHandler<B> = (ctx: RouteContext, backend: B) => Promise<unknown>;
+
+/** Adds routes whose handlers all get `backend`: `const add = routesOver(router, backend); add('GET', '/x', handler)`. */
+export function routesOver<B>(router: Router, backend: B): (method: string, path: string, handler: BackendHandler<B>) => void {
+  return (method, path, handler) => router.add(method, path, (ctx) => handler(ctx, backend));
+}
 
 interface Route {
   method: string;

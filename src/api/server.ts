@@ -6,7 +6,6 @@
 import https from 'node:https';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Engine } from '../engine/engine.ts';
 import { BerthError, InvalidParameterError, asError } from '../util/errors.ts';
 import { log } from '../util/log.ts';
 import { statusOf } from './errors.ts';
@@ -80,7 +79,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
  * given (TCP; with `requestCert` and a CA, only clients holding a
  * certificate that CA signed get through the handshake).
  */
-export function createApiServer(engine: Engine, router: Router, tls?: https.ServerOptions): http.Server {
+export function createApiServer(router: Router, tls?: https.ServerOptions): http.Server {
   const server = tls ? https.createServer({ ...tls, keepAliveTimeout: 60_000 }) : http.createServer({ keepAliveTimeout: 60_000 });
 
   const handle = async (req: IncomingMessage, res: ServerResponse, upgraded: Duplex | undefined): Promise<void> => {
@@ -108,7 +107,6 @@ export function createApiServer(engine: Engine, router: Router, tls?: https.Serv
         params: matched.params,
         query: url.searchParams,
         version: Number(version),
-        engine,
         signal: abort.signal,
         json(status, value) {
           const body = JSON.stringify(value) + '\n';

@@ -14,6 +14,7 @@ import { LayerStore } from '../store/layers/layer-store.ts';
 import { ContainerService } from './containers/container-service.ts';
 import { ContainerQueries } from './containers/container-queries.ts';
 import { ContainerData } from './containers/container-data.ts';
+import { ContainerIO } from './containers/container-io.ts';
 import { EventsService } from './events/events-service.ts';
 import { HealthMonitor } from './containers/health.ts';
 import { ExecService } from './exec/exec-service.ts';
@@ -43,6 +44,7 @@ export class Engine {
   readonly containers: ContainerService;
   readonly queries: ContainerQueries;
   readonly data: ContainerData;
+  readonly io: ContainerIO;
   readonly exec: ExecService;
   readonly system: SystemService;
   /** Runs build steps in throwaway containers (the builder's only way to run one). */
@@ -60,6 +62,7 @@ export class Engine {
       layers: this.layers,
       events: this.events,
       isImageInUse: (imageId) => this.imageUser(imageId),
+      containersReleased: () => this.containers.released(),
     });
     this.containers = new ContainerService({
       dataRoot,
@@ -81,8 +84,16 @@ export class Engine {
     });
     this.queries = new ContainerQueries(this.containers, this.images, this.exec, this.runtime, dataRoot);
     this.data = new ContainerData(this.containers, this.images, this.layers, this.runtime, this.events);
-    this.system = new SystemService(this);
-    this.runner = new ServiceContainerRunner({ containers: this.containers, queries: this.queries, data: this.data });
+    this.io = new ContainerIO(this.containers, this.data, this.runtime, this.events);
+    this.system = new SystemService({
+      dataRoot,
+      containerStatuses: () => this.containers.store.all().map((c) => c.state.status),
+      imageCount: () => this.images.count(),
+      runtimeCommit: async () => this.runtime.commit?.(),
+      containerUsage: () => this.queries.list({ all: true, size: true, filters: new Map() }),
+      imageUsage: () => this.images.df(),
+    });
+    this.runner = new ServiceContainerRunner({ containers: this.containers, io: this.io, data: this.data });
   }
 
   private imageUser(imageId: string): { id: string; running: boolean } | undefined {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nowRfc3339Nano, parseTimeValue, timeSortKey } from './timestamp.ts';
+import { nowRfc3339Nano, parseTimeOption, parseTimeValue, timeSortKey } from './timestamp.ts';
+import { InvalidParameterError } from './errors.ts';
 
 test('time values as dockerd takes them: unix times, Go durations back from now, dates', () => {
   const now = Date.UTC(2026, 0, 2, 12, 0, 0);
@@ -10,6 +11,16 @@ test('time values as dockerd takes them: unix times, Go durations back from now,
   assert.equal(parseTimeValue('1h30m', now), now - 5_400_000);
   assert.equal(parseTimeValue('2026-01-01T00:00:00Z', now), Date.UTC(2026, 0, 1));
   assert.ok(Number.isNaN(parseTimeValue('xyz', now)));
+});
+
+test('a since/until parameter: absent or empty is no bound, anything unreadable the caller\'s 400', () => {
+  const now = Date.UTC(2026, 0, 2, 12, 0, 0);
+  assert.equal(parseTimeOption(null, now), undefined);
+  assert.equal(parseTimeOption(undefined, now), undefined);
+  assert.equal(parseTimeOption('', now), undefined);
+  assert.equal(parseTimeOption('0', now), 0);
+  assert.equal(parseTimeOption('10m', now), now - 600_000);
+  assert.throws(() => parseTimeOption('soon', now), (err) => err instanceof InvalidParameterError && err.message === 'invalid time value: soon');
 });
 
 test('now is written as Go writes RFC3339Nano, close to the wall clock', () => {

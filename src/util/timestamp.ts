@@ -5,6 +5,7 @@
  * shorter forms). Milliseconds since the epoch; NaN when it is none of these.
  */
 import { parseGoDuration } from './duration.ts';
+import { InvalidParameterError } from './errors.ts';
 
 export function parseTimeValue(value: string, nowMs: number): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
@@ -13,6 +14,17 @@ export function parseTimeValue(value: string, nowMs: number): number {
   } catch {
     return Date.parse(value);
   }
+}
+
+/**
+ * A `since` or `until` parameter (events, logs): undefined when absent or
+ * empty, else milliseconds; a value that is no time is the caller's 400.
+ */
+export function parseTimeOption(value: string | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  const t = parseTimeValue(value, nowMs);
+  if (Number.isNaN(t)) throw new InvalidParameterError(`invalid time value: ${value}`);
+  return t;
 }
 
 let anchorMs = Date.now();

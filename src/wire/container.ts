@@ -1,5 +1,5 @@
-/** Engine API container shapes (v1.43 swagger names), as sent to clients. */
-import type { ContainerConfig, HostConfig } from './container-config.ts';
+/** Engine API container shapes (v1.43 swagger names), as sent to clients, and the small request bodies and parameters of container routes. */
+import type { ContainerConfig, HostConfig, Resources, RestartPolicy } from './container-config.ts';
 
 export interface ContainerStateWire {
   Status: string;
@@ -71,4 +71,18 @@ export interface ContainerSummary {
   HostConfig: { NetworkMode: string };
   NetworkSettings: { Networks: Record<string, unknown> };
   Mounts: MountPointWire[];
+}
+
+/** The body of `ContainerUpdate` (moby's `container.UpdateConfig`): `Resources` plus a restart policy. */
+export interface UpdateConfig extends Resources {
+  RestartPolicy?: RestartPolicy;
+}
+
+/** `ContainerWait`'s `condition` query parameter. */
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+/** `ContainerWaitResponse`. */
+export interface ContainerWaitResponse {
+  StatusCode: number;
+  Error: null | { Message: string };
 }

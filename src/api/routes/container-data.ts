@@ -1,25 +1,32 @@
 /** Container data routes: logs, top, stats, changes, export, archive (docker cp), commit, prune. */
-import { logDetails } from '../../engine/containers/log-attrs.ts';
-import type { RouteContext, Router } from '../router.ts';
+import { routesOver, type RouteContext, type Router } from '../router.ts';
 import { queryBool, queryFilters } from '../query.ts';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PATH_STAT_HEADER, encodePathStat } from '../../engine/containers/archive.ts';
+import { PATH_STAT_HEADER, encodePathStat } from '../encode/path-stat.ts';
 import { encodeLogLine } from '../streams/multiplex.ts';
-import { InvalidParameterError, NotImplementedError } from '../../util/errors.ts';
-import { parseEventTime } from './system.ts';
+import { InvalidParameterError } from '../../util/errors.ts';
+import type { ContainerData } from '../../engine/containers/container-data.ts';
+import type { ContainerIO } from '../../engine/containers/container-io.ts';
 
-export function registerContainerDataRoutes(router: Router): void {
-  router.add('GET', '/containers/{id}/logs', containerLogs);
-  router.add('GET', '/containers/{id}/top', containerTop);
-  router.add('GET', '/containers/{id}/stats', containerStats);
-  router.add('GET', '/containers/{id}/changes', containerChanges);
-  router.add('GET', '/containers/{id}/export', containerExport);
-  router.add('GET', '/containers/{id}/archive', containerArchive);
-  router.add('HEAD', '/containers/{id}/archive', containerArchiveInfo);
-  router.add('PUT', '/containers/{id}/archive', putContainerArchive);
-  router.add('POST', '/commit', imageCommit);
-  router.add('POST', '/containers/prune', containerPrune);
+/** What the container data routes need of the engine: a container's files, snapshots and streams. */
+export type ContainerDataBackend = Pick<ContainerData, 'top' | 'changes' | 'export' | 'statPath' | 'archivePath' | 'extract' | 'commit' | 'prune'> &
+  Pick<ContainerIO, 'logs' | 'stats' | 'statsStream'>;
+
+type Backend = ContainerDataBackend;
+
+export function registerContainerDataRoutes(router: Router, backend: ContainerDataBackend): void {
+  const add = routesOver(router, backend);
+  add('GET', '/containers/{id}/logs', containerLogs);
+  add('GET', '/containers/{id}/top', containerTop);
+  add('GET', '/containers/{id}/stats', containerStats);
+  add('GET', '/containers/{id}/changes', containerChanges);
+  add('GET', '/containers/{id}/export', containerExport);
+  add('GET', '/containers/{id}/archive', containerArchive);
+  add('HEAD', '/containers/{id}/archive', containerArchiveInfo);
+  add('PUT', '/containers/{id}/archive', putContainerArchive);
+  add('POST', '/commit', imageCommit);
+  add('POST', '/containers/prune', containerPrune);
 }
 
 /** dockerd reads `tail` with strconv.Atoi and takes anything it cannot read, or a negative count, as all. */
@@ -29,25 +36,17 @@ function parseTail(value: string | null): number | 'all' {
   return n < 0 ? 'all' : n;
 }
 
-async function containerLogs(ctx: RouteContext): Promise<unknown> {
-  const stdout = queryBool(ctx.query, 'stdout');
-  const stderr = queryBool(ctx.query, 'stderr');
-  const record = ctx.engine.containers.store.resolve(ctx.params.id!);
-  if (!stdout && !stderr) throw new InvalidParameterError('Bad parameters: you must choose at least one stream');
-  if (record.hostConfig.LogConfig?.Type === 'none') throw new NotImplementedError('configured logging driver does not support reading');
-  const now = Date.now();
-  const since = parseEventTime(ctx.query.get('since'), now);
-  const until = parseEventTime(ctx.query.get('until'), now);
+async function containerLogs(ctx: RouteContext, b: Backend): Promise<unknown> {
   const follow = queryBool(ctx.query, 'follow');
   const timestamps = queryBool(ctx.query, 'timestamps');
-  const details = queryBool(ctx.query, 'details') ? logDetails(record) : undefined;
-  const { tty, entries } = ctx.engine.queries.logs(ctx.params.id!, {
-    stdout,
-    stderr,
-    since: since === undefined || since === 0 ? undefined : since / 1000,
-    until: until === undefined || until === 0 ? undefined : until / 1000,
+  const { tty, details, entries } = b.logs(ctx.params.id!, {
+    stdout: queryBool(ctx.query, 'stdout'),
+    stderr: queryBool(ctx.query, 'stderr'),
+    since: ctx.query.get('since') ?? undefined,
+    until: ctx.query.get('until') ?? undefined,
     tail: parseTail(ctx.query.get('tail')),
     follow,
+    details: queryBool(ctx.query, 'details'),
     signal: ctx.signal,
   });
   const res = ctx.res;
@@ -62,47 +61,25 @@ async function containerLogs(ctx: RouteContext): Promise<unknown> {
   return undefined;
 }
 
-async function containerTop(ctx: RouteContext): Promise<unknown> {
-  return ctx.engine.data.top(ctx.params.id!, ctx.query.get('ps_args') ?? undefined);
+async function containerTop(ctx: RouteContext, b: Backend): Promise<unknown> {
+  return b.top(ctx.params.id!, ctx.query.get('ps_args') ?? undefined);
 }
 
-async function containerStats(ctx: RouteContext): Promise<unknown> {
-  const stream = queryBool(ctx.query, 'stream', true);
-  const oneShot = queryBool(ctx.query, 'one-shot');
+async function containerStats(ctx: RouteContext, b: Backend): Promise<unknown> {
   const id = ctx.params.id!;
-  const first = await ctx.engine.data.stats(id);
-  if (!stream) {
-    if (oneShot || !ctx.engine.data.isRunning(id)) return first;
-    // Like dockerd, a single (non-one-shot) sample carries a previous one so CPU % can be computed.
-    await sleep(1000, ctx.signal);
-    return ctx.engine.data.stats(id, first);
-  }
+  if (!queryBool(ctx.query, 'stream', true)) return b.stats(id, { oneShot: queryBool(ctx.query, 'one-shot'), signal: ctx.signal });
   const res = ctx.res;
-  res.writeHead(200, { 'Content-Type': 'application/json' });
-  let previous = first;
-  res.write(JSON.stringify(first) + '\n');
-  while (!ctx.signal.aborted && ctx.engine.data.isRunning(id)) {
-    await sleep(1000, ctx.signal);
-    if (ctx.signal.aborted) break;
-    previous = await ctx.engine.data.stats(id, previous);
-    res.write(JSON.stringify(previous) + '\n');
+  // The headers wait for the first sample: an unknown container is a plain 404.
+  for await (const sample of b.statsStream(id, ctx.signal)) {
+    if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write(JSON.stringify(sample) + '\n');
   }
   res.end();
   return undefined;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
-
-async function containerChanges(ctx: RouteContext): Promise<unknown> {
-  return ctx.engine.data.changes(ctx.params.id!);
+async function containerChanges(ctx: RouteContext, b: Backend): Promise<unknown> {
+  return b.changes(ctx.params.id!);
 }
 
 async function pipeTar(ctx: RouteContext, stream: Readable): Promise<void> {
@@ -110,8 +87,8 @@ async function pipeTar(ctx: RouteContext, stream: Readable): Promise<void> {
   await pipeline(stream, ctx.res);
 }
 
-async function containerExport(ctx: RouteContext): Promise<unknown> {
-  await pipeTar(ctx, ctx.engine.data.export(ctx.params.id!, ctx.signal));
+async function containerExport(ctx: RouteContext, b: Backend): Promise<unknown> {
+  await pipeTar(ctx, b.export(ctx.params.id!, ctx.signal));
   return undefined;
 }
 
@@ -121,23 +98,23 @@ function archivePathParam(ctx: RouteContext): string {
   return path;
 }
 
-async function containerArchiveInfo(ctx: RouteContext): Promise<unknown> {
-  const stat = await ctx.engine.data.statPath(ctx.params.id!, archivePathParam(ctx));
+async function containerArchiveInfo(ctx: RouteContext, b: Backend): Promise<unknown> {
+  const stat = await b.statPath(ctx.params.id!, archivePathParam(ctx));
   ctx.res.writeHead(200, { [PATH_STAT_HEADER]: encodePathStat(stat), 'Content-Type': 'application/x-tar' });
   ctx.res.end();
   return undefined;
 }
 
-async function containerArchive(ctx: RouteContext): Promise<unknown> {
-  if (ctx.req.method === 'HEAD') return containerArchiveInfo(ctx);
-  const { stat, stream } = await ctx.engine.data.archivePath(ctx.params.id!, archivePathParam(ctx), ctx.signal);
+async function containerArchive(ctx: RouteContext, b: Backend): Promise<unknown> {
+  if (ctx.req.method === 'HEAD') return containerArchiveInfo(ctx, b);
+  const { stat, stream } = await b.archivePath(ctx.params.id!, archivePathParam(ctx), ctx.signal);
   ctx.res.setHeader(PATH_STAT_HEADER, encodePathStat(stat));
   await pipeTar(ctx, stream);
   return undefined;
 }
 
-async function putContainerArchive(ctx: RouteContext): Promise<unknown> {
-  await ctx.engine.data.extract(ctx.params.id!, archivePathParam(ctx), ctx.req, {
+async function putContainerArchive(ctx: RouteContext, b: Backend): Promise<unknown> {
+  await b.extract(ctx.params.id!, archivePathParam(ctx), ctx.req, {
     noOverwriteDirNonDir: queryBool(ctx.query, 'noOverwriteDirNonDir'),
     copyUIDGID: queryBool(ctx.query, 'copyUIDGID'),
     signal: ctx.signal,
@@ -146,12 +123,12 @@ async function putContainerArchive(ctx: RouteContext): Promise<unknown> {
   return undefined;
 }
 
-async function imageCommit(ctx: RouteContext): Promise<unknown> {
+async function imageCommit(ctx: RouteContext, b: Backend): Promise<unknown> {
   const container = ctx.query.get('container');
   if (!container) throw new InvalidParameterError('No container specified');
   const config = await ctx.bodyJson<Record<string, unknown>>();
   const changes = ctx.query.getAll('changes').flatMap((c) => c.split('\n')).filter((c) => c.trim() !== '');
-  const id = await ctx.engine.data.commit(container, {
+  const id = await b.commit(container, {
     repo: ctx.query.get('repo') || undefined,
     tag: ctx.query.get('tag') || undefined,
     author: ctx.query.get('author') || undefined,
@@ -164,6 +141,6 @@ async function imageCommit(ctx: RouteContext): Promise<unknown> {
   return undefined;
 }
 
-async function containerPrune(ctx: RouteContext): Promise<unknown> {
-  return ctx.engine.data.prune(queryFilters(ctx.query));
+async function containerPrune(ctx: RouteContext, b: Backend): Promise<unknown> {
+  return b.prune(queryFilters(ctx.query));
 }

@@ -5,63 +5,65 @@
  * as dockerd does.
  */
 import type { Readable } from 'node:stream';
-import type { Router, RouteContext } from '../router.ts';
+import { routesOver, type RouteContext, type Router } from '../router.ts';
 import { queryBool, queryFilters } from '../query.ts';
 import { JsonMessageWriter } from '../streams/json-lines.ts';
 import { toJsonMessage } from '../streams/progress-messages.ts';
 import { InvalidParameterError, NotImplementedError, asError } from '../../util/errors.ts';
+import type { ImageService } from '../../engine/images/image-service.ts';
 
-export function registerImageRoutes(router: Router): void {
-  router.add('GET', '/images/json', imageList);
-  router.add('POST', '/images/load', imageLoad);
-  router.add('GET', '/images/get', imageGetAll);
-  router.add('POST', '/images/create', imageCreate);
-  router.add('POST', '/images/prune', imagePrune);
-  router.add('POST', '/images/bootstrap', imageBootstrap);
-  router.add('GET', '/images/{name*}/json', imageInspect);
-  router.add('GET', '/images/{name*}/history', imageHistory);
-  router.add('GET', '/images/{name*}/get', imageGet);
-  router.add('POST', '/images/{name*}/tag', imageTag);
-  router.add('DELETE', '/images/{name*}', imageDelete);
+/** What the image routes need of the engine. */
+export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrapBusybox'>;
+
+type Backend = ImageBackend;
+
+export function registerImageRoutes(router: Router, backend: ImageBackend): void {
+  const add = routesOver(router, backend);
+  add('GET', '/images/json', imageList);
+  add('POST', '/images/load', imageLoad);
+  add('GET', '/images/get', imageGetAll);
+  add('POST', '/images/create', imageCreate);
+  add('POST', '/images/prune', imagePrune);
+  add('POST', '/images/bootstrap', imageBootstrap);
+  add('GET', '/images/{name*}/json', imageInspect);
+  add('GET', '/images/{name*}/history', imageHistory);
+  add('GET', '/images/{name*}/get', imageGet);
+  add('POST', '/images/{name*}/tag', imageTag);
+  add('DELETE', '/images/{name*}', imageDelete);
 }
 
-async function imageList(ctx: RouteContext): Promise<unknown> {
+async function imageList(ctx: RouteContext, b: Backend): Promise<unknown> {
   const filters = queryFilters(ctx.query);
   // Before API 1.41 the reference filter was also spelled `filter=` (a plain query parameter).
   const legacy = ctx.query.get('filter');
   if (legacy) filters.set('reference', [...(filters.get('reference') ?? []), legacy]);
-  const list = ctx.engine.images.list({ all: queryBool(ctx.query, 'all'), filters });
+  const list = b.list({ all: queryBool(ctx.query, 'all'), filters });
   if (queryBool(ctx.query, 'shared-size')) return list.map((s) => ({ ...s, SharedSize: 0 }));
   return list;
 }
 
-async function imageInspect(ctx: RouteContext): Promise<unknown> {
-  return ctx.engine.images.inspect(ctx.params.name!);
+async function imageInspect(ctx: RouteContext, b: Backend): Promise<unknown> {
+  return b.inspect(ctx.params.name!);
 }
 
-async function imageHistory(ctx: RouteContext): Promise<unknown> {
-  return ctx.engine.images.history(ctx.params.name!);
+async function imageHistory(ctx: RouteContext, b: Backend): Promise<unknown> {
+  return b.history(ctx.params.name!);
 }
 
-async function imageTag(ctx: RouteContext): Promise<unknown> {
+async function imageTag(ctx: RouteContext, b: Backend): Promise<unknown> {
   const repo = ctx.query.get('repo') ?? '';
   if (repo === '') throw new InvalidParameterError('repository name must have at least one component');
-  await ctx.engine.images.tag(ctx.params.name!, repo, ctx.query.get('tag') ?? undefined);
+  await b.tag(ctx.params.name!, repo, ctx.query.get('tag') ?? undefined);
   ctx.noContent(201);
   return undefined;
 }
 
-// A container removed a moment ago may still hold the image's layers in its
-// rootfs mount: its release is waited for before layers are deleted.
-
-async function imageDelete(ctx: RouteContext): Promise<unknown> {
-  await ctx.engine.containers.released();
-  return ctx.engine.images.remove(ctx.params.name!, { force: queryBool(ctx.query, 'force'), noprune: queryBool(ctx.query, 'noprune') });
+async function imageDelete(ctx: RouteContext, b: Backend): Promise<unknown> {
+  return b.remove(ctx.params.name!, { force: queryBool(ctx.query, 'force'), noprune: queryBool(ctx.query, 'noprune') });
 }
 
-async function imagePrune(ctx: RouteContext): Promise<unknown> {
-  await ctx.engine.containers.released();
-  return ctx.engine.images.prune({ filters: queryFilters(ctx.query) });
+async function imagePrune(ctx: RouteContext, b: Backend): Promise<unknown> {
+  return b.prune({ filters: queryFilters(ctx.query) });
 }
 
 /**
@@ -90,15 +92,15 @@ async function progressStream(ctx: RouteContext, work: (w: JsonMessageWriter) =>
   return undefined;
 }
 
-async function imageLoad(ctx: RouteContext): Promise<unknown> {
+async function imageLoad(ctx: RouteContext, b: Backend): Promise<unknown> {
   // Docker sends the same "Loaded image" lines whether quiet or not (quiet only hides progress bars).
   return progressStream(ctx, async (w) => {
-    await ctx.engine.images.load(ctx.req as Readable, (event) => w.write(toJsonMessage(event)));
+    await b.load(ctx.req as Readable, (event) => w.write(toJsonMessage(event)));
   });
 }
 
-async function sendTar(ctx: RouteContext, names: string[]): Promise<unknown> {
-  const stream = ctx.engine.images.save(names); // resolves names first: 404 before any byte
+async function sendTar(ctx: RouteContext, b: Backend, names: string[]): Promise<unknown> {
+  const stream = b.save(names); // resolves names first: 404 before any byte
   ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
   for await (const chunk of stream) {
     if (!ctx.res.write(chunk)) await new Promise((r) => ctx.res.once('drain', r));
@@ -107,15 +109,15 @@ async function sendTar(ctx: RouteContext, names: string[]): Promise<unknown> {
   return undefined;
 }
 
-async function imageGet(ctx: RouteContext): Promise<unknown> {
-  return sendTar(ctx, [ctx.params.name!]);
+async function imageGet(ctx: RouteContext, b: Backend): Promise<unknown> {
+  return sendTar(ctx, b, [ctx.params.name!]);
 }
 
-async function imageGetAll(ctx: RouteContext): Promise<unknown> {
-  return sendTar(ctx, ctx.query.getAll('names'));
+async function imageGetAll(ctx: RouteContext, b: Backend): Promise<unknown> {
+  return sendTar(ctx, b, ctx.query.getAll('names'));
 }
 
-async function imageCreate(ctx: RouteContext): Promise<unknown> {
+async function imageCreate(ctx: RouteContext, b: Backend): Promise<unknown> {
   const fromSrc = ctx.query.get('fromSrc');
   if (fromSrc === null) throw new NotImplementedError('pulling images (fromImage) is not implemented by this route');
   const options = {
@@ -130,18 +132,18 @@ async function imageCreate(ctx: RouteContext): Promise<unknown> {
   return progressStream(
     ctx,
     async (w) => {
-      const id = await ctx.engine.images.import(source, options, (event) => w.write(toJsonMessage(event)));
+      const id = await b.import(source, options, (event) => w.write(toJsonMessage(event)));
       await w.status(id);
     },
     { lateHeaders: true },
   );
 }
 
-async function imageBootstrap(ctx: RouteContext): Promise<unknown> {
+async function imageBootstrap(ctx: RouteContext, b: Backend): Promise<unknown> {
   const name = ctx.query.get('name') ?? 'busybox';
   if (!/^busybox(:[\w][\w.-]*)?$/.test(name)) throw new NotImplementedError(`cannot bootstrap ${name}: only busybox is supported`);
   return progressStream(ctx, async (w) => {
-    const id = await ctx.engine.images.bootstrapBusybox(name);
+    const id = await b.bootstrapBusybox(name);
     await w.stream(`Bootstrapped image: ${name.includes(':') ? name : `${name}:latest`}\n`);
     await w.status(id);
   });

@@ -1,18 +1,25 @@
 /** System routes: ping, version, info, df, events. */
-import { parseTimeValue } from '../../util/timestamp.ts';
-import type { RouteContext, Router } from '../router.ts';
+import { parseTimeOption } from '../../util/timestamp.ts';
+import { routesOver, type RouteContext, type Router } from '../router.ts';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../version.ts';
 import { queryFilters } from '../query.ts';
-import type { EngineEvent } from '../../engine/events/events-service.ts';
+import type { EngineEvent, EventsService } from '../../engine/events/events-service.ts';
+import type { SystemService } from '../../engine/system/system-service.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 
-export function registerSystemRoutes(router: Router): void {
+/** What the system routes need of the engine: its facts and its event feed. */
+export type SystemBackend = Pick<SystemService, 'version' | 'info' | 'dataUsage'> & Pick<EventsService, 'subscribe'>;
+
+type Backend = SystemBackend;
+
+export function registerSystemRoutes(router: Router, backend: SystemBackend): void {
+  const add = routesOver(router, backend);
   router.add('GET', '/_ping', systemPing);
   router.add('HEAD', '/_ping', systemPing);
-  router.add('GET', '/version', systemVersion);
-  router.add('GET', '/info', systemInfo);
-  router.add('GET', '/system/df', systemDataUsage);
-  router.add('GET', '/events', systemEvents);
+  add('GET', '/version', systemVersion);
+  add('GET', '/info', systemInfo);
+  add('GET', '/system/df', systemDataUsage);
+  add('GET', '/events', systemEvents);
   // `docker system prune` prunes networks and build cache (and volumes with
   // --volumes) besides containers and images. Berth has no user networks,
   // volumes or build cache yet: these answer, truthfully, that nothing was there.
@@ -32,8 +39,8 @@ async function systemPing(ctx: RouteContext): Promise<unknown> {
   return undefined;
 }
 
-async function systemVersion(ctx: RouteContext): Promise<unknown> {
-  const v = ctx.engine.system.version();
+async function systemVersion(ctx: RouteContext, b: Backend): Promise<unknown> {
+  const v = b.version();
   return {
     ...v,
     Components: [
@@ -58,28 +65,12 @@ async function systemVersion(ctx: RouteContext): Promise<unknown> {
   };
 }
 
-async function systemInfo(ctx: RouteContext): Promise<unknown> {
-  return ctx.engine.system.info();
+async function systemInfo(_ctx: RouteContext, b: Backend): Promise<unknown> {
+  return b.info();
 }
 
-async function systemDataUsage(ctx: RouteContext): Promise<unknown> {
-  const containers = await ctx.engine.queries.list({ all: true, size: true, filters: new Map() });
-  const images = await ctx.engine.images.df();
-  return {
-    LayersSize: images.layersSize,
-    Images: images.images,
-    Containers: containers,
-    Volumes: [],
-    BuildCache: [],
-  };
-}
-
-/** Docker's `since`/`until`: unix seconds (with optional fraction) or RFC 3339. */
-export function parseEventTime(value: string | null, now: number): number | undefined {
-  if (value === null || value === '') return undefined;
-  const t = parseTimeValue(value, now);
-  if (Number.isNaN(t)) throw new InvalidParameterError(`invalid time value: ${value}`);
-  return t;
+async function systemDataUsage(_ctx: RouteContext, b: Backend): Promise<unknown> {
+  return b.dataUsage();
 }
 
 const EVENT_FILTERS = new Set(['type', 'event', 'container', 'image', 'label', 'volume', 'network', 'daemon', 'scope']);
@@ -103,10 +94,10 @@ function eventMatches(e: EngineEvent, filters: Map<string, string[]>): boolean {
   return true;
 }
 
-async function systemEvents(ctx: RouteContext): Promise<unknown> {
+async function systemEvents(ctx: RouteContext, b: Backend): Promise<unknown> {
   const now = Date.now();
-  const since = parseEventTime(ctx.query.get('since'), now);
-  const until = parseEventTime(ctx.query.get('until'), now);
+  const since = parseTimeOption(ctx.query.get('since'), now);
+  const until = parseTimeOption(ctx.query.get('until'), now);
   const filters = queryFilters(ctx.query);
   // Checked before the stream starts: a bad key is the client's 400, never a throw inside publish().
   for (const key of filters.keys()) if (!EVENT_FILTERS.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
@@ -120,7 +111,7 @@ async function systemEvents(ctx: RouteContext): Promise<unknown> {
   const send = (e: EngineEvent) => {
     if (inWindow(e) && eventMatches(e, filters)) res.write(JSON.stringify(e) + '\n');
   };
-  const { past, unsubscribe } = ctx.engine.events.subscribe(send);
+  const { past, unsubscribe } = b.subscribe(send);
   try {
     if (since !== undefined) for (const e of past) send(e);
     await new Promise<void>((resolve) => {

@@ -17,11 +17,11 @@ export interface RunnerServices {
     wait(ref: string, condition: 'next-exit'): Promise<{ StatusCode: number }>;
     remove(ref: string, options: { force: boolean }): Promise<void>;
   };
-  queries: {
-    attachOutput(
+  io: {
+    attach(
       ref: string,
-      options: { stdout: boolean; stderr: boolean; signal: AbortSignal; follow: boolean },
-    ): Promise<{ entries: AsyncIterable<{ stream: 'stdout' | 'stderr'; line: Buffer }> }>;
+      options: { stdin: false; stdout: boolean; stderr: boolean; logs: false; stream: true; signal: AbortSignal },
+    ): Promise<{ output: AsyncIterable<{ stream: 'stdout' | 'stderr'; line: Buffer }> }>;
   };
   data: {
     commit(ref: string, options: { pause: boolean; config?: Record<string, unknown>; comment?: string; author?: string }): Promise<Digest>;
@@ -45,7 +45,7 @@ export class ServiceContainerRunner implements ContainerRunner {
       // Both before the start: the exit and the first byte written cannot be missed.
       const exit = this.s.containers.wait(id, 'next-exit');
       exit.catch(() => undefined); // awaited below, unless the start fails first
-      const { entries } = await this.s.queries.attachOutput(id, { stdout: true, stderr: true, signal: reading.signal, follow: true });
+      const { output: entries } = await this.s.io.attach(id, { stdin: false, stdout: true, stderr: true, logs: false, stream: true, signal: reading.signal });
       const delivering = (async () => {
         for await (const entry of entries) await output({ stream: entry.stream, data: entry.line });
       })();

@@ -17,17 +17,14 @@ import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { isErrno, NotFoundError, SystemError } from '../../util/errors.ts';
-import { absContainerPath, encodePathStat, goBase, splitPath, toPathStat, type PathStat } from './archive/path-stat.ts';
+import { absContainerPath, goBase, splitPath, toPathStat, type PathStat } from './archive/path-stat.ts';
 import { hostPathOf, resolveInRoot, type ContainerFs, type MountPoint } from './archive/resolve-in-root.ts';
 import { extractTar } from './archive/tar-extract.ts';
 import { tarError } from '../images/load.ts';
 import { tarContainerPath, tarRootfs } from './archive/tar-writer.ts';
 
 export type { ContainerFs, MountPoint, PathStat };
-export { encodePathStat, resolveInRoot };
-
-/** The header carrying a path's stat on GET and HEAD /containers/{id}/archive. */
-export const PATH_STAT_HEADER = 'X-Docker-Container-Path-Stat';
+export { resolveInRoot };
 
 export interface ArchiveTarget extends ContainerFs {
   /** The container as the user named it, for Docker's "Could not find the file" message. */

@@ -1,10 +1,10 @@
 /**
- * Read-only views of containers: inspect, list, and the data behind logs,
- * top, stats, changes, export and archive reads. Nothing here changes state.
+ * Read-only views of containers: inspect, list, sizes, an exec's output.
+ * Nothing here changes state (a container's streams are in container-io.ts).
  */
 import { promises as fs } from 'node:fs';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
-import { readLogs, type LogEntry, type ReadLogsOptions } from '../../drivers/logs/k8s-file.ts';
+import { readLogs, type LogEntry } from '../../drivers/logs/k8s-file.ts';
 import type { ExecService } from '../exec/exec-service.ts';
 import type { ImageService } from '../images/image-service.ts';
 import type { ContainerService } from './container-service.ts';
@@ -73,39 +73,6 @@ export class ContainerQueries {
   async sizes(record: ContainerRecord): Promise<{ sizeRw: number; sizeRootFs: number }> {
     const sizeRw = await duBytes(this.containers.paths(record.id).upper);
     return { sizeRw, sizeRootFs: sizeRw + this.images.sizeOf(record.image) };
-  }
-
-  /** A container's log entries (see readLogs); follow ends when the container stops. */
-  logs(ref: string, options: Omit<ReadLogsOptions, 'stopped'>): { tty: boolean; entries: AsyncGenerator<LogEntry> } {
-    const record = this.containers.store.resolve(ref);
-    return {
-      tty: Boolean(record.config.Tty),
-      entries: readLogs(this.containers.paths(record.id).log, { ...options, stopped: this.containers.whenStopped(record.id) }),
-    };
-  }
-
-  /**
-   * The output side of an attach: the container's log from its current end,
-   * followed until the next exit of the container (or a failed start). The
-   * log is written by the monitor before it records the exit, so nothing the
-   * process wrote is missed, however fast it exits.
-   */
-  async attachOutput(ref: string, options: { stdout: boolean; stderr: boolean; signal: AbortSignal; replay?: boolean; follow?: boolean }): Promise<{ tty: boolean; entries: AsyncGenerator<LogEntry> }> {
-    const record = this.containers.store.resolve(ref);
-    const log = this.containers.paths(record.id).log;
-    const offset = options.replay ? 0 : await fs.stat(log).then((s) => s.size, () => 0);
-    return {
-      tty: Boolean(record.config.Tty),
-      entries: readLogs(log, {
-        stdout: options.stdout,
-        stderr: options.stderr,
-        signal: options.signal,
-        // Without stream=1 only the past is sent (attach ?logs=1 alone).
-        follow: options.follow ?? true,
-        offset,
-        stopped: this.containers.nextExitOf(record.id),
-      }),
-    };
   }
 
   /** Output of an attached exec, from its log until it exits. */

@@ -17,6 +17,7 @@
  * is announced), publishes events and wakes waiters. One keyed lock per
  * container serialises lifecycle operations on it.
  */
+import type { UpdateConfig, WaitCondition } from '../../wire/container.ts';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import type { SeccompHost } from '../../drivers/runtime/spec/seccomp.ts';
 import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
@@ -32,7 +33,6 @@ import { AttachHub } from './attach-hub.ts';
 import { ContainerLayout } from './container-layout.ts';
 import { ContainerResources, type ContainerResource } from './container-resources.ts';
 import { ContainerStore } from './container-store.ts';
-import type { UpdateConfig } from './container-update.ts';
 import { ContainerRemoval } from './container-removal.ts';
 import { createContainer, type CreateRequest } from './container-create.ts';
 import { renameContainer, updateContainer } from './container-settings.ts';
@@ -47,7 +47,6 @@ import { restartDelay, shouldRestart, shouldStartAtBoot } from './restart-policy
 import { createRuntimeContainer } from './runtime-spec.ts';
 import { isActive, moveTo, Waiters } from './state-machine.ts';
 
-export type { UpdateConfig };
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -67,8 +66,6 @@ export interface ContainerServiceOptions {
   /** Resources every container gets after its network (volumes will be one). */
   resources?: ContainerResource[];
 }
-
-export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
 export class ContainerService {
   readonly store: ContainerStore;

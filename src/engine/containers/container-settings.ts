@@ -3,7 +3,8 @@
  * and restart policy, applied live to a running container) and rename.
  */
 import { InvalidParameterError, SystemError, asError } from '../../util/errors.ts';
-import { applyUpdate, liveResources, updateWarnings, type UpdateConfig } from './container-update.ts';
+import type { UpdateConfig } from '../../wire/container.ts';
+import { applyUpdate, liveResources, updateWarnings } from './container-update.ts';
 import { normalizeName } from './create.ts';
 import { runChecks } from './create-checks.ts';
 import type { LifecycleContext } from './lifecycle-context.ts';

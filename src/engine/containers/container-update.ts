@@ -4,6 +4,7 @@
  * resources to hand a live container's runtime.
  */
 import type { HostConfig } from '../../wire/container-config.ts';
+import type { UpdateConfig } from '../../wire/container.ts';
 import { toOciResources } from '../../drivers/runtime/spec/resources.ts';
 import type { OciResources } from '../../drivers/runtime/spec/types.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
@@ -15,7 +16,6 @@ export const UPDATABLE = [
   'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight', 'KernelMemory',
 ] as const;
 
-export type UpdateConfig = Partial<Pick<HostConfig, (typeof UPDATABLE)[number] | 'RestartPolicy'>>;
 
 /** dockerd's "Cannot update container …" refusal (400). */
 export function cannotUpdate(id: string, message: string): InvalidParameterError {

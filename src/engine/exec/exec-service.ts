@@ -16,20 +16,7 @@ import { ConflictError, InvalidParameterError, NotFoundError } from '../../util/
 import type { EventsService } from '../events/events-service.ts';
 import type { ContainerService } from '../containers/container-service.ts';
 import type { ContainerRecord } from '../containers/record.ts';
-
-export interface ExecConfig {
-  AttachStdin?: boolean;
-  AttachStdout?: boolean;
-  AttachStderr?: boolean;
-  DetachKeys?: string;
-  Tty?: boolean;
-  ConsoleSize?: [number, number] | null;
-  Env?: string[] | null;
-  Cmd?: string[];
-  Privileged?: boolean;
-  User?: string;
-  WorkingDir?: string;
-}
+import type { ExecConfig } from '../../wire/exec.ts';
 
 export interface ExecRecord {
   id: string;

@@ -43,6 +43,12 @@ export interface ImageServiceOptions {
   events?: { publish(type: 'image', action: string, id: string, attributes?: Record<string, string>): void };
   /** A container using the image (a running one preferred), if any. */
   isImageInUse: (imageId: string) => ImageUser | undefined;
+  /**
+   * Resolves when the releases of removed containers are done: one removed a
+   * moment ago may still hold an image's layers in its rootfs mount, so
+   * removals and prunes wait for it before deleting layers.
+   */
+  containersReleased?: () => Promise<void>;
 }
 
 /** What the container service needs to create and start a container. */
@@ -235,11 +241,13 @@ export class ImageService implements ImageCatalog {
     });
   }
 
-  remove(input: string, options: RemoveOptions = {}): Promise<ImageDeleteResponseItem[]> {
+  async remove(input: string, options: RemoveOptions = {}): Promise<ImageDeleteResponseItem[]> {
+    await this.o.containersReleased?.();
     return removeImage(this, input, options);
   }
 
-  prune(options: { filters?: Map<string, string[]> } = {}): Promise<ImagePruneResponse> {
+  async prune(options: { filters?: Map<string, string[]> } = {}): Promise<ImagePruneResponse> {
+    await this.o.containersReleased?.();
     return pruneImages(this, options.filters ?? new Map());
   }
 

@@ -1,15 +1,35 @@
 /** System-wide facts: version, info, disk usage. */
 import os from 'node:os';
 import { promises as fs } from 'node:fs';
-import type { Engine } from '../engine.ts';
+import type { ContainerSummary } from '../../wire/container.ts';
+import type { ImageSummary } from '../../wire/image.ts';
+import type { ContainerStatus } from '../containers/record.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
 
 export const BERTH_VERSION = '0.1.0';
 
+/**
+ * What the system service reads from the other services, handed in by the
+ * composition root (so this module depends on none of them, nor on the
+ * engine that holds them).
+ */
+export interface SystemSources {
+  dataRoot: string;
+  /** The status of every container, for info's counts. */
+  containerStatuses(): ContainerStatus[];
+  imageCount(): number;
+  /** The OCI runtime's commit, when it can tell. */
+  runtimeCommit(): Promise<string | undefined>;
+  /** Every container's summary with its sizes, for df. */
+  containerUsage(): Promise<ContainerSummary[]>;
+  /** The images (top-level, with their use counts) and the layers' total size, for df. */
+  imageUsage(): { layersSize: number; images: ImageSummary[] };
+}
+
 export class SystemService {
   private readonly started = Date.now();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly sources: SystemSources) {}
 
   version() {
     return {
@@ -26,20 +46,20 @@ export class SystemService {
   }
 
   async info() {
-    const containers = this.engine.containers.store.all();
-    const count = (s: string) => containers.filter((c) => c.state.status === s).length;
+    const statuses = this.sources.containerStatuses();
+    const count = (s: ContainerStatus) => statuses.filter((status) => status === s).length;
     const cgroupVersion = await fs.access('/sys/fs/cgroup/cgroup.controllers').then(
       () => '2',
       () => '1',
     );
-    const runcCommit = (await this.engine.runtime.commit?.()) ?? '';
+    const runcCommit = (await this.sources.runtimeCommit()) ?? '';
     return {
       ID: await this.daemonId(),
-      Containers: containers.length,
+      Containers: statuses.length,
       ContainersRunning: count('running'),
       ContainersPaused: count('paused'),
-      ContainersStopped: containers.length - count('running') - count('paused'),
-      Images: this.engine.images.count(),
+      ContainersStopped: statuses.length - count('running') - count('paused'),
+      Images: this.sources.imageCount(),
       Driver: 'overlay2',
       DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true'], ['Native Overlay Diff', 'true']],
       Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['json-file', 'local'] },
@@ -74,7 +94,7 @@ export class SystemService {
       NCPU: os.cpus().length,
       MemTotal: os.totalmem(),
       GenericResources: null,
-      DockerRootDir: this.engine.options.dataRoot,
+      DockerRootDir: this.sources.dataRoot,
       HttpProxy: '',
       HttpsProxy: '',
       NoProxy: '',
@@ -96,8 +116,15 @@ export class SystemService {
     };
   }
 
+  /** `GET /system/df`: what containers and images take (Berth keeps no volumes or build cache yet). */
+  async dataUsage() {
+    const containers = await this.sources.containerUsage();
+    const images = this.sources.imageUsage();
+    return { LayersSize: images.layersSize, Images: images.images, Containers: containers, Volumes: [] as unknown[], BuildCache: [] as unknown[] };
+  }
+
   private async daemonId(): Promise<string> {
-    const file = `${this.engine.options.dataRoot}/engine-id`;
+    const file = `${this.sources.dataRoot}/engine-id`;
     try {
       return (await fs.readFile(file, 'utf8')).trim();
     } catch {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, requireHost } from './harness.ts';
+import { BIN, cli, requireHost } from './harness.ts';
 
 test('info prints the server report section by section, as docker/cli does', (t) => {
   if (!requireHost(t)) return;
@@ -21,4 +21,16 @@ test('info prints the server report section by section, as docker/cli does', (t)
   assert.match(json.RuncCommit.ID, /\S/);
   assert.ok(lines.includes(` Logging Driver: json-file`));
   if (json.SecurityOptions.length) assert.ok(lines.includes('  seccomp'), server);
+});
+
+test('plugin ls shows an empty table, as a dockerd with no plugins does', (t) => {
+  if (!requireHost(t)) return;
+  // berth has no plugin commands (Berth manages no plugins); the docker CLI proves the daemon's answers.
+  if (BIN !== 'docker') return t.skip('berth has no plugin command');
+  const r = cli(['plugin', 'ls']);
+  assert.deepEqual(r, { stdout: 'ID        NAME      DESCRIPTION   ENABLED\n', stderr: '', code: 0 });
+  assert.deepEqual(cli(['plugin', 'ls', '--quiet']), { stdout: '', stderr: '', code: 0 });
+  assert.deepEqual(cli(['plugin', 'ls', '--filter', 'enabled=true']), r);
+  assert.deepEqual(cli(['plugin', 'ls', '--filter', 'foo=bar']), { stdout: '', stderr: "Error response from daemon: Invalid filter 'foo'\n", code: 1 });
+  assert.deepEqual(cli(['plugin', 'ls', '--filter', 'enabled=yes']), { stdout: '', stderr: "Error response from daemon: Invalid filter 'enabled=[yes]'\n", code: 1 });
 });

@@ -57,11 +57,6 @@ export function toPathStat(name: string, st: BigIntStats, linkTarget: string): P
   return { name, size: Number(st.size), mode: toGoFileMode(Number(st.mode)), mtime: formatNanoTime(st.mtimeNs), linkTarget };
 }
 
-/** The header value: base64 of the JSON. */
-export function encodePathStat(stat: PathStat): string {
-  return Buffer.from(JSON.stringify(stat)).toString('base64');
-}
-
 /**
  * `path.join('/', p)` cleans away a trailing "/" or "/."; docker cp gives them
  * meaning (the directory's contents, the path must be a directory), so they

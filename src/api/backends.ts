@@ -1,0 +1,72 @@
+/**
+ * The one place the API meets the engine: each resource's routes get the
+ * narrow backend their route file declares, cut here from the engine's
+ * services (moby's daemon implements its routers' backends the same way).
+ */
+import type { Engine } from '../engine/engine.ts';
+import type { ContainerBackend } from './routes/containers.ts';
+import type { ContainerDataBackend } from './routes/container-data.ts';
+import type { ExecBackend } from './routes/exec.ts';
+import type { ImageBackend } from './routes/images.ts';
+import type { SystemBackend } from './routes/system.ts';
+
+export interface Backends {
+  system: SystemBackend;
+  containers: ContainerBackend;
+  containerData: ContainerDataBackend;
+  exec: ExecBackend;
+  images: ImageBackend;
+}
+
+export function engineBackends(engine: Engine): Backends {
+  const { containers, queries, io, data, exec, images, system, events } = engine;
+  return {
+    system: {
+      version: () => system.version(),
+      info: () => system.info(),
+      dataUsage: () => system.dataUsage(),
+      subscribe: (listener) => events.subscribe(listener),
+    },
+    containers: {
+      create: (request) => containers.create(request),
+      start: (ref) => containers.start(ref),
+      stop: (ref, options) => containers.stop(ref, options),
+      restart: (ref, options) => containers.restart(ref, options),
+      kill: (ref, signal) => containers.kill(ref, signal),
+      pause: (ref) => containers.pause(ref),
+      unpause: (ref) => containers.unpause(ref),
+      remove: (ref, options) => containers.remove(ref, options),
+      rename: (ref, name) => containers.rename(ref, name),
+      update: (ref, changes) => containers.update(ref, changes),
+      list: (options) => queries.list(options),
+      inspect: (ref, options) => queries.inspect(ref, options),
+      attach: (ref, options) => io.attach(ref, options),
+      resize: (ref, height, width) => io.resize(ref, height, width),
+      wait: (ref, condition, signal) => io.wait(ref, condition, signal),
+    },
+    containerData: {
+      logs: (ref, options) => io.logs(ref, options),
+      stats: (ref, options) => io.stats(ref, options),
+      statsStream: (ref, signal) => io.statsStream(ref, signal),
+      top: (ref, psArgs) => data.top(ref, psArgs),
+      changes: (ref) => data.changes(ref),
+      export: (ref, signal) => data.export(ref, signal),
+      statPath: (ref, path) => data.statPath(ref, path),
+      archivePath: (ref, path, signal) => data.archivePath(ref, path, signal),
+      extract: (ref, path, content, options) => data.extract(ref, path, content, options),
+      commit: (ref, options) => data.commit(ref, options),
+      prune: (filters) => data.prune(filters),
+    },
+    exec: {
+      create: (containerRef, config) => exec.create(containerRef, config),
+      get: (id) => exec.get(id),
+      start: (id, options) => exec.start(id, options),
+      resize: (id, height, width) => exec.resize(id, height, width),
+      discardOutput: (logPath) => exec.discardOutput(logPath),
+      execOutput: (logPath, exit, options) => queries.execOutput(logPath, exit, options),
+      inspect: (id) => exec.toWire(exec.get(id)),
+    },
+    // The image service is the whole backend of the image routes.
+    images,
+  };
+}
