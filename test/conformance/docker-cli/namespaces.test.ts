@@ -2,18 +2,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { IMAGE, b, cli, requireHost, testName } from './harness.ts';
+import { pollUntil } from '../../helpers/wait.ts';
 
 const runError = (message: string) => new RegExp(b(`^{bin}: Error response from daemon: ${message}\n\nRun '{bin} run --help' for more information\n$`));
 
-test('--ipc container: joins a shareable donor and sees its /dev/shm', (t) => {
+test('--ipc container: joins a shareable donor and sees its /dev/shm', async (t) => {
   if (!requireHost(t)) return;
   const donor = testName(t);
   t.after(() => cli(['rm', '-f', donor]));
   const started = cli(['run', '-d', '--name', donor, '--ipc', 'shareable', IMAGE, 'sh', '-c', 'echo shared > /dev/shm/note; sleep 300']);
   assert.equal(started.code, 0, started.stderr);
   assert.equal(cli(['inspect', '-f', '{{.HostConfig.IpcMode}}', donor]).stdout, 'shareable\n');
-  // The donor's shell writes the file just after it starts.
-  let r = cli(['run', '--rm', '--ipc', `container:${donor}`, IMAGE, 'sh', '-c', 'sleep 0.2; cat /dev/shm/note; grep " /dev/shm " /proc/mounts']);
+  // The donor's shell writes the file just after it starts: wait until it is there.
+  const note = await pollUntil(() => cli(['exec', donor, 'cat', '/dev/shm/note']).stdout, (out) => out === 'shared\n');
+  assert.equal(note, 'shared\n');
+  let r = cli(['run', '--rm', '--ipc', `container:${donor}`, IMAGE, 'sh', '-c', 'cat /dev/shm/note; grep " /dev/shm " /proc/mounts']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^shared\nshm \/dev\/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0\n$/);
   // Same IPC namespace: the joiner's ipc link is the donor's.
@@ -79,7 +82,7 @@ test('a container of its own network may bind low ports and ping unprivileged; n
   if (!requireHost(t)) return;
   let r = cli(['run', '--rm', IMAGE, 'cat', '/proc/sys/net/ipv4/ip_unprivileged_port_start', '/proc/sys/net/ipv4/ping_group_range']);
   assert.equal(r.stdout, '0\n0\t2147483647\n');
-  r = cli(['run', '--rm', '-u', '1000', IMAGE, 'sh', '-c', 'nc -l -p 80 & sleep 0.2; netstat -ltn | grep -c ":80 "']);
+  r = cli(['run', '--rm', '-u', '1000', IMAGE, 'sh', '-c', 'nc -l -p 80 & for i in $(seq 100); do netstat -ltn | grep -q ":80 " && break; usleep 20000; done; netstat -ltn | grep -c ":80 "']);
   assert.equal(r.stdout, '1\n', r.stderr);
   r = cli(['run', '--rm', '--network', 'none', IMAGE, 'sh', '-c', 'cat /proc/sys/net/ipv6/conf/lo/disable_ipv6; ip addr show lo | grep -c inet6']);
   assert.equal(r.stdout, '1\n0\n');

@@ -10,8 +10,10 @@ for (const [label, cli] of [['docker', DOCKER], ['berth', BERTH]] as const) {
     const d = await startDaemon(t);
     const dir = await fs.mkdtemp('/tmp/berth-cp-');
     t.after(() => fs.rm(dir, { recursive: true, force: true }));
-    await docker(d, ['run', '-d', '--name', 'src', 'busybox', 'sh', '-c', 'mkdir -p /data/sub && echo hello > /data/sub/file && ln -s sub/file /data/link && sleep 1000']);
-    await new Promise((r) => setTimeout(r, 300));
+    await docker(d, ['run', '-d', '--name', 'src', 'busybox', 'sleep', '1000']);
+    // Made by an exec, which returns once they exist.
+    const made = await docker(d, ['exec', 'src', 'sh', '-c', 'mkdir -p /data/sub && echo hello > /data/sub/file && ln -s sub/file /data/link']);
+    assert.equal(made.code, 0, made.stderr);
     const out = await runCli(cli, d, ['cp', 'src:/data', `${dir}/copy`]);
     assert.equal(out.code, 0, out.stderr);
     assert.equal(await fs.readFile(`${dir}/copy/sub/file`, 'utf8'), 'hello\n');

@@ -10,11 +10,12 @@ import { spawn, execFile as execFileCb } from 'node:child_process';
 import { promisify } from 'node:util';
 import { promises as fs } from 'node:fs';
 import { BERTH, DOCKER, docker, requireRoot, startDaemon, type Daemon } from '../../helpers/daemon.ts';
+import { watchEvents } from '../../helpers/wait.ts';
 
 const execFile = promisify(execFileCb);
 
-/** Run `command` under `script` in a fresh pty, feeding `keys` after `delayMs`. */
-function inPty(d: Daemon, command: string, keys = '', delayMs = 800): Promise<string> {
+/** Run `command`, which reads nothing, under `script` in a fresh pty; what the terminal showed. */
+function inPty(d: Daemon, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       env: { ...process.env, DOCKER_HOST: d.host, BERTH_HOST: d.host, DOCKER_CONFIG: '/tmp/berth-test/docker-config' },
@@ -25,8 +26,6 @@ function inPty(d: Daemon, command: string, keys = '', delayMs = 800): Promise<st
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
     child.on('close', () => resolve(out.replace(/\r/g, '')));
-    setTimeout(() => child.stdin.write(keys), delayMs);
-    setTimeout(() => child.stdin.end(), delayMs + 1500);
   });
 }
 
@@ -75,7 +74,11 @@ for (const [label, cli] of [['docker', DOCKER], ['berth', BERTH]] as const) {
     const d = await startDaemon(t);
     const size = await inPty(d, `stty rows 30 cols 100; ${cli} run -it --rm busybox stty size`);
     assert.match(size, /30 100\n/);
-    const typed = await inPty(d, `${cli} run -it --rm busybox sh; echo rc=$?`, 'echo typed-$((40+2)); exit 4\r');
+    const session = startPty(d, `${cli} run -it --rm busybox sh; echo rc=$?`);
+    t.after(() => session.close());
+    await session.waitFor(/Enter 'help'/); // busybox sh's banner: the session is up
+    session.type('echo typed-$((40+2)); exit 4\r');
+    const typed = await session.waitFor(/rc=\d+\n/);
     assert.match(typed, /typed-42\n/);
     assert.match(typed, /rc=4\n/);
     const dir = await fs.mkdtemp('/tmp/berth-tty-');
@@ -117,14 +120,21 @@ for (const [label, cli] of [['docker', DOCKER], ['berth', BERTH]] as const) {
   test(`${label} run -it detaches with ctrl-p ctrl-q and the container keeps running`, async (t) => {
     if (!requireRoot(t)) return;
     const d = await startDaemon(t);
-    const out = await inPty(d, `${cli} run -it --name detachme busybox sh; echo rc=$?`, '\x10\x11');
+    const first = startPty(d, `${cli} run -it --name detachme busybox sh; echo rc=$?`);
+    t.after(() => first.close());
+    await first.waitFor(/Enter 'help'/);
+    first.type('\x10\x11');
+    const out = await first.waitFor(/rc=\d+\n/);
     assert.match(out, /rc=0\n/);
     const state = await docker(d, ['inspect', '-f', '{{.State.Running}}', 'detachme']);
     assert.equal(state.stdout.trim(), 'true');
     // The terminal's stdin stays open for the next attach (run -it sets StdinOnce; dockerd keeps a TTY's stdin).
+    const events = await watchEvents(d.socket, { container: ['detachme'], event: ['attach'] });
+    t.after(() => events.close());
     const again = startPty(d, `${cli} attach detachme; echo rc=$?`);
     t.after(() => again.close());
-    await new Promise((r) => setTimeout(r, 500));
+    // The daemon keeps what is typed from the moment it has the attach: it announces it.
+    await events.next((e) => e.Action === 'attach');
     again.type('echo back-$((40+2))\r');
     await again.waitFor(/back-42\n/);
     again.type('exit 7\r');

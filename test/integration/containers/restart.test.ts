@@ -1,7 +1,10 @@
 /** Durability: containers survive a daemon restart; a kill -9 mid-create leaves a consistent store. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { ConmonPaths } from '../../../src/drivers/runtime/conmon-paths.ts';
 import { startDaemon, requireRoot, docker } from '../../helpers/daemon.ts';
+import { pollUntil } from '../../helpers/wait.ts';
 
 test('a container keeps running across a daemon restart; logs, wait and exit code still work', async (t) => {
   if (!requireRoot(t)) return;
@@ -26,9 +29,11 @@ test('a container keeps running across a daemon restart; logs, wait and exit cod
 test('a container that exits while the daemon is down is recorded with its exit code', async (t) => {
   if (!requireRoot(t)) return;
   const d = await startDaemon(t);
-  await docker(d, ['run', '-d', '--name', 'brief', 'busybox', 'sh', '-c', 'sleep 1; exit 5']);
+  const id = (await docker(d, ['run', '-d', '--name', 'brief', 'busybox', 'sh', '-c', 'sleep 1; exit 5'])).stdout.trim();
   await d.stop(true);
-  await new Promise((r) => setTimeout(r, 1500));
+  // With no daemon, the monitor's exit file is the only news of the exit.
+  const exitFile = new ConmonPaths(d.execRoot).exitFile(id);
+  assert.ok(await pollUntil(() => existsSync(exitFile), (there) => there), 'conmon recorded the exit');
   await d.restart();
   const final = await docker(d, ['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'brief']);
   assert.equal(final.stdout.trim(), 'exited 5');
@@ -38,6 +43,7 @@ test('kill -9 of the daemon while creating containers leaves a consistent store'
   if (!requireRoot(t)) return;
   const d = await startDaemon(t);
   const creates = Array.from({ length: 12 }, (_, i) => d.api('POST', `/containers/create?name=c${i}`, { Image: 'busybox', Cmd: ['true'] }).catch(() => undefined));
+  // Not a wait for anything: the daemon is killed at whatever point the creates have reached.
   await new Promise((r) => setTimeout(r, 30));
   await d.stop(true);
   const answered = (await Promise.all(creates)).filter((r) => r?.status === 201).length;

@@ -4,12 +4,12 @@
  * commit, stats, events.
  */
 import { execFileSync } from 'node:child_process';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startDaemon, requireRoot, docker } from '../../helpers/daemon.ts';
+import { startDaemon, requireRoot, docker, type Daemon } from '../../helpers/daemon.ts';
 import { REFERENCE_DOCKER_HOST, referenceDockerRunning } from '../../helpers/reference-docker.ts';
 
 
@@ -127,8 +127,12 @@ test('an image saved by a real Docker engine loads into berth and runs', async (
   await docker(ref, ['rmi', 'berth-made:latest']);
 });
 
-test('cp both ways, diff and commit', async (t) => {
-  if (!requireRoot(t)) return;
+/**
+ * A daemon running `box`, changed the three ways a container's layer can be:
+ * a file copied in (/tmp/in.txt), one written (/root/out.txt), one deleted
+ * (/bin/vi); and a host temp dir for copies.
+ */
+async function withChangedBox(t: TestContext): Promise<{ d: Daemon; dir: string }> {
   const d = await startDaemon(t);
   const dir = await fs.mkdtemp('/tmp/berth-wf-');
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
@@ -136,21 +140,52 @@ test('cp both ways, diff and commit', async (t) => {
   await fs.writeFile(`${dir}/in.txt`, 'into the container\n');
   const cpIn = await docker(d, ['cp', `${dir}/in.txt`, 'box:/tmp/in.txt']);
   assert.equal(cpIn.code, 0, cpIn.stderr);
-  assert.equal((await docker(d, ['exec', 'box', 'cat', '/tmp/in.txt'])).stdout, 'into the container\n');
   await docker(d, ['exec', 'box', 'sh', '-c', 'echo out > /root/out.txt; rm /bin/vi']);
+  return { d, dir };
+}
+
+test('cp copies a host file into a running container', async (t) => {
+  if (!requireRoot(t)) return;
+  const { d } = await withChangedBox(t);
+  assert.equal((await docker(d, ['exec', 'box', 'cat', '/tmp/in.txt'])).stdout, 'into the container\n');
+});
+
+test('cp copies a file out of a running container', async (t) => {
+  if (!requireRoot(t)) return;
+  const { d, dir } = await withChangedBox(t);
   const cpOut = await docker(d, ['cp', 'box:/root/out.txt', `${dir}/out.txt`]);
   assert.equal(cpOut.code, 0, cpOut.stderr);
   assert.equal(await fs.readFile(`${dir}/out.txt`, 'utf8'), 'out\n');
+});
+
+test('cp of a path the container does not have fails with "Could not find the file"', async (t) => {
+  if (!requireRoot(t)) return;
+  const { d, dir } = await withChangedBox(t);
   const missing = await docker(d, ['cp', 'box:/nope', `${dir}/x`]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /Could not find the file \/nope in container box/);
+});
+
+test('diff lists the container\'s own additions, changes and deletions, not the init layer\'s mount points and files', async (t) => {
+  if (!requireRoot(t)) return;
+  const { d } = await withChangedBox(t);
   const diff = await docker(d, ['diff', 'box']);
   const lines = diff.stdout.trim().split('\n');
   for (const want of ['C /root', 'A /root/out.txt', 'C /tmp', 'A /tmp/in.txt', 'D /bin/vi']) assert.ok(lines.includes(want), `${want} in ${diff.stdout}`);
   // The mount points and generated files live in the init layer, below the container's own: not changes of its.
   assert.deepEqual(lines.filter((l) => /\/etc|\/dev|\/proc|\/sys|dockerenv/.test(l)), [], diff.stdout);
+});
+
+test('a container has /.dockerenv and an /etc/mtab linking to /proc/mounts', async (t) => {
+  if (!requireRoot(t)) return;
+  const { d } = await withChangedBox(t);
   const marks = await docker(d, ['exec', 'box', 'sh', '-c', 'test -f /.dockerenv && readlink /etc/mtab']);
   assert.deepEqual(marks, { stdout: '/proc/mounts\n', stderr: '', code: 0 });
+});
+
+test('commit makes an image with the given CMD whose top layer holds only the container\'s changes, deletions as whiteouts', async (t) => {
+  if (!requireRoot(t)) return;
+  const { d, dir } = await withChangedBox(t);
   const commit = await docker(d, ['commit', '-c', 'CMD ["cat", "/root/out.txt"]', '-m', 'with out.txt', 'box', 'committed:1']);
   assert.equal(commit.code, 0, commit.stderr);
   assert.equal((await docker(d, ['run', '--rm', 'committed:1'])).stdout, 'out\n');
@@ -164,6 +199,12 @@ test('cp both ways, diff and commit', async (t) => {
   assert.deepEqual(entries.filter((e) => /dockerenv|etc\/(hosts|hostname|resolv\.conf|mtab)|dev\/console/.test(e)), []);
   const gone = await docker(d, ['run', '--rm', 'committed:1', 'ls', '/bin/vi']);
   assert.notEqual(gone.code, 0, 'the deletion was committed as a whiteout');
+});
+
+test('rmi of an image a container uses is a conflict', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  await docker(d, ['run', '-d', '--name', 'box', 'busybox', 'sleep', '1000']);
   const used = await docker(d, ['rmi', 'busybox']);
   assert.equal(used.code, 1);
   assert.match(used.stderr, /conflict: unable to (remove repository reference|delete)/);
