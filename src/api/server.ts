@@ -116,7 +116,8 @@ export function createApiServer(engine: Engine, router: Router, tls?: https.Serv
           res.end(body);
         },
         noContent(status = 204) {
-          res.writeHead(status);
+          // An empty 200/201 says its length, as Go's server does, rather than an empty chunked body.
+          res.writeHead(status, status === 204 || status === 304 ? {} : { 'Content-Length': 0 });
           res.end();
         },
         async bodyJson<T>() {

@@ -5,6 +5,7 @@ import { decodeCreateBody } from '../decode/container-create.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import type { UpdateConfig, WaitCondition } from '../../engine/containers/container-service.ts';
 import { pipeAttach } from '../streams/attach.ts';
+import { attachDetachKeys } from '../streams/detach-keys.ts';
 import { notRunning } from '../../engine/containers/errors.ts';
 
 export function registerContainerRoutes(router: Router): void {
@@ -136,13 +137,15 @@ async function containerResize(ctx: RouteContext): Promise<unknown> {
 }
 
 async function containerAttach(ctx: RouteContext): Promise<unknown> {
+  // dockerd refuses bad detach keys first, even for a container that does not exist.
+  const detachKeys = attachDetachKeys(ctx.query.get('detachKeys'));
   const record = ctx.engine.containers.store.resolve(ctx.params.id!);
   const want = {
     stdin: queryBool(ctx.query, 'stdin'),
     stdout: queryBool(ctx.query, 'stdout'),
     stderr: queryBool(ctx.query, 'stderr'),
     tty: Boolean(record.config.Tty),
-    detachKeys: ctx.query.get('detachKeys') ?? undefined,
+    detachKeys: record.config.Tty ? detachKeys : [],
   };
   if (!queryBool(ctx.query, 'stream') && !queryBool(ctx.query, 'logs')) {
     throw new InvalidParameterError('Bad parameters: you must choose at least one stream');

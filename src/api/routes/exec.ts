@@ -27,9 +27,10 @@ async function execStart(ctx: RouteContext): Promise<unknown> {
   const body = await ctx.bodyJson<{ Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }>();
   const exec = ctx.engine.exec.get(ctx.params.id!);
   if (body.Detach) {
-    const started = await ctx.engine.exec.start(exec.id, { attach: false, tty: body.Tty });
+    const started = await ctx.engine.exec.start(exec.id, { attach: false });
     void started.exit.catch(() => undefined);
-    ctx.json(200, {});
+    // dockerd answers a detached start with an empty body.
+    ctx.noContent(200);
     return undefined;
   }
   // As dockerd does, the connection is taken over first; a start that fails
@@ -37,7 +38,7 @@ async function execStart(ctx: RouteContext): Promise<unknown> {
   const socket = ctx.hijack(body.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
   let started: Awaited<ReturnType<typeof ctx.engine.exec.start>>;
   try {
-    started = await ctx.engine.exec.start(exec.id, { attach: true, tty: body.Tty });
+    started = await ctx.engine.exec.start(exec.id, { attach: true });
   } catch (err) {
     const text = Buffer.from(`${asError(err).message}\r\n`);
     socket.end(body.Tty ? text : encodeFrame(1, text));
@@ -56,14 +57,16 @@ async function execStart(ctx: RouteContext): Promise<unknown> {
     stdin: Boolean(exec.config.AttachStdin),
     stdout: exec.config.AttachStdout !== false,
     stderr: exec.config.AttachStderr !== false,
-    tty: Boolean(body.Tty ?? exec.config.Tty),
-    detachKeys: exec.config.DetachKeys,
+    // Framing follows the start request, detach keys the exec's own TTY (dockerd's rules).
+    tty: Boolean(body.Tty),
+    detachKeys: ctx.engine.exec.detachSequence(exec),
   };
   const abort = new AbortController();
   const output = started.logPath
     ? ctx.engine.queries.execOutput(started.logPath, started.exit, { stdout: want.stdout, stderr: want.stderr, signal: abort.signal })
     : undefined;
-  await pipeAttach(socket, want, { output, streams: Promise.resolve(started.streams), before: started.exit, abort });
+  const onDetach = () => ctx.engine.exec.detach(exec.id);
+  await pipeAttach(socket, want, { output, streams: Promise.resolve(started.streams), before: started.exit, abort, onDetach });
   if (started.logPath) await ctx.engine.exec.discardOutput(started.logPath);
   return undefined;
 }
