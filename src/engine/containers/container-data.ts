@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { parseBind } from './binds.ts';
 import { readContainerStats, emptyStats } from '../../drivers/cgroups/stats.ts';
-import type { StatsDocument } from '../../drivers/cgroups/types.ts';
+import type { ContainerStats } from '../../wire/stats.ts';
 import { resolveUser } from '../../drivers/runtime/spec/user.ts';
 import type { LayerStore } from '../../store/layers/layer-store.ts';
 import { promises as fs } from 'node:fs';
@@ -46,7 +46,7 @@ export class ContainerData {
   }
 
   /** One stats document; pass the previous one of a stream to fill precpu/preread. */
-  async stats(ref: string, previous?: StatsDocument): Promise<StatsDocument> {
+  async stats(ref: string, previous?: ContainerStats): Promise<ContainerStats> {
     const record = this.containers.store.resolve(ref);
     if (!isRunning(record)) return emptyStats(record.id, record.name.slice(1));
     return readContainerStats({
