@@ -10,7 +10,9 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 const ALLOWED = {
   util: [], wire: [],
   oci: ['util'],
-  store: ['oci', 'util'], drivers: ['oci', 'util'],
+  store: ['oci', 'util'],
+  // drivers read the API's config and stats shapes (the engine hands records' objects through as they are), types only.
+  drivers: ['oci', 'util', 'wire:type'],
   registry: ['store', 'oci', 'util'],
   engine: ['registry', 'drivers', 'store', 'oci', 'util', 'wire:type'],
   api: ['engine', 'wire', 'oci', 'util'],

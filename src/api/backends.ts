@@ -63,6 +63,8 @@ export function engineBackends(engine: Engine): Backends {
       start: (id, options) => exec.start(id, options),
       resize: (id, height, width) => exec.resize(id, height, width),
       discardOutput: (logPath) => exec.discardOutput(logPath),
+      detach: (id) => exec.detach(id),
+      detachSequence: (record) => exec.detachSequence(record),
       execOutput: (logPath, exit, options) => queries.execOutput(logPath, exit, options),
       inspect: (id) => exec.toWire(exec.get(id)),
     },

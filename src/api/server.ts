@@ -114,7 +114,8 @@ export function createApiServer(router: Router, tls?: https.ServerOptions): http
           res.end(body);
         },
         noContent(status = 204) {
-          res.writeHead(status);
+          // An empty 200/201 says its length, as Go's server does, rather than an empty chunked body.
+          res.writeHead(status, status === 204 || status === 304 ? {} : { 'Content-Length': 0 });
           res.end();
         },
         async bodyJson<T>() {

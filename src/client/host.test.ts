@@ -6,7 +6,6 @@ import path from 'node:path';
 import { DEFAULT_HOST, parseHost, resolveHost } from './host.ts';
 import { ContextStore, contextDirName } from './context-store.ts';
 import { negotiateVersion } from './api-client.ts';
-import { Demuxer, encodeFrame } from './demux.ts';
 
 test('host precedence: -H, BERTH_HOST, DOCKER_HOST, context, default', () => {
   assert.equal(resolveHost({ flagHosts: ['unix:///a'], env: { BERTH_HOST: 'unix:///b' } }), 'unix:///a');
@@ -40,15 +39,4 @@ test('the context store uses docker\'s layout', (t) => {
   assert.throws(() => store.create({ Name: 'remote', Metadata: {}, Endpoints: {} }), /already exists/);
   store.remove('remote');
   assert.throws(() => store.get('remote'), /context not found/);
-});
-
-test('the demuxer splits frames across chunk boundaries', () => {
-  const got: [number, string][] = [];
-  const d = new Demuxer((s, p) => got.push([s, p.toString()]));
-  const data = Buffer.concat([encodeFrame(1, Buffer.from('out')), encodeFrame(2, Buffer.from('err'))]);
-  d.push(data.subarray(0, 5));
-  d.push(data.subarray(5, 13));
-  d.push(data.subarray(13));
-  assert.deepEqual(got, [[1, 'out'], [2, 'err']]);
-  assert.equal(d.leftover, 0);
 });

@@ -9,7 +9,7 @@ import { promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { SystemError } from '../util/errors.ts';
 import type { OciDevice } from './runtime/spec/types.ts';
-import type { SpecDeviceMapping } from './runtime/spec/input-types.ts';
+import type { DeviceMapping } from '../wire/container-config.ts';
 import type { DeviceNumber } from './runtime/spec/resources.ts';
 
 /** A `--device` resolved: one OCI device and the cgroup access it gets. */
@@ -95,7 +95,7 @@ async function walk(dir: string): Promise<string[]> {
  * plus the path relative to the directory. `PathInContainer` defaults to
  * `PathOnHost`. Fails with dockerd's message (500) when nothing is found.
  */
-export async function resolveDevice(mapping: SpecDeviceMapping): Promise<ResolvedDevice[]> {
+export async function resolveDevice(mapping: DeviceMapping): Promise<ResolvedDevice[]> {
   const pathOnHost = mapping.PathOnHost ?? '';
   const pathInContainer = mapping.PathInContainer || pathOnHost;
   const permissions = mapping.CgroupPermissions ?? '';
@@ -122,7 +122,7 @@ export async function resolveDevice(mapping: SpecDeviceMapping): Promise<Resolve
 }
 
 /** All of `HostConfig.Devices`, in order. */
-export async function resolveDevices(mappings: readonly SpecDeviceMapping[]): Promise<ResolvedDevice[]> {
+export async function resolveDevices(mappings: readonly DeviceMapping[]): Promise<ResolvedDevice[]> {
   const out: ResolvedDevice[] = [];
   for (const m of mappings) out.push(...(await resolveDevice(m)));
   return out;

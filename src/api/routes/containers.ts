@@ -8,6 +8,7 @@ import { pipeAttach } from '../streams/attach.ts';
 import type { ContainerService } from '../../engine/containers/container-service.ts';
 import type { ContainerQueries } from '../../engine/containers/container-queries.ts';
 import type { ContainerIO } from '../../engine/containers/container-io.ts';
+import { attachDetachKeys } from '../streams/detach-keys.ts';
 
 /** What the container routes need of the engine: the lifecycle verbs, inspect and list, attach, resize and wait. */
 export type ContainerBackend = Pick<ContainerService, 'create' | 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'remove' | 'rename' | 'update'> &
@@ -141,6 +142,8 @@ async function containerResize(ctx: RouteContext, b: Backend): Promise<unknown> 
 }
 
 async function containerAttach(ctx: RouteContext, b: Backend): Promise<unknown> {
+  // dockerd refuses bad detach keys first, even for a container that does not exist.
+  const detachKeys = attachDetachKeys(ctx.query.get('detachKeys'));
   const want = { stdin: queryBool(ctx.query, 'stdin'), stdout: queryBool(ctx.query, 'stdout'), stderr: queryBool(ctx.query, 'stderr') };
   const abort = new AbortController();
   const session = await b.attach(ctx.params.id!, {
@@ -150,7 +153,6 @@ async function containerAttach(ctx: RouteContext, b: Backend): Promise<unknown> 
     signal: abort.signal,
   });
   const socket = ctx.hijack(session.tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
-  const detachKeys = ctx.query.get('detachKeys') ?? undefined;
-  await pipeAttach(socket, { ...want, tty: session.tty, detachKeys }, { output: session.output, streams: session.stdin, abort });
+  await pipeAttach(socket, { ...want, tty: session.tty, detachKeys: session.tty ? detachKeys : [] }, { output: session.output, streams: session.stdin, abort });
   return undefined;
 }

@@ -9,7 +9,7 @@ import type { ExecService } from '../../engine/exec/exec-service.ts';
 import type { ContainerQueries } from '../../engine/containers/container-queries.ts';
 
 /** What the exec routes need of the engine: the exec service's verbs, an attached exec's output, and inspect. */
-export type ExecBackend = Pick<ExecService, 'create' | 'get' | 'start' | 'resize' | 'discardOutput'> &
+export type ExecBackend = Pick<ExecService, 'create' | 'get' | 'start' | 'resize' | 'discardOutput' | 'detach' | 'detachSequence'> &
   Pick<ContainerQueries, 'execOutput'> & {
     /** `GET /exec/{id}/json`. */
     inspect(id: string): ReturnType<ExecService['toWire']>;
@@ -39,9 +39,10 @@ async function execStart(ctx: RouteContext, b: Backend): Promise<unknown> {
   const body = await ctx.bodyJson<ExecStartConfig>();
   const exec = b.get(ctx.params.id!);
   if (body.Detach) {
-    const started = await b.start(exec.id, { attach: false, tty: body.Tty });
+    const started = await b.start(exec.id, { attach: false });
     void started.exit.catch(() => undefined);
-    ctx.json(200, {});
+    // dockerd answers a detached start with an empty body.
+    ctx.noContent(200);
     return undefined;
   }
   // As dockerd does, the connection is taken over first; a start that fails
@@ -49,7 +50,7 @@ async function execStart(ctx: RouteContext, b: Backend): Promise<unknown> {
   const socket = ctx.hijack(body.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
   let started: Awaited<ReturnType<typeof b.start>>;
   try {
-    started = await b.start(exec.id, { attach: true, tty: body.Tty });
+    started = await b.start(exec.id, { attach: true });
   } catch (err) {
     const text = Buffer.from(`${asError(err).message}\r\n`);
     socket.end(body.Tty ? text : encodeFrame(1, text));
@@ -68,14 +69,16 @@ async function execStart(ctx: RouteContext, b: Backend): Promise<unknown> {
     stdin: Boolean(exec.config.AttachStdin),
     stdout: exec.config.AttachStdout !== false,
     stderr: exec.config.AttachStderr !== false,
-    tty: Boolean(body.Tty ?? exec.config.Tty),
-    detachKeys: exec.config.DetachKeys,
+    // Framing follows the start request, detach keys the exec's own TTY (dockerd's rules).
+    tty: Boolean(body.Tty),
+    detachKeys: b.detachSequence(exec),
   };
   const abort = new AbortController();
   const output = started.logPath
     ? b.execOutput(started.logPath, started.exit, { stdout: want.stdout, stderr: want.stderr, signal: abort.signal })
     : undefined;
-  await pipeAttach(socket, want, { output, streams: Promise.resolve(started.streams), before: started.exit, abort });
+  const onDetach = () => b.detach(exec.id);
+  await pipeAttach(socket, want, { output, streams: Promise.resolve(started.streams), before: started.exit, abort, onDetach });
   if (started.logPath) await b.discardOutput(started.logPath);
   return undefined;
 }

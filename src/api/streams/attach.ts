@@ -11,14 +11,19 @@
 import type { Duplex } from 'node:stream';
 import type { AttachStreams } from '../../engine/containers/attach-hub.ts';
 import { encodeFrame } from '../../util/stdcopy.ts';
-import { parseDetachKeys } from './detach-keys.ts';
 
 export interface AttachWants {
   stdin: boolean;
   stdout: boolean;
   stderr: boolean;
+  /** Raw output; else framed by stream. */
   tty: boolean;
-  detachKeys?: string;
+  /**
+   * The sequence that detaches the client, watched in its stdin; empty
+   * watches nothing. dockerd watches only when the process has a TTY (for an
+   * exec: the TTY given at create, whatever the start request says).
+   */
+  detachKeys: number[];
 }
 
 interface OutputEntry {
@@ -35,10 +40,19 @@ export interface AttachSession {
   before?: Promise<unknown>;
   /** Aborted when the session ends (stops the log reader). */
   abort: AbortController;
+  /**
+   * Called when the client detaches, before the connection closes (which
+   * then does not wait for `before`); text it returns goes to the client's
+   * stdout first.
+   */
+  onDetach?: () => string | undefined;
 }
 
+/** How a session ended: the client sent the detach keys, or anything else. */
+export type AttachEnd = 'detached' | 'ended';
+
 /** Resolves when the session ends: output ended, client left, or the client detached. */
-export function pipeAttach(socket: Duplex, want: AttachWants, session: AttachSession): Promise<void> {
+export function pipeAttach(socket: Duplex, want: AttachWants, session: AttachSession): Promise<AttachEnd> {
   return new Promise((resolve) => {
     let done = false;
     let streams: AttachStreams | undefined;
@@ -56,8 +70,18 @@ export function pipeAttach(socket: Duplex, want: AttachWants, session: AttachSes
         .catch(() => undefined)
         .then(() => {
           if (!socket.destroyed) socket.end();
-          resolve();
+          resolve('ended');
         });
+    };
+    // The process goes on: the client leaves at once, told what onDetach says.
+    const detach = () => {
+      if (done) return;
+      done = true;
+      session.abort.abort();
+      streams?.close();
+      const notice = session.onDetach?.();
+      if (!socket.destroyed) socket.end(notice ? (want.tty ? Buffer.from(notice) : encodeFrame(1, notice)) : undefined);
+      resolve('detached');
     };
     socket.on('close', finish);
     socket.on('error', finish);
@@ -100,9 +124,10 @@ export function pipeAttach(socket: Duplex, want: AttachWants, session: AttachSes
       socket.resume();
       return;
     }
-    const keys = want.tty ? parseDetachKeys(want.detachKeys) : [];
+    const keys = want.detachKeys;
     let matched = 0;
     socket.on('data', (chunk: Buffer) => {
+      if (done) return;
       if (keys.length === 0) return void toStdin(chunk);
       // Hold back bytes that could start the detach sequence until it is decided.
       const out: number[] = [];
@@ -111,7 +136,7 @@ export function pipeAttach(socket: Duplex, want: AttachWants, session: AttachSes
           matched++;
           if (matched === keys.length) {
             if (out.length) toStdin(Buffer.from(out));
-            finish();
+            detach();
             return;
           }
           continue;

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { RawConn } from '../../client/transport.ts';
-import { Demuxer } from '../../client/demux.ts';
+import { FrameDecoder, STDERR, SYSTEMERR } from '../../util/stdcopy.ts';
 import { EscapeMatcher } from './detach-keys.ts';
 
 export interface AttachIo {
@@ -69,12 +69,10 @@ export function streamAttach(io: AttachIo): { done: Promise<AttachEnd>; close: (
     if (io.tty) {
       conn.on('data', (chunk: Buffer) => stdout?.write(chunk));
     } else {
-      const demux = new Demuxer((stream, payload) => {
-        if (stream === 2) stderr?.write(payload);
-        else if (stream === 3) stderr?.write(payload);
-        else stdout?.write(payload);
+      const decoder = new FrameDecoder();
+      conn.on('data', (chunk: Buffer) => {
+        for (const { stream, payload } of decoder.push(chunk)) (stream === STDERR || stream === SYSTEMERR ? stderr : stdout)?.write(payload);
       });
-      conn.on('data', (chunk: Buffer) => demux.push(chunk));
     }
     conn.once('end', () => finish('eof'));
     conn.once('close', () => finish('eof'));

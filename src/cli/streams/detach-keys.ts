@@ -1,27 +1,21 @@
 /**
- * Detach key sequences ("ctrl-p,ctrl-q"), parsed like moby/term's ToBytes,
- * and an escape matcher over the input stream. Pure.
+ * The client's side of detach keys: which bytes end a session typed at a
+ * terminal, and an escape matcher over the input stream. Pure.
  */
-export const DEFAULT_DETACH_KEYS = 'ctrl-p,ctrl-q';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../util/detach-keys.ts';
 
-export function parseDetachKeys(keys: string): number[] {
-  const out: number[] = [];
-  for (const key of keys.split(',')) {
-    const k = key.trim();
-    if (k.length > 5 && k.toLowerCase().startsWith('ctrl-')) {
-      const ch = k.slice(5).toLowerCase();
-      if (ch.length !== 1) throw new Error(`Invalid detach keys (${keys}) provided`);
-      const code = ch.charCodeAt(0);
-      if (code >= 97 && code <= 122) out.push(code - 96);
-      else if ('@[\\]^_'.includes(ch)) out.push('@[\\]^_'.indexOf(ch) === 0 ? 0 : 27 + '[\\]^_'.indexOf(ch));
-      else throw new Error(`Invalid detach keys (${keys}) provided`);
-    } else if (k.length === 1) {
-      out.push(k.charCodeAt(0));
-    } else {
-      throw new Error(`Invalid detach keys (${keys}) provided`);
-    }
+/**
+ * The sequence to watch for `--detach-keys` (or the config file's
+ * detachKeys). As the docker CLI does, a bad sequence is not refused here:
+ * the daemon refuses it (attach: 400, exec create: its "Invalid escape keys"
+ * error); the client falls back to ctrl-p,ctrl-q.
+ */
+export function clientDetachKeys(text: string): number[] {
+  try {
+    return parseDetachKeys(text || DEFAULT_DETACH_KEYS);
+  } catch {
+    return parseDetachKeys(DEFAULT_DETACH_KEYS);
   }
-  return out;
 }
 
 /**

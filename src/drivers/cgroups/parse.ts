@@ -3,7 +3,7 @@
  * Counters can exceed 2^53 (e.g. v1's "unlimited" 9223372036854771712); they
  * become the nearest double, as they would in any JSON client.
  */
-import type { BlkioEntry, NetDevCounters } from './types.ts';
+import type { BlkioStatEntry, NetworkStats } from '../../wire/stats.ts';
 
 /** `key value` per line (memory.stat, cpu.stat, memory.events, cpuacct.stat, memory.oom_control). */
 export function parseFlatKeyed(text: string): Record<string, number> {
@@ -46,8 +46,8 @@ export function parseProcStatTicks(text: string): number | undefined {
 }
 
 /** v1 blkio files: `MAJ:MIN Op value` lines; the closing `Total N` line is skipped. */
-export function parseV1Blkio(text: string): BlkioEntry[] {
-  const out: BlkioEntry[] = [];
+export function parseV1Blkio(text: string): BlkioStatEntry[] {
+  const out: BlkioStatEntry[] = [];
   for (const line of text.split('\n')) {
     const parts = line.trim().split(/\s+/);
     if (parts.length !== 3) continue;
@@ -83,8 +83,8 @@ function parseDevice(text: string): { major: number; minor: number } | undefined
 }
 
 /** /proc/<pid>/net/dev: counters per interface (the two header lines skipped). */
-export function parseNetDev(text: string): Map<string, NetDevCounters> {
-  const out = new Map<string, NetDevCounters>();
+export function parseNetDev(text: string): Map<string, NetworkStats> {
+  const out = new Map<string, NetworkStats>();
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     if (colon < 0 || line.includes('|')) continue;

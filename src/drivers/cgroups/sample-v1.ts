@@ -6,7 +6,8 @@ import path from 'node:path';
 import { parseFlatKeyed, parseNumberList, parseSingleValue, parseV1Blkio } from './parse.ts';
 import { v1ControllerDir } from './paths.ts';
 import { readOptional } from './read-file.ts';
-import type { BlkioSample, CgroupSample } from './types.ts';
+import type { BlkioStats } from '../../wire/stats.ts';
+import type { CgroupSample } from './types.ts';
 
 /** USER_HZ: cpuacct.stat counts in these ticks; it is 100 on every Linux ABI. */
 export const CLOCK_TICKS = 100;
@@ -68,7 +69,7 @@ export async function readV1Sample(root: string, cgroupsPath: string): Promise<C
 }
 
 /** CFQ's recursive files when the kernel has them, else the throttle counters (as containerd reads them). */
-async function readV1Blkio(dir: string): Promise<BlkioSample> {
+async function readV1Blkio(dir: string): Promise<BlkioStats> {
   const read = async (file: string) => parseV1Blkio((await readOptional(path.join(dir, file))) ?? '');
   const cfq = await readOptional(path.join(dir, 'blkio.io_serviced_recursive'));
   if (cfq !== undefined) {

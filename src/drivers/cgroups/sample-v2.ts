@@ -8,7 +8,8 @@ import path from 'node:path';
 import { parseFlatKeyed, parseSingleValue, parseV2IoStat } from './parse.ts';
 import { v2Dir } from './paths.ts';
 import { readOptional } from './read-file.ts';
-import type { BlkioEntry, CgroupSample } from './types.ts';
+import type { BlkioStatEntry } from '../../wire/stats.ts';
+import type { CgroupSample } from './types.ts';
 
 export async function readV2Sample(root: string, cgroupsPath: string): Promise<CgroupSample> {
   const dir = v2Dir(root, cgroupsPath);
@@ -38,7 +39,7 @@ export async function readV2Sample(root: string, cgroupsPath: string): Promise<C
   if (current) pids_stats.current = current;
   const limit = parseSingleValue(pidsMax ?? '');
   if (limit) pids_stats.limit = limit;
-  let bytes: BlkioEntry[] | null = null;
+  let bytes: BlkioStatEntry[] | null = null;
   if (ioStat !== undefined) {
     bytes = [];
     for (const d of parseV2IoStat(ioStat)) {

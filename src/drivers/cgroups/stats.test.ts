@@ -6,7 +6,7 @@ import path from 'node:path';
 import { emptyStats, formatTime, readContainerStats, ZERO_TIME } from './stats.ts';
 import { cgroupsPathFor } from './paths.ts';
 import { readOomKillCount } from './oom.ts';
-import type { StatsDocument } from './types.ts';
+import type { ContainerStats } from '../../wire/stats.ts';
 
 async function tree(t: { after: (fn: () => Promise<void>) => void }, files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'berth-cgroups-'));
@@ -26,7 +26,7 @@ const PROC = {
 const CG = cgroupsPathFor('abc');
 
 /** The docker CLI's CPU % and memory figures (cli/command/container/stats_helpers.go). */
-function cliFigures(s: StatsDocument) {
+function cliFigures(s: ContainerStats) {
   const cpuDelta = s.cpu_stats.cpu_usage.total_usage - s.precpu_stats.cpu_usage.total_usage;
   const sysDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0);
   const cpus = s.cpu_stats.online_cpus || s.cpu_stats.cpu_usage.percpu_usage?.length || 0;

@@ -12,7 +12,7 @@ import { CGROUP_ROOT, detectCgroupVersion, type CgroupVersion } from './paths.ts
 import { readOptional } from './read-file.ts';
 import { CLOCK_TICKS, readV1Sample } from './sample-v1.ts';
 import { readV2Sample } from './sample-v2.ts';
-import type { CpuSample, NetDevCounters, StatsDocument } from './types.ts';
+import type { ContainerStats, CpuStats, NetworkStats } from '../../wire/stats.ts';
 
 /** Go's zero time.Time, which Docker prints for "never". */
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -26,7 +26,7 @@ export interface ReadStatsOptions {
   /** Host PID of the container's init, to read its network namespace's counters; omit for no networks. */
   pid?: number;
   /** The previous document of this stream, if any. */
-  previous?: StatsDocument;
+  previous?: ContainerStats;
   /** Test seams. */
   cgroupRoot?: string;
   procRoot?: string;
@@ -34,7 +34,7 @@ export interface ReadStatsOptions {
   now?: () => Date;
 }
 
-export async function readContainerStats(options: ReadStatsOptions): Promise<StatsDocument> {
+export async function readContainerStats(options: ReadStatsOptions): Promise<ContainerStats> {
   const root = options.cgroupRoot ?? CGROUP_ROOT;
   const proc = options.procRoot ?? '/proc';
   const version = options.version ?? (await detectCgroupVersion(root));
@@ -48,9 +48,9 @@ export async function readContainerStats(options: ReadStatsOptions): Promise<Sta
   const mem = sample.memory_stats;
   // Docker reports the host's memory as the limit of an unlimited container.
   if (mem.usage !== undefined && machineMemory && (!mem.limit || mem.limit > machineMemory)) mem.limit = machineMemory;
-  const cpu_stats: CpuSample = { ...sample.cpu_stats, online_cpus: os.cpus().length };
+  const cpu_stats: CpuStats = { ...sample.cpu_stats, online_cpus: os.cpus().length };
   if (systemUsage !== undefined) cpu_stats.system_cpu_usage = systemUsage;
-  const doc: StatsDocument = {
+  const doc: ContainerStats = {
     read,
     preread: options.previous?.read ?? ZERO_TIME,
     pids_stats: sample.pids_stats,
@@ -68,7 +68,7 @@ export async function readContainerStats(options: ReadStatsOptions): Promise<Sta
 }
 
 /** The document Docker returns for a container that is not running. */
-export function emptyStats(id: string, name: string): StatsDocument {
+export function emptyStats(id: string, name: string): ContainerStats {
   return {
     read: ZERO_TIME,
     preread: ZERO_TIME,
@@ -93,7 +93,7 @@ export function emptyStats(id: string, name: string): StatsDocument {
   };
 }
 
-function emptyCpu(): CpuSample {
+function emptyCpu(): CpuStats {
   return {
     cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 },
     throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 },
@@ -101,8 +101,8 @@ function emptyCpu(): CpuSample {
 }
 
 /** Docker's key order: cpu_usage, system_cpu_usage, online_cpus, throttling_data. */
-function reorderCpu(c: CpuSample): CpuSample {
-  const out: CpuSample = { cpu_usage: c.cpu_usage } as CpuSample;
+function reorderCpu(c: CpuStats): CpuStats {
+  const out: CpuStats = { cpu_usage: c.cpu_usage } as CpuStats;
   if (c.system_cpu_usage !== undefined) out.system_cpu_usage = c.system_cpu_usage;
   if (c.online_cpus !== undefined) out.online_cpus = c.online_cpus;
   out.throttling_data = c.throttling_data;
@@ -120,10 +120,10 @@ export async function readMachineMemory(proc = '/proc'): Promise<number> {
 }
 
 /** Counters of every interface but lo in the namespace of `pid`; undefined when the process is gone. */
-export async function readNetworks(proc: string, pid: number): Promise<Record<string, NetDevCounters> | undefined> {
+export async function readNetworks(proc: string, pid: number): Promise<Record<string, NetworkStats> | undefined> {
   const text = await readOptional(path.join(proc, String(pid), 'net', 'dev'));
   if (text === undefined) return undefined;
-  const out: Record<string, NetDevCounters> = {};
+  const out: Record<string, NetworkStats> = {};
   for (const [name, counters] of parseNetDev(text)) if (name !== 'lo') out[name] = counters;
   return out;
 }

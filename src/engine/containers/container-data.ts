@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { archiveMounts, containerMounts } from './container-mounts.ts';
 import { readContainerStats, emptyStats } from '../../drivers/cgroups/stats.ts';
-import type { StatsDocument } from '../../drivers/cgroups/types.ts';
+import type { ContainerStats } from '../../wire/stats.ts';
 import { resolveUser } from '../../drivers/runtime/spec/user.ts';
 import type { LayerStore } from '../../store/layers/layer-store.ts';
 import { promises as fs } from 'node:fs';
@@ -45,7 +45,7 @@ export class ContainerData {
   }
 
   /** One stats document; pass the previous one of a stream to fill precpu/preread. */
-  async stats(ref: string, previous?: StatsDocument): Promise<StatsDocument> {
+  async stats(ref: string, previous?: ContainerStats): Promise<ContainerStats> {
     const record = this.containers.store.resolve(ref);
     if (!isRunning(record)) return emptyStats(record.id, record.name.slice(1));
     return readContainerStats({
@@ -116,12 +116,9 @@ export class ContainerData {
 
   async commit(ref: string, options: { repo?: string; tag?: string; author?: string; comment?: string; changes?: string[]; pause?: boolean; config?: Record<string, unknown> }) {
     const record = this.containers.store.resolve(ref);
-    const pause = options.pause !== false && record.state.status === 'running';
     // dockerd pauses through its own pause, events included.
-    if (pause) {
-      await this.runtime.pause(record.id);
-      this.events.publish('container', 'pause', record.id, this.containers.eventAttributes(record));
-    }
+    const pause = options.pause !== false && record.state.status === 'running' && (await this.pauseForCommit(record));
+    if (pause) this.events.publish('container', 'pause', record.id, this.containers.eventAttributes(record));
     try {
       const id = await this.images.commit({
         containerId: record.id,
@@ -148,6 +145,23 @@ export class ContainerData {
         await this.runtime.resume(record.id).catch(() => undefined);
         this.events.publish('container', 'unpause', record.id, this.containers.eventAttributes(record));
       }
+    }
+  }
+
+  /**
+   * Pause a running container for its commit; false when its process ended
+   * meanwhile (runc then refuses: "container not running"), so the commit
+   * goes on without pausing, as dockerd's does (it ignores a failed pause).
+   * Any other failure still fails the commit.
+   */
+  private async pauseForCommit(record: ContainerRecord): Promise<boolean> {
+    try {
+      await this.runtime.pause(record.id);
+      return true;
+    } catch (err) {
+      const state = await this.runtime.state(record.id).catch(() => 'unknown' as const);
+      if (state === undefined || (state !== 'unknown' && state.status === 'stopped')) return false;
+      throw err;
     }
   }
 

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import type { AttachStreams, RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import { readLogs, type LogEntry } from '../../drivers/logs/k8s-file.ts';
-import type { StatsDocument } from '../../drivers/cgroups/types.ts';
+import type { ContainerStats as StatsDocument } from '../../wire/stats.ts';
 import type { ContainerWaitResponse, WaitCondition } from '../../wire/container.ts';
 import { InvalidParameterError, NotImplementedError } from '../../util/errors.ts';
 import { parseTimeOption } from '../../util/timestamp.ts';

@@ -12,7 +12,8 @@ import type { OciSpec } from '../../drivers/runtime/spec/types.ts';
 import { resolveUser } from '../../drivers/runtime/spec/user.ts';
 import { readLogs } from '../../drivers/logs/k8s-file.ts';
 import { resolveCapabilities } from '../../drivers/runtime/spec/capabilities.ts';
-import { ConflictError, InvalidParameterError, NotFoundError } from '../../util/errors.ts';
+import { ConflictError, InvalidParameterError, NotFoundError, SystemError } from '../../util/errors.ts';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../util/detach-keys.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { ContainerService } from '../containers/container-service.ts';
 import type { ContainerRecord } from '../containers/record.ts';
@@ -27,7 +28,22 @@ export interface ExecRecord {
   exitCode: number | null;
   pid: number;
   started: boolean;
+  /**
+   * The client detached from its session: as dockerd, the exec then counts as
+   * ended with code 126 (its attach "failed"), though its process runs on.
+   */
+  detached?: boolean;
 }
+
+/**
+ * What dockerd writes to the client that detaches from an exec: its attach
+ * copier reports the detach keys as a wrapped error, which the exec start
+ * does not recognise as a detach and returns as a failure.
+ */
+const EXEC_DETACHED_MESSAGE = 'exec attach failed: error on attach stdin: read escape sequence';
+
+/** dockerd's exit code of an exec that could not start, or whose attach failed. */
+const EXEC_FAILED_CODE = 126;
 
 /** How long an ended exec stays inspectable. */
 const ENDED_EXEC_KEPT_MS = 5 * 60_000;
@@ -49,6 +65,14 @@ export class ExecService {
       throw new ConflictError(`Container ${containerRef} is paused, unpause the container before exec`);
     }
     if (container.state.status !== 'running') throw new ConflictError(`Container ${container.id} is not running`);
+    if (config.DetachKeys) {
+      try {
+        parseDetachKeys(config.DetachKeys);
+      } catch (err) {
+        // dockerd's wording and kind (a plain error: 500) differ from attach's here.
+        throw new SystemError(`Invalid escape keys (${config.DetachKeys}) provided`, { cause: err });
+      }
+    }
     const id = randomBytes(32).toString('hex');
     this.execs.set(id, { id, containerId: container.id, config, running: false, exitCode: null, pid: 0, started: false });
     this.events.publish('container', `exec_create: ${execCommandText(config.Cmd)}`, container.id, { ...this.containers.eventAttributes(container), execID: id });
@@ -66,13 +90,12 @@ export class ExecService {
     return [...this.execs.values()].filter((e) => e.containerId === containerId && e.exitCode === null).map((e) => e.id);
   }
 
-  /** Start the process; when `attach` the caller receives its streams. Resolves once it runs. */
   /**
    * Start the process; when `attach` the caller receives its stdin stream and
    * the path of its output log (read like a container log: the monitor writes
    * it before the exit record, so nothing is lost). Resolves once it runs.
    */
-  async start(id: string, options: { attach: boolean; tty?: boolean; capture?: boolean }): Promise<{ streams?: AttachStreams; exit: Promise<number>; logPath?: string; pid?: number }> {
+  async start(id: string, options: { attach: boolean; capture?: boolean }): Promise<{ streams?: AttachStreams; exit: Promise<number>; logPath?: string; pid?: number }> {
     const exec = this.get(id);
     if (exec.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
     const container = this.containers.store.resolve(exec.containerId);
@@ -83,7 +106,7 @@ export class ExecService {
     } catch (err) {
       // dockerd: an exec that could not start has run, with exit code 126.
       exec.running = false;
-      exec.exitCode = 126;
+      exec.exitCode = EXEC_FAILED_CODE;
       throw err;
     }
   }
@@ -91,7 +114,7 @@ export class ExecService {
   private async startStarted(
     exec: ExecRecord,
     container: ContainerRecord,
-    options: { attach: boolean; tty?: boolean; capture?: boolean },
+    options: { attach: boolean; capture?: boolean },
   ): Promise<{ streams?: AttachStreams; exit: Promise<number>; logPath?: string; pid?: number }> {
     const id = exec.id;
     const paths = this.containers.paths(container.id);
@@ -108,7 +131,8 @@ export class ExecService {
     const containerHome = (container.config.Env ?? []).find((e) => e.startsWith('HOME='));
     const baseEnv = user ? [...(base.env ?? []).filter((e) => !e.startsWith('HOME=')), containerHome ?? `HOME=${user.home}`] : (base.env ?? []);
     const env = mergeEnv(baseEnv, exec.config.Env ?? []);
-    const tty = Boolean(options.tty ?? exec.config.Tty);
+    // The TTY is the create's: a start request's Tty only frames the stream (as in dockerd).
+    const tty = Boolean(exec.config.Tty);
     const process: NonNullable<OciSpec['process']> = {
       ...base,
       terminal: tty,
@@ -135,7 +159,8 @@ export class ExecService {
     this.events.publish('container', `exec_start: ${execCommandText(exec.config.Cmd!)}`, container.id, { ...this.containers.eventAttributes(container), execID: id });
     const exit = result.exit.then((code) => {
       exec.running = false;
-      exec.exitCode = code;
+      // A detached exec keeps the code it was given then, as in dockerd (which no longer tracks it).
+      if (!exec.detached) exec.exitCode = code;
       this.events.publish('container', 'exec_die', container.id, { ...this.containers.eventAttributes(container), execID: id, exitCode: String(code) });
       // The monitor's files of an ended exec serve nothing more (its output, if kept, is in its own log).
       void this.runtime.cleanupExec(container.id, id).catch(() => undefined);
@@ -181,6 +206,29 @@ export class ExecService {
       }
       this.execs.delete(Id);
     }
+  }
+
+  /**
+   * The bytes that detach a client from this exec's session: none unless the
+   * exec has a TTY (from its create; a start's Tty only picks the framing),
+   * else its DetachKeys or ctrl-p,ctrl-q.
+   */
+  detachSequence(exec: ExecRecord): number[] {
+    return exec.config.Tty ? parseDetachKeys(exec.config.DetachKeys || DEFAULT_DETACH_KEYS) : [];
+  }
+
+  /**
+   * The client sent the detach keys. dockerd treats that as a failed attach:
+   * the exec reads as ended (Running false, exit code 126, gone from the
+   * container's ExecIDs) while its process is left running, not killed.
+   * Returns what dockerd tells the client before closing the connection.
+   */
+  detach(id: string): string {
+    const exec = this.get(id);
+    exec.detached = true;
+    exec.running = false;
+    exec.exitCode = EXEC_FAILED_CODE;
+    return `${EXEC_DETACHED_MESSAGE}\r\n`;
   }
 
   /** Remove an attached exec's output log once its session is over. */

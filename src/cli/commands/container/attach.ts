@@ -1,7 +1,7 @@
 /** `berth attach`: hijack the running container's stdio; exit with its code unless detached. */
 import type { CommandSpec } from '../../command.ts';
 import { containerAttach, containerInspect, containerKill, containerResize, containerWait } from '../../../client/containers.ts';
-import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../streams/detach-keys.ts';
+import { clientDetachKeys } from '../../streams/detach-keys.ts';
 import { monitorTtySize, proxySignals, streamAttach } from '../../streams/attach-io.ts';
 
 export const command: CommandSpec = {
@@ -26,7 +26,7 @@ export const command: CommandSpec = {
     const status = containerWait(api, c.Id, 'not-running');
     const conn = await containerAttach(api, c.Id, { stream: true, stdin: withStdin, stdout: true, stderr: true, detachKeys: keysText || undefined });
     const stopProxy = flags.bool('sig-proxy') && !tty ? proxySignals((s) => containerKill(api, c.Id, s)) : () => undefined;
-    const session = streamAttach({ conn, tty, stdin: withStdin ? cli.streams.stdin : undefined, stdout: cli.out, stderr: tty ? cli.out : cli.err, detachKeys: parseDetachKeys(keysText || DEFAULT_DETACH_KEYS) });
+    const session = streamAttach({ conn, tty, stdin: withStdin ? cli.streams.stdin : undefined, stdout: cli.out, stderr: tty ? cli.out : cli.err, detachKeys: clientDetachKeys(keysText) });
     const stopResize = tty ? monitorTtySize(cli.out, (h, w) => containerResize(api, c.Id, h, w)) : () => undefined;
     try {
       if ((await session.done) === 'detached') return 0;

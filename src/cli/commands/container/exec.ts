@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { CommandSpec } from '../../command.ts';
 import { execCreate, execInspect, execResize, execStartAttached, execStartDetached } from '../../../client/exec.ts';
 import { parseKeyValueFile, resolveEnv } from '../../opts/specs.ts';
-import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../streams/detach-keys.ts';
+import { clientDetachKeys } from '../../streams/detach-keys.ts';
 import { monitorTtySize, streamAttach } from '../../streams/attach-io.ts';
 
 export const command: CommandSpec = {
@@ -54,7 +54,7 @@ export const command: CommandSpec = {
       return 0;
     }
     const conn = await execStartAttached(api, id, tty);
-    const session = streamAttach({ conn, tty, stdin: interactive ? stdin : undefined, stdout: cli.out, stderr: tty ? cli.out : cli.err, detachKeys: parseDetachKeys(keysText || DEFAULT_DETACH_KEYS) });
+    const session = streamAttach({ conn, tty, stdin: interactive ? stdin : undefined, stdout: cli.out, stderr: tty ? cli.out : cli.err, detachKeys: clientDetachKeys(keysText) });
     const stop = tty ? monitorTtySize(cli.out, (h, w) => execResize(api, id, h, w)) : () => undefined;
     try {
       if ((await session.done) === 'detached') return 0;

@@ -1,7 +1,7 @@
 /** `berth logs`: the log stream, demultiplexed to stdout/stderr unless the container has a TTY. */
 import type { CommandSpec } from '../../command.ts';
 import { containerInspect, containerLogs } from '../../../client/containers.ts';
-import { Demuxer } from '../../../client/demux.ts';
+import { FrameDecoder } from '../../../util/stdcopy.ts';
 import { toApiTimestamp } from '../../opts/timestamp.ts';
 
 export const command: CommandSpec = {
@@ -35,7 +35,7 @@ export const command: CommandSpec = {
       for await (const chunk of res) cli.out.write(chunk as Buffer);
       return;
     }
-    const demux = new Demuxer((stream, payload) => (stream === 2 ? cli.err : cli.out).write(payload));
-    for await (const chunk of res) demux.push(chunk as Buffer);
+    const decoder = new FrameDecoder();
+    for await (const chunk of res) for (const f of decoder.push(chunk as Buffer)) (f.stream === 2 ? cli.err : cli.out).write(f.payload);
   },
 };

@@ -10,7 +10,7 @@ import { toCreateBody } from '../../opts/container-config.ts';
 import { StatusError, runStatusError, withHelp, describeError } from '../../errors.ts';
 import { containerAttach, containerKill, containerResize, containerStart, containerWait } from '../../../client/containers.ts';
 import { checkDaemonPlatform, createContainer } from './create-container.ts';
-import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../streams/detach-keys.ts';
+import { clientDetachKeys } from '../../streams/detach-keys.ts';
 import { monitorTtySize, proxySignals, streamAttach } from '../../streams/attach-io.ts';
 
 export const command: CommandSpec = {
@@ -44,7 +44,7 @@ export const command: CommandSpec = {
     // Touched only when attached: creating the stdin stream costs start-up time.
     if (!detach && tty && attachStdin && !cli.streams.stdin.isTTY) throw new Error('the input device is not a TTY');
     const keysText = flags.str('detach-keys') || cli.config.detachKeys || '';
-    const detachKeys = parseDetachKeys(keysText || DEFAULT_DETACH_KEYS);
+    const detachKeys = clientDetachKeys(keysText);
 
     await checkDaemonPlatform(cli, body);
     const api = cli.api();

@@ -2,7 +2,7 @@
 import type { CommandSpec } from '../../command.ts';
 import { MultiError } from '../../errors.ts';
 import { containerAttach, containerInspect, containerResize, containerStart, containerWait } from '../../../client/containers.ts';
-import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../streams/detach-keys.ts';
+import { clientDetachKeys } from '../../streams/detach-keys.ts';
 import { monitorTtySize, streamAttach } from '../../streams/attach-io.ts';
 
 export const command: CommandSpec = {
@@ -40,7 +40,7 @@ export const command: CommandSpec = {
     const withStdin = flags.bool('interactive') && c.Config.OpenStdin;
     const keysText = flags.str('detach-keys') || cli.config.detachKeys || '';
     const conn = await containerAttach(api, c.Id, { stream: true, stdin: withStdin, stdout: true, stderr: true, detachKeys: keysText || undefined });
-    const session = streamAttach({ conn, tty, stdin: withStdin ? cli.streams.stdin : undefined, stdout: cli.out, stderr: tty ? cli.out : cli.err, detachKeys: parseDetachKeys(keysText || DEFAULT_DETACH_KEYS) });
+    const session = streamAttach({ conn, tty, stdin: withStdin ? cli.streams.stdin : undefined, stdout: cli.out, stderr: tty ? cli.out : cli.err, detachKeys: clientDetachKeys(keysText) });
     const status = containerWait(api, c.Id, 'next-exit');
     await containerStart(api, c.Id);
     const stop = tty ? monitorTtySize(cli.out, (h, w) => containerResize(api, c.Id, h, w)) : () => undefined;

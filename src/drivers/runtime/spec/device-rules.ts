@@ -6,7 +6,7 @@
  */
 import { InvalidParameterError } from '../../../util/errors.ts';
 import { DEVICE_CGROUP_RULE, isValidDeviceMode } from '../../../util/device-syntax.ts';
-import type { SpecHostConfig as HostConfig } from './input-types.ts';
+import type { HostConfig } from '../../../wire/container-config.ts';
 import type { OciDevice, OciDeviceCgroup } from './types.ts';
 
 /** Access used when a device mapping leaves `CgroupPermissions` empty. */

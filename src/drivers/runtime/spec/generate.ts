@@ -5,7 +5,7 @@
  * is passed in, so the output can be tested as data.
  */
 import { InvalidParameterError, SystemError } from '../../../util/errors.ts';
-import type { SpecContainerConfig as ContainerConfig, SpecHostConfig as HostConfig } from './input-types.ts';
+import type { ContainerConfig, HostConfig } from '../../../wire/container-config.ts';
 import { resolveCapabilities } from './capabilities.ts';
 import { buildMounts, DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE, type ResolvedMount, type ShmChoice } from './mounts.ts';
 import { buildEnv, mergeCommand, resolveWorkingDir } from './process.ts';

@@ -4,7 +4,7 @@
  * `HostConfig` resources to OCI `linux.resources`, plus `--ulimit`.
  */
 import { InvalidParameterError, SystemError } from '../../../util/errors.ts';
-import type { SpecHostConfig as HostConfig, SpecResources as Resources, SpecThrottleDevice } from './input-types.ts';
+import type { HostConfig, Resources, ThrottleDevice } from '../../../wire/container-config.ts';
 import type { OciBlockIO, OciDeviceCgroup, OciResources, OciRlimit } from './types.ts';
 
 /** A block device's numbers, as stat(2) of its path gives them. */
@@ -160,7 +160,7 @@ export function toOciBlockDevices(r: Resources, numbers: ReadonlyMap<string, Dev
     if (!n) throw new SystemError(`no device number resolved for blkio device ${path ?? ''}`);
     return { major: n.major, minor: n.minor };
   };
-  const throttle = (list: SpecThrottleDevice[] | null | undefined) => (list ?? []).map((d) => ({ ...number(d.Path), rate: d.Rate ?? 0 }));
+  const throttle = (list: ThrottleDevice[] | null | undefined) => (list ?? []).map((d) => ({ ...number(d.Path), rate: d.Rate ?? 0 }));
   const out: OciBlockIO = {};
   const weightDevice = (r.BlkioWeightDevice ?? []).map((d) => ({ ...number(d.Path), weight: d.Weight ?? 0 }));
   if (weightDevice.length > 0) out.weightDevice = weightDevice;
