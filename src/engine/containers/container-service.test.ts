@@ -27,7 +27,7 @@ interface Rig {
   restart(): Promise<ContainerService>;
 }
 
-function rig(t: TestContext, options: { failOverlay?: boolean } = {}): Rig {
+function rig(t: TestContext, options: { failOverlay?: boolean; failResourceStart?: Error } = {}): Rig {
   const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'berth-lifecycle-'));
   t.after(() => rmSync(dataRoot, { recursive: true, force: true }));
   const mounted = new Set<string>();
@@ -49,7 +49,10 @@ function rig(t: TestContext, options: { failOverlay?: boolean } = {}): Rig {
     name: 'probe',
     create: (r) => void hooks.push(`create ${r.name}`),
     spec: (r) => (hooks.push(`spec ${r.name}`), {}),
-    start: async (r) => void hooks.push(`start ${r.name}`),
+    start: async (r) => {
+      hooks.push(`start ${r.name}`);
+      if (options.failResourceStart) throw options.failResourceStart;
+    },
     exit: async (r) => void hooks.push(`exit ${r.name}`),
     remove: async (r) => void hooks.push(`remove ${r.name}`),
     readopt: async (r) => void hooks.push(`readopt ${r.name}`),
@@ -270,4 +273,31 @@ test('a restarted daemon re-adopts a running container and finishes one that exi
   const exit = next.wait('alive', 'not-running');
   r.runtime.exit(alive.id, 0);
   assert.equal((await exit).StatusCode, 0, 'the re-adopted container\'s exit is seen');
+});
+
+test('a runtime that fails to let the process go is a failed start: recorded, announced, and torn down', async (t) => {
+  const r = rig(t);
+  const c = await created(r, 'stuck');
+  r.runtime.fail('start', new Error('runc start failed: exec fifo gone'), { id: c.id });
+  const waiting = r.service.nextExitOf(c.id);
+  await assert.rejects(r.service.start('stuck'), /exec fifo gone/);
+  assert.equal(c.state.status, 'created');
+  assert.equal(c.state.exitCode, 128);
+  assert.match(c.state.error, /exec fifo gone/);
+  assert.equal(await waiting, 128);
+  assert.deepEqual(r.events.slice(-1), ['die stuck']);
+  assert.equal(r.runtime.host.containers.has(c.id), false, 'the created runtime container is deleted');
+  assert.equal(r.runtime.host.monitors.has(c.id), false);
+  await r.service.start('stuck');
+  assert.equal(c.state.status, 'running', 'the next start makes a new runtime container');
+});
+
+test('a resource that fails at start fails the start and is told of the exit', async (t) => {
+  const r = rig(t, { failResourceStart: new Error('no address left') });
+  const c = await created(r, 'nonet');
+  await assert.rejects(r.service.start('nonet'), /no address left/);
+  assert.equal(c.state.status, 'created');
+  assert.deepEqual(r.hooks.slice(-2), ['start /nonet', 'exit /nonet'], 'the resources are told');
+  assert.equal(r.runtime.host.containers.has(c.id), false, 'the prepared runtime container is torn down');
+  assert.deepEqual(r.events.slice(-1), ['die nonet']);
 });

@@ -195,13 +195,15 @@ export class ContainerService {
     // reverse (the next daemon deletes it): consistent either way.
     const [started, saved] = await Promise.allSettled([this.o.runtime.start(record.id), this.store.saveState(record)]);
     if (started.status === 'rejected') {
+      // As a failure before it: recorded, announced, waiters released, the runtime container torn down.
       record.state = before;
-      await this.store.saveState(record).catch((err) => log.warn('could not record the failed start', { id: record.id, err }));
+      await this.failStart(record, started.reason);
       throw started.reason;
     }
+    // The process runs whether or not its state could be saved: its exit is watched either way.
+    this.watchExit(record);
     if (saved.status === 'rejected') throw saved.reason;
     this.ctx.announce(record, 'start');
-    this.watchExit(record);
     this.health?.start(record);
   }
 
