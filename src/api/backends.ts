@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { ContainerBackend } from './routes/containers.ts';
 import type { ContainerDataBackend } from './routes/container-data.ts';
 import type { ExecBackend } from './routes/exec.ts';
+import { openExecSession, startDetachedExec } from '../engine/exec/exec-session.ts';
 import type { ImageBackend } from './routes/images.ts';
 import type { SystemBackend } from './routes/system.ts';
 
@@ -60,12 +61,9 @@ export function engineBackends(engine: Engine): Backends {
     exec: {
       create: (containerRef, config) => exec.create(containerRef, config),
       get: (id) => exec.get(id),
-      start: (id, options) => exec.start(id, options),
       resize: (id, height, width) => exec.resize(id, height, width),
-      discardOutput: (logPath) => exec.discardOutput(logPath),
-      detach: (id) => exec.detach(id),
-      detachSequence: (record) => exec.detachSequence(record),
-      execOutput: (logPath, exit, options) => queries.execOutput(logPath, exit, options),
+      startDetached: (id) => startDetachedExec(exec, id),
+      startAttached: (id, options) => openExecSession(exec, id, options),
       inspect: (id) => exec.toWire(exec.get(id)),
     },
     // The image service is the whole backend of the image routes.

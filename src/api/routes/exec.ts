@@ -6,14 +6,17 @@ import { pipeAttach } from '../streams/attach.ts';
 import { asError, InvalidParameterError } from '../../util/errors.ts';
 import { encodeFrame } from '../../util/stdcopy.ts';
 import type { ExecService } from '../../engine/exec/exec-service.ts';
-import type { ContainerQueries } from '../../engine/containers/container-queries.ts';
+import type { ExecSession, ExecSessionOptions } from '../../engine/exec/exec-session.ts';
 
 /** What the exec routes need of the engine: the exec service's verbs, an attached exec's output, and inspect. */
-export type ExecBackend = Pick<ExecService, 'create' | 'get' | 'start' | 'resize' | 'discardOutput' | 'detach' | 'detachSequence'> &
-  Pick<ContainerQueries, 'execOutput'> & {
-    /** `GET /exec/{id}/json`. */
-    inspect(id: string): ReturnType<ExecService['toWire']>;
-  };
+export type ExecBackend = Pick<ExecService, 'create' | 'get' | 'resize'> & {
+  /** Start without attaching (`Detach: true`). */
+  startDetached(id: string): Promise<void>;
+  /** Start attached: the session the stream carries. */
+  startAttached(id: string, options: ExecSessionOptions): Promise<ExecSession>;
+  /** `GET /exec/{id}/json`. */
+  inspect(id: string): ReturnType<ExecService['toWire']>;
+};
 
 type Backend = ExecBackend;
 
@@ -37,49 +40,34 @@ async function containerExec(ctx: RouteContext, b: Backend): Promise<unknown> {
 
 async function execStart(ctx: RouteContext, b: Backend): Promise<unknown> {
   const body = await ctx.bodyJson<ExecStartConfig>();
-  const exec = b.get(ctx.params.id!);
   if (body.Detach) {
-    const started = await b.start(exec.id, { attach: false });
-    void started.exit.catch(() => undefined);
+    await b.startDetached(ctx.params.id!);
     // dockerd answers a detached start with an empty body.
     ctx.noContent(200);
     return undefined;
   }
+  b.get(ctx.params.id!); // an unknown exec is a plain 404, before the connection is taken over
   // As dockerd does, the connection is taken over first; a start that fails
   // then says why on the stream's stdout, and the exec's exit code is 126.
+  // Framing follows the start request; the TTY and detach keys are the exec's own.
   const socket = ctx.hijack(body.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
-  let started: Awaited<ReturnType<typeof b.start>>;
+  const abort = new AbortController();
+  let session: ExecSession;
   try {
-    started = await b.start(exec.id, { attach: true });
+    session = await b.startAttached(ctx.params.id!, { consoleSize: body.ConsoleSize, signal: abort.signal });
   } catch (err) {
     const text = Buffer.from(`${asError(err).message}\r\n`);
     socket.end(body.Tty ? text : encodeFrame(1, text));
     return undefined;
   }
-  if (!started.streams) {
-    await started.exit;
+  if (!session.streams) {
+    await session.exit;
     socket.end();
     return undefined;
   }
-  if (body.ConsoleSize && body.Tty) {
-    const [h, w] = body.ConsoleSize;
-    await b.resize(exec.id, h, w).catch(() => undefined);
-  }
-  const want = {
-    stdin: Boolean(exec.config.AttachStdin),
-    stdout: exec.config.AttachStdout !== false,
-    stderr: exec.config.AttachStderr !== false,
-    // Framing follows the start request, detach keys the exec's own TTY (dockerd's rules).
-    tty: Boolean(body.Tty),
-    detachKeys: b.detachSequence(exec),
-  };
-  const abort = new AbortController();
-  const output = started.logPath
-    ? b.execOutput(started.logPath, started.exit, { stdout: want.stdout, stderr: want.stderr, signal: abort.signal })
-    : undefined;
-  const onDetach = () => b.detach(exec.id);
-  await pipeAttach(socket, want, { output, streams: Promise.resolve(started.streams), before: started.exit, abort, onDetach });
-  if (started.logPath) await b.discardOutput(started.logPath);
+  const want = { stdin: session.stdin, stdout: session.stdout, stderr: session.stderr, tty: Boolean(body.Tty), detachKeys: session.detachKeys };
+  await pipeAttach(socket, want, { output: session.output, streams: Promise.resolve(session.streams), before: session.exit, abort, onDetach: session.detach });
+  await session.close();
   return undefined;
 }
 

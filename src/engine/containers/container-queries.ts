@@ -4,7 +4,6 @@
  */
 import { promises as fs } from 'node:fs';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
-import { readLogs, type LogEntry } from '../../drivers/logs/k8s-file.ts';
 import type { ExecService } from '../exec/exec-service.ts';
 import type { ImageService } from '../images/image-service.ts';
 import type { ContainerService } from './container-service.ts';
@@ -76,10 +75,6 @@ export class ContainerQueries {
   }
 
   /** Output of an attached exec, from its log until it exits. */
-  execOutput(logPath: string, exit: Promise<unknown>, options: { stdout: boolean; stderr: boolean; signal: AbortSignal }): AsyncGenerator<LogEntry> {
-    return readLogs(logPath, { ...options, follow: true, offset: 0, stopped: exit });
-  }
-
   async pids(ref: string): Promise<number[]> {
     const record = this.containers.store.resolve(ref);
     if (record.state.status !== 'running' && record.state.status !== 'paused') {
