@@ -23,6 +23,7 @@ import { SystemService } from './system/system-service.ts';
 import type { ContainerDefaults } from './daemon-config.ts';
 import type { ContainerRunner } from './build/container-runner.ts';
 import { ServiceContainerRunner } from './build/service-container-runner.ts';
+import { isActive } from './containers/state-machine.ts';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -98,7 +99,7 @@ export class Engine {
 
   private imageUser(imageId: string): { id: string; running: boolean } | undefined {
     const users = this.containers.usersOfImage(imageId);
-    const running = users.find((c) => c.state.status === 'running' || c.state.status === 'paused');
+    const running = users.find((c) => isActive(c.state.status));
     const first = running ?? users[0];
     return first ? { id: first.id, running: Boolean(running) } : undefined;
   }

@@ -23,8 +23,9 @@ import { duBytes } from './container-queries.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import { parseTimeValue } from '../../util/timestamp.ts';
 import { familiarName, parseReference, withDefaultTag } from '../../oci/reference.ts';
+import { isActive } from './state-machine.ts';
 
-const isRunning = (r: ContainerRecord) => r.state.status === 'running' || r.state.status === 'paused';
+const isRunning = (r: ContainerRecord) => isActive(r.state.status);
 
 export class ContainerData {
   constructor(

@@ -16,7 +16,7 @@ import type { ContainerData } from './container-data.ts';
 import type { ContainerService } from './container-service.ts';
 import { notRunning } from './errors.ts';
 import { logDetails } from './log-attrs.ts';
-import type { ContainerRecord } from './record.ts';
+import { isActive } from './state-machine.ts';
 
 /** How often a stats stream samples, as dockerd's collector does. */
 export const STATS_INTERVAL_MS = 1000;
@@ -54,7 +54,6 @@ export interface AttachSession {
   stdin?: Promise<AttachStreams | undefined>;
 }
 
-const isActive = (r: ContainerRecord) => r.state.status === 'running' || r.state.status === 'paused';
 
 export class ContainerIO {
   constructor(
@@ -98,7 +97,7 @@ export class ContainerIO {
   async attach(ref: string, options: AttachOptions): Promise<AttachSession> {
     const record = this.containers.store.resolve(ref);
     if (!options.stream && !options.logs) throw new InvalidParameterError('Bad parameters: you must choose at least one stream');
-    const running = isActive(record);
+    const running = isActive(record.state.status);
     const log = this.containers.paths(record.id).log;
     const offset = options.logs ? 0 : await fs.stat(log).then((s) => s.size, () => 0);
     const output = readLogs(log, {

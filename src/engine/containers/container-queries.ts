@@ -11,6 +11,7 @@ import { notRunning } from './errors.ts';
 import { selectContainers } from './filters.ts';
 import type { ContainerRecord } from './record.ts';
 import { toWireInspect, toWireSummary } from './to-wire.ts';
+import { isActive } from './state-machine.ts';
 
 export class ContainerQueries {
   constructor(
@@ -59,7 +60,7 @@ export class ContainerQueries {
             IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null,
           },
         };
-    const running = record.state.status === 'running' || record.state.status === 'paused';
+    const running = isActive(record.state.status);
     return {
       Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
       SandboxKey: running && mode !== 'host' ? `/proc/${record.state.pid}/ns/net` : '',
@@ -77,7 +78,7 @@ export class ContainerQueries {
   /** Output of an attached exec, from its log until it exits. */
   async pids(ref: string): Promise<number[]> {
     const record = this.containers.store.resolve(ref);
-    if (record.state.status !== 'running' && record.state.status !== 'paused') {
+    if (!isActive(record.state.status)) {
       throw notRunning(record.id);
     }
     return this.runtime.pids(record.id);

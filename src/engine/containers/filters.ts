@@ -6,6 +6,7 @@ import { InvalidParameterError } from '../../util/errors.ts';
 import { timeSortKey } from '../../util/timestamp.ts';
 import type { ContainerRecord } from './record.ts';
 import { containerMounts, toWireMounts } from './container-mounts.ts';
+import { isActive } from './state-machine.ts';
 
 export interface ListOptions {
   all: boolean;
@@ -66,7 +67,7 @@ export function selectContainers(records: ContainerRecord[], o: ListOptions): Co
   const all = o.all || hasStatus || exited.length > 0 || o.limit !== undefined && o.limit > 0 || Boolean(before) || Boolean(since);
   list = list.filter((r) => {
     const status = r.state.status;
-    if (!all && status !== 'running' && status !== 'paused') return false;
+    if (!all && !isActive(status)) return false;
     const ids = o.filters.get('id');
     if (ids && !ids.some((id) => r.id.startsWith(id))) return false;
     const names = o.filters.get('name');

@@ -7,6 +7,7 @@ import type { ContainerInspectResponse, ContainerSummary } from '../../wire/cont
 import { humanDuration } from '../../util/human.ts';
 import { containerPaths, ZERO_TIME, type ContainerRecord } from './record.ts';
 import { containerMounts, toWireMounts } from './container-mounts.ts';
+import { isActive } from './state-machine.ts';
 
 export const DEFAULT_MASKED_PATHS = [
   '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
@@ -99,7 +100,7 @@ export function stateWire(record: ContainerRecord) {
   const s = record.state;
   return {
     Status: s.status,
-    Running: s.status === 'running' || s.status === 'paused',
+    Running: isActive(s.status),
     Paused: s.status === 'paused',
     Restarting: s.status === 'restarting',
     OOMKilled: s.oomKilled,
@@ -116,7 +117,7 @@ export function stateWire(record: ContainerRecord) {
 /** dockerd's human status ("Up 3 seconds", "Exited (0) 2 minutes ago"). */
 export function statusText(record: ContainerRecord, now = Date.now()): string {
   const s = record.state;
-  if (s.status === 'running' || s.status === 'paused') {
+  if (isActive(s.status)) {
     const up = `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
     if (s.status === 'paused') return `${up} (Paused)`;
     if (s.health) return `${up} (${s.health.Status === 'starting' ? 'health: starting' : s.health.Status})`;
