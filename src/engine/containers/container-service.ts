@@ -41,7 +41,7 @@ import { eventAttributes, type LifecycleContext } from './lifecycle-context.ts';
 import * as errors from './errors.ts';
 import type { HealthMonitor } from './health.ts';
 import { NetworkResource } from './network-resource.ts';
-import { PreparedPool } from './prepared-pool.ts';
+import { PREPARED_LIMITS, PreparedPool } from './prepared-pool.ts';
 import { cgroupsPathOf, type ContainerPaths, type ContainerRecord } from './record.ts';
 import { restartDelay, shouldRestart, shouldStartAtBoot } from './restart-policy.ts';
 import { createRuntimeContainer } from './runtime-spec.ts';
@@ -88,8 +88,7 @@ export class ContainerService {
     const resolveContainer = (ref: string) => this.store.resolve(ref);
     this.resources = new ContainerResources([new NetworkResource({ paths: (id) => this.paths(id), resolveContainer }), ...(o.resources ?? [])]);
     this.pool = new PreparedPool({
-      max: 4,
-      idleMs: 10_000,
+      ...PREPARED_LIMITS,
       make: (record, laidOut) => this.createRuntime(record, laidOut),
       tearDown: (id) => this.layout.teardown(id, 'runtime'),
       locked: (id, fn) => this.lock.run(id, fn),

@@ -21,6 +21,9 @@ import type { ContainerRecord } from './record.ts';
 import { joinsOtherNetwork } from './network-resource.ts';
 import { joinsOtherNamespaces } from './runtime-spec.ts';
 
+/** How many runtime containers are prepared at most at once, and how long one waits for its start. */
+export const PREPARED_LIMITS = { max: 4, idleMs: 10_000 } as const;
+
 export interface PreparedPoolOptions {
   max: number;
   /** How long a prepared container waits for its start before it is given up. */
