@@ -11,6 +11,7 @@ import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, copyFileSync, symlinkSync, writeFileSync, readFileSync, rmSync, existsSync, openSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
+import http from 'node:http';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOCKER = '/usr/local/bin/docker';
@@ -117,6 +118,45 @@ function engineSuite(name, host, image) {
   return out;
 }
 
+/**
+ * `count` sequential create + rm of a container never started, through the
+ * Engine API on one kept-alive connection (what compose, CI scripts and SDK
+ * test suites do): the engine's own cost, no CLI start-up in it.
+ */
+async function createRmLoop(host, image, count = 200) {
+  const socketPath = host.replace(/^unix:\/\//, '');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const request = (method, urlPath, body) =>
+    new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const headers = data === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) };
+      const req = http.request({ socketPath, method, path: urlPath, agent, headers }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end(data);
+    });
+  const samples = [];
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) {
+      const created = await request('POST', '/v1.41/containers/create', { Image: image, Cmd: ['true'] });
+      if (created.status !== 201) throw new Error(`create: ${created.status} ${created.text}`);
+      const removed = await request('DELETE', `/v1.41/containers/${JSON.parse(created.text).Id}`);
+      if (removed.status !== 204) throw new Error(`rm: ${removed.status} ${removed.text}`);
+    }
+    samples.push(performance.now() - t0);
+  }
+  agent.destroy();
+  return median(samples);
+}
+
+function reportCreateRm(name, ms, count = 200) {
+  console.log(`${`${name}: ${count} sequential create + rm (API, median of 3)`.padEnd(58)} ${ms.toFixed(0).padStart(8)} ms`);
+}
+
 async function main() {
   console.log(`# Berth benchmark — ${new Date().toISOString()}, ${os.cpus().length} CPUs, median of ${RUNS}`);
   const bundle = runcBundle();
@@ -128,6 +168,8 @@ async function main() {
   const berthHost = opt('--berth-host', own?.host);
   try {
     const b = engineSuite('berth', berthHost, 'busybox');
+    b.createRm = await createRmLoop(berthHost, 'busybox');
+    reportCreateRm('berth', b.createRm);
     const berthCli = existsSync(BERTH) ? measure('berth: berth run --rm busybox true', () => time(BERTH, ['run', '--rm', 'busybox', 'true'], { BERTH_HOST: berthHost })) : undefined;
     measure('berth: docker version (CLI start + one request)', () => time(DOCKER, ['version'], { DOCKER_HOST: berthHost }));
     if (existsSync(BERTH)) measure('berth: berth version (CLI start + one request)', () => time(BERTH, ['version'], { BERTH_HOST: berthHost }));
@@ -141,8 +183,11 @@ async function main() {
     const dockerHost = opt('--docker-host', 'unix:///run/refdocker/docker.sock');
     if (answers(dockerHost)) {
       const d = engineSuite('docker', dockerHost, 'busybox-ref');
+      d.createRm = await createRmLoop(dockerHost, 'busybox-ref');
+      reportCreateRm('docker', d.createRm);
       console.log(`ratio docker docker-run / runc run: ${(d.runDocker / runc).toFixed(2)}x`);
       console.log(`ratio berth / docker: run --rm ${(b.runDocker / d.runDocker).toFixed(2)}x, create+start+rm ${(b.createStartRm / d.createStartRm).toFixed(2)}x, exec ${(b.exec / d.exec).toFixed(2)}x`);
+      console.log(`ratio berth / docker: 200 create + rm ${(b.createRm / d.createRm).toFixed(2)}x  (target <= 0.5x)`);
     } else {
       console.log(`(no Docker engine at ${dockerHost}: start one with ../shared/tools/reference-docker start)`);
     }

@@ -88,7 +88,7 @@ async function pipeTar(ctx: RouteContext, stream: Readable): Promise<void> {
 }
 
 async function containerExport(ctx: RouteContext, b: Backend): Promise<unknown> {
-  await pipeTar(ctx, b.export(ctx.params.id!, ctx.signal));
+  await pipeTar(ctx, await b.export(ctx.params.id!, ctx.signal));
   return undefined;
 }
 

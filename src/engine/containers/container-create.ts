@@ -1,10 +1,10 @@
 /**
  * The create verb: dockerd's normalisation and checks of the request, the
  * image's config merged in, a name reserved, then the container laid out
- * (directory, rootfs mount, its resources) while its runtime container is
- * prepared ahead of the start that usually follows. The record is written
- * last, so a crash leaves at most a directory without a record, which the
- * next daemon start sweeps.
+ * (its directory and resources; the rootfs is mounted when first needed). No runtime work: that waits
+ * for a start, or for a client that announces one (prepared-pool.ts). The
+ * record is written last, so a crash leaves at most a directory without a
+ * record, which the next daemon start sweeps.
  */
 import { randomBytes } from 'node:crypto';
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
@@ -62,12 +62,7 @@ export async function createContainer(ctx: LifecycleContext, deps: CreateDeps, r
   };
   try {
     ctx.layout.makeDirectory(id);
-    // The runtime container's monitor is started first (prepare spawns it
-    // before it returns); the rootfs is mounted and the resources laid
-    // out, on the next microtask, while it starts up.
-    const laidOut = Promise.resolve().then(() => Promise.all([ctx.layout.mountRootfs(record), ctx.resources.create(record)]));
-    ctx.pool.prepare(record, laidOut);
-    await laidOut;
+    await ctx.resources.create(record);
     await ctx.store.save(record);
   } catch (err) {
     await ctx.lock.run(id, () => ctx.pool.discard(id));

@@ -1,7 +1,8 @@
 /**
  * Data views and snapshots of a container: top, stats, changes, export,
- * archive (docker cp), commit, prune. The container's overlay stays mounted
- * for its whole life, so its files can be read whether it runs or not.
+ * archive (docker cp), commit, prune. The container's overlay is mounted on
+ * first use (its start, or here) and stays mounted until its removal, so its
+ * files can be read whether it runs or not.
  */
 import type { Readable } from 'node:stream';
 import { archiveMounts, containerMounts } from './container-mounts.ts';
@@ -69,8 +70,9 @@ export class ContainerData {
     return list.length ? list : null;
   }
 
-  export(ref: string, signal?: AbortSignal): Readable {
+  async export(ref: string, signal?: AbortSignal): Promise<Readable> {
     const record = this.containers.store.resolve(ref);
+    await this.containers.layout.mountRootfs(record);
     this.events.publish('container', 'export', record.id, this.containers.eventAttributes(record));
     return exportRootfs(this.containers.paths(record.id).merged, signal);
   }
@@ -80,19 +82,20 @@ export class ContainerData {
    * the binds (-v, --mount) and the generated /etc files over it, as moby
    * mounts them for archive operations, running or not.
    */
-  private target(ref: string): ArchiveTarget {
+  private async target(ref: string): Promise<ArchiveTarget> {
     const record = this.containers.store.resolve(ref);
+    await this.containers.layout.mountRootfs(record);
     const readonlyRootfs = Boolean(record.hostConfig.ReadonlyRootfs);
     const p = this.containers.paths(record.id);
     return { root: p.merged, mounts: archiveMounts(containerMounts(record.hostConfig), p, readonlyRootfs), ref, readonlyRootfs };
   }
 
-  statPath(ref: string, path: string): Promise<PathStat> {
-    return statContainerPath(this.target(ref), path);
+  async statPath(ref: string, path: string): Promise<PathStat> {
+    return statContainerPath(await this.target(ref), path);
   }
 
   async archivePath(ref: string, path: string, signal?: AbortSignal): Promise<{ stat: PathStat; stream: Readable }> {
-    const result = await archiveContainerPath(this.target(ref), path, signal);
+    const result = await archiveContainerPath(await this.target(ref), path, signal);
     const record = this.containers.store.resolve(ref);
     this.events.publish('container', 'archive-path', record.id, this.containers.eventAttributes(record));
     return result;
@@ -100,6 +103,7 @@ export class ContainerData {
 
   async extract(ref: string, path: string, content: AsyncIterable<Buffer>, options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal }): Promise<void> {
     const record = this.containers.store.resolve(ref);
+    const target = await this.target(ref);
     let chown: { uid: number; gid: number } | undefined;
     if (options.copyUIDGID && record.config.User) {
       const root = this.containers.paths(record.id).merged;
@@ -111,7 +115,7 @@ export class ContainerData {
       chown = { uid: user.uid, gid: user.gid };
     }
     await this.containers.invalidatePrepared(record.id);
-    await extractToContainer(this.target(ref), path, content, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal });
+    await extractToContainer(target, path, content, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal });
     this.events.publish('container', 'extract-to-dir', record.id, this.containers.eventAttributes(record));
   }
 

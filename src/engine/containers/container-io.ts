@@ -97,6 +97,8 @@ export class ContainerIO {
   async attach(ref: string, options: AttachOptions): Promise<AttachSession> {
     const record = this.containers.store.resolve(ref);
     if (!options.stream && !options.logs) throw new InvalidParameterError('Bad parameters: you must choose at least one stream');
+    // `docker run` and `docker start -a` attach before they start the container.
+    if (options.stream) this.containers.anticipateStart(record.id);
     const running = isActive(record.state.status);
     const log = this.containers.paths(record.id).log;
     const offset = options.logs ? 0 : await fs.stat(log).then((s) => s.size, () => 0);
@@ -157,6 +159,8 @@ export class ContainerIO {
    */
   wait(ref: string, condition: WaitCondition, signal: AbortSignal): { result: Promise<ContainerWaitResponse> } {
     const record = this.containers.store.resolve(ref);
+    // `docker run` waits for the next exit (or the removal) before it starts the container.
+    if (condition !== 'not-running') this.containers.anticipateStart(record.id);
     return { result: this.containers.wait(record.id, condition, signal) };
   }
 }

@@ -70,14 +70,25 @@ export class ContainerLayout {
     return withInitLayer(this.paths(record.id).init, this.o.imageLowerDirs(record.imageChainId));
   }
 
-  /** The directory, bundle and init layer of a new container (synchronous: a dozen tiny calls on the create path). */
+  /**
+   * The directory, bundle, init layer and (empty) writable layer of a new
+   * container (synchronous: a dozen tiny calls on the create path). The
+   * rootfs is not mounted yet: see `mountRootfs`.
+   */
   makeDirectory(id: string): void {
     const p = this.paths(id);
     mkdirSync(p.bundle, { recursive: true });
+    mkdirSync(p.upper, { recursive: true });
     makeInitLayer(p.init);
   }
 
-  /** Mount the overlay rootfs unless mounted (it survives a daemon restart, not a reboot). */
+  /**
+   * Mount the overlay rootfs unless mounted. As dockerd, a container's rootfs
+   * is mounted when first needed (its start, docker cp, export), not at
+   * create, and then stays mounted until the container is removed (it
+   * survives a daemon restart, not a reboot). A container created and
+   * removed unstarted never mounts.
+   */
   async mountRootfs(record: ContainerRecord): Promise<void> {
     const p = this.paths(record.id);
     await this.mounts.overlay({ lowerDirs: this.lowerDirs(record), upper: p.upper, work: p.work, merged: p.merged }, `${this.o.dataRoot}/layers/empty`);

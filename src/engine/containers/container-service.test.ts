@@ -124,11 +124,36 @@ test('create, start and exit move the container through created, running and exi
   assert.deepEqual(r.events, ['create web', 'start web', 'die web']);
 });
 
-test('the start uses the runtime container prepared at create: the runtime creates it once', async (t) => {
+test('create does no runtime work: a container created and removed unstarted costs no runc call', async (t) => {
+  const r = rig(t);
+  const c = await created(r, 'idle');
+  await r.service.remove('idle');
+  await r.service.released();
+  assert.deepEqual(r.runtime.ops(c.id).filter((op) => op !== 'hasState' && op !== 'cleanup'), []);
+});
+
+test('a start announced by an attach or a wait finds its runtime container made ahead: the runtime creates it once', async (t) => {
   const r = rig(t);
   const c = await created(r, 'quick');
+  r.service.anticipateStart(c.id);
+  await until('the runtime container to be made ahead', () => r.runtime.host.containers.has(c.id));
+  r.service.anticipateStart(c.id); // a second announcement changes nothing
   await r.service.start('quick');
   assert.deepEqual(r.runtime.ops(c.id).filter((op) => op === 'create' || op === 'start'), ['create', 'start']);
+  r.service.anticipateStart(c.id); // running: nothing to prepare
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(r.runtime.ops(c.id).filter((op) => op === 'create'), ['create']);
+});
+
+test('a runtime container made ahead is given up when the container is removed unstarted', async (t) => {
+  const r = rig(t);
+  const c = await created(r, 'changed-mind');
+  r.service.anticipateStart(c.id);
+  await until('the runtime container to be made ahead', () => r.runtime.host.containers.has(c.id));
+  await r.service.remove('changed-mind');
+  await r.service.released();
+  assert.equal(r.runtime.host.containers.has(c.id), false);
+  assert.equal(r.runtime.host.monitors.has(c.id), false);
 });
 
 test('the resources are called at create, spec, start, exit and remove, in that order', async (t) => {
@@ -158,8 +183,6 @@ test('after an exit the runtime container is deleted and its monitor files remov
 test('a start that fails leaves the container created with the exit code, wakes waiters and tears the runtime down', async (t) => {
   const r = rig(t);
   const c = await created(r, 'broken');
-  // The prepared runtime container is given up by an update, so the start makes one and fails as runc does.
-  await r.service.update('broken', { CpuShares: 512 });
   r.runtime.program(c.id, { notFound: true });
   const waiting = r.service.wait('broken', 'next-exit');
   await assert.rejects(r.service.start('broken'), /executable file not found/);
@@ -298,6 +321,6 @@ test('a resource that fails at start fails the start and is told of the exit', a
   await assert.rejects(r.service.start('nonet'), /no address left/);
   assert.equal(c.state.status, 'created');
   assert.deepEqual(r.hooks.slice(-2), ['start /nonet', 'exit /nonet'], 'the resources are told');
-  assert.equal(r.runtime.host.containers.has(c.id), false, 'the prepared runtime container is torn down');
+  assert.equal(r.runtime.host.containers.has(c.id), false, 'the runtime container is torn down');
   assert.deepEqual(r.events.slice(-1), ['die nonet']);
 });

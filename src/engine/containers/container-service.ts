@@ -131,7 +131,6 @@ export class ContainerService {
   }
 
   private async readopt(record: ContainerRecord): Promise<void> {
-    await this.layout.mountRootfs(record);
     if (record.state.status === 'restarting') {
       // Its restart timer died with the previous daemon; startByPolicy decides again.
       moveTo(record.state, 'exited');
@@ -209,6 +208,12 @@ export class ContainerService {
   private createRuntime(record: ContainerRecord, laidOut?: Promise<unknown>): Promise<void> {
     const resolveContainer = (ref: string) => this.store.resolve(ref);
     return createRuntimeContainer(record, { ...this.o, layout: this.layout, resources: this.resources, resolveContainer }, laidOut);
+  }
+
+  /** A start of the container is coming: its runtime container may be made now (see prepared-pool.ts). */
+  anticipateStart(id: string): void {
+    const record = this.store.get(id);
+    if (record) this.pool.anticipate(record, () => this.layout.mountRootfs(record));
   }
 
   /** The container's rootfs or settings changed after create: its next start makes the runtime container afresh. */
@@ -311,29 +316,12 @@ export class ContainerService {
 
   // ---- stop / kill / pause / update / rename ------------------------------
 
-  stop(ref: string, options: { timeout?: number; signal?: string } = {}): Promise<void> {
-    return stopContainer(this.ctx, ref, options);
-  }
-
-  kill(ref: string, signal = 'SIGKILL'): Promise<void> {
-    return killContainer(this.ctx, ref, signal);
-  }
-
-  pause(ref: string): Promise<void> {
-    return pauseContainer(this.ctx, ref);
-  }
-
-  unpause(ref: string): Promise<void> {
-    return unpauseContainer(this.ctx, ref);
-  }
-
-  update(ref: string, changes: UpdateConfig): Promise<{ Warnings: string[] }> {
-    return updateContainer(this.ctx, ref, changes);
-  }
-
-  rename(ref: string, newName: string): Promise<void> {
-    return renameContainer(this.ctx, ref, newName);
-  }
+  readonly stop = (ref: string, options: { timeout?: number; signal?: string } = {}): Promise<void> => stopContainer(this.ctx, ref, options);
+  readonly kill = (ref: string, signal = 'SIGKILL'): Promise<void> => killContainer(this.ctx, ref, signal);
+  readonly pause = (ref: string): Promise<void> => pauseContainer(this.ctx, ref);
+  readonly unpause = (ref: string): Promise<void> => unpauseContainer(this.ctx, ref);
+  readonly update = (ref: string, changes: UpdateConfig): Promise<{ Warnings: string[] }> => updateContainer(this.ctx, ref, changes);
+  readonly rename = (ref: string, newName: string): Promise<void> => renameContainer(this.ctx, ref, newName);
 
   async restart(ref: string, options: { timeout?: number; signal?: string } = {}): Promise<void> {
     const record = this.store.resolve(ref);

@@ -3,8 +3,10 @@
  *
  * Creating the runtime container (runc create under conmon) is most of a
  * start's cost. `docker run` sends create, then attach and wait, then
- * start; so right after a create the runtime container is made in the
- * background, and the start that follows finds it ready or nearly so. Its
+ * start; so once a client attaches or waits, the runtime container is made
+ * in the background (`anticipate`), and the start that follows finds it
+ * ready or nearly so. Not at create: a container created and removed
+ * without a start (`docker create`, compose, tests) then costs no runc work. Its
  * process is not running: it waits in runc's init until started. A
  * prepared container that is not started soon, is removed, or whose rootfs
  * or settings change (`docker cp`, which may change /etc/passwd or the
@@ -55,7 +57,19 @@ export class PreparedPool {
     return this.entries.has(id);
   }
 
-  /** Start making the runtime container of a new container, if it can be prepared and there is room. */
+  /**
+   * A start is coming (the client attached, or waits for the next exit): make
+   * the runtime container now, under the container's lock, if it is not
+   * running and has none being made.
+   */
+  anticipate(record: ContainerRecord, laidOut: () => Promise<unknown>): void {
+    void this.o.locked(record.id, async () => {
+      if (this.entries.has(record.id) || (record.state.status !== 'created' && record.state.status !== 'exited')) return;
+      this.prepare(record, laidOut());
+    });
+  }
+
+  /** Start making the runtime container, if it can be prepared and there is room. `laidOut`: its rootfs mount, maybe still being made. */
   prepare(record: ContainerRecord, laidOut: Promise<unknown>): void {
     if (this.entries.size >= this.o.max || !canPrepare(record.hostConfig)) return;
     const id = record.id;

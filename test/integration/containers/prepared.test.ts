@@ -1,6 +1,6 @@
 /**
  * The start path's shortcuts must not show: a runtime container made ahead
- * of its start (right after create) is torn down when the rootfs changes,
+ * of its start (once a client attaches or waits) is torn down when the rootfs changes,
  * when the container is removed unstarted, and when the daemon stops; a
  * removed container's mount and files are released after the removal is
  * answered, and nothing that needs them (rmi) runs before they are gone.
@@ -87,4 +87,37 @@ test('run --rm answers once the container is gone; its mount is released and rmi
   await until('every container mount to be released', () => mountsUnder(`${d.dataRoot}/containers/`).length === 0);
   const left = await fs.readdir(`${d.dataRoot}/containers`);
   assert.deepEqual(left.filter((n) => !n.startsWith('.')), []);
+});
+
+test('a created container has no runtime container and no rootfs mount until a start is coming; docker cp mounts it on demand', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const id = (await docker(d, ['create', 'busybox', 'cat', '/etc/motd'])).stdout.trim();
+  await new Promise((r) => setTimeout(r, 100)); // nothing may be made in the background either
+  assert.deepEqual(await runcIds(d), [], 'no runc work for a container that was only created');
+  assert.deepEqual(mountsUnder(`${d.dataRoot}/containers/${id}`), [], 'no rootfs mount yet');
+  const dir = await fs.mkdtemp('/tmp/berth-prep-');
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  await fs.writeFile(`${dir}/motd`, 'hello\n');
+  assert.equal((await docker(d, ['cp', `${dir}/motd`, `${id}:/etc/motd`])).code, 0);
+  assert.equal(mountsUnder(`${d.dataRoot}/containers/${id}`).length, 1, 'docker cp mounted the rootfs');
+  const started = await docker(d, ['start', '-a', id]);
+  assert.equal(started.stdout, 'hello\n');
+  assert.equal((await docker(d, ['rm', id])).code, 0);
+  await until('the removed container to be released', () => mountsUnder(`${d.dataRoot}/containers/${id}`).length === 0);
+});
+
+test('containers created and removed unstarted cost no runc call, and docker run (which attaches first) still runs', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  for (let i = 0; i < 5; i++) {
+    const id = (await docker(d, ['create', 'busybox', 'true'])).stdout.trim();
+    assert.equal((await docker(d, ['rm', id])).code, 0);
+  }
+  assert.deepEqual(await runcIds(d), []);
+  const run = await docker(d, ['run', '--rm', 'busybox', 'echo', 'ok']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, 'ok\n');
+  const log = readFileSync(d.logFile, 'utf8');
+  assert.doesNotMatch(log, /could not prepare the runtime container/);
 });
