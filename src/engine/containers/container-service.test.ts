@@ -6,7 +6,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeRuntime } from '../../drivers/runtime/fake-runtime.ts';
@@ -27,7 +27,7 @@ interface Rig {
   restart(): Promise<ContainerService>;
 }
 
-function rig(t: TestContext, options: { failOverlay?: boolean; failResourceStart?: Error } = {}): Rig {
+function rig(t: TestContext, options: { failOverlay?: boolean; failResourceCreate?: Error; failResourceStart?: Error } = {}): Rig {
   const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'berth-lifecycle-'));
   t.after(() => rmSync(dataRoot, { recursive: true, force: true }));
   const mounted = new Set<string>();
@@ -47,7 +47,10 @@ function rig(t: TestContext, options: { failOverlay?: boolean; failResourceStart
   const hooks: string[] = [];
   const probe: ContainerResource = {
     name: 'probe',
-    create: (r) => void hooks.push(`create ${r.name}`),
+    create: (r) => {
+      hooks.push(`create ${r.name}`);
+      if (options.failResourceCreate) throw options.failResourceCreate;
+    },
     spec: (r) => (hooks.push(`spec ${r.name}`), {}),
     start: async (r) => {
       hooks.push(`start ${r.name}`);
@@ -198,14 +201,23 @@ test('a start that fails leaves the container created with the exit code, wakes 
   assert.equal(c.state.status, 'running', 'a later start tries again');
 });
 
-test('a create whose rootfs cannot be mounted leaves no directory, no runtime container and a free name', async (t) => {
-  const r = rig(t, { failOverlay: true });
-  await assert.rejects(r.service.create({ name: 'nofs', config: { Image: 'busybox', Cmd: ['true'] } }), /overlay: no such device/);
+test('a create whose resources cannot be laid out leaves no directory, no runtime container and a free name', async (t) => {
+  const r = rig(t, { failResourceCreate: new Error('no space left on device') });
+  await assert.rejects(r.service.create({ name: 'nofs', config: { Image: 'busybox', Cmd: ['true'] } }), /no space left on device/);
   assert.equal(r.service.store.find('nofs'), undefined);
   assert.equal(r.service.store.hasName('/nofs'), false);
-  assert.equal(r.runtime.host.containers.size, 0);
-  assert.equal(r.runtime.host.monitors.size, 0);
-  assert.deepEqual(existsSync(path.join(r.dataRoot, 'containers')) ? (await import('node:fs')).readdirSync(path.join(r.dataRoot, 'containers')) : [], []);
+  assert.equal(r.runtime.host.containers.size + r.runtime.host.monitors.size, 0);
+  assert.deepEqual(readdirSync(path.join(r.dataRoot, 'containers')), []);
+});
+
+test('a start whose rootfs cannot be mounted fails as a start and leaves nothing of the runtime', async (t) => {
+  const r = rig(t, { failOverlay: true });
+  const c = await created(r, 'nofs');
+  assert.equal(r.mounted.size, 0, 'create mounts nothing');
+  await assert.rejects(r.service.start('nofs'), /overlay: no such device/);
+  assert.equal(c.state.status, 'created');
+  assert.equal(c.state.exitCode, 128);
+  assert.equal(r.runtime.host.containers.size + r.runtime.host.monitors.size, 0);
 });
 
 test('removal takes everything apart in the background; rm of a running container needs force', async (t) => {
