@@ -64,6 +64,7 @@ export class Engine {
       events: this.events,
       isImageInUse: (imageId) => this.imageUser(imageId),
       containersReleased: () => this.containers.released(),
+      heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
     });
     this.containers = new ContainerService({
       dataRoot,
@@ -115,6 +116,8 @@ export class Engine {
     await Promise.all([dataRoot, execRoot, `${dataRoot}/containers`].map((d) => fs.mkdir(d, { recursive: true, mode: 0o711 })));
     await this.images.reconcile();
     await this.containers.load();
+    // Blobs and layers a crash left unreferenced; after containers.load, as containers hold layers.
+    await this.images.sweep();
     await this.containers.startByPolicy();
   }
 }
