@@ -77,6 +77,10 @@ export class Engine {
       host: options.host ?? seccompHost(),
       defaults: options.defaults,
     });
+    // The layers a removed container held are reclaimed once its image is gone too (after rmi -f).
+    this.events.subscribe((e) => {
+      if (e.Type === 'container' && e.Action === 'destroy') this.images.containerRemoved();
+    });
     this.exec = new ExecService(this.containers, this.runtime, this.events);
     this.containers.health = new HealthMonitor({
       probe: (id, cmd, timeoutMs) => this.exec.probe(id, cmd, timeoutMs),

@@ -269,6 +269,21 @@ export class ImageService implements ImageCatalog {
 
   // ---- content reclamation (reclaim.ts) -----------------------------------------
 
+  /**
+   * A container was removed: if it sat on layers of an image `rmi -f`
+   * removed, they are free once its rootfs is released. Not awaited by the
+   * removal (`run --rm` must not wait for a sweep); a no-op for a container
+   * whose image is still there.
+   */
+  containerRemoved(): void {
+    if (!this.reclaimer.containersHoldLayers()) return;
+    // Not awaited (see above); sweep() never rejects and a failed wait only delays the sweep.
+    void (this.o.containersReleased?.() ?? Promise.resolve()).then(
+      () => this.sweep(),
+      (err: unknown) => log.warn('waiting for removed containers failed', { error: (err as Error).message }),
+    );
+  }
+
   hold<T>(fn: () => Promise<T>, options: { sweepAfter?: boolean } = {}): Promise<T> {
     return this.reclaimer.hold(fn, options);
   }

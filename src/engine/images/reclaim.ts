@@ -64,6 +64,17 @@ export class Reclaimer {
   }
 
   /**
+   * Whether containers alone hold some layers (their image went with
+   * `rmi -f`, or a creation is under way): only then can a container's
+   * removal free anything.
+   */
+  containersHoldLayers(): boolean {
+    const byImages = new Set<string>();
+    for (const image of this.o.store.images.values()) for (const c of chainIds(image.config.rootfs?.diff_ids ?? [])) byImages.add(c);
+    return this.o.layers.list().some((l) => !byImages.has(l.chainId));
+  }
+
+  /**
    * Run an operation that writes blobs or layers before the record naming
    * them (or streams blobs out, as save). `sweepAfter`: ask for a sweep when
    * it ends (load's staging blobs); a failed operation always asks (what it
