@@ -25,7 +25,7 @@
  * for creations: they report what they release at once, and the blobs go
  * when the store is quiet.
  */
-import { chainIds, type ChainId, type Digest } from '../../oci/digest.ts';
+import type { ChainId, Digest } from '../../oci/digest.ts';
 import type { ContentStore } from '../../store/content/content-store.ts';
 import type { LayerStore } from '../../store/layers/layer-store.ts';
 import { log } from '../../util/log.ts';
@@ -50,17 +50,21 @@ export class Reclaimer {
 
   /** The chain IDs no removal may release: those of image records and those containers hold. */
   liveLayers(): Set<string> {
-    const live = new Set<string>();
-    for (const image of this.o.store.images.values()) for (const c of chainIds(image.config.rootfs?.diff_ids ?? [])) live.add(c);
-    for (const held of this.o.heldLayers()) {
-      let current = held ? this.o.layers.get(held as ChainId) : undefined;
-      if (held) live.add(held);
-      while (current?.parent) {
-        live.add(current.parent);
-        current = this.o.layers.get(current.parent);
-      }
-    }
+    const live = this.imageLayers();
+    for (const held of this.o.heldLayers()) this.addStack(live, held);
     return live;
+  }
+
+  /** The layers of image records (in memory, no hashing: this runs on every container removal). */
+  private imageLayers(): Set<string> {
+    const live = new Set<string>();
+    for (const image of this.o.store.images.values()) this.addStack(live, image.record.chainId);
+    return live;
+  }
+
+  /** A layer and those below it; stops at one already in (a stack's lower part is shared). */
+  private addStack(live: Set<string>, top: string | undefined): void {
+    for (let c = top; c && !live.has(c); c = this.o.layers.get(c as ChainId)?.parent) live.add(c);
   }
 
   /**
@@ -69,8 +73,7 @@ export class Reclaimer {
    * removal free anything.
    */
   containersHoldLayers(): boolean {
-    const byImages = new Set<string>();
-    for (const image of this.o.store.images.values()) for (const c of chainIds(image.config.rootfs?.diff_ids ?? [])) byImages.add(c);
+    const byImages = this.imageLayers();
     return this.o.layers.list().some((l) => !byImages.has(l.chainId));
   }
 
