@@ -63,6 +63,7 @@ export class Engine {
       layers: this.layers,
       events: this.events,
       isImageInUse: (imageId) => this.imageUser(imageId),
+      imageUsers: (imageId) => this.containers.usersOfImage(imageId).length,
       containersReleased: () => this.containers.released(),
       heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
     });

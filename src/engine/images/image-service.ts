@@ -47,6 +47,8 @@ export interface ImageServiceOptions {
   events?: { publish(type: 'image', action: string, id: string, attributes?: Record<string, string>): void };
   /** A container using the image (a running one preferred), if any. */
   isImageInUse: (imageId: string) => ImageUser | undefined;
+  /** How many containers use the image (`system df`'s Containers); 0 or 1 from isImageInUse if not given. */
+  imageUsers?: (imageId: string) => number;
   /**
    * Resolves when the releases of removed containers are done: one removed a
    * moment ago may still hold an image's layers in its rootfs mount, so
@@ -220,7 +222,8 @@ export class ImageService implements ImageCatalog {
 
   /** `system df`'s images: its Reclaimable is what `image prune -a` frees (usage.ts). */
   df(): { layersSize: number; images: ImageSummary[] } {
-    return imageUsage(this, this.list({ all: false }));
+    const users = this.o.imageUsers ?? ((id: string) => (this.o.isImageInUse(id) ? 1 : 0));
+    return imageUsage(this, this.list({ all: false }), users);
   }
 
   // ---- mutations ------------------------------------------------------------

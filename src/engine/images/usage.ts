@@ -14,10 +14,10 @@ import { chainIds, type ChainId } from '../../oci/digest.ts';
 import type { ImageSummary } from '../../wire/image.ts';
 import type { ImageCatalog } from './image-catalog.ts';
 
-export function imageUsage(svc: ImageCatalog, listed: ImageSummary[]): { layersSize: number; images: ImageSummary[] } {
+export function imageUsage(svc: ImageCatalog, listed: ImageSummary[], users: (imageId: string) => number): { layersSize: number; images: ImageSummary[] } {
   const sizeOf = (c: string): number => svc.layers.get(c as ChainId)?.size ?? 0;
   const chainOf = (id: string): string[] => chainIds(svc.get(id)?.config.rootfs?.diff_ids ?? []);
-  const images = listed.map((s) => ({ ...s, Containers: svc.isImageInUse(s.Id) ? 1 : 0 }));
+  const images = listed.map((s) => ({ ...s, Containers: users(s.Id) }));
   const refs = new Map<string, number>();
   for (const s of images) for (const c of chainOf(s.Id)) refs.set(c, (refs.get(c) ?? 0) + 1);
   const charged = new Set<string>();
