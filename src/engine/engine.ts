@@ -63,7 +63,9 @@ export class Engine {
       layers: this.layers,
       events: this.events,
       isImageInUse: (imageId) => this.imageUser(imageId),
+      imageUsers: (imageId) => this.containers.usersOfImage(imageId).length,
       containersReleased: () => this.containers.released(),
+      heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
     });
     this.containers = new ContainerService({
       dataRoot,
@@ -75,6 +77,10 @@ export class Engine {
       initPath: options.initPath ?? '/usr/bin/catatonit',
       host: options.host ?? seccompHost(),
       defaults: options.defaults,
+    });
+    // The layers a removed container held are reclaimed once its image is gone too (after rmi -f).
+    this.events.subscribe((e) => {
+      if (e.Type === 'container' && e.Action === 'destroy') this.images.containerRemoved();
     });
     this.exec = new ExecService(this.containers, this.runtime, this.events);
     this.containers.health = new HealthMonitor({
@@ -115,6 +121,8 @@ export class Engine {
     await Promise.all([dataRoot, execRoot, `${dataRoot}/containers`].map((d) => fs.mkdir(d, { recursive: true, mode: 0o711 })));
     await this.images.reconcile();
     await this.containers.load();
+    // Blobs and layers a crash left unreferenced; after containers.load, as containers hold layers.
+    await this.images.sweep();
     await this.containers.startByPolicy();
   }
 }

@@ -40,4 +40,14 @@ export interface ImageCatalog {
   removeReference(fullRef: string): Promise<void>;
   /** Record an image whose layers are in the layer store (config blob, then record). Idempotent. */
   createImage(configOrBytes: ImageConfig | Buffer, parent?: string): Promise<Digest>;
+
+  /**
+   * Content reclamation (reclaim.ts): run `fn`, which writes or streams blobs
+   * and layers no record names yet, with sweeps held off until it ends.
+   */
+  hold<T>(fn: () => Promise<T>, options?: { sweepAfter?: boolean }): Promise<T>;
+  /** Chain IDs that images and containers use: a removal releases only layers outside it. */
+  liveLayers(): Set<string>;
+  /** Delete the blobs and layers nothing references (now, or when no `hold` is in progress). */
+  sweep(): Promise<void>;
 }

@@ -9,6 +9,8 @@
  * Invariants: every record's config blob and layers exist (reconcile drops
  * records whose blobs vanished); every tag points at a record. Lookups used
  * on the container start path (`resolve`, `lowerDirs`) are in-memory.
+ * Blobs and layers no record or container uses are reclaimed (reclaim.ts):
+ * a removal sweeps them, and so does `sweep()` at start.
  */
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -29,6 +31,8 @@ import type { ProgressSink } from '../progress-event.ts';
 import { selectImages } from './filters.ts';
 import { historyEntries, repoTags, toWireInspect, toWireSummary } from './to-wire.ts';
 import { pruneImages, removeImage, type RemoveOptions } from './remove.ts';
+import { Reclaimer } from './reclaim.ts';
+import { imageUsage } from './usage.ts';
 import { loadImages } from './load.ts';
 import { saveImages } from './save.ts';
 import { bootstrapBusybox, commitImage, importImage, type CommitOptions, type ImportOptions, type ImportSource } from './create-image.ts';
@@ -43,12 +47,20 @@ export interface ImageServiceOptions {
   events?: { publish(type: 'image', action: string, id: string, attributes?: Record<string, string>): void };
   /** A container using the image (a running one preferred), if any. */
   isImageInUse: (imageId: string) => ImageUser | undefined;
+  /** How many containers use the image (`system df`'s Containers); 0 or 1 from isImageInUse if not given. */
+  imageUsers?: (imageId: string) => number;
   /**
    * Resolves when the releases of removed containers are done: one removed a
    * moment ago may still hold an image's layers in its rootfs mount, so
    * removals and prunes wait for it before deleting layers.
    */
   containersReleased?: () => Promise<void>;
+  /**
+   * Chain IDs of the image layers containers' root filesystems sit on
+   * (`imageChainId` of every container record): kept even when `rmi -f`
+   * removed the image.
+   */
+  heldLayers?: () => Iterable<string>;
 }
 
 /** What the container service needs to create and start a container. */
@@ -69,6 +81,7 @@ export class ImageService implements ImageCatalog {
   readonly content: ContentStore;
   readonly layers: LayerStore;
   readonly lock = new KeyedLock();
+  private readonly reclaimer: Reclaimer;
 
   constructor(readonly o: ImageServiceOptions) {
     this.store = new ImageStore(path.join(o.dataRoot, 'images'));
@@ -77,9 +90,14 @@ export class ImageService implements ImageCatalog {
     // The layer store keeps layer tars in the content store and needs the native syscalls
     // (store/ may not import drivers/); a store built with them already keeps its own.
     this.layers.configure({ content: o.content, sys: native() });
+    this.reclaimer = new Reclaimer({ store: this.store, content: o.content, layers: o.layers, heldLayers: o.heldLayers ?? (() => []) });
   }
 
-  /** Startup: sweep temp files and garbage layers, load records, drop records whose blobs are missing. */
+  /**
+   * Startup: sweep temp files and incomplete layers, load records, drop
+   * records whose blobs are missing. Unreferenced blobs and layers are left
+   * to `sweep()`, which needs the containers loaded (they hold layers).
+   */
   async reconcile(): Promise<void> {
     await this.content.init();
     await this.content.sweep();
@@ -202,10 +220,10 @@ export class ImageService implements ImageCatalog {
     return entries;
   }
 
+  /** `system df`'s images: its Reclaimable is what `image prune -a` frees (usage.ts). */
   df(): { layersSize: number; images: ImageSummary[] } {
-    const images = this.list({ all: false }).map((s) => ({ ...s, Containers: this.o.isImageInUse(s.Id) ? 1 : 0, SharedSize: 0 }));
-    const layersSize = this.layers.list().reduce((n, l) => n + l.size, 0);
-    return { layersSize, images };
+    const users = this.o.imageUsers ?? ((id: string) => (this.o.isImageInUse(id) ? 1 : 0));
+    return imageUsage(this, this.list({ all: false }), users);
   }
 
   // ---- mutations ------------------------------------------------------------
@@ -241,6 +259,7 @@ export class ImageService implements ImageCatalog {
     });
   }
 
+  /** `docker rmi`; the blobs and layers it releases are swept before it answers (unless a load, import or commit is running). */
   async remove(input: string, options: RemoveOptions = {}): Promise<ImageDeleteResponseItem[]> {
     await this.o.containersReleased?.();
     return removeImage(this, input, options);
@@ -251,11 +270,49 @@ export class ImageService implements ImageCatalog {
     return pruneImages(this, options.filters ?? new Map());
   }
 
+  // ---- content reclamation (reclaim.ts) -----------------------------------------
+
+  /**
+   * A container was removed: if it sat on layers of an image `rmi -f`
+   * removed, they are free once its rootfs is released. Not awaited by the
+   * removal (`run --rm` must not wait for a sweep); a no-op for a container
+   * whose image is still there.
+   */
+  containerRemoved(): void {
+    if (!this.reclaimer.containersHoldLayers()) return;
+    // Not awaited (see above); sweep() never rejects and a failed wait only delays the sweep.
+    void (this.o.containersReleased?.() ?? Promise.resolve()).then(
+      () => this.sweep(),
+      (err: unknown) => log.warn('waiting for removed containers failed', { error: (err as Error).message }),
+    );
+  }
+
+  hold<T>(fn: () => Promise<T>, options: { sweepAfter?: boolean } = {}): Promise<T> {
+    return this.reclaimer.hold(fn, options);
+  }
+
+  liveLayers(): Set<string> {
+    return this.reclaimer.liveLayers();
+  }
+
+  /**
+   * Delete the config blobs, layer tars and layers no image record or
+   * container uses: what a crash left between a blob and its record, or
+   * between a record and its blobs. Call at start once containers are loaded.
+   */
+  sweep(): Promise<void> {
+    return this.reclaimer.sweep();
+  }
+
   /**
    * Record an image whose layers are already in the layer store: config blob
    * first, then the record. Returns the image ID (idempotent).
    */
-  async createImage(configOrBytes: ImageConfig | Buffer, parent?: string): Promise<Digest> {
+  createImage(configOrBytes: ImageConfig | Buffer, parent?: string): Promise<Digest> {
+    return this.hold(() => this.recordImage(configOrBytes, parent));
+  }
+
+  private async recordImage(configOrBytes: ImageConfig | Buffer, parent?: string): Promise<Digest> {
     // The ID is the digest of the exact config bytes: loaded configs are kept byte for byte.
     const bytes = Buffer.isBuffer(configOrBytes) ? configOrBytes : Buffer.from(JSON.stringify(configOrBytes));
     const config = Buffer.isBuffer(configOrBytes) ? (JSON.parse(bytes.toString('utf8')) as ImageConfig) : configOrBytes;
@@ -276,7 +333,8 @@ export class ImageService implements ImageCatalog {
 
   /** `docker load`; `progress` hears of each image loaded. Returns the loaded image IDs. */
   load(source: Readable, progress?: ProgressSink): Promise<Digest[]> {
-    return loadImages(this, source, progress);
+    // The archive's staging blobs (manifests, compressed layers) are swept when it ends.
+    return this.hold(() => loadImages(this, source, progress), { sweepAfter: true });
   }
 
   /** `docker save`: names are resolved before the stream starts (404 up front). */
@@ -286,14 +344,14 @@ export class ImageService implements ImageCatalog {
 
   /** `docker import` of a stream or a URL (fetched here; "Downloading from" goes to `progress`). */
   import(source: ImportSource, options: ImportOptions = {}, progress?: ProgressSink): Promise<Digest> {
-    return importImage(this, source, options, progress);
+    return this.hold(() => importImage(this, source, options, progress));
   }
 
   commit(options: CommitOptions): Promise<Digest> {
-    return commitImage(this, options);
+    return this.hold(() => commitImage(this, options));
   }
 
   bootstrapBusybox(name?: string): Promise<Digest> {
-    return bootstrapBusybox(this, name);
+    return this.hold(() => bootstrapBusybox(this, name));
   }
 }

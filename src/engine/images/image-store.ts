@@ -13,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { digestHex, isSha256Hex, type ChainId, type Digest } from '../../oci/digest.ts';
 import type { ImageConfig } from '../../oci/image.ts';
-import { readJson, sweepTemp, writeJsonAtomic } from '../../store/records.ts';
+import { fsyncDir, readJson, sweepTemp, writeJsonAtomic } from '../../store/records.ts';
 
 export interface ImageRecord {
   id: Digest;
@@ -77,9 +77,11 @@ export class ImageStore {
     this.images.set(image.record.id, image);
   }
 
+  /** Durable before it returns: the caller may then sweep the blobs the record named. */
   async delete(id: Digest): Promise<void> {
     this.images.delete(id);
     await fs.rm(this.recordPath(id), { force: true });
+    await fsyncDir(this.dir);
   }
 
   async saveRefs(): Promise<void> {

@@ -157,23 +157,18 @@ export async function loadImages(svc: ImageCatalog, source: Readable, progress: 
   if (manifestJson) items = await dockerItems(svc, a, JSON.parse(manifestJson.toString('utf8')) as DockerArchiveManifestEntry[]);
   else if (a.small.get('index.json')) items = await ociItems(svc, a, JSON.parse(a.small.get('index.json')!.toString('utf8')) as ImageIndex);
   else throw invalidArchive('no manifest.json or index.json found');
+  // Blobs of the archive that are neither layer tars (diffIds) nor configs were only
+  // staging: the caller holds the store (svc.hold) and sweeps them when the load ends.
   const loaded: Digest[] = [];
-  try {
-    for (const item of items) {
-      const id = await installImage(svc, item, {
-        quietTags: true, // dockerd's load announces the load, not the tags
-        beforeRetag: (fullRef, previousId) => progress({ kind: 'tag-moved', ref: familiarName(parseReference(fullRef)), previousId }),
-        afterTag: (fullRef, id) => progress({ kind: 'loaded', id, ref: familiarName(parseReference(fullRef)) }),
-      });
-      loaded.push(id);
-      if (item.tags.length === 0) await progress({ kind: 'loaded', id });
-      svc.publish('load', id);
-    }
-  } finally {
-    // Blobs of the archive that are not layer tars (diffIds) or configs were only staging.
-    const keep = new Set<string>([...svc.store.images.keys()]);
-    for (const l of svc.layers.list()) keep.add(l.diffId);
-    for (const blob of a.blobs.values()) if (!keep.has(blob)) await svc.content.delete(blob);
+  for (const item of items) {
+    const id = await installImage(svc, item, {
+      quietTags: true, // dockerd's load announces the load, not the tags
+      beforeRetag: (fullRef, previousId) => progress({ kind: 'tag-moved', ref: familiarName(parseReference(fullRef)), previousId }),
+      afterTag: (fullRef, id) => progress({ kind: 'loaded', id, ref: familiarName(parseReference(fullRef)) }),
+    });
+    loaded.push(id);
+    if (item.tags.length === 0) await progress({ kind: 'loaded', id });
+    svc.publish('load', id);
   }
   return loaded;
 }

@@ -3,11 +3,14 @@
  * (daemon/images/image_delete.go): removing a name untags; the image itself
  * goes when its last reference goes; conflicts are hard (running container,
  * child images: never) or soft (stopped container, several repositories:
- * only with force). Layers no other image uses are released and reported.
+ * only with force). Layers no other image or container uses are reported
+ * as deleted; the records go first, then one sweep (reclaim.ts) deletes the
+ * config blobs, layer tars and layers nothing references any more.
  */
 import { parseTimeValue } from '../../util/timestamp.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import { chainIds, type ChainId, type Digest } from '../../oci/digest.ts';
+import type { LayerRecord } from '../../store/layers/layer-store.ts';
 import { familiarName, formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
 import type { ImageDeleteResponseItem, ImagePruneResponse } from '../../wire/image.ts';
 import { BerthError, ConflictError } from '../../util/errors.ts';
@@ -20,6 +23,7 @@ import {
   noSuchImage,
 } from './errors.ts';
 import type { ImageCatalog } from './image-catalog.ts';
+import type { Image } from './image-store.ts';
 import { labelMatches } from './filters.ts';
 
 export interface RemoveOptions {
@@ -76,11 +80,12 @@ async function untag(svc: ImageCatalog, fullRef: string, id: string, out: ImageD
 }
 
 /**
- * Delete the image record and the layers only it used. `quiet` (after an
- * untag) ignores conflicts unless the image is left dangling or a container
- * uses it, as Docker's imageDeleteHelper; `parent` pruning always stops quietly.
+ * Delete the image record and report the layers only it used (the caller
+ * sweeps them). `quiet` (after an untag) ignores conflicts unless the image
+ * is left dangling or a container uses it, as Docker's imageDeleteHelper;
+ * `parent` pruning always stops quietly. `released` collects the layers.
  */
-async function deleteHelper(svc: ImageCatalog, id: string, out: ImageDeleteResponseItem[], force: boolean, prune: boolean, quiet: boolean, parent = false): Promise<void> {
+async function deleteHelper(svc: ImageCatalog, id: string, out: ImageDeleteResponseItem[], force: boolean, prune: boolean, quiet: boolean, parent = false, released: LayerRecord[] = []): Promise<void> {
   const conflict = checkConflict(svc, id, force ? HARD : HARD | SOFT, false);
   if (conflict) {
     if (parent || (quiet && (!isDangling(svc, id) || conflict.used))) return;
@@ -89,29 +94,35 @@ async function deleteHelper(svc: ImageCatalog, id: string, out: ImageDeleteRespo
   const image = svc.get(id);
   if (!image) return;
   for (const ref of svc.store.refsOf(id)) await untag(svc, ref, id, out);
-  const inUse = svc.isImageInUse(id) !== undefined;
   await svc.store.delete(id as Digest);
   svc.publish('delete', id);
   out.push({ Deleted: id });
-  if (!inUse) {
-    // Release layers no remaining image stacks on (a container's image keeps its layers).
-    const used = new Set<string>();
-    for (const other of svc.store.images.values()) for (const c of chainIds(other.config.rootfs.diff_ids)) used.add(c);
-    for (const c of chainIds(image.config.rootfs.diff_ids).reverse()) {
-      if (used.has(c) || !svc.layers.has(c as ChainId)) break;
-      await svc.layers.delete(c as ChainId);
-      out.push({ Deleted: c });
-    }
+  // Layers no remaining image stacks on and no container sits on, top first (the set is closed downwards).
+  const live = svc.liveLayers();
+  for (const c of chainIds(image.config.rootfs.diff_ids).reverse()) {
+    const layer = svc.layers.get(c as ChainId);
+    if (live.has(c) || !layer || released.includes(layer)) break;
+    released.push(layer);
+    out.push({ Deleted: c });
   }
-  if (prune && image.record.parent) await deleteHelper(svc, image.record.parent, out, false, true, true, true);
+  if (prune && image.record.parent) await deleteHelper(svc, image.record.parent, out, false, true, true, true, released);
 }
 
 export async function removeImage(svc: ImageCatalog, input: string, options: RemoveOptions): Promise<ImageDeleteResponseItem[]> {
+  const out: ImageDeleteResponseItem[] = [];
+  try {
+    return await untagOrDelete(svc, input, options, out);
+  } finally {
+    // Also after a failure midway: whatever records went, their blobs go too.
+    if (out.some((d) => d.Deleted)) await svc.sweep();
+  }
+}
+
+async function untagOrDelete(svc: ImageCatalog, input: string, options: RemoveOptions, out: ImageDeleteResponseItem[]): Promise<ImageDeleteResponseItem[]> {
   const force = options.force ?? false;
   const prune = !(options.noprune ?? false);
   const image = svc.resolveImage(input);
   const id = image.record.id;
-  const out: ImageDeleteResponseItem[] = [];
   let refs = svc.store.refsOf(id);
   let removedRepositoryRef = false;
   if (!isIdPrefix(id, input)) {
@@ -149,27 +160,39 @@ export async function pruneImages(svc: ImageCatalog, filters: Map<string, string
   if (untilMs !== undefined && Number.isNaN(untilMs)) throw new InvalidParameterError(`failed to parse value as time or duration: ${JSON.stringify(until)}`);
   const labels = filters.get('label') ?? [];
   const deleted: ImageDeleteResponseItem[] = [];
-  let reclaimed = 0;
-  for (const image of [...svc.store.images.values()]) {
+  const released: LayerRecord[] = [];
+  const selected = (image: Image): boolean => {
     const id = image.record.id;
-    if (!svc.get(id)) continue;
-    if (danglingOnly && svc.store.refsOf(id).length > 0) continue;
-    if (svc.isImageInUse(id) || svc.children(id).length > 0) continue;
-    if (untilMs !== undefined && Date.parse(image.config.created ?? '') >= untilMs) continue;
-    if (labels.length && !labelMatches(image.config.config?.Labels, labels)) continue;
-    if ((filters.get('label!') ?? []).some((l) => labelMatches(image.config.config?.Labels, [l]))) continue;
-    const before = svc.layers.list().reduce((n, l) => n + l.size, 0);
-    try {
-      const out: ImageDeleteResponseItem[] = [];
-      for (const ref of svc.store.refsOf(id)) await untag(svc, ref, id, out);
-      await deleteHelper(svc, id, out, false, true, false);
-      deleted.push(...out);
-    } catch (err) {
-      if (!(err instanceof BerthError)) throw err;
-      continue; // a conflict appeared meanwhile: Docker skips such images
+    if (danglingOnly && svc.store.refsOf(id).length > 0) return false;
+    if (svc.isImageInUse(id) || svc.children(id).length > 0) return false;
+    if (untilMs !== undefined && Date.parse(image.config.created ?? '') >= untilMs) return false;
+    if (labels.length && !labelMatches(image.config.config?.Labels, labels)) return false;
+    return !(filters.get('label!') ?? []).some((l) => labelMatches(image.config.config?.Labels, [l]));
+  };
+  try {
+    // Passes until one removes nothing: a parent is selected once its children are gone.
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (const image of [...svc.store.images.values()]) {
+        const id = image.record.id;
+        if (!svc.get(id) || !selected(image)) continue;
+        try {
+          const out: ImageDeleteResponseItem[] = [];
+          for (const ref of svc.store.refsOf(id)) await untag(svc, ref, id, out);
+          await deleteHelper(svc, id, out, false, true, false, false, released);
+          deleted.push(...out);
+          progress = true;
+        } catch (err) {
+          if (!(err instanceof BerthError)) throw err;
+          // a conflict appeared meanwhile: Docker skips such images
+        }
+      }
     }
-    reclaimed += before - svc.layers.list().reduce((n, l) => n + l.size, 0);
+  } finally {
+    if (deleted.some((d) => d.Deleted)) await svc.sweep();
   }
+  // dockerd's SpaceReclaimed: the sizes of the layers deleted (config blobs are not counted).
+  const reclaimed = released.reduce((n, l) => n + l.size, 0);
   svc.publish('prune', '', { reclaimed: String(reclaimed) });
   return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
 }

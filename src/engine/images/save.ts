@@ -115,7 +115,8 @@ export function saveImages(svc: ImageCatalog, names: string[]): Readable {
   const items = planSave(svc, names);
   for (const item of items) svc.publish('save', item.image.record.id);
   const pack = tar.pack();
-  write(svc, pack, items).then(
+  // Held: a removal meanwhile must not sweep the blobs being streamed out.
+  svc.hold(() => write(svc, pack, items)).then(
     () => pack.finalize(),
     (err: unknown) => pack.destroy(err as Error),
   );
