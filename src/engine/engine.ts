@@ -24,6 +24,8 @@ import type { ContainerDefaults } from './daemon-config.ts';
 import type { ContainerRunner } from './build/container-runner.ts';
 import { ServiceContainerRunner } from './build/service-container-runner.ts';
 import { isActive } from './containers/state-machine.ts';
+import { Journal } from '../store/journal.ts';
+import { recover } from './recovery.ts';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -51,12 +53,15 @@ export class Engine {
   /** Runs build steps in throwaway containers (the builder's only way to run one). */
   readonly runner: ContainerRunner;
   readonly runtime: RuntimeDriver;
+  /** Operations in flight that a crash could leave half done; read back by recovery.ts. */
+  readonly journal: Journal;
 
   constructor(readonly options: EngineOptions) {
     const { dataRoot, execRoot } = options;
     this.runtime = options.runtime ?? new ConmonRunc({ execRoot });
     this.content = new ContentStore(`${dataRoot}/content`);
     this.layers = new LayerStore(`${dataRoot}/layers`);
+    this.journal = new Journal(`${dataRoot}/intents`);
     this.images = new ImageService({
       dataRoot,
       content: this.content,
@@ -64,6 +69,7 @@ export class Engine {
       events: this.events,
       isImageInUse: (imageId) => this.imageUser(imageId),
       containersReleased: () => this.containers.released(),
+      journal: this.journal,
     });
     this.containers = new ContainerService({
       dataRoot,
@@ -75,6 +81,7 @@ export class Engine {
       initPath: options.initPath ?? '/usr/bin/catatonit',
       host: options.host ?? seccompHost(),
       defaults: options.defaults,
+      journal: this.journal,
     });
     this.exec = new ExecService(this.containers, this.runtime, this.events);
     this.containers.health = new HealthMonitor({
@@ -109,12 +116,10 @@ export class Engine {
     await this.containers.close();
   }
 
-  /** Prepare directories and reconcile stores with what a crash may have left. */
+  /** Prepare directories, then recover from whatever a crash left (recovery.ts, the one start-up routine). */
   async open(): Promise<void> {
     const { dataRoot, execRoot } = this.options;
     await Promise.all([dataRoot, execRoot, `${dataRoot}/containers`].map((d) => fs.mkdir(d, { recursive: true, mode: 0o711 })));
-    await this.images.reconcile();
-    await this.containers.load();
-    await this.containers.startByPolicy();
+    await recover({ images: this.images, containers: this.containers, runtime: this.runtime, journal: this.journal });
   }
 }

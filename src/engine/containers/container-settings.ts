@@ -9,6 +9,7 @@ import { normalizeName } from './create.ts';
 import { runChecks } from './create-checks.ts';
 import type { LifecycleContext } from './lifecycle-context.ts';
 import { isActive } from './state-machine.ts';
+import type { UpdateIntent } from '../intents.ts';
 
 /**
  * `docker update`: new resource limits and restart policy. Kept in the
@@ -20,10 +21,14 @@ export async function updateContainer(ctx: LifecycleContext, ref: string, change
     const next = applyUpdate(record.id, record.hostConfig, changes);
     runChecks('update', { hostConfig: next, changes, hostCpus: ctx.hostCpus, containerExists: (other) => Boolean(ctx.store.find(other)) });
     const running = isActive(record.state.status);
+    // The live cgroup changes before the record: a crash in between is
+    // noted, and recovery sets the cgroup back to what the record holds.
+    const intent = running ? await ctx.journal.begin<UpdateIntent>({ kind: 'update', containerId: record.id }) : undefined;
     if (running) {
       try {
         await ctx.runtime.update(record.id, liveResources(record.hostConfig, next));
       } catch (err) {
+        await intent?.end();
         throw new SystemError(`Cannot update container ${record.id}: ${asError(err).message}`, { cause: err });
       }
     }
@@ -31,6 +36,7 @@ export async function updateContainer(ctx: LifecycleContext, ref: string, change
     if (!running) await ctx.pool.discard(record.id);
     record.hostConfig = next;
     await ctx.store.save(record);
+    await intent?.end();
     ctx.announce(record, 'update');
     return { Warnings: updateWarnings(changes) };
   });
