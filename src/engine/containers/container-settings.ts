@@ -3,6 +3,7 @@
  * and restart policy, applied live to a running container) and rename.
  */
 import { InvalidParameterError, SystemError, asError } from '../../util/errors.ts';
+import { failpoint } from '../../util/failpoint.ts';
 import type { UpdateConfig } from '../../wire/container.ts';
 import { applyUpdate, liveResources, updateWarnings } from './container-update.ts';
 import { normalizeName } from './create.ts';
@@ -31,6 +32,7 @@ export async function updateContainer(ctx: LifecycleContext, ref: string, change
         await intent?.end();
         throw new SystemError(`Cannot update container ${record.id}: ${asError(err).message}`, { cause: err });
       }
+      failpoint('update-applied');
     }
     // A runtime container prepared with the old limits is made afresh at start.
     if (!running) await ctx.pool.discard(record.id);

@@ -19,6 +19,7 @@ import { InvalidParameterError } from '../../util/errors.ts';
 import type { ImageCatalog } from './image-catalog.ts';
 import { applyChanges, mergeCommitConfig } from './parse-changes.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
+import { failpoint } from '../../util/failpoint.ts';
 import { fetchImportSource, importUrl } from './import-source.ts';
 import { ignoreProgress, type ProgressSink } from '../progress-event.ts';
 import type { ImageIntent, ImageIntentHandle } from '../intents.ts';
@@ -89,6 +90,7 @@ export async function importImage(svc: ImageCatalog, source: ImportSource, o: Im
 async function recordImport(svc: ImageCatalog, o: ImportOptions, made: { ref?: string; runConfig: ImageRunConfig; layer: LayerRecord; intent: ImageIntentHandle }): Promise<Digest> {
   const { ref, runConfig, layer, intent } = made;
   await intent.note({ layers: [layer.chainId] });
+  failpoint('layer-unpacked');
   const created = nowRfc3339Nano();
   const [pos, parch] = (o.platform ?? '').split('/');
   const config: ImageConfig = {
@@ -134,6 +136,7 @@ export async function commitImage(svc: ImageCatalog, o: CommitOptions): Promise<
   const changed = readdirSync(o.upperDir).length > 0;
   const layer = changed ? await svc.layers.unpack(svc.layers.diffTar(o.upperDir), parent?.record.chainId as ChainId | undefined) : undefined;
   await o.intent?.note({ refs: ref ? [ref] : [], layers: layer ? [layer.chainId] : [] });
+  failpoint('layer-unpacked');
   const created = nowRfc3339Nano();
   const base = parent?.config;
   const config: ImageConfig = {

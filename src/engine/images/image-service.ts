@@ -23,6 +23,7 @@ import type { ImageIntentHandle, RemoveImageIntent } from '../intents.ts';
 import { native } from '../../drivers/native.ts';
 import { InvalidParameterError, NotFoundError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
+import { failpoint } from '../../util/failpoint.ts';
 import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../wire/image.ts';
 import { noSuchImage } from './errors.ts';
 import { ImageStore, type Image } from './image-store.ts';
@@ -245,6 +246,7 @@ export class ImageService implements ImageCatalog {
       this.store.refs.delete(fullRef);
       await this.store.saveRefs();
     });
+    failpoint('image-untagged');
   }
 
   async remove(input: string, options: RemoveOptions = {}): Promise<ImageDeleteResponseItem[]> {
@@ -290,6 +292,7 @@ export class ImageService implements ImageCatalog {
     if (top) record.chainId = top;
     if (parent) record.parent = parent as Digest;
     await this.store.put({ record, config });
+    failpoint('image-recorded');
     return id;
   }
 

@@ -16,6 +16,7 @@ import { formatReference, parseReference, withDefaultTag } from '../../oci/refer
 import { invalidArchive } from './errors.ts';
 import type { ImageCatalog } from './image-catalog.ts';
 import type { ImageIntent, ImageIntentHandle } from '../intents.ts';
+import { failpoint } from '../../util/failpoint.ts';
 
 export interface InstallItem {
   /** The config's exact bytes: the image ID is their digest. */
@@ -68,6 +69,7 @@ async function installWith(svc: ImageCatalog, item: InstallItem, diffIds: readon
       await svc.layers.unpack(await svc.content.readStream(item.layerBlobs[i]!), parent, { expectedDiffId: diffIds[i] as DiffId });
       unpacked.push(want);
       await intent.note({ layers: [...unpacked] });
+      failpoint('layer-unpacked');
     }
     parent = want;
   }
