@@ -24,6 +24,8 @@ import type { ContainerDefaults } from './daemon-config.ts';
 import type { ContainerRunner } from './build/container-runner.ts';
 import { ServiceContainerRunner } from './build/service-container-runner.ts';
 import { isActive } from './containers/state-machine.ts';
+import { Journal } from '../store/journal.ts';
+import { recover } from './recovery.ts';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -51,12 +53,15 @@ export class Engine {
   /** Runs build steps in throwaway containers (the builder's only way to run one). */
   readonly runner: ContainerRunner;
   readonly runtime: RuntimeDriver;
+  /** Operations in flight that a crash could leave half done; read back by recovery.ts. */
+  readonly journal: Journal;
 
   constructor(readonly options: EngineOptions) {
     const { dataRoot, execRoot } = options;
     this.runtime = options.runtime ?? new ConmonRunc({ execRoot });
     this.content = new ContentStore(`${dataRoot}/content`);
     this.layers = new LayerStore(`${dataRoot}/layers`);
+    this.journal = new Journal(`${dataRoot}/intents`);
     this.images = new ImageService({
       dataRoot,
       content: this.content,
@@ -66,6 +71,7 @@ export class Engine {
       imageUsers: (imageId) => this.containers.usersOfImage(imageId).length,
       containersReleased: () => this.containers.released(),
       heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
+      journal: this.journal,
     });
     this.containers = new ContainerService({
       dataRoot,
@@ -77,6 +83,7 @@ export class Engine {
       initPath: options.initPath ?? '/usr/bin/catatonit',
       host: options.host ?? seccompHost(),
       defaults: options.defaults,
+      journal: this.journal,
     });
     // The layers a removed container held are reclaimed once its image is gone too (after rmi -f).
     this.events.subscribe((e) => {
@@ -115,14 +122,10 @@ export class Engine {
     await this.containers.close();
   }
 
-  /** Prepare directories and reconcile stores with what a crash may have left. */
+  /** Prepare directories, then recover from whatever a crash left (recovery.ts, the one start-up routine). */
   async open(): Promise<void> {
     const { dataRoot, execRoot } = this.options;
     await Promise.all([dataRoot, execRoot, `${dataRoot}/containers`].map((d) => fs.mkdir(d, { recursive: true, mode: 0o711 })));
-    await this.images.reconcile();
-    await this.containers.load();
-    // Blobs and layers a crash left unreferenced; after containers.load, as containers hold layers.
-    await this.images.sweep();
-    await this.containers.startByPolicy();
+    await recover({ images: this.images, containers: this.containers, runtime: this.runtime, journal: this.journal });
   }
 }

@@ -26,8 +26,8 @@ export interface Daemon {
   child: ChildProcess;
   /** Stop the daemon (SIGTERM, or SIGKILL when `hard`), leaving containers running. */
   stop(hard?: boolean): Promise<void>;
-  /** Start the daemon again on the same roots. */
-  restart(): Promise<void>;
+  /** Start the daemon again on the same roots (with `env` added to its environment, e.g. a BERTH_FAILPOINT). */
+  restart(env?: NodeJS.ProcessEnv): Promise<void>;
   api(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
 }
 
@@ -88,10 +88,11 @@ export async function startDaemon(t: TestContext, options: { bootstrap?: boolean
   const logFile = `/tmp/berth-test/${tag}/berthd.log`;
   await fs.mkdir(path.dirname(logFile), { recursive: true });
 
-  const launch = async (): Promise<ChildProcess> => {
+  const launch = async (env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> => {
     const out = await fs.open(logFile, 'a');
     const child = spawn(BERTHD, ['-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...(options.args ?? [])], {
       stdio: ['ignore', out.fd, out.fd],
+      env: { ...process.env, ...env },
     });
     await out.close();
     await waitForSocket(socket, child, 15_000);
@@ -112,8 +113,8 @@ export async function startDaemon(t: TestContext, options: { bootstrap?: boolean
       child.kill(hard ? 'SIGKILL' : 'SIGTERM');
       await exited;
     },
-    async restart() {
-      daemon.child = await launch();
+    async restart(env) {
+      daemon.child = await launch(env);
     },
     api: (method, urlPath, body) => apiRequest(socket, method, urlPath, body),
   };

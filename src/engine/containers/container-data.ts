@@ -25,6 +25,7 @@ import { InvalidParameterError } from '../../util/errors.ts';
 import { parseTimeValue } from '../../util/timestamp.ts';
 import { familiarName, parseReference, withDefaultTag } from '../../oci/reference.ts';
 import { isActive } from './state-machine.ts';
+import type { ImageIntent } from '../intents.ts';
 
 const isRunning = (r: ContainerRecord) => isActive(r.state.status);
 
@@ -121,11 +122,17 @@ export class ContainerData {
 
   async commit(ref: string, options: { repo?: string; tag?: string; author?: string; comment?: string; changes?: string[]; pause?: boolean; config?: Record<string, unknown> }) {
     const record = this.containers.store.resolve(ref);
-    // dockerd pauses through its own pause, events included.
-    const pause = options.pause !== false && record.state.status === 'running' && (await this.pauseForCommit(record));
-    if (pause) this.events.publish('container', 'pause', record.id, this.containers.eventAttributes(record));
+    // The daemon's own pause is noted before it is made: a crash during the
+    // commit leaves the container frozen, and recovery thaws it from this note.
+    const pausing = options.pause !== false && record.state.status === 'running';
+    const intent = await this.images.journal.begin<ImageIntent>({ kind: 'image', op: 'commit', refs: [], ...(pausing ? { pausedContainer: record.id } : {}) });
+    let pause = false;
     try {
+      // dockerd pauses through its own pause, events included.
+      pause = pausing && (await this.pauseForCommit(record));
+      if (pause) this.events.publish('container', 'pause', record.id, this.containers.eventAttributes(record));
       const id = await this.images.commit({
+        intent,
         containerId: record.id,
         containerConfig: record.config as never,
         config: options.config as never,
@@ -146,10 +153,10 @@ export class ContainerData {
       });
       return id;
     } finally {
-      if (pause) {
-        await this.runtime.resume(record.id).catch(() => undefined);
-        this.events.publish('container', 'unpause', record.id, this.containers.eventAttributes(record));
-      }
+      // A thaw that fails keeps the note: the next daemon start tries again.
+      const thawed = !pause || (await this.runtime.resume(record.id).then(() => true, () => false));
+      if (pause) this.events.publish('container', 'unpause', record.id, this.containers.eventAttributes(record));
+      if (thawed) await intent.end();
     }
   }
 

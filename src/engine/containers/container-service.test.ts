@@ -14,6 +14,7 @@ import { EventsService } from '../events/events-service.ts';
 import { ContainerLayout, type MountOps } from './container-layout.ts';
 import type { ContainerResource } from './container-resources.ts';
 import { ContainerService } from './container-service.ts';
+import { loadContainers, readoptContainers } from '../recovery.ts';
 import type { ContainerRecord } from './record.ts';
 
 interface Rig {
@@ -92,7 +93,8 @@ function rig(t: TestContext, options: { failOverlay?: boolean; failResourceCreat
     dataRoot,
     async restart() {
       const next = build(runtime.reopen());
-      await next.load();
+      await loadContainers(next);
+      await readoptContainers(next);
       t.after(() => next.close());
       return next;
     },

@@ -12,6 +12,9 @@
  *   prepared-pool.ts     runtime containers made ahead of their start
  *   container-resources.ts  the hook resources (network; later volumes) plug into
  *
+ * Re-adoption after a daemon restart is readopt.ts, called from the
+ * engine's one start-up routine (../recovery.ts).
+ *
  * The runtime driver (conmon + runc) runs processes; this service decides
  * states, persists them (every change is an atomic record write before it
  * is announced), publishes events and wakes waiters. One keyed lock per
@@ -23,6 +26,7 @@ import type { SeccompHost } from '../../drivers/runtime/spec/seccomp.ts';
 import { wasOomKilled } from '../../drivers/cgroups/oom.ts';
 import { RuntimeStartError } from '../../drivers/runtime/runtime-errors.ts';
 import { KeyedLock } from '../../store/lock.ts';
+import { Journal } from '../../store/journal.ts';
 import { InvalidParameterError, NotModifiedError, SystemError, asError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
@@ -45,8 +49,8 @@ import { PREPARED_LIMITS, PreparedPool } from './prepared-pool.ts';
 import { cgroupsPathOf, type ContainerPaths, type ContainerRecord } from './record.ts';
 import { restartDelay, shouldRestart, shouldStartAtBoot } from './restart-policy.ts';
 import { createRuntimeContainer } from './runtime-spec.ts';
+import { readoptContainer } from './readopt.ts';
 import { isActive, moveTo, Waiters } from './state-machine.ts';
-
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -65,6 +69,8 @@ export interface ContainerServiceOptions {
   layout?: ContainerLayout;
   /** Resources every container gets after its network (volumes will be one). */
   resources?: ContainerResource[];
+  /** The journal of operations in flight (default: `<dataRoot>/intents`). */
+  journal?: Journal;
 }
 
 export class ContainerService {
@@ -104,6 +110,7 @@ export class ContainerService {
       pool: this.pool,
       attach: this.attach,
       hostCpus: o.hostCpus,
+      journal: o.journal ?? new Journal(`${o.dataRoot}/intents`),
       health: () => this.health,
       announce: (record, action, extra) => o.events.publish('container', action, record.id, { ...eventAttributes(record), ...extra }),
     };
@@ -114,44 +121,14 @@ export class ContainerService {
     return this.layout.paths(id);
   }
 
-  /**
-   * Load records and reconcile: a directory without a record (a create cut
-   * short by a crash) is removed; a container recorded as running is
-   * re-adopted if its process lives, else finished with its recorded exit.
-   */
-  async load(): Promise<void> {
-    const { orphans } = await this.store.load();
-    for (const id of orphans) {
-      log.info('removing the remains of a container without a record', { id });
-      await this.removal.releaseNow(id);
-    }
-    for (const record of this.store.all()) {
-      await this.readopt(record).catch((err) => log.warn('could not re-adopt container', { id: record.id, err }));
-    }
+  /** After a daemon restart: take a container up again from its record (recovery.ts calls this for each). */
+  readopt(record: ContainerRecord): Promise<void> {
+    return readoptContainer(this.ctx, record, { watchExit: (r) => this.watchExit(r), finishExit: (r, code) => this.finishExit(r, code) });
   }
 
-  private async readopt(record: ContainerRecord): Promise<void> {
-    if (record.state.status === 'restarting') {
-      // Its restart timer died with the previous daemon; startByPolicy decides again.
-      moveTo(record.state, 'exited');
-      await this.store.saveState(record);
-    }
-    if (!isActive(record.state.status)) {
-      // A runtime container left from before (prepared for a start that never came) holds processes.
-      await this.layout.teardown(record.id, 'runtime');
-      return;
-    }
-    const state = await this.o.runtime.state(record.id);
-    if (state && (state.status === 'running' || state.status === 'paused')) {
-      moveTo(record.state, state.status);
-      record.state.pid = state.pid;
-      await this.store.saveState(record);
-      await this.resources.readopt(record);
-      this.watchExit(record);
-      this.health?.start(record, { resume: true });
-      return;
-    }
-    await this.finishExit(record, (await this.o.runtime.exitCode(record.id)) ?? 255);
+  /** Tear down the remains of a container without a record (a create or removal cut short). */
+  releaseOrphan(id: string): Promise<void> {
+    return this.removal.releaseNow(id);
   }
 
   // ---- create / start -----------------------------------------------------

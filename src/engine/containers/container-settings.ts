@@ -3,12 +3,14 @@
  * and restart policy, applied live to a running container) and rename.
  */
 import { InvalidParameterError, SystemError, asError } from '../../util/errors.ts';
+import { failpoint } from '../../util/failpoint.ts';
 import type { UpdateConfig } from '../../wire/container.ts';
 import { applyUpdate, liveResources, updateWarnings } from './container-update.ts';
 import { normalizeName } from './create.ts';
 import { runChecks } from './create-checks.ts';
 import type { LifecycleContext } from './lifecycle-context.ts';
 import { isActive } from './state-machine.ts';
+import type { UpdateIntent } from '../intents.ts';
 
 /**
  * `docker update`: new resource limits and restart policy. Kept in the
@@ -20,17 +22,23 @@ export async function updateContainer(ctx: LifecycleContext, ref: string, change
     const next = applyUpdate(record.id, record.hostConfig, changes);
     runChecks('update', { hostConfig: next, changes, hostCpus: ctx.hostCpus, containerExists: (other) => Boolean(ctx.store.find(other)) });
     const running = isActive(record.state.status);
+    // The live cgroup changes before the record: a crash in between is
+    // noted, and recovery sets the cgroup back to what the record holds.
+    const intent = running ? await ctx.journal.begin<UpdateIntent>({ kind: 'update', containerId: record.id }) : undefined;
     if (running) {
       try {
         await ctx.runtime.update(record.id, liveResources(record.hostConfig, next));
       } catch (err) {
+        await intent?.end();
         throw new SystemError(`Cannot update container ${record.id}: ${asError(err).message}`, { cause: err });
       }
+      failpoint('update-applied');
     }
     // A runtime container prepared with the old limits is made afresh at start.
     if (!running) await ctx.pool.discard(record.id);
     record.hostConfig = next;
     await ctx.store.save(record);
+    await intent?.end();
     ctx.announce(record, 'update');
     return { Warnings: updateWarnings(changes) };
   });

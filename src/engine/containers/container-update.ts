@@ -56,6 +56,17 @@ export function liveResources(current: HostConfig, next: HostConfig): OciResourc
   return resources;
 }
 
+/**
+ * What `runc update` gets to bring a live container's cgroup back to the
+ * limits its record holds (recovery of an update cut short): a limit the
+ * record does not have is lifted.
+ */
+export function recordedResources(hostConfig: HostConfig): OciResources {
+  const resources = toOciResources(hostConfig);
+  if ((hostConfig.PidsLimit ?? 0) <= 0) resources.pids = { limit: -1 };
+  return resources;
+}
+
 /** dockerd's warnings for an update. */
 export function updateWarnings(changes: UpdateConfig): string[] {
   return (changes.KernelMemory ?? 0) > 0 ? ['Specifying a kernel memory limit is deprecated and will be removed in a future release.'] : [];

@@ -8,6 +8,7 @@
  */
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import type { KeyedLock } from '../../store/lock.ts';
+import type { Journal } from '../../store/journal.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { AttachHub } from './attach-hub.ts';
 import type { ContainerLayout } from './container-layout.ts';
@@ -30,6 +31,8 @@ export interface LifecycleContext {
   readonly pool: PreparedPool;
   readonly attach: AttachHub;
   readonly hostCpus: number;
+  /** Operations in flight that a crash could leave half done (see recovery.ts). */
+  readonly journal: Journal;
   /** Set by the engine after construction (it needs the exec service). */
   health(): HealthMonitor | undefined;
   /** Publish a container event with the container's attributes (labels, image, name) and `extra`. */

@@ -19,8 +19,10 @@ import { InvalidParameterError } from '../../util/errors.ts';
 import type { ImageCatalog } from './image-catalog.ts';
 import { applyChanges, mergeCommitConfig } from './parse-changes.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
+import { failpoint } from '../../util/failpoint.ts';
 import { fetchImportSource, importUrl } from './import-source.ts';
 import { ignoreProgress, type ProgressSink } from '../progress-event.ts';
+import type { ImageIntent, ImageIntentHandle } from '../intents.ts';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const BUSYBOX = '/usr/bin/busybox';
@@ -67,14 +69,28 @@ export async function importImage(svc: ImageCatalog, source: ImportSource, o: Im
   let ref: string | undefined;
   let runConfig: ImageRunConfig;
   let layer: LayerRecord;
+  let intent: ImageIntentHandle | undefined;
   try {
     ref = targetRef(o.repo, o.tag);
     runConfig = applyChanges({}, o.changes ?? []);
+    intent = await svc.journal.begin<ImageIntent>({ kind: 'image', op: 'import', refs: ref ? [ref] : [] });
     layer = await svc.layers.unpack(tarball, undefined);
   } catch (err) {
+    await intent?.end();
     if ('url' in source) tarball.destroy(); // the download is ours to end
     throw tarError(err);
   }
+  try {
+    return await recordImport(svc, o, { ref, runConfig, layer, intent });
+  } finally {
+    await intent.end();
+  }
+}
+
+async function recordImport(svc: ImageCatalog, o: ImportOptions, made: { ref?: string; runConfig: ImageRunConfig; layer: LayerRecord; intent: ImageIntentHandle }): Promise<Digest> {
+  const { ref, runConfig, layer, intent } = made;
+  await intent.note({ layers: [layer.chainId] });
+  failpoint('layer-unpacked');
   const created = nowRfc3339Nano();
   const [pos, parch] = (o.platform ?? '').split('/');
   const config: ImageConfig = {
@@ -86,7 +102,7 @@ export async function importImage(svc: ImageCatalog, source: ImportSource, o: Im
     os: pos || 'linux',
     rootfs: { type: 'layers', diff_ids: [layer.diffId] },
   };
-  const id = await svc.createImage(config);
+  const id = await svc.createImage(config, undefined, intent);
   // dockerd tags first, then announces the import.
   if (ref) await svc.addReference(ref, id);
   svc.publish('import', id);
@@ -106,6 +122,8 @@ export interface CommitOptions {
   author?: string;
   comment?: string;
   changes?: string[];
+  /** The commit's record in the journal of operations in flight (begun by the caller, which may pause the container). */
+  intent?: ImageIntentHandle;
 }
 
 export async function commitImage(svc: ImageCatalog, o: CommitOptions): Promise<Digest> {
@@ -117,6 +135,8 @@ export async function commitImage(svc: ImageCatalog, o: CommitOptions): Promise<
   // dockerd adds no layer for a container that changed nothing (an empty layer in the history only).
   const changed = readdirSync(o.upperDir).length > 0;
   const layer = changed ? await svc.layers.unpack(svc.layers.diffTar(o.upperDir), parent?.record.chainId as ChainId | undefined) : undefined;
+  await o.intent?.note({ refs: ref ? [ref] : [], layers: layer ? [layer.chainId] : [] });
+  failpoint('layer-unpacked');
   const created = nowRfc3339Nano();
   const base = parent?.config;
   const config: ImageConfig = {
@@ -135,7 +155,7 @@ export async function commitImage(svc: ImageCatalog, o: CommitOptions): Promise<
     rootfs: { type: 'layers', diff_ids: [...(base?.rootfs.diff_ids ?? []), ...(layer ? [layer.diffId] : [])] },
   };
   if (!config.author) delete config.author;
-  const id = await svc.createImage(config, parent?.record.id);
+  const id = await svc.createImage(config, parent?.record.id, o.intent);
   // A commit is announced as the container's event (with the new image), not the image's.
   if (ref) await svc.addReference(ref, id);
   return id;

@@ -12,6 +12,8 @@ import type { ImageConfig } from '../../oci/image.ts';
 import type { ContentStore } from '../../store/content/content-store.ts';
 import type { LayerStore } from '../../store/layers/layer-store.ts';
 import type { Image, ImageStore } from './image-store.ts';
+import type { Journal } from '../../store/journal.ts';
+import type { ImageIntentHandle } from '../intents.ts';
 
 /** A container that uses an image. */
 export interface ImageUser {
@@ -24,6 +26,8 @@ export interface ImageCatalog {
   readonly store: ImageStore;
   readonly content: ContentStore;
   readonly layers: LayerStore;
+  /** Operations in flight, for recovery after a crash (see recovery.ts). */
+  readonly journal: Journal;
 
   get(id: string): Image | undefined;
   /** A reference, full ID or unique ID prefix → the image, or Docker's "No such image". */
@@ -38,8 +42,11 @@ export interface ImageCatalog {
   /** Point a full reference at an image; a `tag` event unless `quiet`. */
   addReference(fullRef: string, id: Digest, options?: { quiet?: boolean }): Promise<void>;
   removeReference(fullRef: string): Promise<void>;
-  /** Record an image whose layers are in the layer store (config blob, then record). Idempotent. */
-  createImage(configOrBytes: ImageConfig | Buffer, parent?: string): Promise<Digest>;
+  /**
+   * Record an image whose layers are in the layer store (config blob, then
+   * record). Idempotent. The image ID is noted in `intent` before anything is written.
+   */
+  createImage(configOrBytes: ImageConfig | Buffer, parent?: string, intent?: ImageIntentHandle): Promise<Digest>;
 
   /**
    * Content reclamation (reclaim.ts): run `fn`, which writes or streams blobs

@@ -20,9 +20,12 @@ import { familiarName, formatReference, isReference, parseReference, withDefault
 import type { ContentStore } from '../../store/content/content-store.ts';
 import type { LayerStore } from '../../store/layers/layer-store.ts';
 import { KeyedLock } from '../../store/lock.ts';
+import { Journal } from '../../store/journal.ts';
+import type { ImageIntentHandle, RemoveImageIntent } from '../intents.ts';
 import { native } from '../../drivers/native.ts';
 import { InvalidParameterError, NotFoundError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
+import { failpoint } from '../../util/failpoint.ts';
 import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../wire/image.ts';
 import { noSuchImage } from './errors.ts';
 import { ImageStore, type Image } from './image-store.ts';
@@ -61,6 +64,8 @@ export interface ImageServiceOptions {
    * removed the image.
    */
   heldLayers?: () => Iterable<string>;
+  /** The journal of operations in flight (default: `<dataRoot>/intents`). */
+  journal?: Journal;
 }
 
 /** What the container service needs to create and start a container. */
@@ -82,8 +87,10 @@ export class ImageService implements ImageCatalog {
   readonly layers: LayerStore;
   readonly lock = new KeyedLock();
   private readonly reclaimer: Reclaimer;
+  readonly journal: Journal;
 
   constructor(readonly o: ImageServiceOptions) {
+    this.journal = o.journal ?? new Journal(path.join(o.dataRoot, 'intents'));
     this.store = new ImageStore(path.join(o.dataRoot, 'images'));
     this.content = o.content;
     this.layers = o.layers;
@@ -257,12 +264,27 @@ export class ImageService implements ImageCatalog {
       this.store.refs.delete(fullRef);
       await this.store.saveRefs();
     });
+    failpoint('image-untagged');
   }
 
   /** `docker rmi`; the blobs and layers it releases are swept before it answers (unless a load, import or commit is running). */
   async remove(input: string, options: RemoveOptions = {}): Promise<ImageDeleteResponseItem[]> {
     await this.o.containersReleased?.();
-    return removeImage(this, input, options);
+    // Removal untags, then deletes the record, then the layers: a crash in
+    // between would leave a dangling image or stray layers, which recovery
+    // finishes removing from this note.
+    const image = this.resolveImage(input);
+    const intent = await this.journal.begin<RemoveImageIntent>({
+      kind: 'rmi',
+      imageId: image.record.id,
+      layers: chainIds(image.config.rootfs?.diff_ids ?? []),
+      force: options.force ?? false,
+    });
+    try {
+      return await removeImage(this, input, options);
+    } finally {
+      await intent.end();
+    }
   }
 
   async prune(options: { filters?: Map<string, string[]> } = {}): Promise<ImagePruneResponse> {
@@ -308,15 +330,16 @@ export class ImageService implements ImageCatalog {
    * Record an image whose layers are already in the layer store: config blob
    * first, then the record. Returns the image ID (idempotent).
    */
-  createImage(configOrBytes: ImageConfig | Buffer, parent?: string): Promise<Digest> {
-    return this.hold(() => this.recordImage(configOrBytes, parent));
+  createImage(configOrBytes: ImageConfig | Buffer, parent?: string, intent?: ImageIntentHandle): Promise<Digest> {
+    return this.hold(() => this.recordImage(configOrBytes, parent, intent));
   }
 
-  private async recordImage(configOrBytes: ImageConfig | Buffer, parent?: string): Promise<Digest> {
+  private async recordImage(configOrBytes: ImageConfig | Buffer, parent?: string, intent?: ImageIntentHandle): Promise<Digest> {
     // The ID is the digest of the exact config bytes: loaded configs are kept byte for byte.
     const bytes = Buffer.isBuffer(configOrBytes) ? configOrBytes : Buffer.from(JSON.stringify(configOrBytes));
     const config = Buffer.isBuffer(configOrBytes) ? (JSON.parse(bytes.toString('utf8')) as ImageConfig) : configOrBytes;
     const id = sha256Digest(bytes);
+    await intent?.note({ imageId: id });
     const existing = this.store.images.get(id);
     if (existing) return id;
     const top = chainIds(config.rootfs.diff_ids).at(-1);
@@ -326,6 +349,7 @@ export class ImageService implements ImageCatalog {
     if (top) record.chainId = top;
     if (parent) record.parent = parent as Digest;
     await this.store.put({ record, config });
+    failpoint('image-recorded');
     return id;
   }
 

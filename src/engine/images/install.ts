@@ -15,6 +15,8 @@ import type { ImageConfig } from '../../oci/image.ts';
 import { formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
 import { invalidArchive } from './errors.ts';
 import type { ImageCatalog } from './image-catalog.ts';
+import type { ImageIntent, ImageIntentHandle } from '../intents.ts';
+import { failpoint } from '../../util/failpoint.ts';
 
 export interface InstallItem {
   /** The config's exact bytes: the image ID is their digest. */
@@ -40,17 +42,38 @@ export async function installImage(svc: ImageCatalog, item: InstallItem, hooks: 
   const config = JSON.parse(item.config.toString('utf8')) as ImageConfig;
   const diffIds = config.rootfs?.diff_ids ?? [];
   if (diffIds.length !== item.layerBlobs.length) throw invalidArchive('layer count does not match the config');
+  // A tag that does not parse fails the install where it always did, after the image is recorded.
+  const refs = item.tags.flatMap((tag) => {
+    try {
+      return [formatReference(withDefaultTag(parseReference(tag)))];
+    } catch {
+      return [];
+    }
+  });
+  const intent = await svc.journal.begin<ImageIntent>({ kind: 'image', op: 'load', refs });
+  try {
+    return await installWith(svc, item, diffIds, hooks, intent);
+  } finally {
+    await intent.end();
+  }
+}
+
+async function installWith(svc: ImageCatalog, item: InstallItem, diffIds: readonly DiffId[], hooks: InstallHooks, intent: ImageIntentHandle): Promise<Digest> {
   let parent: ChainId | undefined;
   const chain = chainIds(diffIds);
+  const unpacked: string[] = [];
   for (let i = 0; i < diffIds.length; i++) {
     const want = chain[i]!;
     // A layer already unpacked is reused only if its tar is kept too (save needs it).
     if (!svc.layers.has(want) || !(await svc.content.has(diffIds[i] as string as Digest))) {
       await svc.layers.unpack(await svc.content.readStream(item.layerBlobs[i]!), parent, { expectedDiffId: diffIds[i] as DiffId });
+      unpacked.push(want);
+      await intent.note({ layers: [...unpacked] });
+      failpoint('layer-unpacked');
     }
     parent = want;
   }
-  const id = await svc.createImage(item.config);
+  const id = await svc.createImage(item.config, undefined, intent);
   for (const tag of item.tags) {
     const fullRef = formatReference(withDefaultTag(parseReference(tag)));
     const previous = svc.store.refs.get(fullRef);

@@ -20,6 +20,7 @@ import type { Readable } from 'node:stream';
 import { chainIds, digestHex, isSha256Hex, type ChainId, type DiffId, type Digest } from '../../oci/digest.ts';
 import { NotFoundError, SystemError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
+import { failpoint } from '../../util/failpoint.ts';
 import { readJson, writeJsonAtomic } from '../records.ts';
 import type { ContentStore, ContentWriter } from '../content/content-store.ts';
 import { applyLayerTar } from './unpack.ts';
@@ -215,6 +216,7 @@ export class LayerStore {
 
   /** Remove a layer (callers ensure nothing uses it; children must go first). */
   async delete(chainId: ChainId): Promise<void> {
+    failpoint('layer-deleting');
     const record = this.layers.get(chainId);
     this.layers.delete(chainId);
     const dir = this.dir(chainId);
