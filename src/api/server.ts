@@ -145,7 +145,13 @@ export function createApiServer(router: Router, tls?: https.ServerOptions): http
         async bodyJson<T>(operation?: BodyOperation) {
           const body = upgraded ? await readUpgradedBody(req, upgraded) : await readBody(req);
           if (body.length === 0) return {} as T;
-          const value = parseJsonText(body.toString('utf8'));
+          let value: unknown;
+          try {
+            value = parseJsonText(body.toString('utf8'));
+          } catch (err) {
+            // Current dockerd's words for a body that is not JSON ("invalid JSON: invalid character …").
+            throw new InvalidParameterError(`invalid JSON: ${asError(err).message}`, { cause: err });
+          }
           return (operation ? (decodeBody(operation, value) ?? {}) : value) as T;
         },
         hijack(contentType = 'application/vnd.docker.raw-stream') {

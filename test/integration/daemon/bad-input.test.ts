@@ -22,7 +22,8 @@ async function assertHealthy(d: Daemon, why: string): Promise<void> {
   }
 }
 
-// Messages as dockerd 20.10 words them (reference engine); the status is 400, as from API 1.42's dockerd on.
+// Type errors as dockerd 20.10 words them (reference engine); a body that is not JSON as current dockerd
+// words it ("invalid JSON: " and Go's scanner message). The status is 400, as current dockerd answers.
 const CREATES: Array<[string, string]> = [
   [`{${B},"Labels":{"a":5}}`, 'json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Labels of type string'],
   [`{${B},"StopTimeout":1e300}`, 'json: cannot unmarshal number 1e300 into Go struct field ContainerConfigWrapper.StopTimeout of type int'],
@@ -34,7 +35,7 @@ const CREATES: Array<[string, string]> = [
   [`{${B},"HostConfig":{"Ulimits":[{"Name":"nofile","Soft":"x","Hard":5}]}}`, 'json: cannot unmarshal string into Go struct field Ulimit.HostConfig.Ulimits.Soft of type int64'],
   [`{${B},"HostConfig":{"ConsoleSize":[-1,-1]}}`, 'json: cannot unmarshal number -1 into Go struct field HostConfig.HostConfig.ConsoleSize of type uint'],
   [`{${B},"HostConfig":{"ConsoleSize":"x"}}`, 'json: cannot unmarshal string into Go struct field HostConfig.HostConfig.ConsoleSize of type [2]uint'],
-  [`{"Image":"busybox","X":${'['.repeat(10_001)}`, "invalid character '[' exceeded max depth"],
+  [`{"Image":"busybox","X":${'['.repeat(10_001)}`, "invalid JSON: invalid character '[' exceeded max depth"],
 ];
 
 test('each bad body of issue 9 gets dockerd status and words, and docker ps -a keeps working', async (t) => {
