@@ -190,6 +190,13 @@ function convert(node, struct, key, structName) {
   throw new Error(`${key}: no type in the swagger`);
 }
 
+/**
+ * Fields dockerd's Go structs still decode though the v1.43 swagger no longer
+ * lists them (dropping them would lose their deprecation warnings).
+ */
+const GO_ONLY_FIELDS = { Resources: { KernelMemory: { type: 'integer', format: 'int64' } } };
+for (const [def, fields] of Object.entries(GO_ONLY_FIELDS)) Object.assign(defs[def].properties, fields);
+
 function bodySchema(operationId) {
   for (const ops of Object.values(swagger.paths)) {
     for (const op of Object.values(ops)) {

@@ -827,6 +827,14 @@ export const BODY_SCHEMAS = {
       "goInt": "uint64",
       "x-go-type": "uint64"
      },
+     "KernelMemory": {
+      "type": [
+       "number",
+       "null"
+      ],
+      "goInt": "int64",
+      "x-go-type": "int64"
+     },
      "Binds": {
       "type": [
        "array",
@@ -2483,6 +2491,14 @@ export const BODY_SCHEMAS = {
     ],
     "goInt": "uint64",
     "x-go-type": "uint64"
+   },
+   "KernelMemory": {
+    "type": [
+     "number",
+     "null"
+    ],
+    "goInt": "int64",
+    "x-go-type": "int64"
    },
    "RestartPolicy": {
     "type": [
