@@ -21,9 +21,10 @@ import { BODY_SCHEMAS, type BodyOperation } from './schemas.generated.ts';
 import * as VALIDATORS from './validators.generated.ts';
 
 /**
- * dockerd 20.10 words a type error with Go's message alone; from API 1.43's
- * dockerd on it is prefixed "invalid JSON: ". Berth keeps 20.10's words (what
- * the reference engine and the docker CLI users see) with a 400 status.
+ * dockerd 20.10 words a type error with Go's message alone (and answers 500
+ * for create, update and commit, 400 for exec); later dockerd (moby's
+ * `loadJSON`) answers 400 and prefixes "invalid JSON: ". Berth answers 400
+ * with 20.10's words, those of the reference engine.
  */
 const TYPE_ERROR_PREFIX = '';
 
@@ -42,7 +43,7 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Go integer types: [min, max] as bigint, and the largest double JSON.stringify writes back inside the range. */
+/** Go integer types: their [min, max]. */
 const INT_RANGES: Record<string, [bigint, bigint]> = {
   int8: [-(2n ** 7n), 2n ** 7n - 1n],
   int16: [-(2n ** 15n), 2n ** 15n - 1n],
