@@ -3,6 +3,7 @@
  * error; anything not classified is a 500, logged with its stack.
  */
 import {
+  BerthError,
   ConflictError,
   ForbiddenError,
   InvalidParameterError,
@@ -13,6 +14,9 @@ import {
   UnavailableError,
 } from '../util/errors.ts';
 
+/** A request body past the API's bound (413); only the API layer knows request sizes. */
+export class RequestTooLargeError extends BerthError {}
+
 const TABLE: Array<[new (...args: never[]) => Error, number]> = [
   [NotFoundError, 404],
   [InvalidParameterError, 400],
@@ -22,6 +26,7 @@ const TABLE: Array<[new (...args: never[]) => Error, number]> = [
   [ForbiddenError, 403],
   [UnavailableError, 503],
   [NotImplementedError, 501],
+  [RequestTooLargeError, 413],
 ];
 
 export function statusOf(err: unknown): number {

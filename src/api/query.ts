@@ -1,5 +1,5 @@
 /** Helpers to read Docker's query parameters the way dockerd reads them. */
-import { InvalidParameterError } from '../util/errors.ts';
+import { InvalidParameterError, SystemError } from '../util/errors.ts';
 
 /** dockerd's boolean query values (httputils.BoolValue): "", "0", "no", "false" and "none" are false, anything else true. */
 export function queryBool(q: URLSearchParams, name: string, fallback = false): boolean {
@@ -9,12 +9,23 @@ export function queryBool(q: URLSearchParams, name: string, fallback = false): b
   return !(s === '' || s === '0' || s === 'false' || s === 'no' || s === 'none');
 }
 
-export function queryInt(q: URLSearchParams, name: string): number | undefined {
+/**
+ * An integer query parameter read as dockerd's strconv.Atoi reads it, with
+ * its words. dockerd answers most of these failures 500 (stop/restart `t`,
+ * list `limit`) and some 400 (resize `h`/`w`): `status` says which.
+ */
+export function queryInt(q: URLSearchParams, name: string, status: 400 | 500 = 500): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidParameterError(`invalid value for ${name}: ${JSON.stringify(v)}`);
-  return n;
+  const fail = (why: string) => {
+    const message = `strconv.Atoi: parsing ${JSON.stringify(v)}: ${why}`;
+    return status === 400 ? new InvalidParameterError(message) : new SystemError(message);
+  };
+  if (!/^[+-]?\d+$/.test(v)) throw fail('invalid syntax');
+  const n = BigInt(v);
+  if (n > 2n ** 63n - 1n || n < -(2n ** 63n)) throw fail('value out of range');
+  // Past 2^53 the value is only a bound (a timeout or a size), so the nearest double serves.
+  return Number(n);
 }
 
 /**

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Router } from './router.ts';
 import { splitVersion } from './version.ts';
-import { queryBool, queryFilters } from './query.ts';
+import { queryBool, queryFilters, queryInt } from './query.ts';
 
 test('routes match single and greedy parameters; HEAD falls back to GET', () => {
   const r = new Router();
@@ -35,4 +35,16 @@ test('query helpers read Docker booleans and both filter forms', () => {
   assert.deepEqual(['n', 'o', 'm', 'e'].map((k) => queryBool(words, k, true)), [false, true, true, false]);
   assert.deepEqual([...queryFilters(q)], [['status', ['exited']], ['label', ['x=y']]]);
   assert.throws(() => queryFilters(new URLSearchParams('filters=nope')), /invalid filter/);
+});
+
+test('integer query parameters are read as strconv.Atoi reads them, with its words', () => {
+  const q = (s: string) => new URLSearchParams(s);
+  assert.equal(queryInt(q('t=10'), 't'), 10);
+  assert.equal(queryInt(q('t=-1'), 't'), -1);
+  assert.equal(queryInt(q('t=%2B7'), 't'), 7);
+  assert.equal(queryInt(q('t='), 't'), undefined);
+  assert.throws(() => queryInt(q('t=1.5'), 't'), { name: 'SystemError', message: 'strconv.Atoi: parsing "1.5": invalid syntax' });
+  assert.throws(() => queryInt(q('t=1e3'), 't'), { message: 'strconv.Atoi: parsing "1e3": invalid syntax' });
+  assert.throws(() => queryInt(q('t=99999999999999999999'), 't'), { message: 'strconv.Atoi: parsing "99999999999999999999": value out of range' });
+  assert.throws(() => queryInt(q('h=x'), 'h', 400), { name: 'InvalidParameterError', message: 'strconv.Atoi: parsing "x": invalid syntax' });
 });

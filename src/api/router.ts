@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { InvalidParameterError } from '../util/errors.ts';
+import type { BodyOperation } from './decode/schemas.generated.ts';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -20,7 +21,12 @@ export interface RouteContext {
   signal: AbortSignal;
   json(status: number, value: unknown): void;
   noContent(status?: number): void;
-  bodyJson<T>(): Promise<T>;
+  /**
+   * The JSON body, bounded (`MAX_JSON_BODY` bytes, Go's nesting limit); with
+   * `operation`, checked against that operation's contract and rebuilt from
+   * the fields it knows (see decode/body-validator.ts). An empty body is `{}`.
+   */
+  bodyJson<T>(operation?: BodyOperation): Promise<T>;
   /**
    * Take over the connection for a raw stream (attach, exec start): answers
    * `101 UPGRADED` when the client asked for an upgrade, `200 OK` otherwise,

@@ -8,11 +8,23 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { BerthError, InvalidParameterError, asError } from '../util/errors.ts';
 import { log } from '../util/log.ts';
-import { statusOf } from './errors.ts';
+import { RequestTooLargeError, statusOf } from './errors.ts';
+import { decodeBody } from './decode/body-validator.ts';
+import { parseJsonText } from './decode/json-text.ts';
+import type { BodyOperation } from './decode/schemas.generated.ts';
 import { MAX_API_VERSION, splitVersion } from './version.ts';
 import type { RouteContext, Router } from './router.ts';
 
 export const SERVER_NAME = 'Berth/0.1.0 (linux)';
+
+/**
+ * The largest JSON body a control route reads. dockerd sets none; the
+ * largest legitimate one (a create with a long Env or many Mounts) is a few
+ * hundred kilobytes, and without a bound one request could hold the daemon's memory.
+ */
+export const MAX_JSON_BODY = 16 * 1024 * 1024;
+
+const bodyTooLarge = () => new RequestTooLargeError(`request body too large: the limit is ${MAX_JSON_BODY} bytes`);
 
 function commonHeaders(res: ServerResponse): void {
   res.setHeader('Api-Version', MAX_API_VERSION);
@@ -48,6 +60,7 @@ export function sendError(res: ServerResponse, err: unknown): void {
  */
 function readUpgradedBody(req: IncomingMessage, socket: Duplex): Promise<Buffer> {
   const length = Number(req.headers['content-length'] ?? 0);
+  if (length > MAX_JSON_BODY) return Promise.reject(bodyTooLarge());
   if (!length) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -68,9 +81,20 @@ function readUpgradedBody(req: IncomingMessage, socket: Duplex): Promise<Buffer>
   });
 }
 
+/**
+ * A control route's JSON body, refused past `MAX_JSON_BODY` bytes before it
+ * is all in memory (a declared length is refused at once). Streaming routes
+ * (load, import, archive) never come here: they read the request themselves.
+ */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_JSON_BODY) throw bodyTooLarge();
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_JSON_BODY) throw bodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -118,14 +142,17 @@ export function createApiServer(router: Router, tls?: https.ServerOptions): http
           res.writeHead(status, status === 204 || status === 304 ? {} : { 'Content-Length': 0 });
           res.end();
         },
-        async bodyJson<T>() {
+        async bodyJson<T>(operation?: BodyOperation) {
           const body = upgraded ? await readUpgradedBody(req, upgraded) : await readBody(req);
           if (body.length === 0) return {} as T;
+          let value: unknown;
           try {
-            return JSON.parse(body.toString('utf8')) as T;
+            value = parseJsonText(body.toString('utf8'));
           } catch (err) {
+            // Current dockerd's words for a body that is not JSON ("invalid JSON: invalid character …").
             throw new InvalidParameterError(`invalid JSON: ${asError(err).message}`, { cause: err });
           }
+          return (operation ? (decodeBody(operation, value) ?? {}) : value) as T;
         },
         hijack(contentType = 'application/vnd.docker.raw-stream') {
           hijacked = true;

@@ -126,7 +126,7 @@ async function putContainerArchive(ctx: RouteContext, b: Backend): Promise<unkno
 async function imageCommit(ctx: RouteContext, b: Backend): Promise<unknown> {
   const container = ctx.query.get('container');
   if (!container) throw new InvalidParameterError('No container specified');
-  const config = await ctx.bodyJson<Record<string, unknown>>();
+  const config = await ctx.bodyJson<Record<string, unknown>>('ImageCommit');
   const changes = ctx.query.getAll('changes').flatMap((c) => c.split('\n')).filter((c) => c.trim() !== '');
   const id = await b.commit(container, {
     repo: ctx.query.get('repo') || undefined,

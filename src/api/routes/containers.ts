@@ -131,13 +131,11 @@ async function containerRename(ctx: RouteContext, b: Backend): Promise<unknown> 
 }
 
 async function containerUpdate(ctx: RouteContext, b: Backend): Promise<unknown> {
-  const body = await ctx.bodyJson<unknown>();
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidParameterError('invalid update: the body must be a JSON object');
-  return b.update(ctx.params.id!, body as UpdateConfig);
+  return b.update(ctx.params.id!, await ctx.bodyJson<UpdateConfig>('ContainerUpdate'));
 }
 
 async function containerResize(ctx: RouteContext, b: Backend): Promise<unknown> {
-  await b.resize(ctx.params.id!, queryInt(ctx.query, 'h') ?? 0, queryInt(ctx.query, 'w') ?? 0);
+  await b.resize(ctx.params.id!, queryInt(ctx.query, 'h', 400) ?? 0, queryInt(ctx.query, 'w', 400) ?? 0);
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import { routesOver, type RouteContext, type Router } from '../router.ts';
 import { queryInt } from '../query.ts';
 import type { ExecConfig, ExecStartConfig } from '../../wire/exec.ts';
 import { pipeAttach } from '../streams/attach.ts';
-import { asError, InvalidParameterError } from '../../util/errors.ts';
+import { asError } from '../../util/errors.ts';
 import { encodeFrame } from '../../util/stdcopy.ts';
 import type { ExecService } from '../../engine/exec/exec-service.ts';
 import type { ExecSession, ExecSessionOptions } from '../../engine/exec/exec-session.ts';
@@ -29,17 +29,14 @@ export function registerExecRoutes(router: Router, backend: ExecBackend): void {
 }
 
 async function containerExec(ctx: RouteContext, b: Backend): Promise<unknown> {
-  const body = await ctx.bodyJson<ExecConfig>();
-  if (body.Cmd !== undefined && !Array.isArray(body.Cmd)) {
-    throw new InvalidParameterError('json: cannot unmarshal string into Go struct field ExecConfig.Cmd of type []string');
-  }
+  const body = await ctx.bodyJson<ExecConfig>('ContainerExec');
   const created = b.create(ctx.params.id!, body);
   ctx.json(201, created);
   return undefined;
 }
 
 async function execStart(ctx: RouteContext, b: Backend): Promise<unknown> {
-  const body = await ctx.bodyJson<ExecStartConfig>();
+  const body = await ctx.bodyJson<ExecStartConfig>('ExecStart');
   if (body.Detach) {
     await b.startDetached(ctx.params.id!);
     // dockerd answers a detached start with an empty body.
@@ -72,7 +69,7 @@ async function execStart(ctx: RouteContext, b: Backend): Promise<unknown> {
 }
 
 async function execResize(ctx: RouteContext, b: Backend): Promise<unknown> {
-  await b.resize(ctx.params.id!, queryInt(ctx.query, 'h') ?? 0, queryInt(ctx.query, 'w') ?? 0);
+  await b.resize(ctx.params.id!, queryInt(ctx.query, 'h', 400) ?? 0, queryInt(ctx.query, 'w', 400) ?? 0);
   return undefined;
 }
 
