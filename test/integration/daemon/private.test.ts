@@ -98,7 +98,7 @@ test('an existing data root made 0711 by an older berthd is made 0710 at start',
   assert.equal(modeOf(d.execRoot), 0o700);
 });
 
-test('the socket belongs to the group -G names; by default to "docker" when that group exists, else root', async (t) => {
+test('the socket belongs to the group -G (or daemon.json "group") names; by default to "docker" when that group exists, else root', async (t) => {
   if (!requireRoot(t)) return;
   const group = `bt-${randomBytes(3).toString('hex')}`;
   assert.equal(spawnSync('groupadd', [group]).status, 0);
@@ -108,6 +108,13 @@ test('the socket belongs to the group -G names; by default to "docker" when that
   const named = await startDaemon(t, { bootstrap: false, args: ['-G', group] });
   assert.equal(statSync(named.socket).gid, gid);
   assert.equal(modeOf(named.socket), 0o660);
+
+  const configFile = `/tmp/berth-test/${group}.json`;
+  await fs.mkdir('/tmp/berth-test', { recursive: true });
+  await fs.writeFile(configFile, JSON.stringify({ group }));
+  t.after(() => fs.rm(configFile, { force: true }));
+  const configured = await startDaemon(t, { bootstrap: false, args: ['--config-file', configFile] });
+  assert.equal(statSync(configured.socket).gid, gid, 'daemon.json "group"');
 
   const byDefault = await startDaemon(t, { bootstrap: false });
   const docker = spawnSync('getent', ['group', 'docker'], { encoding: 'utf8' });
