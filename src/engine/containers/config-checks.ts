@@ -113,3 +113,39 @@ export function checkCgroupnsMode(mode: string | undefined): void {
 export function checkIsolation(isolation: string | undefined): void {
   if (isolation && isolation.toLowerCase() !== 'default') throw new SystemError(`Invalid isolation: ${JSON.stringify(isolation)} - linux only supports 'default'`);
 }
+
+/**
+ * moby `validateNetMode` (in its request decoder): a `container:` mode names
+ * a container, and settings that belong to the network namespace's owner
+ * (hostname, links, DNS, hosts, MAC, ports) are not given with one; nor a
+ * hostname with the host's UTS namespace, nor links with the host's network.
+ */
+export function checkNetworkMode(config: ContainerConfig, hostConfig: HostConfig): void {
+  const mode = hostConfig.NetworkMode ?? '';
+  const conflict = (what: string) => new InvalidParameterError(`conflicting options: ${what}`);
+  if (mode.split(':')[0] === 'container' && !/^container:./.test(mode)) throw new InvalidParameterError('Invalid network mode: invalid container format container:<name|id>');
+  const container = mode.startsWith('container:');
+  const host = mode === 'host';
+  if (container && config.Hostname) throw conflict('hostname and the network mode');
+  if (container && (hostConfig.Links ?? []).length > 0) throw conflict("container type network can't be used with links. This would result in undefined behavior");
+  if (container && (hostConfig.Dns ?? []).length > 0) throw conflict('dns and the network mode');
+  if (container && (hostConfig.ExtraHosts ?? []).length > 0) throw conflict('custom host-to-IP mapping and the network mode');
+  if ((container || host) && config.MacAddress) throw conflict('mac-address and the network mode');
+  if (container && (Object.keys(hostConfig.PortBindings ?? {}).length > 0 || hostConfig.PublishAllPorts)) throw conflict('port publishing and the container type network mode');
+  if (container && Object.keys(config.ExposedPorts ?? {}).length > 0) throw conflict('port exposing and the container type network mode');
+  if (hostConfig.UTSMode === 'host' && config.Hostname) throw conflict('hostname and the UTS mode');
+  if (host && (hostConfig.Links ?? []).length > 0) throw conflict("host type networking can't be used with links. This would result in undefined behavior");
+}
+
+/** moby `validateQoS` (decoder, untyped: 500): Windows-only I/O limits. */
+export function checkQos(hostConfig: HostConfig): void {
+  if (hostConfig.IOMaximumBandwidth) throw new SystemError('Invalid QoS settings: linux does not support configuration of maximum bandwidth');
+  if (hostConfig.IOMaximumIOps) throw new SystemError('Invalid QoS settings: linux does not support configuration of maximum IOPs');
+}
+
+/** moby `validateResources` (decoder, untyped: 500): a real-time runtime fits in its period. */
+export function checkRealtime(hostConfig: HostConfig): void {
+  const period = hostConfig.CpuRealtimePeriod ?? 0;
+  const runtime = hostConfig.CpuRealtimeRuntime ?? 0;
+  if (period !== 0 && runtime !== 0 && runtime > period) throw new SystemError('cpu real-time runtime cannot be higher than cpu real-time period');
+}

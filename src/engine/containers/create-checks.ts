@@ -14,7 +14,10 @@ import { blkioFeatures } from '../../drivers/cgroups/features.ts';
 import { checkUlimitsApplicable } from '../../drivers/host-limits.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import { checkMountPoints, checkMounts, parseVolumesFrom } from './binds.ts';
-import { checkAutoRemove, checkCgroupnsMode, checkEnv, checkExtraHosts, checkHealthcheck, checkIsolation, checkPortBindings, checkRuntime, checkWorkingDir } from './config-checks.ts';
+import {
+  checkAutoRemove, checkCgroupnsMode, checkEnv, checkExtraHosts, checkHealthcheck, checkIsolation, checkNetworkMode, checkPortBindings, checkQos,
+  checkRealtime, checkRuntime, checkWorkingDir,
+} from './config-checks.ts';
 import { validateRestartPolicy } from './restart-policy.ts';
 import { parseSignal } from './signals.ts';
 
@@ -41,8 +44,11 @@ export interface Check {
 export type CheckPhase = 'create' | 'create-after-image' | 'update';
 
 export const CHECKS: readonly Check[] = [
-  // dockerd's request decoder, before anything else.
+  // dockerd's request decoder (moby decodeContainerConfig), before anything else.
+  { name: 'network mode', update: false, run: ({ config, hostConfig }) => checkNetworkMode(config ?? {}, hostConfig) },
   { name: 'isolation', update: false, run: ({ hostConfig }) => checkIsolation(hostConfig.Isolation) },
+  { name: 'qos', update: false, run: ({ hostConfig }) => checkQos(hostConfig) },
+  { name: 'real-time', update: false, run: ({ hostConfig }) => checkRealtime(hostConfig) },
   {
     name: 'image', // dockerd: "Config cannot be empty in order to create a container"; its CLI sends none without an image
     update: false,

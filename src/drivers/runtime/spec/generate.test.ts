@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidParameterError } from '../../../util/errors.ts';
+import { InvalidParameterError, SystemError } from '../../../util/errors.ts';
 import { DEFAULT_CAPABILITIES, resolveCapabilities } from './capabilities.ts';
 import { generateSpec, validateHostConfig, type SpecInput } from './generate.ts';
 import { mergeTmpfsOptions } from './mounts.ts';
@@ -131,9 +131,9 @@ describe('generateSpec', () => {
     assert.equal(generateSpec(input({ hostConfig: { SecurityOpt: ['no-new-privileges:true', 'label=disable'] } })).process.noNewPrivileges, true);
     const custom = generateSpec(input({ hostConfig: { SecurityOpt: ['seccomp={"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]}'] } }));
     assert.deepEqual(custom.linux.seccomp, { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] });
-    throwsInvalid(() => generateSpec(input({ hostConfig: { SecurityOpt: ['foo'] } })), 'invalid --security-opt 1: "foo"');
-    throwsInvalid(() => generateSpec(input({ hostConfig: { SecurityOpt: ['foo=bar'] } })), 'invalid --security-opt 2: "foo=bar"');
-    throwsInvalid(() => generateSpec(input({ hostConfig: { SecurityOpt: ['no-new-privileges:maybe'] } })), 'invalid --security-opt 2: "no-new-privileges:maybe"');
+    assert.throws(() => generateSpec(input({ hostConfig: { SecurityOpt: ['foo'] } })), (e: unknown) => e instanceof SystemError && e.message === 'invalid --security-opt 1: "foo"'); // dockerd's untyped error: a 500
+    assert.throws(() => generateSpec(input({ hostConfig: { SecurityOpt: ['foo=bar'] } })), (e: unknown) => e instanceof SystemError && e.message === 'invalid --security-opt 2: "foo=bar"'); // dockerd's untyped error: a 500
+    assert.throws(() => generateSpec(input({ hostConfig: { SecurityOpt: ['no-new-privileges:maybe'] } })), (e: unknown) => e instanceof SystemError && e.message === 'invalid --security-opt 2: "no-new-privileges:maybe"'); // dockerd's untyped error: a 500
   });
 
   test('read-only rootfs, tmpfs, user mounts, init', () => {
@@ -233,6 +233,10 @@ describe('devices', () => {
 
   test('validation at create: a bad cgroup rule or device permission is named (400)', () => {
     throwsInvalid(() => validateHostConfig({ DeviceCgroupRules: ['c 1:3 rwm', 'x 1:3 rwm'] }, 2), "invalid device cgroup rule format: 'x 1:3 rwm'");
+    // --tmpfs destinations, in dockerd's words.
+    throwsInvalid(() => validateHostConfig({ Tmpfs: { rel: '' } }, 2), "invalid mount path: 'rel' mount path must be absolute");
+    throwsInvalid(() => validateHostConfig({ Tmpfs: { '//': '' } }, 2), "invalid specification: destination can't be '/'");
+    assert.doesNotThrow(() => validateHostConfig({ Tmpfs: { '/run': '' } }, 2));
     throwsInvalid(
       () => validateHostConfig({ Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rz' }] }, 2),
       'invalid CgroupPermissions "rz" for device "/dev/null": must be a combination of r, w and m',

@@ -4,6 +4,7 @@
  * host-dependent (passwd text, CPU count, architecture, kernel, file paths)
  * is passed in, so the output can be tested as data.
  */
+import path from 'node:path';
 import { InvalidParameterError, SystemError } from '../../../util/errors.ts';
 import type { ContainerConfig, HostConfig } from '../../../wire/container-config.ts';
 import { resolveCapabilities } from './capabilities.ts';
@@ -81,8 +82,10 @@ export function validateHostConfig(hostConfig: HostConfig, hostCpus: number): vo
   resolveCapabilities({ privileged: hostConfig.Privileged, capAdd: hostConfig.CapAdd, capDrop: hostConfig.CapDrop });
   const sec = parseSecurityOpts(hostConfig.SecurityOpt);
   if (sec.seccomp !== undefined && sec.seccomp !== 'unconfined' && !hostConfig.Privileged) parseSeccompProfile(sec.seccomp);
+  // dockerd's ValidateTmpfsMountDestination: not the root (once cleaned), and absolute.
   for (const dest of Object.keys(hostConfig.Tmpfs ?? {})) {
-    if (!dest.startsWith('/')) throw new InvalidParameterError(`invalid mount config: mount path must be absolute: ${dest}`);
+    if (path.posix.normalize(dest) === '/') throw new InvalidParameterError("invalid specification: destination can't be '/'");
+    if (!dest.startsWith('/')) throw new InvalidParameterError(`invalid mount path: '${dest}' mount path must be absolute`);
   }
 }
 
