@@ -113,28 +113,8 @@ async function main(): Promise<void> {
   const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults });
   await engine.open();
   const servers: Server[] = [];
-  for (const host of hosts) {
-    if (host.startsWith('tcp://')) {
-      const { hostname, port } = parseTcpHost(host);
-      const server = createEngineApi(engine, tls);
-      await listen(server, (done) => server.listen(port, hostname || undefined, done));
-      servers.push(server);
-      log.info('API listening', { address: `${hostname || '0.0.0.0'}:${port}`, tls: 'mutual' });
-      continue;
-    }
-    const socketPath = host.slice('unix://'.length);
-    await fs.mkdir(path.dirname(socketPath), { recursive: true });
-    await removeStaleSocket(socketPath);
-    const server = createEngineApi(engine);
-    await listen(server, (done) => server.listen(socketPath, done));
-    servers.push(server);
-    // dockerd's: read-write for root and the socket group (access to it is root on this host).
-    await fs.chown(socketPath, 0, socketGroup?.gid ?? 0);
-    await fs.chmod(socketPath, 0o660);
-    log.info('API listening', { socket: socketPath });
-  }
-  log.info('berthd started', { dataRoot, execRoot, pid: process.pid });
-
+  // Signals are ours before the socket answers: a SIGHUP (or SIGTERM) sent as soon
+  // as a client can connect must not meet the default action, which ends the process.
   const shutdown = (signal: string) => {
     log.info('shutting down; containers keep running', { signal });
     for (const server of servers) {
@@ -166,6 +146,28 @@ async function main(): Promise<void> {
   });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+
+  for (const host of hosts) {
+    if (host.startsWith('tcp://')) {
+      const { hostname, port } = parseTcpHost(host);
+      const server = createEngineApi(engine, tls);
+      await listen(server, (done) => server.listen(port, hostname || undefined, done));
+      servers.push(server);
+      log.info('API listening', { address: `${hostname || '0.0.0.0'}:${port}`, tls: 'mutual' });
+      continue;
+    }
+    const socketPath = host.slice('unix://'.length);
+    await fs.mkdir(path.dirname(socketPath), { recursive: true });
+    await removeStaleSocket(socketPath);
+    const server = createEngineApi(engine);
+    await listen(server, (done) => server.listen(socketPath, done));
+    servers.push(server);
+    // dockerd's: read-write for root and the socket group (access to it is root on this host).
+    await fs.chown(socketPath, 0, socketGroup?.gid ?? 0);
+    await fs.chmod(socketPath, 0o660);
+    log.info('API listening', { socket: socketPath });
+  }
+  log.info('berthd started', { dataRoot, execRoot, pid: process.pid });
 }
 
 function listen(server: Server, start: (done: () => void) => void): Promise<void> {
