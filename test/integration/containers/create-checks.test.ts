@@ -33,6 +33,29 @@ test('docker create and run answer dockerd\'s refusals, store nothing, and never
   assert.equal(ps.stdout.trim().split('\n').length, 2, 'only the donor and the accepted container are stored');
 });
 
+test('what dockerd takes at create but cannot apply fails the start (500), recorded as dockerd records it', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ Ulimits: [{ Name: 'bogus', Soft: 1, Hard: 1 }] }, /bogus/],
+    [{ Ulimits: [{ Name: 'nofile', Soft: 10, Hard: 1 }] }, /soft limit/],
+    [{ SecurityOpt: ['seccomp={bad json'] }, /^Decoding seccomp profile failed/],
+  ];
+  for (const [hostConfig, error] of cases) {
+    const created = await d.api('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: hostConfig });
+    assert.equal(created.status, 201, created.text);
+    const start = await d.api('POST', `/containers/${created.body.Id}/start`);
+    assert.equal(start.status, 500, JSON.stringify(hostConfig));
+    assert.match(start.body.message, error);
+    const state = (await d.api('GET', `/containers/${created.body.Id}/json`)).body.State;
+    assert.equal(state.Status, 'created');
+    assert.equal(state.ExitCode, 128);
+    assert.match(state.Error, error);
+  }
+  const ps = await docker(d, ['ps', '-a']);
+  assert.equal(ps.code, 0, ps.stderr);
+});
+
 test('bodies the docker CLI would refuse itself get dockerd\'s answers from the API', async (t) => {
   if (!requireRoot(t)) return;
   const d = await startDaemon(t);
