@@ -5,7 +5,7 @@
  * re-adopts them).
  */
 import { parseArgs } from 'node:util';
-import { promises as fs, openSync, existsSync, readFileSync } from 'node:fs';
+import { promises as fs, fchmodSync, openSync, existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import type { Server } from 'node:http';
@@ -15,6 +15,8 @@ import { Engine } from '../engine/engine.ts';
 import { containerDefaults, readDaemonConfig } from '../engine/daemon-config.ts';
 import { createEngineApi } from '../api/api.ts';
 import { native } from '../drivers/native.ts';
+import { readGroupFile, resolveSocketGroup } from '../drivers/host-groups.ts';
+import { ensurePrivateRoots } from '../store/private-roots.ts';
 import { isLogLevel, log, setLogLevel } from '../util/log.ts';
 
 
@@ -27,6 +29,7 @@ Options:
       --config-file string   Daemon configuration file (default "/etc/berth/daemon.json")
       --data-root string     Root directory of persistent Berth state (default "/var/lib/berth")
       --exec-root string     Root directory for execution state files (default "/run/berth")
+  -G, --group string         Group for the unix socket (default "docker")
   -H, --host list            Daemon socket(s) to connect to (default unix:///run/berth/berth.sock)
   -l, --log-level string     Set the logging level ("debug"|"info"|"warn"|"error") (default "info")
   -p, --pidfile string       Path to use for daemon PID file (default "/run/berth/berthd.pid")
@@ -41,11 +44,16 @@ Options:
 }
 
 async function main(): Promise<void> {
+  // As dockerd: no file we make may depend on the umask of whoever started us
+  // (under umask 000 every record, spec and layer would be world-writable).
+  // Children (conmon, runc, netavark) inherit it.
+  process.umask(0o022);
   const { values } = parseArgs({
     options: {
       host: { type: 'string', short: 'H', multiple: true },
       'data-root': { type: 'string' },
       'exec-root': { type: 'string' },
+      group: { type: 'string', short: 'G' },
       pidfile: { type: 'string', short: 'p' },
       'config-file': { type: 'string' },
       'log-level': { type: 'string', short: 'l' },
@@ -88,37 +96,25 @@ async function main(): Promise<void> {
   }
   const tls = tlsVerify ? readTlsFiles(tlsFiles) : undefined;
 
-  await fs.mkdir(dataRoot, { recursive: true, mode: 0o711 });
-  await fs.mkdir(execRoot, { recursive: true, mode: 0o700 });
-  const lockFd = openSync(`${dataRoot}/berthd.lock`, 'w');
+  // Before the roots exist: an unknown group stops the start with nothing made.
+  const hasUnixHost = hosts.some((h) => h.startsWith('unix://'));
+  const socketGroup = hasUnixHost ? resolveSocketGroup(values.group ?? fileConfig.group, readGroupFile(), process.getgid?.() ?? 0) : undefined;
+  if (socketGroup?.warning) log.warn(socketGroup.warning);
+
+  await ensurePrivateRoots(dataRoot, execRoot);
+  const lockFd = openSync(`${dataRoot}/berthd.lock`, 'w', 0o600);
+  fchmodSync(lockFd, 0o600);
   if (!native().flock(lockFd)) {
     throw new Error(`another berthd is already running with data root ${dataRoot} (lock ${dataRoot}/berthd.lock is held)`);
   }
-  await fs.writeFile(pidfile, `${process.pid}\n`);
+  await fs.writeFile(pidfile, `${process.pid}\n`, { mode: 0o644 });
+  await fs.chmod(pidfile, 0o644); // one left by an older berthd may have another mode
 
   const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults });
   await engine.open();
   const servers: Server[] = [];
-  for (const host of hosts) {
-    if (host.startsWith('tcp://')) {
-      const { hostname, port } = parseTcpHost(host);
-      const server = createEngineApi(engine, tls);
-      await listen(server, (done) => server.listen(port, hostname || undefined, done));
-      servers.push(server);
-      log.info('API listening', { address: `${hostname || '0.0.0.0'}:${port}`, tls: 'mutual' });
-      continue;
-    }
-    const socketPath = host.slice('unix://'.length);
-    await fs.mkdir(path.dirname(socketPath), { recursive: true });
-    await removeStaleSocket(socketPath);
-    const server = createEngineApi(engine);
-    await listen(server, (done) => server.listen(socketPath, done));
-    servers.push(server);
-    await fs.chmod(socketPath, 0o660);
-    log.info('API listening', { socket: socketPath });
-  }
-  log.info('berthd started', { dataRoot, execRoot, pid: process.pid });
-
+  // Signals are ours before the socket answers: a SIGHUP (or SIGTERM) sent as soon
+  // as a client can connect must not meet the default action, which ends the process.
   const shutdown = (signal: string) => {
     log.info('shutting down; containers keep running', { signal });
     for (const server of servers) {
@@ -150,6 +146,28 @@ async function main(): Promise<void> {
   });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+
+  for (const host of hosts) {
+    if (host.startsWith('tcp://')) {
+      const { hostname, port } = parseTcpHost(host);
+      const server = createEngineApi(engine, tls);
+      await listen(server, (done) => server.listen(port, hostname || undefined, done));
+      servers.push(server);
+      log.info('API listening', { address: `${hostname || '0.0.0.0'}:${port}`, tls: 'mutual' });
+      continue;
+    }
+    const socketPath = host.slice('unix://'.length);
+    await fs.mkdir(path.dirname(socketPath), { recursive: true });
+    await removeStaleSocket(socketPath);
+    const server = createEngineApi(engine);
+    await listen(server, (done) => server.listen(socketPath, done));
+    servers.push(server);
+    // dockerd's: read-write for root and the socket group (access to it is root on this host).
+    await fs.chown(socketPath, 0, socketGroup?.gid ?? 0);
+    await fs.chmod(socketPath, 0o660);
+    log.info('API listening', { socket: socketPath });
+  }
+  log.info('berthd started', { dataRoot, execRoot, pid: process.pid });
 }
 
 function listen(server: Server, start: (done: () => void) => void): Promise<void> {

@@ -14,6 +14,8 @@ export interface DaemonConfig {
   hosts?: string[];
   'data-root'?: string;
   'exec-root'?: string;
+  /** The unix socket's group (`-G/--group`). */
+  group?: string;
   pidfile?: string;
   'log-level'?: string;
   debug?: boolean;
@@ -42,7 +44,7 @@ export interface ContainerDefaults {
 
 /** Keys Berth acts on. */
 const USED = new Set([
-  'hosts', 'data-root', 'exec-root', 'pidfile', 'log-level', 'debug', 'tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey',
+  'hosts', 'data-root', 'exec-root', 'group', 'pidfile', 'log-level', 'debug', 'tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey',
   'log-driver', 'log-opts', 'default-ulimits', 'default-shm-size', 'no-new-privileges', 'seccomp-profile',
 ]);
 
@@ -51,7 +53,7 @@ const KNOWN = new Set([
   'allow-nondistributable-artifacts', 'api-cors-header', 'authorization-plugins', 'bip', 'bridge', 'builder', 'cgroup-parent',
   'containerd', 'containerd-namespace', 'containerd-plugins-namespace', 'cpu-rt-period', 'cpu-rt-runtime', 'cri-containerd',
   'default-address-pools', 'default-cgroupns-mode', 'default-gateway', 'default-gateway-v6', 'default-ipc-mode', 'default-network-opts',
-  'default-runtime', 'dns', 'dns-opts', 'dns-search', 'exec-opts', 'experimental', 'features', 'fixed-cidr', 'fixed-cidr-v6', 'group',
+  'default-runtime', 'dns', 'dns-opts', 'dns-search', 'exec-opts', 'experimental', 'features', 'fixed-cidr', 'fixed-cidr-v6',
   'host-gateway-ip', 'icc', 'init', 'init-path', 'insecure-registries', 'ip', 'ip-forward', 'ip-masq', 'ip6tables', 'iptables',
   'ipv6', 'labels', 'live-restore', 'log-format', 'max-concurrent-downloads', 'max-concurrent-uploads', 'max-download-attempts',
   'metrics-addr', 'mtu', 'node-generic-resources', 'oom-score-adjust', 'proxies', 'raw-logs', 'registry-mirrors', 'runtimes',

@@ -4,13 +4,13 @@
  * run containers in-process (the API layer is one such user).
  */
 import os from 'node:os';
-import { promises as fs } from 'node:fs';
 import { ConmonRunc } from '../drivers/runtime/conmon-runc.ts';
 import { seccompHost } from '../drivers/seccomp-host.ts';
 import type { SeccompHost } from '../drivers/runtime/spec/seccomp.ts';
 import type { RuntimeDriver } from '../drivers/runtime/runtime.ts';
 import { ContentStore } from '../store/content/content-store.ts';
 import { LayerStore } from '../store/layers/layer-store.ts';
+import { ensurePrivateRoots } from '../store/private-roots.ts';
 import { ContainerService } from './containers/container-service.ts';
 import { ContainerQueries } from './containers/container-queries.ts';
 import { ContainerData } from './containers/container-data.ts';
@@ -125,7 +125,7 @@ export class Engine {
   /** Prepare directories, then recover from whatever a crash left (recovery.ts, the one start-up routine). */
   async open(): Promise<void> {
     const { dataRoot, execRoot } = this.options;
-    await Promise.all([dataRoot, execRoot, `${dataRoot}/containers`].map((d) => fs.mkdir(d, { recursive: true, mode: 0o711 })));
+    await ensurePrivateRoots(dataRoot, execRoot);
     await recover({ images: this.images, containers: this.containers, runtime: this.runtime, journal: this.journal });
   }
 }

@@ -23,6 +23,7 @@ export async function fsyncDir(dir: string): Promise<void> {
 }
 
 export interface WriteOptions {
+  /** The file's mode (default 0600: records hold secrets, such as a container's environment). */
   mode?: number;
   /** fsync the file and its directory (default true). */
   durable?: boolean;
@@ -30,7 +31,7 @@ export interface WriteOptions {
 
 /** Write `data` to `file` atomically (and durably unless told otherwise). */
 export async function writeFileAtomic(file: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
-  const { mode = 0o644, durable = true } = options;
+  const { mode = 0o600, durable = true } = options;
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${randomBytes(4).toString('hex')}`);
   if (!durable) {

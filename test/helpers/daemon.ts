@@ -79,7 +79,8 @@ async function waitForSocket(socket: string, child: ChildProcess, deadlineMs: nu
   throw new Error('berthd did not answer /_ping in time');
 }
 
-export async function startDaemon(t: TestContext, options: { bootstrap?: boolean; args?: string[] } = {}): Promise<Daemon> {
+/** `umask`: the umask berthd is started under (it sets its own; tests check it does). */
+export async function startDaemon(t: TestContext, options: { bootstrap?: boolean; args?: string[]; umask?: number } = {}): Promise<Daemon> {
   const tag = randomBytes(4).toString('hex');
   const dataRoot = `/tmp/berth-test/${tag}/data`;
   // Short: unix socket paths (conmon's attach socket lives below) are limited to 108 bytes.
@@ -90,10 +91,10 @@ export async function startDaemon(t: TestContext, options: { bootstrap?: boolean
 
   const launch = async (env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> => {
     const out = await fs.open(logFile, 'a');
-    const child = spawn(BERTHD, ['-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...(options.args ?? [])], {
-      stdio: ['ignore', out.fd, out.fd],
-      env: { ...process.env, ...env },
-    });
+    const args = ['-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...(options.args ?? [])];
+    // Through a shell that sets the umask and execs berthd: the child's PID stays berthd's.
+    const argv = options.umask === undefined ? [BERTHD, ...args] : ['/bin/sh', '-c', `umask ${options.umask.toString(8).padStart(3, '0')}; exec "$0" "$@"`, BERTHD, ...args];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', out.fd, out.fd], env: { ...process.env, ...env } });
     await out.close();
     await waitForSocket(socket, child, 15_000);
     return child;

@@ -15,7 +15,7 @@ import { readExitFile } from './exit-file.ts';
 import { openReadPipe, openWritePipe, PipeReader, type PipeEnds } from './pipes.ts';
 import { parseRuntimeMessage, RuntimeStartError } from './runtime-errors.ts';
 import type { AttachStreams, ExecOptions } from './runtime.ts';
-import { specToJson } from './spec/serialize.ts';
+import { SPEC_MODE, specToJson } from './spec/serialize.ts';
 
 export async function runExec(
   driver: ConmonRunc,
@@ -26,7 +26,7 @@ export async function runExec(
   void warmCgroupAttach();
   const dir = driver.paths.execDir(o.containerId, o.execId);
   await fs.promises.mkdir(`${dir}/exit`, { recursive: true });
-  await fs.promises.writeFile(`${dir}/process.json`, specToJson(o.process));
+  await fs.promises.writeFile(`${dir}/process.json`, specToJson(o.process), { mode: SPEC_MODE });
   const args = [
     '--api-version', '1',
     '-c', o.containerId, '-u', o.execId,

@@ -28,7 +28,7 @@ import { openReadPipe, openWritePipe, PipeReader } from './pipes.ts';
 import { parseRuntimeMessage, RuntimeStartError } from './runtime-errors.ts';
 import type { OciResources } from './spec/types.ts';
 import type { AttachStreams, CreateOptions, ExecOptions, RuntimeDriver, RuntimeState, RuntimeStatus } from './runtime.ts';
-import { specToJson } from './spec/serialize.ts';
+import { SPEC_MODE, specToJson } from './spec/serialize.ts';
 
 export interface ConmonRuncOptions {
   execRoot: string;
@@ -142,7 +142,7 @@ export class ConmonRunc implements RuntimeDriver {
         const spec = await o.spec;
         // Small local files, written synchronously: microseconds each, where
         // thread-pool round trips cost milliseconds while a start keeps it busy.
-        fs.writeFileSync(`${o.bundle}/config.json`, specToJson(spec));
+        fs.writeFileSync(`${o.bundle}/config.json`, specToJson(spec), { mode: SPEC_MODE });
         fs.rmSync(p.exitFile(o.id), { force: true });
         fs.rmSync(p.bundleLink(o.id), { force: true });
         fs.symlinkSync(o.bundle, p.bundleLink(o.id));

@@ -34,6 +34,21 @@ function validMode(mode: string): boolean {
   return rw <= 1 && propagation <= 1;
 }
 
+/**
+ * One `HostConfig.VolumesFrom` entry, `CONTAINER[:MODE]`, as dockerd parses
+ * it: MODE a bind's mode but without a propagation or nocopy (the volumes
+ * keep those of the container they come from).
+ */
+export function parseVolumesFrom(spec: string): { container: string; mode: string } {
+  if (spec === '') throw new InvalidParameterError('volumes-from specification cannot be an empty string');
+  const colon = spec.indexOf(':');
+  if (colon < 0) return { container: spec, mode: 'rw' };
+  const mode = spec.slice(colon + 1);
+  const words = mode.split(',');
+  if (mode !== '' && (!validMode(mode) || words.some((w) => PROPAGATIONS.has(w) || w === 'nocopy'))) throw new InvalidParameterError(`invalid mode: ${mode}`);
+  return { container: spec.slice(0, colon), mode: mode || 'rw' };
+}
+
 export function parseBind(spec: string): Bind {
   const parts = spec.split(':');
   let source = '';
@@ -61,13 +76,6 @@ export function parseBind(spec: string): Bind {
  * source must exist (unless `CreateMountpoint`). Volumes are for later.
  */
 export function checkMounts(hostConfig: HostConfig): void {
-  const seen = new Set<string>();
-  const claim = (destination: string) => {
-    const clean = destination.replace(/\/+$/, '') || '/';
-    if (seen.has(clean)) throw new InvalidParameterError(`Duplicate mount point: ${clean}`);
-    seen.add(clean);
-  };
-  for (const spec of hostConfig.Binds ?? []) claim(parseBind(spec).destination);
   for (const m of hostConfig.Mounts ?? []) {
     const type = m.Type ?? '';
     const bad = (why: string) => new InvalidParameterError(`invalid mount config for type "${type}": ${why}`);
@@ -85,6 +93,24 @@ export function checkMounts(hostConfig: HostConfig): void {
     } else {
       throw new NotImplementedError(`volumes are not supported yet, only host paths: '${m.Source ?? ''}:${m.Target}'`);
     }
-    claim(m.Target);
   }
+}
+
+/**
+ * The container's mount points as dockerd registers them, once the image is
+ * found: each bind parsed, then no destination twice among binds and mounts.
+ */
+export function checkMountPoints(hostConfig: HostConfig): void {
+  const seen = new Set<string>();
+  const claim = (destination: string) => {
+    const clean = destination.replace(/\/+$/, '') || '/';
+    if (seen.has(clean)) throw new InvalidParameterError(`Duplicate mount point: ${clean}`);
+    seen.add(clean);
+  };
+  for (const spec of hostConfig.Binds ?? []) {
+    const bind = parseBind(spec);
+    if (bind.volume) throw new NotImplementedError(`volumes are not supported yet, only host paths: '${spec}'`);
+    claim(bind.destination);
+  }
+  for (const m of hostConfig.Mounts ?? []) claim(m.Target ?? '');
 }

@@ -36,8 +36,10 @@ export async function createContainer(ctx: LifecycleContext, deps: CreateDeps, r
   const cgroupnsMode = (await detectCgroupVersion()) === 2 ? 'private' : 'host';
   const hostConfig = normalizeHostConfig(request.hostConfig ?? {}, { cgroupnsMode, logConfig: deps.defaults?.logConfig, shmSize: deps.defaults?.shmSize });
   const warnings = await discardUnsupported(hostConfig);
-  runChecks('create', { config: userConfig, hostConfig, hostCpus: ctx.hostCpus, containerExists: (ref) => Boolean(ctx.store.find(ref)) });
+  const checkInput = { config: userConfig, hostConfig, hostCpus: ctx.hostCpus, containerExists: (ref: string) => Boolean(ctx.store.find(ref)) };
+  runChecks('create', checkInput);
   const image = await deps.images.resolve(userConfig.Image!);
+  runChecks('create-after-image', checkInput);
   if (request.platform) checkImagePlatform(userConfig.Image!, request.platform, image.imageConfig);
   const config = mergeImageConfig(userConfig, image.config as ImageConfigLike);
   const { path, args } = commandOf(config);

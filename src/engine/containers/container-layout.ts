@@ -8,6 +8,7 @@
  * goes through it.
  */
 import { promises as fs, mkdirSync, readFileSync } from 'node:fs';
+import { CONTAINER_DIR_MODE } from '../../store/private-roots.ts';
 import type { RuntimeDriver } from '../../drivers/runtime/runtime.ts';
 import { ensureOverlayMounted, isMountPoint, unmount, type OverlayPlan } from '../../drivers/mount/overlay.ts';
 import { MS, native } from '../../drivers/native.ts';
@@ -77,7 +78,9 @@ export class ContainerLayout {
    */
   makeDirectory(id: string): void {
     const p = this.paths(id);
-    mkdirSync(p.bundle, { recursive: true });
+    // Private as the data root: the record holds the environment, fs/ the writable layer.
+    mkdirSync(p.dir, { recursive: true, mode: CONTAINER_DIR_MODE });
+    mkdirSync(p.bundle, { mode: 0o700 });
     mkdirSync(p.upper, { recursive: true });
     makeInitLayer(p.init);
   }

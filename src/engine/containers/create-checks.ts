@@ -1,17 +1,23 @@
 /**
  * The checks a container's configuration passes at create, in the order
  * dockerd makes them (so the first problem reported is dockerd's), each
- * with dockerd's words and status. `docker update` runs the same list on
- * the updated HostConfig: the checks marked for it. A check throws; the
- * first to throw wins.
+ * with dockerd's words and status. dockerd makes most before it looks up
+ * the image and some after (a missing image is a 404 before them): those
+ * are marked `afterImage` and run in the phase 'create-after-image'.
+ * `docker update` runs the same list on the updated HostConfig: the checks
+ * marked for it. A check throws; the first to throw wins.
  */
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 import { validateHostConfig } from '../../drivers/runtime/spec/generate.ts';
 import { availableCpuset, checkCpuset } from '../../drivers/cgroups/cpuset.ts';
 import { blkioFeatures } from '../../drivers/cgroups/features.ts';
 import { checkUlimitsApplicable } from '../../drivers/host-limits.ts';
-import { InvalidParameterError, NotImplementedError } from '../../util/errors.ts';
-import { checkMounts, parseBind } from './binds.ts';
+import { InvalidParameterError } from '../../util/errors.ts';
+import { checkMountPoints, checkMounts, parseVolumesFrom } from './binds.ts';
+import {
+  checkAutoRemove, checkCgroupnsMode, checkEnv, checkExtraHosts, checkHealthcheck, checkIsolation, checkNetworkMode, checkPortBindings, checkQos,
+  checkRealtime, checkRuntime, checkWorkingDir,
+} from './config-checks.ts';
 import { validateRestartPolicy } from './restart-policy.ts';
 import { parseSignal } from './signals.ts';
 
@@ -30,10 +36,19 @@ export interface CheckInput {
 export interface Check {
   name: string;
   update: boolean;
+  /** dockerd makes it once the image is found. */
+  afterImage?: boolean;
   run(input: CheckInput): void;
 }
 
+export type CheckPhase = 'create' | 'create-after-image' | 'update';
+
 export const CHECKS: readonly Check[] = [
+  // dockerd's request decoder (moby decodeContainerConfig), before anything else.
+  { name: 'network mode', update: false, run: ({ config, hostConfig }) => checkNetworkMode(config ?? {}, hostConfig) },
+  { name: 'isolation', update: false, run: ({ hostConfig }) => checkIsolation(hostConfig.Isolation) },
+  { name: 'qos', update: false, run: ({ hostConfig }) => checkQos(hostConfig) },
+  { name: 'real-time', update: false, run: ({ hostConfig }) => checkRealtime(hostConfig) },
   {
     name: 'image', // dockerd: "Config cannot be empty in order to create a container"; its CLI sends none without an image
     update: false,
@@ -41,10 +56,8 @@ export const CHECKS: readonly Check[] = [
       if (config && !config.Image) throw new InvalidParameterError('No image specified');
     },
   },
-  { name: 'resources', update: true, run: ({ hostConfig, hostCpus }) => validateHostConfig(hostConfig, hostCpus) },
-  { name: 'cpuset', update: true, run: ({ hostConfig, changes }) => checkCpuset(changes ?? hostConfig, availableCpuset()) },
-  { name: 'ulimits', update: false, run: ({ hostConfig }) => checkUlimitsApplicable(hostConfig.Ulimits) },
-  { name: 'restart policy', update: true, run: ({ hostConfig }) => validateRestartPolicy(hostConfig.RestartPolicy) },
+  // The Config (moby validateContainerConfig).
+  { name: 'working dir', update: false, run: ({ config }) => checkWorkingDir(config?.WorkingDir) },
   {
     name: 'stop signal',
     update: false,
@@ -52,38 +65,66 @@ export const CHECKS: readonly Check[] = [
       if (config?.StopSignal) parseSignal(config.StopSignal);
     },
   },
-  { name: 'shared namespaces', update: false, run: checkSharedNamespaces },
-  {
-    name: 'binds',
-    update: false,
-    run: ({ hostConfig }) => {
-      for (const spec of hostConfig.Binds ?? []) {
-        if (parseBind(spec).volume) throw new NotImplementedError(`volumes are not supported yet, only host paths: '${spec}'`);
-      }
-    },
-  },
+  { name: 'env', update: false, run: ({ config }) => checkEnv(config?.Env) },
+  { name: 'healthcheck', update: false, run: ({ config }) => checkHealthcheck(config?.Healthcheck) },
+  // The HostConfig (moby validateHostConfig).
+  { name: 'auto remove', update: false, run: ({ hostConfig }) => checkAutoRemove(hostConfig) },
   { name: 'mounts', update: false, run: ({ hostConfig }) => checkMounts(hostConfig) },
+  { name: 'extra hosts', update: false, run: ({ hostConfig }) => checkExtraHosts(hostConfig.ExtraHosts) },
+  { name: 'port bindings', update: false, run: ({ hostConfig }) => checkPortBindings(hostConfig.PortBindings) },
+  { name: 'restart policy', update: true, run: ({ hostConfig }) => validateRestartPolicy(hostConfig.RestartPolicy) },
+  // The host's limits (moby verifyPlatformContainerSettings).
+  { name: 'resources', update: true, run: ({ hostConfig, hostCpus }) => validateHostConfig(hostConfig, hostCpus) },
+  { name: 'cpuset', update: true, run: ({ hostConfig, changes }) => checkCpuset(changes ?? hostConfig, availableCpuset()) },
+  { name: 'ulimits', update: false, run: ({ hostConfig }) => checkUlimitsApplicable(hostConfig.Ulimits) },
+  { name: 'runtime', update: false, run: ({ hostConfig }) => checkRuntime(hostConfig.Runtime) },
+  { name: 'cgroupns mode', update: false, run: ({ hostConfig }) => checkCgroupnsMode(hostConfig.CgroupnsMode) },
+  { name: 'namespace donors', update: false, run: checkNamespaceDonors },
+  // Once the image is found: the container's mounts, then its namespaces.
+  { name: 'volumes from', update: false, afterImage: true, run: checkVolumesFrom },
+  { name: 'mount points', update: false, afterImage: true, run: ({ hostConfig }) => checkMountPoints(hostConfig) },
+  { name: 'namespace modes', update: false, afterImage: true, run: checkNamespaceModes },
 ];
 
 /** Run the checks of `phase`, in order. */
-export function runChecks(phase: 'create' | 'update', input: CheckInput, checks: readonly Check[] = CHECKS): void {
-  for (const check of checks) if (phase === 'create' || check.update) check.run(input);
+export function runChecks(phase: CheckPhase, input: CheckInput, checks: readonly Check[] = CHECKS): void {
+  for (const check of checks) {
+    const runs = phase === 'update' ? check.update : (phase === 'create-after-image') === Boolean(check.afterImage);
+    if (runs) check.run(input);
+  }
 }
 
 /**
- * `--ipc` and `--pid` as dockerd takes them at create: a known mode, and a
- * `container:<name>` that exists. Whether it runs is asked at start.
+ * `--ipc` and `--pid` as dockerd takes them at create: a `container:<name>`
+ * that exists (before the image is looked up), then a known mode (after).
+ * Whether the donor runs is asked at start.
  */
-function checkSharedNamespaces({ hostConfig, containerExists }: CheckInput): void {
+function checkNamespaceDonors({ hostConfig, containerExists }: CheckInput): void {
+  for (const mode of [hostConfig.IpcMode ?? '', hostConfig.PidMode ?? '']) {
+    if (!/^container:./.test(mode)) continue;
+    const ref = mode.slice('container:'.length);
+    // dockerd's words, but not a 404: the docker CLI would take that for a missing image and pull.
+    if (!containerExists(ref)) throw new InvalidParameterError(`No such container: ${ref}`);
+  }
+}
+
+function checkNamespaceModes({ hostConfig }: CheckInput): void {
   const ipc = hostConfig.IpcMode ?? '';
   if (!['', 'host', 'private', 'shareable', 'none'].includes(ipc) && !/^container:./.test(ipc)) throw new InvalidParameterError(`invalid IPC mode: ${ipc}`);
   const pid = hostConfig.PidMode ?? '';
   if (!['', 'host'].includes(pid) && !/^container:./.test(pid)) throw new InvalidParameterError(`invalid PID mode: ${pid}`);
-  for (const mode of [ipc, pid]) {
-    if (!mode.startsWith('container:')) continue;
-    const ref = mode.slice('container:'.length);
-    // dockerd's words, but not a 404: the docker CLI would take that for a missing image and pull.
-    if (!containerExists(ref)) throw new InvalidParameterError(`No such container: ${ref}`);
+}
+
+/**
+ * `--volumes-from`: each entry well formed and naming a container that
+ * exists, in turn (400, as dockerd, not the 404 that would make its CLI pull).
+ * Berth has no volumes yet: an existing container's are not copied.
+ */
+function checkVolumesFrom({ hostConfig, containerExists }: CheckInput): void {
+  for (const spec of hostConfig.VolumesFrom ?? []) {
+    const { container } = parseVolumesFrom(spec);
+    if (container === '') throw new InvalidParameterError('invalid name or ID supplied: ""');
+    if (!containerExists(container)) throw new InvalidParameterError(`No such container: ${container}`);
   }
 }
 

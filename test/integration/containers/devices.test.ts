@@ -84,9 +84,14 @@ test('a bad --device mode or --device-cgroup-rule is a usage error (125); the AP
     assert.equal(bps.code, 125, cli.name);
     assert.ok(bps.stderr.startsWith('invalid argument "/tmp/x:1mb" for "--device-read-bps" flag: bad format for device path: /tmp/x:1mb\n'), `${cli.name}: ${bps.stderr}`);
   }
+  // As dockerd: a bad rule is taken at create, and the start fails (500) with it recorded.
   const rule = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { DeviceCgroupRules: ['c 1:3 rwm', 'x 1:3 rwm'] } });
-  assert.equal(rule.status, 400);
-  assert.equal(rule.body.message, "invalid device cgroup rule format: 'x 1:3 rwm'");
+  assert.equal(rule.status, 201, rule.text);
+  const start = await d.api('POST', `/containers/${rule.body.Id}/start`);
+  assert.equal(start.status, 500);
+  assert.equal(start.body.message, "invalid device cgroup rule format: 'x 1:3 rwm'");
+  const state = (await d.api('GET', `/containers/${rule.body.Id}/json`)).body.State;
+  assert.deepEqual([state.Status, state.ExitCode, state.Error], ['created', 128, "invalid device cgroup rule format: 'x 1:3 rwm'"]);
   const perms = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rz' }] } });
   assert.equal(perms.status, 400);
   assert.match(perms.body.message, /"rz".*"\/dev\/null"/);

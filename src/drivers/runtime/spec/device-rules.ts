@@ -29,9 +29,12 @@ export function deviceAllowRule(device: OciDevice, permissions: string): OciDevi
   return { allow: true, type: device.type, major: device.major ?? null, minor: device.minor ?? null, access: permissions || DEFAULT_DEVICE_PERMISSIONS };
 }
 
-/** Reject malformed device settings at create time (400), naming the bad value. */
+/**
+ * Reject malformed device permissions at create time (400), naming the bad
+ * value. A malformed cgroup rule is not checked here: dockerd takes it at
+ * create and fails the start (the spec's generation refuses it then).
+ */
 export function validateDeviceSettings(h: HostConfig): void {
-  for (const rule of h.DeviceCgroupRules ?? []) parseDeviceCgroupRule(rule);
   for (const d of h.Devices ?? []) {
     const perms = d.CgroupPermissions ?? '';
     if (perms !== '' && !isValidDeviceMode(perms)) {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidParameterError } from '../../../util/errors.ts';
+import { InvalidParameterError, SystemError } from '../../../util/errors.ts';
 import { DEFAULT_CAPABILITIES, resolveCapabilities } from './capabilities.ts';
 import { generateSpec, validateHostConfig, type SpecInput } from './generate.ts';
 import { mergeTmpfsOptions } from './mounts.ts';
@@ -131,9 +131,9 @@ describe('generateSpec', () => {
     assert.equal(generateSpec(input({ hostConfig: { SecurityOpt: ['no-new-privileges:true', 'label=disable'] } })).process.noNewPrivileges, true);
     const custom = generateSpec(input({ hostConfig: { SecurityOpt: ['seccomp={"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]}'] } }));
     assert.deepEqual(custom.linux.seccomp, { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] });
-    throwsInvalid(() => generateSpec(input({ hostConfig: { SecurityOpt: ['foo'] } })), 'invalid --security-opt 1: "foo"');
-    throwsInvalid(() => generateSpec(input({ hostConfig: { SecurityOpt: ['foo=bar'] } })), 'invalid --security-opt 2: "foo=bar"');
-    throwsInvalid(() => generateSpec(input({ hostConfig: { SecurityOpt: ['no-new-privileges:maybe'] } })), 'invalid --security-opt 2: "no-new-privileges:maybe"');
+    assert.throws(() => generateSpec(input({ hostConfig: { SecurityOpt: ['foo'] } })), (e: unknown) => e instanceof SystemError && e.message === 'invalid --security-opt 1: "foo"'); // dockerd's untyped error: a 500
+    assert.throws(() => generateSpec(input({ hostConfig: { SecurityOpt: ['foo=bar'] } })), (e: unknown) => e instanceof SystemError && e.message === 'invalid --security-opt 2: "foo=bar"'); // dockerd's untyped error: a 500
+    assert.throws(() => generateSpec(input({ hostConfig: { SecurityOpt: ['no-new-privileges:maybe'] } })), (e: unknown) => e instanceof SystemError && e.message === 'invalid --security-opt 2: "no-new-privileges:maybe"'); // dockerd's untyped error: a 500
   });
 
   test('read-only rootfs, tmpfs, user mounts, init', () => {
@@ -174,9 +174,20 @@ describe('generateSpec', () => {
       [{ NanoCpus: 9e9 }, 'Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available'],
       [{ CapAdd: ['FOO'] }, 'invalid CapAdd: unknown capability: "CAP_FOO"'],
       [{ OomScoreAdj: 2000 }, 'Invalid value 2000, range for oom score adj is [-1000, 1000]'],
-      [{ Ulimits: [{ Name: 'nofile', Soft: 3, Hard: 2 }] }, 'ulimit soft limit must be less than or equal to hard limit: 3 > 2'],
     ];
     for (const [hc, message] of cases) throwsInvalid(() => validateHostConfig(hc, 2), message);
+    // What dockerd takes at create and refuses at start: the spec's generation refuses it.
+    const atStart: [SpecInput['hostConfig'], string][] = [
+      [{ Ulimits: [{ Name: 'nofile', Soft: 3, Hard: 2 }] }, 'ulimit soft limit must be less than or equal to hard limit: 3 > 2'],
+      [{ Ulimits: [{ Name: 'bogus', Soft: 1, Hard: 1 }] }, 'invalid ulimit type: bogus'],
+      [{ DeviceCgroupRules: ['c 1:3 rwm', 'x 1:3 rwm'] }, "invalid device cgroup rule format: 'x 1:3 rwm'"],
+    ];
+    for (const [hc, message] of atStart) {
+      assert.doesNotThrow(() => validateHostConfig(hc, 2), message);
+      throwsInvalid(() => generateSpec(input({ hostConfig: hc })), message);
+    }
+    assert.doesNotThrow(() => validateHostConfig({ SecurityOpt: ['seccomp={bad json'] }, 2));
+    assert.throws(() => generateSpec(input({ hostConfig: { SecurityOpt: ['seccomp={bad json'] } })), /Decoding seccomp profile failed/);
     validateHostConfig({ Memory: 6 << 20, NanoCpus: 2e9 }, 2);
   });
 });
@@ -231,8 +242,11 @@ describe('devices', () => {
     for (const mode of ['', 'rz', 'rr', 'rwmr', 'R']) assert.equal(isValidDeviceMode(mode), false, mode);
   });
 
-  test('validation at create: a bad cgroup rule or device permission is named (400)', () => {
-    throwsInvalid(() => validateHostConfig({ DeviceCgroupRules: ['c 1:3 rwm', 'x 1:3 rwm'] }, 2), "invalid device cgroup rule format: 'x 1:3 rwm'");
+  test('validation at create: a bad device permission is named (400)', () => {
+    // --tmpfs destinations, in dockerd's words.
+    throwsInvalid(() => validateHostConfig({ Tmpfs: { rel: '' } }, 2), "invalid mount path: 'rel' mount path must be absolute");
+    throwsInvalid(() => validateHostConfig({ Tmpfs: { '//': '' } }, 2), "invalid specification: destination can't be '/'");
+    assert.doesNotThrow(() => validateHostConfig({ Tmpfs: { '/run': '' } }, 2));
     throwsInvalid(
       () => validateHostConfig({ Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rz' }] }, 2),
       'invalid CgroupPermissions "rz" for device "/dev/null": must be a combination of r, w and m',

@@ -4,6 +4,7 @@
  * host-dependent (passwd text, CPU count, architecture, kernel, file paths)
  * is passed in, so the output can be tested as data.
  */
+import path from 'node:path';
 import { InvalidParameterError, SystemError } from '../../../util/errors.ts';
 import type { ContainerConfig, HostConfig } from '../../../wire/container-config.ts';
 import { resolveCapabilities } from './capabilities.ts';
@@ -79,10 +80,12 @@ export function validateHostConfig(hostConfig: HostConfig, hostCpus: number): vo
   // Container disk quotas need overlay on xfs with project quotas, which Berth does not use (dockerd's overlay2 message).
   if (Object.keys(hostConfig.StorageOpt ?? {}).length > 0) throw new SystemError("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
   resolveCapabilities({ privileged: hostConfig.Privileged, capAdd: hostConfig.CapAdd, capDrop: hostConfig.CapDrop });
-  const sec = parseSecurityOpts(hostConfig.SecurityOpt);
-  if (sec.seccomp !== undefined && sec.seccomp !== 'unconfined' && !hostConfig.Privileged) parseSeccompProfile(sec.seccomp);
+  // A seccomp profile is read at start, as dockerd reads it: a bad one fails the start, not the create.
+  parseSecurityOpts(hostConfig.SecurityOpt);
+  // dockerd's ValidateTmpfsMountDestination: not the root (once cleaned), and absolute.
   for (const dest of Object.keys(hostConfig.Tmpfs ?? {})) {
-    if (!dest.startsWith('/')) throw new InvalidParameterError(`invalid mount config: mount path must be absolute: ${dest}`);
+    if (path.posix.normalize(dest) === '/') throw new InvalidParameterError("invalid specification: destination can't be '/'");
+    if (!dest.startsWith('/')) throw new InvalidParameterError(`invalid mount path: '${dest}' mount path must be absolute`);
   }
 }
 

@@ -62,7 +62,7 @@ export function validateResources(r: Resources, hostCpus: number): void {
   if (r.CpusetMems && !validCpuset(r.CpusetMems)) throw bad(`Invalid value ${r.CpusetMems} for cpuset mems: invalid format: ${r.CpusetMems}`);
   const blkio = r.BlkioWeight ?? 0;
   if (blkio > 0 && (blkio < 10 || blkio > 1000)) throw bad('Range of blkio weight is from 10 to 1000');
-  toRlimits(r.Ulimits);
+  // Ulimits are not checked here: dockerd takes any at create, and the start that cannot apply one fails.
 }
 
 /** Validate a whole `HostConfig` at create time, before anything is written (400 on failure). */

@@ -1,9 +1,9 @@
 /**
  * `HostConfig.SecurityOpt` parsing, as moby's `parseSecurityOpt` (same
  * messages). `label=…` and `apparmor=…` are accepted and ignored (no SELinux
- * or AppArmor on Berth hosts).
+ * or AppArmor on Berth hosts). A bad option is dockerd's untyped error: a 500.
  */
-import { InvalidParameterError } from '../../../util/errors.ts';
+import { SystemError } from '../../../util/errors.ts';
 
 export interface SecurityOptions {
   noNewPrivileges: boolean;
@@ -21,7 +21,7 @@ export function parseSecurityOpts(opts: readonly string[] | null | undefined): S
     if (opt === 'disable') continue; // label disabling: nothing to disable here
     let sep = opt.indexOf('=');
     if (sep < 0) sep = opt.indexOf(':');
-    if (sep < 0) throw new InvalidParameterError(`invalid --security-opt 1: "${opt}"`);
+    if (sep < 0) throw new SystemError(`invalid --security-opt 1: "${opt}"`);
     const key = opt.slice(0, sep);
     const value = opt.slice(sep + 1);
     switch (key) {
@@ -35,11 +35,11 @@ export function parseSecurityOpts(opts: readonly string[] | null | undefined): S
         // Go's strconv.ParseBool spellings.
         if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) out.noNewPrivileges = true;
         else if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) out.noNewPrivileges = false;
-        else throw new InvalidParameterError(`invalid --security-opt 2: "${opt}"`);
+        else throw new SystemError(`invalid --security-opt 2: "${opt}"`);
         break;
       }
       default:
-        throw new InvalidParameterError(`invalid --security-opt 2: "${opt}"`);
+        throw new SystemError(`invalid --security-opt 2: "${opt}"`);
     }
   }
   return out;

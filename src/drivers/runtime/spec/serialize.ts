@@ -4,6 +4,9 @@
  * unlimited rlimit: an rlimit of -1 (Docker's "unlimited", which dockerd
  * turns into that uint64) or of that size read back is written out exactly.
  */
+/** A spec carries the container's environment: readable by root alone. */
+export const SPEC_MODE = 0o600;
+
 const INFINITY_MARK = '\u0000RLIM_INFINITY\u0000';
 const RLIM_INFINITY = '18446744073709551615';
 
