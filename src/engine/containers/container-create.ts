@@ -1,8 +1,10 @@
 /**
  * The create verb: dockerd's normalisation and checks of the request, the
  * image's config merged in, a name reserved, then the container laid out
- * (its directory and resources; the rootfs is mounted when first needed). No runtime work: that waits
- * for a start, or for a client that announces one (prepared-pool.ts). The
+ * (its directory and resources). Its runtime container is made ahead of
+ * the start only when starts have followed recent creates, or once a
+ * client announces a start (prepared-pool.ts); the rootfs is mounted then,
+ * or when first needed. The
  * record is written last, so a crash leaves at most a directory without a
  * record, which the next daemon start sweeps.
  */
@@ -64,7 +66,14 @@ export async function createContainer(ctx: LifecycleContext, deps: CreateDeps, r
   };
   try {
     ctx.layout.makeDirectory(id);
-    await ctx.resources.create(record);
+    // When starts have followed recent creates (docker run, compose up), the
+    // runtime container's monitor is started first (prepare spawns it before
+    // it returns) and the rootfs mounted, on the next microtask, while it
+    // starts up; otherwise nothing is made until a start is announced.
+    const eager = ctx.pool.startsExpected();
+    const laidOut = Promise.resolve().then(() => Promise.all([eager ? ctx.layout.mountRootfs(record) : undefined, ctx.resources.create(record)]));
+    if (eager) ctx.pool.prepare(record, laidOut);
+    await laidOut;
     await ctx.store.save(record);
   } catch (err) {
     await ctx.lock.run(id, () => ctx.pool.discard(id));

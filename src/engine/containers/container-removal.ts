@@ -9,7 +9,7 @@
 import { log } from '../../util/log.ts';
 import * as errors from './errors.ts';
 import type { LifecycleContext } from './lifecycle-context.ts';
-import type { ContainerRecord } from './record.ts';
+import { ZERO_TIME, type ContainerRecord } from './record.ts';
 import { signalContainer } from './container-signals.ts';
 import { isActive, moveTo } from './state-machine.ts';
 
@@ -55,6 +55,7 @@ export class ContainerRemoval {
     const { ctx } = this;
     if (!ctx.store.get(record.id) || record.state.status === 'removing') return;
     ctx.health()?.stop(record.id);
+    if (record.state.startedAt === ZERO_TIME) ctx.pool.noteOutcome(false);
     moveTo(record.state, 'removing');
     ctx.attach.closePending(record.id);
     try {

@@ -129,17 +129,40 @@ test('create, start and exit move the container through created, running and exi
   assert.deepEqual(r.events, ['create web', 'start web', 'die web']);
 });
 
-test('create does no runtime work: a container created and removed unstarted costs no runc call', async (t) => {
+/** A container created and removed unstarted: from then on creates make no runtime container ahead (see prepared-pool.ts). */
+async function expectNoStarts(r: Rig): Promise<void> {
+  await created(r, 'unstarted');
+  await r.service.remove('unstarted');
+  await r.service.released();
+}
+
+test('while containers are created and removed unstarted, a create does no runtime work at all', async (t) => {
   const r = rig(t);
+  await expectNoStarts(r);
   const c = await created(r, 'idle');
   await r.service.remove('idle');
   await r.service.released();
   assert.deepEqual(r.runtime.ops(c.id).filter((op) => op !== 'hasState' && op !== 'cleanup'), []);
+  assert.equal(r.mounted.size, 0, 'nor a mount');
+});
+
+test('while created containers are started, a create makes the runtime container ahead, and the start uses it', async (t) => {
+  const r = rig(t);
+  await expectNoStarts(r);
+  const first = await created(r, 'first');
+  await r.service.start('first');
+  const c = await created(r, 'second');
+  await until('the runtime container to be made ahead', () => r.runtime.host.containers.has(c.id));
+  await r.service.start('second');
+  assert.deepEqual(r.runtime.ops(c.id).filter((op) => op === 'create' || op === 'start'), ['create', 'start']);
+  assert.ok(r.runtime.host.containers.has(first.id));
 });
 
 test('a start announced by an attach or a wait finds its runtime container made ahead: the runtime creates it once', async (t) => {
   const r = rig(t);
+  await expectNoStarts(r);
   const c = await created(r, 'quick');
+  assert.equal(r.runtime.host.containers.has(c.id), false, 'nothing made at create');
   r.service.anticipateStart(c.id);
   await until('the runtime container to be made ahead', () => r.runtime.host.containers.has(c.id));
   r.service.anticipateStart(c.id); // a second announcement changes nothing
@@ -152,6 +175,7 @@ test('a start announced by an attach or a wait finds its runtime container made 
 
 test('a runtime container made ahead is given up when the container is removed unstarted', async (t) => {
   const r = rig(t);
+  await expectNoStarts(r);
   const c = await created(r, 'changed-mind');
   r.service.anticipateStart(c.id);
   await until('the runtime container to be made ahead', () => r.runtime.host.containers.has(c.id));
@@ -187,6 +211,7 @@ test('after an exit the runtime container is deleted and its monitor files remov
 
 test('a start that fails leaves the container created with the exit code, wakes waiters and tears the runtime down', async (t) => {
   const r = rig(t);
+  await expectNoStarts(r);
   const c = await created(r, 'broken');
   r.runtime.program(c.id, { notFound: true });
   const waiting = r.service.wait('broken', 'next-exit');
@@ -203,6 +228,15 @@ test('a start that fails leaves the container created with the exit code, wakes 
   assert.equal(c.state.status, 'running', 'a later start tries again');
 });
 
+test('a create that mounts its rootfs ahead of the start and cannot leaves nothing behind', async (t) => {
+  const r = rig(t, { failOverlay: true });
+  await assert.rejects(r.service.create({ name: 'early', config: { Image: 'busybox', Cmd: ['true'] } }), /overlay: no such device/);
+  assert.equal(r.service.store.find('early'), undefined);
+  await r.service.released();
+  assert.equal(r.runtime.host.containers.size + r.runtime.host.monitors.size, 0, 'the runtime container made ahead is torn down');
+  assert.deepEqual(readdirSync(path.join(r.dataRoot, 'containers')), []);
+});
+
 test('a create whose resources cannot be laid out leaves no directory, no runtime container and a free name', async (t) => {
   const r = rig(t, { failResourceCreate: new Error('no space left on device') });
   await assert.rejects(r.service.create({ name: 'nofs', config: { Image: 'busybox', Cmd: ['true'] } }), /no space left on device/);
@@ -213,7 +247,10 @@ test('a create whose resources cannot be laid out leaves no directory, no runtim
 });
 
 test('a start whose rootfs cannot be mounted fails as a start and leaves nothing of the runtime', async (t) => {
-  const r = rig(t, { failOverlay: true });
+  const options = { failOverlay: false };
+  const r = rig(t, options);
+  await expectNoStarts(r);
+  options.failOverlay = true;
   const c = await created(r, 'nofs');
   assert.equal(r.mounted.size, 0, 'create mounts nothing');
   await assert.rejects(r.service.start('nofs'), /overlay: no such device/);

@@ -163,6 +163,7 @@ export class ContainerService {
     await this.attach.connectPending(record.id);
     const pid = await this.o.runtime.initPid(record.id);
     const before = record.state;
+    if (before.status === 'created') this.pool.noteOutcome(true);
     record.state = { ...moveTo({ ...record.state }, 'running'), pid: pid ?? 0, exitCode: 0, error: '', oomKilled: false, startedAt: nowRfc3339Nano() };
     // The running state is saved while the runtime lets the process go. A
     // crash in between leaves either a record saying running over a created

@@ -3,10 +3,11 @@
  *
  * Creating the runtime container (runc create under conmon) is most of a
  * start's cost. `docker run` sends create, then attach and wait, then
- * start; so once a client attaches or waits, the runtime container is made
- * in the background (`anticipate`), and the start that follows finds it
- * ready or nearly so. Not at create: a container created and removed
- * without a start (`docker create`, compose, tests) then costs no runc work. Its
+ * start; so the runtime container is made in the background right at
+ * create when starts have followed recent creates (`startsExpected`), else
+ * once a client attaches or waits (`anticipate`), and the start that
+ * follows finds it ready or nearly so. A workload of containers created and
+ * removed without a start thus costs no runc work for them. Its
  * process is not running: it waits in runc's init until started. A
  * prepared container that is not started soon, is removed, or whose rootfs
  * or settings change (`docker cp`, which may change /etc/passwd or the
@@ -43,9 +44,14 @@ export function canPrepare(h: Pick<HostConfig, 'NetworkMode' | 'IpcMode' | 'PidM
   return !joinsOtherNetwork(h) && !joinsOtherNamespaces(h);
 }
 
+/** How many recent creates `startsExpected` looks back on. */
+const OUTCOME_WINDOW = 8;
+
 export class PreparedPool {
   /** Each entry's `ready` resolves true once its runtime container exists, false if making it failed. */
   private readonly entries = new Map<string, { ready: Promise<boolean>; timer: NodeJS.Timeout }>();
+  /** What became of recent created containers: started (true) or removed unstarted (false), newest last. */
+  private readonly outcomes: boolean[] = [];
 
   constructor(private readonly o: PreparedPoolOptions) {}
 
@@ -55,6 +61,23 @@ export class PreparedPool {
 
   has(id: string): boolean {
     return this.entries.has(id);
+  }
+
+  /** A created container was started (true), or removed without a start (false). */
+  noteOutcome(started: boolean): void {
+    this.outcomes.push(started);
+    if (this.outcomes.length > OUTCOME_WINDOW) this.outcomes.shift();
+  }
+
+  /**
+   * Whether to make a new container's runtime container right at its
+   * create: when at least half of the recent created containers were
+   * started (or none is known yet). A workload that creates and removes
+   * containers unstarted (`docker create`, SDK test suites) then pays no
+   * runc work for them, and `docker run` keeps its head start.
+   */
+  startsExpected(): boolean {
+    return this.outcomes.filter(Boolean).length * 2 >= this.outcomes.length;
   }
 
   /**

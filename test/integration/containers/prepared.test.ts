@@ -89,9 +89,12 @@ test('run --rm answers once the container is gone; its mount is released and rmi
   assert.deepEqual(left.filter((n) => !n.startsWith('.')), []);
 });
 
-test('a created container has no runtime container and no rootfs mount until a start is coming; docker cp mounts it on demand', async (t) => {
+test('while containers are created and removed unstarted, a created one has no runtime container and no rootfs mount until a start is coming; docker cp mounts it on demand', async (t) => {
   if (!requireRoot(t)) return;
   const d = await startDaemon(t);
+  const first = (await docker(d, ['create', 'busybox', 'true'])).stdout.trim();
+  assert.equal((await docker(d, ['rm', first])).code, 0);
+  await until('the removed container to be released', async () => !(await runcIds(d)).includes(first));
   const id = (await docker(d, ['create', 'busybox', 'cat', '/etc/motd'])).stdout.trim();
   await new Promise((r) => setTimeout(r, 100)); // nothing may be made in the background either
   assert.deepEqual(await runcIds(d), [], 'no runc work for a container that was only created');
