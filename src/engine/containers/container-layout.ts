@@ -14,7 +14,7 @@ import { ensureOverlayMounted, isMountPoint, unmount, type OverlayPlan } from '.
 import { MS, native } from '../../drivers/native.ts';
 import { DEFAULT_SHM_SIZE } from '../../drivers/runtime/spec/mounts.ts';
 import { log } from '../../util/log.ts';
-import { makeInitLayer, withInitLayer } from './init-layer.ts';
+import { ensureInitLayer, withInitLayer } from './init-layer.ts';
 import { containerPaths, type ContainerPaths, type ContainerRecord } from './record.ts';
 
 export interface ContainerLayoutOptions {
@@ -57,9 +57,13 @@ export type TeardownScope = 'runtime' | 'all';
 
 export class ContainerLayout {
   private readonly mounts: MountOps;
+  /** The init layer every new container shares (init-layer.ts). */
+  private readonly sharedInitLayer: string;
+  private initLayerMade = false;
 
   constructor(private readonly o: ContainerLayoutOptions) {
     this.mounts = o.mounts ?? KERNEL_MOUNTS;
+    this.sharedInitLayer = `${o.dataRoot}/init-layer`;
   }
 
   paths(id: string): ContainerPaths {
@@ -68,13 +72,14 @@ export class ContainerLayout {
 
   /** The container's read-only layers, top first: its init layer, then the image's. */
   lowerDirs(record: ContainerRecord): string[] {
-    return withInitLayer(this.paths(record.id).init, this.o.imageLowerDirs(record.imageChainId));
+    return withInitLayer(this.paths(record.id).init, this.sharedInitLayer, this.o.imageLowerDirs(record.imageChainId));
   }
 
   /**
-   * The directory, bundle, init layer and (empty) writable layer of a new
-   * container (synchronous: a dozen tiny calls on the create path). The
-   * rootfs is not mounted yet: see `mountRootfs`.
+   * The directory, bundle and (empty) writable layer of a new container,
+   * and the shared init layer if it is not there yet (synchronous: a few
+   * tiny calls on the create path). The rootfs is not mounted yet: see
+   * `mountRootfs`.
    */
   makeDirectory(id: string): void {
     const p = this.paths(id);
@@ -82,7 +87,8 @@ export class ContainerLayout {
     mkdirSync(p.dir, { recursive: true, mode: CONTAINER_DIR_MODE });
     mkdirSync(p.bundle, { mode: 0o700 });
     mkdirSync(p.upper, { recursive: true });
-    makeInitLayer(p.init);
+    if (!this.initLayerMade) ensureInitLayer(this.sharedInitLayer);
+    this.initLayerMade = true;
   }
 
   /**

@@ -62,7 +62,7 @@ export interface ContainerPaths {
   record: string;
   /** OCI bundle dir (config.json lives here). */
   bundle: string;
-  /** The init layer (see init-layer.ts), the top read-only layer. */
+  /** The init layer of a container created before the shared one (see init-layer.ts); absent for newer ones. */
   init: string;
   upper: string;
   work: string;
