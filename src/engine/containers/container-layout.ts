@@ -60,6 +60,8 @@ export class ContainerLayout {
   /** The init layer every new container shares (init-layer.ts). */
   private readonly sharedInitLayer: string;
   private initLayerMade = false;
+  /** Rootfs mounts under way, by container. */
+  private readonly mounting = new Map<string, Promise<void>>();
 
   constructor(private readonly o: ContainerLayoutOptions) {
     this.mounts = o.mounts ?? KERNEL_MOUNTS;
@@ -98,9 +100,17 @@ export class ContainerLayout {
    * survives a daemon restart, not a reboot). A container created and
    * removed unstarted never mounts.
    */
-  async mountRootfs(record: ContainerRecord): Promise<void> {
+  mountRootfs(record: ContainerRecord): Promise<void> {
+    // One mount at a time per container: two callers (a start and a docker cp)
+    // could both find it unmounted and stack two overlays.
+    const pending = this.mounting.get(record.id);
+    if (pending) return pending;
     const p = this.paths(record.id);
-    await this.mounts.overlay({ lowerDirs: this.lowerDirs(record), upper: p.upper, work: p.work, merged: p.merged }, `${this.o.dataRoot}/layers/empty`);
+    const mounted = this.mounts
+      .overlay({ lowerDirs: this.lowerDirs(record), upper: p.upper, work: p.work, merged: p.merged }, `${this.o.dataRoot}/layers/empty`)
+      .finally(() => this.mounting.delete(record.id));
+    this.mounting.set(record.id, mounted);
+    return mounted;
   }
 
   /**

@@ -22,6 +22,8 @@ interface Rig {
   runtime: FakeRuntime;
   events: string[];
   mounted: Set<string>;
+  /** How many overlay mounts were made. */
+  overlays: { count: number };
   hooks: string[];
   dataRoot: string;
   /** The same data root and runtime state, as a restarted daemon sees them. */
@@ -32,8 +34,13 @@ function rig(t: TestContext, options: { failOverlay?: boolean; failResourceCreat
   const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'berth-lifecycle-'));
   t.after(() => rmSync(dataRoot, { recursive: true, force: true }));
   const mounted = new Set<string>();
+  const overlays = { count: 0 };
   const mounts: MountOps = {
     async overlay(plan) {
+      // As the real one: a look whether it is mounted, then the mount (another caller may run in between).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (mounted.has(plan.merged)) return;
+      overlays.count++;
       if (options.failOverlay) throw new Error('overlay: no such device');
       mkdirSync(path.join(plan.merged, 'etc'), { recursive: true });
       mounted.add(plan.merged);
@@ -89,6 +96,7 @@ function rig(t: TestContext, options: { failOverlay?: boolean; failResourceCreat
     runtime,
     events: seen,
     mounted,
+    overlays,
     hooks,
     dataRoot,
     async restart() {
@@ -374,4 +382,13 @@ test('a resource that fails at start fails the start and is told of the exit', a
   assert.deepEqual(r.hooks.slice(-2), ['start /nonet', 'exit /nonet'], 'the resources are told');
   assert.equal(r.runtime.host.containers.has(c.id), false, 'the runtime container is torn down');
   assert.deepEqual(r.events.slice(-1), ['die nonet']);
+});
+
+test('a rootfs asked for by two callers at once is mounted once', async (t) => {
+  const r = rig(t);
+  await expectNoStarts(r);
+  const c = await created(r, 'twice');
+  const before = r.overlays.count;
+  await Promise.all([r.service.layout.mountRootfs(c), r.service.layout.mountRootfs(c), r.service.start('twice')]);
+  assert.equal(r.overlays.count - before, 1);
 });
