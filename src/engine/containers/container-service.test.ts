@@ -38,8 +38,9 @@ function rig(t: TestContext, options: { failOverlay?: boolean; failResourceCreat
   const mounts: MountOps = {
     async overlay(plan) {
       // As the real one: a look whether it is mounted, then the mount (another caller may run in between).
+      const already = mounted.has(plan.merged);
       await new Promise((resolve) => setImmediate(resolve));
-      if (mounted.has(plan.merged)) return;
+      if (already) return;
       overlays.count++;
       if (options.failOverlay) throw new Error('overlay: no such device');
       mkdirSync(path.join(plan.merged, 'etc'), { recursive: true });
