@@ -32,4 +32,12 @@ test('--mount binds: an absolute source, a known propagation; no destination twi
   });
   assert.doesNotThrow(() => checkMounts({ Mounts: [{ Type: 'bind', Source: '/tmp', Target: '/x', BindOptions: { Propagation: 'rslave' } }] }));
   assert.throws(() => checkMountPoints({ Binds: ['/tmp:/x'], Tmpfs: { '/x': '' } }), { message: 'Duplicate mount point: /x' });
+  // dockerd does not compare a --mount with the tmpfs mounts, nor bind options with tmpfs ones.
+  assert.doesNotThrow(() => checkMountPoints({ Mounts: [{ Type: 'tmpfs', Target: '/x' }], Tmpfs: { '/x': '' } }));
+  assert.doesNotThrow(() => checkMounts({ Mounts: [{ Type: 'bind', Source: '/tmp', Target: '/x', TmpfsOptions: {} }] }));
+  for (const type of ['bind', 'tmpfs'] as const) {
+    assert.throws(() => checkMounts({ Mounts: [{ Type: type, Source: type === 'bind' ? '/tmp' : undefined, Target: '//' }] }), {
+      message: `invalid mount config for type "${type}": invalid specification: destination can't be '/'`,
+    });
+  }
 });

@@ -87,12 +87,12 @@ export function checkMounts(hostConfig: HostConfig): void {
     if (type !== 'bind' && type !== 'tmpfs' && type !== 'volume') throw bad('mount type unknown');
     if (!m.Target) throw bad('field Target must not be empty');
     if (!m.Target.startsWith('/')) throw bad(`invalid mount path: '${m.Target}' mount path must be absolute`);
+    if (path.posix.normalize(m.Target) === '/') throw bad("invalid specification: destination can't be '/'");
     if (type === 'bind') {
       if (!m.Source) throw bad('field Source must not be empty');
       const propagation = m.BindOptions?.Propagation;
       if (propagation && !PROPAGATIONS.has(propagation)) throw bad(`invalid propagation mode: ${propagation}`);
       if (m.VolumeOptions) throw bad('field VolumeOptions must not be specified');
-      if (m.TmpfsOptions) throw bad('field TmpfsOptions must not be specified');
       if (!m.Source.startsWith('/')) throw bad(`invalid mount path: '${m.Source}' mount path must be absolute`);
       if (!m.BindOptions?.CreateMountpoint && !existsSync(m.Source)) throw bad(`bind source path does not exist: ${m.Source}`);
     } else if (type === 'tmpfs') {
@@ -106,7 +106,8 @@ export function checkMounts(hostConfig: HostConfig): void {
 
 /**
  * The container's mount points as dockerd registers them, once the image is
- * found: each bind parsed, then no destination twice among binds, mounts and tmpfs.
+ * found: each bind parsed, then no destination twice among binds and mounts,
+ * nor a bind's at a tmpfs mount.
  */
 export function checkMountPoints(hostConfig: HostConfig): void {
   const seen = new Set<string>();
@@ -115,11 +116,13 @@ export function checkMountPoints(hostConfig: HostConfig): void {
     if (seen.has(clean)) throw new InvalidParameterError(`Duplicate mount point: ${clean}`);
     seen.add(clean);
   };
+  const tmpfs = hostConfig.Tmpfs ?? {};
   for (const spec of hostConfig.Binds ?? []) {
     const bind = parseBind(spec);
     if (bind.volume) throw new NotImplementedError(`volumes are not supported yet, only host paths: '${spec}'`);
+    // dockerd compares a bind with the tmpfs mounts (by their exact text), but not a --mount with them.
+    if (Object.hasOwn(tmpfs, bind.destination)) throw new InvalidParameterError(`Duplicate mount point: ${bind.destination}`);
     claim(bind.destination);
   }
   for (const m of hostConfig.Mounts ?? []) claim(m.Target ?? '');
-  for (const destination of Object.keys(hostConfig.Tmpfs ?? {})) claim(destination);
 }

@@ -22,6 +22,7 @@ interface Case {
 const CORPUS = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/create-corpus.json'), 'utf8')) as Case[];
 
 const NO_VOLUMES = 'Berth has no volumes yet (issue 11): a named or anonymous volume is refused with 501';
+const NO_DRIVER = 'Berth has only the json-file, local and none log drivers: it names the missing driver before any of its options';
 /** Cases where Berth answers otherwise, by name, and why. */
 const KNOWN: Record<string, string> = {
   'HostConfig.Binds=["rel:/x"]': NO_VOLUMES,
@@ -29,8 +30,17 @@ const KNOWN: Record<string, string> = {
   'HostConfig.Binds=["vol:/x"]': NO_VOLUMES,
   'HostConfig.Mounts=[{"Type":"volume","Target":"/x"}]': NO_VOLUMES,
   'HostConfig.Mounts=[{"Type":"volume","Source":"v","Target":"/x"}]': NO_VOLUMES,
-  'HostConfig.LogConfig={"Type":"syslog","Config":{"syslog-address":"bogus://x"}}': 'Berth has no syslog log driver: it names the missing driver before any option',
+  'HostConfig.LogConfig={"Type":"syslog","Config":{"syslog-address":"bogus://x"}}': NO_DRIVER,
+  'HostConfig.LogConfig={"Type":"journald"}': NO_DRIVER,
+  'HostConfig.LogConfig={"Type":"gelf"}': NO_DRIVER,
+  'HostConfig.LogConfig={"Type":"fluentd","Config":{"fluentd-address":"bogus:::"}}': NO_DRIVER,
+  'HostConfig.LogConfig={"Type":"awslogs"}': NO_DRIVER,
+  'HostConfig.LogConfig={"Type":"splunk"}': NO_DRIVER,
+  'HostConfig.Mounts=[{"Type":"bind","Source":"/nonexistent-src","Target":"/x","BindOptions":{"CreateMountpoint":true}}]':
+    'CreateMountpoint is API 1.42 (Berth speaks 1.43): 20.10 does not know the field and refuses the missing source',
   'Image=""': 'dockerd 20.10 creates a container without an image (its start then fails); Berth needs one',
+  [`WorkingDir=${JSON.stringify('/' + 'a'.repeat(300))}`]:
+    'dockerd makes the working directory at create (500 naming its overlay2 path, "file name too long"); Berth makes it at start',
 };
 
 const BASE = { Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } };
