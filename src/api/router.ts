@@ -24,9 +24,10 @@ export interface RouteContext {
   /**
    * The JSON body, bounded (`MAX_JSON_BODY` bytes, Go's nesting limit); with
    * `operation`, checked against that operation's contract and rebuilt from
-   * the fields it knows (see decode/body-validator.ts). An empty body is `{}`.
+   * the fields it knows (see decode/body-validator.ts). An empty body is `{}`,
+   * or with `required` dockerd's 500 "EOF" (its decoder met the end at once).
    */
-  bodyJson<T>(operation?: BodyOperation): Promise<T>;
+  bodyJson<T>(operation?: BodyOperation, options?: { required?: boolean }): Promise<T>;
   /**
    * Take over the connection for a raw stream (attach, exec start): answers
    * `101 UPGRADED` when the client asked for an upgrade, `200 OK` otherwise,

@@ -6,7 +6,7 @@
 import https from 'node:https';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { BerthError, InvalidParameterError, asError } from '../util/errors.ts';
+import { BerthError, InvalidParameterError, SystemError, asError } from '../util/errors.ts';
 import { log } from '../util/log.ts';
 import { RequestTooLargeError, statusOf } from './errors.ts';
 import { decodeBody } from './decode/body-validator.ts';
@@ -142,8 +142,9 @@ export function createApiServer(router: Router, tls?: https.ServerOptions): http
           res.writeHead(status, status === 204 || status === 304 ? {} : { 'Content-Length': 0 });
           res.end();
         },
-        async bodyJson<T>(operation?: BodyOperation) {
+        async bodyJson<T>(operation?: BodyOperation, options?: { required?: boolean }) {
           const body = upgraded ? await readUpgradedBody(req, upgraded) : await readBody(req);
+          if (body.length === 0 && options?.required) throw new SystemError('EOF');
           if (body.length === 0) return {} as T;
           let value: unknown;
           try {

@@ -46,7 +46,11 @@ const REFUSED: Array<[BodyOperation, string, string]> = [
 ];
 
 test('bodies dockerd cannot decode are refused with its decoder words', () => {
-  for (const [op, body, message] of REFUSED) assert.throws(() => decode(op, body), { name: 'InvalidParameterError', message }, body);
+  // dockerd 20.10's decoder error is untyped (500) for create, update and commit, a 400 elsewhere.
+  const untyped = new Set(['ContainerCreate', 'ContainerUpdate', 'ImageCommit']);
+  for (const [op, body, message] of REFUSED) {
+    assert.throws(() => decode(op, body), { name: untyped.has(op) ? 'SystemError' : 'InvalidParameterError', message }, body);
+  }
 });
 
 test('bodies dockerd accepts pass, rebuilt from the fields the contract knows', () => {

@@ -15,18 +15,19 @@
  *    Go's UnmarshalTypeError: "json: cannot unmarshal number into Go struct
  *    field ContainerConfigWrapper.Labels of type string".
  */
-import { InvalidParameterError } from '../../util/errors.ts';
+import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 import { moveLiteral, numberLiteral } from './json-text.ts';
 import { BODY_SCHEMAS, type BodyOperation } from './schemas.generated.ts';
 import * as VALIDATORS from './validators.generated.ts';
 
 /**
- * dockerd 20.10 words a type error with Go's message alone (and answers 500
- * for create, update and commit, 400 for exec); later dockerd (moby's
- * `loadJSON`) answers 400 and prefixes "invalid JSON: ". Berth answers 400
- * with 20.10's words, those of the reference engine.
+ * dockerd 20.10 words a type error with Go's message alone, and answers 500
+ * for create, update and commit (its decoder's error is untyped there), 400
+ * for exec; later dockerd (moby's `loadJSON`) answers 400 and prefixes
+ * "invalid JSON: ". Berth answers as the reference engine, 20.10.
  */
 const TYPE_ERROR_PREFIX = '';
+const UNTYPED_DECODE_ERRORS: ReadonlySet<string> = new Set(['ContainerCreate', 'ContainerUpdate', 'ImageCommit']);
 
 interface Schema {
   readonly type?: readonly string[];
@@ -186,7 +187,7 @@ function goTypeError(rootSchema: Schema, body: unknown, path: string[]): string 
 
 /**
  * The body of `op` as the engine may take it (canonical field names, unknown
- * fields dropped), or an InvalidParameterError in dockerd's words.
+ * fields dropped), or dockerd's refusal in its words.
  */
 export function decodeBody(op: BodyOperation, body: unknown): unknown {
   const schema = BODY_SCHEMAS[op] as Schema;
@@ -198,5 +199,6 @@ export function decodeBody(op: BodyOperation, body: unknown): unknown {
   const errors = paths.map((path) => ({ path, order: documentOrder(value, path) }));
   errors.sort((a, b) => compareOrder(a.order, b.order));
   const first = errors[0];
-  throw new InvalidParameterError(TYPE_ERROR_PREFIX + goTypeError(schema, value, first?.path ?? []));
+  const message = TYPE_ERROR_PREFIX + goTypeError(schema, value, first?.path ?? []);
+  throw UNTYPED_DECODE_ERRORS.has(op) ? new SystemError(message) : new InvalidParameterError(message);
 }

@@ -37,7 +37,7 @@ export function registerContainerRoutes(router: Router, backend: ContainerBacken
 }
 
 async function containerCreate(ctx: RouteContext, b: Backend): Promise<unknown> {
-  const body = decodeCreateBody(await ctx.bodyJson<unknown>());
+  const body = decodeCreateBody(await ctx.bodyJson<unknown>(undefined, { required: true }));
   const name = ctx.query.get('name') ?? undefined;
   const platform = ctx.query.get('platform') || undefined;
   const created = await b.create({ name: name || undefined, config: body.config, hostConfig: body.hostConfig, platform });

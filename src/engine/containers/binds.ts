@@ -6,7 +6,8 @@
  * name, or a lone DST, is a volume.
  */
 import { existsSync } from 'node:fs';
-import { InvalidParameterError, NotImplementedError } from '../../util/errors.ts';
+import path from 'node:path';
+import { InvalidParameterError, NotImplementedError, SystemError } from '../../util/errors.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
 
 export interface Bind {
@@ -49,7 +50,11 @@ export function parseVolumesFrom(spec: string): { container: string; mode: strin
   return { container: spec.slice(0, colon), mode: mode || 'rw' };
 }
 
+/** dockerd's bind parser fails with untyped errors: a 500. */
+const bindError = (message: string) => new SystemError(message);
+
 export function parseBind(spec: string): Bind {
+  if (spec === '') throw bindError("invalid volume specification: ''");
   const parts = spec.split(':');
   let source = '';
   let destination: string;
@@ -58,13 +63,13 @@ export function parseBind(spec: string): Bind {
   else if (parts.length === 2 && validMode(parts[1]!) && parts[0]!.startsWith('/')) [destination, mode] = [parts[0]!, parts[1]!];
   else if (parts.length === 2) [source, destination] = [parts[0]!, parts[1]!];
   else if (parts.length === 3) [source, destination, mode] = [parts[0]!, parts[1]!, parts[2]!];
-  else throw new InvalidParameterError(`invalid volume specification: '${spec}'`);
-  if (source === '' && parts.length > 1 && !(parts.length === 2 && mode !== '')) throw new InvalidParameterError(`invalid volume specification: '${spec}'`);
-  if (mode !== '' && !validMode(mode)) throw new InvalidParameterError(`invalid mode: ${mode}`);
+  else throw bindError(`invalid volume specification: '${spec}'`);
+  if (source === '' && parts.length > 1 && !(parts.length === 2 && mode !== '')) throw bindError(`invalid volume specification: '${spec}'`);
+  if (mode !== '' && !validMode(mode)) throw bindError(`invalid mode: ${mode}`);
   const volume = !source.startsWith('/');
-  if (!destination.startsWith('/')) {
-    throw new InvalidParameterError(`invalid volume specification: '${spec}': invalid mount config for type "${volume ? 'volume' : 'bind'}": invalid mount path: '${destination}' mount path must be absolute`);
-  }
+  const invalidConfig = (why: string) => bindError(`invalid volume specification: '${spec}': invalid mount config for type "${volume ? 'volume' : 'bind'}": ${why}`);
+  if (!destination.startsWith('/')) throw invalidConfig(`invalid mount path: '${destination}' mount path must be absolute`);
+  if (path.posix.normalize(destination) === '/') throw invalidConfig("invalid specification: destination can't be '/'");
   const words = mode === '' ? [] : mode.split(',');
   const propagation = words.find((w) => PROPAGATIONS.has(w)) ?? (volume ? '' : 'rprivate');
   return { source, destination, mode, rw: !words.includes('ro'), propagation, volume };
@@ -82,10 +87,13 @@ export function checkMounts(hostConfig: HostConfig): void {
     if (type !== 'bind' && type !== 'tmpfs' && type !== 'volume') throw bad('mount type unknown');
     if (!m.Target) throw bad('field Target must not be empty');
     if (!m.Target.startsWith('/')) throw bad(`invalid mount path: '${m.Target}' mount path must be absolute`);
+    if (path.posix.normalize(m.Target) === '/') throw bad("invalid specification: destination can't be '/'");
     if (type === 'bind') {
       if (!m.Source) throw bad('field Source must not be empty');
-      if (m.TmpfsOptions) throw bad('field TmpfsOptions must not be specified');
+      const propagation = m.BindOptions?.Propagation;
+      if (propagation && !PROPAGATIONS.has(propagation)) throw bad(`invalid propagation mode: ${propagation}`);
       if (m.VolumeOptions) throw bad('field VolumeOptions must not be specified');
+      if (!m.Source.startsWith('/')) throw bad(`invalid mount path: '${m.Source}' mount path must be absolute`);
       if (!m.BindOptions?.CreateMountpoint && !existsSync(m.Source)) throw bad(`bind source path does not exist: ${m.Source}`);
     } else if (type === 'tmpfs') {
       if (m.Source) throw bad('field Source must not be specified');
@@ -98,7 +106,8 @@ export function checkMounts(hostConfig: HostConfig): void {
 
 /**
  * The container's mount points as dockerd registers them, once the image is
- * found: each bind parsed, then no destination twice among binds and mounts.
+ * found: each bind parsed, then no destination twice among binds and mounts,
+ * nor a bind's at a tmpfs mount.
  */
 export function checkMountPoints(hostConfig: HostConfig): void {
   const seen = new Set<string>();
@@ -107,9 +116,12 @@ export function checkMountPoints(hostConfig: HostConfig): void {
     if (seen.has(clean)) throw new InvalidParameterError(`Duplicate mount point: ${clean}`);
     seen.add(clean);
   };
+  const tmpfs = hostConfig.Tmpfs ?? {};
   for (const spec of hostConfig.Binds ?? []) {
     const bind = parseBind(spec);
     if (bind.volume) throw new NotImplementedError(`volumes are not supported yet, only host paths: '${spec}'`);
+    // dockerd compares a bind with the tmpfs mounts (by their exact text), but not a --mount with them.
+    if (Object.hasOwn(tmpfs, bind.destination)) throw new InvalidParameterError(`Duplicate mount point: ${bind.destination}`);
     claim(bind.destination);
   }
   for (const m of hostConfig.Mounts ?? []) claim(m.Target ?? '');

@@ -15,6 +15,7 @@ import { nowRfc3339Nano } from '../../util/timestamp.ts';
 import type { ContainerDefaults } from '../daemon-config.ts';
 import type { ImageService } from '../images/image-service.ts';
 import { checkImagePlatform } from '../images/platform.ts';
+import { parseReference } from '../../oci/reference.ts';
 import { commandOf, mergeImageConfig, normalizeHostConfig, normalizeName, resolveLinks, type ImageConfigLike } from './create.ts';
 import { discardUnsupported, runChecks } from './create-checks.ts';
 import type { LifecycleContext } from './lifecycle-context.ts';
@@ -40,7 +41,10 @@ export async function createContainer(ctx: LifecycleContext, deps: CreateDeps, r
   const warnings = await discardUnsupported(hostConfig);
   const checkInput = { config: userConfig, hostConfig, hostCpus: ctx.hostCpus, containerExists: (ref: string) => Boolean(ctx.store.find(ref)) };
   runChecks('create', checkInput);
-  const image = await deps.images.resolve(userConfig.Image!);
+  // dockerd reads the image as a reference before it looks for it: a malformed one is a 400, not a 404.
+  const imageRef = userConfig.Image ?? '';
+  if (imageRef !== '' && !/^[a-f0-9]{64}$/.test(imageRef) && !imageRef.startsWith('sha256:')) parseReference(imageRef);
+  const image = await deps.images.resolve(imageRef);
   runChecks('create-after-image', checkInput);
   if (request.platform) checkImagePlatform(userConfig.Image!, request.platform, image.imageConfig);
   const config = mergeImageConfig(userConfig, image.config as ImageConfigLike);

@@ -5,9 +5,10 @@
 import { InvalidParameterError, SystemError, asError } from '../../util/errors.ts';
 import { failpoint } from '../../util/failpoint.ts';
 import type { UpdateConfig } from '../../wire/container.ts';
-import { applyUpdate, liveResources, updateWarnings } from './container-update.ts';
+import { applyUpdate, checkUpdateConflicts, liveResources, updateWarnings } from './container-update.ts';
 import { normalizeName } from './create.ts';
-import { runChecks } from './create-checks.ts';
+import { discardUnsupported, runChecks } from './create-checks.ts';
+import type { HostConfig } from '../../wire/container-config.ts';
 import type { LifecycleContext } from './lifecycle-context.ts';
 import { isActive } from './state-machine.ts';
 import type { UpdateIntent } from '../intents.ts';
@@ -19,8 +20,12 @@ import type { UpdateIntent } from '../intents.ts';
 export async function updateContainer(ctx: LifecycleContext, ref: string, changes: UpdateConfig): Promise<{ Warnings: string[] }> {
   const record = ctx.store.resolve(ref);
   return ctx.lock.run(record.id, async () => {
-    const next = applyUpdate(record.id, record.hostConfig, changes);
-    runChecks('update', { hostConfig: next, changes, hostCpus: ctx.hostCpus, containerExists: (other) => Boolean(ctx.store.find(other)) });
+    // As at create, what this kernel cannot apply is dropped with dockerd's warning before the checks.
+    const supported = { ...changes } as UpdateConfig;
+    const warnings = await discardUnsupported(supported as HostConfig);
+    const next = applyUpdate(record.hostConfig, supported);
+    runChecks('update', { hostConfig: next, changes: supported, hostCpus: ctx.hostCpus, containerExists: (other) => Boolean(ctx.store.find(other)) });
+    checkUpdateConflicts(record.id, record.hostConfig, supported);
     const running = isActive(record.state.status);
     // The live cgroup changes before the record: a crash in between is
     // noted, and recovery sets the cgroup back to what the record holds.
@@ -40,7 +45,7 @@ export async function updateContainer(ctx: LifecycleContext, ref: string, change
     await ctx.store.save(record);
     await intent?.end();
     ctx.announce(record, 'update');
-    return { Warnings: updateWarnings(changes) };
+    return { Warnings: [...warnings.filter((w) => w.includes('Block I/O')), ...updateWarnings(changes)] };
   });
 }
 

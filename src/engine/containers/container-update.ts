@@ -7,7 +7,7 @@ import type { HostConfig } from '../../wire/container-config.ts';
 import type { UpdateConfig } from '../../wire/container.ts';
 import { toOciResources } from '../../drivers/runtime/spec/resources.ts';
 import type { OciResources } from '../../drivers/runtime/spec/types.ts';
-import { InvalidParameterError } from '../../util/errors.ts';
+import { ConflictError } from '../../util/errors.ts';
 import { validateRestartPolicy } from './restart-policy.ts';
 
 /** The resources `docker update` may change (besides RestartPolicy). */
@@ -17,13 +17,16 @@ export const UPDATABLE = [
 ] as const;
 
 
-/** dockerd's "Cannot update container …" refusal (400). */
-export function cannotUpdate(id: string, message: string): InvalidParameterError {
-  return new InvalidParameterError(`Cannot update container ${id}: ${message}`);
+/** dockerd's "Cannot update container …" refusal: options that conflict with the container's (409). */
+export function cannotUpdate(id: string, message: string): ConflictError {
+  return new ConflictError(`Cannot update container ${id}: ${message}`);
 }
 
-/** The HostConfig after `changes`; throws dockerd's refusals. The create-time checks run on it next. */
-export function applyUpdate(id: string, current: HostConfig, changes: UpdateConfig): HostConfig {
+/**
+ * The HostConfig after `changes` (a bad restart policy is refused). The
+ * create-time checks run on it next, then `checkUpdateConflicts`.
+ */
+export function applyUpdate(current: HostConfig, changes: UpdateConfig): HostConfig {
   const next: HostConfig = { ...current };
   for (const key of UPDATABLE) {
     const value = changes[key];
@@ -33,19 +36,26 @@ export function applyUpdate(id: string, current: HostConfig, changes: UpdateConf
   // dockerd: 0 leaves the limit as it is, a negative one lifts it (kept as 0).
   if (changes.PidsLimit !== undefined && changes.PidsLimit !== null && changes.PidsLimit !== 0) next.PidsLimit = changes.PidsLimit > 0 ? changes.PidsLimit : 0;
   if (changes.RestartPolicy?.Name) {
-    if (current.AutoRemove && changes.RestartPolicy.Name !== 'no') throw cannotUpdate(id, 'Restart policy cannot be updated because AutoRemove is enabled for the container');
     next.RestartPolicy = { Name: changes.RestartPolicy.Name, MaximumRetryCount: changes.RestartPolicy.MaximumRetryCount ?? 0 };
     validateRestartPolicy(next.RestartPolicy);
-  }
-  // Memory above an existing swap limit needs the swap raised with it.
-  if ((changes.Memory ?? 0) > 0 && !changes.MemorySwap && (current.MemorySwap ?? 0) > 0 && changes.Memory! > current.MemorySwap!) {
-    throw cannotUpdate(id, 'Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
   }
   if ((changes.NanoCpus ?? 0) > 0) {
     next.CpuQuota = 0;
     next.CpuPeriod = 0;
   }
   return next;
+}
+
+/** dockerd's refusals of changes that conflict with the container's settings (after its checks of the values). */
+export function checkUpdateConflicts(id: string, current: HostConfig, changes: UpdateConfig): void {
+  // Memory above the container's swap limit needs the swap raised with it. As in dockerd, a
+  // container without one (0, or -1 for unlimited) counts as its value: it is refused too.
+  if ((changes.Memory ?? 0) !== 0 && !changes.MemorySwap && changes.Memory! > (current.MemorySwap ?? 0)) {
+    throw cannotUpdate(id, 'Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
+  }
+  if (changes.RestartPolicy?.Name && current.AutoRemove && changes.RestartPolicy.Name !== 'no') {
+    throw cannotUpdate(id, 'Restart policy cannot be updated because AutoRemove is enabled for the container');
+  }
 }
 
 /** What `runc update` gets for a live container moving from `current` to `next`. */

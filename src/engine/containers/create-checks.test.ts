@@ -24,6 +24,12 @@ type Case = [what: string, config: ContainerConfig, hostConfig: HostConfig, refu
 // Each refusal as the reference dockerd (20.10) words it, each acceptance one that dockerd accepts.
 const CASES: Case[] = [
   ['an absolute working dir', { WorkingDir: '/a/../b' }, {}],
+  // Go's ParseSignal reads a number first: any but 0 is taken at create.
+  ['a negative stop signal', { StopSignal: '-1' }, {}],
+  ['stop signal 999', { StopSignal: '999' }, {}],
+  ['stop signal 0', { StopSignal: '0' }, {}, 'Invalid signal: 0'],
+  ['an unknown IPC mode (refused at start)', {}, { IpcMode: 'bogus' }],
+  ['an unknown PID mode (a private one)', {}, { PidMode: 'bogus' }],
   ['a relative working dir', { WorkingDir: 'relative/dir' }, {}, "the working directory 'relative/dir' is invalid, it needs to be an absolute path"],
   ['a working dir "."', { WorkingDir: '.' }, {}, "the working directory '.' is invalid, it needs to be an absolute path"],
   ['env with a name', { Env: ['A', 'A=', 'A=b=c', ' =x'] }, {}],

@@ -9,6 +9,7 @@
  */
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 import { validateHostConfig } from '../../drivers/runtime/spec/generate.ts';
+import { validateResources } from '../../drivers/runtime/spec/resources.ts';
 import { availableCpuset, checkCpuset } from '../../drivers/cgroups/cpuset.ts';
 import { blkioFeatures } from '../../drivers/cgroups/features.ts';
 import { checkUlimitsApplicable } from '../../drivers/host-limits.ts';
@@ -62,7 +63,11 @@ export const CHECKS: readonly Check[] = [
     name: 'stop signal',
     update: false,
     run: ({ config }) => {
-      if (config?.StopSignal) parseSignal(config.StopSignal);
+      // Go's Atoi comes first: any number but 0 is taken (a negative one too) and checked at stop.
+      const signal = config?.StopSignal;
+      if (!signal) return;
+      if (!/^[-+]?\d+$/.test(signal)) parseSignal(signal);
+      else if (Number(signal) === 0) throw new InvalidParameterError(`Invalid signal: ${signal}`);
     },
   },
   { name: 'env', update: false, run: ({ config }) => checkEnv(config?.Env) },
@@ -74,7 +79,16 @@ export const CHECKS: readonly Check[] = [
   { name: 'port bindings', update: false, run: ({ hostConfig }) => checkPortBindings(hostConfig.PortBindings) },
   { name: 'restart policy', update: true, run: ({ hostConfig }) => validateRestartPolicy(hostConfig.RestartPolicy) },
   // The host's limits (moby verifyPlatformContainerSettings).
-  { name: 'resources', update: true, run: ({ hostConfig, hostCpus }) => validateHostConfig(hostConfig, hostCpus) },
+  {
+    name: 'resources',
+    update: true,
+    run: ({ hostConfig, hostCpus, changes }) => {
+      // An update's own resources are checked (its NanoCpus with its CpuPeriod…), as dockerd does;
+      // how they sit with the container's is `checkUpdateConflicts`'s.
+      if (changes) validateResources(changes, hostCpus, { update: true });
+      else validateHostConfig(hostConfig, hostCpus);
+    },
+  },
   { name: 'cpuset', update: true, run: ({ hostConfig, changes }) => checkCpuset(changes ?? hostConfig, availableCpuset()) },
   { name: 'ulimits', update: false, run: ({ hostConfig }) => checkUlimitsApplicable(hostConfig.Ulimits) },
   { name: 'runtime', update: false, run: ({ hostConfig }) => checkRuntime(hostConfig.Runtime) },
@@ -83,7 +97,7 @@ export const CHECKS: readonly Check[] = [
   // Once the image is found: the container's mounts, then its namespaces.
   { name: 'volumes from', update: false, afterImage: true, run: checkVolumesFrom },
   { name: 'mount points', update: false, afterImage: true, run: ({ hostConfig }) => checkMountPoints(hostConfig) },
-  { name: 'namespace modes', update: false, afterImage: true, run: checkNamespaceModes },
+  // An unknown IPC or PID mode is taken here and refused at start, as dockerd does (runtime-spec).
 ];
 
 /** Run the checks of `phase`, in order. */
@@ -106,13 +120,6 @@ function checkNamespaceDonors({ hostConfig, containerExists }: CheckInput): void
     // dockerd's words, but not a 404: the docker CLI would take that for a missing image and pull.
     if (!containerExists(ref)) throw new InvalidParameterError(`No such container: ${ref}`);
   }
-}
-
-function checkNamespaceModes({ hostConfig }: CheckInput): void {
-  const ipc = hostConfig.IpcMode ?? '';
-  if (!['', 'host', 'private', 'shareable', 'none'].includes(ipc) && !/^container:./.test(ipc)) throw new InvalidParameterError(`invalid IPC mode: ${ipc}`);
-  const pid = hostConfig.PidMode ?? '';
-  if (!['', 'host'].includes(pid) && !/^container:./.test(pid)) throw new InvalidParameterError(`invalid PID mode: ${pid}`);
 }
 
 /**

@@ -48,7 +48,7 @@ test('log options are checked per driver, in dockerd words', () => {
   validateLogOptions('json-file', { 'max-size': '10m', 'max-file': '3', tag: 'x', mode: 'non-blocking', 'max-buffer-size': '4m' });
   validateLogOptions('none', { anything: 'goes' });
   assert.throws(() => validateLogOptions('json-file', { bogus: '1' }), { message: "unknown log opt 'bogus' for json-file log driver" });
-  assert.throws(() => validateLogOptions('local', { tag: 'x' }), { message: "unknown log opt 'tag' for local log driver" });
+  assert.throws(() => validateLogOptions('local', { tag: 'x' }), { message: "unknown log opt 'tag' for log driver local" });
   assert.throws(() => validateLogOptions('json-file', { mode: 'x' }), { message: 'logger: logging mode not supported: x' });
   assert.throws(() => validateLogOptions('json-file', { 'max-buffer-size': '1m' }), { message: "logger: max-buffer-size option is only supported with 'mode=non-blocking'" });
 });

@@ -153,7 +153,8 @@ export function validateLogOptions(driver: string, options: Record<string, strin
   const known = LOG_DRIVER_OPTIONS[driver] ?? [];
   for (const key of Object.keys(options)) {
     if (key === 'mode' || key === 'max-buffer-size' || known.includes(key)) continue;
-    throw new InvalidParameterError(`unknown log opt '${key}' for ${driver} log driver`);
+    // Each driver words its own refusal.
+    throw new InvalidParameterError(driver === 'local' ? `unknown log opt '${key}' for log driver local` : `unknown log opt '${key}' for ${driver} log driver`);
   }
 }
 

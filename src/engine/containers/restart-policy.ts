@@ -22,6 +22,7 @@ export function validateRestartPolicy(policy: { Name?: string; MaximumRetryCount
       if (count < 0) throw new InvalidParameterError('maximum retry count cannot be negative');
       return;
     case '':
+      return; // no policy asked for: a count alone is ignored
     case 'no':
     case 'always':
     case 'unless-stopped':

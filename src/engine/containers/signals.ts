@@ -13,15 +13,20 @@ const SIGNALS: Record<string, number> = {
  * it is `checkSignalForLinux`'s question.
  */
 export function parseSignal(text: string): number {
-  const s = text.trim();
-  if (/^\d+$/.test(s)) {
-    const n = Number(s);
+  // As Go's parser: the text as given (no trimming), a number first, then a name in any case.
+  if (/^[-+]?\d+$/.test(text)) {
+    const n = Number(text);
     if (n >= 1) return n;
     throw new InvalidParameterError(`Invalid signal: ${text}`);
   }
-  const name = s.toUpperCase().replace(/^SIG/, '');
+  const name = text.toUpperCase().replace(/^SIG/, '');
+  // The real-time names dockerd knows: RTMIN, RTMIN+1…+15, RTMAX-14…-1, RTMAX.
   const rt = /^RTMIN(?:\+(\d+))?$/.exec(name) ?? /^RTMAX(?:-(\d+))?$/.exec(name);
-  if (rt) return name.startsWith('RTMIN') ? 34 + Number(rt[1] ?? 0) : 64 - Number(rt[1] ?? 0);
+  if (rt) {
+    const offset = Number(rt[1] ?? 0);
+    const valid = rt[1] === undefined || (/^[1-9]\d*$/.test(rt[1]) && offset <= (name.startsWith('RTMIN') ? 15 : 14));
+    if (valid) return name.startsWith('RTMIN') ? 34 + offset : 64 - offset;
+  }
   const n = SIGNALS[name];
   if (n === undefined) throw new InvalidParameterError(`Invalid signal: ${text}`);
   return n;

@@ -92,9 +92,10 @@ test('a bad --device mode or --device-cgroup-rule is a usage error (125); the AP
   assert.equal(start.body.message, "invalid device cgroup rule format: 'x 1:3 rwm'");
   const state = (await d.api('GET', `/containers/${rule.body.Id}/json`)).body.State;
   assert.deepEqual([state.Status, state.ExitCode, state.Error], ['created', 128, "invalid device cgroup rule format: 'x 1:3 rwm'"]);
-  const perms = await d.api('POST', '/containers/create', { Image: 'busybox', HostConfig: { Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rz' }] } });
-  assert.equal(perms.status, 400);
-  assert.match(perms.body.message, /"rz".*"\/dev\/null"/);
+  // dockerd 20.10 checks a device's permissions only in its CLI: the API takes "rz", and the container runs.
+  const perms = await d.api('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: { Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rz' }] } });
+  assert.equal(perms.status, 201, perms.text);
+  assert.equal((await d.api('POST', `/containers/${perms.body.Id}/start`)).status, 204);
 });
 
 test('--device-cgroup-rule lets the container create and open a device node', async (t) => {

@@ -43,7 +43,11 @@ test('berth update does what docker update does', async (t) => {
   if (!requireRoot(t)) return;
   const d = await startDaemon(t);
   await docker(d, ['run', '-d', '--name', 'bu', 'busybox', 'sleep', '300']);
-  const r = await runCli(BERTH, d, ['update', '--memory', '64m', '--restart', 'always', 'bu']);
+  // As dockerd 20.10: a memory limit above the container's swap limit (none here) needs a swap limit with it.
+  const noSwap = await runCli(BERTH, d, ['update', '--memory', '64m', 'bu']);
+  assert.equal(noSwap.code, 1);
+  assert.match(noSwap.stderr, /Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time/);
+  const r = await runCli(BERTH, d, ['update', '--memory', '64m', '--memory-swap', '128m', '--restart', 'always', 'bu']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'bu\n');
   assert.equal((await docker(d, ['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}}', 'bu'])).stdout, '67108864 always\n');

@@ -43,7 +43,8 @@ test('each bad body of issue 9 gets dockerd status and words, and docker ps -a k
   const d = await startDaemon(t);
   for (const [body, message] of CREATES) {
     const r = await raw(d, 'POST', '/containers/create', body);
-    assert.equal(r.status, 400, `${body.slice(0, 80)}: ${r.text}`);
+    // dockerd 20.10's create answers a type error with 500 (its decoder's error is untyped), bad JSON text with 400.
+    assert.equal(r.status, message.startsWith('json: ') ? 500 : 400, `${body.slice(0, 80)}: ${r.text}`);
     assert.equal(r.body?.message, message);
     await assertHealthy(d, body.slice(0, 80));
   }
@@ -66,7 +67,7 @@ test('each bad body of issue 9 gets dockerd status and words, and docker ps -a k
   const resize = await raw(d, 'POST', '/containers/bad-input-run/resize?h=x&w=1');
   assert.deepEqual([resize.status, resize.body?.message], [400, 'strconv.Atoi: parsing "x": invalid syntax']);
   const update = await raw(d, 'POST', '/containers/bad-input-run/update', '{"Memory":1e308}');
-  assert.deepEqual([update.status, update.body?.message], [400, 'json: cannot unmarshal number 1e308 into Go struct field UpdateConfig.Memory of type int64']);
+  assert.deepEqual([update.status, update.body?.message], [500, 'json: cannot unmarshal number 1e308 into Go struct field UpdateConfig.Memory of type int64']);
   const exec = await raw(d, 'POST', '/containers/bad-input-run/exec', '{"Cmd":"true"}');
   assert.deepEqual([exec.status, exec.body?.message], [400, 'json: cannot unmarshal string into Go struct field ExecConfig.Cmd of type []string']);
   await assertHealthy(d, 'bad queries');

@@ -5,7 +5,7 @@
  * Pure; the devices themselves are resolved on the host by the caller.
  */
 import { InvalidParameterError } from '../../../util/errors.ts';
-import { DEVICE_CGROUP_RULE, isValidDeviceMode } from '../../../util/device-syntax.ts';
+import { DEVICE_CGROUP_RULE } from '../../../util/device-syntax.ts';
 import type { HostConfig } from '../../../wire/container-config.ts';
 import type { OciDevice, OciDeviceCgroup } from './types.ts';
 
@@ -30,15 +30,9 @@ export function deviceAllowRule(device: OciDevice, permissions: string): OciDevi
 }
 
 /**
- * Reject malformed device permissions at create time (400), naming the bad
- * value. A malformed cgroup rule is not checked here: dockerd takes it at
- * create and fails the start (the spec's generation refuses it then).
+ * `--device` settings as dockerd takes them: nothing is refused here. A
+ * malformed cgroup rule fails the start (the spec's generation refuses it),
+ * and a device's permissions go to the runtime as given (dockerd checks them
+ * only in its CLI; the device cgroup ignores letters it does not know).
  */
-export function validateDeviceSettings(h: HostConfig): void {
-  for (const d of h.Devices ?? []) {
-    const perms = d.CgroupPermissions ?? '';
-    if (perms !== '' && !isValidDeviceMode(perms)) {
-      throw new InvalidParameterError(`invalid CgroupPermissions "${perms}" for device "${d.PathOnHost ?? ''}": must be a combination of r, w and m`);
-    }
-  }
-}
+export function validateDeviceSettings(_h: HostConfig): void {}

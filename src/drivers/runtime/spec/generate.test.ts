@@ -242,15 +242,17 @@ describe('devices', () => {
     for (const mode of ['', 'rz', 'rr', 'rwmr', 'R']) assert.equal(isValidDeviceMode(mode), false, mode);
   });
 
-  test('validation at create: a bad device permission is named (400)', () => {
+  test('validation at create: tmpfs destinations; device permissions as given', () => {
     // --tmpfs destinations, in dockerd's words.
     throwsInvalid(() => validateHostConfig({ Tmpfs: { rel: '' } }, 2), "invalid mount path: 'rel' mount path must be absolute");
     throwsInvalid(() => validateHostConfig({ Tmpfs: { '//': '' } }, 2), "invalid specification: destination can't be '/'");
     assert.doesNotThrow(() => validateHostConfig({ Tmpfs: { '/run': '' } }, 2));
-    throwsInvalid(
-      () => validateHostConfig({ Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rz' }] }, 2),
-      'invalid CgroupPermissions "rz" for device "/dev/null": must be a combination of r, w and m',
-    );
+    throwsInvalid(() => validateHostConfig({ KernelMemory: 4194304 }, 2), 'Minimum kernel memory limit allowed is 6MB');
+    assert.doesNotThrow(() => validateHostConfig({ KernelMemory: -1 }, 2));
+    // The storage driver names an unknown option before it says quotas are missing.
+    assert.throws(() => validateHostConfig({ StorageOpt: { size: '1G', bogus: 'x' } }, 2), { message: 'Unknown option bogus' });
+    // dockerd's API takes any device permissions (only its CLI checks them).
+    assert.doesNotThrow(() => validateHostConfig({ Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rz' }] }, 2));
     validateHostConfig({ Devices: [{ PathOnHost: '/dev/null', CgroupPermissions: '' }, { PathOnHost: '/dev/zero', CgroupPermissions: 'mr' }], DeviceCgroupRules: ['a *:* rwm'] }, 2);
   });
 });

@@ -78,6 +78,10 @@ export function validateHostConfig(hostConfig: HostConfig, hostCpus: number): vo
   validateHostConfigResources(hostConfig, hostCpus);
   validateDeviceSettings(hostConfig);
   // Container disk quotas need overlay on xfs with project quotas, which Berth does not use (dockerd's overlay2 message).
+  // The driver reads its options first: an unknown one is named before the missing quota support.
+  for (const key of Object.keys(hostConfig.StorageOpt ?? {})) {
+    if (key.toLowerCase() !== 'size') throw new SystemError(`Unknown option ${key}`);
+  }
   if (Object.keys(hostConfig.StorageOpt ?? {}).length > 0) throw new SystemError("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
   resolveCapabilities({ privileged: hostConfig.Privileged, capAdd: hostConfig.CapAdd, capDrop: hostConfig.CapDrop });
   // A seccomp profile is read at start, as dockerd reads it: a bad one fails the start, not the create.
@@ -87,6 +91,15 @@ export function validateHostConfig(hostConfig: HostConfig, hostCpus: number): vo
     if (path.posix.normalize(dest) === '/') throw new InvalidParameterError("invalid specification: destination can't be '/'");
     if (!dest.startsWith('/')) throw new InvalidParameterError(`invalid mount path: '${dest}' mount path must be absolute`);
   }
+}
+
+/**
+ * dockerd takes any `--ipc` at create and refuses an unknown one when it
+ * builds the spec, at start (500). An unknown `--pid` is a private one.
+ */
+function checkIpcMode(h: HostConfig): void {
+  const ipc = h.IpcMode ?? '';
+  if (!['', 'host', 'private', 'shareable', 'none'].includes(ipc) && !/^container:./.test(ipc)) throw new SystemError(`Invalid IPC mode: ${ipc}`);
 }
 
 function namespaces(input: SpecInput): OciNamespace[] {
@@ -140,6 +153,7 @@ function seccompProfile(input: SpecInput, setting: string | undefined): DockerSe
 export function generateSpec(input: SpecInput): OciSpec {
   const { config: c, hostConfig: h, imageConfig: img } = input;
   validateHostConfig(h, input.hostCpus);
+  checkIpcMode(h);
   // No device drivers (GPUs) are registered: dockerd's answer at start when none matches.
   for (const req of h.DeviceRequests ?? []) {
     const caps = `[${(req.Capabilities ?? []).map((set) => `[${set.join(' ')}]`).join(' ')}]`;

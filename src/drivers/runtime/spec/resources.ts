@@ -31,13 +31,17 @@ function validCpuset(text: string): boolean {
   return /^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(text);
 }
 
-/** Validate the resource fields of a `HostConfig` (or an update's `Resources`) as Docker does. */
-export function validateResources(r: Resources, hostCpus: number): void {
+/**
+ * Validate the resource fields of a `HostConfig` (or an update's `Resources`)
+ * as Docker does; an update may set a swap limit alone (the memory limit is
+ * the container's).
+ */
+export function validateResources(r: Resources, hostCpus: number, options: { update?: boolean } = {}): void {
   const memory = r.Memory ?? 0;
   const swap = r.MemorySwap ?? 0;
   const reservation = r.MemoryReservation ?? 0;
   if (memory !== 0 && memory < MIN_MEMORY) throw bad('Minimum memory limit allowed is 6MB');
-  if (memory === 0 && swap > 0) throw bad('You should always set the Memory limit when using Memoryswap limit, see usage');
+  if (memory === 0 && swap > 0 && !options.update) throw bad('You should always set the Memory limit when using Memoryswap limit, see usage');
   if (memory > 0 && swap > 0 && swap < memory) throw bad('Minimum memoryswap limit should be larger than memory limit, see usage');
   if (r.MemorySwappiness != null && r.MemorySwappiness !== -1 && (r.MemorySwappiness < 0 || r.MemorySwappiness > 100)) {
     throw bad(`Invalid value: ${r.MemorySwappiness}, valid memory swappiness range is 0-100`);
@@ -46,6 +50,7 @@ export function validateResources(r: Resources, hostCpus: number): void {
     throw bad('Minimum memory limit can not be less than memory reservation limit, see usage');
   }
   if (reservation > 0 && reservation < MIN_MEMORY) throw bad('Minimum memory reservation allowed is 6MB');
+  if ((r.KernelMemory ?? 0) > 0 && r.KernelMemory! < MIN_MEMORY) throw bad('Minimum kernel memory limit allowed is 6MB');
   const nano = r.NanoCpus ?? 0;
   if (nano > 0 && (r.CpuPeriod ?? 0) > 0) throw bad('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   if (nano > 0 && (r.CpuQuota ?? 0) > 0) throw bad('Conflicting options: Nano CPUs and CPU Quota cannot both be set');
