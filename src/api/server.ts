@@ -104,7 +104,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
  * certificate that CA signed get through the handshake).
  */
 export function createApiServer(router: Router, tls?: https.ServerOptions): http.Server {
-  const server = tls ? https.createServer({ ...tls, keepAliveTimeout: 60_000 }) : http.createServer({ keepAliveTimeout: 60_000 });
+  // Go's http.Server reads up to 1 MiB of request line and headers (DefaultMaxHeaderBytes); Node's
+  // 16 KiB default would answer a long (bad) name or ID with a bare 400 instead of dockerd's JSON error.
+  const options = { keepAliveTimeout: 60_000, maxHeaderSize: 1 << 20 };
+  const server = tls ? https.createServer({ ...tls, ...options }) : http.createServer(options);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, upgraded: Duplex | undefined): Promise<void> => {
     commonHeaders(res);

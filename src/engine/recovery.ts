@@ -15,6 +15,13 @@
  *      with its tags (records are written after their blobs, so only a
  *      store damaged by hand has one).
  * 2. Container records (ContainerStore.load):
+ *    - a record holding a value the docker CLI cannot decode (written by
+ *      an older berthd, or by hand: `Labels {"a":5}`, `Memory 1e308`,
+ *      `ConsoleSize [-1,-1]` …) is repaired before it is indexed
+ *      (containers/record-repair.ts: the offending field, map entry or
+ *      array element removed, so Go reads its zero value), saved, and
+ *      each removal is logged as a warning naming the container and the
+ *      field: one bad record never breaks `docker ps` or `inspect`;
  *    - create: the record is written last, so a create cut short leaves a
  *      directory without a record, which is torn down (mount, runtime
  *      container, files) and its name is free again;
@@ -64,6 +71,7 @@ import { asError } from '../util/errors.ts';
 import { log } from '../util/log.ts';
 import type { ContainerService } from './containers/container-service.ts';
 import { recordedResources } from './containers/container-update.ts';
+import { repairRecord } from './containers/record-repair.ts';
 import { isActive } from './containers/state-machine.ts';
 import type { ImageService } from './images/image-service.ts';
 import type { ImageIntent, OperationIntent, RemoveImageIntent, UpdateIntent } from './intents.ts';
@@ -98,7 +106,14 @@ export async function recover(parts: RecoveryParts): Promise<void> {
 
 /** Step 2: container records loaded; the remains of a create or rm cut short torn down. */
 export async function loadContainers(containers: ContainerService): Promise<void> {
-  const { orphans } = await containers.store.load();
+  const { orphans } = await containers.store.load(async (record, id) => {
+    const fixed = record.id === id ? [] : ['Id'];
+    record.id = id;
+    fixed.push(...repairRecord(record));
+    if (fixed.length === 0) return;
+    for (const field of fixed) log.warn('repaired a container record: removed a value the docker CLI cannot decode', { id, field });
+    await containers.store.save(record).catch((err) => log.warn('could not save a repaired container record', { id, err: asError(err).message }));
+  });
   for (const id of orphans) {
     log.info('removing the remains of a container without a record', { id });
     await containers.releaseOrphan(id);

@@ -20,6 +20,7 @@ import { isErrno, NotFoundError, SystemError } from '../../util/errors.ts';
 import { absContainerPath, goBase, splitPath, toPathStat, type PathStat } from './archive/path-stat.ts';
 import { hostPathOf, resolveInRoot, type ContainerFs, type MountPoint } from './archive/resolve-in-root.ts';
 import { extractTar } from './archive/tar-extract.ts';
+import { goSyscallError, refuseNul } from './archive/go-errno.ts';
 import { tarError } from '../images/load.ts';
 import { tarContainerPath, tarRootfs } from './archive/tar-writer.ts';
 
@@ -47,6 +48,7 @@ interface Located {
 
 async function locate(target: ArchiveTarget, p: string): Promise<Located> {
   const absPath = absContainerPath(p);
+  refuseNul('lstat', absPath);
   const { dir, base } = splitPath(absPath);
   const parent = await resolveInRoot(target, dir, { followFinalSymlink: true });
   if (base === '' || base === '.') {
@@ -70,7 +72,7 @@ async function statLocated(target: ArchiveTarget, p: string): Promise<{ stat: Pa
   } catch (err) {
     if (isErrno(err, 'ENOENT')) throw fileNotFound(p, target.ref);
     if (isErrno(err, 'ENOTDIR')) throw new SystemError(`lstat ${at.absPath}: not a directory`, { cause: err });
-    throw err;
+    throw goSyscallError(err, 'lstat', at.absPath) ?? err;
   }
   let linkTarget = '';
   if (st.isSymbolicLink()) linkTarget = (await resolveInRoot(target, at.absPath, { followFinalSymlink: true })).containerPath;
@@ -107,7 +109,7 @@ export async function extractToContainer(
     st = await lstat(resolved.hostPath);
   } catch (err) {
     if (isErrno(err, 'ENOENT')) throw fileNotFound(p, target.ref);
-    throw err;
+    throw goSyscallError(err, 'lstat', resolved.containerPath) ?? err;
   }
   // Docker 20.10 answers these with 500 (plain errors wrapped as system errors), not 400/403.
   if (!st.isDirectory()) throw new SystemError('extraction point is not a directory');

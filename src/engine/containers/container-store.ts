@@ -17,8 +17,12 @@ export class ContainerStore {
 
   constructor(private readonly dataRoot: string) {}
 
-  /** Load every record; directories without a record are half-created and are returned for cleanup. */
-  async load(): Promise<{ orphans: string[] }> {
+  /**
+   * Load every record; directories without a record are half-created and are
+   * returned for cleanup. `check` sees each record before it is indexed (by
+   * ID and name) and may repair it in place; it saves what it changed.
+   */
+  async load(check?: (record: ContainerRecord, id: string) => Promise<void>): Promise<{ orphans: string[] }> {
     const dir = path.join(this.dataRoot, 'containers');
     await fs.mkdir(dir, { recursive: true });
     const orphans: string[] = [];
@@ -31,10 +35,12 @@ export class ContainerStore {
       } catch (err) {
         log.warn('unreadable container record', { id, err });
       }
-      if (!record) {
+      if (!record || typeof record !== 'object' || Array.isArray(record)) {
+        if (record) log.warn('container record is not an object, removing its container', { id });
         orphans.push(id);
         continue;
       }
+      if (check) await check(record, id);
       this.byId.set(record.id, record);
       this.byName.set(record.name, record.id);
     }

@@ -23,6 +23,7 @@ import {
   noSuchImage,
 } from './errors.ts';
 import type { ImageCatalog } from './image-catalog.ts';
+import type { RemoveImageIntent } from '../intents.ts';
 import type { Image } from './image-store.ts';
 import { labelMatches } from './filters.ts';
 
@@ -176,6 +177,14 @@ export async function pruneImages(svc: ImageCatalog, filters: Map<string, string
       for (const image of [...svc.store.images.values()]) {
         const id = image.record.id;
         if (!svc.get(id) || !selected(image)) continue;
+        // Noted as rmi's are (ImageService.remove): a crash after the untags
+        // would leave a dangling image; recovery finishes its removal.
+        const intent = await svc.journal.begin<RemoveImageIntent>({
+          kind: 'rmi',
+          imageId: id,
+          layers: chainIds(image.config.rootfs?.diff_ids ?? []),
+          force: false,
+        });
         try {
           const out: ImageDeleteResponseItem[] = [];
           for (const ref of svc.store.refsOf(id)) await untag(svc, ref, id, out);
@@ -185,6 +194,8 @@ export async function pruneImages(svc: ImageCatalog, filters: Map<string, string
         } catch (err) {
           if (!(err instanceof BerthError)) throw err;
           // a conflict appeared meanwhile: Docker skips such images
+        } finally {
+          await intent.end();
         }
       }
     }

@@ -400,6 +400,23 @@ test('an rmi cut after untagging, or before deleting the layers, is finished at 
   }
 });
 
+test('an image prune -a cut after untagging, or before deleting the layers, is finished at start: the image is fully gone', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  // busybox is in use by cc, so the prune removes only the committed image.
+  assert.equal((await docker(d, ['run', '-d', '--name', 'cc', 'busybox', 'sleep', '100000'])).code, 0);
+  const layersBefore = await layerDirs(d);
+  for (const point of ['image-untagged', 'layer-deleting']) {
+    assert.equal((await docker(d, ['exec', 'cc', 'sh', '-c', `echo ${point} >/f`])).code, 0);
+    assert.equal((await docker(d, ['commit', 'cc', 'pruned:1'])).code, 0);
+    await crashAt(d, point, () => docker(d, ['image', 'prune', '-a', '-f']));
+    const { images } = await assertWhole(d, `prune cut at ${point}`);
+    assert.ok(!images.has('pruned:1'), `${point}: the image is gone`);
+    assert.ok(images.has('busybox:latest'), `${point}: the image in use is kept`);
+    assert.deepEqual(await layerDirs(d), layersBefore, `${point}: its layer is gone`);
+  }
+});
+
 test('an update cut between the cgroup and the record leaves the cgroup as the record says', async (t) => {
   if (!requireRoot(t)) return;
   const d = await startDaemon(t);

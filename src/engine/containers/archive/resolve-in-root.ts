@@ -13,6 +13,7 @@
 import { lstat, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { isErrno, SystemError } from '../../../util/errors.ts';
+import { goSyscallError, refuseNul } from './go-errno.ts';
 
 export interface MountPoint {
   /** Absolute path inside the container (already resolved, as runc mounted it). */
@@ -60,6 +61,7 @@ export async function resolveInRoot(
   p: string,
   options: { followFinalSymlink: boolean },
 ): Promise<ResolvedPath> {
+  refuseNul('lstat', p);
   let resolved = '/';
   const pending = split(p);
   let links = 0;
@@ -81,7 +83,7 @@ export async function resolveInRoot(
       isLink = (await lstat(hostPath)).isSymbolicLink();
     } catch (err) {
       // A missing (or not-a-directory) component is kept as written; the caller's stat reports it.
-      if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw err;
+      if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw goSyscallError(err, 'lstat', next) ?? err;
     }
     if (!isLink) {
       resolved = next;

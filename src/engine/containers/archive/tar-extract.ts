@@ -19,6 +19,7 @@ import tar, { type Header } from 'tar-stream';
 import { native } from '../../../drivers/native.ts';
 import { isErrno, SystemError } from '../../../util/errors.ts';
 import { hostPathOf, resolveInRoot, type ContainerFs } from './resolve-in-root.ts';
+import { goStrerror } from './go-errno.ts';
 
 export interface ExtractOptions {
   /** Refuse to replace a directory by a non-directory or the reverse. */
@@ -43,7 +44,9 @@ export async function extractTar(fs: ContainerFs, dest: string, content: AsyncIt
   try {
     for await (const entry of extract) {
       const header = entry.header;
-      const consumed = await unpackEntry(fs, dest, header, entry as unknown as Readable, options, dirs);
+      const consumed = await unpackEntry(fs, dest, header, entry as unknown as Readable, options, dirs).catch((err: unknown) => {
+        throw inContainerWords(fs, err);
+      });
       if (!consumed) entry.resume();
     }
     await feeding;
@@ -56,6 +59,26 @@ export async function extractTar(fs: ContainerFs, dest: string, content: AsyncIt
   }
   // Deepest first, so setting a parent's time comes after its children's.
   for (const d of dirs.reverse()) await lutimes(d.hostPath, d.mtime, d.mtime);
+}
+
+/**
+ * A failed system call of the unpack, worded as dockerd's unpacker words it
+ * ("link /old /new: no such file or directory", paths inside the container,
+ * since it runs chrooted): never the host paths of the data root.
+ */
+function inContainerWords(fs: ContainerFs, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  if (err instanceof TarExtractError || typeof e?.code !== 'string' || typeof e.syscall !== 'string') return err;
+  const inside = (hostPath: string): string => {
+    for (const m of [...fs.mounts].sort((a, b) => b.source.length - a.source.length)) {
+      if (hostPath === m.source || hostPath.startsWith(m.source + '/')) return path.posix.join(m.destination, hostPath.slice(m.source.length));
+    }
+    if (hostPath === fs.root || hostPath.startsWith(fs.root + '/')) return path.posix.join('/', hostPath.slice(fs.root.length));
+    return path.posix.basename(hostPath);
+  };
+  const paths = [e.path, e.dest].filter((p): p is string => typeof p === 'string').map(inside);
+  const text = goStrerror(e.code);
+  return new TarExtractError(`${[e.syscall, ...paths].join(' ')}: ${text}`);
 }
 
 /** Returns true when it read the entry's body. */
