@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDaemon, requireRoot, docker, apiRequest, type Daemon } from '../../helpers/daemon.ts';
+import { seededRandom } from '../../helpers/seeded-random.ts';
 
 const B = '"Image":"busybox","Cmd":["true"]';
 const raw = (d: Daemon, method: string, path: string, body?: string) => apiRequest(d.socket, method, path, body === undefined ? undefined : Buffer.from(body));
@@ -73,16 +74,7 @@ test('each bad body of issue 9 gets dockerd status and words, and docker ps -a k
   await assertHealthy(d, 'bad queries');
 });
 
-/** A small seeded generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const FIELDS = ['Labels', 'StopTimeout', 'Healthcheck', 'Env', 'Cmd', 'Entrypoint', 'Tty', 'ExposedPorts', 'Volumes', 'User', 'WorkingDir', 'StopSignal'];
 const HOST_FIELDS = ['Memory', 'ShmSize', 'Tmpfs', 'Devices', 'Ulimits', 'ConsoleSize', 'RestartPolicy', 'PortBindings', 'Binds', 'CpuShares', 'BlkioWeight', 'PidsLimit', 'LogConfig', 'Mounts', 'Sysctls', 'OomScoreAdj'];

@@ -16,17 +16,9 @@ import { existsSync, promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { startDaemon, requireRoot, docker, apiRequest, type Daemon } from '../../helpers/daemon.ts';
 import { buildTar, type TarSpec } from '../images/helpers.ts';
+import { seededRandom } from '../../helpers/seeded-random.ts';
 
-/** mulberry32: a failure replays with the same seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const JS_INTERNAL = /Maximum call stack|Cannot read propert|is not a function|is not iterable|undefined|Unexpected token|JSON\.parse|ERR_|EACCES|ENOENT|EEXIST|ENOTDIR|ELOOP|EINVAL|ENAMETOOLONG|null bytes|argument '/;
 
