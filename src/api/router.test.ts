@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Router } from './router.ts';
 import { splitVersion } from './version.ts';
 import { queryBool, queryFilters, queryInt } from './query.ts';
+import { SystemError } from '../util/errors.ts';
 
 test('routes match single and greedy parameters; HEAD falls back to GET', () => {
   const r = new Router();
@@ -26,7 +27,7 @@ test('version prefixes are optional and bounded', () => {
 });
 
 test('query helpers read Docker booleans and both filter forms', () => {
-  const q = new URLSearchParams('a=1&b=false&c=True&filters={"status":["exited"],"label":{"x=y":true}}');
+  const q = new URLSearchParams('a=1&b=false&c=True&filters={"status":{"exited":true},"label":{"x=y":true}}');
   assert.equal(queryBool(q, 'a'), true);
   assert.equal(queryBool(q, 'b'), false);
   assert.equal(queryBool(q, 'c'), true);
@@ -34,7 +35,21 @@ test('query helpers read Docker booleans and both filter forms', () => {
   const words = new URLSearchParams('n=none&o=off&m=maybe&e=');
   assert.deepEqual(['n', 'o', 'm', 'e'].map((k) => queryBool(words, k, true)), [false, true, true, false]);
   assert.deepEqual([...queryFilters(q)], [['status', ['exited']], ['label', ['x=y']]]);
-  assert.throws(() => queryFilters(new URLSearchParams('filters=nope')), /invalid filter/);
+  assert.deepEqual([...queryFilters(new URLSearchParams('filters={"status":["exited"],"label":["x=y"]}'))], [['status', ['exited']], ['label', ['x=y']]]);
+  // As dockerd's filters.FromJSON, with Go's words (500s: its errors are untyped).
+  const refused = (json: string, message: string) =>
+    assert.throws(() => queryFilters(new URLSearchParams({ filters: json })), (err) => err instanceof SystemError && err.message === message, json);
+  refused('nope', "invalid character 'o' in literal null (expecting 'u')");
+  refused('{bad', "invalid character 'b' looking for beginning of object key string");
+  refused('{}}', "invalid character '}' after top-level value");
+  refused('[]', 'json: cannot unmarshal array into Go value of type map[string]map[string]bool');
+  refused('"x"', 'json: cannot unmarshal string into Go value of type map[string]map[string]bool');
+  refused('{"a":1}', 'json: cannot unmarshal number into Go value of type map[string]bool');
+  refused('{"a":{"x":"yes"}}', 'json: cannot unmarshal string into Go value of type bool');
+  refused('{"a":{"x":true},"b":["y"]}', 'json: cannot unmarshal array into Go value of type map[string]bool');
+  assert.deepEqual(queryFilters(new URLSearchParams({ filters: 'null' })), new Map());
+  assert.deepEqual(queryFilters(new URLSearchParams({ filters: '{"status":["running"],"x":null}' })), new Map([['status', ['running']], ['x', []]]));
+  assert.deepEqual(queryFilters(new URLSearchParams({ filters: '{"status":{"running":true}}' })), new Map([['status', ['running']]]));
 });
 
 test('integer query parameters are read as strconv.Atoi reads them, with its words', () => {

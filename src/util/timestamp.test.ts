@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nowRfc3339Nano, parseTimeOption, parseTimeValue, timeSortKey } from './timestamp.ts';
-import { InvalidParameterError } from './errors.ts';
+import { SystemError } from './errors.ts';
 
 test('time values as dockerd takes them: unix times, Go durations back from now, dates', () => {
   const now = Date.UTC(2026, 0, 2, 12, 0, 0);
@@ -20,7 +20,11 @@ test('a since/until parameter: absent or empty is no bound, anything unreadable 
   assert.equal(parseTimeOption('', now), undefined);
   assert.equal(parseTimeOption('0', now), 0);
   assert.equal(parseTimeOption('10m', now), now - 600_000);
-  assert.throws(() => parseTimeOption('soon', now), (err) => err instanceof InvalidParameterError && err.message === 'invalid time value: soon');
+  // dockerd takes what is no time for seconds[.nanoseconds] and reports what strconv.ParseInt refused (a 500).
+  const refused = (value: string, message: string) => assert.throws(() => parseTimeOption(value, now), (err) => err instanceof SystemError && err.message === message, value);
+  refused('soon', 'strconv.ParseInt: parsing "soon": invalid syntax');
+  refused('1x', 'strconv.ParseInt: parsing "1x": invalid syntax');
+  refused('12.3x', 'strconv.ParseInt: parsing "3x": invalid syntax');
 });
 
 test('now is written as Go writes RFC3339Nano, close to the wall clock', () => {

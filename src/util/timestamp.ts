@@ -5,7 +5,7 @@
  * shorter forms). Milliseconds since the epoch; NaN when it is none of these.
  */
 import { parseGoDuration } from './duration.ts';
-import { InvalidParameterError } from './errors.ts';
+import { SystemError } from './errors.ts';
 
 export function parseTimeValue(value: string, nowMs: number): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
@@ -18,13 +18,19 @@ export function parseTimeValue(value: string, nowMs: number): number {
 
 /**
  * A `since` or `until` parameter (events, logs): undefined when absent or
- * empty, else milliseconds; a value that is no time is the caller's 400.
+ * empty, else milliseconds. A value that is no time fails as dockerd's
+ * does: it takes it for "seconds[.nanoseconds]" and reports the part
+ * strconv.ParseInt refused (a 500: its error is untyped).
  */
 export function parseTimeOption(value: string | null | undefined, nowMs: number): number | undefined {
   if (value === null || value === undefined || value === '') return undefined;
   const t = parseTimeValue(value, nowMs);
-  if (Number.isNaN(t)) throw new InvalidParameterError(`invalid time value: ${value}`);
-  return t;
+  if (!Number.isNaN(t)) return t;
+  const dot = value.indexOf('.');
+  const [seconds, nanos] = dot < 0 ? [value, undefined] : [value.slice(0, dot), value.slice(dot + 1)];
+  const integer = /^[+-]?\d+$/;
+  const refused = !integer.test(seconds) || nanos === undefined ? seconds : nanos;
+  throw new SystemError(`strconv.ParseInt: parsing ${JSON.stringify(refused)}: ${integer.test(refused) ? 'value out of range' : 'invalid syntax'}`);
 }
 
 let anchorMs = Date.now();

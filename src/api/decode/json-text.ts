@@ -73,8 +73,30 @@ function set(frame: Frame, value: unknown, literal?: string): void {
   if (literal !== undefined && !PLAIN_INT.test(literal)) remember(container, key, literal);
 }
 
-/** The first JSON value of `text`; an empty body is Go's "EOF". */
-export function parseJsonText(text: string): unknown {
+/**
+ * The whole of `text` as one JSON value, as Go's json.Unmarshal takes it:
+ * anything but white space after the value is "invalid character … after
+ * top-level value"; an empty text is "unexpected end of JSON input".
+ */
+export function parseWholeJsonText(text: string): unknown {
+  if (text.trim() === '') throw new InvalidParameterError('unexpected end of JSON input');
+  const end = { at: 0 };
+  let value: unknown;
+  try {
+    value = parseJsonText(text, end);
+  } catch (err) {
+    // The decoder's "unexpected EOF" is Unmarshal's "unexpected end of JSON input".
+    if (err instanceof InvalidParameterError && err.message === 'unexpected EOF') throw new InvalidParameterError('unexpected end of JSON input');
+    throw err;
+  }
+  let i = end.at;
+  while (i < text.length && WS.has(text[i]!)) i++;
+  if (i < text.length) throw syntax(text[i], 'after top-level value');
+  return value;
+}
+
+/** The first JSON value of `text`; an empty body is Go's "EOF". `end.at` receives where the value ends. */
+export function parseJsonText(text: string, end?: { at: number }): unknown {
   let i = 0;
   const n = text.length;
   const stack: Frame[] = [];
@@ -165,6 +187,7 @@ export function parseJsonText(text: string): unknown {
     } else throw syntax(c, 'looking for beginning of value');
     expect = 'after';
   }
+  if (end) end.at = i;
   return root;
 
   // The regex stopped short of a malformed fraction or exponent (`1.x`, `1e+`): Go's scanner words.

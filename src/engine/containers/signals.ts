@@ -14,9 +14,10 @@ const SIGNALS: Record<string, number> = {
  */
 export function parseSignal(text: string): number {
   // As Go's parser: the text as given (no trimming), a number first, then a name in any case.
-  if (/^[-+]?\d+$/.test(text)) {
+  // strconv.Atoi: any int64 but 0, negative ones included (the platform check refuses those).
+  if (/^[-+]?\d+$/.test(text) && BigInt(text) >= -(2n ** 63n) && BigInt(text) < 2n ** 63n) {
     const n = Number(text);
-    if (n >= 1) return n;
+    if (n !== 0) return n;
     throw new InvalidParameterError(`Invalid signal: ${text}`);
   }
   const name = text.toUpperCase().replace(/^SIG/, '');
@@ -35,5 +36,7 @@ export function parseSignal(text: string): number {
 /** dockerd's platform check: 1–31 and the real-time signals 34–64 (SIGRTMIN to SIGRTMAX). */
 export function checkSignalForLinux(n: number): void {
   if ((n >= 1 && n <= 31) || (n >= 34 && n <= 64)) return;
-  throw new SystemError(`The linux daemon does not support signal ${n}`);
+  // dockerd prints the signal as an unsigned 64-bit number: -1 is 18446744073709551615.
+  const shown = n < 0 ? (2n ** 64n + BigInt(n)).toString() : String(n);
+  throw new SystemError(`The linux daemon does not support signal ${shown}`);
 }
