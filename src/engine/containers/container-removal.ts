@@ -50,8 +50,13 @@ export class ContainerRemoval {
     }
   }
 
-  /** Remove a container that does not run. Call under its lock. */
-  async removeLocked(record: ContainerRecord): Promise<void> {
+  /**
+   * Remove a container that does not run. Call under its lock.
+   * `exited`: its process just ended and its process side (runtime
+   * container, resources' exit) is still to be torn down, as at an
+   * auto-removal: the release does that first, after the answer.
+   */
+  async removeLocked(record: ContainerRecord, options: { exited?: boolean } = {}): Promise<void> {
     const { ctx } = this;
     if (!ctx.store.get(record.id) || record.state.status === 'removing') return;
     ctx.health()?.stop(record.id);
@@ -69,14 +74,16 @@ export class ContainerRemoval {
       throw err;
     }
     ctx.store.drop(record);
-    this.release(record);
+    this.release(record, Boolean(options.exited));
     ctx.announce(record, 'destroy');
     ctx.waiters.removed(record.id, record.state.exitCode);
   }
 
-  private release(record: ContainerRecord): void {
+  /** In the background, under the container's lock: its resources told, then everything it held torn down (`released()` waits). */
+  private release(record: ContainerRecord, exited: boolean): void {
     const job = this.ctx.lock
       .run(record.id, async () => {
+        if (exited) await this.ctx.resources.exit(record);
         await this.ctx.resources.remove(record);
         await this.releaseNow(record.id);
       })

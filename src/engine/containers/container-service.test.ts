@@ -393,3 +393,16 @@ test('a rootfs asked for by two callers at once is mounted once', async (t) => {
   await Promise.all([r.service.layout.mountRootfs(c), r.service.layout.mountRootfs(c), r.service.start('twice')]);
   assert.equal(r.overlays.count - before, 1);
 });
+
+test('an auto-removed container is removed as it exits; its resources are told of the exit, then of the removal', async (t) => {
+  const r = rig(t);
+  const c = await created(r, 'once', { AutoRemove: true });
+  await r.service.start('once');
+  const removed = r.service.wait(c.id, 'removed');
+  r.runtime.exit(c.id, 4);
+  assert.equal((await removed).StatusCode, 4);
+  await r.service.released();
+  assert.deepEqual(r.hooks.slice(-2), ['exit /once', 'remove /once']);
+  assert.equal(r.runtime.host.containers.size + r.runtime.host.monitors.size, 0, 'the runtime container is gone too');
+  assert.deepEqual(r.events.slice(-2), ['die once', 'destroy once']);
+});

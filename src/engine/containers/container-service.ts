@@ -239,9 +239,9 @@ export class ContainerService {
     record.state = { ...moveTo({ ...record.state }, 'exited'), pid: 0, exitCode: code, oomKilled, finishedAt: nowRfc3339Nano() };
     if (record.hostConfig.AutoRemove) {
       // No exit state is written for a record that is removed next; the
-      // runtime's record, the mount and the files go after the removal.
+      // process side, the mount and the files go after the removal.
       this.announceExit(record, code);
-      await this.removal.removeLocked(record).catch(async (err) => {
+      await this.removal.removeLocked(record, { exited: true }).catch(async (err) => {
         log.warn('auto-remove failed', { id: record.id, err });
         await this.store.saveState(record).catch(() => undefined);
       });
