@@ -63,11 +63,8 @@ export const CHECKS: readonly Check[] = [
     name: 'stop signal',
     update: false,
     run: ({ config }) => {
-      // Go's Atoi comes first: any number but 0 is taken (a negative one too) and checked at stop.
-      const signal = config?.StopSignal;
-      if (!signal) return;
-      if (!/^[-+]?\d+$/.test(signal)) parseSignal(signal);
-      else if (Number(signal) === 0) throw new InvalidParameterError(`Invalid signal: ${signal}`);
+      // parseSignal reads it as Go does (a number but 0 is taken, a negative one too); Linux's range is checked at stop.
+      if (config?.StopSignal) parseSignal(config.StopSignal);
     },
   },
   { name: 'env', update: false, run: ({ config }) => checkEnv(config?.Env) },
