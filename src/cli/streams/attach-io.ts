@@ -105,6 +105,8 @@ export function monitorTtySize(out: NodeJS.WriteStream, resize: (h: number, w: n
   if (!out.isTTY) return () => undefined;
   // One resize at a time, the size read when it is sent: two quick signals
   // (stty sets rows, then cols) must not arrive out of order with the older size last.
+  // And once a resize is answered, the size is read again: a signal that came
+  // while the terminal was between its two changes may be the last one seen.
   let sending = false;
   let again = false;
   const send = (): void => {
@@ -120,7 +122,8 @@ export function monitorTtySize(out: NodeJS.WriteStream, resize: (h: number, w: n
       })
       .finally(() => {
         sending = false;
-        if (!again) return;
+        const [nowW, nowH] = out.getWindowSize();
+        if (!again && nowW === w && nowH === h) return;
         again = false;
         send();
       });
