@@ -26,6 +26,11 @@ import { ServiceContainerRunner } from './build/service-container-runner.ts';
 import { isActive } from './containers/state-machine.ts';
 import { Journal } from '../store/journal.ts';
 import { recover } from './recovery.ts';
+import { NetworkService } from './network/network-service.ts';
+import { Sandboxes } from './network/sandboxes.ts';
+import { HostPortReservations } from './network/ports.ts';
+import { Netavark } from '../drivers/network/netavark.ts';
+import { NetnsDir } from '../drivers/network/netns.ts';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -53,6 +58,9 @@ export class Engine {
   /** Runs build steps in throwaway containers (the builder's only way to run one). */
   readonly runner: ContainerRunner;
   readonly runtime: RuntimeDriver;
+  readonly networks: NetworkService;
+  /** Containers' network namespaces (network/sandboxes.ts). */
+  readonly sandboxes: Sandboxes;
   /** Operations in flight that a crash could leave half done; read back by recovery.ts. */
   readonly journal: Journal;
 
@@ -73,7 +81,16 @@ export class Engine {
       heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
       journal: this.journal,
     });
+    this.networks = new NetworkService();
+    this.sandboxes = new Sandboxes({
+      netavark: new Netavark({ configDir: `${execRoot}/netavark` }),
+      netns: new NetnsDir(`${execRoot}/netns`),
+      ports: new HostPortReservations(),
+      networkById: (id) => this.networks.get(id),
+      poolNetwork: () => this.networks.defaultBridge(),
+    });
     this.containers = new ContainerService({
+      networking: { networks: this.networks, sandboxes: this.sandboxes },
       dataRoot,
       execRoot,
       runtime: this.runtime,
@@ -120,12 +137,14 @@ export class Engine {
   /** Let work that outlives its request (releasing removed containers) finish. */
   async close(): Promise<void> {
     await this.containers.close();
+    await this.sandboxes.close();
   }
 
   /** Prepare directories, then recover from whatever a crash left (recovery.ts, the one start-up routine). */
   async open(): Promise<void> {
     const { dataRoot, execRoot } = this.options;
     await ensurePrivateRoots(dataRoot, execRoot);
+    await this.networks.load();
     await recover({ images: this.images, containers: this.containers, runtime: this.runtime, journal: this.journal });
   }
 }

@@ -100,6 +100,8 @@ export async function recover(parts: RecoveryParts): Promise<void> {
   }
   // After the containers are loaded (they hold layers) and the journal is done (it may drop images).
   await images.sweep();
+  // Before re-adoption: running containers keep their sandboxes' addresses and ports, every other sandbox goes.
+  await containers.network.recover(containers.store.all(), (record) => containers.store.saveState(record));
   await readoptContainers(containers);
   await containers.startByPolicy();
 }

@@ -6,6 +6,7 @@ import { InvalidParameterError } from '../../util/errors.ts';
 import type { UpdateConfig, WaitCondition } from '../../wire/container.ts';
 import { pipeAttach } from '../streams/attach.ts';
 import type { ContainerService } from '../../engine/containers/container-service.ts';
+import type { CreateRequest } from '../../engine/containers/container-create.ts';
 import type { ContainerQueries } from '../../engine/containers/container-queries.ts';
 import type { ContainerIO } from '../../engine/containers/container-io.ts';
 import { attachDetachKeys } from '../streams/detach-keys.ts';
@@ -40,7 +41,8 @@ async function containerCreate(ctx: RouteContext, b: Backend): Promise<unknown> 
   const body = decodeCreateBody(await ctx.bodyJson<unknown>(undefined, { required: true }));
   const name = ctx.query.get('name') ?? undefined;
   const platform = ctx.query.get('platform') || undefined;
-  const created = await b.create({ name: name || undefined, config: body.config, hostConfig: body.hostConfig, platform });
+  const endpointsConfig = (body.networkingConfig as { EndpointsConfig?: CreateRequest['endpointsConfig'] } | undefined)?.EndpointsConfig ?? undefined;
+  const created = await b.create({ name: name || undefined, config: body.config, hostConfig: body.hostConfig, platform, endpointsConfig });
   ctx.json(201, created);
   return undefined;
 }

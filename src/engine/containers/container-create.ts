@@ -21,12 +21,15 @@ import { discardUnsupported, runChecks } from './create-checks.ts';
 import type { LifecycleContext } from './lifecycle-context.ts';
 import { uniqueName } from './names.ts';
 import { newState, type ContainerRecord } from './record.ts';
+import { requestedEndpoint, type EndpointSettingsRequest } from '../network/endpoint-request.ts';
 
 export interface CreateRequest {
   name?: string;
   config: ContainerConfig;
   hostConfig?: HostConfig;
   platform?: string;
+  /** NetworkingConfig.EndpointsConfig: what the container asks of its network (at most one). */
+  endpointsConfig?: Record<string, EndpointSettingsRequest>;
 }
 
 export interface CreateDeps {
@@ -68,6 +71,8 @@ export async function createContainer(ctx: LifecycleContext, deps: CreateDeps, r
     restartCount: 0,
     networkMode: hostConfig.NetworkMode || 'default',
   };
+  // Kept as asked; the network resource resolves the network and checks it.
+  if (request.endpointsConfig) record.networks = Object.fromEntries(Object.entries(request.endpointsConfig).map(([key, e]) => [key, requestedEndpoint(e)]));
   try {
     ctx.layout.makeDirectory(id);
     // When starts have followed recent creates (docker run, compose up), the

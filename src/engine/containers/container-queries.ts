@@ -12,6 +12,7 @@ import { selectContainers } from './filters.ts';
 import type { ContainerRecord } from './record.ts';
 import { toWireInspect, toWireSummary } from './to-wire.ts';
 import { isActive } from './state-machine.ts';
+import { networkSettings, summaryNetworks } from './network-settings.ts';
 
 export class ContainerQueries {
   constructor(
@@ -43,30 +44,14 @@ export class ContainerQueries {
     const now = Date.now();
     return Promise.all(
       records.map(async (r) =>
-        toWireSummary(r, { networks: this.networkSettings(r).Networks as Record<string, unknown>, now, ...(options.size ? await this.sizes(r) : {}) }),
+        toWireSummary(r, { ...summaryNetworks(r), now, ...(options.size ? await this.sizes(r) : {}) }),
       ),
     );
   }
 
-  /** Docker's NetworkSettings; the networking issue fills addresses in. */
+  /** Docker's NetworkSettings (network-settings.ts). */
   networkSettings(record: ContainerRecord): Record<string, unknown> {
-    const mode = record.hostConfig.NetworkMode || 'default';
-    const netName = mode === 'default' ? 'bridge' : mode;
-    const networks: Record<string, unknown> = mode.startsWith('container:')
-      ? {}
-      : {
-          [netName]: {
-            IPAMConfig: null, Links: null, Aliases: null, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '',
-            IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null,
-          },
-        };
-    const running = isActive(record.state.status);
-    return {
-      Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
-      SandboxKey: running && mode !== 'host' ? `/proc/${record.state.pid}/ns/net` : '',
-      SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '',
-      GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '', Networks: networks,
-    };
+    return networkSettings(record);
   }
 
   /** SizeRw (the writable layer) and SizeRootFs (it plus the image). */

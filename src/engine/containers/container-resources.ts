@@ -32,6 +32,8 @@ import type { ContainerRecord } from './record.ts';
  */
 export interface SpecContribution {
   network?: NetworkNamespace;
+  /** Variables added to the process's environment (legacy link variables). */
+  env?: string[];
 }
 
 export interface ContainerResource {
@@ -58,6 +60,7 @@ export class ContainerResources {
     for (const part of parts) {
       if (!part) continue;
       if (part.network) out.network = part.network;
+      if (part.env) out.env = [...(out.env ?? []), ...part.env];
     }
     return out;
   }

@@ -44,7 +44,7 @@ import { killContainer, pauseContainer, stopContainer, unpauseContainer } from '
 import { eventAttributes, type LifecycleContext } from './lifecycle-context.ts';
 import * as errors from './errors.ts';
 import type { HealthMonitor } from './health.ts';
-import { NetworkResource } from './network-resource.ts';
+import { NetworkResource, type Networking } from './network-resource.ts';
 import { PREPARED_LIMITS, PreparedPool } from './prepared-pool.ts';
 import { cgroupsPathOf, type ContainerPaths, type ContainerRecord } from './record.ts';
 import { restartDelay, shouldRestart, shouldStartAtBoot } from './restart-policy.ts';
@@ -67,6 +67,8 @@ export interface ContainerServiceOptions {
   defaults?: ContainerDefaults;
   /** The on-disk layout (default: overlay mounts under the data root; unit tests pass one that mounts nothing). */
   layout?: ContainerLayout;
+  /** The daemon's networks and sandboxes (absent in unit tests: bridge containers then get loopback only). */
+  networking?: Networking;
   /** Resources every container gets after its network (volumes will be one). */
   resources?: ContainerResource[];
   /** The journal of operations in flight (default: `<dataRoot>/intents`). */
@@ -78,6 +80,8 @@ export class ContainerService {
   readonly attach: AttachHub;
   readonly layout: ContainerLayout;
   private readonly resources: ContainerResources;
+  /** The network resource (the first of `resources`), for network connect/disconnect. */
+  readonly network: NetworkResource;
   private readonly pool: PreparedPool;
   private readonly lock = new KeyedLock();
   private readonly waiters = new Waiters();
@@ -92,11 +96,17 @@ export class ContainerService {
     this.attach = new AttachHub(o.runtime);
     this.layout = o.layout ?? new ContainerLayout({ dataRoot: o.dataRoot, runtime: o.runtime, imageLowerDirs: (chainId) => o.images.lowerDirs(chainId) });
     const resolveContainer = (ref: string) => this.store.resolve(ref);
-    this.resources = new ContainerResources([new NetworkResource({ paths: (id) => this.paths(id), resolveContainer }), ...(o.resources ?? [])]);
+    this.network = new NetworkResource({ paths: (id) => this.paths(id), resolveContainer, networking: o.networking });
+    this.resources = new ContainerResources([this.network, ...(o.resources ?? [])]);
     this.pool = new PreparedPool({
       ...PREPARED_LIMITS,
       make: (record, laidOut) => this.createRuntime(record, laidOut),
-      tearDown: (id) => this.layout.teardown(id, 'runtime'),
+      // A prepared container may hold a sandbox already (its spec was made): it goes too.
+      tearDown: async (id) => {
+        await this.layout.teardown(id, 'runtime');
+        const record = this.store.get(id);
+        if (record) await this.resources.exit(record);
+      },
       locked: (id, fn) => this.lock.run(id, fn),
     });
     this.ctx = {

@@ -1,19 +1,35 @@
 /**
- * The container's network as a resource (see container-resources.ts): the
- * namespace it gets from `HostConfig.NetworkMode` and its generated
- * /etc/hostname, /etc/hosts and /etc/resolv.conf. The modes Berth has
- * today: the default bridge (a namespace of its own with loopback only,
- * until the networking issue attaches it to a bridge), host, none, and
- * another container's namespace.
+ * The container's network as a resource (see container-resources.ts).
+ *
+ * - create: the network mode is resolved to its network (404 for an
+ *   unknown one, as dockerd answers at create), the endpoint asked for in
+ *   NetworkingConfig checked and kept in `record.networks`, and the
+ *   container's /etc/hostname, hosts and resolv.conf written.
+ * - spec: the namespace. A container on the default bridge or a user
+ *   network gets a sandbox (network/sandboxes.ts): a namespace set up by
+ *   netavark with its addresses and published ports; /etc/hosts then
+ *   gains its address and its links; the legacy link variables join the
+ *   process's environment.
+ * - exit: the sandbox is released (torn down in the background).
+ *
+ * Without `networking` (unit tests over the fake runtime) a container on a
+ * bridge gets a namespace of its own with loopback only.
  */
 import { writeFileSync } from 'node:fs';
 import type { HostConfig } from '../../wire/container-config.ts';
 import type { NetworkNamespace } from '../../drivers/runtime/spec/generate.ts';
-import { ConflictError, NotFoundError } from '../../util/errors.ts';
+import { ConflictError, InvalidParameterError, NotFoundError, SystemError } from '../../util/errors.ts';
 import { hostnameFile, hostsFile, resolvConfFile } from './etc-files.ts';
 import { readSmallFile } from './container-layout.ts';
-import type { ContainerResource } from './container-resources.ts';
+import type { ContainerResource, SpecContribution } from './container-resources.ts';
 import type { ContainerPaths, ContainerRecord } from './record.ts';
+import { emptyEndpoint, type EndpointRecord, type NetworkRecord, type PublishedPort } from '../network/network-record.ts';
+import { isActive } from './state-machine.ts';
+import type { NetworkService } from '../network/network-service.ts';
+import type { EndpointRequest, Sandboxes } from '../network/sandboxes.ts';
+import { portRequests } from '../network/ports.ts';
+import { cidrContains } from '../network/subnets.ts';
+import { linkEnv, linkHostsEntries, parseLink } from '../network/links.ts';
 
 /** The network namespace a container gets, from HostConfig.NetworkMode. */
 export type NetworkChoice = { kind: 'private' } | { kind: 'host' } | { kind: 'none' } | { kind: 'container'; ref: string };
@@ -23,8 +39,7 @@ export function networkChoice(hostConfig: Pick<HostConfig, 'NetworkMode'>): Netw
   if (mode === 'host') return { kind: 'host' };
   if (mode === 'none') return { kind: 'none' };
   if (mode.startsWith('container:')) return { kind: 'container', ref: mode.slice('container:'.length) };
-  // default, bridge and user networks: a namespace of its own (the network
-  // service attaches it to a bridge; until then only loopback is up).
+  // default, bridge and user networks: a namespace of its own, attached by a sandbox.
   return { kind: 'private' };
 }
 
@@ -33,25 +48,62 @@ export function joinsOtherNetwork(hostConfig: Pick<HostConfig, 'NetworkMode'>): 
   return networkChoice(hostConfig).kind === 'container';
 }
 
+/** The daemon's networking, when it has one. */
+export interface Networking {
+  networks: NetworkService;
+  sandboxes: Sandboxes;
+  /** daemon.json dns / dns-search / dns-opts. */
+  dns?: { servers: string[]; search: string[]; options: string[] };
+}
+
 export interface NetworkResourceOptions {
   paths(id: string): ContainerPaths;
   /** Another container by name or ID (throws dockerd's 404 when there is none). */
   resolveContainer(ref: string): ContainerRecord;
+  networking?: Networking;
 }
 
 export class NetworkResource implements ContainerResource {
   readonly name = 'network';
+  /** Sandboxes released and still being torn down, by container ID. */
+  private readonly releasing = new Map<string, string>();
 
   constructor(private readonly o: NetworkResourceOptions) {}
 
+  /** The network a private-namespace container is on (the default bridge for `default`). */
+  private networkOf(record: ContainerRecord): NetworkRecord | undefined {
+    const n = this.o.networking?.networks;
+    if (!n || networkChoice(record.hostConfig).kind !== 'private') return undefined;
+    const mode = record.hostConfig.NetworkMode || 'default';
+    return mode === 'default' ? n.defaultBridge() : n.resolve(mode);
+  }
+
   /**
-   * The container's /etc/hostname, hosts and resolv.conf. Like the other
-   * small files of the start path, these are read and written with
-   * synchronous calls: each takes microseconds, where the thread pool's
-   * open/read/close round trips add up to milliseconds while a start keeps
-   * it busy. A host-network container takes the host's files and hostname.
+   * The endpoint asked for at create, checked as dockerd checks it, and the
+   * container's /etc/hostname, hosts and resolv.conf. Like the other small
+   * files of the start path, these are written with synchronous calls: each
+   * takes microseconds. A host-network container takes the host's files and hostname.
    */
   create(record: ContainerRecord): void {
+    const network = this.networkOf(record);
+    if (network) record.networks = { [network.name]: this.requestedEndpoint(record, network) };
+    else if (this.o.networking && !joinsOtherNetwork(record.hostConfig)) {
+      const mode = record.hostConfig.NetworkMode || 'default';
+      const predefined = this.o.networking.networks.resolve(mode);
+      record.networks = { [predefined.name]: emptyEndpoint('') };
+    }
+    this.writeEtcFiles(record, network);
+  }
+
+  private requestedEndpoint(record: ContainerRecord, network: NetworkRecord): EndpointRecord {
+    const asked = Object.entries(record.networks ?? {}).find(([key]) => key === network.name || key === network.id || key === record.hostConfig.NetworkMode)?.[1];
+    const endpoint: EndpointRecord = { ...emptyEndpoint(''), ...asked, networkId: '' };
+    endpoint.requestedMac = record.config.MacAddress || asked?.requestedMac || '';
+    checkEndpoint(network, endpoint);
+    return endpoint;
+  }
+
+  private writeEtcFiles(record: ContainerRecord, network: NetworkRecord | undefined): void {
     const p = this.o.paths(record.id);
     const host = networkChoice(record.hostConfig).kind === 'host';
     const h = record.hostConfig;
@@ -60,17 +112,163 @@ export class NetworkResource implements ContainerResource {
     if (host) record.config.Hostname = hostname;
     writeFileSync(p.hostname, hostnameFile(hostname));
     writeFileSync(p.hosts, host ? (readSmallFile('/etc/hosts') ?? '') : hostsFile({ hostname, domainname: record.config.Domainname, extraHosts: h.ExtraHosts ?? [] }));
-    writeFileSync(p.resolvConf, host ? hostResolv : resolvConfFile(hostResolv, { dns: h.Dns ?? [], search: h.DnsSearch ?? [], options: h.DnsOptions ?? [] }));
+    const dns = this.o.networking?.dns;
+    const overrides = { dns: h.Dns?.length ? h.Dns : (dns?.servers ?? []), search: h.DnsSearch?.length ? h.DnsSearch : (dns?.search ?? []), options: h.DnsOptions?.length ? h.DnsOptions : (dns?.options ?? []) };
+    // On a network with name resolution the container asks aardvark-dns on the gateway, which forwards the rest upstream.
+    if (network?.dns) overrides.dns = network.subnets.filter((s) => s.gateway).map((s) => s.gateway);
+    writeFileSync(p.resolvConf, host ? hostResolv : resolvConfFile(hostResolv, overrides));
   }
 
   /** The namespace for the spec; the mode is checked here, at start, as dockerd checks it. */
-  spec(record: ContainerRecord): { network: NetworkNamespace } {
+  async spec(record: ContainerRecord): Promise<SpecContribution> {
     const mode = record.hostConfig.NetworkMode || 'default';
-    if (!['default', 'bridge', 'host', 'none'].includes(mode) && !mode.startsWith('container:')) throw new NotFoundError(`network ${mode} not found`);
     const choice = networkChoice(record.hostConfig);
-    if (choice.kind !== 'container') return { network: choice };
-    const other = this.o.resolveContainer(choice.ref);
-    if (other.state.status !== 'running') throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
-    return { network: { kind: 'path', path: `/proc/${other.state.pid}/ns/net` } };
+    if (!this.o.networking && !['default', 'bridge', 'host', 'none'].includes(mode) && choice.kind !== 'container') throw new NotFoundError(`network ${mode} not found`);
+    if (choice.kind === 'container') {
+      const other = this.o.resolveContainer(choice.ref);
+      if (other.state.status !== 'running') throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
+      return { network: { kind: 'path', path: `/proc/${other.state.pid}/ns/net` } };
+    }
+    if (choice.kind !== 'private' || !this.o.networking || !record.networks || Object.keys(record.networks).length === 0) return { network: choice };
+    const key = await this.attach(record);
+    return { network: { kind: 'path', path: key }, env: this.linkEnvironment(record) };
+  }
+
+  /** Give the container a sandbox with its networks and ports (once: a prepared container keeps the one it got). */
+  private async attach(record: ContainerRecord): Promise<string> {
+    if (record.sandbox) return record.sandbox.key;
+    const { networks, sandboxes } = this.o.networking!;
+    const previous = this.releasing.get(record.id);
+    if (previous) await sandboxes.whenReleased(previous);
+    const entries = Object.entries(record.networks!);
+    const endpoints: EndpointRequest[] = entries.map(([name, e], i) => {
+      const network = e.networkId ? networks.get(e.networkId) : networks.resolve(name);
+      if (!network) throw new NotFoundError(`network ${name} not found`);
+      return {
+        network,
+        interfaceName: `eth${i}`,
+        ipv4: e.ipamConfig?.IPv4Address || undefined,
+        ipv6: e.ipamConfig?.IPv6Address || undefined,
+        mac: e.requestedMac || undefined,
+        aliases: network.dns ? dnsNames(record, e) : [],
+      };
+    });
+    let result;
+    try {
+      result = await sandboxes.setup({
+        name: record.name.replace(/^\//, ''),
+        endpoints,
+        ports: portRequests(record.config, record.hostConfig),
+        dnsServers: record.hostConfig.Dns?.length ? record.hostConfig.Dns : this.o.networking!.dns?.servers,
+      });
+    } catch (err) {
+      if (err instanceof ConflictError || err instanceof NotFoundError) throw new SystemError(err.message, { cause: err });
+      throw err;
+    }
+    record.sandbox = { id: result.id, key: result.key, ports: result.ports };
+    entries.forEach(([name], i) => {
+      const got = result.endpoints[i]!;
+      // dockerd lists the names a container answers to on the network: its short ID, then the aliases asked for.
+      if (endpoints[i]!.aliases.length) record.networks![name]!.aliases = endpoints[i]!.aliases;
+      Object.assign(record.networks![name]!, {
+        networkId: got.networkId, endpointId: got.endpointId, ipAddress: got.ipv4, ipPrefixLen: got.ipv4PrefixLen, gateway: got.gatewayV4,
+        globalIPv6Address: got.ipv6, globalIPv6PrefixLen: got.ipv6PrefixLen, ipv6Gateway: got.gatewayV6, macAddress: got.mac,
+      });
+    });
+    this.writeHosts(record);
+    return result.key;
+  }
+
+  /** /etc/hosts with the container's own addresses and its links' (rewritten at each start: the addresses change). */
+  writeHosts(record: ContainerRecord): void {
+    const first = Object.values(record.networks ?? {})[0];
+    const addresses = [first?.ipAddress, first?.globalIPv6Address].filter((a): a is string => Boolean(a));
+    const h = record.hostConfig;
+    const base = hostsFile({ hostname: record.config.Hostname!, domainname: record.config.Domainname, extraHosts: h.ExtraHosts ?? [], addresses });
+    const links = this.linkedContainers(record).map(({ alias, target }) => linkHostsEntries(alias, linkTarget(target))).join('');
+    writeFileSync(this.o.paths(record.id).hosts, base + links);
+  }
+
+  private linkedContainers(record: ContainerRecord): { alias: string; target: ContainerRecord }[] {
+    const out: { alias: string; target: ContainerRecord }[] = [];
+    for (const link of record.hostConfig.Links ?? []) {
+      const { name, alias } = parseLink(link);
+      let target: ContainerRecord;
+      try {
+        target = this.o.resolveContainer(name);
+      } catch {
+        continue;
+      }
+      if (target.state.status !== 'running') throw new InvalidParameterError(`Cannot link to a non running container: ${target.name} AS ${record.name}/${alias}`);
+      out.push({ alias, target });
+    }
+    return out;
+  }
+
+  private linkEnvironment(record: ContainerRecord): string[] {
+    return this.linkedContainers(record).flatMap(({ alias, target }) => linkEnv(alias, { ...linkTarget(target), ownName: record.name }));
+  }
+
+  /**
+   * At daemon start: the sandboxes of running containers stay (their
+   * addresses and ports held again); a container that does not run loses
+   * the one its record may name (a crash between its exit and the save).
+   */
+  async recover(records: readonly ContainerRecord[], save: (record: ContainerRecord) => Promise<void>): Promise<void> {
+    if (!this.o.networking) return;
+    const live: { id: string; ports: PublishedPort[] }[] = [];
+    for (const record of records) {
+      if (!record.sandbox) continue;
+      if (isActive(record.state.status)) {
+        live.push({ id: record.sandbox.id, ports: record.sandbox.ports });
+        continue;
+      }
+      record.sandbox = undefined;
+      for (const e of Object.values(record.networks ?? {})) clearRuntime(e);
+      await save(record).catch(() => undefined);
+    }
+    await this.o.networking.sandboxes.recover(live);
+  }
+
+  /** The sandbox goes (in the background); the endpoints keep what was asked and lose what was got. */
+  async exit(record: ContainerRecord): Promise<void> {
+    const sandbox = record.sandbox;
+    if (!sandbox || !this.o.networking) return;
+    record.sandbox = undefined;
+    for (const e of Object.values(record.networks ?? {})) clearRuntime(e);
+    this.releasing.set(record.id, sandbox.id);
+    this.o.networking.sandboxes.release(sandbox.id);
+    void this.o.networking.sandboxes.whenReleased(sandbox.id).then(() => {
+      if (this.releasing.get(record.id) === sandbox.id) this.releasing.delete(record.id);
+    });
+  }
+}
+
+/** The names a container answers to on a network with name resolution: its name, short ID and aliases. */
+function dnsNames(record: ContainerRecord, e: EndpointRecord): string[] {
+  return [...new Set([record.id.slice(0, 12), ...(e.aliases ?? [])])];
+}
+
+function linkTarget(target: ContainerRecord) {
+  const bridge = Object.values(target.networks ?? {})[0];
+  return { name: target.name, id: target.id, ip: bridge?.ipAddress ?? '', env: target.config.Env ?? [], exposedPorts: Object.keys(target.config.ExposedPorts ?? {}) };
+}
+
+export function clearRuntime(e: EndpointRecord): void {
+  Object.assign(e, { endpointId: '', ipAddress: '', ipPrefixLen: 0, gateway: '', globalIPv6Address: '', globalIPv6PrefixLen: 0, ipv6Gateway: '', macAddress: '' });
+}
+
+/** dockerd's create-time checks of an endpoint request. */
+export function checkEndpoint(network: NetworkRecord, e: EndpointRecord): void {
+  const user = !network.predefined;
+  const ipv4 = e.ipamConfig?.IPv4Address;
+  const ipv6 = e.ipamConfig?.IPv6Address;
+  if (!user && (ipv4 || ipv6)) throw new InvalidParameterError('user specified IP address is supported on user defined networks only');
+  if (!user && e.aliases?.length) throw new InvalidParameterError('network-scoped alias is supported only for containers in user defined networks');
+  if ((ipv4 || ipv6) && network.ipam.config.every((c) => !c.Subnet)) {
+    throw new InvalidParameterError('user specified IP address is supported only when connecting to networks with user configured subnets');
+  }
+  for (const ip of [ipv4, ipv6]) {
+    if (ip && !network.subnets.some((s) => cidrContains(s.subnet, ip))) throw new InvalidParameterError(`no matching subnet for address ${ip}`);
   }
 }

@@ -5,6 +5,7 @@
  * ours, in camelCase.
  */
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
+import type { EndpointRecord, SandboxRecord } from '../network/network-record.ts';
 import { cgroupsPathFor } from '../../drivers/cgroups/paths.ts';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -48,6 +49,10 @@ export interface ContainerRecord {
   manuallyStopped?: boolean;
   /** How the container's network namespace is provided. */
   networkMode: string;
+  /** The container's networks by name, in connection order (see network/network-record.ts). */
+  networks?: Record<string, EndpointRecord>;
+  /** Its network namespace and published ports while it runs (or is prepared to run). */
+  sandbox?: SandboxRecord;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

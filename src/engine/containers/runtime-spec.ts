@@ -78,7 +78,8 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
   ]);
   const spec = generateSpec({
     id: record.id,
-    config: record.config,
+    // Link variables come before the container's own, which win (as dockerd orders them).
+    config: contribution.env?.length ? { ...record.config, Env: [...contribution.env, ...(record.config.Env ?? [])] } : record.config,
     hostConfig: withDaemonDefaults(record.hostConfig, o.defaults),
     seccompProfileJson: o.defaults?.seccompProfile !== 'unconfined' ? o.defaults?.seccompProfile : undefined,
     imageConfig: {},

@@ -181,7 +181,7 @@ export function commandText(record: ContainerRecord): string {
   return `${record.path} ${record.args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
 }
 
-export function toWireSummary(record: ContainerRecord, x: { networks: Record<string, unknown>; sizeRw?: number; sizeRootFs?: number; now?: number }): ContainerSummary {
+export function toWireSummary(record: ContainerRecord, x: { networks: Record<string, unknown>; ports?: ContainerSummary['Ports']; sizeRw?: number; sizeRootFs?: number; now?: number }): ContainerSummary {
   const out: ContainerSummary = {
     Id: record.id,
     Names: [record.name],
@@ -189,7 +189,7 @@ export function toWireSummary(record: ContainerRecord, x: { networks: Record<str
     ImageID: record.image,
     Command: commandText(record),
     Created: Math.floor(Date.parse(record.created) / 1000),
-    Ports: [],
+    Ports: x.ports ?? [],
     Labels: record.config.Labels ?? {},
     State: record.state.status,
     Status: statusText(record, x.now),

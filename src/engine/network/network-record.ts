@@ -103,6 +103,8 @@ export interface PublishedPort {
 
 /** A running container's network namespace and what was set up in it. */
 export interface SandboxRecord {
+  /** The sandbox ID (netavark's container_id, the namespace file's name). */
+  id: string;
   /** The namespace file, bind-mounted under `<execRoot>/netns/`. */
   key: string;
   /** The ports it publishes, host ports chosen. */

@@ -12,9 +12,20 @@ export interface ContainerEndpoints {
 }
 
 export class NetworkService {
+  /** Read the records; make the predefined networks (bridge from the daemon's options). */
+  async load(): Promise<void> {
+    throw new Error('todo');
+  }
+
   /** By name, full ID or unique ID prefix; NotFoundError "network X not found" otherwise. */
   resolve(ref: string): NetworkRecord {
     void ref;
+    throw new Error('todo');
+  }
+
+  /** By full ID; undefined when there is none. */
+  get(id: string): NetworkRecord | undefined {
+    void id;
     throw new Error('todo');
   }
 

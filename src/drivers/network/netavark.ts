@@ -1,0 +1,98 @@
+/**
+ * netavark, Debian's network set-up tool (the one podman uses), driven
+ * through its JSON contract: `netavark --config DIR setup|teardown NETNS`
+ * with a description of the container's networks on stdin. netavark makes
+ * the bridge or macvlan link, the veth pair, the addresses and routes, the
+ * iptables NAT, forwarding and port-forwarding rules, and starts
+ * aardvark-dns for networks with name resolution. It does no address
+ * management: every address is given (`static_ips`).
+ *
+ * Types follow netavark 1.4's `src/network/types.rs` field names.
+ */
+import { execFile } from '../exec-file.ts';
+
+export const NETAVARK = '/usr/lib/podman/netavark';
+export const AARDVARK = '/usr/lib/podman/aardvark-dns';
+
+export interface NetavarkSubnet {
+  subnet: string;
+  gateway?: string;
+  lease_range?: { start_ip?: string; end_ip?: string };
+}
+
+export interface NetavarkNetwork {
+  name: string;
+  id: string;
+  driver: 'bridge' | 'macvlan' | 'ipvlan';
+  network_interface: string;
+  subnets: NetavarkSubnet[];
+  ipv6_enabled: boolean;
+  internal: boolean;
+  dns_enabled: boolean;
+  options?: Record<string, string>;
+  ipam_options: { driver: 'host-local' };
+}
+
+export interface NetavarkPerNetwork {
+  interface_name: string;
+  static_ips: string[];
+  static_mac?: string;
+  aliases?: string[];
+}
+
+export interface NetavarkPortMapping {
+  host_ip: string;
+  container_port: number;
+  host_port: number;
+  range: number;
+  protocol: string;
+}
+
+export interface NetavarkOptions {
+  container_id: string;
+  container_name: string;
+  networks: Record<string, NetavarkPerNetwork>;
+  network_info: Record<string, NetavarkNetwork>;
+  port_mappings: NetavarkPortMapping[];
+  dns_servers?: string[];
+}
+
+/** What setup reports per network. */
+export type NetavarkStatus = Record<
+  string,
+  {
+    interfaces: Record<string, { mac_address: string; subnets: { ipnet: string; gateway?: string }[] }>;
+    dns_server_ips?: string[];
+    dns_search_domains?: string[];
+  }
+>;
+
+export interface NetavarkDriverOptions {
+  /** aardvark-dns's state (its per-network address lists and pid file): one per daemon. */
+  configDir: string;
+  /** false: netavark is told to leave the firewall alone (dockerd's --iptables=false). */
+  firewall?: boolean;
+}
+
+export class Netavark {
+  constructor(private readonly o: NetavarkDriverOptions) {}
+
+  async setup(netns: string, options: NetavarkOptions): Promise<NetavarkStatus> {
+    const { stdout } = await this.run('setup', netns, options);
+    return JSON.parse(stdout) as NetavarkStatus;
+  }
+
+  async teardown(netns: string, options: NetavarkOptions): Promise<void> {
+    await this.run('teardown', netns, options);
+  }
+
+  private run(verb: 'setup' | 'teardown', netns: string, options: NetavarkOptions) {
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
+    if (this.o.firewall === false) env['NETAVARK_FW'] = 'none';
+    return execFile(NETAVARK, ['--config', this.o.configDir, '--rootless', 'false', '--aardvark-binary', AARDVARK, verb, netns], {
+      input: JSON.stringify(options),
+      env,
+      timeoutMs: 30_000,
+    });
+  }
+}
