@@ -6,6 +6,7 @@
  * failure the daemon's log is printed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { claimNetSlot, scrub, type NetSlot } from './net-slot.ts';
 import { promises as fs, readFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -26,6 +27,8 @@ export interface Daemon {
   child: ChildProcess;
   /** Stop the daemon (SIGTERM, or SIGKILL when `hard`), leaving containers running. */
   stop(hard?: boolean): Promise<void>;
+  /** Its own default bridge and subnets (net-slot.ts). */
+  slot: NetSlot;
   /** Start the daemon again on the same roots (with `env` added to its environment, e.g. a BERTH_FAILPOINT). */
   restart(env?: NodeJS.ProcessEnv): Promise<void>;
   api(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
@@ -88,10 +91,11 @@ export async function startDaemon(t: TestContext, options: { bootstrap?: boolean
   const socket = `${execRoot}/berth.sock`;
   const logFile = `/tmp/berth-test/${tag}/berthd.log`;
   await fs.mkdir(path.dirname(logFile), { recursive: true });
+  const slot = claimNetSlot();
 
   const launch = async (env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> => {
     const out = await fs.open(logFile, 'a');
-    const args = ['-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...(options.args ?? [])];
+    const args = ['-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...slot.args, ...(options.args ?? [])];
     // Through a shell that sets the umask and execs berthd: the child's PID stays berthd's.
     const argv = options.umask === undefined ? [BERTHD, ...args] : ['/bin/sh', '-c', `umask ${options.umask.toString(8).padStart(3, '0')}; exec "$0" "$@"`, BERTHD, ...args];
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', out.fd, out.fd], env: { ...process.env, ...env } });
@@ -118,6 +122,7 @@ export async function startDaemon(t: TestContext, options: { bootstrap?: boolean
       daemon.child = await launch(env);
     },
     api: (method, urlPath, body) => apiRequest(socket, method, urlPath, body),
+    slot,
   };
 
   t.after(async () => {
@@ -131,6 +136,8 @@ export async function startDaemon(t: TestContext, options: { bootstrap?: boolean
     } finally {
       await daemon.stop();
       await cleanupRoots(dataRoot, execRoot);
+      scrub(slot);
+      slot.release();
       if (process.env.BERTH_TEST_DAEMON_LOG && existsSync(logFile)) process.stderr.write(`--- berthd log (${logFile}) ---\n${readFileSync(logFile, 'utf8').slice(-8000)}\n`);
       await fs.rm(path.dirname(path.dirname(dataRoot)) + `/${tag}`, { recursive: true, force: true }).catch(() => undefined);
       await fs.rmdir('/tmp/berth-test').catch(() => undefined); // only once the last test is done with it

@@ -45,6 +45,7 @@ import { eventAttributes, type LifecycleContext } from './lifecycle-context.ts';
 import * as errors from './errors.ts';
 import type { HealthMonitor } from './health.ts';
 import { NetworkResource, type Networking } from './network-resource.ts';
+import { NetworkConnect } from './network-connect.ts';
 import { PREPARED_LIMITS, PreparedPool } from './prepared-pool.ts';
 import { cgroupsPathOf, type ContainerPaths, type ContainerRecord } from './record.ts';
 import { restartDelay, shouldRestart, shouldStartAtBoot } from './restart-policy.ts';
@@ -80,8 +81,10 @@ export class ContainerService {
   readonly attach: AttachHub;
   readonly layout: ContainerLayout;
   private readonly resources: ContainerResources;
-  /** The network resource (the first of `resources`), for network connect/disconnect. */
+  /** The network resource (the first of `resources`). */
   readonly network: NetworkResource;
+  /** `network connect|disconnect` and the endpoints on a network (with the daemon's networking only). */
+  readonly connections?: NetworkConnect;
   private readonly pool: PreparedPool;
   private readonly lock = new KeyedLock();
   private readonly waiters = new Waiters();
@@ -125,6 +128,12 @@ export class ContainerService {
       announce: (record, action, extra) => o.events.publish('container', action, record.id, { ...eventAttributes(record), ...extra }),
     };
     this.removal = new ContainerRemoval(this.ctx);
+    if (o.networking) {
+      this.connections = new NetworkConnect({
+        store: this.store, lock: this.lock, networking: o.networking, resource: this.network,
+        announce: (network, action, containerId) => o.events.publish('network', action, network.id, { container: containerId, name: network.name, type: network.driver }),
+      });
+    }
   }
 
   paths(id: string): ContainerPaths {

@@ -134,9 +134,13 @@ export class Sandboxes {
 
   /** Add a network to a running sandbox (`network connect`). */
   async connect(sandboxId: string, request: SandboxRequest): Promise<EndpointResult> {
-    const endpoint = request.endpoints[0]!;
     const side = this.readSide(sandboxId);
     if (!side) throw new Error(`sandbox ${sandboxId} has no record`);
+    // The lowest ethN the namespace does not have (a disconnect may have left a gap).
+    const used = new Set(side.setups.flatMap((s) => Object.values(s.networks).map((n) => n.interface_name)));
+    let n = 0;
+    while (used.has(`eth${n}`)) n++;
+    const endpoint = { ...request.endpoints[0]!, interfaceName: `eth${n}` };
     const addresses = this.addressesFor(sandboxId, endpoint);
     const options: NetavarkOptions = {
       container_id: sandboxId,
