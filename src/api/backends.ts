@@ -38,6 +38,7 @@ export function engineBackends(engine: Engine): Backends {
       unpause: (ref) => containers.unpause(ref),
       remove: (ref, options) => containers.remove(ref, options),
       rename: (ref, name) => containers.rename(ref, name),
+      removeLink: (name) => containers.removeLink(name),
       update: (ref, changes) => containers.update(ref, changes),
       list: (options) => queries.list(options),
       inspect: (ref, options) => queries.inspect(ref, options),

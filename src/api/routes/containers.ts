@@ -2,7 +2,7 @@
 import { routesOver, type RouteContext, type Router } from '../router.ts';
 import { queryBool, queryFilters, queryInt } from '../query.ts';
 import { decodeCreateBody } from '../decode/container-create.ts';
-import { InvalidParameterError } from '../../util/errors.ts';
+import { InvalidParameterError, NotFoundError } from '../../util/errors.ts';
 import type { UpdateConfig, WaitCondition } from '../../wire/container.ts';
 import { pipeAttach } from '../streams/attach.ts';
 import type { ContainerService } from '../../engine/containers/container-service.ts';
@@ -12,7 +12,7 @@ import type { ContainerIO } from '../../engine/containers/container-io.ts';
 import { attachDetachKeys } from '../streams/detach-keys.ts';
 
 /** What the container routes need of the engine: the lifecycle verbs, inspect and list, attach, resize and wait. */
-export type ContainerBackend = Pick<ContainerService, 'create' | 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'remove' | 'rename' | 'update'> &
+export type ContainerBackend = Pick<ContainerService, 'create' | 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'remove' | 'rename' | 'update' | 'removeLink'> &
   Pick<ContainerQueries, 'list' | 'inspect'> &
   Pick<ContainerIO, 'attach' | 'resize' | 'wait'>;
 
@@ -31,6 +31,8 @@ export function registerContainerRoutes(router: Router, backend: ContainerBacken
   add('POST', '/containers/{id}/unpause', containerUnpause);
   add('POST', '/containers/{id}/wait', containerWait);
   add('DELETE', '/containers/{id}', containerDelete);
+  // `docker rm --link /parent/alias` names the link by its path.
+  add('DELETE', '/containers/{parent}/{alias}', containerDelete);
   add('POST', '/containers/{id}/rename', containerRename);
   add('POST', '/containers/{id}/update', containerUpdate);
   add('POST', '/containers/{id}/attach', containerAttach);
@@ -121,6 +123,13 @@ async function containerWait(ctx: RouteContext, b: Backend): Promise<unknown> {
 }
 
 async function containerDelete(ctx: RouteContext, b: Backend): Promise<unknown> {
+  const linkName = ctx.params.parent ? `${ctx.params.parent}/${ctx.params.alias}` : ctx.params.id!;
+  if (queryBool(ctx.query, 'link')) {
+    await b.removeLink(linkName);
+    ctx.noContent();
+    return undefined;
+  }
+  if (ctx.params.parent) throw new NotFoundError(`No such container: ${linkName}`);
   await b.remove(ctx.params.id!, { force: queryBool(ctx.query, 'force'), volumes: queryBool(ctx.query, 'v') });
   ctx.noContent();
   return undefined;

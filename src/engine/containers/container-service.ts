@@ -39,7 +39,7 @@ import { ContainerResources, type ContainerResource } from './container-resource
 import { ContainerStore } from './container-store.ts';
 import { ContainerRemoval } from './container-removal.ts';
 import { createContainer, type CreateRequest } from './container-create.ts';
-import { renameContainer, updateContainer } from './container-settings.ts';
+import { removeLink, renameContainer, updateContainer } from './container-settings.ts';
 import { killContainer, pauseContainer, stopContainer, unpauseContainer } from './container-signals.ts';
 import { eventAttributes, type LifecycleContext } from './lifecycle-context.ts';
 import * as errors from './errors.ts';
@@ -319,6 +319,7 @@ export class ContainerService {
   readonly unpause = (ref: string): Promise<void> => unpauseContainer(this.ctx, ref);
   readonly update = (ref: string, changes: UpdateConfig): Promise<{ Warnings: string[] }> => updateContainer(this.ctx, ref, changes);
   readonly rename = (ref: string, newName: string): Promise<void> => renameContainer(this.ctx, ref, newName);
+  readonly removeLink = (linkName: string): Promise<void> => removeLink(this.ctx, linkName);
 
   async restart(ref: string, options: { timeout?: number; signal?: string } = {}): Promise<void> {
     const record = this.store.resolve(ref);

@@ -2,7 +2,7 @@
  * The verbs that change a container's settings: update (resource limits
  * and restart policy, applied live to a running container) and rename.
  */
-import { InvalidParameterError, SystemError, asError } from '../../util/errors.ts';
+import { InvalidParameterError, NotFoundError, SystemError, asError } from '../../util/errors.ts';
 import { failpoint } from '../../util/failpoint.ts';
 import type { UpdateConfig } from '../../wire/container.ts';
 import { applyUpdate, checkUpdateConflicts, liveResources, updateWarnings } from './container-update.ts';
@@ -67,5 +67,27 @@ export async function renameContainer(ctx: LifecycleContext, ref: string, newNam
     }
     ctx.store.releaseName(old, record.id);
     ctx.announce(record, 'rename', { oldName: old });
+  });
+}
+
+/**
+ * `docker rm --link /parent/alias`: the parent forgets the link. dockerd
+ * finds a link by its full name; a name without a parent is the
+ * container's own name, which cannot go this way.
+ */
+export async function removeLink(ctx: LifecycleContext, linkName: string): Promise<void> {
+  const full = '/' + linkName.replace(/^\//, '');
+  const slash = full.lastIndexOf('/');
+  if (slash === 0) {
+    ctx.store.resolve(full.slice(1));
+    throw new SystemError('Conflict, cannot remove the default link name of the container');
+  }
+  const parentName = full.slice(0, slash);
+  const parent = ctx.store.find(parentName.slice(1));
+  const kept = (parent?.hostConfig.Links ?? []).filter((l) => !l.endsWith(`:${full}`));
+  if (!parent || kept.length === (parent.hostConfig.Links ?? []).length) throw new NotFoundError(`No such container: ${full.slice(1)}`);
+  await ctx.lock.run(parent.id, async () => {
+    parent.hostConfig.Links = kept.length ? kept : null;
+    await ctx.store.save(parent);
   });
 }
