@@ -35,15 +35,16 @@ out=$("$BERTH" run --rm busybox echo "hello from a berth container")
 echo "run: berth run --rm busybox echo … printed: $out"
 
 "$BERTH" rm -f quickstart-web >/dev/null 2>&1 || true
-"$BERTH" run -d --name quickstart-web --network host busybox \
-  sh -c "mkdir -p /www && echo '<h1>Served by busybox httpd in a Berth container</h1>' >/www/index.html && exec httpd -f -p 127.0.0.1:$PORT -h /www" >/dev/null
+# As the Docker docs' first example: the default bridge, container port 80 published on the host.
+"$BERTH" run -d --name quickstart-web -p "$PORT:80" busybox \
+  sh -c "mkdir -p /www && echo '<h1>Served by busybox httpd in a Berth container</h1>' >/www/index.html && exec httpd -f -p 80 -h /www" >/dev/null
 page=""
 for _ in $(seq 1 50); do
   page=$(curl -sf "http://127.0.0.1:$PORT/" 2>/dev/null) && break
   sleep 0.1
 done
 [ -n "$page" ] || { echo "the web service did not answer on port $PORT" >&2; exit 1; }
-echo "web: container quickstart-web serves http://127.0.0.1:$PORT/ -> $page"
+echo "web: container quickstart-web ($("$BERTH" inspect -f '{{.NetworkSettings.IPAddress}}' quickstart-web) on the default bridge) published as http://127.0.0.1:$PORT/ -> $page"
 
 cat <<MSG
 

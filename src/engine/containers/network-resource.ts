@@ -52,6 +52,8 @@ export function joinsOtherNetwork(hostConfig: Pick<HostConfig, 'NetworkMode'>): 
 export interface Networking {
   networks: NetworkService;
   sandboxes: Sandboxes;
+  /** dockerd's host-gateway-ip (default: the default bridge's gateway). */
+  hostGatewayIp?: string;
   /** daemon.json dns / dns-search / dns-opts. */
   dns?: { servers: string[]; search: string[]; options: string[] };
 }
@@ -111,7 +113,7 @@ export class NetworkResource implements ContainerResource {
     const hostname = host ? (readSmallFile('/etc/hostname') ?? 'localhost').trim() : record.config.Hostname!;
     if (host) record.config.Hostname = hostname;
     writeFileSync(p.hostname, hostnameFile(hostname));
-    writeFileSync(p.hosts, host ? (readSmallFile('/etc/hosts') ?? '') : hostsFile({ hostname, domainname: record.config.Domainname, extraHosts: h.ExtraHosts ?? [] }));
+    writeFileSync(p.hosts, host ? (readSmallFile('/etc/hosts') ?? '') : hostsFile({ hostname, domainname: record.config.Domainname, extraHosts: this.extraHosts(record) }));
     const dns = this.o.networking?.dns;
     const overrides = { dns: h.Dns?.length ? h.Dns : (dns?.servers ?? []), search: h.DnsSearch?.length ? h.DnsSearch : (dns?.search ?? []), options: h.DnsOptions?.length ? h.DnsOptions : (dns?.options ?? []) };
     // On a network with name resolution the container asks aardvark-dns on the gateway, which forwards the rest upstream.
@@ -184,9 +186,37 @@ export class NetworkResource implements ContainerResource {
     const first = Object.values(record.networks ?? {})[0];
     const addresses = [first?.ipAddress, first?.globalIPv6Address].filter((a): a is string => Boolean(a));
     const h = record.hostConfig;
-    const base = hostsFile({ hostname: record.config.Hostname!, domainname: record.config.Domainname, extraHosts: h.ExtraHosts ?? [], addresses });
+    const base = hostsFile({ hostname: record.config.Hostname!, domainname: record.config.Domainname, extraHosts: this.extraHosts(record), addresses });
     const links = this.linkedContainers(record).map(({ alias, target }) => linkHostsEntries(alias, linkTarget(target))).join('');
     writeFileSync(this.o.paths(record.id).hosts, base + links);
+  }
+
+  /**
+   * --add-host entries, `host-gateway` read as the default bridge's gateway
+   * (or the daemon's host-gateway-ip), as dockerd does; and, beyond dockerd,
+   * `host.docker.internal` naming the host in every container on a bridge
+   * unless the user mapped that name (docker/for-linux#264).
+   */
+  private extraHosts(record: ContainerRecord): string[] {
+    const gateway = this.hostGateway();
+    const entries = (record.hostConfig.ExtraHosts ?? []).map((e) => {
+      const i = e.lastIndexOf(':');
+      return i > 0 && e.slice(i + 1) === 'host-gateway' && gateway ? `${e.slice(0, i)}:${gateway}` : e;
+    });
+    const mapped = entries.some((e) => e.split(':')[0] === 'host.docker.internal');
+    if (gateway && !mapped && networkChoice(record.hostConfig).kind === 'private') entries.push(`host.docker.internal:${gateway}`);
+    return entries;
+  }
+
+  private hostGateway(): string | undefined {
+    const n = this.o.networking;
+    if (!n) return undefined;
+    if (n.hostGatewayIp) return n.hostGatewayIp;
+    try {
+      return n.networks.defaultBridge().subnets.find((s) => !s.subnet.includes(':'))?.gateway;
+    } catch {
+      return undefined;
+    }
   }
 
   private linkedContainers(record: ContainerRecord): { alias: string; target: ContainerRecord }[] {
