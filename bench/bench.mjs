@@ -75,7 +75,7 @@ async function startBerthd() {
   const host = `unix://${execRoot}/berth.sock`;
   mkdirSync(dataRoot, { recursive: true });
   const log = openSync(`${dataRoot}.log`, 'w');
-  const child = spawn(path.join(ROOT, 'bin/berthd'), ['-H', host, '--data-root', dataRoot, '--exec-root', execRoot], { stdio: ['ignore', log, log] });
+  const child = spawn(path.join(ROOT, 'bin/berthd'), ['-H', host, '--data-root', dataRoot, '--exec-root', execRoot, '--bridge', 'bbench0', '--bip', '10.199.0.1/24'], { stdio: ['ignore', log, log] });
   for (let i = 0; i < 200 && !answers(host); i++) await new Promise((r) => setTimeout(r, 50));
   if (!answers(host)) throw new Error(`berthd did not start; see ${dataRoot}.log`);
   execFileSync(BERTH, ['image', 'bootstrap', 'busybox'], { env: { ...process.env, BERTH_HOST: host }, stdio: 'ignore' });
@@ -105,6 +105,8 @@ function engineSuite(name, host, image) {
   const env = { DOCKER_HOST: host, BERTH_HOST: host };
   const out = {};
   out.runDocker = measure(`${name}: docker run --rm ${image} true`, () => time(DOCKER, ['run', '--rm', image, 'true'], env));
+  out.runNone = measure(`${name}: docker run --rm --network none ${image} true`, () => time(DOCKER, ['run', '--rm', '--network', 'none', image, 'true'], env));
+  out.runPublished = measure(`${name}: docker run --rm -p 127.0.0.1::80 ${image} true`, () => time(DOCKER, ['run', '--rm', '-p', '127.0.0.1::80', image, 'true'], env));
   out.createStartRm = measure(`${name}: create + start + rm -f (detached)`, () => {
     const t0 = process.hrtime.bigint();
     const id = execFileSync(DOCKER, ['create', image, 'sleep', '60'], { env: { ...process.env, ...env } }).toString().trim();
@@ -178,6 +180,7 @@ async function main() {
       console.log(`${'berth: berthd idle RSS'.padEnd(58)} ${rssMiB(own.pid).toFixed(1).padStart(8)} MiB`);
     }
     console.log(`ratio berth docker-run / runc run: ${(b.runDocker / runc).toFixed(2)}x  (target < 3x)`);
+    console.log(`berth default-bridge overhead over --network none: ${(b.runDocker - b.runNone).toFixed(1)} ms`);
     if (berthCli) console.log(`ratio berth CLI run / docker CLI run (same berthd): ${(berthCli / b.runDocker).toFixed(2)}x  (target < 1.3x)`);
 
     const dockerHost = opt('--docker-host', 'unix:///run/refdocker/docker.sock');
@@ -186,6 +189,8 @@ async function main() {
       d.createRm = await createRmLoop(dockerHost, 'busybox-ref');
       reportCreateRm('docker', d.createRm);
       console.log(`ratio docker docker-run / runc run: ${(d.runDocker / runc).toFixed(2)}x`);
+      const bridgeCost = (x) => x.runDocker - x.runNone;
+      console.log(`bridge overhead over --network none: berth ${bridgeCost(b).toFixed(1)} ms, docker ${bridgeCost(d).toFixed(1)} ms, ratio ${(bridgeCost(b) / bridgeCost(d)).toFixed(2)}x  (target <= 0.5x; docker's is 0 unless REF_BRIDGE=1)`);
       console.log(`ratio berth / docker: run --rm ${(b.runDocker / d.runDocker).toFixed(2)}x, create+start+rm ${(b.createStartRm / d.createStartRm).toFixed(2)}x, exec ${(b.exec / d.exec).toFixed(2)}x`);
       console.log(`ratio berth / docker: 200 create + rm ${(b.createRm / d.createRm).toFixed(2)}x  (target <= 0.5x)`);
     } else {
