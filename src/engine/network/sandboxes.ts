@@ -26,7 +26,7 @@
  * run after the container's exit is answered.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../../store/records.ts';
 import type { Netavark, NetavarkNetwork, NetavarkOptions, NetavarkStatus } from '../../drivers/network/netavark.ts';
 import type { NetnsDir } from '../../drivers/network/netns.ts';
@@ -365,6 +365,7 @@ export class Sandboxes {
   }
 
   private writeSide(id: string, side: SandboxFile): Promise<void> {
+    mkdirSync(this.o.netns.dir, { recursive: true, mode: 0o700 });
     return writeFileAtomic(this.sidePath(id), JSON.stringify(side), { mode: 0o600 });
   }
 }
