@@ -13,6 +13,14 @@ import { execFile } from '../exec-file.ts';
 
 export const NETAVARK = '/usr/lib/podman/netavark';
 export const AARDVARK = '/usr/lib/podman/aardvark-dns';
+/**
+ * netavark makes its iptables chains on first use with a check, then a
+ * create: two runs at once (two containers of one daemon, or two daemons)
+ * can both see no chain and one fails ("Chain already exists"). Every run
+ * on the host therefore holds this lock (util-linux `flock`), as podman
+ * holds its network lock around netavark.
+ */
+export const NETAVARK_LOCK = '/run/lock/berth-netavark.lock';
 
 export interface NetavarkSubnet {
   subnet: string;
@@ -89,7 +97,7 @@ export class Netavark {
   private run(verb: 'setup' | 'teardown', netns: string, options: NetavarkOptions) {
     const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
     if (this.o.firewall === false) env['NETAVARK_FW'] = 'none';
-    return execFile(NETAVARK, ['--config', this.o.configDir, '--rootless', 'false', '--aardvark-binary', AARDVARK, verb, netns], {
+    return execFile('flock', [NETAVARK_LOCK, NETAVARK, '--config', this.o.configDir, '--rootless', 'false', '--aardvark-binary', AARDVARK, verb, netns], {
       input: JSON.stringify(options),
       env,
       timeoutMs: 30_000,
