@@ -108,8 +108,11 @@ export class Sandboxes {
 
   /** Set up a sandbox for a container (a ready one from the pool when the request allows). */
   async setup(request: SandboxRequest): Promise<SandboxResult> {
-    const pooled = this.fromPool(request);
-    if (pooled) return pooled;
+    return this.fromPool(request) ?? this.create(request);
+  }
+
+  /** A new sandbox, set up now. */
+  private async create(request: SandboxRequest): Promise<SandboxResult> {
     const id = randomBytes(32).toString('hex');
     try {
       const addresses = request.endpoints.map((e) => this.addressesFor(id, e));
@@ -233,7 +236,7 @@ export class Sandboxes {
     void (async () => {
       try {
         while (!this.closed && this.ready.length < POOL_SIZE) {
-          const sandbox = await this.setup({ name: '', endpoints: [{ network, interfaceName: 'eth0', aliases: [] }], ports: [] }).catch((err) => {
+          const sandbox = await this.create({ name: '', endpoints: [{ network, interfaceName: 'eth0', aliases: [] }], ports: [] }).catch((err) => {
             log.warn('could not set up a spare network namespace', { err: asError(err).message });
             return undefined;
           });
