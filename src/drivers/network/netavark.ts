@@ -9,6 +9,7 @@
  *
  * Types follow netavark 1.4's `src/network/types.rs` field names.
  */
+import { mkdirSync } from 'node:fs';
 import { execFile } from '../exec-file.ts';
 
 export const NETAVARK = '/usr/lib/podman/netavark';
@@ -97,6 +98,8 @@ export class Netavark {
   private run(verb: 'setup' | 'teardown', netns: string, options: NetavarkOptions) {
     const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
     if (this.o.firewall === false) env['NETAVARK_FW'] = 'none';
+    // netavark makes aardvark-dns's folder inside it, not the folder itself.
+    mkdirSync(this.o.configDir, { recursive: true, mode: 0o700 });
     return execFile('flock', [NETAVARK_LOCK, NETAVARK, '--config', this.o.configDir, '--rootless', 'false', '--aardvark-binary', AARDVARK, verb, netns], {
       input: JSON.stringify(options),
       env,
