@@ -19,7 +19,9 @@ export const AARDVARK = '/usr/lib/podman/aardvark-dns';
  * create: two runs at once (two containers of one daemon, or two daemons)
  * can both see no chain and one fails ("Chain already exists"). Every run
  * on the host therefore holds this lock (util-linux `flock`), as podman
- * holds its network lock around netavark.
+ * holds its network lock around netavark. `--close`: the lock's descriptor
+ * is not passed on, or aardvark-dns, which netavark leaves running, would
+ * hold the lock for as long as it lives.
  */
 export const NETAVARK_LOCK = '/run/lock/berth-netavark.lock';
 
@@ -100,7 +102,7 @@ export class Netavark {
     if (this.o.firewall === false) env['NETAVARK_FW'] = 'none';
     // netavark makes aardvark-dns's folder inside it, not the folder itself.
     mkdirSync(this.o.configDir, { recursive: true, mode: 0o700 });
-    return execFile('flock', [NETAVARK_LOCK, NETAVARK, '--config', this.o.configDir, '--rootless', 'false', '--aardvark-binary', AARDVARK, verb, netns], {
+    return execFile('flock', ['--close', NETAVARK_LOCK, NETAVARK, '--config', this.o.configDir, '--rootless', 'false', '--aardvark-binary', AARDVARK, verb, netns], {
       input: JSON.stringify(options),
       env,
       timeoutMs: 30_000,
