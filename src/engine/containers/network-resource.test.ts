@@ -20,14 +20,14 @@ function record(id: string, networkMode: string, status: ContainerRecord['state'
   };
 }
 
-test('at spec time an unknown network is a 404 and joining a stopped container a 409, in dockerd\'s words', () => {
+test('at spec time an unknown network is a 404 and joining a stopped container a 409, in dockerd\'s words', async () => {
   const donors = new Map([['web', record('web', 'default', 'running', 42)], ['old', record('old', 'default', 'exited')]]);
   const resource = new NetworkResource({
     paths: () => { throw new Error('no files at spec time'); },
     resolveContainer: (ref) => donors.get(ref) ?? assert.fail(`unexpected lookup ${ref}`),
   });
-  assert.deepEqual(resource.spec(record('a', 'none')), { network: { kind: 'none' } });
-  assert.deepEqual(resource.spec(record('a', 'container:web')), { network: { kind: 'path', path: '/proc/42/ns/net' } });
-  assert.throws(() => resource.spec(record('a', 'mynet')), { name: 'NotFoundError', message: 'network mynet not found' });
-  assert.throws(() => resource.spec(record('a', 'container:old')), { name: 'ConflictError', message: 'cannot join network of a non running container: old' });
+  assert.deepEqual(await resource.spec(record('a', 'none')), { network: { kind: 'none' } });
+  assert.deepEqual(await resource.spec(record('a', 'container:web')), { network: { kind: 'path', path: '/proc/42/ns/net' } });
+  await assert.rejects(async () => resource.spec(record('a', 'mynet')), { name: 'NotFoundError', message: 'network mynet not found' });
+  await assert.rejects(async () => resource.spec(record('a', 'container:old')), { name: 'ConflictError', message: 'cannot join network of a non running container: old' });
 });
