@@ -53,3 +53,10 @@ test('overlap with other networks, unless an IPRange is given (dockerd lets such
   assert.doesNotThrow(() => validateIpamConfig([{ Subnet: '10.212.0.0/24' }], { taken: ['10.211.0.0/16'] }));
   assert.deepEqual(validateIpamConfig([{ Subnet: '10.211.0.0/16', IPRange: '10.211.9.0/24' }], { taken: ['10.211.0.0/16'] })[0]?.ipRange, '10.211.9.0/24');
 });
+
+test('the bridge driver refuses a shared IPv4 subnet in its own words (403)', async () => {
+  const { bridgeOverlapError } = await import('./ipam-config.ts');
+  const e = bridgeOverlapError('e012', 'br-e01230ebfbfc', '39f9', 'br-39f978880538');
+  assert.ok(e instanceof ForbiddenError);
+  assert.equal(e.message, 'cannot create network e012 (br-e01230ebfbfc): conflicts with network 39f9 (br-39f978880538): networks have overlapping IPv4');
+});

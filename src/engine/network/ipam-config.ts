@@ -96,3 +96,12 @@ function takeGateway(book: AddressBook, asked: string): string {
   const a = parseIp(asked)!;
   return formatIp(a.family, a.value);
 }
+
+/**
+ * The bridge driver's own refusal (403) of a bridge network whose IPv4
+ * subnet overlaps another bridge network's: what remains of the overlap
+ * check when IPRanges let the IPAM accept a shared subnet. IDs in full.
+ */
+export function bridgeOverlapError(id: string, bridge: string, otherId: string, otherBridge: string): ForbiddenError {
+  return new ForbiddenError(`cannot create network ${id} (${bridge}): conflicts with network ${otherId} (${otherBridge}): networks have overlapping IPv4`);
+}

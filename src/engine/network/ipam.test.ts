@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ForbiddenError, InvalidParameterError, SystemError } from '../../util/errors.ts';
-import { AddressBook, DEFAULT_ADDRESS_POOLS, checkAddressPools, parseAddressPoolFlag, parseAddressPools, pickSubnet } from './ipam.ts';
+import { AddressBook, DEFAULT_ADDRESS_POOLS, checkAddressPools, notInNetworkSubnets, parseAddressPoolFlag, parseAddressPools, pickSubnet } from './ipam.ts';
 
 test('allocation is serial from the last address handed out, skipping reserved ones', () => {
   const book = new AddressBook({ subnet: '10.211.0.0/29', gateway: '10.211.0.1', auxAddresses: { a: '10.211.0.3' } });
@@ -19,6 +19,15 @@ test('allocation is serial from the last address handed out, skipping reserved o
   book.release('c2');
   assert.equal(book.holder('10.211.0.4'), undefined);
   assert.equal(book.allocate('c7'), '10.211.0.4');
+});
+
+test('with serial: false, the lowest free address, as dockerd 20.10 local networks hand them out', () => {
+  // Reference: s1 .2, s2 .3, s3 .4; rm s1; s4 gets .2.
+  const book = new AddressBook({ subnet: '10.211.0.0/24', gateway: '10.211.0.1' }, { serial: false });
+  assert.deepEqual(['s1', 's2', 's3'].map((o) => book.allocate(o)), ['10.211.0.2', '10.211.0.3', '10.211.0.4']);
+  book.release('s1');
+  assert.equal(book.allocate('s4'), '10.211.0.2');
+  assert.equal(book.allocate('s5'), '10.211.0.5');
 });
 
 test('an IPRange bounds automatic allocation, as dockerd folds it into the subnet', () => {
@@ -51,6 +60,10 @@ test('static addresses: taken, outside, reserved', () => {
   for (const [ip, kind, message] of cases) {
     assert.throws(() => book.reserve(ip, 'c2'), (e: unknown) => e instanceof kind && (e as Error).message === message, ip);
   }
+  // The network-level refusal the reference answers at start (500).
+  const e = notInNetworkSubnets('10.212.0.3');
+  assert.ok(e instanceof SystemError);
+  assert.equal(e.message, "Invalid address 10.212.0.3: It does not belong to any of this network's subnets");
   // The allocator steps over the static address.
   const b2 = new AddressBook({ subnet: '10.211.0.0/24', gateway: '10.211.0.1' });
   b2.reserve('10.211.0.2', 'c1');

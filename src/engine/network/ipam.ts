@@ -8,9 +8,13 @@
  * The book behaves as dockerd's bitmap allocator (libnetwork ipam + bitseq)
  * without holding a bitmap: an address is an ordinal (its offset in the
  * subnet); the network address (ordinal 0) and, on IPv4, the broadcast
- * address are never handed out; automatic allocation is serial, starting
- * after the last address handed out and wrapping to the start of the range,
- * so a released address is not reused at once. Only taken ordinals are
+ * address are never handed out. Automatic allocation is serial by default
+ * (bitseq's serial mode): it starts after the last address handed out and
+ * wraps to the start of the range, so a released address is not reused at
+ * once (its old container's teardown may still be running). dockerd 20.10
+ * uses that mode only for swarm; its local networks hand out the lowest
+ * free address (the reference engine gives a new container the .2 that a
+ * removed one had): `{ serial: false }` does that. Only taken ordinals are
  * kept (a map) and the search steps over them, so an IPv6 /64 costs no more
  * than an IPv4 /24.
  */
@@ -76,9 +80,9 @@ export const IPAM_ERRORS = {
   notInSequence: 'bit does not belong to the sequence',
 } as const;
 
-/** A static address in none of the network's subnets (libnetwork's endpoint check, 400). */
-export function notInNetworkSubnets(ip: string): InvalidParameterError {
-  return new InvalidParameterError(`Invalid address ${ip}: It does not belong to any of this network's subnets`);
+/** A static address in none of the network's subnets (libnetwork's endpoint check; the reference answers 500 at start). */
+export function notInNetworkSubnets(ip: string): SystemError {
+  return new SystemError(`Invalid address ${ip}: It does not belong to any of this network's subnets`);
 }
 
 /** Every subnet of the family is full (libnetwork's endpoint error, 500). */
@@ -100,7 +104,10 @@ export class AddressBook {
   /** The ordinal after the last one handed out automatically. */
   private cursor = 0n;
 
-  constructor(readonly subnet: SubnetRecord) {
+  private readonly serial: boolean;
+
+  constructor(readonly subnet: SubnetRecord, options: { serial?: boolean } = {}) {
+    this.serial = options.serial ?? true;
     this.cidr = parseCidr(subnet.subnet);
     const full = cidrSize(this.cidr);
     this.size = this.cidr.family === 6 && full > (1n << 64n) - 1n ? (1n << 64n) - 1n : full;
@@ -165,7 +172,7 @@ export class AddressBook {
       for (let o = from; o <= to; o++) if (this.isFree(o)) return o;
       return undefined;
     };
-    const found = (this.cursor > this.rangeStart ? scan(this.cursor, this.rangeEnd) : undefined) ?? scan(this.rangeStart, this.rangeEnd);
+    const found = (this.serial && this.cursor > this.rangeStart ? scan(this.cursor, this.rangeEnd) : undefined) ?? scan(this.rangeStart, this.rangeEnd);
     if (found === undefined) return undefined;
     this.cursor = found + 1n;
     return this.take(found, owner);
