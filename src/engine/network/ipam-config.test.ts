@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ForbiddenError, SystemError } from '../../util/errors.ts';
 import type { IpamConfigEntry } from './network-record.ts';
-import { validateIpamConfig } from './ipam-config.ts';
+import { bridgeOverlapError, validateIpamConfig } from './ipam-config.ts';
 
 test('IPAM.Config entries become subnets with their gateway', () => {
   const cases: [IpamConfigEntry[], ReturnType<typeof validateIpamConfig>][] = [
@@ -54,8 +54,7 @@ test('overlap with other networks, unless an IPRange is given (dockerd lets such
   assert.deepEqual(validateIpamConfig([{ Subnet: '10.211.0.0/16', IPRange: '10.211.9.0/24' }], { taken: ['10.211.0.0/16'] })[0]?.ipRange, '10.211.9.0/24');
 });
 
-test('the bridge driver refuses a shared IPv4 subnet in its own words (403)', async () => {
-  const { bridgeOverlapError } = await import('./ipam-config.ts');
+test('the bridge driver refuses a shared IPv4 subnet in its own words (403)', () => {
   const e = bridgeOverlapError('e012', 'br-e01230ebfbfc', '39f9', 'br-39f978880538');
   assert.ok(e instanceof ForbiddenError);
   assert.equal(e.message, 'cannot create network e012 (br-e01230ebfbfc): conflicts with network 39f9 (br-39f978880538): networks have overlapping IPv4');
