@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ForbiddenError, SystemError } from '../../util/errors.ts';
 import type { IpamConfigEntry } from './network-record.ts';
-import { bridgeOverlapError, validateIpamConfig } from './ipam-config.ts';
+import { bridgeOverlapError, inspectIpamConfig, validateIpamConfig } from './ipam-config.ts';
 
 test('IPAM.Config entries become subnets with their gateway', () => {
   const cases: [IpamConfigEntry[], ReturnType<typeof validateIpamConfig>][] = [
@@ -58,4 +58,15 @@ test('the bridge driver refuses a shared IPv4 subnet in its own words (403)', ()
   const e = bridgeOverlapError('e012', 'br-e01230ebfbfc', '39f9', 'br-39f978880538');
   assert.ok(e instanceof ForbiddenError);
   assert.equal(e.message, 'cannot create network e012 (br-e01230ebfbfc): conflicts with network 39f9 (br-39f978880538): networks have overlapping IPv4');
+});
+
+test('inspect shows the user\'s entries verbatim, else the chosen subnet and gateway (reference: --subnet fd00:211:9::5/64 with an automatic IPv4 pool)', () => {
+  const cases: [IpamConfigEntry[], ReturnType<typeof validateIpamConfig>, IpamConfigEntry[]][] = [
+    [[], [{ subnet: '192.168.0.0/20', gateway: '192.168.0.1' }], [{ Subnet: '192.168.0.0/20', Gateway: '192.168.0.1' }]],
+    [[{ Subnet: 'fd00:211:9::5/64' }], [{ subnet: '192.168.112.0/20', gateway: '192.168.112.1' }, { subnet: 'fd00:211:9::/64', gateway: 'fd00:211:9::1' }],
+      [{ Subnet: '192.168.112.0/20', Gateway: '192.168.112.1' }, { Subnet: 'fd00:211:9::5/64' }]],
+    [[{ Subnet: '10.211.0.0/16', IPRange: '10.211.5.0/24', Gateway: '', AuxiliaryAddresses: {} }], [{ subnet: '10.211.0.0/16', gateway: '10.211.5.0', ipRange: '10.211.5.0/24' }],
+      [{ Subnet: '10.211.0.0/16', IPRange: '10.211.5.0/24' }]],
+  ];
+  for (const [user, subnets, want] of cases) assert.deepEqual(inspectIpamConfig(user, subnets), want);
 });

@@ -105,3 +105,30 @@ function takeGateway(book: AddressBook, asked: string): string {
 export function bridgeOverlapError(id: string, bridge: string, otherId: string, otherBridge: string): ForbiddenError {
   return new ForbiddenError(`cannot create network ${id} (${bridge}): conflicts with network ${otherId} (${otherBridge}): networks have overlapping IPv4`);
 }
+
+/**
+ * IPAM.Config as inspect shows it (dockerd's buildIpamResources): the
+ * user's IPv4 entries verbatim, or else the subnets the daemon chose with
+ * their gateways; then the same for IPv6. Empty fields are left out, as
+ * Go's omitempty does.
+ */
+export function inspectIpamConfig(userConfig: readonly IpamConfigEntry[], subnets: readonly SubnetRecord[]): IpamConfigEntry[] {
+  const out: IpamConfigEntry[] = [];
+  for (const family of [4, 6] as const) {
+    const given = userConfig.filter((e) => e.Subnet && parseIpPrefix(e.Subnet)?.ip.family === family);
+    if (given.length > 0) {
+      for (const e of given) {
+        const entry: IpamConfigEntry = { Subnet: e.Subnet };
+        if (e.IPRange) entry.IPRange = e.IPRange;
+        if (e.Gateway) entry.Gateway = e.Gateway;
+        if (e.AuxiliaryAddresses && Object.keys(e.AuxiliaryAddresses).length > 0) entry.AuxiliaryAddresses = e.AuxiliaryAddresses;
+        out.push(entry);
+      }
+      continue;
+    }
+    for (const s of subnets.filter((r) => parseCidr(r.subnet).family === family)) {
+      out.push(s.gateway ? { Subnet: s.subnet, Gateway: s.gateway } : { Subnet: s.subnet });
+    }
+  }
+  return out;
+}
