@@ -27,9 +27,9 @@ import { emptyEndpoint, type EndpointRecord, type NetworkRecord, type PublishedP
 import { isActive } from './state-machine.ts';
 import type { NetworkService } from '../network/network-service.ts';
 import type { EndpointRequest, Sandboxes } from '../network/sandboxes.ts';
-import { portRequests } from '../network/ports.ts';
+import { portRequests, validatePortBindings } from '../network/ports.ts';
 import { cidrContains } from '../network/subnets.ts';
-import { linkEnv, linkHostsEntries, parseLink } from '../network/links.ts';
+import { linkEnv, linkHostsEntries, parseLink, type LinkTarget } from '../network/links.ts';
 
 /** The network namespace a container gets, from HostConfig.NetworkMode. */
 export type NetworkChoice = { kind: 'private' } | { kind: 'host' } | { kind: 'none' } | { kind: 'container'; ref: string };
@@ -87,6 +87,7 @@ export class NetworkResource implements ContainerResource {
    * takes microseconds. A host-network container takes the host's files and hostname.
    */
   create(record: ContainerRecord): void {
+    validatePortBindings(record.hostConfig.PortBindings);
     const network = this.networkOf(record);
     if (network) record.networks = { [network.name]: this.requestedEndpoint(record, network) };
     else if (this.o.networking && !joinsOtherNetwork(record.hostConfig)) {
@@ -187,8 +188,8 @@ export class NetworkResource implements ContainerResource {
     const addresses = [first?.ipAddress, first?.globalIPv6Address].filter((a): a is string => Boolean(a));
     const h = record.hostConfig;
     const base = hostsFile({ hostname: record.config.Hostname!, domainname: record.config.Domainname, extraHosts: this.extraHosts(record), addresses });
-    const links = this.linkedContainers(record).map(({ alias, target }) => linkHostsEntries(alias, linkTarget(target))).join('');
-    writeFileSync(this.o.paths(record.id).hosts, base + links);
+    const links = linkHostsEntries(this.linkedContainers(record).map(({ alias, target }) => ({ alias, target: linkTarget(target) })));
+    writeFileSync(this.o.paths(record.id).hosts, base + links.map((l) => `${l}\n`).join(''));
   }
 
   /**
@@ -236,7 +237,7 @@ export class NetworkResource implements ContainerResource {
   }
 
   private linkEnvironment(record: ContainerRecord): string[] {
-    return this.linkedContainers(record).flatMap(({ alias, target }) => linkEnv(alias, { ...linkTarget(target), ownName: record.name }));
+    return this.linkedContainers(record).flatMap(({ alias, target }) => linkEnv(alias, linkTarget(target), record.name));
   }
 
   /**
@@ -279,9 +280,12 @@ function dnsNames(record: ContainerRecord, e: EndpointRecord): string[] {
   return [...new Set([record.id.slice(0, 12), ...(e.aliases ?? [])])];
 }
 
-function linkTarget(target: ContainerRecord) {
-  const bridge = Object.values(target.networks ?? {})[0];
-  return { name: target.name, id: target.id, ip: bridge?.ipAddress ?? '', env: target.config.Env ?? [], exposedPorts: Object.keys(target.config.ExposedPorts ?? {}) };
+function linkTarget(target: ContainerRecord): LinkTarget {
+  const bridge = target.networks?.['bridge'] ?? Object.values(target.networks ?? {})[0];
+  return {
+    name: target.name, hostname: target.config.Hostname ?? target.id.slice(0, 12), ip: bridge?.ipAddress ?? '',
+    ipv6: bridge?.globalIPv6Address || undefined, env: target.config.Env, exposedPorts: target.config.ExposedPorts,
+  };
 }
 
 export function clearRuntime(e: EndpointRecord): void {

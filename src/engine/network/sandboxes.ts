@@ -34,7 +34,7 @@ import { asError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import { AddressBook } from './ipam.ts';
 import type { NetworkRecord, PublishedPort } from './network-record.ts';
-import { netavarkPortMappings, type HostPortReservations, type PortRequest } from './ports.ts';
+import { externalConnectivityError, netavarkPortMappings, type HostPortReservations, type PortRequest } from './ports.ts';
 import { cidrContains, ipFamily } from './subnets.ts';
 
 /** Ready sandboxes kept on the default bridge. */
@@ -116,7 +116,9 @@ export class Sandboxes {
     const id = randomBytes(32).toString('hex');
     try {
       const addresses = request.endpoints.map((e) => this.addressesFor(id, e));
-      const ports = await this.o.ports.reserve(id, request.ports);
+      const ports = await this.o.ports.reserve(id, request.ports).catch((err: unknown) => {
+        throw externalConnectivityError(request.name, randomBytes(32).toString('hex'), asError(err));
+      });
       const options: NetavarkOptions = {
         container_id: id,
         container_name: request.name,
@@ -233,7 +235,8 @@ export class Sandboxes {
     const network = this.o.poolNetwork?.();
     if (!network || this.ready.length >= POOL_SIZE) return;
     this.filling = true;
-    void (async () => {
+    // After the request at hand has taken its addresses (the first container gets .2, as with dockerd).
+    setImmediate(() => void (async () => {
       try {
         while (!this.closed && this.ready.length < POOL_SIZE) {
           const sandbox = await this.create({ name: '', endpoints: [{ network, interfaceName: 'eth0', aliases: [] }], ports: [] }).catch((err) => {
@@ -247,7 +250,7 @@ export class Sandboxes {
       } finally {
         this.filling = false;
       }
-    })();
+    })());
   }
 
   /** The daemon stops: no more spares; the ready ones and teardowns in flight are finished. */
@@ -297,7 +300,8 @@ export class Sandboxes {
   private booksOf(network: NetworkRecord): AddressBook[] {
     let books = this.books.get(network.id);
     if (!books) {
-      books = network.subnets.map((s) => new AddressBook(s));
+      // dockerd hands out the lowest free address; an address comes back only once its sandbox is torn down.
+      books = network.subnets.map((s) => new AddressBook(s, { serial: false }));
       this.books.set(network.id, books);
     }
     return books;
