@@ -22,5 +22,8 @@ export function parseFilters(values: string[]): string | undefined {
     const value = v.slice(i + 1).trim();
     (out[key] ??= {})[value] = true;
   }
-  return Object.keys(out).length ? JSON.stringify(out) : undefined;
+  if (Object.keys(out).length === 0) return undefined;
+  // Go marshals maps with sorted keys.
+  const sorted = Object.fromEntries(Object.keys(out).sort().map((k) => [k, Object.fromEntries(Object.keys(out[k]!).sort().map((v) => [v, true]))]));
+  return JSON.stringify(sorted);
 }

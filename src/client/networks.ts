@@ -43,7 +43,7 @@ export function networkList(api: ApiClient, filters?: string): Promise<NetworkSu
 
 /** GET /networks/{id}: the daemon's JSON verbatim (inspect prints it as it came). */
 export async function networkInspectRaw(api: ApiClient, id: string, verbose = false): Promise<string> {
-  const res = await api.stream({ method: 'GET', path: n(id), query: { verbose: verbose || undefined } });
+  const res = await api.stream({ method: 'GET', path: n(id), query: { verbose: verbose ? 'true' : undefined } });
   return (await readAll(res)).toString('utf8');
 }
 
