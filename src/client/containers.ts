@@ -56,7 +56,9 @@ export async function containerUnpause(api: ApiClient, id: string): Promise<void
 }
 
 export async function containerRemove(api: ApiClient, id: string, q: { force?: boolean; v?: boolean; link?: boolean }): Promise<void> {
-  await api.json({ method: 'DELETE', path: c(id), query: { force: q.force || undefined, v: q.v || undefined, link: q.link || undefined } });
+  // Slashes stay as typed: `rm --link web/db` is DELETE /containers/web/db?link=1, as docker sends it.
+  const path = `/containers/${id.split('/').map(encodeURIComponent).join('/')}`;
+  await api.json({ method: 'DELETE', path, query: { force: q.force || undefined, v: q.v || undefined, link: q.link || undefined } });
 }
 
 export function containerUpdate(api: ApiClient, id: string, body: Record<string, unknown>): Promise<{ Warnings?: string[] | null }> {
