@@ -66,15 +66,38 @@ async function daemonFor(t: TestContext): Promise<Daemon | undefined> {
   return startDaemon(t);
 }
 
+/** Bridge names (bcli…) given to the networks a test creates, so what it leaves can be found. */
+class OwnBridges {
+  readonly names: string[] = [];
+  constructor(t: TestContext) {
+    // After the daemon's own clean-up: a bridge still there (a test that failed half-way) is deleted, never someone else's.
+    t.after(() => {
+      for (const n of this.names) if (linkExists(n)) spawnSync('ip', ['link', 'del', n], { stdio: 'ignore' });
+    });
+  }
+
+  /** `-o com.docker.network.bridge.name=…` for one more network. */
+  opt(): string[] {
+    const name = bridgeName();
+    this.names.push(name);
+    return ['-o', `com.docker.network.bridge.name=${name}`];
+  }
+
+  /** Asserts that every bridge is gone (call once the test removed its networks). */
+  assertGone(): void {
+    for (const n of this.names) assert.ok(!linkExists(n), `bridge ${n} is gone with its network`);
+  }
+}
+
 test('network create, ls, inspect and rm print what docker prints, with dockerd\'s errors', async (t) => {
   const d = await daemonFor(t);
   if (!d) return;
-  const br = bridgeName();
-  const created = await berth(d, ['network', 'create', '--subnet', '10.212.11.0/24', '--gateway', '10.212.11.1', '--label', 'bcli=1', '-o', `com.docker.network.bridge.name=${br}`, 'bcli-one']);
+  const br = new OwnBridges(t);
+  const created = await berth(d, ['network', 'create', ...br.opt(), '--subnet', '10.212.11.0/24', '--gateway', '10.212.11.1', '--label', 'bcli=1', 'bcli-one']);
   const id = ok(created).trim();
   assert.match(id, /^[0-9a-f]{64}$/);
-  assert.ok(linkExists(br), 'the bridge device named by -o exists');
-  ok(await berth(d, ['network', 'create', '--internal', '--label', 'bcli=1', '--subnet', '10.212.12.0/24', 'bcli-two']));
+  assert.ok(linkExists(br.names[0]!), 'the bridge device named by -o exists');
+  ok(await berth(d, ['network', 'create', ...br.opt(), '--internal', '--label', 'bcli=1', '--subnet', '10.212.12.0/24', 'bcli-two']));
 
   // Client-side checks never reach the daemon.
   const noMatch = await berth(d, ['network', 'create', '--subnet', '10.212.13.0/24', '--gateway', '10.212.14.1', 'bcli-x']);
@@ -109,15 +132,16 @@ test('network create, ls, inspect and rm print what docker prints, with dockerd\
   const rm = await berth(d, ['network', 'rm', 'bcli-one', 'nosuch', 'bcli-two']);
   assert.deepEqual(rm, { code: 1, stdout: 'bcli-one\nbcli-two\n', stderr: 'Error response from daemon: network nosuch not found\nexit status 1\n' });
   assert.deepEqual(await berth(d, ['network', 'rm', '-f', 'nosuch']), { code: 0, stdout: '', stderr: '' });
-  assert.ok(!linkExists(br), 'the bridge device is gone with its network');
+  br.assertGone();
 });
 
 test('network prune asks first, then removes only unused networks matching the filter', async (t) => {
   const d = await daemonFor(t);
   if (!d) return;
-  ok(await berth(d, ['network', 'create', '--label', 'bcli-prune=1', '--subnet', '10.212.21.0/24', 'bcli-unused']));
-  ok(await berth(d, ['network', 'create', '--label', 'bcli-prune=1', '--subnet', '10.212.22.0/24', 'bcli-used']));
-  ok(await berth(d, ['network', 'create', '--subnet', '10.212.23.0/24', 'bcli-other']));
+  const br = new OwnBridges(t);
+  ok(await berth(d, ['network', 'create', ...br.opt(), '--label', 'bcli-prune=1', '--subnet', '10.212.21.0/24', 'bcli-unused']));
+  ok(await berth(d, ['network', 'create', ...br.opt(), '--label', 'bcli-prune=1', '--subnet', '10.212.22.0/24', 'bcli-used']));
+  ok(await berth(d, ['network', 'create', ...br.opt(), '--subnet', '10.212.23.0/24', 'bcli-other']));
   ok(await berth(d, ['run', '-d', '--name', 'pruner', '--network', 'bcli-used', 'busybox', 'sleep', '1000']));
 
   const warning = 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ';
@@ -131,13 +155,17 @@ test('network prune asks first, then removes only unused networks matching the f
   const bad = await berth(d, ['network', 'prune', '-f', '--filter', 'nolabel']);
   assert.equal(bad.code, 125);
   assert.match(bad.stderr, /^invalid argument "nolabel" for "--filter" flag: bad format of filter \(expected name=value\)\n/);
+  ok(await berth(d, ['rm', '-f', 'pruner']));
+  assert.equal(ok(await berth(d, ['network', 'rm', 'bcli-used', 'bcli-other'])), 'bcli-used\nbcli-other\n');
+  br.assertGone();
 });
 
 test('run --network with --ip and --network-alias; connect and disconnect a running container', async (t) => {
   const d = await daemonFor(t);
   if (!d) return;
-  ok(await berth(d, ['network', 'create', '--subnet', '10.212.31.0/24', '--gateway', '10.212.31.1', 'bcli-front']));
-  ok(await berth(d, ['network', 'create', '--subnet', '10.212.32.0/24', '--gateway', '10.212.32.1', 'bcli-back']));
+  const br = new OwnBridges(t);
+  ok(await berth(d, ['network', 'create', ...br.opt(), '--subnet', '10.212.31.0/24', '--gateway', '10.212.31.1', 'bcli-front']));
+  ok(await berth(d, ['network', 'create', ...br.opt(), '--subnet', '10.212.32.0/24', '--gateway', '10.212.32.1', 'bcli-back']));
   ok(await berth(d, ['run', '-d', '--name', 'web', '--network', 'bcli-front', '--ip', '10.212.31.50', '--network-alias', 'www', 'busybox', 'sleep', '1000']));
 
   const addr = ok(await berth(d, ['inspect', '-f', '{{(index .NetworkSettings.Networks "bcli-front").IPAddress}} {{json (index .NetworkSettings.Networks "bcli-front").IPAMConfig}}', 'web']));
@@ -170,12 +198,16 @@ test('run --network with --ip and --network-alias; connect and disconnect a runn
   assert.notEqual(gone.code, 0, 'eth1 is gone after disconnect');
   const missing = await berth(d, ['network', 'disconnect', 'nosuch', 'web']);
   assert.deepEqual([missing.code, missing.stderr], [1, 'Error response from daemon: network nosuch not found\n']);
+  ok(await berth(d, ['rm', '-f', 'web']));
+  ok(await berth(d, ['network', 'rm', 'bcli-front', 'bcli-back']));
+  br.assertGone();
 });
 
 test('port and the PORTS column show published ports as docker does, and the page is served', async (t) => {
   const d = await daemonFor(t);
   if (!d) return;
-  ok(await berth(d, ['network', 'create', '--subnet', '10.212.41.0/24', 'bcli-ports']));
+  const br = new OwnBridges(t);
+  ok(await berth(d, ['network', 'create', ...br.opt(), '--subnet', '10.212.41.0/24', 'bcli-ports']));
   const [p1, p2] = [await freePort(), await freePort()];
   ok(await berth(d, ['run', '-d', '--name', 'www', '--network', 'bcli-ports', '-p', `127.0.0.1:${p1}:80`, '-p', `127.0.0.1:${p2}:81/udp`, '-p', '90', '--expose', '7000-7002',
     'busybox', 'sh', '-c', 'mkdir -p /www && echo hello-from-berth > /www/index.html && exec httpd -f -p 80 -h /www']));
@@ -192,6 +224,9 @@ test('port and the PORTS column show published ports as docker does, and the pag
     assert.deepEqual(await berth(d, args), await docker(d, args), args.join(' '));
   }
   assert.equal(await fetchPage(`http://127.0.0.1:${p1}/`), 'hello-from-berth\n');
+  ok(await berth(d, ['rm', '-f', 'www']));
+  ok(await berth(d, ['network', 'rm', 'bcli-ports']));
+  br.assertGone();
 });
 
 test('--link on the default bridge, and rm --link removes it', async (t) => {
