@@ -255,17 +255,18 @@ test('against the reference Docker engine berth prints what the docker CLI print
     await docker(engine, ['rm', '-f', c1]);
     await docker(engine, ['network', 'rm', n1, n2]);
   });
-  const label = `bcli-ref=${tag}`;
-  ok(await docker(engine, ['network', 'create', '--label', label, '--subnet', '10.212.201.0/24', '--gateway', '10.212.201.254', n1]));
-  ok(await berth(engine, ['network', 'create', '--label', label, '--label', 'x=y', '--internal', n2]));
+  // One label each: docker joins several in Go's (random) map order.
+  const names = `name=bcli-ref-${tag}`;
+  ok(await docker(engine, ['network', 'create', '--label', 'bcli-ref=1', '--subnet', '10.212.201.0/24', '--gateway', '10.212.201.254', n1]));
+  ok(await berth(engine, ['network', 'create', '--label', 'x=y', '--internal', n2]));
   const port = await freePort();
   ok(await berth(engine, ['run', '-d', '--name', c1, '--network', n1, '--ip', '10.212.201.9', '-p', `127.0.0.1:${port}:80`, '-p', '90', '--expose', '7000-7001', 'busybox-ref', 'sleep', '300']));
   ok(await berth(engine, ['network', 'connect', '--alias', 'extra', n2, c1]));
   for (const args of [
-    ['network', 'ls', '--filter', `label=${label}`],
-    ['network', 'ls', '--filter', `label=${label}`, '--format', '{{json .}}'],
-    ['network', 'ls', '--filter', `label=${label}`, '--format', 'table {{.Name}}\t{{.Internal}}\t{{.Labels}}\t{{.Label "x"}}'],
-    ['network', 'ls', '--filter', `label=${label}`, '-q'],
+    ['network', 'ls', '--filter', names],
+    ['network', 'ls', '--filter', names, '--format', '{{json .}}'],
+    ['network', 'ls', '--filter', names, '--format', 'table {{.Name}}\t{{.Internal}}\t{{.Labels}}\t{{.Label "x"}}'],
+    ['network', 'ls', '--filter', names, '-q'],
     ['network', 'inspect', n1, n2],
     ['network', 'inspect', '-f', '{{.Name}} {{.Nope}}', n1, 'nosuch'],
     ['network', 'inspect', 'nosuch'],
