@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { parseFlags } from '../flags.ts';
 import { RUN_FLAGS } from './container-flags.ts';
 import { buildCreateConfig } from './container-config.ts';
-import { endpointSettings } from './network-opts.ts';
+import { connectEndpoint, endpointSettings } from './network-opts.ts';
 import { parseExpose, parsePortSpec } from './specs.ts';
 
 function body(argv: string[]) {
@@ -131,4 +131,14 @@ test('network flag errors are docker\'s', () => {
     [['-l', 'a b'], /invalid argument "a b" for "-l, --label" flag: label 'a b' contains whitespaces/],
   ];
   for (const [argv, re] of flagErrs) assert.throws(() => body(argv), re, argv.join(' '));
+});
+
+test('network connect sends docker\'s EndpointConfig', () => {
+  const none = { ipv4: '', ipv6: '', linkLocalIps: [], links: [], aliases: [], driverOpts: [], gwPriority: 0 };
+  assert.deepEqual(connectEndpoint(none), endpointSettings({ IPAMConfig: {}, Aliases: [], DriverOpts: {} }));
+  assert.deepEqual(
+    connectEndpoint({ ipv4: '10.1.1.1', ipv6: 'fd00::1', linkLocalIps: ['169.254.1.1'], links: ['x:y'], aliases: ['a', 'b'], driverOpts: ['k=v'], gwPriority: 5 }),
+    endpointSettings({ IPAMConfig: { IPv4Address: '10.1.1.1', IPv6Address: 'fd00::1', LinkLocalIPs: ['169.254.1.1'] }, Links: ['x:y'], Aliases: ['a', 'b'], DriverOpts: { k: 'v' }, GwPriority: 5 }),
+  );
+  assert.throws(() => connectEndpoint({ ...none, driverOpts: ['x'] }), /invalid key\/value pair format in driver options$/);
 });

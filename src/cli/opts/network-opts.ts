@@ -167,3 +167,21 @@ export function buildNetworking(networks: NetworkAttachment[], c: ContainerNetwo
   if (userDefined && other) throw new InvalidParameterError('conflicting options: cannot attach both user-defined and non-user-defined network-modes');
   return { mode: networks[0]?.target ?? 'default', endpoints };
 }
+
+/** `network connect`'s EndpointConfig as docker sends it: IPAMConfig and DriverOpts always present, Aliases a list, Links null when none. */
+export function connectEndpoint(o: { ipv4: string; ipv6: string; linkLocalIps: string[]; links: string[]; aliases: string[]; driverOpts: string[]; gwPriority: number }): Record<string, unknown> {
+  const driverOpts: Record<string, string> = {};
+  for (const opt of o.driverOpts) {
+    const i = opt.indexOf('=');
+    const key = (i < 0 ? '' : opt.slice(0, i)).trim();
+    if (key === '') throw new InvalidParameterError('invalid key/value pair format in driver options');
+    driverOpts[key] = opt.slice(i + 1).trim();
+  }
+  return endpointSettings({
+    IPAMConfig: endpointIpam(o.ipv4, o.ipv6, o.linkLocalIps),
+    Links: o.links.length ? o.links : null,
+    Aliases: o.aliases,
+    DriverOpts: driverOpts,
+    GwPriority: o.gwPriority,
+  });
+}

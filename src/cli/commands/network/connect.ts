@@ -1,7 +1,7 @@
 /** `berth network connect [--ip --ip6 --alias --link --link-local-ip --driver-opt --gw-priority] NETWORK CONTAINER`. */
 import type { CommandSpec } from '../../command.ts';
 import { networkConnect } from '../../../client/networks.ts';
-import { endpointIpam, endpointSettings } from '../../opts/network-opts.ts';
+import { connectEndpoint } from '../../opts/network-opts.ts';
 import { splitStringSlice, validateLink } from '../../opts/specs.ts';
 
 export const command: CommandSpec = {
@@ -19,21 +19,14 @@ export const command: CommandSpec = {
     { long: 'link-local-ip', type: 'list', typeName: 'strings', usage: 'A link-local address for the container' },
   ],
   async run({ cli, flags, args }) {
-    const driverOpts: Record<string, string> = {};
-    for (const opt of flags.list('driver-opt').flatMap(splitStringSlice)) {
-      const i = opt.indexOf('=');
-      const key = (i < 0 ? '' : opt.slice(0, i)).trim();
-      if (key === '') throw new Error('invalid key/value pair format in driver options');
-      driverOpts[key] = opt.slice(i + 1).trim();
-    }
-    const links = flags.list('link');
-    // The body docker sends: IPAMConfig and DriverOpts always present, Aliases a list, Links null when none.
-    const endpoint = endpointSettings({
-      IPAMConfig: endpointIpam(flags.str('ip'), flags.str('ip6'), flags.list('link-local-ip').flatMap(splitStringSlice)),
-      Links: links.length ? links : null,
-      Aliases: flags.list('alias').flatMap(splitStringSlice),
-      DriverOpts: driverOpts,
-      GwPriority: flags.int('gw-priority'),
+    const endpoint = connectEndpoint({
+      ipv4: flags.str('ip'),
+      ipv6: flags.str('ip6'),
+      linkLocalIps: flags.list('link-local-ip').flatMap(splitStringSlice),
+      links: flags.list('link'),
+      aliases: flags.list('alias').flatMap(splitStringSlice),
+      driverOpts: flags.list('driver-opt').flatMap(splitStringSlice),
+      gwPriority: flags.int('gw-priority'),
     });
     await networkConnect(cli.api(), args[0] ?? '', args[1] ?? '', endpoint);
   },
