@@ -5,7 +5,7 @@
  */
 import type { Flags } from '../flags.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
-import { buildNetworking, type NetworkAttachment } from './network-opts.ts';
+import { buildNetworking, checkMacAddress, type NetworkAttachment } from './network-opts.ts';
 import { isCdiDeviceName, parseDevice, type DeviceMapping } from './device-specs.ts';
 import { keyValues, labelsToMap, parseExpose, parseKeyValueFile, parsePortSpec, parseRestartPolicy, parseTmpfs, parseUlimit, parseVolume, resolveEnv, type PortBinding } from './specs.ts';
 
@@ -33,6 +33,7 @@ export function toCreateBody(flags: Flags, inputs: ConfigInputs): Record<string,
 }
 
 export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBody {
+  checkMacAddress(flags.str('mac-address'));
   const attach = flags.list('attach');
   const interactive = flags.bool('interactive');
   let attachStdin = attach.includes('stdin');
@@ -125,7 +126,7 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     mac: flags.str('mac-address'),
     linkLocalIps: flags.list('link-local-ip'),
   });
-  // Older daemons read the main endpoint's MAC from Config (docker CLI 28 does the same for API < 1.44).
+  // Daemons before API 1.44 read the main endpoint's MAC from Config; docker's CLI fills it in there too.
   const mainMac = networking.endpoints[networking.mode]?.['MacAddress'];
   if (typeof mainMac === 'string' && mainMac) config['MacAddress'] = mainMac;
   const host: Record<string, unknown> = {

@@ -111,6 +111,11 @@ function isEmptyEndpoint(n: NetworkAttachment): boolean {
   return !n.aliases.length && !n.driverOpts && !n.links.length && !n.ipv4 && !n.ipv6 && !n.linkLocalIps.length && !n.mac && !n.gwPriority;
 }
 
+/** --mac-address's check, which docker makes before any other of create's. */
+export function checkMacAddress(mac: string): void {
+  if (mac && !isMacAddress(mac)) throw new InvalidParameterError(`${mac} is not a valid mac address`);
+}
+
 /** The per-container flags that apply to the first network. */
 export interface ContainerNetworkFlags {
   aliases: string[];
@@ -147,7 +152,7 @@ function applyContainerFlags(n: NetworkAttachment, c: ContainerNetworkFlags): Ne
  */
 export function buildNetworking(networks: NetworkAttachment[], c: ContainerNetworkFlags): { mode: string; endpoints: Record<string, Record<string, unknown>> } {
   const endpoints: Record<string, Record<string, unknown>> = {};
-  if (c.mac && !isMacAddress(c.mac)) throw new InvalidParameterError(`${c.mac} is not a valid mac address`);
+  checkMacAddress(c.mac);
   if (networks.length === 0) {
     endpoints['default'] = toEndpoint(applyContainerFlags(attachment('default'), c));
     return { mode: 'default', endpoints };
