@@ -6,6 +6,7 @@
  */
 import type { FlagSpec, Flags } from './flags.ts';
 import type { Cli } from './cli.ts';
+import { validateFilter } from './filters.ts';
 
 export interface ArgsRule {
   min?: number;
@@ -42,4 +43,8 @@ export const FORMAT_FLAG: FlagSpec = {
   type: 'string',
   usage: "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates",
 };
-export const FILTER_FLAG: FlagSpec = { long: 'filter', short: 'f', type: 'list', typeName: 'filter', usage: 'Filter output based on conditions provided' };
+export const FILTER_FLAG: FlagSpec = { long: 'filter', short: 'f', type: 'list', typeName: 'filter', usage: 'Filter output based on conditions provided', parse: validateFilter };
+/** prune's --filter (long only), with its example in the usage. */
+export function pruneFilterFlag(usage: string): FlagSpec {
+  return { long: 'filter', type: 'list', typeName: 'filter', usage, parse: validateFilter };
+}

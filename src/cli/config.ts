@@ -1,6 +1,6 @@
 /**
  * The client config directory, read like Docker's: --config, then
- * DOCKER_CONFIG, then ~/.docker; config.json holds psFormat, imagesFormat,
+ * DOCKER_CONFIG, then ~/.docker; config.json holds psFormat, imagesFormat, networksFormat,
  * detachKeys, currentContext (and credentials, which the CLI passes on untouched).
  */
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import path from 'node:path';
 export interface ConfigFile {
   psFormat?: string;
   imagesFormat?: string;
+  networksFormat?: string;
   statsFormat?: string;
   detachKeys?: string;
   currentContext?: string;

@@ -1,7 +1,7 @@
 /** Container routes of the Engine API (swagger tag "Container"). */
 import type { RawConn } from './transport.ts';
 import type { StreamResponse } from './transport.ts';
-import type { ApiClient } from './api-client.ts';
+import { compareVersions, type ApiClient } from './api-client.ts';
 import type { ChangeItem, ContainerCreateResponse, ContainerInspect, ContainerSummary, TopResponse, WaitResponse } from './types.ts';
 
 const c = (id: string) => `/containers/${encodeURIComponent(id)}`;
@@ -10,8 +10,21 @@ export function containerList(api: ApiClient, q: { all?: boolean; limit?: number
   return api.json({ method: 'GET', path: '/containers/json', query: { all: q.all || undefined, limit: q.limit, size: q.size || undefined, filters: q.filters } });
 }
 
-export function containerCreate(api: ApiClient, body: unknown, q: { name?: string; platform?: string }): Promise<ContainerCreateResponse> {
-  return api.json({ method: 'POST', path: '/containers/create', query: { name: q.name || undefined, platform: q.platform || undefined }, body });
+/** The API version from which a MAC address is read per endpoint; before it, from Config.MacAddress only. */
+const ENDPOINT_MAC_SINCE = '1.44';
+
+export async function containerCreate(api: ApiClient, body: Record<string, unknown>, q: { name?: string; platform?: string }): Promise<ContainerCreateResponse> {
+  let sent = body;
+  if (compareVersions(await api.apiVersion(), ENDPOINT_MAC_SINCE) < 0) {
+    // Docker CLI 28 refuses a per-endpoint MAC below 1.44; Berth sends what such daemons read
+    // (the main endpoint's MAC is in Config.MacAddress already), as docker's client did until 27.
+    const endpoints = (body['NetworkingConfig'] as { EndpointsConfig?: Record<string, Record<string, unknown>> } | undefined)?.EndpointsConfig;
+    if (endpoints && Object.values(endpoints).some((ep) => ep['MacAddress'])) {
+      const stripped = Object.fromEntries(Object.entries(endpoints).map(([k, ep]) => [k, { ...ep, MacAddress: '' }]));
+      sent = { ...body, NetworkingConfig: { EndpointsConfig: stripped } };
+    }
+  }
+  return api.json({ method: 'POST', path: '/containers/create', query: { name: q.name || undefined, platform: q.platform || undefined }, body: sent });
 }
 
 export async function containerInspect(api: ApiClient, id: string, size = false): Promise<ContainerInspect> {
@@ -43,7 +56,9 @@ export async function containerUnpause(api: ApiClient, id: string): Promise<void
 }
 
 export async function containerRemove(api: ApiClient, id: string, q: { force?: boolean; v?: boolean; link?: boolean }): Promise<void> {
-  await api.json({ method: 'DELETE', path: c(id), query: { force: q.force || undefined, v: q.v || undefined, link: q.link || undefined } });
+  // Slashes stay as typed: `rm --link web/db` is DELETE /containers/web/db?link=1, as docker sends it.
+  const path = `/containers/${id.split('/').map(encodeURIComponent).join('/')}`;
+  await api.json({ method: 'DELETE', path, query: { force: q.force || undefined, v: q.v || undefined, link: q.link || undefined } });
 }
 
 export function containerUpdate(api: ApiClient, id: string, body: Record<string, unknown>): Promise<{ Warnings?: string[] | null }> {

@@ -2,7 +2,8 @@
  * `berth completion bash|zsh`: a completion script. Command and group names
  * come from the command table; flags are read at completion time from the
  * command's own `--help` (so they never drift from the parser); container and
- * image arguments are completed from the daemon (`ps -a`, `images`), all
+ * image arguments are completed from the daemon (`ps -a`, `images`; network
+ * verbs take network names from `network ls`), all
  * through the binary the user typed (COMP_WORDS[0]).
  */
 import type { CommandSpec } from '../command.ts';
@@ -38,6 +39,9 @@ ${groupCases}
   fi
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" $group $cmd --help 2>/dev/null | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)" -- "$cur")); return
+  fi
+  if [ "$group" = network ]; then
+    case $cmd in inspect|rm|remove|connect|disconnect) COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" network ls --format '{{.Name}}' 2>/dev/null)" -- "$cur")); return ;; esac
   fi
   case " ${CONTAINER_COMMANDS.join(' ')} " in
     *" $cmd "*) COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" ps -a --format '{{.Names}}' 2>/dev/null)" -- "$cur")); return ;;

@@ -51,6 +51,16 @@ const image = {
   tag: e('Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', () => import('./image/tag.ts')),
 };
 
+const network = {
+  connect: e('Connect a container to a network', () => import('./network/connect.ts')),
+  create: e('Create a network', () => import('./network/create.ts')),
+  disconnect: e('Disconnect a container from a network', () => import('./network/disconnect.ts')),
+  inspect: e('Display detailed information on one or more networks', () => import('./network/inspect.ts')),
+  ls: e('List networks', () => import('./network/ls.ts')),
+  prune: e('Remove all unused networks', () => import('./network/prune.ts')),
+  rm: e('Remove one or more networks', () => import('./network/rm.ts')),
+};
+
 const system = {
   df: e('Show docker disk usage', () => import('./system/df.ts')),
   events: e('Get real time events from the server', () => import('./system/events.ts')),
@@ -77,6 +87,7 @@ export interface Group {
 export const GROUPS: Record<string, Group> = {
   container: { short: 'Manage containers', commands: container, aliases: { list: 'ls', ps: 'ls', remove: 'rm' } },
   image: { short: 'Manage images', commands: image, aliases: { list: 'ls', remove: 'rm', rmi: 'rm' } },
+  network: { short: 'Manage networks', commands: network, aliases: { list: 'ls', remove: 'rm' } },
   system: { short: 'Manage Docker', commands: system, aliases: {} },
   context: { short: 'Manage contexts', commands: context, aliases: { list: 'ls', remove: 'rm' } },
 };

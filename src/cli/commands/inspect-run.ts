@@ -12,10 +12,11 @@ import { MultiError, StatusError } from '../errors.ts';
 import { formatInspectArray } from '../format/json-indent.ts';
 import { goNilSlice, parseTemplate } from '../format/template.ts';
 
-export type InspectKind = 'container' | 'image';
+export type InspectKind = 'container' | 'image' | 'network';
 
 export async function fetchRaw(api: ApiClient, kind: InspectKind, ref: string, size: boolean): Promise<string> {
-  const path = kind === 'container' ? `/containers/${encodeURIComponent(ref)}/json` : `/images/${encodeURIComponent(ref)}/json`;
+  const id = encodeURIComponent(ref);
+  const path = kind === 'container' ? `/containers/${id}/json` : kind === 'network' ? `/networks/${id}` : `/images/${id}/json`;
   const res = await api.stream({ method: 'GET', path, query: { size: kind === 'container' && size ? true : undefined } });
   return (await readAll(res)).toString('utf8');
 }
@@ -29,31 +30,39 @@ export async function fetchOther(api: ApiClient, type: string, ref: string): Pro
 }
 
 export async function runInspect(cli: Cli, refs: string[], format: string, lookup: (ref: string) => Promise<string>): Promise<void> {
-  const found: string[] = [];
-  const errors: unknown[] = [];
-  for (const ref of refs) {
-    try {
-      found.push(await lookup(ref));
-    } catch (err) {
-      errors.push(err);
-    }
-  }
-  if (!format) cli.out.write(formatInspectArray(found));
-  else {
-    let tmpl;
+  let tmpl: ReturnType<typeof parseTemplate> | undefined;
+  if (format) {
     try {
       tmpl = parseTemplate(format === 'json' ? '{{json .}}' : format, { missingKey: 'error' });
     } catch (err) {
-      throw new StatusError(`template parsing error: ${err instanceof Error ? err.message : String(err)}`, 1);
-    }
-    for (const raw of found) {
-      try {
-        cli.out.write(tmpl.execute(withTypedNils(JSON.parse(raw))) + '\n');
-      } catch (err) {
-        throw new StatusError(`template parsing error: ${err instanceof Error ? err.message : String(err)}`, 1);
-      }
+      // docker's cli.StatusError{StatusCode: 64} for a template that does not parse.
+      throw new StatusError(`template parsing error: ${err instanceof Error ? err.message : String(err)}`, 64);
     }
   }
+  // As docker's inspect.Inspect: misses and template failures are collected in order, reported after the output.
+  const found: string[] = [];
+  let out = '';
+  const errors: unknown[] = [];
+  for (const ref of refs) {
+    let raw: string;
+    try {
+      raw = await lookup(ref);
+    } catch (err) {
+      errors.push(err);
+      continue;
+    }
+    if (!tmpl) {
+      found.push(raw);
+      continue;
+    }
+    try {
+      out += tmpl.execute(withTypedNils(JSON.parse(raw))) + '\n';
+    } catch (err) {
+      errors.push(new Error(`template parsing error: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+  // A template inspector that printed nothing still ends the output with a newline, as docker's Flush does.
+  cli.out.write(tmpl ? out || '\n' : formatInspectArray(found));
   if (errors.length) throw new MultiError(errors);
 }
 

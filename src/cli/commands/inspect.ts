@@ -18,13 +18,14 @@ export const command: CommandSpec = {
     if (type && !types.includes(type)) {
       throw new Error(`unknown type: "${type}": must be one of ${types.map((t) => `"${t}"`).join(', ')}`);
     }
-    if (type && type !== 'container' && type !== 'image') {
+    if (type && type !== 'container' && type !== 'image' && type !== 'network') {
       // Objects this daemon does not have yet: its answer to their inspect route, as docker would get it.
       const api = cli.api();
       await runInspect(cli, args, flags.str('format'), async (ref) => fetchOther(api, type, ref));
       return;
     }
-    const kinds: InspectKind[] = type === 'container' ? ['container'] : type === 'image' ? ['image'] : ['container', 'image'];
+    // docker tries the kinds in this order when no --type is given.
+    const kinds: InspectKind[] = type ? [type as InspectKind] : ['container', 'image', 'network'];
     const api = cli.api();
     await runInspect(cli, args, flags.str('format'), async (ref) => {
       for (const kind of kinds) {

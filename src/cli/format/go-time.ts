@@ -22,3 +22,17 @@ export function formatRfc3339(unixSeconds: number): string {
   const zone = off === 0 ? 'Z' : `${off < 0 ? '-' : '+'}${p(Math.trunc(Math.abs(off) / 60))}:${p(Math.abs(off) % 60)}`;
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${zone}`;
 }
+
+/**
+ * Go's time.Time.String() of an RFC 3339 timestamp as the daemon sends it
+ * ("2026-12-04T21:14:37.313454864Z" → "2026-12-04 21:14:37.313454864 +0000 UTC"):
+ * the fraction as given less trailing zeros, the zone as decoded (UTC for "Z",
+ * a nameless fixed zone, printed as its offset, otherwise).
+ */
+export function formatGoTimeText(rfc3339: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(rfc3339);
+  if (!m) return rfc3339;
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  const zone = m[4] === 'Z' ? '+0000 UTC' : `${(m[4] ?? '').replace(':', '')} ${(m[4] ?? '').replace(':', '')}`;
+  return `${m[1]} ${m[2]}${frac ? `.${frac}` : ''} ${zone}`;
+}

@@ -56,9 +56,15 @@ export function renderList(format: ListFormat, rows: object[], header: Record<st
   if (!format.table) return body;
   let head = '';
   try {
-    head = tmpl.execute(header, { headerFunctions: true });
+    head = tmpl.execute(withLabelTitle(header), { headerFunctions: true });
   } catch {
     // A header the template cannot render (a function over a title): docker prints it empty too.
   }
   return alignTable(head + '\n' + body);
+}
+
+/** The header row's `{{.Label "com.example.some-key"}}`: the key's last dotted part, "-" and "_" as blanks (docker's SubHeaderContext.Label). */
+function withLabelTitle(header: Record<string, string>): Record<string, string> {
+  const title = (name: string) => (name.split('.').pop() ?? '').replace(/[-_]/g, ' ');
+  return Object.defineProperty({ ...header }, 'Label', { enumerable: false, value: title });
 }

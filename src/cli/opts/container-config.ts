@@ -5,8 +5,9 @@
  */
 import type { Flags } from '../flags.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
+import { buildNetworking, checkMacAddress, type NetworkAttachment } from './network-opts.ts';
 import { isCdiDeviceName, parseDevice, type DeviceMapping } from './device-specs.ts';
-import { labelsToMap, parseKeyValueFile, parsePortSpec, parseRestartPolicy, parseTmpfs, parseUlimit, parseVolume, resolveEnv, type PortBinding } from './specs.ts';
+import { keyValues, labelsToMap, parseExpose, parseKeyValueFile, parsePortSpec, parseRestartPolicy, parseTmpfs, parseUlimit, parseVolume, resolveEnv, type PortBinding } from './specs.ts';
 
 export interface CreateBody {
   Config: Record<string, unknown>;
@@ -32,6 +33,7 @@ export function toCreateBody(flags: Flags, inputs: ConfigInputs): Record<string,
 }
 
 export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBody {
+  checkMacAddress(flags.str('mac-address'));
   const attach = flags.list('attach');
   const interactive = flags.bool('interactive');
   let attachStdin = attach.includes('stdin');
@@ -62,12 +64,7 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     for (const k of spec.exposed) exposed[k] = {};
     for (const [k, v] of Object.entries(spec.bindings)) portBindings[k] = [...(portBindings[k] ?? []), ...v];
   }
-  for (const e of flags.list('expose')) {
-    const [port = '', proto = 'tcp'] = e.split('/');
-    const m = /^(\d+)(?:-(\d+))?$/.exec(port);
-    if (!m) throw new InvalidParameterError(`invalid range format for --expose: ${e}, error: invalid syntax`);
-    for (let i = Number(m[1]); i <= Number(m[2] ?? m[1]); i++) exposed[`${i}/${proto}`] = {};
-  }
+  for (const e of flags.list('expose')) for (const k of parseExpose(e)) exposed[k] = {};
 
   // --device is checked here, not as the flag is parsed (docker waits to know the daemon's OS); CDI names become a request.
   const devices: DeviceMapping[] = [];
@@ -115,19 +112,28 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     Labels: labelsToMap(labelLines),
   };
   if (Object.keys(exposed).length) config['ExposedPorts'] = exposed;
-  if (flags.str('mac-address')) config['MacAddress'] = flags.str('mac-address');
   const healthcheck = buildHealthcheck(flags);
   if (healthcheck) config['Healthcheck'] = healthcheck;
   if (flags.has('stop-signal')) config['StopSignal'] = flags.str('stop-signal');
   if (flags.has('stop-timeout')) config['StopTimeout'] = flags.int('stop-timeout');
 
   const nanoCpus = flags.get<number>('cpus');
-  const network = flags.str('network') || 'default';
+  const networking = buildNetworking([...(flags.get<NetworkAttachment[]>('net') ?? []), ...(flags.get<NetworkAttachment[]>('network') ?? [])], {
+    aliases: [...flags.list('net-alias'), ...flags.list('network-alias')],
+    links: flags.list('link'),
+    ipv4: flags.str('ip'),
+    ipv6: flags.str('ip6'),
+    mac: flags.str('mac-address'),
+    linkLocalIps: flags.list('link-local-ip'),
+  });
+  // Daemons before API 1.44 read the main endpoint's MAC from Config; docker's CLI fills it in there too.
+  const mainMac = networking.endpoints[networking.mode]?.['MacAddress'];
+  if (typeof mainMac === 'string' && mainMac) config['MacAddress'] = mainMac;
   const host: Record<string, unknown> = {
     Binds: binds.length ? binds : null,
     ContainerIDFile: flags.str('cidfile'),
     LogConfig: { Type: flags.str('log-driver'), Config: keyValues(flags.list('log-opt')) },
-    NetworkMode: network,
+    NetworkMode: networking.mode,
     PortBindings: portBindings,
     RestartPolicy: parseRestartPolicy(flags.str('restart')),
     AutoRemove: flags.bool('rm'),
@@ -140,6 +146,7 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     ExtraHosts: flags.list('add-host').length ? flags.list('add-host') : null,
     GroupAdd: flags.list('group-add').length ? flags.list('group-add') : null,
     IpcMode: flags.str('ipc'),
+    Links: flags.list('link').length ? flags.list('link') : null,
     PidMode: flags.str('pid'),
     UTSMode: flags.str('uts'),
     Privileged: flags.bool('privileged'),
@@ -195,22 +202,9 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     throw new InvalidParameterError('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   }
 
-  const endpoints: Record<string, unknown> = {};
-  const aliases = flags.list('network-alias');
-  if (flags.has('network') && network !== 'default' && aliases.length) endpoints[network] = { Aliases: aliases };
-  return { Config: config, HostConfig: host, NetworkingConfig: { EndpointsConfig: endpoints } };
+  return { Config: config, HostConfig: host, NetworkingConfig: { EndpointsConfig: networking.endpoints } };
 }
 
-/** `k=v` lines to a map (`--log-opt`, `--annotation`); a bare key maps to "". */
-function keyValues(lines: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of lines) {
-    const i = line.indexOf('=');
-    if (i < 0) out[line] = '';
-    else out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
 
 /** docker's --health-* / --no-healthcheck flags as Config.Healthcheck (durations in nanoseconds). */
 function buildHealthcheck(flags: Flags): Record<string, unknown> | undefined {

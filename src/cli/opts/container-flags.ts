@@ -1,7 +1,8 @@
 /** The flags shared by `create` and `run` (docker/cli container/opts.go addFlags), with docker's usage texts. */
 import type { FlagSpec } from '../flags.ts';
 import { ramInBytes } from '../format/units.ts';
-import { parseUlimit } from './specs.ts';
+import { parseUlimit, validateLabel, validateLink } from './specs.ts';
+import { parseNetworkAttachment } from './network-opts.ts';
 import { parseThrottleBpsDevice, parseThrottleIOpsDevice, parseWeightDevice, validateDeviceCgroupRule } from './device-specs.ts';
 import { parseGoDuration } from '../../util/duration.ts';
 
@@ -98,13 +99,19 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'init', type: 'bool', usage: 'Run an init inside the container that forwards signals and reaps processes' },
   { long: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
   { long: 'ipc', type: 'string', usage: 'IPC mode to use' },
-  { long: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container' },
+  { long: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container', parse: validateLabel },
   { long: 'label-file', type: 'list', usage: 'Read in a line delimited file of labels' },
   { long: 'memory', short: 'm', type: 'value', typeName: 'bytes', usage: 'Memory limit', parse: bytes },
   { long: 'memory-reservation', type: 'value', typeName: 'bytes', usage: 'Memory soft limit', parse: bytes },
   { long: 'memory-swap', type: 'value', typeName: 'bytes', usage: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", parse: memSwap },
-  { long: 'network', type: 'string', typeName: 'network', usage: 'Connect a container to a network' },
+  { long: 'network', type: 'list', typeName: 'network', usage: 'Connect a container to a network', parse: parseNetworkAttachment },
+  { long: 'net', type: 'list', typeName: 'network', usage: 'Connect a container to a network', parse: parseNetworkAttachment, hidden: true },
   { long: 'network-alias', type: 'list', usage: 'Add network-scoped alias for the container' },
+  { long: 'net-alias', type: 'list', usage: 'Add network-scoped alias for the container', hidden: true },
+  { long: 'ip', type: 'string', usage: 'IPv4 address (e.g., 172.30.100.104)' },
+  { long: 'ip6', type: 'string', usage: 'IPv6 address (e.g., 2001:db8::33)' },
+  { long: 'link', type: 'list', usage: 'Add link to another container', parse: validateLink },
+  { long: 'link-local-ip', type: 'list', usage: 'Container IPv4/IPv6 link-local addresses' },
   { long: 'oom-kill-disable', type: 'bool', usage: 'Disable OOM Killer' },
   { long: 'pid', type: 'string', usage: 'PID namespace to use' },
   { long: 'pids-limit', type: 'int', usage: 'Tune container pids limit (set -1 for unlimited)' },

@@ -5,70 +5,118 @@
  */
 import path from 'node:path';
 import { InvalidParameterError } from '../../util/errors.ts';
+import { parseIP, splitHost } from './go-net.ts';
 
 export interface PortBinding {
   HostIp: string;
   HostPort: string;
 }
 
-function parseRange(text: string): [number, number] | undefined {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (!m) return undefined;
-  const a = Number(m[1]);
-  const b = m[2] !== undefined ? Number(m[2]) : a;
-  if (a > 65535 || b > 65535 || b < a) return undefined;
+/** Go's strconv.ParseUint(s, 10, 16), or undefined. */
+function parseUint16(text: string): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n > 65535 ? undefined : n;
+}
+
+/** nat.ParsePortRange: "80" or "8000-9000" (only the first two parts of "a-b-c" count); undefined when invalid. */
+export function parsePortRange(text: string): [number, number] | undefined {
+  if (text === '') return undefined;
+  if (!text.includes('-')) {
+    const p = parseUint16(text);
+    return p === undefined ? undefined : [p, p];
+  }
+  const parts = text.split('-');
+  const a = parseUint16(parts[0] ?? '');
+  const b = parseUint16(parts[1] ?? '');
+  if (a === undefined || b === undefined || b < a) return undefined;
   return [a, b];
 }
 
-/** nat.ParsePortSpec for one -p value: `[ip:][hostPort:]containerPort[/proto]`. */
-export function parsePortSpec(raw: string): { exposed: string[]; bindings: Record<string, PortBinding[]> } {
-  let rest = raw;
-  let proto = 'tcp';
-  const slash = rest.lastIndexOf('/');
-  if (slash >= 0) {
-    proto = rest.slice(slash + 1).toLowerCase();
-    rest = rest.slice(0, slash);
+/** nat.SplitProtoPort: "80/udp" → ["udp", "80"]; no protocol is tcp; a third part is ignored. */
+export function splitProtoPort(raw: string): [string, string] {
+  const parts = raw.split('/');
+  if (raw === '' || (parts[0] ?? '') === '') return ['', ''];
+  if (parts.length === 1) return ['tcp', raw];
+  if ((parts[1] ?? '') === '') return ['tcp', parts[0] ?? ''];
+  return [parts[1] ?? '', parts[0] ?? ''];
+}
+
+/** -p's long form (`published=8080,target=80[,protocol=udp]`) as the docker CLI rewrites it to the short one. */
+function toStandardNotation(raw: string): string {
+  if (!raw.includes('=')) return raw;
+  const params: Record<string, string> = { protocol: 'tcp' };
+  for (const param of raw.split(',')) {
+    const i = param.indexOf('=');
+    if (i <= 0) throw new InvalidParameterError(`invalid publish opts format (should be name=value but got '${param}')`);
+    params[param.slice(0, i)] = param.slice(i + 1);
   }
-  let ip = '';
-  let hostPort = '';
-  let containerPort = rest;
-  const bracket = /^\[([^\]]+)\]:(.*)$/.exec(rest);
-  if (bracket) {
-    ip = bracket[1] ?? '';
-    const tail = bracket[2] ?? '';
-    const c = tail.lastIndexOf(':');
-    hostPort = c >= 0 ? tail.slice(0, c) : '';
-    containerPort = c >= 0 ? tail.slice(c + 1) : tail;
-  } else {
-    const parts = rest.split(':');
-    if (parts.length === 2) [hostPort = '', containerPort = ''] = parts;
-    else if (parts.length === 3) [ip = '', hostPort = '', containerPort = ''] = parts;
-    else if (parts.length > 3) throw new InvalidParameterError(`invalid port format for --publish: ${raw}`);
+  return `${params['published'] ?? ''}:${params['target'] ?? ''}/${params['protocol']}`;
+}
+
+/** nat.ParsePortSpec for one -p value: `[ip:][hostPort:]containerPort[/proto]`, ranges expanded, docker's errors. */
+export function parsePortSpec(given: string): { exposed: string[]; bindings: Record<string, PortBinding[]> } {
+  const raw = toStandardNotation(given);
+  const parts = raw.split(':');
+  const n = parts.length;
+  let ip = n > 2 ? parts.slice(0, n - 2).join(':') : '';
+  const hostPort = n > 1 ? (parts[n - 2] ?? '') : '';
+  const [proto, containerPort] = splitProtoPort(parts[n - 1] ?? '');
+  if (ip !== '' && ip[0] === '[') {
+    try {
+      ip = splitHost(ip + ':');
+    } catch (err) {
+      throw new InvalidParameterError(`invalid IP address ${ip}: ${(err as Error).message}`);
+    }
   }
+  if (ip !== '' && parseIP(ip) === undefined) throw new InvalidParameterError(`invalid IP address: ${ip}`);
   if (containerPort === '') throw new InvalidParameterError(`no port specified: ${raw}<empty>`);
-  const cRange = parseRange(containerPort);
+  const cRange = parsePortRange(containerPort);
   if (!cRange) throw new InvalidParameterError(`invalid containerPort: ${containerPort}`);
-  let hRange: [number, number] | undefined;
+  let hRange: [number, number] = [0, 0];
   if (hostPort !== '') {
-    hRange = parseRange(hostPort);
-    if (!hRange) throw new InvalidParameterError(`invalid hostPort: ${hostPort}`);
+    const h = parsePortRange(hostPort);
+    if (!h) throw new InvalidParameterError(`invalid hostPort: ${hostPort}`);
+    hRange = h;
   }
-  if (!['tcp', 'udp', 'sctp'].includes(proto)) throw new InvalidParameterError(`invalid proto: ${proto}`);
   const count = cRange[1] - cRange[0];
-  if (hRange && hRange[1] - hRange[0] !== count && hRange[1] !== hRange[0]) {
+  // A host range with a single container port is the range to pick a free host port from.
+  if (hostPort !== '' && count !== hRange[1] - hRange[0] && count !== 0) {
     throw new InvalidParameterError(`invalid ranges specified for container and host Ports: ${containerPort} and ${hostPort}`);
   }
+  if (!['tcp', 'udp', 'sctp'].includes(proto.toLowerCase())) throw new InvalidParameterError(`invalid proto: ${proto}`);
   const exposed: string[] = [];
   const bindings: Record<string, PortBinding[]> = {};
   for (let i = 0; i <= count; i++) {
-    const key = `${cRange[0] + i}/${proto}`;
-    exposed.push(key);
-    let hp = '';
-    if (hRange) hp = hRange[1] === hRange[0] ? String(hRange[0]) : String(hRange[0] + i);
-    if (hRange && hRange[1] !== hRange[0] && count === 0) hp = `${hRange[0]}-${hRange[1]}`;
+    const key = `${cRange[0] + i}/${proto.toLowerCase()}`;
+    let hp = hostPort === '' ? '' : String(hRange[0] + i);
+    if (count === 0 && hRange[0] !== hRange[1]) hp = `${hp}-${hRange[1]}`;
+    if (!exposed.includes(key)) exposed.push(key);
     bindings[key] = [...(bindings[key] ?? []), { HostIp: ip, HostPort: hp }];
   }
   return { exposed, bindings };
+}
+
+/** --expose `port[-end][/proto]` as the docker CLI reads it: the container ports it opens. */
+export function parseExpose(raw: string): string[] {
+  if (raw.includes(':')) throw new InvalidParameterError(`invalid port format for --expose: ${raw}`);
+  const [proto, port] = splitProtoPort(raw);
+  const range = parsePortRange(port);
+  if (!range) throw new InvalidParameterError(`invalid range format for --expose: ${raw}, error: ${portRangeError(port)}`);
+  const out: string[] = [];
+  for (let i = range[0]; i <= range[1]; i++) out.push(`${i}/${proto}`);
+  return out;
+}
+
+/** The error nat.ParsePortRange gives, in Go's words. */
+function portRangeError(text: string): string {
+  if (text === '') return 'empty string specified for ports';
+  const parts = text.includes('-') ? text.split('-').slice(0, 2) : [text];
+  for (const p of parts) {
+    if (!/^\d+$/.test(p)) return `strconv.ParseUint: parsing ${JSON.stringify(p)}: invalid syntax`;
+    if (Number(p) > 65535) return `strconv.ParseUint: parsing ${JSON.stringify(p)}: value out of range`;
+  }
+  return `invalid range specified for port: ${text}`;
 }
 
 /** -e VAR=value as is; -e VAR takes the client's value when set, else is passed as "VAR" (opts.ValidateEnv). */
@@ -178,6 +226,38 @@ export function labelsToMap(labels: string[]): Record<string, string> {
     const i = l.indexOf('=');
     if (i >= 0) out[l.slice(0, i)] = l.slice(i + 1);
     else out[l] = '';
+  }
+  return out;
+}
+
+/** --label's check as the flag is parsed (docker's opts.ValidateLabel): a name, without blanks. */
+export function validateLabel(raw: string): string {
+  const eq = raw.indexOf('=');
+  const key = (eq >= 0 ? raw.slice(0, eq) : raw).replace(/^[ \t]+/, '');
+  if (key === '') throw new Error(`invalid label '${raw}': empty name`);
+  if (/[ \t]/.test(key)) throw new Error(`label '${key}' contains whitespaces`);
+  return raw;
+}
+
+/** --link's check as the flag is parsed (docker's opts.ValidateLink): `name` or `name:alias`. */
+export function validateLink(raw: string): string {
+  if (raw === '') throw new Error('empty string specified for links');
+  if (raw.split(':').length > 2) throw new Error(`bad format for links: ${raw}`);
+  return raw;
+}
+
+/** One value of a pflag string-slice flag (--subnet a,b): its comma-separated items. */
+export function splitStringSlice(raw: string): string[] {
+  return raw === '' ? [] : raw.split(',');
+}
+
+/** `k=v` lines to a map (`-o`, `--log-opt`, `--annotation`); a bare key maps to "" (docker's MapOpts). */
+export function keyValues(lines: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    const i = line.indexOf('=');
+    if (i < 0) out[line] = '';
+    else out[line.slice(0, i)] = line.slice(i + 1);
   }
   return out;
 }

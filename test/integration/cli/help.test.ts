@@ -9,10 +9,9 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { BERTH, DOCKER } from '../../helpers/daemon.ts';
 
-// Flags that need later issues (mounts, networks) or newer docker
+// Flags that need later issues (mounts) or newer docker
 // features; anything else missing from berth fails the test.
 const NOT_YET = new Set([
-  'ip', 'ip6', 'link', 'link-local-ip',
   'mount', 'use-api-socket', 'volume-driver',
 ]);
 

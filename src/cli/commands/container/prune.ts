@@ -1,5 +1,5 @@
 /** `berth container prune`: remove stopped containers after docker's confirmation prompt. */
-import type { CommandSpec } from '../../command.ts';
+import { pruneFilterFlag, type CommandSpec } from '../../command.ts';
 import { containerPrune } from '../../../client/containers.ts';
 import { parseFilters } from '../../filters.ts';
 import { humanSize } from '../../format/units.ts';
@@ -11,7 +11,7 @@ export const command: CommandSpec = {
   aliases: ['container prune'],
   args: { exact: 0 },
   flags: [
-    { long: 'filter', type: 'list', typeName: 'filter', usage: 'Provide filter values (e.g. "until=<timestamp>")' },
+    pruneFilterFlag('Provide filter values (e.g. "until=<timestamp>")'),
     { long: 'force', short: 'f', type: 'bool', usage: 'Do not prompt for confirmation' },
   ],
   async run({ cli, flags }) {

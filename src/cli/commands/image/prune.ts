@@ -1,5 +1,5 @@
 /** `berth image prune [-a] [-f]`. */
-import type { CommandSpec } from '../../command.ts';
+import { pruneFilterFlag, type CommandSpec } from '../../command.ts';
 import { imagePrune } from '../../../client/images.ts';
 import { parseFilters } from '../../filters.ts';
 import { humanSize } from '../../format/units.ts';
@@ -12,7 +12,7 @@ export const command: CommandSpec = {
   args: { exact: 0 },
   flags: [
     { long: 'all', short: 'a', type: 'bool', usage: 'Remove all unused images, not just dangling ones' },
-    { long: 'filter', type: 'list', typeName: 'filter', usage: 'Provide filter values (e.g. "until=<timestamp>")' },
+    pruneFilterFlag('Provide filter values (e.g. "until=<timestamp>")'),
     { long: 'force', short: 'f', type: 'bool', usage: 'Do not prompt for confirmation' },
   ],
   async run({ cli, flags }) {

@@ -1,5 +1,5 @@
 /** `berth events`: the event stream, one docker-formatted line per event (or --format). */
-import type { CommandSpec } from '../../command.ts';
+import { FILTER_FLAG, type CommandSpec } from '../../command.ts';
 import { systemEvents } from '../../../client/system.ts';
 import { readJsonLines } from '../../../client/json-stream.ts';
 import { parseFilters } from '../../filters.ts';
@@ -40,7 +40,7 @@ export const command: CommandSpec = {
   aliases: ['system events', 'events'],
   args: { exact: 0 },
   flags: [
-    { long: 'filter', short: 'f', type: 'list', typeName: 'filter', usage: 'Filter output based on conditions provided' },
+    FILTER_FLAG,
     { long: 'format', type: 'string', usage: "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates" },
     { long: 'since', type: 'string', usage: 'Show all events created since timestamp' },
     { long: 'until', type: 'string', usage: 'Stream events until this timestamp' },

@@ -1,7 +1,8 @@
-/** `berth system prune`: stopped containers, then dangling (or all unused, -a) images. */
-import type { CommandSpec } from '../../command.ts';
+/** `berth system prune`: stopped containers, unused networks, then dangling (or all unused, -a) images. */
+import { pruneFilterFlag, type CommandSpec } from '../../command.ts';
 import { containerPrune } from '../../../client/containers.ts';
 import { imagePrune } from '../../../client/images.ts';
+import { networkPrune } from '../../../client/networks.ts';
 import { parseFilters } from '../../filters.ts';
 import { humanSize } from '../../format/units.ts';
 import { confirm } from '../../prompt.ts';
@@ -13,7 +14,7 @@ export const command: CommandSpec = {
   args: { exact: 0 },
   flags: [
     { long: 'all', short: 'a', type: 'bool', usage: 'Remove all unused images not just dangling ones' },
-    { long: 'filter', type: 'list', typeName: 'filter', usage: 'Provide filter values (e.g. "label=<key>=<value>")' },
+    pruneFilterFlag('Provide filter values (e.g. "label=<key>=<value>")'),
     { long: 'force', short: 'f', type: 'bool', usage: 'Do not prompt for confirmation' },
     { long: 'volumes', type: 'bool', usage: 'Prune anonymous volumes' },
   ],
@@ -23,9 +24,11 @@ export const command: CommandSpec = {
     if (!flags.bool('force') && !(await confirm(cli, warning))) return 0;
     const api = cli.api();
     const c = await containerPrune(api, parseFilters(flags.list('filter')));
+    const n = await networkPrune(api, parseFilters(flags.list('filter')));
     const i = await imagePrune(api, parseFilters([...flags.list('filter'), `dangling=${all ? 'false' : 'true'}`]));
     let out = '';
     if (c.ContainersDeleted?.length) out += `Deleted Containers:\n${c.ContainersDeleted.join('\n')}\n\n`;
+    if (n.NetworksDeleted?.length) out += `Deleted Networks:\n${n.NetworksDeleted.join('\n')}\n\n`;
     if (i.ImagesDeleted?.length) {
       out += 'Deleted Images:\n';
       for (const d of i.ImagesDeleted) out += d.Untagged ? `untagged: ${d.Untagged}\n` : `deleted: ${d.Deleted}\n`;
