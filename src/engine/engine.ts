@@ -31,6 +31,7 @@ import { Sandboxes } from './network/sandboxes.ts';
 import { HostPortReservations } from './network/ports.ts';
 import { Netavark } from '../drivers/network/netavark.ts';
 import { NetnsDir } from '../drivers/network/netns.ts';
+import { ensureAdminChain } from '../drivers/network/admin-chain.ts';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -87,6 +88,8 @@ export class Engine {
       netns: new NetnsDir(`${execRoot}/netns`),
       ports: new HostPortReservations(),
       networkById: (id) => this.networks.get(id),
+      // The administrator's chain stays ahead of the FORWARD rules netavark adds with a network's first container.
+      onFirstSetup: () => ensureAdminChain(),
       poolNetwork: () => this.networks.defaultBridge(),
     });
     this.containers = new ContainerService({

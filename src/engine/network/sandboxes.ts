@@ -91,6 +91,8 @@ export interface SandboxesOptions {
   ports: HostPortReservations;
   /** A network by ID (for the addresses sandboxes held before a daemon restart). */
   networkById(id: string): NetworkRecord | undefined;
+  /** After the first set-up on a network in this daemon's life (netavark may have made its firewall chains then). */
+  onFirstSetup?: (network: NetworkRecord) => Promise<void>;
   /** The default bridge, when pooling applies (undefined: no pool). */
   poolNetwork?: () => NetworkRecord | undefined;
 }
@@ -101,6 +103,8 @@ export class Sandboxes {
   private readonly ready: SandboxResult[] = [];
   private filling = false;
   private closed = false;
+  /** Networks set up at least once since the daemon started. */
+  private readonly seen = new Set<string>();
   /** Teardowns in flight, by sandbox ID. */
   private readonly pending = new Map<string, Promise<void>>();
 
@@ -130,6 +134,7 @@ export class Sandboxes {
       await this.writeSide(id, { setups: [options] });
       const key = await this.o.netns.create(id);
       const status = await this.o.netavark.setup(key, options);
+      await this.firstSetups(request.endpoints.map((e) => e.network));
       return { id, key, ports, endpoints: request.endpoints.map((e) => endpointResult(e.network, status, e.interfaceName)) };
     } catch (err) {
       await this.destroy(id);
@@ -158,6 +163,7 @@ export class Sandboxes {
     try {
       await this.writeSide(sandboxId, side);
       const status = await this.o.netavark.setup(this.o.netns.path(sandboxId), options);
+      await this.firstSetups([endpoint.network]);
       return endpointResult(endpoint.network, status, endpoint.interfaceName);
     } catch (err) {
       side.setups.pop();
@@ -258,6 +264,14 @@ export class Sandboxes {
     this.closed = true;
     for (const s of this.ready.splice(0)) this.release(s.id);
     await this.settled();
+  }
+
+  private async firstSetups(networks: NetworkRecord[]): Promise<void> {
+    for (const n of networks) {
+      if (this.seen.has(n.id)) continue;
+      this.seen.add(n.id);
+      await this.o.onFirstSetup?.(n).catch((err) => log.warn('after the first set-up of a network', { network: n.name, err: asError(err).message }));
+    }
   }
 
   /** A ready sandbox when the request is a plain default-bridge one; the pool is filled from the first such request on. */

@@ -1,0 +1,36 @@
+/**
+ * The administrator's chain: `BERTH-USER` in iptables' filter table, jumped
+ * to first from FORWARD, before netavark's own rules. Traffic to published
+ * ports from other hosts is forwarded to the containers, so it passes
+ * through here first: a rule the administrator puts in BERTH-USER (a DROP
+ * for some source, say) takes effect, where Docker's published ports go
+ * around an ordinary firewall (moby#22054, #4737). Berth only makes the
+ * chain, its final RETURN and the jump; it never changes rules the
+ * administrator put there. Like Docker's DOCKER-USER, the chain is shared by
+ * every daemon on the host and stays when they stop.
+ */
+import { execFile } from '../exec-file.ts';
+
+export const ADMIN_CHAIN = 'BERTH-USER';
+
+async function iptables(args: string[], okCodes = [0]): Promise<{ code: number; stdout: string }> {
+  return execFile('iptables', ['-w', ...args], { okCodes, timeoutMs: 30_000 });
+}
+
+/**
+ * Makes sure the chain exists, ends in RETURN, and is the first rule of
+ * FORWARD (netavark adds its jump when it first sets a network up, so this
+ * runs again after each set-up that may have been a first).
+ */
+export async function ensureAdminChain(): Promise<void> {
+  await iptables(['-t', 'filter', '-N', ADMIN_CHAIN], [0, 1]); // 1: it exists
+  if ((await iptables(['-t', 'filter', '-C', ADMIN_CHAIN, '-j', 'RETURN'], [0, 1])).code !== 0) {
+    await iptables(['-t', 'filter', '-A', ADMIN_CHAIN, '-j', 'RETURN']);
+  }
+  const rules = (await iptables(['-t', 'filter', '-S', 'FORWARD'])).stdout.split('\n').filter((l) => l.startsWith('-A FORWARD'));
+  const jump = `-A FORWARD -j ${ADMIN_CHAIN}`;
+  if (rules[0] === jump) return;
+  // Not first: every jump goes, then one comes back at the top.
+  for (const rule of rules) if (rule === jump) await iptables(['-t', 'filter', '-D', 'FORWARD', '-j', ADMIN_CHAIN], [0, 1]);
+  await iptables(['-t', 'filter', '-I', 'FORWARD', '1', '-j', ADMIN_CHAIN]);
+}
