@@ -21,6 +21,9 @@ import { ExecService } from './exec/exec-service.ts';
 import { ImageService } from './images/image-service.ts';
 import { SystemService } from './system/system-service.ts';
 import type { ContainerDefaults } from './daemon-config.ts';
+import { NetworkService } from './network/network-service.ts';
+import { networkDefaults, type NetworkDefaults } from './network/network-defaults.ts';
+import { CONNECT_NOT_IMPLEMENTED, type ContainerNetworking } from './network/container-networking.ts';
 import type { ContainerRunner } from './build/container-runner.ts';
 import { ServiceContainerRunner } from './build/service-container-runner.ts';
 import { isActive } from './containers/state-machine.ts';
@@ -37,6 +40,8 @@ export interface EngineOptions {
   host?: SeccompHost;
   /** Container defaults from the daemon's configuration. */
   defaults?: ContainerDefaults;
+  /** The daemon's network settings (default: dockerd's defaults, bridge `berth0`). */
+  network?: NetworkDefaults;
 }
 
 export class Engine {
@@ -50,6 +55,9 @@ export class Engine {
   readonly io: ContainerIO;
   readonly exec: ExecService;
   readonly system: SystemService;
+  readonly networks: NetworkService;
+  /** `network connect|disconnect`: provided by the container side. */
+  readonly networking: ContainerNetworking = CONNECT_NOT_IMPLEMENTED;
   /** Runs build steps in throwaway containers (the builder's only way to run one). */
   readonly runner: ContainerRunner;
   readonly runtime: RuntimeDriver;
@@ -62,6 +70,7 @@ export class Engine {
     this.content = new ContentStore(`${dataRoot}/content`);
     this.layers = new LayerStore(`${dataRoot}/layers`);
     this.journal = new Journal(`${dataRoot}/intents`);
+    this.networks = new NetworkService({ dataRoot, defaults: options.network ?? networkDefaults({}), events: this.events });
     this.images = new ImageService({
       dataRoot,
       content: this.content,
@@ -126,6 +135,8 @@ export class Engine {
   async open(): Promise<void> {
     const { dataRoot, execRoot } = this.options;
     await ensurePrivateRoots(dataRoot, execRoot);
+    // Before containers are re-adopted: their endpoints name these networks.
+    await this.networks.open();
     await recover({ images: this.images, containers: this.containers, runtime: this.runtime, journal: this.journal });
   }
 }
