@@ -14,6 +14,13 @@ import { cidrContains, cidrsOverlap, formatCidr, ipFamily, nthAddress, parseCidr
 
 export const PREDEFINED_NAMES: readonly string[] = ['bridge', 'host', 'none'];
 
+/**
+ * Docker's own default bridge (docker0). Automatic subnets never take it, so
+ * Berth and a Docker engine on the same host (started before or after) do
+ * not collide.
+ */
+export const DOCKER_BRIDGE_SUBNET = '172.17.0.0/16';
+
 export const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
 const MTU_OPTION = 'com.docker.network.driver.mtu';
 const DRIVERS = new Set<string>(['bridge', 'macvlan', 'ipvlan', 'host', 'null']);
@@ -134,7 +141,7 @@ function planSubnets(name: string, entries: readonly (IPAMConfigRequest | null)[
   const subnets: SubnetRecord[] = [];
   const config: IpamConfigEntry[] = [];
   if (v4.length === 0) {
-    const picked = pickSubnet(ctx.pools.filter((p) => ipFamily(p.base.split('/')[0]!) === 4), [...taken, ...ctx.hostRoutes]);
+    const picked = pickSubnet(ctx.pools.filter((p) => ipFamily(p.base.split('/')[0]!) === 4), [...taken, ...ctx.hostRoutes, DOCKER_BRIDGE_SUBNET]);
     if (picked === undefined) throw E.noPool(4);
     const gateway = nthAddress(picked, 1n);
     subnets.push({ subnet: picked, gateway });

@@ -6,11 +6,10 @@
  * address docker0 already has).
  */
 import type { NetworkDefaults } from './network-defaults.ts';
-import type { NetworkRecord } from './network-record.ts';
 import type { StoredNetwork } from './network-store.ts';
 import { pickSubnet } from './ipam.ts';
-import { claimedSubnets } from './network-create.ts';
-import { cidrsOverlap, ipFamily, nthAddress, parseCidr, formatCidr } from './subnets.ts';
+import { claimedSubnets, DOCKER_BRIDGE_SUBNET } from './network-create.ts';
+import { ipFamily, nthAddress, parseCidr, formatCidr } from './subnets.ts';
 import * as E from './errors.ts';
 
 /** dockerd's Options of its default bridge, our device name in it. */
@@ -75,9 +74,9 @@ function bridgeRecord(ctx: PredefinedContext, current: StoredNetwork | undefined
   } else if (currentSubnet) {
     ({ subnet, gateway } = currentSubnet);
   } else {
-    // Other networks' subnets and the host's routes, except a route through our own bridge (left by an earlier run).
+    // Other networks' subnets, the host's routes (but for our own bridge's, left by an earlier run) and Docker's bridge.
     const others = ctx.existing.filter((n) => n !== current).flatMap(claimedSubnets);
-    const picked = pickSubnet(defaults.addressPools.filter((p) => ipFamily(p.base.split('/')[0]!) === 4), [...others, ...ctx.hostRoutes]);
+    const picked = pickSubnet(defaults.addressPools.filter((p) => ipFamily(p.base.split('/')[0]!) === 4), [...others, ...ctx.hostRoutes, DOCKER_BRIDGE_SUBNET]);
     if (picked === undefined) throw new Error(`Error creating default "bridge" network: ${E.noPool(4).message}`);
     subnet = picked;
     gateway = nthAddress(picked, 1n);
@@ -126,9 +125,4 @@ function popcount(n: number): number {
   let c = 0;
   for (let v = n; v; v >>= 1) c += v & 1;
   return c;
-}
-
-/** Whether `subnet` overlaps any network but `self`. */
-export function overlapsOthers(subnet: string, networks: readonly NetworkRecord[], self?: NetworkRecord): boolean {
-  return networks.some((n) => n !== self && claimedSubnets(n).some((s) => cidrsOverlap(s, subnet)));
 }
