@@ -57,6 +57,7 @@ const DOMAIN = /^\.?([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9](
 
 /** The settings checked, with dockerd's words for what is wrong (berthd prints them and exits). */
 export function networkDefaults(settings: NetworkSettings): NetworkDefaults {
+  checkTypes(settings);
   const bridge = settings.bridge ?? '';
   const bridgeDisabled = bridge === 'none';
   if (bridge !== '' && !bridgeDisabled && !IFNAME.test(bridge)) {
@@ -81,6 +82,23 @@ export function networkDefaults(settings: NetworkSettings): NetworkDefaults {
     defaults.hostGatewayIp = gatewayIp;
   }
   return defaults;
+}
+
+/** daemon.json's values have the types dockerd's Config struct gives them (Go's decoder words). */
+function checkTypes(settings: NetworkSettings): void {
+  const fail = (key: string, value: unknown, goType: string) => {
+    const kind = Array.isArray(value) ? 'array' : typeof value === 'boolean' ? 'bool' : typeof value;
+    return new Error(`json: cannot unmarshal ${kind} into Go struct field Config.${key} of type ${goType}`);
+  };
+  const s = settings as Record<string, unknown>;
+  for (const key of ['bridge', 'bip', 'host-gateway-ip']) if (s[key] !== undefined && typeof s[key] !== 'string') throw fail(key, s[key], 'string');
+  for (const key of ['ip-forward', 'iptables']) if (s[key] !== undefined && typeof s[key] !== 'boolean') throw fail(key, s[key], 'bool');
+  for (const key of ['dns', 'dns-search', 'dns-opts']) {
+    const v = s[key];
+    if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) throw fail(key, v, '[]string');
+  }
+  const pools = s['default-address-pools'];
+  if (pools !== undefined && (!Array.isArray(pools) || pools.some((p) => typeof p !== 'object' || p === null))) throw fail('default-address-pools', pools, '[]*ipamutils.NetworkToSplit');
 }
 
 /** `--bip`: the gateway address with the subnet's prefix, e.g. 10.213.0.1/24 (an IPv4 host address, never the subnet's own address). */
