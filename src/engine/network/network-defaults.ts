@@ -132,7 +132,7 @@ function parsePools(pools: readonly { base?: unknown; size?: unknown }[]): Addre
     } catch {
       throw new Error(`invalid base pool "${base}": invalid CIDR address: ${base}`);
     }
-    if (!Number.isInteger(size) || size < prefix || size > (family === 4 ? 32 : 128)) throw new Error(`invalid pools size: ${String(p.size)}`);
+    if (!Number.isInteger(size) || size < prefix || size > (family === 4 ? 32 : 128)) throw new Error(`invalid pools size: ${String(p.size ?? 0)}`);
     return { base: formatCidr(parseCidr(base)), size };
   });
 }

@@ -1,0 +1,170 @@
+/**
+ * The /networks API and `docker network create|ls|inspect|rm|prune` with the
+ * real docker CLI, against a daemon with its own default bridge (`--bridge`,
+ * `--bip`) and address pool. Network objects only: no container attaches
+ * here, so no bridge is brought up but the one a test makes by hand.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { BERTHD, docker, requireRoot, startDaemon, type Daemon } from '../../helpers/daemon.ts';
+
+/** A bridge name of our own range, unique to the test. */
+const bridgeName = () => `bapi${randomBytes(4).toString('hex')}`;
+
+/** `docker events` of networks created or destroyed since `since` (Unix seconds): "action name type". */
+async function networkEvents(d: Daemon, since: number): Promise<string[]> {
+  const until = String(Math.floor(Date.now() / 1000) + 1);
+  const format = '{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.type}}';
+  const r = await docker(d, ['events', '--since', String(since), '--until', until, '--filter', 'type=network', '--filter', 'event=create', '--filter', 'event=destroy', '--format', format]);
+  return r.stdout.trim().split('\n');
+}
+
+/** A daemon whose default bridge is `bridge` on `bip` and whose automatic subnets come from `pool`. */
+function start(t: Parameters<typeof startDaemon>[0], bridge: string, bip: string, pool: string): Promise<Daemon> {
+  return startDaemon(t, { bootstrap: false, args: ['--bridge', bridge, '--bip', bip, '--default-address-pool', `base=${pool},size=24`] });
+}
+
+test('GET /networks/bridge shows the default bridge as dockerd does, with our device and subnet', async (t) => {
+  if (!requireRoot(t)) return;
+  const bridge = bridgeName();
+  const d = await start(t, bridge, '10.213.120.1/24', '10.213.124.0/22');
+  for (const path of ['/networks/bridge', '/v1.41/networks/bridge']) {
+    const r = await d.api('GET', path);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(Object.keys(r.body), ['Name', 'Id', 'Created', 'Scope', 'Driver', 'EnableIPv6', 'IPAM', 'Internal', 'Attachable', 'Ingress', 'ConfigFrom', 'ConfigOnly', 'Containers', 'Options', 'Labels']);
+    assert.equal(r.body.Name, 'bridge');
+    assert.match(r.body.Id, /^[0-9a-f]{64}$/);
+    assert.match(r.body.Created, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    assert.deepEqual(r.body.IPAM, { Driver: 'default', Options: null, Config: [{ Subnet: '10.213.120.0/24', Gateway: '10.213.120.1' }] });
+    assert.deepEqual(r.body.Options, {
+      'com.docker.network.bridge.default_bridge': 'true',
+      'com.docker.network.bridge.enable_icc': 'true',
+      'com.docker.network.bridge.enable_ip_masquerade': 'true',
+      'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
+      'com.docker.network.bridge.name': bridge,
+      'com.docker.network.driver.mtu': '1500',
+    });
+    assert.deepEqual([r.body.Scope, r.body.Driver, r.body.Containers, r.body.Labels, r.body.ConfigFrom], ['local', 'bridge', {}, {}, { Network: '' }]);
+  }
+  const ls = await docker(d, ['network', 'ls', '--format', '{{.Name}} {{.Driver}} {{.Scope}}']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.deepEqual(ls.stdout.trim().split('\n').sort(), ['bridge bridge local', 'host host local', 'none null local']);
+  const ids = (await d.api('GET', '/networks')).body.map((n: { Id: string }) => n.Id).sort();
+  // The predefined networks keep their IDs across a restart.
+  await d.stop();
+  await d.restart();
+  assert.deepEqual((await d.api('GET', '/networks')).body.map((n: { Id: string }) => n.Id).sort(), ids);
+});
+
+test('docker network create, ls, inspect, rm and prune: JSON, messages and events as dockerd', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await start(t, bridgeName(), '10.213.130.1/24', '10.213.132.0/22');
+  const since = Math.floor(Date.now() / 1000);
+  const made = await docker(d, ['network', 'create', '--label', 'tier=front', 'bapi-web']);
+  assert.equal(made.code, 0, made.stderr);
+  const id = made.stdout.trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  const inspected = JSON.parse((await docker(d, ['network', 'inspect', 'bapi-web'])).stdout)[0];
+  assert.equal(inspected.Id, id);
+  assert.deepEqual(inspected.IPAM, { Driver: 'default', Options: {}, Config: [{ Subnet: '10.213.132.0/24', Gateway: '10.213.132.1' }] });
+  assert.deepEqual([inspected.Labels, inspected.Options, inspected.Internal, inspected.Attachable], [{ 'tier': 'front' }, {}, false, false]);
+
+  const custom = await docker(d, ['network', 'create', '--internal', '--attachable', '-o', `com.docker.network.bridge.name=${bridgeName()}`, '--subnet', '10.213.134.0/24', '--gateway', '10.213.134.254', '--ip-range', '10.213.134.128/25', '--aux-address', 'a=10.213.134.5', 'bapi-db']);
+  assert.equal(custom.code, 0, custom.stderr);
+  const db = (await d.api('GET', '/networks/bapi-db')).body;
+  assert.deepEqual(db.IPAM.Config, [{ Subnet: '10.213.134.0/24', IPRange: '10.213.134.128/25', Gateway: '10.213.134.254', AuxiliaryAddresses: { a: '10.213.134.5' } }]);
+  assert.deepEqual([db.Internal, db.Attachable], [true, true]);
+
+  const refusals: [string[], RegExp][] = [
+    [['network', 'create', 'bapi-web'], /Error response from daemon: network with name bapi-web already exists/],
+    [['network', 'create', '--subnet', '10.213.134.0/25', 'bapi-x'], /Error response from daemon: Pool overlaps with other one on this address space/],
+    [['network', 'create', '-d', 'foo', 'bapi-x'], /Error response from daemon: plugin "foo" not found/],
+    [['network', 'create', '-d', 'macvlan', 'bapi-x'], /Error response from daemon: operation not supported/],
+    [['network', 'rm', 'bridge'], /Error response from daemon: bridge is a pre-defined network and cannot be removed/],
+    [['network', 'rm', 'bapi-nope'], /Error response from daemon: network bapi-nope not found/],
+    [['network', 'inspect', 'bapi-nope'], /Error: No such network: bapi-nope|network bapi-nope not found/],
+  ];
+  for (const [args, message] of refusals) {
+    const r = await docker(d, args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, message, args.join(' '));
+  }
+  const statuses = await Promise.all([
+    d.api('POST', '/networks/create', { Name: 'bridge' }),
+    d.api('POST', '/networks/create', { Name: 'bapi-x', Driver: 'host' }),
+    d.api('POST', '/networks/create', { Name: 1 }),
+    d.api('POST', '/networks/create'),
+    d.api('DELETE', '/networks/host'),
+    d.api('GET', '/networks/bapi-web?scope=swarm'),
+  ]);
+  assert.deepEqual(statuses.map((r) => [r.status, r.body?.message]), [
+    [403, 'operation is not permitted on predefined bridge network '],
+    [403, 'only one instance of "host" network is allowed'],
+    [400, 'json: cannot unmarshal number into Go struct field NetworkCreateRequest.Name of type string'],
+    [400, 'got EOF while reading request body'],
+    [403, 'host is a pre-defined network and cannot be removed'],
+    [404, 'network bapi-web not found'],
+  ]);
+
+  const ls = await docker(d, ['network', 'ls', '--filter', 'type=custom', '--format', '{{.Name}}']);
+  assert.deepEqual(ls.stdout.trim().split('\n').sort(), ['bapi-db', 'bapi-web']);
+  assert.equal((await docker(d, ['network', 'ls', '-q', '--filter', 'label=tier=front'])).stdout.trim(), id.slice(0, 12));
+
+  assert.deepEqual(await networkEvents(d, since), ['create bapi-web bridge', 'create bapi-db bridge']);
+  // User networks survive a restart (the events, kept in memory as dockerd keeps them, do not).
+  await d.stop();
+  await d.restart();
+  assert.equal((await d.api('GET', `/networks/${id.slice(0, 10)}`)).body.Name, 'bapi-web');
+
+  const rm = await docker(d, ['network', 'rm', 'bapi-web']);
+  assert.equal(rm.code, 0, rm.stderr);
+  assert.equal(rm.stdout, 'bapi-web\n');
+  const prune = await docker(d, ['network', 'prune', '-f']);
+  assert.equal(prune.code, 0, prune.stderr);
+  assert.equal(prune.stdout, 'Deleted Networks:\nbapi-db\n\n');
+  assert.equal((await d.api('POST', '/networks/prune')).text, '{"NetworksDeleted":null}\n');
+  assert.deepEqual((await docker(d, ['network', 'ls', '--format', '{{.Name}}'])).stdout.trim().split('\n').sort(), ['bridge', 'host', 'none']);
+
+  assert.deepEqual(await networkEvents(d, since), ['destroy bapi-web bridge', 'destroy bapi-db bridge']);
+});
+
+test("rm takes down a network's idle bridge that netavark left, never one that was there before the network", async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await start(t, bridgeName(), '10.213.140.1/24', '10.213.144.0/22');
+  const ours = bridgeName();
+  const theirs = bridgeName();
+  t.after(() => {
+    for (const name of [ours, theirs]) if (existsSync(`/sys/class/net/${name}`)) spawnSync('ip', ['link', 'del', name]);
+  });
+  assert.equal((await docker(d, ['network', 'create', '-o', `com.docker.network.bridge.name=${ours}`, 'bapi-ours'])).code, 0);
+  // As netavark leaves it when the daemon dies before its last container's teardown.
+  assert.equal(spawnSync('ip', ['link', 'add', ours, 'type', 'bridge']).status, 0);
+  assert.equal(spawnSync('ip', ['link', 'add', theirs, 'type', 'bridge']).status, 0);
+  assert.equal((await docker(d, ['network', 'create', '-o', `com.docker.network.bridge.name=${theirs}`, 'bapi-theirs'])).code, 0);
+  assert.equal((await docker(d, ['network', 'rm', 'bapi-ours', 'bapi-theirs'])).code, 0);
+  assert.equal(existsSync(`/sys/class/net/${ours}`), false);
+  assert.equal(existsSync(`/sys/class/net/${theirs}`), true);
+});
+
+test("bad network settings stop berthd at start with dockerd's words, before anything is made", async (t) => {
+  if (!requireRoot(t)) return;
+  const dir = `/tmp/berth-test/bad-net-${randomBytes(4).toString('hex')}`;
+  const cases: [string[], RegExp][] = [
+    [['--bip', 'foo'], /invalid CIDR address: foo/],
+    [['--default-address-pool', 'base=10.213.0.0/16'], /invalid pools size: /],
+    [['--default-address-pool', 'nonsense'], /invalid argument "nonsense" for "--default-address-pool" flag: invalid field 'nonsense' must be a key=value pair/],
+    [['--iptables=maybe'], /invalid argument "maybe" for "--iptables" flag: strconv.ParseBool: parsing "maybe": invalid syntax/],
+    [['--dns', '1.2.3'], /1\.2\.3 is not an ip address/],
+  ];
+  for (const [args, message] of cases) {
+    const child = spawn(BERTHD, ['-H', `unix://${dir}/s.sock`, '--data-root', `${dir}/data`, '--exec-root', `${dir}/exec`, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    assert.equal(await new Promise((r) => child.on('exit', r)), 1, args.join(' '));
+    assert.match(err, message);
+    assert.equal(existsSync(dir), false);
+  }
+});
