@@ -168,3 +168,20 @@ test("bad network settings stop berthd at start with dockerd's words, before any
     assert.equal(existsSync(dir), false);
   }
 });
+
+test('a macvlan network works on a parent the host has (a veth here: this kernel has no dummy links), one network per parent', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await start(t, bridgeName(), '10.213.150.1/24', '10.213.152.0/22');
+  const parent = bridgeName();
+  t.after(() => void spawnSync('ip', ['link', 'del', parent]));
+  assert.equal(spawnSync('ip', ['link', 'add', parent, 'type', 'veth', 'peer', 'name', `${parent}p`]).status, 0);
+  const made = await docker(d, ['network', 'create', '-d', 'macvlan', '-o', `parent=${parent}`, '--subnet', '10.213.154.0/24', 'bapi-mv']);
+  assert.equal(made.code, 0, made.stderr);
+  const mv = (await d.api('GET', '/networks/bapi-mv')).body;
+  assert.deepEqual([mv.Driver, mv.Options, mv.IPAM.Config], ['macvlan', { parent }, [{ Subnet: '10.213.154.0/24' }]]);
+  const again = await docker(d, ['network', 'create', '-d', 'macvlan', '-o', `parent=${parent}`, 'bapi-mv2']);
+  assert.match(again.stderr, new RegExp(`Error response from daemon: network dm-${mv.Id.slice(0, 12)} is already using parent interface ${parent}`));
+  assert.match((await docker(d, ['network', 'create', '-d', 'macvlan', '-o', 'parent=bapi-nolink', 'bapi-mv3'])).stderr, /invalid subinterface vlan name bapi-nolink, example formatting is eth0.10/);
+  assert.equal((await docker(d, ['network', 'rm', 'bapi-mv'])).code, 0);
+  assert.equal(existsSync(`/sys/class/net/${parent}`), true, 'the parent stays');
+});
