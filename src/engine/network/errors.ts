@@ -60,6 +60,10 @@ export const auxOutsidePool = (name: string, address: string, subnet: string) =>
 export const badAuxAddress = (name: string, address: string, network: string) =>
   new SystemError(`non parsable secondary ip address (${name}:${address}) passed for network ${network}`);
 
+export const auxInUse = (name: string, address: string) => new SystemError(`failed to allocate secondary ip address (${name}:${address}): Address already in use`);
+
+export const noGatewayAddress = () => new SystemError('failed to allocate gateway (): No available addresses on this pool');
+
 export const noPool = (family: 4 | 6) =>
   new NotFoundError(`could not find an available, non-overlapping IPv${family} address pool among the defaults to assign to the network`);
 
@@ -82,6 +86,5 @@ export const badMacvlanMode = (mode: string) => new SystemError(`requested macvl
 
 export const badIpvlanMode = (mode: string) => new SystemError(`requested ipvlan mode '${mode}' is not valid, 'l2' mode is the ipvlan driver default`);
 
-export const badIpvlanFlag = (flag: string) => new SystemError(`requested ipvlan flag '${flag}' is not valid, 'bridge' is the ipvlan driver default`);
 
 export const invalidTypeFilter = (value: string) => new SystemError(`invalid filter: 'type'='${value}'`);

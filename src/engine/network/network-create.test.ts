@@ -88,7 +88,8 @@ test('macvlan and ipvlan: the parent is the link, checked as dockerd checks it',
   assert.deepEqual(record.options, { parent: 'eth0' });
   const withMv = { existing: [existing(), record] };
   assert.throws(() => plan({ Name: 'mv2', Driver: 'macvlan', Options: { parent: 'eth0' } }, withMv), { message: `network dm-${ID.slice(0, 12)} is already using parent interface eth0` });
-  assert.equal(plan({ Name: 'iv', Driver: 'ipvlan', Options: { parent: 'eth0', ipvlan_mode: 'l3' } }, withMv).record.driver, 'ipvlan');
+  assert.equal(plan({ Name: 'iv', Driver: 'ipvlan', Options: { parent: 'eth0', ipvlan_mode: 'l3', ipvlan_flag: 'anything' } }, withMv).record.driver, 'ipvlan');
+  assert.equal(plan({ Name: 'local', Scope: 'local', Internal: true }).record.internal, true);
 });
 
 test("bad requests are refused in dockerd's words and kinds", () => {
@@ -102,6 +103,13 @@ test("bad requests are refused in dockerd's words and kinds", () => {
     [{ Name: 'x', Driver: 'null' }, {}, ForbiddenError, 'only one instance of "null" network is allowed'],
     [{ Name: 'x', Scope: 'swarm' }, {}, ForbiddenError, 'cannot create a swarm scoped network when swarm is not active'],
     [{ Name: 'x', Ingress: true }, {}, ForbiddenError, 'Ingress network can only be global scope network'],
+    [{ Name: 'x', Scope: 'swarm', Ingress: true }, {}, ForbiddenError, 'Ingress network can only be global scope network'],
+    [{ Name: 'x', Scope: 'global' }, {}, SystemError, 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.'],
+    [{ Name: 'x', IPAM: { Config: [null] } }, {}, SystemError, 'Invalid subnet  : invalid CIDR address: '],
+    [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/31' }] } }, {}, SystemError, 'failed to allocate gateway (): No available addresses on this pool'],
+    [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/32' }] } }, {}, SystemError, 'failed to allocate gateway (): No available addresses on this pool'],
+    [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/24', AuxiliaryAddresses: { a: '10.213.4.1' } }] } }, {}, SystemError, 'failed to allocate secondary ip address (a:10.213.4.1): Address already in use'],
+    [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/24', AuxiliaryAddresses: { a: 'x' } }] } }, {}, SystemError, 'non parsable secondary ip address (a:x) passed for network x'],
     [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.1.0/25' }] } }, {}, ForbiddenError, 'Pool overlaps with other one on this address space'],
     [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/24' }, { Subnet: '10.213.4.0/25' }] } }, {}, ForbiddenError, 'Pool overlaps with other one on this address space'],
     [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/24' }, { Subnet: '10.213.5.0/24' }] } }, {}, ForbiddenError, "bridge driver doesn't support multiple subnets"],

@@ -26,7 +26,6 @@ const MTU_OPTION = 'com.docker.network.driver.mtu';
 const DRIVERS = new Set<string>(['bridge', 'macvlan', 'ipvlan', 'host', 'null']);
 const MACVLAN_MODES = new Set(['bridge', 'private', 'vepa', 'passthru']);
 const IPVLAN_MODES = new Set(['l2', 'l3', 'l3s']);
-const IPVLAN_FLAGS = new Set(['bridge', 'private', 'vepa']);
 
 export interface CreateContext {
   existing: readonly NetworkRecord[];
@@ -64,8 +63,9 @@ export function planNetwork(req: NetworkCreateRequest, ctx: CreateContext): Crea
   if (PREDEFINED_NAMES.includes(name)) throw E.predefinedName(name);
   const driverName = req.Driver || 'bridge';
   const scope = req.Scope ?? '';
-  if (scope === 'swarm' || scope === 'global') throw E.swarmScope();
-  if (req.Ingress) throw E.ingressScope();
+  if (req.Ingress && scope !== 'global') throw E.ingressScope();
+  if (scope === 'swarm') throw E.swarmScope();
+  if (scope !== '' && scope !== 'local') throw E.notSwarmManager();
   if (req.ConfigOnly || req.ConfigFrom?.Network) throw new NotImplementedError('config-only networks are not supported');
   let warning = '';
   const same = ctx.existing.find((n) => n.name === name);
@@ -115,7 +115,8 @@ interface SubnetPlan {
 
 /** IPAM: the user's entries checked (v4 first, as dockerd orders them), automatic ones picked where none was given. */
 function planSubnets(name: string, entries: readonly (IPAMConfigRequest | null)[], enableIPv6: boolean, driver: NetworkDriver, ctx: CreateContext): SubnetPlan {
-  const given = entries.filter((e): e is IPAMConfigRequest => e !== null);
+  // A null entry is Go's zero IPAMConfig: a missing subnet.
+  const given = entries.map((e) => e ?? {});
   // dockerd's order: every subnet parses, then every gateway, then each entry in turn.
   const parsed = given.map((e) => {
     const text = e.Subnet ?? '';
@@ -180,15 +181,22 @@ function subnetRecord(entry: IPAMConfigRequest, subnet: string, family: 4 | 6, p
     if (Number(rangePrefix) < prefix || !cidrContains(subnet, rangeBase!)) throw E.invalidIpRange(entry.Subnet ?? '', entry.IPRange);
     record.ipRange = range;
   }
+  // Without one, dockerd's IPAM gives the first free address of the range (the subnet's first host without a range).
+  const noHosts = family === 4 ? prefix >= 31 : prefix === 128;
+  if (!entry.Gateway && noHosts) throw E.noGatewayAddress();
+  const gateway = entry.Gateway || firstHost(record.ipRange ?? subnet, subnet);
+  if (!cidrContains(subnet, gateway)) throw E.gatewayOutOfRange(gateway);
+  const reserved = (ip: string) => isNetworkAddress(subnet, ip) || (family === 4 && prefix < 31 && isBroadcast(subnet, ip, prefix));
+  if (reserved(gateway)) throw E.gatewayInUse(gateway);
+  // The auxiliary addresses come after the gateway, each held once: one on the gateway (or another) is taken.
+  const held = [addressValue(gateway)];
   for (const [auxName, address] of Object.entries(entry.AuxiliaryAddresses ?? {})) {
     if (ipFamily(address) === 0) throw E.badAuxAddress(auxName, address, networkName);
     if (!cidrContains(subnet, address)) throw E.auxOutsidePool(auxName, address, subnet);
+    if (reserved(address) || held.includes(addressValue(address))) throw E.auxInUse(auxName, address);
+    held.push(addressValue(address));
   }
   if (entry.AuxiliaryAddresses && Object.keys(entry.AuxiliaryAddresses).length > 0) record.auxAddresses = { ...entry.AuxiliaryAddresses };
-  // Without one, dockerd's IPAM gives the first free address of the range (the subnet's first host without a range).
-  const gateway = entry.Gateway || firstHost(record.ipRange ?? subnet, subnet);
-  if (!cidrContains(subnet, gateway)) throw E.gatewayOutOfRange(gateway);
-  if (isNetworkAddress(subnet, gateway) || (family === 4 && prefix < 31 && isBroadcast(subnet, gateway, prefix))) throw E.gatewayInUse(gateway);
   record.gateway = gateway;
   return record;
 }
@@ -230,8 +238,6 @@ function checkDriverOptions(driver: NetworkDriver, options: Record<string, strin
   } else {
     const mode = options['ipvlan_mode'];
     if (mode && !IPVLAN_MODES.has(mode)) throw E.badIpvlanMode(mode);
-    const flag = options['ipvlan_flag'];
-    if (flag && !IPVLAN_FLAGS.has(flag)) throw E.badIpvlanFlag(flag);
   }
   const parent = options['parent'] ?? '';
   if (parent === '') throw E.noParent();
