@@ -4,7 +4,7 @@
  * while reading request body", a mistyped field its decoder's words.
  */
 import { routesOver, type RouteContext, type Router } from '../router.ts';
-import { queryBool, queryFilters } from '../query.ts';
+import { queryFilters } from '../query.ts';
 import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 import type { BodyOperation } from '../decode/schemas.generated.ts';
 import type { NetworkService } from '../../engine/network/network-service.ts';
@@ -43,8 +43,19 @@ async function networkList(ctx: RouteContext, b: Backend): Promise<unknown> {
   return b.list(queryFilters(ctx.query));
 }
 
+const GO_TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+const GO_FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+/** `verbose` as dockerd reads it here: strconv.ParseBool, strictly, and its error a 400. */
+function verboseParam(q: URLSearchParams): boolean {
+  const v = q.get('verbose') ?? '';
+  if (v === '' || GO_FALSE.includes(v)) return false;
+  if (GO_TRUE.includes(v)) return true;
+  throw new InvalidParameterError(`invalid value for verbose: ${v}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+}
+
 async function networkInspect(ctx: RouteContext, b: Backend): Promise<unknown> {
-  return b.inspect(ctx.params.id!, { scope: ctx.query.get('scope') ?? undefined, verbose: queryBool(ctx.query, 'verbose') });
+  return b.inspect(ctx.params.id!, { scope: ctx.query.get('scope') ?? undefined, verbose: verboseParam(ctx.query) });
 }
 
 async function networkCreate(ctx: RouteContext, b: Backend): Promise<unknown> {

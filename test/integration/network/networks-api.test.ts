@@ -99,6 +99,8 @@ test('docker network create, ls, inspect, rm and prune: JSON, messages and event
     d.api('POST', '/networks/create'),
     d.api('DELETE', '/networks/host'),
     d.api('GET', '/networks/bapi-web?scope=swarm'),
+    d.api('GET', '/networks/bapi-web?verbose=yes'),
+    d.api('GET', '/networks?filters={"type":["x"]}'),
   ]);
   assert.deepEqual(statuses.map((r) => [r.status, r.body?.message]), [
     [403, 'operation is not permitted on predefined bridge network '],
@@ -107,6 +109,8 @@ test('docker network create, ls, inspect, rm and prune: JSON, messages and event
     [400, 'got EOF while reading request body'],
     [403, 'host is a pre-defined network and cannot be removed'],
     [404, 'network bapi-web not found'],
+    [400, 'invalid value for verbose: yes: strconv.ParseBool: parsing "yes": invalid syntax'],
+    [500, "invalid filter: 'type'='x'"],
   ]);
 
   const ls = await docker(d, ['network', 'ls', '--filter', 'type=custom', '--format', '{{.Name}}']);
