@@ -174,6 +174,15 @@ export class NetworkService {
     });
   }
 
+  /**
+   * Runs `fn` while no network is created, removed or pruned: the container
+   * side's connect can check that a network exists and attach to it without
+   * a concurrent `rm` slipping in between.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.lock.run('networks', fn);
+  }
+
   /** The `network connect` event (the container side calls it once the endpoint is set up, or recorded for a stopped container). */
   connected(network: NetworkRecord, containerId: string): void {
     this.publish('connect', network, containerId);
