@@ -17,6 +17,7 @@ import path from 'node:path';
 import { KeyedLock } from '../../store/lock.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
 import { log } from '../../util/log.ts';
+import { failpoint } from '../../util/failpoint.ts';
 import type { NetworkCreateRequest, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../../wire/network.ts';
 import type { EventsService } from '../events/events-service.ts';
 import * as E from './errors.ts';
@@ -143,6 +144,7 @@ export class NetworkService {
         linkExists: (name) => this.host.linkExists(name),
       });
       await this.store.save(record);
+      failpoint('network-recorded');
       this.publish('create', record);
       return { Id: record.id, Warning: warning };
     });
@@ -177,7 +179,8 @@ export class NetworkService {
   /**
    * Runs `fn` while no network is created, removed or pruned: the container
    * side's connect can check that a network exists and attach to it without
-   * a concurrent `rm` slipping in between.
+   * a concurrent `rm` slipping in between. `fn` must not call create,
+   * remove or prune (they wait for the same lock).
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     return this.lock.run('networks', fn);
@@ -196,6 +199,7 @@ export class NetworkService {
   /** Devices first, record last: a crash in between leaves a whole record, and `rm` again finishes. */
   private async destroy(record: StoredNetwork): Promise<void> {
     await this.host.removeNetworkDevices(record);
+    failpoint('network-removing');
     await this.store.delete(record.id);
     this.publish('destroy', record);
   }

@@ -189,3 +189,27 @@ test('a macvlan network works on a parent the host has (a veth here: this kernel
   assert.equal((await docker(d, ['network', 'rm', 'bapi-mv'])).code, 0);
   assert.equal(existsSync(`/sys/class/net/${parent}`), true, 'the parent stays');
 });
+
+test('a kill -9 right after a create is recorded, or in the middle of an rm, leaves a whole network that rm removes', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await start(t, bridgeName(), '10.213.160.1/24', '10.213.164.0/22');
+  const device = bridgeName();
+  t.after(() => void (existsSync(`/sys/class/net/${device}`) && spawnSync('ip', ['link', 'del', device])));
+  await d.stop();
+  await d.restart({ BERTH_FAILPOINT: 'network-recorded' });
+  const cut = await docker(d, ['network', 'create', '-o', `com.docker.network.bridge.name=${device}`, 'bapi-crash']);
+  assert.notEqual(cut.code, 0, 'the daemon died before answering');
+  await new Promise((r) => (d.child.exitCode !== null || d.child.signalCode !== null ? r(undefined) : d.child.once('exit', r)));
+  await d.restart({ BERTH_FAILPOINT: 'network-removing' });
+  const listed = (await d.api('GET', '/networks?filters={"name":["^bapi-crash$"]}')).body;
+  assert.equal(listed.length, 1);
+  assert.equal(spawnSync('ip', ['link', 'add', device, 'type', 'bridge']).status, 0);
+  assert.notEqual((await docker(d, ['network', 'rm', 'bapi-crash'])).code, 0, 'the daemon died mid-rm');
+  await new Promise((r) => (d.child.exitCode !== null || d.child.signalCode !== null ? r(undefined) : d.child.once('exit', r)));
+  assert.equal(existsSync(`/sys/class/net/${device}`), false, 'the bridge went first');
+  await d.restart();
+  assert.equal((await d.api('GET', '/networks/bapi-crash')).body.Options['com.docker.network.bridge.name'], device);
+  const rm = await docker(d, ['network', 'rm', 'bapi-crash']);
+  assert.equal(rm.code, 0, rm.stderr);
+  assert.equal((await d.api('GET', '/networks/bapi-crash')).status, 404);
+});
