@@ -75,6 +75,9 @@ export const badBridgeName = () => new SystemError('failed to check bridge inter
 export const sameBridgeName = (id: string, otherId: string, bridge: string) =>
   new ForbiddenError(`cannot create network ${id} (${bridge}): conflicts with network ${otherId} (${bridge}): networks have same bridge name`);
 
+export const bridgeOverlap = (id: string, bridge: string, otherId: string, otherBridge: string) =>
+  new ForbiddenError(`cannot create network ${id} (${bridge}): conflicts with network ${otherId} (${otherBridge}): networks have overlapping IPv4`);
+
 /** macvlan/ipvlan without `-o parent=`: dockerd makes a dummy link, which this kernel cannot (and neither can netavark). */
 export const noParent = () => new SystemError('operation not supported');
 

@@ -85,6 +85,8 @@ test('macvlan and ipvlan: the parent is the link, checked as dockerd checks it',
   const { record } = plan({ Name: 'mv', Driver: 'macvlan', Options: { parent: 'eth0' }, IPAM: { Config: [{ Subnet: '10.213.3.0/24' }] } });
   assert.equal(record.interfaceName, 'eth0');
   assert.equal(record.dns, false);
+  // A macvlan network may share a bridge network's subnet when an IPRange keeps their addresses apart.
+  assert.equal(plan({ Name: 'mv-shared', Driver: 'macvlan', Options: { parent: 'eth0' }, IPAM: { Config: [{ Subnet: '10.213.1.0/24', IPRange: '10.213.1.192/26' }] } }).record.subnets[0]!.ipRange, '10.213.1.192/26');
   assert.deepEqual(record.options, { parent: 'eth0' });
   const withMv = { existing: [existing(), record] };
   assert.throws(() => plan({ Name: 'mv2', Driver: 'macvlan', Options: { parent: 'eth0' } }, withMv), { message: `network dm-${ID.slice(0, 12)} is already using parent interface eth0` });
@@ -126,6 +128,7 @@ test("bad requests are refused in dockerd's words and kinds", () => {
     [{ Name: 'x', Options: { 'com.docker.network.driver.mtu': 'abc' } }, {}, SystemError, 'failed to parse com.docker.network.driver.mtu value: abc (strconv.Atoi: parsing "abc": invalid syntax)'],
     [{ Name: 'x', Options: { 'com.docker.network.bridge.name': 'bridge-with-a-very-long-name' } }, {}, SystemError, 'failed to check bridge interface existence: numerical result out of range'],
     [{ Name: 'x', Options: { 'com.docker.network.bridge.name': 'bapi-other' } }, {}, ForbiddenError, `cannot create network ${ID} (bapi-other): conflicts with network ${OTHER} (bapi-other): networks have same bridge name`],
+    [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.1.0/24', IPRange: '10.213.1.128/25' }] } }, {}, ForbiddenError, `cannot create network ${ID} (br-${ID.slice(0, 12)}): conflicts with network ${OTHER} (bapi-other): networks have overlapping IPv4`],
     [{ Name: 'x', Driver: 'macvlan' }, {}, SystemError, 'operation not supported'],
     [{ Name: 'x', Driver: 'macvlan', Options: { parent: 'nonexist0' } }, {}, SystemError, 'invalid subinterface vlan name nonexist0, example formatting is eth0.10'],
     [{ Name: 'x', Driver: 'macvlan', Options: { parent: 'eth0', macvlan_mode: 'foo' } }, {}, SystemError, "requested macvlan mode 'foo' is not valid, 'bridge' mode is the macvlan driver default"],

@@ -85,7 +85,7 @@ export function planNetwork(req: NetworkCreateRequest, ctx: CreateContext): Crea
   const enableIPv6 = req.EnableIPv6 ?? false;
   const { subnets, config } = planSubnets(name, req.IPAM?.Config ?? [], enableIPv6, driver, ctx);
   const options = { ...(req.Options ?? {}) };
-  const interfaceName = checkDriverOptions(driver, options, id, ctx);
+  const interfaceName = checkDriverOptions(driver, options, id, subnets, ctx);
   const record: StoredNetwork = {
     id,
     name,
@@ -222,14 +222,20 @@ function userConfig(entry: IPAMConfigRequest): IpamConfigEntry {
 }
 
 /** The driver's own options checked; returns the link the network works on. */
-function checkDriverOptions(driver: NetworkDriver, options: Record<string, string>, id: string, ctx: CreateContext): string {
+function checkDriverOptions(driver: NetworkDriver, options: Record<string, string>, id: string, subnets: readonly SubnetRecord[], ctx: CreateContext): string {
   const mtu = options[MTU_OPTION];
   if (mtu !== undefined && !/^[+-]?\d+$/.test(mtu)) throw E.badMtu(mtu);
   if (driver === 'bridge') {
     const bridge = options[BRIDGE_NAME_OPTION] || `br-${id.slice(0, 12)}`;
     if (bridge.length > 15) throw E.badBridgeName();
-    const other = ctx.existing.find((n) => n.driver === 'bridge' && n.interfaceName === bridge);
-    if (other) throw E.sameBridgeName(id, other.id, bridge);
+    // As the bridge driver checks each of its networks: the same device, or IPv4 subnets that overlap
+    // (which IPRanges can let past the IPAM's own check).
+    const mine = subnets.filter((s) => familyOf(s.subnet) === 4);
+    for (const other of ctx.existing.filter((n) => n.driver === 'bridge')) {
+      if (other.interfaceName === bridge) throw E.sameBridgeName(id, other.id, bridge);
+      const theirs = other.subnets.filter((s) => familyOf(s.subnet) === 4);
+      if (mine.some((a) => theirs.some((b) => cidrsOverlap(a.subnet, b.subnet)))) throw E.bridgeOverlap(id, bridge, other.id, other.interfaceName);
+    }
     return bridge;
   }
   if (driver === 'macvlan') {

@@ -57,39 +57,40 @@ export function selectNetworks<T extends NetworkRecord>(networks: readonly T[], 
     const values = filters.get(key);
     return values === undefined || values.length === 0 || values.some(test);
   };
-  return networks.filter((n) => {
+  const selected = networks.filter((n) => {
     if (!any('driver', (v) => v === n.driver)) return false;
     if (!any('name', (v) => regexMatch(v, n.name))) return false;
     if (!any('id', (v) => regexMatch(v, n.id))) return false;
     if (!any('scope', (v) => v === 'local')) return false;
-    if (!any('type', (v) => (v === 'custom') !== n.predefined)) return false;
     if (!labelsMatch(n.labels, filters.get('label') ?? [])) return false;
     // dangling=true: user networks no container uses; false: the others (the predefined ones always among them).
     if (dangling !== undefined && dangling === (n.predefined || inUse(n))) return false;
     return true;
   });
+  const types = filters.get('type');
+  if (!types?.length) return selected;
+  // dockerd regroups the list by `type`, in the order of its values.
+  return types.flatMap((t) => selected.filter((n) => n.predefined === (t === 'builtin')));
 }
 
 /** The networks a prune removes (never predefined, never in use); `nowMs` anchors relative `until` values. */
 export function selectPrunable<T extends NetworkRecord>(networks: readonly T[], filters: NetworkFilters, inUse: (n: T) => boolean, nowMs: number): T[] {
   for (const key of filters.keys()) if (!PRUNE_KEYS.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
+  const untilValues = filters.get('until') ?? [];
+  if (untilValues.length > 1) throw new SystemError('more than one until filter specified');
   let until: number | undefined;
-  for (const v of filters.get('until') ?? []) {
-    let ms: number;
-    try {
-      ms = parseTimeValue(v, nowMs);
-    } catch {
-      ms = Number.NaN;
-    }
-    if (Number.isNaN(ms)) throw new SystemError(`failed to parse value as time or duration: ${JSON.stringify(v)}`);
-    until = ms;
+  if (filters.has('until')) {
+    const v = untilValues[0] ?? '';
+    until = v === '' ? Number.NaN : parseTimeValue(v, nowMs);
+    if (Number.isNaN(until)) throw new SystemError(`failed to parse value as time or duration: ${JSON.stringify(v)}`);
   }
-  const notLabels = filters.get('label!') ?? [];
+  const notLabels = filters.get('label!');
   return networks.filter((n) => {
     if (n.predefined || inUse(n)) return false;
-    if (until !== undefined && !(Date.parse(n.created) < until)) return false;
+    if (until !== undefined && Date.parse(n.created) > until) return false;
     if (!labelsMatch(n.labels, filters.get('label') ?? [])) return false;
-    if (notLabels.length > 0 && labelsMatch(n.labels, notLabels)) return false;
+    // As dockerd: `label!` given with no value at all spares every network.
+    if (notLabels !== undefined && labelsMatch(n.labels, notLabels)) return false;
     return true;
   });
 }
