@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { BERTHD, docker, requireRoot, startDaemon, type Daemon } from '../../helpers/daemon.ts';
 
 /** A bridge name of our own range, unique to the test. */
@@ -212,4 +212,18 @@ test('a kill -9 right after a create is recorded, or in the middle of an rm, lea
   const rm = await docker(d, ['network', 'rm', 'bapi-crash']);
   assert.equal(rm.code, 0, rm.stderr);
   assert.equal((await d.api('GET', '/networks/bapi-crash')).status, 404);
+});
+
+test("daemon.json's bridge, bip and default-address-pools make the networks as the flags do", async (t) => {
+  if (!requireRoot(t)) return;
+  const dir = `/tmp/berth-test/net-conf-${randomBytes(4).toString('hex')}`;
+  mkdirSync(dir, { recursive: true });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const bridge = bridgeName();
+  writeFileSync(`${dir}/daemon.json`, JSON.stringify({ bridge, bip: '10.213.180.1/24', 'default-address-pools': [{ base: '10.213.184.0/22', size: 24 }], iptables: false, dns: ['10.213.180.53'] }));
+  const d = await startDaemon(t, { bootstrap: false, args: ['--config-file', `${dir}/daemon.json`] });
+  const b = (await d.api('GET', '/networks/bridge')).body;
+  assert.deepEqual([b.Options['com.docker.network.bridge.name'], b.IPAM.Config], [bridge, [{ Subnet: '10.213.180.0/24', Gateway: '10.213.180.1' }]]);
+  assert.equal((await d.api('POST', '/networks/create', { Name: 'bapi-auto' })).status, 201);
+  assert.deepEqual((await d.api('GET', '/networks/bapi-auto')).body.IPAM.Config, [{ Subnet: '10.213.184.0/24', Gateway: '10.213.184.1' }]);
 });
