@@ -136,7 +136,7 @@ export class Engine {
     const { dataRoot, execRoot } = this.options;
     await ensurePrivateRoots(dataRoot, execRoot);
     // Before containers are re-adopted: their endpoints name these networks.
-    await this.networks.open();
+    await this.networks.load();
     await recover({ images: this.images, containers: this.containers, runtime: this.runtime, journal: this.journal });
   }
 }

@@ -81,19 +81,11 @@ export interface NetworkPruneResponse {
   NetworksDeleted: string[] | null;
 }
 
-/** An endpoint's settings as `POST /networks/{id}/connect` carries them (the swagger's `EndpointSettings`). */
+/** An endpoint as `POST /networks/{id}/connect` asks for it (the part of the swagger's `EndpointSettings` a client sets), nulls left out. */
 export interface EndpointSettingsRequest {
-  IPAMConfig?: { IPv4Address?: string | null; IPv6Address?: string | null; LinkLocalIPs?: string[] | null } | null;
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
   Links?: string[] | null;
   Aliases?: string[] | null;
-  MacAddress?: string | null;
+  MacAddress?: string;
   DriverOpts?: Record<string, string> | null;
-  NetworkID?: string | null;
-  EndpointID?: string | null;
-  Gateway?: string | null;
-  IPAddress?: string | null;
-  IPPrefixLen?: number | null;
-  IPv6Gateway?: string | null;
-  GlobalIPv6Address?: string | null;
-  GlobalIPv6PrefixLen?: number | null;
 }

@@ -74,9 +74,32 @@ async function networkPrune(ctx: RouteContext, b: Backend): Promise<unknown> {
   return b.prune(queryFilters(ctx.query));
 }
 
+/** The decoded EndpointConfig with Go's nulls (zero values) left out. */
+interface DecodedEndpoint {
+  IPAMConfig?: { IPv4Address?: string | null; IPv6Address?: string | null; LinkLocalIPs?: string[] | null } | null;
+  Links?: string[] | null;
+  Aliases?: string[] | null;
+  MacAddress?: string | null;
+  DriverOpts?: Record<string, string> | null;
+}
+
+function endpointRequest(e: DecodedEndpoint | null | undefined): EndpointSettingsRequest | undefined {
+  if (!e) return undefined;
+  const out: EndpointSettingsRequest = { Links: e.Links ?? null, Aliases: e.Aliases ?? null, DriverOpts: e.DriverOpts ?? null };
+  if (e.MacAddress) out.MacAddress = e.MacAddress;
+  const ipam = e.IPAMConfig;
+  if (ipam) {
+    out.IPAMConfig = {};
+    if (ipam.IPv4Address) out.IPAMConfig.IPv4Address = ipam.IPv4Address;
+    if (ipam.IPv6Address) out.IPAMConfig.IPv6Address = ipam.IPv6Address;
+    if (ipam.LinkLocalIPs) out.IPAMConfig.LinkLocalIPs = ipam.LinkLocalIPs;
+  }
+  return out;
+}
+
 async function networkConnect(ctx: RouteContext, b: Backend): Promise<unknown> {
-  const body = await requiredBody<{ Container?: string | null; EndpointConfig?: EndpointSettingsRequest | null }>(ctx, 'NetworkConnect');
-  await b.connect(ctx.params.id!, body.Container ?? '', body.EndpointConfig ?? null);
+  const body = await requiredBody<{ Container?: string | null; EndpointConfig?: DecodedEndpoint | null }>(ctx, 'NetworkConnect');
+  await b.connect(ctx.params.id!, body.Container ?? '', endpointRequest(body.EndpointConfig));
   ctx.res.writeHead(200).end();
   return undefined;
 }

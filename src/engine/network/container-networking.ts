@@ -10,7 +10,7 @@ import type { EndpointSettingsRequest } from '../../wire/network.ts';
 
 export interface ContainerNetworking {
   /** Attaches the container (running: at once; stopped: at its next start); emits `network connect`. */
-  connect(networkRef: string, containerRef: string, endpointConfig: EndpointSettingsRequest | null): Promise<void>;
+  connect(networkRef: string, containerRef: string, endpointConfig: EndpointSettingsRequest | undefined): Promise<void>;
   /** Detaches it; `force` as dockerd's (the container need not be known to the network). Emits `network disconnect`. */
   disconnect(networkRef: string, containerRef: string, force: boolean): Promise<void>;
 }

@@ -37,7 +37,7 @@ async function fixture(t: TestContext, settings: NetworkSettings = {}, routes: s
       // IDs in creation order, distinct in their first character pairs.
       newId: () => (++counter).toString(16).padStart(2, '0').repeat(32),
     });
-    await svc.open();
+    await svc.load();
     return svc;
   };
   const f: Fixture = { svc: await make(settings), dataRoot, events, removedDevices, reopen: async (s = settings) => (f.svc = await make(s)) };

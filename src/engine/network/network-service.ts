@@ -5,7 +5,7 @@
  * knows containers only through `ContainerEndpoints`, which the container
  * side provides.
  *
- * Lifecycle: `open()` at daemon start loads the records and makes (or
+ * Lifecycle: `load()` at daemon start loads the records and makes (or
  * updates, after `-b`/`--bip` changed) the predefined ones. create, remove
  * and prune run one at a time (one lock), so two creates can never take the
  * same name-with-CheckDuplicate, bridge name or automatic subnet. Events:
@@ -84,7 +84,7 @@ export class NetworkService {
   }
 
   /** Loads the records and makes sure the predefined networks are there and match the settings. */
-  async open(): Promise<void> {
+  async load(): Promise<void> {
     await this.store.load();
     if (this.defaults.ipForward) this.host.enableIpForward();
     const plan = planPredefined({
@@ -105,6 +105,11 @@ export class NetworkService {
     if ('found' in hit) return hit.found;
     if ('ambiguous' in hit) throw E.ambiguousNetwork(ref, hit.ambiguous, hit.basis);
     throw E.noSuchNetwork(ref);
+  }
+
+  /** By full ID; undefined when there is none. */
+  get(id: string): NetworkRecord | undefined {
+    return this.store.get(id);
   }
 
   /** The predefined `bridge` network (the default of containers without --network). */
