@@ -1,11 +1,13 @@
 /**
  * What the network service asks of the host: whether a link exists, the
- * IPv4 routes, ip_forward, and removing a network's bridge when the network
- * goes. netavark makes a bridge when a network's first container starts and
- * takes it down with its last one; a network removed while its bridge is
- * still there (left by a crash, or made before any container left) has its
- * device removed here, through the one spawner. A bridge that existed before
- * the network named it is the administrator's and is left alone.
+ * IPv4 routes, ip_forward, and a bridge network's device. As dockerd, a
+ * bridge network's device is there from `network create` (up, no carrier,
+ * with the gateway's address), so what users and tools look for after a create is
+ * there; netavark uses it as it finds it when a container joins, and
+ * deletes it with its last container. A network removed while its bridge is
+ * still there has the device removed here. Everything goes through the one
+ * spawner. A bridge that existed before the network named it is the
+ * administrator's: never made nor removed here.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { execFile } from '../../drivers/exec-file.ts';
@@ -33,6 +35,26 @@ export function enableIpForward(): void {
     if (readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() !== '1') writeFileSync('/proc/sys/net/ipv4/ip_forward', '1\n');
   } catch (err) {
     log.warn('could not enable IPv4 forwarding', { err: (err as Error).message });
+  }
+}
+
+/**
+ * The bridge of a new bridge network, with its gateways' addresses (IPv6
+ * ones when enabled), set up as dockerd sets it (UP, and no carrier until a
+ * container joins). Up matters: netavark takes a bridge it finds as it is,
+ * and a bridge left down forwards nothing between its containers.
+ */
+export async function createNetworkDevices(record: StoredNetwork): Promise<void> {
+  const name = record.interfaceName;
+  if (record.driver !== 'bridge' || record.deviceExisted || linkExists(name)) return;
+  const mtu = Number(record.options['com.docker.network.driver.mtu'] ?? 0);
+  await execFile('ip', ['link', 'add', name, ...(mtu > 0 ? ['mtu', String(mtu)] : []), 'type', 'bridge'], { timeoutMs: 10_000 });
+  try {
+    for (const s of record.subnets) await execFile('ip', ['addr', 'add', `${s.gateway}/${s.subnet.split('/')[1]}`, 'dev', name], { timeoutMs: 10_000 });
+    await execFile('ip', ['link', 'set', name, 'up'], { timeoutMs: 10_000 });
+  } catch (err) {
+    await execFile('ip', ['link', 'del', name], { timeoutMs: 10_000 }).catch(() => undefined);
+    throw err;
   }
 }
 

@@ -27,6 +27,7 @@ async function fixture(t: TestContext, settings: NetworkSettings = {}, routes: s
     linkExists: (name) => name === 'eth0',
     hostRoutes: () => routes,
     enableIpForward: () => undefined,
+    createNetworkDevices: async () => undefined,
     removeNetworkDevices: async (r: StoredNetwork) => void removedDevices.push(r.interfaceName),
   };
   const make = async (s: NetworkSettings) => {
@@ -137,7 +138,9 @@ test('active endpoints keep a network from rm and prune; prune answers names and
   const created = await f.svc.create({ Name: 'created-only', Labels: { keep: 'yes' } });
   await f.svc.create({ Name: 'idle' });
   const running = { ...emptyEndpoint(used.Id), endpointId: 'e'.repeat(64), ipAddress: '10.213.64.2', ipPrefixLen: 24, macAddress: '02:42:0a:d5:40:02' };
+  const settled: string[] = [];
   f.svc.useContainers({
+    settle: async (id) => void settled.push(f.svc.get(id)!.name),
     endpointsOn: (id) =>
       id === used.Id ? [{ containerId: 'c'.repeat(64), name: '/app', endpoint: running }] : id === created.Id ? [{ containerId: 'd'.repeat(64), name: '/later', endpoint: emptyEndpoint(created.Id) }] : [],
   });
@@ -150,6 +153,8 @@ test('active endpoints keep a network from rm and prune; prune answers names and
   assert.deepEqual(await f.svc.prune(new Map([['label!', ['keep=yes']]])), { NetworksDeleted: ['idle'] });
   assert.deepEqual(await f.svc.prune(new Map()), { NetworksDeleted: ['created-only'] });
   assert.deepEqual(await f.svc.prune(new Map()), { NetworksDeleted: null });
+  // Teardowns in flight are waited for before a network's devices go.
+  assert.deepEqual(settled, ['idle', 'created-only']);
   assert.deepEqual(f.events.filter((e) => e.Action === 'prune').map((e) => e.Actor), [1, 2, 3].map(() => ({ ID: '', Attributes: { reclaimed: '0' } })));
   await assert.rejects(f.svc.prune(new Map([['dangling', ['true']]])), { message: "Invalid filter 'dangling'" });
   await assert.rejects(f.svc.prune(new Map([['until', ['xx']]])), { message: 'failed to parse value as time or duration: "xx"' });

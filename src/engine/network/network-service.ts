@@ -23,7 +23,7 @@ import type { EventsService } from '../events/events-service.ts';
 import * as E from './errors.ts';
 import { planNetwork } from './network-create.ts';
 import type { NetworkDefaults } from './network-defaults.ts';
-import { enableIpForward, hostRoutes, linkExists, removeNetworkDevices } from './network-devices.ts';
+import { createNetworkDevices, enableIpForward, hostRoutes, linkExists, removeNetworkDevices } from './network-devices.ts';
 import { selectNetworks, selectPrunable, type NetworkFilters } from './network-list-filters.ts';
 import type { EndpointRecord, NetworkRecord } from './network-record.ts';
 import { NetworkStore, type StoredNetwork } from './network-store.ts';
@@ -34,6 +34,12 @@ import { isActiveEndpoint, toWireNetwork } from './to-wire.ts';
 export interface ContainerEndpoints {
   /** Containers with an endpoint on the network: inspect's Containers, rm's active-endpoint check, prune. */
   endpointsOn(networkId: string): { containerId: string; name: string; endpoint: EndpointRecord }[];
+  /**
+   * Settles once the network's endpoints that were released but not yet torn
+   * down (teardown runs after the reply) are gone, so `rm` finds the bridge
+   * idle. Optional: without it, a bridge with a port left is not removed.
+   */
+  settle?(networkId: string): Promise<void>;
 }
 
 /** The host as the network service touches it; replaceable for tests and by the container side. */
@@ -42,11 +48,13 @@ export interface NetworkHost {
   /** IPv4 routes as CIDRs, the default route and `ignoreDevice`'s routes left out. */
   hostRoutes(ignoreDevice?: string): string[];
   enableIpForward(): void;
+  /** Makes a new network's devices (a bridge network's bridge, unless the administrator's). */
+  createNetworkDevices(record: StoredNetwork): Promise<void>;
   /** Removes a removed network's devices (its bridge, when ours and idle). */
   removeNetworkDevices(record: StoredNetwork): Promise<void>;
 }
 
-export const REAL_HOST: NetworkHost = { linkExists, hostRoutes, enableIpForward, removeNetworkDevices };
+export const REAL_HOST: NetworkHost = { linkExists, hostRoutes, enableIpForward, createNetworkDevices, removeNetworkDevices };
 
 export interface NetworkServiceOptions {
   dataRoot: string;
@@ -148,8 +156,15 @@ export class NetworkService {
         now: this.now,
         linkExists: (name) => this.host.linkExists(name),
       });
+      // The record first: a crash before the device leaves a network netavark completes at its first container.
       await this.store.save(record);
       failpoint('network-recorded');
+      try {
+        await this.host.createNetworkDevices(record);
+      } catch (err) {
+        await this.store.delete(record.id);
+        throw err;
+      }
       this.publish('create', record);
       return { Id: record.id, Warning: warning };
     });
@@ -203,6 +218,7 @@ export class NetworkService {
 
   /** Devices first, record last: a crash in between leaves a whole record, and `rm` again finishes. */
   private async destroy(record: StoredNetwork): Promise<void> {
+    await this.containers.settle?.(record.id);
     await this.host.removeNetworkDevices(record);
     failpoint('network-removing');
     await this.store.delete(record.id);

@@ -2,17 +2,36 @@
  * The /networks API and `docker network create|ls|inspect|rm|prune` with the
  * real docker CLI, against a daemon with its own default bridge (`--bridge`,
  * `--bip`) and address pool. Network objects only: no container attaches
- * here, so no bridge is brought up but the one a test makes by hand.
+ * here. Every bridge network is given a `bapi…` device name (a create makes
+ * the device, as dockerd's does), and what a test made is deleted after it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { BERTHD, docker, requireRoot, startDaemon, type Daemon } from '../../helpers/daemon.ts';
+import { apiRequest, BERTHD, cleanupRoots, docker, requireRoot, startDaemon, type Daemon } from '../../helpers/daemon.ts';
 
 /** A bridge name of our own range, unique to the test. */
 const bridgeName = () => `bapi${randomBytes(4).toString('hex')}`;
+
+const linkExists = (name: string) => existsSync(`/sys/class/net/${name}`);
+
+/** Bridge names for a test's networks; whatever of them is left after it is deleted. */
+function ownBridges(t: Parameters<typeof startDaemon>[0]): () => string {
+  const names: string[] = [];
+  t.after(() => {
+    for (const n of names) if (linkExists(n)) spawnSync('ip', ['link', 'del', n]);
+  });
+  return () => {
+    const name = bridgeName();
+    names.push(name);
+    return name;
+  };
+}
+
+/** The option that names a network's bridge. */
+const named = (name: string) => ['-o', `com.docker.network.bridge.name=${name}`];
 
 /** `docker events` of networks created or destroyed since `since` (Unix seconds): "action name type". */
 async function networkEvents(d: Daemon, since: number): Promise<string[]> {
@@ -62,17 +81,26 @@ test('GET /networks/bridge shows the default bridge as dockerd does, with our de
 test('docker network create, ls, inspect, rm and prune: JSON, messages and events as dockerd', async (t) => {
   if (!requireRoot(t)) return;
   const d = await start(t, bridgeName(), '10.213.130.1/24', '10.213.132.0/22');
+  const bridge = ownBridges(t);
   const since = Math.floor(Date.now() / 1000);
-  const made = await docker(d, ['network', 'create', '--label', 'tier=front', 'bapi-web']);
+  const webBridge = bridge();
+  const made = await docker(d, ['network', 'create', ...named(webBridge), '--label', 'tier=front', 'bapi-web']);
   assert.equal(made.code, 0, made.stderr);
   const id = made.stdout.trim();
   assert.match(id, /^[0-9a-f]{64}$/);
   const inspected = JSON.parse((await docker(d, ['network', 'inspect', 'bapi-web'])).stdout)[0];
   assert.equal(inspected.Id, id);
-  assert.deepEqual(inspected.IPAM, { Driver: 'default', Options: {}, Config: [{ Subnet: '10.213.132.0/24', Gateway: '10.213.132.1' }] });
-  assert.deepEqual([inspected.Labels, inspected.Options, inspected.Internal, inspected.Attachable], [{ 'tier': 'front' }, {}, false, false]);
+  // An automatic subnet from the pool (a test daemon may be given more pools than ours: the first one free), its first host the gateway.
+  const [auto] = inspected.IPAM.Config;
+  assert.match(auto.Subnet, /^10\.\d+\.\d+\.\d+\/\d+$/);
+  assert.equal(auto.Gateway, auto.Subnet.replace(/\d+\/\d+$/, (m: string) => `${Number(m.split('/')[0]) + 1}`));
+  assert.deepEqual([inspected.IPAM.Driver, inspected.IPAM.Options, inspected.IPAM.Config.length], ['default', {}, 1]);
+  assert.deepEqual([inspected.Labels, inspected.Options, inspected.Internal, inspected.Attachable], [{ 'tier': 'front' }, { 'com.docker.network.bridge.name': webBridge }, false, false]);
+  // As dockerd, the network's bridge is there from the create: down, with the gateway's address.
+  const addr = spawnSync('ip', ['-o', '-4', 'addr', 'show', 'dev', webBridge], { encoding: 'utf8' }).stdout;
+  assert.match(addr, new RegExp(`inet ${auto.Gateway.replace(/\./g, '\\.')}/${auto.Subnet.split('/')[1]} `));
 
-  const custom = await docker(d, ['network', 'create', '--internal', '--attachable', '-o', `com.docker.network.bridge.name=${bridgeName()}`, '--subnet', '10.213.134.0/24', '--gateway', '10.213.134.254', '--ip-range', '10.213.134.128/25', '--aux-address', 'a=10.213.134.5', 'bapi-db']);
+  const custom = await docker(d, ['network', 'create', '--internal', '--attachable', ...named(bridge()), '--subnet', '10.213.134.0/24', '--gateway', '10.213.134.254', '--ip-range', '10.213.134.128/25', '--aux-address', 'a=10.213.134.5', 'bapi-db']);
   assert.equal(custom.code, 0, custom.stderr);
   const db = (await d.api('GET', '/networks/bapi-db')).body;
   assert.deepEqual(db.IPAM.Config, [{ Subnet: '10.213.134.0/24', IPRange: '10.213.134.128/25', Gateway: '10.213.134.254', AuxiliaryAddresses: { a: '10.213.134.5' } }]);
@@ -126,6 +154,7 @@ test('docker network create, ls, inspect, rm and prune: JSON, messages and event
   const rm = await docker(d, ['network', 'rm', 'bapi-web']);
   assert.equal(rm.code, 0, rm.stderr);
   assert.equal(rm.stdout, 'bapi-web\n');
+  assert.equal(linkExists(webBridge), false, 'the bridge goes with its network');
   const prune = await docker(d, ['network', 'prune', '-f']);
   assert.equal(prune.code, 0, prune.stderr);
   assert.equal(prune.stdout, 'Deleted Networks:\nbapi-db\n\n');
@@ -135,22 +164,25 @@ test('docker network create, ls, inspect, rm and prune: JSON, messages and event
   assert.deepEqual(await networkEvents(d, since), ['destroy bapi-web bridge', 'destroy bapi-db bridge']);
 });
 
-test("rm takes down a network's idle bridge that netavark left, never one that was there before the network", async (t) => {
+test("a network's bridge comes with create and goes with rm; one that was there before the network is left alone", async (t) => {
   if (!requireRoot(t)) return;
   const d = await start(t, bridgeName(), '10.213.140.1/24', '10.213.144.0/22');
-  const ours = bridgeName();
-  const theirs = bridgeName();
-  t.after(() => {
-    for (const name of [ours, theirs]) if (existsSync(`/sys/class/net/${name}`)) spawnSync('ip', ['link', 'del', name]);
-  });
-  assert.equal((await docker(d, ['network', 'create', '-o', `com.docker.network.bridge.name=${ours}`, 'bapi-ours'])).code, 0);
-  // As netavark leaves it when the daemon dies before its last container's teardown.
-  assert.equal(spawnSync('ip', ['link', 'add', ours, 'type', 'bridge']).status, 0);
+  const bridge = ownBridges(t);
+  const ours = bridge();
+  const theirs = bridge();
+  assert.equal((await docker(d, ['network', 'create', ...named(ours), '--subnet', '10.213.146.0/24', 'bapi-ours'])).code, 0);
+  assert.match(spawnSync('ip', ['-o', 'addr', 'show', 'dev', ours], { encoding: 'utf8' }).stdout, /inet 10\.213\.146\.1\/24 /);
   assert.equal(spawnSync('ip', ['link', 'add', theirs, 'type', 'bridge']).status, 0);
-  assert.equal((await docker(d, ['network', 'create', '-o', `com.docker.network.bridge.name=${theirs}`, 'bapi-theirs'])).code, 0);
+  assert.equal((await docker(d, ['network', 'create', ...named(theirs), 'bapi-theirs'])).code, 0);
+  assert.equal(spawnSync('ip', ['-o', 'addr', 'show', 'dev', theirs], { encoding: 'utf8' }).stdout, '', 'the administrator\'s bridge is not changed');
   assert.equal((await docker(d, ['network', 'rm', 'bapi-ours', 'bapi-theirs'])).code, 0);
-  assert.equal(existsSync(`/sys/class/net/${ours}`), false);
-  assert.equal(existsSync(`/sys/class/net/${theirs}`), true);
+  assert.equal(linkExists(ours), false);
+  assert.equal(linkExists(theirs), true);
+  // A device that cannot be made fails the create, and nothing is left.
+  const clash = await docker(d, ['network', 'create', ...named(bridge()), '--subnet', '10.213.147.0/24', '-o', 'com.docker.network.driver.mtu=1', 'bapi-tiny']);
+  assert.equal(clash.code, 1);
+  assert.match(clash.stderr, /Error response from daemon: ip link add/);
+  assert.equal((await d.api('GET', '/networks/bapi-tiny')).status, 404);
 });
 
 test("bad network settings stop berthd at start with dockerd's words, before anything is made", async (t) => {
@@ -216,14 +248,29 @@ test('a kill -9 right after a create is recorded, or in the middle of an rm, lea
 
 test("daemon.json's bridge, bip and default-address-pools make the networks as the flags do", async (t) => {
   if (!requireRoot(t)) return;
+  // berthd started directly: flags (a test daemon's own) would take precedence over the file.
   const dir = `/tmp/berth-test/net-conf-${randomBytes(4).toString('hex')}`;
   mkdirSync(dir, { recursive: true });
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const bridge = bridgeName();
   writeFileSync(`${dir}/daemon.json`, JSON.stringify({ bridge, bip: '10.213.180.1/24', 'default-address-pools': [{ base: '10.213.184.0/22', size: 24 }], iptables: false, dns: ['10.213.180.53'] }));
-  const d = await startDaemon(t, { bootstrap: false, args: ['--config-file', `${dir}/daemon.json`] });
-  const b = (await d.api('GET', '/networks/bridge')).body;
+  const socket = `${dir}/s.sock`;
+  const child = spawn(BERTHD, ['--config-file', `${dir}/daemon.json`, '-H', `unix://${socket}`, '--data-root', `${dir}/data`, '--exec-root', `${dir}/exec`], { stdio: 'ignore' });
+  t.after(async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await cleanupRoots(`${dir}/data`, `${dir}/exec`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const api = (method: string, path: string, body?: unknown) => apiRequest(socket, method, path, body);
+  for (let i = 0; i < 300 && !(await api('GET', '/_ping').then((r) => r.status === 200, () => false)); i++) await new Promise((r) => setTimeout(r, 25));
+  const b = (await api('GET', '/networks/bridge')).body;
   assert.deepEqual([b.Options['com.docker.network.bridge.name'], b.IPAM.Config], [bridge, [{ Subnet: '10.213.180.0/24', Gateway: '10.213.180.1' }]]);
-  assert.equal((await d.api('POST', '/networks/create', { Name: 'bapi-auto' })).status, 201);
-  assert.deepEqual((await d.api('GET', '/networks/bapi-auto')).body.IPAM.Config, [{ Subnet: '10.213.184.0/24', Gateway: '10.213.184.1' }]);
+  const auto = bridgeName();
+  t.after(() => void (linkExists(auto) && spawnSync('ip', ['link', 'del', auto])));
+  assert.equal((await api('POST', '/networks/create', { Name: 'bapi-auto', Options: { 'com.docker.network.bridge.name': auto } })).status, 201);
+  assert.deepEqual((await api('GET', '/networks/bapi-auto')).body.IPAM.Config, [{ Subnet: '10.213.184.0/24', Gateway: '10.213.184.1' }]);
+  assert.equal((await api('DELETE', '/networks/bapi-auto')).status, 204);
 });
