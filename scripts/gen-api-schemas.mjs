@@ -31,6 +31,9 @@ const OPERATIONS = {
   ContainerUpdate: { goType: 'container.UpdateConfig', struct: 'UpdateConfig' },
   ContainerExec: { goType: 'types.ExecConfig', struct: 'ExecConfig' },
   ExecStart: { goType: 'types.ExecStartCheck', struct: 'ExecStartCheck' },
+  NetworkCreate: { goType: 'types.NetworkCreateRequest', struct: 'NetworkCreateRequest' },
+  NetworkConnect: { goType: 'types.NetworkConnect', struct: 'NetworkConnect' },
+  NetworkDisconnect: { goType: 'types.NetworkDisconnect', struct: 'NetworkDisconnect' },
 };
 
 /** Swagger definitions decoded into a Go struct: its Go type. Resources is embedded (it takes its holder's name). */
@@ -46,6 +49,9 @@ const DEF_GO = {
   EndpointSettings: 'network.EndpointSettings',
   EndpointIPAMConfig: 'network.EndpointIPAMConfig',
   PortBinding: 'nat.PortBinding',
+  IPAM: 'network.IPAM',
+  IPAMConfig: 'network.IPAMConfig',
+  ConfigReference: 'network.ConfigReference',
 };
 
 /**

@@ -11,6 +11,7 @@ import { registerContainerDataRoutes } from './routes/container-data.ts';
 import { registerExecRoutes } from './routes/exec.ts';
 import { registerImageRoutes } from './routes/images.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
+import { registerNetworkRoutes } from './routes/networks.ts';
 
 export function buildRouter(backends: Backends): Router {
   const router = new Router();
@@ -20,6 +21,7 @@ export function buildRouter(backends: Backends): Router {
   registerExecRoutes(router, backends.exec);
   registerImageRoutes(router, backends.images);
   registerPluginRoutes(router);
+  registerNetworkRoutes(router, backends.networks);
   return router;
 }
 

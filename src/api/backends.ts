@@ -10,6 +10,7 @@ import type { ExecBackend } from './routes/exec.ts';
 import { openExecSession, startDetachedExec } from '../engine/exec/exec-session.ts';
 import type { ImageBackend } from './routes/images.ts';
 import type { SystemBackend } from './routes/system.ts';
+import type { NetworkBackend } from './routes/networks.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -17,10 +18,11 @@ export interface Backends {
   containerData: ContainerDataBackend;
   exec: ExecBackend;
   images: ImageBackend;
+  networks: NetworkBackend;
 }
 
 export function engineBackends(engine: Engine): Backends {
-  const { containers, queries, io, data, exec, images, system, events } = engine;
+  const { containers, queries, io, data, exec, images, system, events, networks, networking } = engine;
   return {
     system: {
       version: () => system.version(),
@@ -69,5 +71,14 @@ export function engineBackends(engine: Engine): Backends {
     },
     // The image service is the whole backend of the image routes.
     images,
+    networks: {
+      list: (filters) => networks.listWire(filters),
+      inspect: (ref, options) => networks.inspect(ref, options),
+      create: (request) => networks.create(request),
+      remove: (ref) => networks.remove(ref),
+      prune: (filters) => networks.prune(filters),
+      connect: (networkRef, containerRef, endpointConfig) => networking.connect(networkRef, containerRef, endpointConfig),
+      disconnect: (networkRef, containerRef, force) => networking.disconnect(networkRef, containerRef, force),
+    },
   };
 }

@@ -12,7 +12,8 @@ import type { Server } from 'node:http';
 import type https from 'node:https';
 import path from 'node:path';
 import { Engine } from '../engine/engine.ts';
-import { containerDefaults, readDaemonConfig } from '../engine/daemon-config.ts';
+import { containerDefaults, readDaemonConfig, type DaemonConfig } from '../engine/daemon-config.ts';
+import { networkDefaults, parsePoolFlag } from '../engine/network/network-defaults.ts';
 import { createEngineApi } from '../api/api.ts';
 import { native } from '../drivers/native.ts';
 import { readGroupFile, resolveSocketGroup } from '../drivers/host-groups.ts';
@@ -26,19 +27,28 @@ function usage(): never {
 A self-sufficient runtime for containers, compatible with Docker's Engine API.
 
 Options:
-      --config-file string   Daemon configuration file (default "/etc/berth/daemon.json")
-      --data-root string     Root directory of persistent Berth state (default "/var/lib/berth")
-      --exec-root string     Root directory for execution state files (default "/run/berth")
-  -G, --group string         Group for the unix socket (default "docker")
-  -H, --host list            Daemon socket(s) to connect to (default unix:///run/berth/berth.sock)
-  -l, --log-level string     Set the logging level ("debug"|"info"|"warn"|"error") (default "info")
-  -p, --pidfile string       Path to use for daemon PID file (default "/run/berth/berthd.pid")
-      --tls                  Use TLS; implied by --tlsverify
-      --tlscacert string     Trust certs signed only by this CA (default "~/.docker/ca.pem")
-      --tlscert string       Path to TLS certificate file (default "~/.docker/cert.pem")
-      --tlskey string        Path to TLS key file (default "~/.docker/key.pem")
-      --tlsverify            Use TLS and verify the remote (required for tcp:// hosts)
-  -v, --version              Print version information and quit
+  -b, --bridge string                     Device of the default bridge network (default "berth0"); "none" for no default bridge
+      --bip string                        Gateway address and prefix of the default bridge, e.g. 10.213.0.1/24
+      --config-file string                Daemon configuration file (default "/etc/berth/daemon.json")
+      --data-root string                  Root directory of persistent Berth state (default "/var/lib/berth")
+      --default-address-pool pool-options Default address pools for automatic subnets (base=CIDR,size=bits; repeatable)
+      --dns list                          DNS server to use
+      --dns-opt list                      DNS options to use
+      --dns-search list                   DNS search domains to use
+      --exec-root string                  Root directory for execution state files (default "/run/berth")
+  -G, --group string                      Group for the unix socket (default "docker")
+  -H, --host list                         Daemon socket(s) to connect to (default unix:///run/berth/berth.sock)
+      --host-gateway-ip ip                IP address the special 'host-gateway' string in --add-host resolves to (default: the default bridge's gateway)
+      --ip-forward                        Enable net.ipv4.ip_forward (default true)
+      --iptables                          Let netavark add iptables rules (default true)
+  -l, --log-level string                  Set the logging level ("debug"|"info"|"warn"|"error") (default "info")
+  -p, --pidfile string                    Path to use for daemon PID file (default "/run/berth/berthd.pid")
+      --tls                               Use TLS; implied by --tlsverify
+      --tlscacert string                  Trust certs signed only by this CA (default "~/.docker/ca.pem")
+      --tlscert string                    Path to TLS certificate file (default "~/.docker/cert.pem")
+      --tlskey string                     Path to TLS key file (default "~/.docker/key.pem")
+      --tlsverify                         Use TLS and verify the remote (required for tcp:// hosts)
+  -v, --version                           Print version information and quit
 `);
   process.exit(0);
 }
@@ -48,7 +58,9 @@ async function main(): Promise<void> {
   // (under umask 000 every record, spec and layer would be world-writable).
   // Children (conmon, runc, netavark) inherit it.
   process.umask(0o022);
+  const { args, bools } = takeBoolFlags(process.argv.slice(2), ['ip-forward', 'iptables']);
   const { values } = parseArgs({
+    args,
     options: {
       host: { type: 'string', short: 'H', multiple: true },
       'data-root': { type: 'string' },
@@ -64,6 +76,13 @@ async function main(): Promise<void> {
       tlskey: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
+      bridge: { type: 'string', short: 'b' },
+      bip: { type: 'string' },
+      'default-address-pool': { type: 'string', multiple: true },
+      dns: { type: 'string', multiple: true },
+      'dns-opt': { type: 'string', multiple: true },
+      'dns-search': { type: 'string', multiple: true },
+      'host-gateway-ip': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -75,6 +94,7 @@ async function main(): Promise<void> {
   const configFile = values['config-file'] ?? '/etc/berth/daemon.json';
   const fileConfig = readDaemonConfig(configFile, values['config-file'] !== undefined);
   const defaults = containerDefaults(fileConfig);
+  const network = networkDefaults(networkSettings(fileConfig, values, bools));
   const level = values['log-level'] ?? fileConfig['log-level'] ?? (fileConfig.debug ? 'debug' : 'info');
   if (!isLogLevel(level)) throw new Error(`Unable to parse logging level: ${level}`);
   setLogLevel(level);
@@ -110,7 +130,7 @@ async function main(): Promise<void> {
   await fs.writeFile(pidfile, `${process.pid}\n`, { mode: 0o644 });
   await fs.chmod(pidfile, 0o644); // one left by an older berthd may have another mode
 
-  const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults });
+  const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults, network });
   await engine.open();
   const servers: Server[] = [];
   // Signals are ours before the socket answers: a SIGHUP (or SIGTERM) sent as soon
@@ -168,6 +188,46 @@ async function main(): Promise<void> {
     log.info('API listening', { socket: socketPath });
   }
   log.info('berthd started', { dataRoot, execRoot, pid: process.pid });
+}
+
+/**
+ * dockerd's boolean flags take `--flag`, `--flag=true|false` (Go's
+ * strconv.ParseBool words); node's parseArgs knows only the first form, so
+ * these are taken out of argv first.
+ */
+function takeBoolFlags(argv: string[], names: string[]): { args: string[]; bools: Map<string, boolean> } {
+  const args: string[] = [];
+  const bools = new Map<string, boolean>();
+  for (const arg of argv) {
+    const m = /^--([\w-]+)(?:=(.*))?$/.exec(arg);
+    if (!m || !names.includes(m[1]!)) {
+      args.push(arg);
+      continue;
+    }
+    const text = m[2];
+    if (text === undefined || ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) bools.set(m[1]!, true);
+    else if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) bools.set(m[1]!, false);
+    else throw new Error(`invalid argument "${text}" for "--${m[1]}" flag: strconv.ParseBool: parsing "${text}": invalid syntax`);
+  }
+  return { args, bools };
+}
+
+/** The network settings: flags over daemon.json. */
+function networkSettings(file: DaemonConfig, values: Record<string, string | boolean | string[] | undefined>, bools: Map<string, boolean>): DaemonConfig {
+  const str = (k: string) => values[k] as string | undefined;
+  const list = (k: string) => values[k] as string[] | undefined;
+  const pools = list('default-address-pool')?.map(parsePoolFlag);
+  return {
+    bridge: str('bridge') ?? file.bridge,
+    bip: str('bip') ?? file.bip,
+    'default-address-pools': pools ?? file['default-address-pools'],
+    'ip-forward': bools.get('ip-forward') ?? file['ip-forward'],
+    iptables: bools.get('iptables') ?? file.iptables,
+    dns: list('dns') ?? file.dns,
+    'dns-search': list('dns-search') ?? file['dns-search'],
+    'dns-opts': list('dns-opt') ?? file['dns-opts'],
+    'host-gateway-ip': str('host-gateway-ip') ?? file['host-gateway-ip'],
+  };
 }
 
 function listen(server: Server, start: (done: () => void) => void): Promise<void> {

@@ -9,8 +9,10 @@ import { readFileSync } from 'node:fs';
 import type { Ulimit } from '../wire/container-config.ts';
 import { ramInBytes } from '../util/size.ts';
 import { LOG_DRIVERS, validateLogOptions } from './containers/create.ts';
+import type { NetworkSettings } from './network/network-defaults.ts';
 
-export interface DaemonConfig {
+/** The network keys (`bridge`, `bip`, `default-address-pools`, …) are checked by network-defaults.ts. */
+export interface DaemonConfig extends NetworkSettings {
   hosts?: string[];
   'data-root'?: string;
   'exec-root'?: string;
@@ -46,16 +48,16 @@ export interface ContainerDefaults {
 const USED = new Set([
   'hosts', 'data-root', 'exec-root', 'group', 'pidfile', 'log-level', 'debug', 'tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey',
   'log-driver', 'log-opts', 'default-ulimits', 'default-shm-size', 'no-new-privileges', 'seccomp-profile',
+  'bridge', 'bip', 'default-address-pools', 'ip-forward', 'iptables', 'dns', 'dns-search', 'dns-opts', 'host-gateway-ip',
 ]);
 
 /** dockerd's other keys: accepted, with no effect here. */
 const KNOWN = new Set([
-  'allow-nondistributable-artifacts', 'api-cors-header', 'authorization-plugins', 'bip', 'bridge', 'builder', 'cgroup-parent',
+  'allow-nondistributable-artifacts', 'api-cors-header', 'authorization-plugins', 'builder', 'cgroup-parent',
   'containerd', 'containerd-namespace', 'containerd-plugins-namespace', 'cpu-rt-period', 'cpu-rt-runtime', 'cri-containerd',
-  'default-address-pools', 'default-cgroupns-mode', 'default-gateway', 'default-gateway-v6', 'default-ipc-mode', 'default-network-opts',
-  'default-runtime', 'dns', 'dns-opts', 'dns-search', 'exec-opts', 'experimental', 'features', 'fixed-cidr', 'fixed-cidr-v6',
-  'host-gateway-ip', 'icc', 'init', 'init-path', 'insecure-registries', 'ip', 'ip-forward', 'ip-masq', 'ip6tables', 'iptables',
-  'ipv6', 'labels', 'live-restore', 'log-format', 'max-concurrent-downloads', 'max-concurrent-uploads', 'max-download-attempts',
+  'default-cgroupns-mode', 'default-gateway', 'default-gateway-v6', 'default-ipc-mode', 'default-network-opts',
+  'default-runtime', 'exec-opts', 'experimental', 'features', 'fixed-cidr', 'fixed-cidr-v6',
+  'icc', 'init', 'init-path', 'insecure-registries', 'ip', 'ip-masq', 'ip6tables', 'ipv6', 'labels', 'live-restore', 'log-format', 'max-concurrent-downloads', 'max-concurrent-uploads', 'max-download-attempts',
   'metrics-addr', 'mtu', 'node-generic-resources', 'oom-score-adjust', 'proxies', 'raw-logs', 'registry-mirrors', 'runtimes',
   'selinux-enabled', 'shutdown-timeout', 'storage-driver', 'storage-opts', 'swarm-default-advertise-addr', 'userland-proxy',
   'userland-proxy-path', 'userns-remap',

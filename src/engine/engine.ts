@@ -21,12 +21,14 @@ import { ExecService } from './exec/exec-service.ts';
 import { ImageService } from './images/image-service.ts';
 import { SystemService } from './system/system-service.ts';
 import type { ContainerDefaults } from './daemon-config.ts';
+import { NetworkService } from './network/network-service.ts';
+import { networkDefaults, type NetworkDefaults } from './network/network-defaults.ts';
+import type { ContainerNetworking } from './network/container-networking.ts';
 import type { ContainerRunner } from './build/container-runner.ts';
 import { ServiceContainerRunner } from './build/service-container-runner.ts';
 import { isActive } from './containers/state-machine.ts';
 import { Journal } from '../store/journal.ts';
 import { recover } from './recovery.ts';
-import { NetworkService } from './network/network-service.ts';
 import { Sandboxes } from './network/sandboxes.ts';
 import { HostPortReservations } from './network/ports.ts';
 import { Netavark } from '../drivers/network/netavark.ts';
@@ -43,6 +45,8 @@ export interface EngineOptions {
   host?: SeccompHost;
   /** Container defaults from the daemon's configuration. */
   defaults?: ContainerDefaults;
+  /** The daemon's network settings (default: dockerd's defaults, bridge `berth0`). */
+  network?: NetworkDefaults;
 }
 
 export class Engine {
@@ -56,10 +60,12 @@ export class Engine {
   readonly io: ContainerIO;
   readonly exec: ExecService;
   readonly system: SystemService;
+  readonly networks: NetworkService;
+  /** `network connect|disconnect`: provided by the container side. */
+  readonly networking: ContainerNetworking;
   /** Runs build steps in throwaway containers (the builder's only way to run one). */
   readonly runner: ContainerRunner;
   readonly runtime: RuntimeDriver;
-  readonly networks: NetworkService;
   /** Containers' network namespaces (network/sandboxes.ts). */
   readonly sandboxes: Sandboxes;
   /** Operations in flight that a crash could leave half done; read back by recovery.ts. */
@@ -71,6 +77,7 @@ export class Engine {
     this.content = new ContentStore(`${dataRoot}/content`);
     this.layers = new LayerStore(`${dataRoot}/layers`);
     this.journal = new Journal(`${dataRoot}/intents`);
+    this.networks = new NetworkService({ dataRoot, defaults: options.network ?? networkDefaults({}), events: this.events });
     this.images = new ImageService({
       dataRoot,
       content: this.content,
@@ -82,18 +89,25 @@ export class Engine {
       heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
       journal: this.journal,
     });
-    this.networks = new NetworkService();
+    const net = this.networks.defaults;
     this.sandboxes = new Sandboxes({
-      netavark: new Netavark({ configDir: `${execRoot}/netavark` }),
+      netavark: new Netavark({ configDir: `${execRoot}/netavark`, firewall: net.iptables }),
       netns: new NetnsDir(`${execRoot}/netns`),
       ports: new HostPortReservations(),
       networkById: (id) => this.networks.get(id),
       // The administrator's chain stays ahead of the FORWARD rules netavark adds with a network's first container.
-      onFirstSetup: () => ensureAdminChain(),
-      poolNetwork: () => this.networks.defaultBridge(),
+      onFirstSetup: async () => {
+        if (net.iptables) await ensureAdminChain();
+      },
+      poolNetwork: () => (net.bridgeDisabled ? undefined : this.networks.defaultBridge()),
     });
     this.containers = new ContainerService({
-      networking: { networks: this.networks, sandboxes: this.sandboxes },
+      networking: {
+        networks: this.networks,
+        sandboxes: this.sandboxes,
+        dns: { servers: net.dns, search: net.dnsSearch, options: net.dnsOptions },
+        hostGatewayIp: net.hostGatewayIp,
+      },
       dataRoot,
       execRoot,
       runtime: this.runtime,
@@ -105,6 +119,9 @@ export class Engine {
       defaults: options.defaults,
       journal: this.journal,
     });
+    const connections = this.containers.connections!;
+    this.networking = connections;
+    this.networks.useContainers({ endpointsOn: (id) => connections.endpointsOn(id), settle: () => this.sandboxes.settled() });
     // The layers a removed container held are reclaimed once its image is gone too (after rmi -f).
     this.events.subscribe((e) => {
       if (e.Type === 'container' && e.Action === 'destroy') this.images.containerRemoved();
@@ -147,6 +164,7 @@ export class Engine {
   async open(): Promise<void> {
     const { dataRoot, execRoot } = this.options;
     await ensurePrivateRoots(dataRoot, execRoot);
+    // Before containers are re-adopted: their endpoints name these networks.
     await this.networks.load();
     await recover({ images: this.images, containers: this.containers, runtime: this.runtime, journal: this.journal });
   }

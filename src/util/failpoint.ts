@@ -9,7 +9,9 @@
  * `layer-unpacked` (a commit's, import's or load's layer in place, the
  * image record not yet), `image-untagged` (a tag removed, by rmi or a
  * retag), `layer-deleting` (an image's record gone, its layers not yet),
- * `update-applied` (a live container's cgroup updated, its record not yet).
+ * `update-applied` (a live container's cgroup updated, its record not yet),
+ * `network-recorded` (a created network's record written, the reply not
+ * sent), `network-removing` (a removed network's devices gone, its record not yet).
  */
 const armed = process.env['BERTH_FAILPOINT'] ?? '';
 

@@ -2674,6 +2674,403 @@ export const BODY_SCHEMAS = {
     }
    }
   }
+ },
+ "NetworkCreate": {
+  "type": [
+   "object",
+   "null"
+  ],
+  "x-go-struct": "NetworkCreateRequest",
+  "x-go-type": "types.NetworkCreateRequest",
+  "properties": {
+   "Name": {
+    "type": [
+     "string",
+     "null"
+    ],
+    "x-go-type": "string"
+   },
+   "CheckDuplicate": {
+    "type": [
+     "boolean",
+     "null"
+    ],
+    "x-go-type": "bool"
+   },
+   "Driver": {
+    "type": [
+     "string",
+     "null"
+    ],
+    "x-go-type": "string"
+   },
+   "Scope": {
+    "type": [
+     "string",
+     "null"
+    ],
+    "x-go-type": "string"
+   },
+   "Internal": {
+    "type": [
+     "boolean",
+     "null"
+    ],
+    "x-go-type": "bool"
+   },
+   "Attachable": {
+    "type": [
+     "boolean",
+     "null"
+    ],
+    "x-go-type": "bool"
+   },
+   "Ingress": {
+    "type": [
+     "boolean",
+     "null"
+    ],
+    "x-go-type": "bool"
+   },
+   "ConfigOnly": {
+    "type": [
+     "boolean",
+     "null"
+    ],
+    "x-go-type": "bool"
+   },
+   "ConfigFrom": {
+    "type": [
+     "object",
+     "null"
+    ],
+    "x-go-struct": "ConfigReference",
+    "x-go-type": "network.ConfigReference",
+    "properties": {
+     "Network": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "x-go-type": "string"
+     }
+    }
+   },
+   "IPAM": {
+    "type": [
+     "object",
+     "null"
+    ],
+    "x-go-struct": "IPAM",
+    "x-go-type": "network.IPAM",
+    "properties": {
+     "Driver": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "x-go-type": "string"
+     },
+     "Config": {
+      "type": [
+       "array",
+       "null"
+      ],
+      "x-go-type": "[]network.IPAMConfig",
+      "items": {
+       "type": [
+        "object",
+        "null"
+       ],
+       "x-go-struct": "IPAMConfig",
+       "x-go-type": "network.IPAMConfig",
+       "properties": {
+        "Subnet": {
+         "type": [
+          "string",
+          "null"
+         ],
+         "x-go-type": "string"
+        },
+        "IPRange": {
+         "type": [
+          "string",
+          "null"
+         ],
+         "x-go-type": "string"
+        },
+        "Gateway": {
+         "type": [
+          "string",
+          "null"
+         ],
+         "x-go-type": "string"
+        },
+        "AuxiliaryAddresses": {
+         "type": [
+          "object",
+          "null"
+         ],
+         "x-go-type": "map[string]string",
+         "additionalProperties": {
+          "type": [
+           "string",
+           "null"
+          ],
+          "x-go-type": "string"
+         }
+        }
+       }
+      }
+     },
+     "Options": {
+      "type": [
+       "object",
+       "null"
+      ],
+      "x-go-type": "map[string]string",
+      "additionalProperties": {
+       "type": [
+        "string",
+        "null"
+       ],
+       "x-go-type": "string"
+      }
+     }
+    }
+   },
+   "EnableIPv6": {
+    "type": [
+     "boolean",
+     "null"
+    ],
+    "x-go-type": "bool"
+   },
+   "Options": {
+    "type": [
+     "object",
+     "null"
+    ],
+    "x-go-type": "map[string]string",
+    "additionalProperties": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "x-go-type": "string"
+    }
+   },
+   "Labels": {
+    "type": [
+     "object",
+     "null"
+    ],
+    "x-go-type": "map[string]string",
+    "additionalProperties": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "x-go-type": "string"
+    }
+   }
+  }
+ },
+ "NetworkConnect": {
+  "type": [
+   "object",
+   "null"
+  ],
+  "x-go-struct": "NetworkConnect",
+  "x-go-type": "types.NetworkConnect",
+  "properties": {
+   "Container": {
+    "type": [
+     "string",
+     "null"
+    ],
+    "x-go-type": "string"
+   },
+   "EndpointConfig": {
+    "type": [
+     "object",
+     "null"
+    ],
+    "x-go-struct": "EndpointSettings",
+    "x-go-type": "network.EndpointSettings",
+    "properties": {
+     "IPAMConfig": {
+      "type": [
+       "object",
+       "null"
+      ],
+      "x-go-struct": "EndpointIPAMConfig",
+      "x-go-type": "network.EndpointIPAMConfig",
+      "properties": {
+       "IPv4Address": {
+        "type": [
+         "string",
+         "null"
+        ],
+        "x-go-type": "string"
+       },
+       "IPv6Address": {
+        "type": [
+         "string",
+         "null"
+        ],
+        "x-go-type": "string"
+       },
+       "LinkLocalIPs": {
+        "type": [
+         "array",
+         "null"
+        ],
+        "x-go-type": "[]string",
+        "items": {
+         "type": [
+          "string",
+          "null"
+         ],
+         "x-go-type": "string"
+        }
+       }
+      }
+     },
+     "Links": {
+      "type": [
+       "array",
+       "null"
+      ],
+      "x-go-type": "[]string",
+      "items": {
+       "type": [
+        "string",
+        "null"
+       ],
+       "x-go-type": "string"
+      }
+     },
+     "Aliases": {
+      "type": [
+       "array",
+       "null"
+      ],
+      "x-go-type": "[]string",
+      "items": {
+       "type": [
+        "string",
+        "null"
+       ],
+       "x-go-type": "string"
+      }
+     },
+     "NetworkID": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "x-go-type": "string"
+     },
+     "EndpointID": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "x-go-type": "string"
+     },
+     "Gateway": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "x-go-type": "string"
+     },
+     "IPAddress": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "x-go-type": "string"
+     },
+     "IPPrefixLen": {
+      "type": [
+       "number",
+       "null"
+      ],
+      "goInt": "int",
+      "x-go-type": "int"
+     },
+     "IPv6Gateway": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "x-go-type": "string"
+     },
+     "GlobalIPv6Address": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "x-go-type": "string"
+     },
+     "GlobalIPv6PrefixLen": {
+      "type": [
+       "number",
+       "null"
+      ],
+      "goInt": "int",
+      "x-go-type": "int"
+     },
+     "MacAddress": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "x-go-type": "string"
+     },
+     "DriverOpts": {
+      "type": [
+       "object",
+       "null"
+      ],
+      "x-go-type": "map[string]string",
+      "additionalProperties": {
+       "type": [
+        "string",
+        "null"
+       ],
+       "x-go-type": "string"
+      }
+     }
+    }
+   }
+  }
+ },
+ "NetworkDisconnect": {
+  "type": [
+   "object",
+   "null"
+  ],
+  "x-go-struct": "NetworkDisconnect",
+  "x-go-type": "types.NetworkDisconnect",
+  "properties": {
+   "Container": {
+    "type": [
+     "string",
+     "null"
+    ],
+    "x-go-type": "string"
+   },
+   "Force": {
+    "type": [
+     "boolean",
+     "null"
+    ],
+    "x-go-type": "bool"
+   }
+  }
  }
 } as const;
 

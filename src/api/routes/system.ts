@@ -20,10 +20,9 @@ export function registerSystemRoutes(router: Router, backend: SystemBackend): vo
   add('GET', '/info', systemInfo);
   add('GET', '/system/df', systemDataUsage);
   add('GET', '/events', systemEvents);
-  // `docker system prune` prunes networks and build cache (and volumes with
-  // --volumes) besides containers and images. Berth has no user networks,
+  // `docker system prune` prunes networks (routes/networks.ts) and build cache
+  // (and volumes with --volumes) besides containers and images. Berth has no
   // volumes or build cache yet: these answer, truthfully, that nothing was there.
-  router.add('POST', '/networks/prune', (ctx) => pruneNothing(ctx, ['until', 'label', 'label!'], { NetworksDeleted: null }));
   router.add('POST', '/volumes/prune', (ctx) => pruneNothing(ctx, ['label', 'label!', 'all'], { VolumesDeleted: null, SpaceReclaimed: 0 }));
   router.add('POST', '/build/prune', (ctx) => pruneNothing(ctx, ['until', 'id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'], { CachesDeleted: null, SpaceReclaimed: 0 }));
 }
