@@ -34,6 +34,7 @@ import { HostPortReservations } from './network/ports.ts';
 import { Netavark } from '../drivers/network/netavark.ts';
 import { NetnsDir } from '../drivers/network/netns.ts';
 import { ensureAdminChain } from '../drivers/network/admin-chain.ts';
+import { repairIsolation } from '../drivers/network/isolation-repair.ts';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -98,6 +99,9 @@ export class Engine {
       // The administrator's chain stays ahead of the FORWARD rules netavark adds with a network's first container.
       onFirstSetup: async () => {
         if (net.iptables) await ensureAdminChain();
+      },
+      afterBridgeGone: async () => {
+        if (net.iptables) await repairIsolation();
       },
       poolNetwork: () => (net.bridgeDisabled ? undefined : this.networks.defaultBridge()),
     });

@@ -80,7 +80,7 @@ function run(file: string, args: string[]): string {
 
 /** The slot's subnets as they appear in iptables rules. */
 function mine(slot: NetSlot, line: string): boolean {
-  return line.includes(`10.200.${slot.n}.`) || line.includes(`10.201.${slot.n}.`);
+  return line.includes(`10.200.${slot.n}.`) || line.includes(`10.201.${slot.n}.`) || new RegExp(`-[io] ${slot.bridge}( |$)`).test(line);
 }
 
 /** What the slot still has on the host: links on its bridges, iptables rules naming its subnets, netavark chains of its networks. */

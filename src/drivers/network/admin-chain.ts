@@ -19,8 +19,9 @@ async function iptables(args: string[], okCodes = [0]): Promise<{ code: number; 
 
 /**
  * Makes sure the chain exists, ends in RETURN, and is the first rule of
- * FORWARD (netavark adds its jump when it first sets a network up, so this
- * runs again after each set-up that may have been a first).
+ * FORWARD, or at least ahead of netavark's jump (netavark adds it when it
+ * first sets a network up, so this runs again after each set-up that may
+ * have been a first).
  */
 export async function ensureAdminChain(): Promise<void> {
   await iptables(['-t', 'filter', '-N', ADMIN_CHAIN], [0, 1]); // 1: it exists
@@ -29,8 +30,11 @@ export async function ensureAdminChain(): Promise<void> {
   }
   const rules = (await iptables(['-t', 'filter', '-S', 'FORWARD'])).stdout.split('\n').filter((l) => l.startsWith('-A FORWARD'));
   const jump = `-A FORWARD -j ${ADMIN_CHAIN}`;
-  if (rules[0] === jump) return;
-  // Not first: every jump goes, then one comes back at the top.
+  const ours = rules.indexOf(jump);
+  const netavark = rules.findIndex((l) => l.includes('-j NETAVARK_FORWARD'));
+  // Ahead of netavark's rules is enough (another engine's chains, Docker's DOCKER-USER, may come first).
+  if (ours >= 0 && (netavark < 0 || ours < netavark)) return;
+  // Behind them or missing: every jump goes, then one comes back at the top.
   for (const rule of rules) if (rule === jump) await iptables(['-t', 'filter', '-D', 'FORWARD', '-j', ADMIN_CHAIN], [0, 1]);
   await iptables(['-t', 'filter', '-I', 'FORWARD', '1', '-j', ADMIN_CHAIN]);
 }

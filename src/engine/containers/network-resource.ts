@@ -261,6 +261,11 @@ export class NetworkResource implements ContainerResource {
     await this.o.networking.sandboxes.recover(live);
   }
 
+  /** A container removed without a start may hold a sandbox made ahead of its start (prepared-pool.ts): it goes too. */
+  remove(record: ContainerRecord): Promise<void> {
+    return this.exit(record);
+  }
+
   /** The sandbox goes (in the background); the endpoints keep what was asked and lose what was got. */
   async exit(record: ContainerRecord): Promise<void> {
     const sandbox = record.sandbox;

@@ -6,7 +6,7 @@
  */
 import type { EndpointRecord } from '../network/network-record.ts';
 import { inspectPorts, summaryPorts } from '../network/ports.ts';
-import type { ContainerRecord } from './record.ts';
+import { ZERO_TIME, type ContainerRecord } from './record.ts';
 import { isActive } from './state-machine.ts';
 
 /** One entry of NetworkSettings.Networks, in dockerd 20.10's field order. */
@@ -41,8 +41,19 @@ export function endpointsOf(record: ContainerRecord): Record<string, EndpointRec
   return { [mode === 'default' ? 'bridge' : mode]: EMPTY_ENDPOINT };
 }
 
+/**
+ * What a client sees of an endpoint: the addresses only while the container
+ * runs (one prepared ahead of its start may hold a sandbox already), the
+ * network's ID once it has run, as dockerd shows them.
+ */
+function visible(record: ContainerRecord, e: EndpointRecord): EndpointRecord {
+  if (isActive(record.state.status)) return e;
+  const started = record.state.startedAt !== ZERO_TIME;
+  return { ...EMPTY_ENDPOINT, ipamConfig: e.ipamConfig, aliases: e.aliases, links: e.links, driverOpts: e.driverOpts, networkId: started ? e.networkId : '' };
+}
+
 export function networkSettings(record: ContainerRecord): Record<string, unknown> {
-  const endpoints = endpointsOf(record);
+  const endpoints = Object.fromEntries(Object.entries(endpointsOf(record)).map(([name, e]) => [name, visible(record, e)]));
   const networks = Object.fromEntries(Object.entries(endpoints).map(([name, e]) => [name, endpointSettings(e)]));
   const running = isActive(record.state.status);
   const mode = record.hostConfig.NetworkMode || 'default';
@@ -63,6 +74,6 @@ export function networkSettings(record: ContainerRecord): Record<string, unknown
 /** A list entry's Ports and NetworkSettings.Networks. */
 export function summaryNetworks(record: ContainerRecord): { ports: ReturnType<typeof summaryPorts>; networks: Record<string, unknown> } {
   const running = isActive(record.state.status);
-  const networks = Object.fromEntries(Object.entries(endpointsOf(record)).map(([name, e]) => [name, endpointSettings(e)]));
+  const networks = Object.fromEntries(Object.entries(endpointsOf(record)).map(([name, e]) => [name, endpointSettings(visible(record, e))]));
   return { ports: running && record.sandbox ? summaryPorts(record.config, record.sandbox.ports) : [], networks };
 }

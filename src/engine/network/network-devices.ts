@@ -10,6 +10,7 @@
  * administrator's: never made nor removed here.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { repairIsolation } from '../../drivers/network/isolation-repair.ts';
 import { execFile } from '../../drivers/exec-file.ts';
 import { log } from '../../util/log.ts';
 import type { StoredNetwork } from './network-store.ts';
@@ -77,6 +78,7 @@ export async function removeNetworkDevices(record: StoredNetwork): Promise<void>
   if (record.driver !== 'bridge' || record.deviceExisted || !isOurIdleBridge(record.interfaceName)) return;
   try {
     await execFile('ip', ['link', 'del', record.interfaceName], { timeoutMs: 10_000 });
+    await repairIsolation();
   } catch (err) {
     log.warn('could not remove the bridge of a removed network', { bridge: record.interfaceName, err: (err as Error).message });
   }

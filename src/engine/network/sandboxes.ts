@@ -30,6 +30,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../../store/records.ts';
 import type { Netavark, NetavarkNetwork, NetavarkOptions, NetavarkStatus } from '../../drivers/network/netavark.ts';
 import type { NetnsDir } from '../../drivers/network/netns.ts';
+import { linkExists } from '../../drivers/network/isolation-repair.ts';
 import { asError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import { AddressBook } from './ipam.ts';
@@ -93,6 +94,8 @@ export interface SandboxesOptions {
   networkById(id: string): NetworkRecord | undefined;
   /** After the first set-up on a network in this daemon's life (netavark may have made its firewall chains then). */
   onFirstSetup?: (network: NetworkRecord) => Promise<void>;
+  /** After a teardown in which netavark removed a bridge. */
+  afterBridgeGone?: () => Promise<void>;
   /** The default bridge, when pooling applies (undefined: no pool). */
   poolNetwork?: () => NetworkRecord | undefined;
 }
@@ -101,7 +104,8 @@ export class Sandboxes {
   /** Address books by network ID, one per subnet. */
   private readonly books = new Map<string, AddressBook[]>();
   private readonly ready: SandboxResult[] = [];
-  private filling = false;
+  /** The pool's filling, while it runs. */
+  private filling?: Promise<void>;
   private closed = false;
   /** Networks set up at least once since the daemon started. */
   private readonly seen = new Set<string>();
@@ -240,9 +244,8 @@ export class Sandboxes {
     if (this.filling || this.closed) return;
     const network = this.o.poolNetwork?.();
     if (!network || this.ready.length >= POOL_SIZE) return;
-    this.filling = true;
     // After the request at hand has taken its addresses (the first container gets .2, as with dockerd).
-    setImmediate(() => void (async () => {
+    this.filling = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       try {
         while (!this.closed && this.ready.length < POOL_SIZE) {
           const sandbox = await this.create({ name: '', endpoints: [{ network, interfaceName: 'eth0', aliases: [] }], ports: [] }).catch((err) => {
@@ -254,14 +257,15 @@ export class Sandboxes {
           else this.ready.push(sandbox);
         }
       } finally {
-        this.filling = false;
+        this.filling = undefined;
       }
-    })());
+    });
   }
 
   /** The daemon stops: no more spares; the ready ones and teardowns in flight are finished. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.filling;
     for (const s of this.ready.splice(0)) this.release(s.id);
     await this.settled();
   }
@@ -362,6 +366,9 @@ export class Sandboxes {
     for (const setup of [...(side?.setups ?? [])].reverse()) {
       await this.o.netavark.teardown(key, setup).catch((err) => log.debug('netavark teardown', { sandbox: id, err: asError(err).message }));
     }
+    // netavark removed a bridge (its last container went): mend what it leaves of the isolation rules.
+    const bridges = (side?.setups ?? []).flatMap((s) => Object.values(s.network_info)).filter((n) => n.driver === 'bridge').map((n) => n.network_interface);
+    if (bridges.some((b) => !linkExists(b))) await this.o.afterBridgeGone?.().catch((err) => log.warn('could not mend the isolation rules', { err: asError(err).message }));
     try {
       this.o.netns.remove(id);
     } catch (err) {
