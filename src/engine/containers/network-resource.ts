@@ -88,12 +88,19 @@ export class NetworkResource implements ContainerResource {
    */
   create(record: ContainerRecord): void {
     validatePortBindings(record.hostConfig.PortBindings);
-    const network = this.networkOf(record);
+    let network: NetworkRecord | undefined;
+    try {
+      network = this.networkOf(record);
+    } catch (err) {
+      // dockerd takes an unknown network at create and refuses it at start (404 there).
+      if (!(err instanceof NotFoundError)) throw err;
+      const mode = record.hostConfig.NetworkMode!;
+      record.networks = { [mode]: { ...emptyEndpoint(''), ...Object.values(record.networks ?? {})[0] } };
+    }
     if (network) record.networks = { [network.name]: this.requestedEndpoint(record, network) };
-    else if (this.o.networking && !joinsOtherNetwork(record.hostConfig)) {
-      const mode = record.hostConfig.NetworkMode || 'default';
-      const predefined = this.o.networking.networks.resolve(mode);
-      record.networks = { [predefined.name]: emptyEndpoint('') };
+    else if (this.o.networking && ['host', 'none'].includes(networkChoice(record.hostConfig).kind)) {
+      const predefined = this.o.networking.networks.resolve(record.hostConfig.NetworkMode!);
+      record.networks = { [predefined.name]: emptyEndpoint(predefined.id) };
     }
     this.writeEtcFiles(record, network);
   }
@@ -134,7 +141,7 @@ export class NetworkResource implements ContainerResource {
     }
     if (choice.kind !== 'private' || !this.o.networking || !record.networks || Object.keys(record.networks).length === 0) return { network: choice };
     const key = await this.attach(record);
-    return { network: { kind: 'path', path: key }, env: this.linkEnvironment(record) };
+    return { network: { kind: 'path', path: key, own: true }, env: this.linkEnvironment(record) };
   }
 
   /** Give the container a sandbox with its networks and ports (once: a prepared container keeps the one it got). */

@@ -20,7 +20,8 @@ import { resolveUser } from './user.ts';
 /** Where Docker mounts its init (`--init`); catatonit accepts the same `--`. */
 export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
 
-export type NetworkNamespace = { kind: 'private' | 'host' | 'none' } | { kind: 'path'; path: string };
+/** `path`: a namespace that exists already; `own`: the container's own one (its sandbox), not another container's. */
+export type NetworkNamespace = { kind: 'private' | 'host' | 'none' } | { kind: 'path'; path: string; own?: boolean };
 
 export interface ImageRuntimeConfig {
   Env?: string[] | null;
@@ -124,7 +125,8 @@ function namespaces(input: SpecInput): OciNamespace[] {
  */
 function networkSysctls(input: SpecInput): Record<string, string> {
   const kind = input.network.kind;
-  if (kind !== 'private' && kind !== 'none') return {};
+  const own = kind === 'private' || kind === 'none' || (input.network.kind === 'path' && input.network.own === true);
+  if (!own) return {};
   const sysctl: Record<string, string> = {
     'net.ipv4.ip_unprivileged_port_start': '0',
     'net.ipv4.ping_group_range': '0 2147483647',
