@@ -11,7 +11,10 @@
  * retag), `layer-deleting` (an image's record gone, its layers not yet),
  * `update-applied` (a live container's cgroup updated, its record not yet),
  * `network-recorded` (a created network's record written, the reply not
- * sent), `network-removing` (a removed network's devices gone, its record not yet).
+ * sent), `network-removing` (a removed network's devices gone, its record not yet),
+ * `sandbox-recorded` (a sandbox's side file written, its namespace and
+ * netavark's set-up not yet), `sandbox-set-up` (netavark's set-up done, the
+ * container not yet told).
  */
 const armed = process.env['BERTH_FAILPOINT'] ?? '';
 

@@ -44,7 +44,7 @@ import { killContainer, pauseContainer, stopContainer, unpauseContainer } from '
 import { eventAttributes, type LifecycleContext } from './lifecycle-context.ts';
 import * as errors from './errors.ts';
 import type { HealthMonitor } from './health.ts';
-import { NetworkResource, type Networking } from './network-resource.ts';
+import { EndpointRequestError, NetworkResource, type Networking } from './network-resource.ts';
 import { NetworkConnect } from './network-connect.ts';
 import { PREPARED_LIMITS, PreparedPool } from './prepared-pool.ts';
 import { cgroupsPathOf, type ContainerPaths, type ContainerRecord } from './record.ts';
@@ -174,8 +174,8 @@ export class ContainerService {
       await this.resources.start(record);
     } catch (err) {
       await this.failStart(record, err);
-      // dockerd reports every start failure as a server error (500), bad user included.
-      if (err instanceof InvalidParameterError) throw new SystemError(err.message, { cause: err });
+      // dockerd reports every start failure as a server error (500), bad user included, but its endpoint checks.
+      if (err instanceof InvalidParameterError && !(err instanceof EndpointRequestError)) throw new SystemError(err.message, { cause: err });
       throw err;
     }
     // Attach clients that connected before start get every byte: connect them before the process runs.

@@ -29,6 +29,7 @@ import type { NetworkService } from '../network/network-service.ts';
 import type { EndpointRequest, Sandboxes } from '../network/sandboxes.ts';
 import { portRequests, validatePortBindings } from '../network/ports.ts';
 import { cidrContains } from '../network/subnets.ts';
+import { notInNetworkSubnets } from '../network/ipam.ts';
 import { linkEnv, linkHostsEntries, parseLink, type LinkTarget } from '../network/links.ts';
 
 /** The network namespace a container gets, from HostConfig.NetworkMode. */
@@ -109,7 +110,6 @@ export class NetworkResource implements ContainerResource {
     const asked = Object.entries(record.networks ?? {}).find(([key]) => key === network.name || key === network.id || key === record.hostConfig.NetworkMode)?.[1];
     const endpoint: EndpointRecord = { ...emptyEndpoint(''), ...asked, networkId: '' };
     endpoint.requestedMac = record.config.MacAddress || asked?.requestedMac || '';
-    checkEndpoint(network, endpoint);
     return endpoint;
   }
 
@@ -154,6 +154,8 @@ export class NetworkResource implements ContainerResource {
     const endpoints: EndpointRequest[] = entries.map(([name, e], i) => {
       const network = e.networkId ? networks.get(e.networkId) : networks.resolve(name);
       if (!network) throw new NotFoundError(`network ${name} not found`);
+      // dockerd 20.10 takes any endpoint request at create and checks it here, at start (checked on the reference).
+      checkEndpoint(network, e);
       return {
         network,
         interfaceName: `eth${i}`,
@@ -304,17 +306,23 @@ export function clearRuntime(e: EndpointRecord): void {
   Object.assign(e, { endpointId: '', ipAddress: '', ipPrefixLen: 0, gateway: '', globalIPv6Address: '', globalIPv6PrefixLen: 0, ipv6Gateway: '', macAddress: '' });
 }
 
-/** dockerd's create-time checks of an endpoint request. */
+/**
+ * An endpoint request dockerd refuses as the user's mistake even at start
+ * (400, where every other start failure is a 500): its runconfig checks.
+ */
+export class EndpointRequestError extends InvalidParameterError {}
+
+/** dockerd's checks of an endpoint request (at start, and at connect). */
 export function checkEndpoint(network: NetworkRecord, e: EndpointRecord): void {
   const user = !network.predefined;
   const ipv4 = e.ipamConfig?.IPv4Address;
   const ipv6 = e.ipamConfig?.IPv6Address;
-  if (!user && (ipv4 || ipv6)) throw new InvalidParameterError('user specified IP address is supported on user defined networks only');
-  if (!user && e.aliases?.length) throw new InvalidParameterError('network-scoped alias is supported only for containers in user defined networks');
+  if (!user && (ipv4 || ipv6)) throw new EndpointRequestError('user specified IP address is supported on user defined networks only');
+  if (!user && e.aliases?.length) throw new EndpointRequestError('network-scoped alias is supported only for containers in user defined networks');
   if ((ipv4 || ipv6) && network.ipam.config.every((c) => !c.Subnet)) {
-    throw new InvalidParameterError('user specified IP address is supported only when connecting to networks with user configured subnets');
+    throw new EndpointRequestError('user specified IP address is supported only when connecting to networks with user configured subnets');
   }
   for (const ip of [ipv4, ipv6]) {
-    if (ip && !network.subnets.some((s) => cidrContains(s.subnet, ip))) throw new InvalidParameterError(`no matching subnet for address ${ip}`);
+    if (ip && !network.subnets.some((s) => cidrContains(s.subnet, ip))) throw notInNetworkSubnets(ip);
   }
 }

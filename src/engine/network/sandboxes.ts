@@ -32,6 +32,7 @@ import type { Netavark, NetavarkNetwork, NetavarkOptions, NetavarkStatus } from 
 import type { NetnsDir } from '../../drivers/network/netns.ts';
 import { linkExists } from '../../drivers/network/isolation-repair.ts';
 import { asError, isErrno } from '../../util/errors.ts';
+import { failpoint } from '../../util/failpoint.ts';
 import { log } from '../../util/log.ts';
 import { AddressBook } from './ipam.ts';
 import type { NetworkRecord, PublishedPort } from './network-record.ts';
@@ -136,8 +137,10 @@ export class Sandboxes {
       };
       if (request.dnsServers?.length) options.dns_servers = request.dnsServers;
       await this.writeSide(id, { setups: [options] });
+      failpoint('sandbox-recorded');
       const key = await this.o.netns.create(id);
       const status = await this.o.netavark.setup(key, options);
+      failpoint('sandbox-set-up');
       await this.firstSetups(request.endpoints.map((e) => e.network));
       return { id, key, ports, endpoints: request.endpoints.map((e) => endpointResult(e.network, status, e.interfaceName)) };
     } catch (err) {
