@@ -26,8 +26,8 @@
  * run after the container's exit is answered.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { writeFileAtomic } from '../../store/records.ts';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { sweepTemp, writeFileAtomic } from '../../store/records.ts';
 import type { Netavark, NetavarkNetwork, NetavarkOptions, NetavarkStatus } from '../../drivers/network/netavark.ts';
 import type { NetnsDir } from '../../drivers/network/netns.ts';
 import { linkExists } from '../../drivers/network/isolation-repair.ts';
@@ -123,6 +123,7 @@ export class Sandboxes {
   /** A new sandbox, set up now. */
   private async create(request: SandboxRequest): Promise<SandboxResult> {
     const id = randomBytes(32).toString('hex');
+    await this.untilFreed(request);
     try {
       const addresses = request.endpoints.map((e) => this.addressesFor(id, e));
       const ports = await this.o.ports.reserve(id, request.ports).catch((err: unknown) => {
@@ -149,8 +150,26 @@ export class Sandboxes {
     }
   }
 
+  /**
+   * A fixed address or host port a removed container held comes back only
+   * once its teardown is done (in the background, after rm answered): a
+   * request naming one waits for that teardown, as `docker rm -f a; docker
+   * run --ip <a's address>` works with dockerd.
+   */
+  private async untilFreed(request: SandboxRequest): Promise<void> {
+    if (this.pending.size === 0) return;
+    if (request.ports.some((p) => p.hostPort)) return this.settled();
+    for (const e of request.endpoints) {
+      for (const ip of [e.ipv4, e.ipv6]) {
+        const holder = ip ? this.books.get(e.network.id)?.map((b) => b.holder(ip)).find(Boolean) : undefined;
+        if (holder) await this.whenReleased(holder);
+      }
+    }
+  }
+
   /** Add a network to a running sandbox (`network connect`). */
   async connect(sandboxId: string, request: SandboxRequest): Promise<EndpointResult> {
+    await this.untilFreed(request);
     const side = this.readSide(sandboxId);
     if (!side) throw new Error(`sandbox ${sandboxId} has no record`);
     // The lowest ethN the namespace does not have (a disconnect may have left a gap).
@@ -235,7 +254,10 @@ export class Sandboxes {
       for (const setup of this.readSide(s.id)?.setups ?? []) this.holdAddresses(s.id, setup);
       await this.o.ports.readopt(s.id, s.ports);
     }
-    for (const name of this.o.netns.names()) {
+    // A daemon killed after a side file was written but before its namespace was made leaves the side file alone.
+    await sweepTemp(this.o.netns.dir);
+    const orphans = new Set([...this.o.netns.names(), ...this.sideFiles()]);
+    for (const name of orphans) {
       if (keep.has(name)) continue;
       for (const setup of this.readSide(name)?.setups ?? []) this.holdAddresses(name, setup);
       this.release(name);
@@ -380,6 +402,16 @@ export class Sandboxes {
     rmSync(this.sidePath(id), { force: true });
     this.releaseAddresses(id);
     this.o.ports.release(id);
+  }
+
+  /** The sandbox IDs that have a side file. */
+  private sideFiles(): string[] {
+    try {
+      return readdirSync(this.o.netns.dir).filter((n) => /^[0-9a-f]{64}\.json$/.test(n)).map((n) => n.slice(0, -'.json'.length));
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return [];
+      throw err;
+    }
   }
 
   private sidePath(id: string): string {
