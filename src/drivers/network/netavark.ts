@@ -9,7 +9,7 @@
  *
  * Types follow netavark 1.4's `src/network/types.rs` field names.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { execFile } from '../exec-file.ts';
 
 export const NETAVARK = '/usr/lib/podman/netavark';
@@ -81,7 +81,7 @@ export type NetavarkStatus = Record<
 export interface NetavarkDriverOptions {
   /** aardvark-dns's state (its per-network address lists and pid file): one per daemon. */
   configDir: string;
-  /** false: netavark is told to leave the firewall alone (dockerd's --iptables=false). */
+  /** false: netavark leaves the firewall alone (dockerd's --iptables=false; see noFirewall). */
   firewall?: boolean;
 }
 
@@ -98,14 +98,37 @@ export class Netavark {
   }
 
   private run(verb: 'setup' | 'teardown', netns: string, options: NetavarkOptions) {
-    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
-    if (this.o.firewall === false) env['NETAVARK_FW'] = 'none';
+    const path = process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin';
     // netavark makes aardvark-dns's folder inside it, not the folder itself.
     mkdirSync(this.o.configDir, { recursive: true, mode: 0o700 });
+    const env: NodeJS.ProcessEnv = { PATH: this.o.firewall === false ? `${this.noFirewall()}:${path}` : path };
     return execFile('flock', ['--close', NETAVARK_LOCK, NETAVARK, '--config', this.o.configDir, '--rootless', 'false', '--aardvark-binary', AARDVARK, verb, netns], {
       input: JSON.stringify(options),
       env,
       timeoutMs: 30_000,
     });
+  }
+
+  /**
+   * netavark 1.4 has no "none" firewall driver (NETAVARK_FW=none answers
+   * "Must provide a valid firewall backend, got none"; it came in 1.5). So
+   * with --iptables=false netavark finds, ahead in its PATH, an `iptables`
+   * and `ip6tables` that change nothing: they name a version (netavark's
+   * iptables library asks for it) and answer every check with "exists", so
+   * netavark neither makes a chain nor adds a rule. The folder of these two
+   * scripts, made once.
+   */
+  private noFirewall(): string {
+    const dir = `${this.o.configDir}/no-firewall`;
+    if (!existsSync(`${dir}/ip6tables`)) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const script = '#!/bin/sh\n# berthd --iptables=false: netavark changes no firewall rule\ncase "$*" in *--version*|*-V*) echo "iptables v1.8.9 (nf_tables)";; esac\nexit 0\n';
+      // Renamed into place: a netavark run at the same time never finds half a script.
+      for (const name of ['iptables', 'ip6tables']) {
+        writeFileSync(`${dir}/.${name}.${process.pid}`, script, { mode: 0o700 });
+        renameSync(`${dir}/.${name}.${process.pid}`, `${dir}/${name}`);
+      }
+    }
+    return dir;
   }
 }
