@@ -125,7 +125,14 @@ export class Engine {
     });
     const connections = this.containers.connections!;
     this.networking = connections;
-    this.networks.useContainers({ endpointsOn: (id) => connections.endpointsOn(id), settle: () => this.sandboxes.settled() });
+    this.networks.useContainers({
+      endpointsOn: (id) => connections.endpointsOn(id),
+      // A network removed (or pruned) under a created container, as dockerd allows: the sandbox made ahead of its start goes first.
+      settle: async (id) => {
+        for (const c of connections.preparedOn(id)) await this.containers.invalidatePrepared(c);
+        await this.sandboxes.settled();
+      },
+    });
     // The layers a removed container held are reclaimed once its image is gone too (after rmi -f).
     this.events.subscribe((e) => {
       if (e.Type === 'container' && e.Action === 'destroy') this.images.containerRemoved();

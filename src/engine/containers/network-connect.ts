@@ -31,11 +31,20 @@ export class NetworkConnect implements ContainerEndpoints {
   endpointsOn(networkId: string): { containerId: string; name: string; endpoint: EndpointRecord }[] {
     const out: { containerId: string; name: string; endpoint: EndpointRecord }[] = [];
     for (const record of this.o.store.all()) {
+      // A sandbox made ahead of a start (prepared-pool.ts) is no endpoint yet: dockerd's created containers have none.
+      if (record.state.status === 'created') continue;
       for (const e of Object.values(record.networks ?? {})) {
         if (e.networkId === networkId && e.endpointId) out.push({ containerId: record.id, name: record.name.replace(/^\//, ''), endpoint: e });
       }
     }
     return out;
+  }
+
+  /** Created containers holding a sandbox made ahead of their start on the network (given up before the network goes). */
+  preparedOn(networkId: string): string[] {
+    return this.o.store.all()
+      .filter((r) => r.state.status === 'created' && r.sandbox && Object.values(r.networks ?? {}).some((e) => e.networkId === networkId))
+      .map((r) => r.id);
   }
 
   /** dockerd's checks and words; a running container gets the interface at once. */

@@ -64,14 +64,37 @@ export interface NetworkResourceOptions {
   /** Another container by name or ID (throws dockerd's 404 when there is none). */
   resolveContainer(ref: string): ContainerRecord;
   networking?: Networking;
+  /** The `network connect|disconnect` events a container's start and exit send, as dockerd's. */
+  announce?(network: NetworkRecord, action: 'connect' | 'disconnect', containerId: string): void;
 }
 
 export class NetworkResource implements ContainerResource {
   readonly name = 'network';
   /** Sandboxes released and still being torn down, by container ID. */
   private readonly releasing = new Map<string, string>();
+  /** Containers whose start announced their networks: their exit announces they left them. */
+  private readonly announced = new Set<string>();
 
   constructor(private readonly o: NetworkResourceOptions) {}
+
+  /** dockerd sends `connect` for each network as a container starts (a sandbox made ahead of the start included). */
+  async start(record: ContainerRecord): Promise<void> {
+    if (!record.sandbox) return;
+    this.announced.add(record.id);
+    this.announceEndpoints(record, 'connect');
+  }
+
+  /** A container still running after a daemon restart announces its exit as any other. */
+  async readopt(record: ContainerRecord): Promise<void> {
+    if (record.sandbox) this.announced.add(record.id);
+  }
+
+  private announceEndpoints(record: ContainerRecord, action: 'connect' | 'disconnect'): void {
+    for (const e of Object.values(record.networks ?? {})) {
+      const network = e.networkId && e.endpointId ? this.o.networking?.networks.get(e.networkId) : undefined;
+      if (network) this.o.announce?.(network, action, record.id);
+    }
+  }
 
   /** The network a private-namespace container is on (the default bridge for `default`). */
   private networkOf(record: ContainerRecord): NetworkRecord | undefined {
@@ -279,6 +302,7 @@ export class NetworkResource implements ContainerResource {
   async exit(record: ContainerRecord): Promise<void> {
     const sandbox = record.sandbox;
     if (!sandbox || !this.o.networking) return;
+    if (this.announced.delete(record.id)) this.announceEndpoints(record, 'disconnect');
     record.sandbox = undefined;
     for (const e of Object.values(record.networks ?? {})) clearRuntime(e);
     this.releasing.set(record.id, sandbox.id);
