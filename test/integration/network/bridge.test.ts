@@ -125,6 +125,11 @@ test('published ports serve the host on 127.0.0.1, on the host\'s own address an
   const bindings = JSON.parse(await ok(docker(d, ['inspect', '-f', '{{json .HostConfig.PortBindings}}', 'local']), 'inspect bindings'));
   assert.deepEqual(bindings, { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(p1) }] });
 
+  // Host networking has the host's ports: -p is kept in HostConfig and warned about, as dockerd does.
+  const hostMode = await docker(d, ['create', '--network', 'host', '-p', `${p1}:80`, 'busybox']);
+  assert.equal(hostMode.code, 0, hostMode.stderr);
+  assert.match(hostMode.stderr, /WARNING: Published ports are discarded when using host network mode/);
+
   // A host port in use fails the start, and leaves nothing behind.
   const taken = await docker(d, ['run', '-d', '--name', 'clash', '-p', `127.0.0.1:${p1}:80`, 'busybox', ...serve]);
   assert.notEqual(taken.code, 0);
