@@ -193,10 +193,8 @@ export class NetworkResource implements ContainerResource {
   writeHosts(record: ContainerRecord): void {
     const first = Object.values(record.networks ?? {})[0];
     const addresses = [first?.ipAddress, first?.globalIPv6Address].filter((a): a is string => Boolean(a));
-    const h = record.hostConfig;
-    const base = hostsFile({ hostname: record.config.Hostname!, domainname: record.config.Domainname, extraHosts: this.extraHosts(record), addresses });
-    const links = linkHostsEntries(this.linkedContainers(record).map(({ alias, target }) => ({ alias, target: linkTarget(target) })));
-    writeFileSync(this.o.paths(record.id).hosts, base + links.map((l) => `${l}\n`).join(''));
+    const linkLines = linkHostsEntries(this.linkedContainers(record).map(({ alias, target }) => ({ alias, target: linkTarget(target) })));
+    writeFileSync(this.o.paths(record.id).hosts, hostsFile({ hostname: record.config.Hostname!, domainname: record.config.Domainname, extraHosts: this.extraHosts(record), linkLines, addresses }));
   }
 
   /**
