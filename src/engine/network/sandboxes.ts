@@ -121,6 +121,10 @@ export class Sandboxes {
 
   /** A new sandbox, set up now. */
   private async create(request: SandboxRequest): Promise<SandboxResult> {
+    // A fixed host port or address may still be held by a sandbox being torn
+    // down (`rm -f web && run -p 8080:80 --name web …`): dockerd frees them
+    // before rm answers, so such a request waits for the teardowns in flight.
+    if (request.ports.some((p) => p.hostPort) || request.endpoints.some((e) => e.ipv4 || e.ipv6)) await this.settled();
     const id = randomBytes(32).toString('hex');
     try {
       const addresses = request.endpoints.map((e) => this.addressesFor(id, e));

@@ -136,6 +136,11 @@ test('published ports serve the host on 127.0.0.1, on the host\'s own address an
   assert.match(taken.stderr, /port is already allocated|address already in use/);
   assert.equal((await fetchText('127.0.0.1', p1)).trim(), page, 'the first container still serves');
 
+  // The port of a removed container is free at once for the next one, as `rm -f web && run -p … web` expects.
+  await ok(docker(d, ['rm', '-f', 'any']), 'rm -f');
+  await ok(docker(d, ['run', '-d', '--name', 'any', '-p', `${p2}:80`, 'busybox', ...serve]), 'run again on the same port');
+  assert.equal((await fetchText('127.0.0.1', p2)).trim(), page);
+
   // Across a daemon restart, published ports keep working.
   await d.stop();
   await d.restart();
