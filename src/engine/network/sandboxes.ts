@@ -189,18 +189,21 @@ export class Sandboxes {
     const index = side.setups.findIndex((s) => Object.values(s.network_info).some((n) => n.id === networkId));
     if (index < 0) return;
     const [options] = side.setups.splice(index, 1);
-    if (index === 0) {
-      // The first set-up also holds the ports and the other networks of the start: keep those.
-      const rest = { ...options!, networks: { ...options!.networks }, network_info: { ...options!.network_info } };
-      const name = Object.values(options!.network_info).find((n) => n.id === networkId)!.name;
+    const name = Object.values(options!.network_info).find((n) => n.id === networkId)!.name;
+    const others = Object.keys(options!.networks).filter((n) => n !== name);
+    if (others.length === 0) {
+      // Its own set-up (a connect's, or the start's with this network alone, published ports included): undone whole.
+      await this.o.netavark.teardown(this.o.netns.path(sandboxId), options!);
+      if (options!.port_mappings.length) this.o.ports.release(sandboxId);
+    } else {
+      // The start's set-up with other networks besides: only this network's part goes.
       await this.o.netavark.teardown(this.o.netns.path(sandboxId), {
         ...options!, networks: { [name]: options!.networks[name]! }, network_info: { [name]: options!.network_info[name]! }, port_mappings: [],
       });
+      const rest = { ...options!, networks: { ...options!.networks }, network_info: { ...options!.network_info } };
       delete rest.networks[name];
       delete rest.network_info[name];
-      side.setups.splice(0, 0, rest);
-    } else {
-      await this.o.netavark.teardown(this.o.netns.path(sandboxId), options!);
+      side.setups.splice(index, 0, rest);
     }
     await this.writeSide(sandboxId, side);
     this.releaseAddresses(sandboxId, networkId);
