@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { linkExists } from '../../drivers/network/host-network.ts';
 import { KeyedLock } from '../../store/lock.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
 import { log } from '../../util/log.ts';
@@ -23,7 +24,7 @@ import type { EventsService } from '../events/events-service.ts';
 import * as E from './errors.ts';
 import { planNetwork } from './network-create.ts';
 import type { NetworkDefaults } from './network-defaults.ts';
-import { createNetworkDevices, enableIpForward, hostRoutes, linkExists, removeNetworkDevices } from './network-devices.ts';
+import { createNetworkDevices, enableIpForward, hostRoutes, removeNetworkDevices } from './network-devices.ts';
 import { filterNetworks, networkPruneMatcher, type NetworkFilters } from './network-filters.ts';
 import type { EndpointRecord, NetworkRecord } from './network-record.ts';
 import { NetworkStore, type StoredNetwork } from './network-store.ts';
