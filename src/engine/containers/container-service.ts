@@ -129,10 +129,7 @@ export class ContainerService {
     };
     this.removal = new ContainerRemoval(this.ctx);
     if (o.networking) {
-      this.connections = new NetworkConnect({
-        store: this.store, lock: this.lock, networking: o.networking, resource: this.network,
-        announce: (network, action, containerId) => o.events.publish('network', action, network.id, { container: containerId, name: network.name, type: network.driver }),
-      });
+      this.connections = new NetworkConnect({ store: this.store, lock: this.lock, networking: o.networking });
     }
   }
 

@@ -30,7 +30,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../../store/records.ts';
 import type { Netavark, NetavarkNetwork, NetavarkOptions, NetavarkStatus } from '../../drivers/network/netavark.ts';
 import type { NetnsDir } from '../../drivers/network/netns.ts';
-import { linkExists } from '../../drivers/network/isolation-repair.ts';
+import { linkExists } from '../../drivers/network/host-network.ts';
 import { asError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import { AddressBook } from './ipam.ts';
