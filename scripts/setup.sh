@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run setup: installs what Berth needs, idempotently. Run as root.
 #  - from Debian's archive, only what is missing: runc, conmon, netavark,
-#    aardvark-dns, iptables, catatonit, busybox-static, procps (ps for top),
+#    aardvark-dns, iptables, util-linux (unshare and flock for network namespaces), catatonit, busybox-static, procps (ps for top),
 #    iproute2, and the native-addon toolchain (g++, make, python3);
 #  - npm ci when node_modules is missing or older than package-lock.json.
 set -euo pipefail
@@ -23,6 +23,7 @@ want=(
   busybox-static:/bin/busybox
   procps:/usr/bin/ps
   iproute2:/usr/sbin/ip
+  util-linux:/usr/bin/unshare
   g++:/usr/bin/g++
   make:/usr/bin/make
   python3:/usr/bin/python3

@@ -12,18 +12,13 @@
  * longer exist go, and the jump comes back while any rule is left. Nothing
  * else in netavark's chains is touched.
  */
-import { existsSync } from 'node:fs';
 import { execFile } from '../exec-file.ts';
+import { linkExists } from './host-network.ts';
 
 const CHAINS = ['NETAVARK_ISOLATION_1', 'NETAVARK_ISOLATION_2'] as const;
 
 async function iptables(args: string[], okCodes = [0]): Promise<string> {
   return (await execFile('iptables', ['-w', '-t', 'filter', ...args], { okCodes, timeoutMs: 30_000 })).stdout;
-}
-
-/** Whether a link of this name exists on the host. */
-export function linkExists(name: string): boolean {
-  return existsSync(`/sys/class/net/${name}`);
 }
 
 /** The `-A CHAIN …` rules of a chain; none when it does not exist. */

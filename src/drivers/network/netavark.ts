@@ -85,16 +85,41 @@ export interface NetavarkDriverOptions {
   firewall?: boolean;
 }
 
+/**
+ * The daemon's own runs go one at a time (they would only queue on the host
+ * lock), set-ups first: a start waiting for its set-up never waits behind
+ * the teardowns of containers that have already exited.
+ */
+class RunQueue {
+  private readonly setups: (() => void)[] = [];
+  private readonly teardowns: (() => void)[] = [];
+  private busy = false;
+
+  async run<T>(kind: 'setup' | 'teardown', fn: () => Promise<T>): Promise<T> {
+    if (this.busy) await new Promise<void>((resolve) => (kind === 'setup' ? this.setups : this.teardowns).push(resolve));
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      const next = this.setups.shift() ?? this.teardowns.shift();
+      if (next) next();
+      else this.busy = false;
+    }
+  }
+}
+
 export class Netavark {
+  private readonly queue = new RunQueue();
+
   constructor(private readonly o: NetavarkDriverOptions) {}
 
   async setup(netns: string, options: NetavarkOptions): Promise<NetavarkStatus> {
-    const { stdout } = await this.run('setup', netns, options);
+    const { stdout } = await this.queue.run('setup', () => this.run('setup', netns, options));
     return JSON.parse(stdout) as NetavarkStatus;
   }
 
   async teardown(netns: string, options: NetavarkOptions): Promise<void> {
-    await this.run('teardown', netns, options);
+    await this.queue.run('teardown', () => this.run('teardown', netns, options));
   }
 
   private run(verb: 'setup' | 'teardown', netns: string, options: NetavarkOptions) {

@@ -21,7 +21,8 @@ import { discardUnsupported, runChecks } from './create-checks.ts';
 import type { LifecycleContext } from './lifecycle-context.ts';
 import { uniqueName } from './names.ts';
 import { newState, type ContainerRecord } from './record.ts';
-import { requestedEndpoint, type EndpointSettingsRequest } from '../network/endpoint-request.ts';
+import type { EndpointSettingsRequest } from '../../wire/network.ts';
+import { requestedEndpoint } from '../network/endpoint-request.ts';
 
 export interface CreateRequest {
   name?: string;

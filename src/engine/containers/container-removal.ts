@@ -83,6 +83,10 @@ export class ContainerRemoval {
   private release(record: ContainerRecord, exited: boolean): void {
     const job = this.ctx.lock
       .run(record.id, async () => {
+        // A runtime container still being prepared is waited for and given up
+        // first: its preparation may be setting up resources (a sandbox) that
+        // the resources' hooks below must then see.
+        await this.ctx.pool.discard(record.id);
         if (exited) await this.ctx.resources.exit(record);
         await this.ctx.resources.remove(record);
         await this.releaseNow(record.id);

@@ -30,7 +30,7 @@ interface Rig {
   restart(): Promise<ContainerService>;
 }
 
-function rig(t: TestContext, options: { failOverlay?: boolean; failResourceCreate?: Error; failResourceStart?: Error } = {}): Rig {
+function rig(t: TestContext, options: { failOverlay?: boolean; failResourceCreate?: Error; failResourceStart?: Error; slowSpecMs?: number } = {}): Rig {
   const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'berth-lifecycle-'));
   t.after(() => rmSync(dataRoot, { recursive: true, force: true }));
   const mounted = new Set<string>();
@@ -60,7 +60,14 @@ function rig(t: TestContext, options: { failOverlay?: boolean; failResourceCreat
       hooks.push(`create ${r.name}`);
       if (options.failResourceCreate) throw options.failResourceCreate;
     },
-    spec: (r) => (hooks.push(`spec ${r.name}`), {}),
+    spec: async (r) => {
+      hooks.push(`spec ${r.name}`);
+      if (options.slowSpecMs) {
+        await new Promise((resolve) => setTimeout(resolve, options.slowSpecMs));
+        hooks.push(`spec done ${r.name}`);
+      }
+      return {};
+    },
     start: async (r) => {
       hooks.push(`start ${r.name}`);
       if (options.failResourceStart) throw options.failResourceStart;
@@ -204,6 +211,17 @@ test('the resources are called at create, spec, start, exit and remove, in that 
   await r.service.remove('res');
   await r.service.released();
   assert.deepEqual(r.hooks, ['create /res', 'spec /res', 'start /res', 'exit /res', 'remove /res']);
+});
+
+test('a container removed while its start is being prepared: the preparation finishes before the resources are told of the removal', async (t) => {
+  // A sandbox set up by the preparation would otherwise be set up after the
+  // network resource's remove, and never torn down.
+  const r = rig(t, { slowSpecMs: 50 });
+  await created(r, 'hasty');
+  await until('the preparation to begin', () => r.hooks.includes('spec /hasty'));
+  await r.service.remove('hasty', { force: true });
+  await r.service.released();
+  assert.deepEqual(r.hooks, ['create /hasty', 'spec /hasty', 'spec done /hasty', 'remove /hasty']);
 });
 
 test('after an exit the runtime container is deleted and its monitor files removed, the rootfs stays mounted', async (t) => {

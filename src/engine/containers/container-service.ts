@@ -99,10 +99,7 @@ export class ContainerService {
     this.attach = new AttachHub(o.runtime);
     this.layout = o.layout ?? new ContainerLayout({ dataRoot: o.dataRoot, runtime: o.runtime, imageLowerDirs: (chainId) => o.images.lowerDirs(chainId) });
     const resolveContainer = (ref: string) => this.store.resolve(ref);
-    this.network = new NetworkResource({
-      paths: (id) => this.paths(id), resolveContainer, networking: o.networking,
-      announce: (network, action, containerId) => o.events.publish('network', action, network.id, { container: containerId, name: network.name, type: network.driver }),
-    });
+    this.network = new NetworkResource({ paths: (id) => this.paths(id), resolveContainer, networking: o.networking });
     this.resources = new ContainerResources([this.network, ...(o.resources ?? [])]);
     this.pool = new PreparedPool({
       ...PREPARED_LIMITS,
@@ -132,10 +129,7 @@ export class ContainerService {
     };
     this.removal = new ContainerRemoval(this.ctx);
     if (o.networking) {
-      this.connections = new NetworkConnect({
-        store: this.store, lock: this.lock, networking: o.networking, resource: this.network,
-        announce: (network, action, containerId) => o.events.publish('network', action, network.id, { container: containerId, name: network.name, type: network.driver }),
-      });
+      this.connections = new NetworkConnect({ store: this.store, lock: this.lock, networking: o.networking });
     }
   }
 

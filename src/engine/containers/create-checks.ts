@@ -152,5 +152,7 @@ export async function discardUnsupported(hostConfig: HostConfig): Promise<string
     warnings.push('OOM killer is disabled for the container, but no memory limit is set, this can result in the system running out of resources.');
   }
   if ((hostConfig.KernelMemory ?? 0) > 0) warnings.push('Specifying a kernel memory limit is deprecated and will be removed in a future release.');
+  // Kept in HostConfig as given, and published nowhere: the container has the host's ports.
+  if (hostConfig.NetworkMode === 'host' && Object.keys(hostConfig.PortBindings ?? {}).length > 0) warnings.push('Published ports are discarded when using host network mode');
   return warnings;
 }

@@ -8,8 +8,11 @@ export function hostnameFile(hostname: string): string {
   return `${hostname}\n`;
 }
 
-/** Docker's default /etc/hosts for a container, plus its own address lines and --add-host entries. */
-export function hostsFile(options: { hostname: string; domainname?: string; addresses?: string[]; extraHosts?: string[] }): string {
+/**
+ * Docker's default /etc/hosts for a container, then its --add-host entries,
+ * lines for its links (`linkLines`), and its own address lines, in dockerd's order.
+ */
+export function hostsFile(options: { hostname: string; domainname?: string; addresses?: string[]; extraHosts?: string[]; linkLines?: string[] }): string {
   const lines = [
     '127.0.0.1\tlocalhost',
     '::1\tlocalhost ip6-localhost ip6-loopback',
@@ -22,6 +25,7 @@ export function hostsFile(options: { hostname: string; domainname?: string; addr
     const i = entry.lastIndexOf(':');
     if (i > 0) lines.push(`${entry.slice(i + 1)}\t${entry.slice(0, i)}`);
   }
+  lines.push(...(options.linkLines ?? []));
   const fqdn = options.domainname ? `${options.hostname}.${options.domainname} ${options.hostname}` : options.hostname;
   for (const address of options.addresses ?? []) lines.push(`${address}\t${fqdn}`);
   return lines.join('\n') + '\n';

@@ -4,25 +4,26 @@
  * or loses it at once; a stopped one's record changes and its next start
  * sets it up. Also the list of a network's endpoints the network service
  * reads (inspect's Containers, rm's check, prune).
+ *
+ * Locks: connect takes the network service's lock (`exclusive()`), then the
+ * container's; nothing takes them the other way round.
  */
 import { ForbiddenError, InvalidParameterError, SystemError } from '../../util/errors.ts';
-import type { EndpointSettingsRequest } from '../network/endpoint-request.ts';
+import type { EndpointSettingsRequest } from '../../wire/network.ts';
 import { requestedEndpoint } from '../network/endpoint-request.ts';
 import type { EndpointRecord, NetworkRecord } from '../network/network-record.ts';
 import type { ContainerEndpoints } from '../network/network-service.ts';
 import type { KeyedLock } from '../../store/lock.ts';
 import type { ContainerStore } from './container-store.ts';
-import { checkEndpoint, networkChoice, type Networking, type NetworkResource } from './network-resource.ts';
+import { checkEndpoint, networkChoice, type Networking } from './network-resource.ts';
 import type { ContainerRecord } from './record.ts';
 import { isActive } from './state-machine.ts';
 
 export interface NetworkConnectOptions {
   store: ContainerStore;
   lock: KeyedLock;
+  /** The networks (which also send the `network connect|disconnect` events) and the sandboxes. */
   networking: Networking;
-  resource: NetworkResource;
-  /** `network connect|disconnect` events. */
-  announce(network: NetworkRecord, action: 'connect' | 'disconnect', containerId: string): void;
 }
 
 export class NetworkConnect implements ContainerEndpoints {
@@ -47,10 +48,20 @@ export class NetworkConnect implements ContainerEndpoints {
       .map((r) => r.id);
   }
 
-  /** dockerd's checks and words; a running container gets the interface at once. */
+  /**
+   * dockerd's checks and words; a running container gets the interface at
+   * once. Under the network service's lock: a `network rm` either finishes
+   * first (the network is then not found) or waits until the endpoint is
+   * there (and refuses: active endpoints), never removes the network under
+   * a connect.
+   */
   async connect(networkRef: string, containerRef: string, request: EndpointSettingsRequest | undefined): Promise<void> {
     const record = this.o.store.resolve(containerRef);
-    const network = this.o.networking.networks.resolve(networkRef);
+    const networks = this.o.networking.networks;
+    await networks.exclusive(() => this.attach(networks.resolve(networkRef), record, request));
+  }
+
+  private async attach(network: NetworkRecord, record: ContainerRecord, request: EndpointSettingsRequest | undefined): Promise<void> {
     await this.o.lock.run(record.id, async () => {
       const choice = networkChoice(record.hostConfig);
       if (network.driver === 'host' || choice.kind === 'host') throw new InvalidParameterError('container cannot be disconnected from host network or connected to host network');
@@ -82,7 +93,7 @@ export class NetworkConnect implements ContainerEndpoints {
       }
       networks[network.name] = endpoint;
       await this.o.store.save(record);
-      this.o.announce(network, 'connect', record.id);
+      this.o.networking.networks.connected(network, record.id);
     });
   }
 
@@ -108,7 +119,7 @@ export class NetworkConnect implements ContainerEndpoints {
       }
       delete networks[network.name];
       await this.o.store.save(record);
-      this.o.announce(network, 'disconnect', record.id);
+      this.o.networking.networks.disconnected(network, record.id);
     });
   }
 }

@@ -64,8 +64,6 @@ export interface NetworkResourceOptions {
   /** Another container by name or ID (throws dockerd's 404 when there is none). */
   resolveContainer(ref: string): ContainerRecord;
   networking?: Networking;
-  /** The `network connect|disconnect` events a container's start and exit send, as dockerd's. */
-  announce?(network: NetworkRecord, action: 'connect' | 'disconnect', containerId: string): void;
 }
 
 export class NetworkResource implements ContainerResource {
@@ -92,7 +90,9 @@ export class NetworkResource implements ContainerResource {
   private announceEndpoints(record: ContainerRecord, action: 'connect' | 'disconnect'): void {
     for (const e of Object.values(record.networks ?? {})) {
       const network = e.networkId && e.endpointId ? this.o.networking?.networks.get(e.networkId) : undefined;
-      if (network) this.o.announce?.(network, action, record.id);
+      if (!network) continue;
+      if (action === 'connect') this.o.networking!.networks.connected(network, record.id);
+      else this.o.networking!.networks.disconnected(network, record.id);
     }
   }
 
@@ -218,10 +218,8 @@ export class NetworkResource implements ContainerResource {
   writeHosts(record: ContainerRecord): void {
     const first = Object.values(record.networks ?? {})[0];
     const addresses = [first?.ipAddress, first?.globalIPv6Address].filter((a): a is string => Boolean(a));
-    const h = record.hostConfig;
-    const base = hostsFile({ hostname: record.config.Hostname!, domainname: record.config.Domainname, extraHosts: this.extraHosts(record), addresses });
-    const links = linkHostsEntries(this.linkedContainers(record).map(({ alias, target }) => ({ alias, target: linkTarget(target) })));
-    writeFileSync(this.o.paths(record.id).hosts, base + links.map((l) => `${l}\n`).join(''));
+    const linkLines = linkHostsEntries(this.linkedContainers(record).map(({ alias, target }) => ({ alias, target: linkTarget(target) })));
+    writeFileSync(this.o.paths(record.id).hosts, hostsFile({ hostname: record.config.Hostname!, domainname: record.config.Domainname, extraHosts: this.extraHosts(record), linkLines, addresses }));
   }
 
   /**

@@ -5,7 +5,6 @@
  * implements them and the Engine wiring passes its implementation in; the
  * network routes only forward to it.
  */
-import { NotImplementedError } from '../../util/errors.ts';
 import type { EndpointSettingsRequest } from '../../wire/network.ts';
 
 export interface ContainerNetworking {
@@ -15,12 +14,3 @@ export interface ContainerNetworking {
   disconnect(networkRef: string, containerRef: string, force: boolean): Promise<void>;
 }
 
-/** Until the container side provides the verbs. */
-export const CONNECT_NOT_IMPLEMENTED: ContainerNetworking = {
-  connect: async () => {
-    throw new NotImplementedError('connecting a container to a network is not implemented yet');
-  },
-  disconnect: async () => {
-    throw new NotImplementedError('disconnecting a container from a network is not implemented yet');
-  },
-};

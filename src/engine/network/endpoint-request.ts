@@ -1,16 +1,11 @@
 /**
- * An endpoint as clients ask for it: `NetworkingConfig.EndpointsConfig[name]`
- * at create, and `EndpointConfig` of `POST /networks/{id}/connect`.
+ * The endpoint record a client's request starts: from
+ * `NetworkingConfig.EndpointsConfig[name]` at create, and from
+ * `EndpointConfig` of `POST /networks/{id}/connect` (the wire's
+ * EndpointSettingsRequest).
  */
-import { emptyEndpoint, type EndpointIpamConfig, type EndpointRecord } from './network-record.ts';
-
-export interface EndpointSettingsRequest {
-  IPAMConfig?: EndpointIpamConfig | null;
-  Links?: string[] | null;
-  Aliases?: string[] | null;
-  MacAddress?: string;
-  DriverOpts?: Record<string, string> | null;
-}
+import type { EndpointSettingsRequest } from '../../wire/network.ts';
+import { emptyEndpoint, type EndpointRecord } from './network-record.ts';
 
 /** The asked-for part of an endpoint record. */
 export function requestedEndpoint(e: EndpointSettingsRequest | null | undefined): EndpointRecord {

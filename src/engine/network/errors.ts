@@ -47,9 +47,9 @@ export const invalidSubnet = (subnet: string) => new SystemError(`Invalid subnet
 
 export const invalidGateway = (gateway: string) => new SystemError(`invalid gateway address ${gateway} in Ipam configuration`);
 
-export const gatewayOutOfRange = (gateway: string) => new SystemError(`failed to allocate gateway (${gateway}): Requested address is out of range`);
-
-export const gatewayInUse = (gateway: string) => new SystemError(`failed to allocate gateway (${gateway}): Address already in use`);
+/** The IPAM could not give the network its gateway (`asked` empty: an automatic one); `detail` is the allocator's reason. */
+export const gatewayNotAllocated = (asked: string, detail: string, cause?: unknown) =>
+  new SystemError(`failed to allocate gateway (${asked}): ${detail}`, { cause });
 
 export const invalidIpRange = (subnet: string, range: string) =>
   new SystemError(`failed to parse pool request for address space "LocalDefault" pool "${subnet}" subpool "${range}": Invalid Address SubPool`);
@@ -60,9 +60,8 @@ export const auxOutsidePool = (name: string, address: string, subnet: string) =>
 export const badAuxAddress = (name: string, address: string, network: string) =>
   new SystemError(`non parsable secondary ip address (${name}:${address}) passed for network ${network}`);
 
-export const auxInUse = (name: string, address: string) => new SystemError(`failed to allocate secondary ip address (${name}:${address}): Address already in use`);
-
-export const noGatewayAddress = () => new SystemError('failed to allocate gateway (): No available addresses on this pool');
+export const auxNotAllocated = (name: string, address: string, detail: string, cause?: unknown) =>
+  new SystemError(`failed to allocate secondary ip address (${name}:${address}): ${detail}`, { cause });
 
 export const noPool = (family: 4 | 6) =>
   new NotFoundError(`could not find an available, non-overlapping IPv${family} address pool among the defaults to assign to the network`);
@@ -88,6 +87,5 @@ export const parentInUse = (otherId: string, parent: string) => new SystemError(
 export const badMacvlanMode = (mode: string) => new SystemError(`requested macvlan mode '${mode}' is not valid, 'bridge' mode is the macvlan driver default`);
 
 export const badIpvlanMode = (mode: string) => new SystemError(`requested ipvlan mode '${mode}' is not valid, 'l2' mode is the ipvlan driver default`);
-
 
 export const invalidTypeFilter = (value: string) => new SystemError(`invalid filter: 'type'='${value}'`);

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ForbiddenError, SystemError } from '../../util/errors.ts';
 import type { IpamConfigEntry } from './network-record.ts';
-import { bridgeOverlapError, inspectIpamConfig, validateIpamConfig } from './ipam-config.ts';
+import { bridgeOverlap } from './errors.ts';
+import { inspectIpamConfig, validateIpamConfig } from './ipam-config.ts';
 
 test('IPAM.Config entries become subnets with their gateway', () => {
   const cases: [IpamConfigEntry[], ReturnType<typeof validateIpamConfig>][] = [
@@ -55,7 +56,7 @@ test('overlap with other networks, unless an IPRange is given (dockerd lets such
 });
 
 test('the bridge driver refuses a shared IPv4 subnet in its own words (403)', () => {
-  const e = bridgeOverlapError('e012', 'br-e01230ebfbfc', '39f9', 'br-39f978880538');
+  const e = bridgeOverlap('e012', 'br-e01230ebfbfc', '39f9', 'br-39f978880538');
   assert.ok(e instanceof ForbiddenError);
   assert.equal(e.message, 'cannot create network e012 (br-e01230ebfbfc): conflicts with network 39f9 (br-39f978880538): networks have overlapping IPv4');
 });

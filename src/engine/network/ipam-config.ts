@@ -5,22 +5,28 @@
  *
  *   1. every entry's Subnet parses (Go's net.ParseCIDR), else 500
  *      "Invalid subnet X : invalid CIDR address: X" (also for a missing one);
- *   2. every Gateway parses, else 500 "invalid gateway address X in Ipam configuration";
- *   3. IPv4 entries, then IPv6 ones, each in turn (libnetwork's ipamAllocate):
- *      the IPRange parses, else 500 `failed to parse pool request for address
- *      space "LocalDefault" pool "S" subpool "R": Invalid Address SubPool`;
- *      the subnet overlaps no other network's nor an earlier entry, else 403
- *      "Pool overlaps with other one on this address space" (an entry with an
- *      IPRange skips that check, as dockerd's IPAM does: it is how two macvlan
- *      networks share a subnet); the gateway is taken (the user's, else the
- *      first free address of the range), else 500 "failed to allocate gateway
- *      (G): …"; each auxiliary address parses (500), lies in the subnet (403)
- *      and is free (500).
+ *      network-create.ts makes that pass over every entry, IPv6 ones of a
+ *      network without IPv6 included;
+ *   2. IPv4 entries, then IPv6 ones, each in turn (libnetwork's
+ *      ipamAllocate): the Gateway parses, else 500 "invalid gateway address X
+ *      in Ipam configuration"; the IPRange parses, else 500 `failed to parse
+ *      pool request for address space "LocalDefault" pool "S" subpool "R":
+ *      Invalid Address SubPool` (a range outside the subnet is taken, as the
+ *      reference takes it); the subnet overlaps no other network's nor an
+ *      earlier entry, else 403 "Pool overlaps with other one on this address
+ *      space" (an entry with an IPRange skips that check, as dockerd's IPAM
+ *      does: it is how two macvlan networks share a subnet); the gateway is
+ *      taken (the user's, else the first free address of the range), else
+ *      500 "failed to allocate gateway (G): …"; each auxiliary address parses
+ *      (500), lies in the subnet (403) and is free (500).
  *
- * dockerd's CLI refuses some of these earlier in its own words ("no matching
- * subnet for gateway X"); those are the CLI's, not the daemon's.
+ * The reference checks IPv6 entries only when the network has IPv6 enabled
+ * (the caller leaves them out otherwise). dockerd's CLI refuses some of these
+ * earlier in its own words ("no matching subnet for gateway X"); those are
+ * the CLI's, not the daemon's.
  */
-import { BerthError, ForbiddenError, SystemError } from '../../util/errors.ts';
+import { BerthError } from '../../util/errors.ts';
+import * as E from './errors.ts';
 import { AddressBook } from './ipam.ts';
 import type { IpamConfigEntry, SubnetRecord } from './network-record.ts';
 import { containsIp, formatCidr, formatIp, overlaps, parseCidr, parseIp, parseIpPrefix, type Cidr } from './subnets.ts';
@@ -40,22 +46,17 @@ export interface IpamCheckOptions {
 export function validateIpamConfig(entries: readonly IpamConfigEntry[], options: IpamCheckOptions = {}): SubnetRecord[] {
   const parsed = entries.map((e) => {
     const text = e.Subnet ?? '';
-    const at = parseIpPrefix(text);
-    if (!at) throw new SystemError(`Invalid subnet ${text} : invalid CIDR address: ${text}`);
+    if (!parseIpPrefix(text)) throw E.invalidSubnet(text);
     return { entry: e, cidr: parseCidr(text) };
   });
-  for (const { entry } of parsed) {
-    if (entry.Gateway && !parseIp(entry.Gateway)) throw new SystemError(`invalid gateway address ${entry.Gateway} in Ipam configuration`);
-  }
   const taken: Cidr[] = (options.taken ?? []).map((t) => parseCidr(t));
   const ordered = [...parsed.filter((p) => p.cidr.family === 4), ...parsed.filter((p) => p.cidr.family === 6)];
   const out: SubnetRecord[] = [];
   for (const { entry, cidr } of ordered) {
+    if (entry.Gateway && !parseIp(entry.Gateway)) throw E.invalidGateway(entry.Gateway);
     const subnet = formatCidr(cidr);
-    if (entry.IPRange && !parseIpPrefix(entry.IPRange)) {
-      throw new SystemError(`failed to parse pool request for address space "LocalDefault" pool ${JSON.stringify(entry.Subnet)} subpool ${JSON.stringify(entry.IPRange)}: Invalid Address SubPool`);
-    }
-    if (!entry.IPRange && taken.some((t) => overlaps(t, cidr))) throw new ForbiddenError('Pool overlaps with other one on this address space');
+    if (entry.IPRange && !parseIpPrefix(entry.IPRange)) throw E.invalidIpRange(entry.Subnet ?? '', entry.IPRange);
+    if (!entry.IPRange && taken.some((t) => overlaps(t, cidr))) throw E.poolOverlaps();
     taken.push(cidr);
     const record: SubnetRecord = { subnet, gateway: '' };
     if (entry.IPRange) record.ipRange = formatCidr(parseCidr(entry.IPRange));
@@ -64,14 +65,12 @@ export function validateIpamConfig(entries: readonly IpamConfigEntry[], options:
     const aux = Object.entries(entry.AuxiliaryAddresses ?? {});
     for (const [name, ip] of aux) {
       const addr = parseIp(ip);
-      if (!addr) throw new SystemError(`non parsable secondary ip address (${name}:${ip}) passed for network ${options.networkName ?? ''}`);
-      if (!containsIp(cidr, addr)) {
-        throw new ForbiddenError(`auxiliary address: (${name}:${ip}) must belong to the master pool: ${subnet}`);
-      }
+      if (!addr) throw E.badAuxAddress(name, ip, options.networkName ?? '');
+      if (!containsIp(cidr, addr)) throw E.auxOutsidePool(name, ip, subnet);
       try {
         book.reserve(ip, `aux:${name}`);
       } catch (err) {
-        throw new SystemError(`failed to allocate secondary ip address (${name}:${ip}): ${(err as Error).message}`, { cause: err });
+        throw E.auxNotAllocated(name, ip, (err as Error).message, err);
       }
     }
     if (aux.length) record.auxAddresses = Object.fromEntries(aux.map(([k, v]) => [k, formatIp(cidr.family, parseIp(v)!.value)]));
@@ -82,28 +81,18 @@ export function validateIpamConfig(entries: readonly IpamConfigEntry[], options:
 
 /** The gateway dockerd's IPAM gives the network: the asked one if free, else the first free address of the range. */
 function takeGateway(book: AddressBook, asked: string): string {
-  const fail = (detail: string, cause?: unknown) => new SystemError(`failed to allocate gateway (${asked}): ${detail}`, { cause });
   if (!asked) {
     const ip = book.allocate('gateway');
-    if (ip === undefined) throw fail('No available addresses on this pool');
+    if (ip === undefined) throw E.gatewayNotAllocated(asked, 'No available addresses on this pool');
     return ip;
   }
   try {
     book.reserve(asked, 'gateway');
   } catch (err) {
-    throw fail(err instanceof BerthError ? err.message : String(err), err);
+    throw E.gatewayNotAllocated(asked, err instanceof BerthError ? err.message : String(err), err);
   }
   const a = parseIp(asked)!;
   return formatIp(a.family, a.value);
-}
-
-/**
- * The bridge driver's own refusal (403) of a bridge network whose IPv4
- * subnet overlaps another bridge network's: what remains of the overlap
- * check when IPRanges let the IPAM accept a shared subnet. IDs in full.
- */
-export function bridgeOverlapError(id: string, bridge: string, otherId: string, otherBridge: string): ForbiddenError {
-  return new ForbiddenError(`cannot create network ${id} (${bridge}): conflicts with network ${otherId} (${otherBridge}): networks have overlapping IPv4`);
 }
 
 /**

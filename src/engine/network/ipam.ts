@@ -39,16 +39,10 @@ export const DEFAULT_ADDRESS_POOLS: readonly AddressPool[] = [
   { base: '192.168.0.0/16', size: 20 },
 ];
 
-/** dockerd's words when no pool is left ("could not find an available, non-overlapping IPv4 address pool …"). */
-export function noAvailablePool(family: 4 | 6 = 4): SystemError {
-  return new SystemError(`could not find an available, non-overlapping IPv${family} address pool among the defaults to assign to the network`);
-}
-
 /**
  * The first subnet of the pools that overlaps none of `taken` (other
  * networks' subnets and the host's routes); undefined when the pools are
- * used up (the caller answers dockerd's "could not find an available,
- * non-overlapping IPv4 address pool among the defaults to assign to the network").
+ * used up (the caller answers dockerd's 404, errors.ts's noPool).
  * Candidates that overlap something are stepped over in one jump past it,
  * so huge IPv6 pools cost no more than their number of taken subnets.
  */
@@ -191,47 +185,16 @@ export class AddressBook {
   }
 }
 
-/** daemon.json's `default-address-pools` (a JSON array of {base, size}) or its errors, as dockerd checks them. */
-export function parseAddressPools(value: unknown): AddressPool[] {
-  const list = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
-  if (!Array.isArray(list)) throw new InvalidParameterError('default-address-pools: expected a list of {"base": CIDR, "size": bits}');
-  const pools = list.map((e: unknown) => {
-    const o = (e ?? {}) as { base?: unknown; size?: unknown };
-    return { base: typeof o.base === 'string' ? o.base : '', size: typeof o.size === 'number' ? o.size : 0 };
-  });
-  return checkAddressPools(pools);
-}
-
 /**
- * One `--default-address-pool` flag value, "base=10.10.0.0/16,size=24"
- * (a CSV record of key=value fields, keys and values folded to lower case,
- * as dockerd's PoolsOpt reads it).
+ * The checks dockerd makes when it takes the pools in (ipamutils.splitNetworks),
+ * in its words; the bases normalised. daemon.json's and the flags' pools
+ * (network-defaults.ts) come through here.
  */
-export function parseAddressPoolFlag(value: string): AddressPool {
-  const pool: AddressPool = { base: '', size: 0 };
-  for (const field of value.split(',')) {
-    const eq = field.indexOf('=');
-    if (eq < 0) throw new InvalidParameterError(`invalid field '${field}' must be a key=value pair`);
-    const key = field.slice(0, eq).toLowerCase();
-    const v = field.slice(eq + 1).toLowerCase();
-    if (key === 'base') {
-      pool.base = v;
-    } else if (key === 'size') {
-      if (!/^[+-]?\d+$/.test(v)) throw new InvalidParameterError(`invalid size value: ${JSON.stringify(v)} (must be integer): strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
-      pool.size = Number(v);
-    } else {
-      throw new InvalidParameterError(`unexpected key '${key}' in '${field}'`);
-    }
-  }
-  return pool;
-}
-
-/** The checks dockerd makes when it takes the pools in (ipamutils.splitNetworks). */
 export function checkAddressPools(pools: readonly AddressPool[]): AddressPool[] {
   return pools.map((p) => {
     const at = parseIpPrefix(p.base);
     if (!at) throw new InvalidParameterError(`invalid base pool "${p.base}": invalid CIDR address: ${p.base}`);
-    if (p.size <= 0 || p.size < at.prefix || p.size > (at.ip.family === 4 ? 32 : 128)) throw new InvalidParameterError(`invalid pools size: ${p.size}`);
+    if (!Number.isInteger(p.size) || p.size <= 0 || p.size < at.prefix || p.size > (at.ip.family === 4 ? 32 : 128)) throw new InvalidParameterError(`invalid pools size: ${p.size}`);
     return { base: formatCidr(parseCidr(p.base)), size: p.size };
   });
 }

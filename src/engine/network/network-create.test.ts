@@ -143,3 +143,25 @@ test("bad requests are refused in dockerd's words and kinds", () => {
     });
   }
 });
+
+test('IPAM entries are checked one after the other, IPv6 ones only with IPv6 on, as the reference engine does', () => {
+  const refused: [NetworkCreateRequest, string][] = [
+    // The first entry's gateway fails before the second entry is looked at (its gateway, its overlap, the driver's one-subnet rule).
+    [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/24', Gateway: '10.213.5.1' }, { Subnet: '10.213.6.0/24', Gateway: 'foo' }] } }, 'failed to allocate gateway (10.213.5.1): Requested address is out of range'],
+    [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/24', Gateway: '10.213.5.1' }, { Subnet: '10.213.4.0/25' }] } }, 'failed to allocate gateway (10.213.5.1): Requested address is out of range'],
+    [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/24' }, { Subnet: '10.213.6.0/24', Gateway: 'foo' }] } }, 'invalid gateway address foo in Ipam configuration'],
+    [{ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/24', IPRange: 'bar', Gateway: 'foo' }] } }, 'invalid gateway address foo in Ipam configuration'],
+    [{ Name: 'x', EnableIPv6: true, IPAM: { Config: [{ Subnet: '10.213.4.0/24' }, { Subnet: 'fd00:213:77::/64', Gateway: 'fd00:213:77::ffff:ffff:ffff:ffff' }] } },
+      'failed to allocate gateway (fd00:213:77::ffff:ffff:ffff:ffff): bit does not belong to the sequence'],
+  ];
+  for (const [req, message] of refused) assert.throws(() => plan(req), { message }, JSON.stringify(req));
+  // Without IPv6 its entries are kept for inspect, not checked, and hold nothing.
+  for (const v6 of [{ Subnet: 'fd00:213:77::/64', Gateway: 'foo' }, { Subnet: 'fd00:213:77::/64', IPRange: 'foo' }, { Subnet: 'fd00:213:77::/64', AuxiliaryAddresses: { a: 'fd00:214::1' } }]) {
+    const { record } = plan({ Name: 'x', IPAM: { Config: [v6, { ...v6 }] } });
+    assert.deepEqual(record.subnets.map((s) => s.subnet), ['10.213.17.0/24']);
+    assert.deepEqual(record.ipam.config.slice(1), [v6, v6]);
+  }
+  // An IPRange outside its subnet is taken; the gateway is then the subnet's first address.
+  assert.deepEqual(plan({ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/24', IPRange: '10.213.8.0/24' }] } }).record.subnets, [{ subnet: '10.213.4.0/24', gateway: '10.213.4.1', ipRange: '10.213.8.0/24' }]);
+  assert.deepEqual(plan({ Name: 'x', IPAM: { Config: [{ Subnet: '10.213.4.0/23', IPRange: '10.213.5.0/24' }] } }).record.subnets[0]!.gateway, '10.213.5.0');
+});

@@ -8,9 +8,10 @@ import { NotImplementedError } from '../../util/errors.ts';
 import type { IPAMConfigRequest, NetworkCreateRequest } from '../../wire/network.ts';
 import * as E from './errors.ts';
 import { pickSubnet, type AddressPool } from './ipam.ts';
+import { inspectIpamConfig, validateIpamConfig } from './ipam-config.ts';
 import type { IpamConfigEntry, NetworkDriver, NetworkRecord, SubnetRecord } from './network-record.ts';
 import type { StoredNetwork } from './network-store.ts';
-import { cidrContains, cidrsOverlap, formatCidr, ipFamily, nthAddress, parseCidr } from './subnets.ts';
+import { cidrsOverlap, ipFamily, nthAddress, parseIpPrefix } from './subnets.ts';
 
 export const PREDEFINED_NAMES: readonly string[] = ['bridge', 'host', 'none'];
 
@@ -43,19 +44,13 @@ export interface CreatePlan {
   warning: string;
 }
 
-/** Every subnet a network holds in the address space (a disabled IPv6 subnet too, as dockerd's IPAM holds it). */
+/**
+ * Every subnet a network holds in the address space: the subnets it uses.
+ * An IPv6 subnet of a network without IPv6 is not among them: the
+ * reference engine gives another network that same subnet.
+ */
 export function claimedSubnets(record: NetworkRecord): string[] {
-  const out = record.subnets.map((s) => s.subnet);
-  for (const c of record.ipam.config) {
-    if (!c.Subnet) continue;
-    try {
-      const cidr = formatCidr(parseCidr(c.Subnet));
-      if (!out.includes(cidr)) out.push(cidr);
-    } catch {
-      // A subnet dockerd would have refused cannot be in a stored record; nothing to claim.
-    }
-  }
-  return out;
+  return record.subnets.map((s) => s.subnet);
 }
 
 export function planNetwork(req: NetworkCreateRequest, ctx: CreateContext): CreatePlan {
@@ -113,111 +108,39 @@ interface SubnetPlan {
   config: IpamConfigEntry[];
 }
 
-/** IPAM: the user's entries checked (v4 first, as dockerd orders them), automatic ones picked where none was given. */
+/**
+ * IPAM as dockerd's: every subnet parsed first (IPv6 ones of a network
+ * without IPv6 too), then the IPv4 entries or an automatic subnet from the
+ * pools, then the IPv6 entries when IPv6 is on (ipam-config.ts checks the
+ * entries); the bridge driver's one-subnet rule after the IPAM's.
+ */
 function planSubnets(name: string, entries: readonly (IPAMConfigRequest | null)[], enableIPv6: boolean, driver: NetworkDriver, ctx: CreateContext): SubnetPlan {
-  // A null entry is Go's zero IPAMConfig: a missing subnet.
-  const given = entries.map((e) => e ?? {});
-  // dockerd's order: every subnet parses, then every gateway, then each entry in turn.
-  const parsed = given.map((e) => {
-    const text = e.Subnet ?? '';
-    try {
-      return { entry: e, cidr: parseCidr(text) };
-    } catch {
-      throw E.invalidSubnet(text);
-    }
-  });
-  for (const e of given) if (e.Gateway && ipFamily(e.Gateway) === 0) throw E.invalidGateway(e.Gateway);
+  const given = entries.map(entryOf);
+  for (const e of given) if (!parseIpPrefix(e.Subnet ?? '')) throw E.invalidSubnet(e.Subnet ?? '');
+  const v4 = given.filter((e) => familyOf(e.Subnet!) === 4);
+  const v6 = given.filter((e) => familyOf(e.Subnet!) === 6);
   const taken = ctx.existing.flatMap(claimedSubnets);
-  const mine: string[] = [];
-  for (const { entry, cidr } of [...parsed.filter((p) => p.cidr.family === 4), ...parsed.filter((p) => p.cidr.family === 6)]) {
-    const text = formatCidr(cidr);
-    // An entry with an IPRange skips the check, as dockerd's IPAM does (two macvlan networks sharing a LAN's subnet).
-    if (!entry.IPRange && [...taken, ...mine].some((t) => cidrsOverlap(t, text))) throw E.poolOverlaps();
-    mine.push(text);
-  }
-  const v4 = parsed.filter((p) => p.cidr.family === 4);
-  const v6 = parsed.filter((p) => p.cidr.family === 6);
-  if (driver === 'bridge' && (v4.length > 1 || v6.length > 1)) throw E.multipleSubnets(driver);
-
   const subnets: SubnetRecord[] = [];
-  const config: IpamConfigEntry[] = [];
   if (v4.length === 0) {
-    const picked = pickSubnet(ctx.pools.filter((p) => ipFamily(p.base.split('/')[0]!) === 4), [...taken, ...ctx.hostRoutes, DOCKER_BRIDGE_SUBNET]);
+    const picked = pickSubnet(ctx.pools.filter((p) => familyOf(p.base) === 4), [...taken, ...ctx.hostRoutes, DOCKER_BRIDGE_SUBNET]);
     if (picked === undefined) throw E.noPool(4);
-    const gateway = nthAddress(picked, 1n);
-    subnets.push({ subnet: picked, gateway });
-    config.push({ Subnet: picked, Gateway: gateway });
+    subnets.push({ subnet: picked, gateway: nthAddress(picked, 1n) });
   }
-  for (const { entry, cidr } of [...v4, ...v6]) {
-    const subnet = formatCidr(cidr);
-    const record = subnetRecord(entry, subnet, cidr.family, cidr.prefix, name);
-    if (cidr.family === 4 || enableIPv6) subnets.push(record);
-    config.push(userConfig(entry));
-  }
+  subnets.push(...validateIpamConfig([...v4, ...(enableIPv6 ? v6 : [])], { taken, networkName: name }));
   if (enableIPv6 && v6.length === 0) throw E.noPool(6);
-  // The user's v4 subnet comes before an automatic one only if they gave one; keep v4 entries first.
-  subnets.sort((a, b) => familyOf(a.subnet) - familyOf(b.subnet));
-  config.sort((a, b) => familyOf(a.Subnet ?? '') - familyOf(b.Subnet ?? ''));
-  return { subnets, config };
+  if (driver === 'bridge' && (v4.length > 1 || (enableIPv6 && v6.length > 1))) throw E.multipleSubnets(driver);
+  return { subnets, config: inspectIpamConfig(given, subnets) };
 }
 
 const familyOf = (cidr: string) => ipFamily(cidr.split('/')[0]!);
 
-function firstHost(range: string, subnet: string): string {
-  const first = nthAddress(range, 0n);
-  return isNetworkAddress(subnet, first) ? nthAddress(range, 1n) : first;
-}
-
-function subnetRecord(entry: IPAMConfigRequest, subnet: string, family: 4 | 6, prefix: number, networkName: string): SubnetRecord {
-  const record: SubnetRecord = { subnet, gateway: '' };
-  if (entry.IPRange) {
-    let range: string;
-    try {
-      range = formatCidr(parseCidr(entry.IPRange));
-    } catch {
-      throw E.invalidIpRange(entry.Subnet ?? '', entry.IPRange);
-    }
-    const [rangeBase, rangePrefix] = range.split('/');
-    if (Number(rangePrefix) < prefix || !cidrContains(subnet, rangeBase!)) throw E.invalidIpRange(entry.Subnet ?? '', entry.IPRange);
-    record.ipRange = range;
-  }
-  // Without one, dockerd's IPAM gives the first free address of the range (the subnet's first host without a range).
-  const noHosts = family === 4 ? prefix >= 31 : prefix === 128;
-  if (!entry.Gateway && noHosts) throw E.noGatewayAddress();
-  const gateway = entry.Gateway || firstHost(record.ipRange ?? subnet, subnet);
-  if (!cidrContains(subnet, gateway)) throw E.gatewayOutOfRange(gateway);
-  const reserved = (ip: string) => isNetworkAddress(subnet, ip) || (family === 4 && prefix < 31 && isBroadcast(subnet, ip, prefix));
-  if (reserved(gateway)) throw E.gatewayInUse(gateway);
-  // The auxiliary addresses come after the gateway, each held once: one on the gateway (or another) is taken.
-  const held = [addressValue(gateway)];
-  for (const [auxName, address] of Object.entries(entry.AuxiliaryAddresses ?? {})) {
-    if (ipFamily(address) === 0) throw E.badAuxAddress(auxName, address, networkName);
-    if (!cidrContains(subnet, address)) throw E.auxOutsidePool(auxName, address, subnet);
-    if (reserved(address) || held.includes(addressValue(address))) throw E.auxInUse(auxName, address);
-    held.push(addressValue(address));
-  }
-  if (entry.AuxiliaryAddresses && Object.keys(entry.AuxiliaryAddresses).length > 0) record.auxAddresses = { ...entry.AuxiliaryAddresses };
-  record.gateway = gateway;
-  return record;
-}
-
-const addressValue = (ip: string) => parseCidr(`${ip}/${ipFamily(ip) === 4 ? 32 : 128}`).network;
-
-function isNetworkAddress(subnet: string, ip: string): boolean {
-  return parseCidr(subnet).network === addressValue(ip);
-}
-
-function isBroadcast(subnet: string, ip: string, prefix: number): boolean {
-  return addressValue(nthAddress(subnet, (1n << BigInt(32 - prefix)) - 1n)) === addressValue(ip);
-}
-
-/** The entry as the user gave it, empty fields left out (Go's omitempty), for inspect. */
-function userConfig(entry: IPAMConfigRequest): IpamConfigEntry {
+/** An entry with Go's nulls and empty strings left out (a null entry is Go's zero IPAMConfig: a missing subnet). */
+function entryOf(e: IPAMConfigRequest | null): IpamConfigEntry {
   const out: IpamConfigEntry = {};
-  if (entry.Subnet) out.Subnet = entry.Subnet;
-  if (entry.IPRange) out.IPRange = entry.IPRange;
-  if (entry.Gateway) out.Gateway = entry.Gateway;
-  if (entry.AuxiliaryAddresses && Object.keys(entry.AuxiliaryAddresses).length > 0) out.AuxiliaryAddresses = { ...entry.AuxiliaryAddresses };
+  if (e?.Subnet) out.Subnet = e.Subnet;
+  if (e?.IPRange) out.IPRange = e.IPRange;
+  if (e?.Gateway) out.Gateway = e.Gateway;
+  if (e?.AuxiliaryAddresses) out.AuxiliaryAddresses = e.AuxiliaryAddresses;
   return out;
 }
 

@@ -31,6 +31,8 @@ test("bad settings stop the start with dockerd's words", () => {
     [{ bridge: 'a-bridge-name-too-long' }, /invalid bridge name "a-bridge-name-too-long"/],
     [{ 'default-address-pools': [{ base: 'x', size: 24 }] }, 'invalid base pool "x": invalid CIDR address: x'],
     [{ 'default-address-pools': [{ base: '10.213.0.0/16', size: 8 }] }, 'invalid pools size: 8'],
+    [{ 'default-address-pools': [{ base: '10.213.0.0/16' }] }, 'invalid pools size: 0'],
+    [{ 'default-address-pools': [{ base: '10.213.0.0/16', size: '24' }] }, 'invalid pools size: 24'],
     [{ dns: ['8.8.8'] }, '8.8.8 is not an ip address'],
     [{ 'dns-search': ['-bad-'] }, '-bad- is not a valid domain'],
     [{ 'host-gateway-ip': 'gw' }, 'invalid argument "gw" for "--host-gateway-ip" flag: invalid string being converted to IP address: gw'],
@@ -43,6 +45,7 @@ test("bad settings stop the start with dockerd's words", () => {
 test('--default-address-pool is read as dockerd reads it', () => {
   assert.deepEqual(parsePoolFlag('base=10.213.0.0/16,size=24'), { base: '10.213.0.0/16', size: 24 });
   assert.deepEqual(parsePoolFlag('SIZE=20,Base=10.213.0.0/16'), { base: '10.213.0.0/16', size: 20 });
+  assert.deepEqual(parsePoolFlag('SIZE=64,Base=FD00:213::/48'), { base: 'fd00:213::/48', size: 64 });
   assert.throws(() => parsePoolFlag('10.213.0.0/16'), { message: `invalid argument "10.213.0.0/16" for "--default-address-pool" flag: invalid field '10.213.0.0/16' must be a key=value pair` });
   assert.throws(() => parsePoolFlag('base=10.213.0.0/16,size=x'), /invalid size value: "x" \(must be integer\)/);
   assert.throws(() => parsePoolFlag('base=10.213.0.0/16,mask=24'), /unexpected key 'mask' in 'mask=24'/);

@@ -11,7 +11,7 @@
  * would conflict); Berth's bridges are made by netavark, so `-b` only names
  * the device the default network gets, and `--bip` its address.
  */
-import { DEFAULT_ADDRESS_POOLS, type AddressPool } from './ipam.ts';
+import { checkAddressPools, DEFAULT_ADDRESS_POOLS, type AddressPool } from './ipam.ts';
 import { formatCidr, ipFamily, parseCidr } from './subnets.ts';
 
 export const DEFAULT_BRIDGE_NAME = 'berth0';
@@ -118,23 +118,17 @@ function parseBip(text: string): { gateway: string; subnet: string } {
   return { gateway: address, subnet };
 }
 
-/** daemon.json's `default-address-pools` (or the merged `--default-address-pool` flags). */
+/**
+ * daemon.json's `default-address-pools` (or the merged `--default-address-pool`
+ * flags), checked by ipam.ts's checkAddressPools. A missing size is Go's
+ * zero; a size that is not a number is refused with the same words.
+ */
 function parsePools(pools: readonly { base?: unknown; size?: unknown }[]): AddressPool[] {
-  return pools.map((p) => {
-    const base = typeof p.base === 'string' ? p.base : '';
-    const size = typeof p.size === 'number' ? p.size : Number.NaN;
-    let prefix: number;
-    let family: 4 | 6;
-    try {
-      const cidr = parseCidr(base);
-      prefix = cidr.prefix;
-      family = cidr.family;
-    } catch {
-      throw new Error(`invalid base pool "${base}": invalid CIDR address: ${base}`);
-    }
-    if (!Number.isInteger(size) || size < prefix || size > (family === 4 ? 32 : 128)) throw new Error(`invalid pools size: ${String(p.size ?? 0)}`);
-    return { base: formatCidr(parseCidr(base)), size };
-  });
+  return checkAddressPools(pools.map((p) => {
+    const size = p.size ?? 0;
+    if (typeof size !== 'number') throw new Error(`invalid pools size: ${String(size)}`);
+    return { base: typeof p.base === 'string' ? p.base : '', size };
+  }));
 }
 
 /**

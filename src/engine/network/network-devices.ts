@@ -5,35 +5,31 @@
  * with the gateway's address), so what users and tools look for after a create is
  * there; netavark uses it as it finds it when a container joins, and
  * deletes it with its last container. A network removed while its bridge is
- * still there has the device removed here. Everything goes through the one
- * spawner. A bridge that existed before the network named it is the
+ * still there has the device removed here. The host-side work is the
+ * driver's (drivers/network/host-network.ts); the decisions are made here.
+ * A bridge that existed before the network named it is the
  * administrator's: never made nor removed here.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { addBridge, deleteLink, enableIpForward as writeIpForward, isIdleBridge, linkExists, readRouteTable } from '../../drivers/network/host-network.ts';
 import { repairIsolation } from '../../drivers/network/isolation-repair.ts';
-import { execFile } from '../../drivers/exec-file.ts';
 import { log } from '../../util/log.ts';
 import type { StoredNetwork } from './network-store.ts';
 import { parseRouteTable } from './predefined.ts';
 
-export function linkExists(name: string): boolean {
-  return name !== '' && !name.includes('/') && existsSync(`/sys/class/net/${name}`);
-}
-
-/** The host's IPv4 routes as CIDRs (the default route left out); `ignoreDevice`'s own routes too. */
+/** The host's IPv4 routes as CIDRs (the default route left out); `ignoreDevice`'s own routes too. None when they cannot be read. */
 export function hostRoutes(ignoreDevice?: string): string[] {
   try {
-    return parseRouteTable(readFileSync('/proc/net/route', 'utf8'), ignoreDevice);
+    return parseRouteTable(readRouteTable(), ignoreDevice);
   } catch (err) {
     log.warn('could not read the host routes', { err: (err as Error).message });
     return [];
   }
 }
 
-/** As dockerd with --ip-forward (its default): containers on a bridge reach beyond the host. */
+/** As dockerd with --ip-forward (its default): containers on a bridge reach beyond the host. A failure is logged, not fatal. */
 export function enableIpForward(): void {
   try {
-    if (readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() !== '1') writeFileSync('/proc/sys/net/ipv4/ip_forward', '1\n');
+    writeIpForward();
   } catch (err) {
     log.warn('could not enable IPv4 forwarding', { err: (err as Error).message });
   }
@@ -49,35 +45,18 @@ export async function createNetworkDevices(record: StoredNetwork): Promise<void>
   const name = record.interfaceName;
   if (record.driver !== 'bridge' || record.deviceExisted || linkExists(name)) return;
   const mtu = Number(record.options['com.docker.network.driver.mtu'] ?? 0);
-  await execFile('ip', ['link', 'add', name, ...(mtu > 0 ? ['mtu', String(mtu)] : []), 'type', 'bridge'], { timeoutMs: 10_000 });
-  try {
-    for (const s of record.subnets) await execFile('ip', ['addr', 'add', `${s.gateway}/${s.subnet.split('/')[1]}`, 'dev', name], { timeoutMs: 10_000 });
-    await execFile('ip', ['link', 'set', name, 'up'], { timeoutMs: 10_000 });
-  } catch (err) {
-    await execFile('ip', ['link', 'del', name], { timeoutMs: 10_000 }).catch(() => undefined);
-    throw err;
-  }
-}
-
-/** A bridge device of ours with no port left: safe to delete. */
-function isOurIdleBridge(name: string): boolean {
-  if (!linkExists(name) || !existsSync(`/sys/class/net/${name}/bridge`)) return false;
-  try {
-    return readdirSync(`/sys/class/net/${name}/brif`).length === 0;
-  } catch {
-    return false;
-  }
+  await addBridge(name, record.subnets.map((s) => `${s.gateway}/${s.subnet.split('/')[1]}`), mtu);
 }
 
 /**
- * Removes what a removed network leaves on the host (its bridge device). The
- * container side may replace this (Engine wiring) to also clear netavark's
- * firewall state; a failure is logged, never fatal to `rm`.
+ * Removes what a removed network leaves on the host (its bridge device, when
+ * ours and without ports), then mends netavark's isolation rules. A failure
+ * is logged, never fatal to `rm`.
  */
 export async function removeNetworkDevices(record: StoredNetwork): Promise<void> {
-  if (record.driver !== 'bridge' || record.deviceExisted || !isOurIdleBridge(record.interfaceName)) return;
+  if (record.driver !== 'bridge' || record.deviceExisted || !isIdleBridge(record.interfaceName)) return;
   try {
-    await execFile('ip', ['link', 'del', record.interfaceName], { timeoutMs: 10_000 });
+    await deleteLink(record.interfaceName);
     await repairIsolation();
   } catch (err) {
     log.warn('could not remove the bridge of a removed network', { bridge: record.interfaceName, err: (err as Error).message });

@@ -50,6 +50,8 @@ test('network list filters select as dockerd does', () => {
   ];
   for (const [filters, want] of cases) assert.deepEqual(names(filters), want, JSON.stringify(filters));
   assert.deepEqual(filterNetworks(NETS, new Map([['name', ['back']]])).map((n) => n.record.id), ['bb22']);
+  // The reference engine lets users create a network named `ingress`, and lists it as custom.
+  assert.deepEqual(filterNetworks([...NETS, net('ingress', 'dd44')], { type: ['custom'], dangling: ['true'] }).map((n) => n.record.name), ['back', 'front-2', 'ingress']);
 });
 
 test('network list filter errors: dockerd 20.10 messages and statuses', () => {

@@ -20,6 +20,7 @@
  */
 import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 import { parseTimeValue } from '../../util/timestamp.ts';
+import { invalidTypeFilter } from './errors.ts';
 import type { NetworkRecord } from './network-record.ts';
 
 /** Filters as routes hand them over (`queryFilters`), or as a plain object. */
@@ -44,9 +45,13 @@ function checkKeys(filters: Map<string, string[]>, accepted: Set<string>): void 
   for (const key of filters.keys()) if (!accepted.has(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
 }
 
-/** dockerd's runconfig.IsPreDefinedNetwork, by name, or our own flag. */
-export function isPredefinedNetwork(record: Pick<NetworkRecord, 'name' | 'predefined'>): boolean {
-  return record.predefined || ['bridge', 'host', 'none', 'default', 'ingress'].includes(record.name);
+/**
+ * `bridge`, `host` and `none` (the records flagged predefined). Not by name:
+ * the reference engine lists a user network named `ingress` as custom and
+ * dangling, and prunes it.
+ */
+function isPredefinedNetwork(record: Pick<NetworkRecord, 'predefined'>): boolean {
+  return record.predefined;
 }
 
 /** filters.Args.Match: an exact value, else any value as a regular expression found in the text. */
@@ -103,7 +108,7 @@ export function filterNetworks<T extends NetworkInUse>(networks: readonly T[], f
   if (f.has('type')) {
     const grouped: T[] = [];
     for (const t of f.get('type')!) {
-      if (t !== 'builtin' && t !== 'custom') throw new SystemError(`invalid filter: 'type'='${t}'`);
+      if (t !== 'builtin' && t !== 'custom') throw invalidTypeFilter(t);
       grouped.push(...out.filter((n) => isPredefinedNetwork(n.record) === (t === 'builtin')));
     }
     out = grouped;

@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { linkExists } from '../../drivers/network/host-network.ts';
 import { KeyedLock } from '../../store/lock.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
 import { log } from '../../util/log.ts';
@@ -23,8 +24,8 @@ import type { EventsService } from '../events/events-service.ts';
 import * as E from './errors.ts';
 import { planNetwork } from './network-create.ts';
 import type { NetworkDefaults } from './network-defaults.ts';
-import { createNetworkDevices, enableIpForward, hostRoutes, linkExists, removeNetworkDevices } from './network-devices.ts';
-import { selectNetworks, selectPrunable, type NetworkFilters } from './network-list-filters.ts';
+import { createNetworkDevices, enableIpForward, hostRoutes, removeNetworkDevices } from './network-devices.ts';
+import { filterNetworks, networkPruneMatcher, type NetworkFilters } from './network-filters.ts';
 import type { EndpointRecord, NetworkRecord } from './network-record.ts';
 import { NetworkStore, type StoredNetwork } from './network-store.ts';
 import { planPredefined } from './predefined.ts';
@@ -130,7 +131,7 @@ export class NetworkService {
   /** Every network (creation order), or those the filters select (list's rules). */
   list(filters?: NetworkFilters): NetworkRecord[] {
     const all = this.store.all();
-    return filters ? selectNetworks(all, filters, (n) => this.inUse(n)) : all;
+    return filters ? filterNetworks(this.withUse(all), filters).map((n) => n.record) : all;
   }
 
   /** `GET /networks`: as dockerd lists them, `Containers` left empty (API 1.28 and later). */
@@ -183,7 +184,8 @@ export class NetworkService {
   async prune(filters: NetworkFilters): Promise<NetworkPruneResponse> {
     return this.lock.run('networks', async () => {
       const deleted: string[] = [];
-      for (const record of selectPrunable(this.store.all(), filters, (n) => this.inUse(n), Date.now())) {
+      const prunable = networkPruneMatcher(filters, Date.now());
+      for (const { record } of this.withUse(this.store.all()).filter(prunable)) {
         try {
           await this.destroy(record);
           deleted.push(record.name);
@@ -223,6 +225,11 @@ export class NetworkService {
     failpoint('network-removing');
     await this.store.delete(record.id);
     this.publish('destroy', record);
+  }
+
+  /** Each network with whether it is in use, as the filters take them. */
+  private withUse(records: readonly StoredNetwork[]): { record: StoredNetwork; hasEndpoints: boolean }[] {
+    return records.map((record) => ({ record, hasEndpoints: this.inUse(record) }));
   }
 
   private inUse(record: NetworkRecord): boolean {

@@ -30,7 +30,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { sweepTemp, writeFileAtomic } from '../../store/records.ts';
 import type { Netavark, NetavarkNetwork, NetavarkOptions, NetavarkStatus } from '../../drivers/network/netavark.ts';
 import type { NetnsDir } from '../../drivers/network/netns.ts';
-import { linkExists } from '../../drivers/network/isolation-repair.ts';
+import { linkExists } from '../../drivers/network/host-network.ts';
 import { asError, isErrno } from '../../util/errors.ts';
 import { failpoint } from '../../util/failpoint.ts';
 import { log } from '../../util/log.ts';
@@ -122,8 +122,11 @@ export class Sandboxes {
 
   /** A new sandbox, set up now. */
   private async create(request: SandboxRequest): Promise<SandboxResult> {
+    // A fixed host port or address may still be held by a sandbox being torn
+    // down (`rm -f web && run -p 8080:80 --name web …`): dockerd frees them
+    // before rm answers, so such a request waits for the teardowns in flight.
+    if (request.ports.some((p) => p.hostPort) || request.endpoints.some((e) => e.ipv4 || e.ipv6)) await this.settled();
     const id = randomBytes(32).toString('hex');
-    await this.untilFreed(request);
     try {
       const addresses = request.endpoints.map((e) => this.addressesFor(id, e));
       const ports = await this.o.ports.reserve(id, request.ports).catch((err: unknown) => {
@@ -150,26 +153,10 @@ export class Sandboxes {
     }
   }
 
-  /**
-   * A fixed address or host port a removed container held comes back only
-   * once its teardown is done (in the background, after rm answered): a
-   * request naming one waits for that teardown, as `docker rm -f a; docker
-   * run --ip <a's address>` works with dockerd.
-   */
-  private async untilFreed(request: SandboxRequest): Promise<void> {
-    if (this.pending.size === 0) return;
-    if (request.ports.some((p) => p.hostPort)) return this.settled();
-    for (const e of request.endpoints) {
-      for (const ip of [e.ipv4, e.ipv6]) {
-        const holder = ip ? this.books.get(e.network.id)?.map((b) => b.holder(ip)).find(Boolean) : undefined;
-        if (holder) await this.whenReleased(holder);
-      }
-    }
-  }
-
   /** Add a network to a running sandbox (`network connect`). */
   async connect(sandboxId: string, request: SandboxRequest): Promise<EndpointResult> {
-    await this.untilFreed(request);
+    // As in create: a fixed address may still be held by a sandbox being torn down.
+    if (request.endpoints.some((e) => e.ipv4 || e.ipv6)) await this.settled();
     const side = this.readSide(sandboxId);
     if (!side) throw new Error(`sandbox ${sandboxId} has no record`);
     // The lowest ethN the namespace does not have (a disconnect may have left a gap).
@@ -207,18 +194,21 @@ export class Sandboxes {
     const index = side.setups.findIndex((s) => Object.values(s.network_info).some((n) => n.id === networkId));
     if (index < 0) return;
     const [options] = side.setups.splice(index, 1);
-    if (index === 0) {
-      // The first set-up also holds the ports and the other networks of the start: keep those.
-      const rest = { ...options!, networks: { ...options!.networks }, network_info: { ...options!.network_info } };
-      const name = Object.values(options!.network_info).find((n) => n.id === networkId)!.name;
+    const name = Object.values(options!.network_info).find((n) => n.id === networkId)!.name;
+    const others = Object.keys(options!.networks).filter((n) => n !== name);
+    if (others.length === 0) {
+      // Its own set-up (a connect's, or the start's with this network alone, published ports included): undone whole.
+      await this.o.netavark.teardown(this.o.netns.path(sandboxId), options!);
+      if (options!.port_mappings.length) this.o.ports.release(sandboxId);
+    } else {
+      // The start's set-up with other networks besides: only this network's part goes.
       await this.o.netavark.teardown(this.o.netns.path(sandboxId), {
         ...options!, networks: { [name]: options!.networks[name]! }, network_info: { [name]: options!.network_info[name]! }, port_mappings: [],
       });
+      const rest = { ...options!, networks: { ...options!.networks }, network_info: { ...options!.network_info } };
       delete rest.networks[name];
       delete rest.network_info[name];
-      side.setups.splice(0, 0, rest);
-    } else {
-      await this.o.netavark.teardown(this.o.netns.path(sandboxId), options!);
+      side.setups.splice(index, 0, rest);
     }
     await this.writeSide(sandboxId, side);
     this.releaseAddresses(sandboxId, networkId);

@@ -125,11 +125,21 @@ test('published ports serve the host on 127.0.0.1, on the host\'s own address an
   const bindings = JSON.parse(await ok(docker(d, ['inspect', '-f', '{{json .HostConfig.PortBindings}}', 'local']), 'inspect bindings'));
   assert.deepEqual(bindings, { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(p1) }] });
 
+  // Host networking has the host's ports: -p is kept in HostConfig and warned about, as dockerd does.
+  const hostMode = await docker(d, ['create', '--network', 'host', '-p', `${p1}:80`, 'busybox']);
+  assert.equal(hostMode.code, 0, hostMode.stderr);
+  assert.match(hostMode.stderr, /WARNING: Published ports are discarded when using host network mode/);
+
   // A host port in use fails the start, and leaves nothing behind.
   const taken = await docker(d, ['run', '-d', '--name', 'clash', '-p', `127.0.0.1:${p1}:80`, 'busybox', ...serve]);
   assert.notEqual(taken.code, 0);
   assert.match(taken.stderr, /port is already allocated|address already in use/);
   assert.equal((await fetchText('127.0.0.1', p1)).trim(), page, 'the first container still serves');
+
+  // The port of a removed container is free at once for the next one, as `rm -f web && run -p … web` expects.
+  await ok(docker(d, ['rm', '-f', 'any']), 'rm -f');
+  await ok(docker(d, ['run', '-d', '--name', 'any', '-p', `${p2}:80`, 'busybox', ...serve]), 'run again on the same port');
+  assert.equal((await fetchText('127.0.0.1', p2)).trim(), page);
 
   // Across a daemon restart, published ports keep working.
   await d.stop();
