@@ -67,6 +67,8 @@ export interface NetworkResourceOptions {
 
 export class NetworkResource implements ContainerResource {
   readonly name = 'network';
+  /** Containers whose `network connect` events were sent (at their start). */
+  private readonly announced = new Set<string>();
   /** Sandboxes released and still being torn down, by container ID. */
   private readonly releasing = new Map<string, string>();
 
@@ -266,6 +268,21 @@ export class NetworkResource implements ContainerResource {
     await this.o.networking.sandboxes.recover(live);
   }
 
+  /** The container is on its networks from here: dockerd's `network connect` events, one per network. */
+  async start(record: ContainerRecord): Promise<void> {
+    if (!record.sandbox || !this.o.networking) return;
+    for (const e of Object.values(record.networks ?? {})) {
+      const network = e.networkId ? this.o.networking.networks.get(e.networkId) : undefined;
+      if (network) this.o.networking.networks.connected(network, record.id);
+    }
+    this.announced.add(record.id);
+  }
+
+  /** After a daemon restart: a running container was announced on its networks by the daemon before. */
+  async readopt(record: ContainerRecord): Promise<void> {
+    if (record.sandbox) this.announced.add(record.id);
+  }
+
   /** A container removed without a start may hold a sandbox made ahead of its start (prepared-pool.ts): it goes too. */
   remove(record: ContainerRecord): Promise<void> {
     return this.exit(record);
@@ -275,6 +292,13 @@ export class NetworkResource implements ContainerResource {
   async exit(record: ContainerRecord): Promise<void> {
     const sandbox = record.sandbox;
     if (!sandbox || !this.o.networking) return;
+    // The `network disconnect` events of a container that was announced on its networks.
+    if (this.announced.delete(record.id)) {
+      for (const e of Object.values(record.networks ?? {})) {
+        const network = e.networkId ? this.o.networking.networks.get(e.networkId) : undefined;
+        if (network) this.o.networking.networks.disconnected(network, record.id);
+      }
+    }
     record.sandbox = undefined;
     for (const e of Object.values(record.networks ?? {})) clearRuntime(e);
     this.releasing.set(record.id, sandbox.id);
