@@ -93,7 +93,8 @@ export class NetworkConnect implements ContainerEndpoints {
       }
       networks[network.name] = endpoint;
       await this.o.store.save(record);
-      this.o.networking.networks.connected(network, record.id);
+      // dockerd announces a connect when the container is on the network: now if it runs, else at its start.
+      if (endpoint.endpointId) this.o.networking.networks.connected(network, record.id);
     });
   }
 

@@ -68,33 +68,12 @@ export interface NetworkResourceOptions {
 
 export class NetworkResource implements ContainerResource {
   readonly name = 'network';
+  /** Containers whose `network connect` events were sent (at their start). */
+  private readonly announced = new Set<string>();
   /** Sandboxes released and still being torn down, by container ID. */
   private readonly releasing = new Map<string, string>();
-  /** Containers whose start announced their networks: their exit announces they left them. */
-  private readonly announced = new Set<string>();
 
   constructor(private readonly o: NetworkResourceOptions) {}
-
-  /** dockerd sends `connect` for each network as a container starts (a sandbox made ahead of the start included). */
-  async start(record: ContainerRecord): Promise<void> {
-    if (!record.sandbox) return;
-    this.announced.add(record.id);
-    this.announceEndpoints(record, 'connect');
-  }
-
-  /** A container still running after a daemon restart announces its exit as any other. */
-  async readopt(record: ContainerRecord): Promise<void> {
-    if (record.sandbox) this.announced.add(record.id);
-  }
-
-  private announceEndpoints(record: ContainerRecord, action: 'connect' | 'disconnect'): void {
-    for (const e of Object.values(record.networks ?? {})) {
-      const network = e.networkId && e.endpointId ? this.o.networking?.networks.get(e.networkId) : undefined;
-      if (!network) continue;
-      if (action === 'connect') this.o.networking!.networks.connected(network, record.id);
-      else this.o.networking!.networks.disconnected(network, record.id);
-    }
-  }
 
   /** The network a private-namespace container is on (the default bridge for `default`). */
   private networkOf(record: ContainerRecord): NetworkRecord | undefined {
@@ -291,6 +270,21 @@ export class NetworkResource implements ContainerResource {
     await this.o.networking.sandboxes.recover(live);
   }
 
+  /** The container is on its networks from here: dockerd's `network connect` events, one per network. */
+  async start(record: ContainerRecord): Promise<void> {
+    if (!record.sandbox || !this.o.networking) return;
+    for (const e of Object.values(record.networks ?? {})) {
+      const network = e.networkId ? this.o.networking.networks.get(e.networkId) : undefined;
+      if (network) this.o.networking.networks.connected(network, record.id);
+    }
+    this.announced.add(record.id);
+  }
+
+  /** After a daemon restart: a running container was announced on its networks by the daemon before. */
+  async readopt(record: ContainerRecord): Promise<void> {
+    if (record.sandbox) this.announced.add(record.id);
+  }
+
   /** A container removed without a start may hold a sandbox made ahead of its start (prepared-pool.ts): it goes too. */
   remove(record: ContainerRecord): Promise<void> {
     return this.exit(record);
@@ -300,7 +294,13 @@ export class NetworkResource implements ContainerResource {
   async exit(record: ContainerRecord): Promise<void> {
     const sandbox = record.sandbox;
     if (!sandbox || !this.o.networking) return;
-    if (this.announced.delete(record.id)) this.announceEndpoints(record, 'disconnect');
+    // The `network disconnect` events of a container that was announced on its networks.
+    if (this.announced.delete(record.id)) {
+      for (const e of Object.values(record.networks ?? {})) {
+        const network = e.networkId ? this.o.networking.networks.get(e.networkId) : undefined;
+        if (network) this.o.networking.networks.disconnected(network, record.id);
+      }
+    }
     record.sandbox = undefined;
     for (const e of Object.values(record.networks ?? {})) clearRuntime(e);
     this.releasing.set(record.id, sandbox.id);

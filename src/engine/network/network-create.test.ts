@@ -99,6 +99,7 @@ test("bad requests are refused in dockerd's words and kinds", () => {
     [{ Name: '' }, {}, SystemError, 'invalid name: '],
     [{ Name: 'bridge', CheckDuplicate: true }, {}, ForbiddenError, 'operation is not permitted on predefined bridge network '],
     [{ Name: 'none' }, {}, ForbiddenError, 'operation is not permitted on predefined none network '],
+    [{ Name: 'default' }, {}, ForbiddenError, 'operation is not permitted on predefined default network '],
     [{ Name: 'x', Driver: 'foo' }, {}, NotFoundError, 'plugin "foo" not found'],
     [{ Name: 'x', IPAM: { Driver: 'foo' } }, {}, NotFoundError, 'plugin "foo" not found'],
     [{ Name: 'x', Driver: 'host' }, {}, ForbiddenError, 'only one instance of "host" network is allowed'],

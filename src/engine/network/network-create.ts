@@ -55,7 +55,8 @@ export function claimedSubnets(record: NetworkRecord): string[] {
 
 export function planNetwork(req: NetworkCreateRequest, ctx: CreateContext): CreatePlan {
   const name = req.Name ?? '';
-  if (PREDEFINED_NAMES.includes(name)) throw E.predefinedName(name);
+  // `default` is the network mode that stands for the default bridge: dockerd refuses it as a name too.
+  if (PREDEFINED_NAMES.includes(name) || name === 'default') throw E.predefinedName(name);
   const driverName = req.Driver || 'bridge';
   const scope = req.Scope ?? '';
   if (req.Ingress && scope !== 'global') throw E.ingressScope();

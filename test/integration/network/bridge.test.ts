@@ -88,6 +88,26 @@ test('a default container gets an address on the daemon\'s bridge, reaches the g
   const hostPing = await ok(docker(d, ['run', '--rm', 'busybox', 'ping', '-c', '1', '-W', '2', ns.IPAddress]), 'ping between containers');
   assert.match(hostPing, /1 packets received/);
   await ok(docker(d, ['rm', '-f', 'web']), 'rm');
+  // dockerd's network events: connect at the start, disconnect at the exit, for the container on its network.
+  const since = Math.floor(Date.now() / 1000) - 1;
+  const ran = await ok(docker(d, ['run', '-d', 'busybox', 'true']), 'run for events');
+  await ok(docker(d, ['wait', ran]), 'wait');
+  const quiet = await ok(docker(d, ['create', 'busybox']), 'create unstarted');
+  const second = await docker(d, ['network', 'connect', 'bridge', quiet]);
+  assert.match(second.stderr, /already exists in network bridge/, 'it is on bridge from its create');
+  // A stopped container connected: no event until it runs; disconnected: an event, as dockerd.
+  const evnet = await ok(docker(d, ['network', 'create', 'evnet']), 'network create');
+  await ok(docker(d, ['network', 'connect', 'evnet', quiet]), 'connect a stopped container');
+  await ok(docker(d, ['network', 'disconnect', 'evnet', quiet]), 'disconnect it');
+  let events = '';
+  for (let i = 0; i < 20 && !events.includes(`disconnect evnet`); i++) {
+    events = await ok(docker(d, ['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=network', '--format', '{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.container}} {{.Actor.ID}}']), 'events');
+    if (!events.includes(`disconnect evnet`)) await new Promise((r) => setTimeout(r, 100));
+  }
+  const mine = events.split('\n').filter((l) => l.includes(ran) || l.includes(quiet));
+  assert.deepEqual(mine, [`connect bridge ${ran} ${bridgeId}`, `disconnect bridge ${ran} ${bridgeId}`, `disconnect evnet ${quiet} ${evnet}`]);
+  await ok(docker(d, ['rm', '-f', ran, quiet]), 'rm');
+  await ok(docker(d, ['network', 'rm', 'evnet']), 'network rm');
   const stopped = JSON.parse(await ok(docker(d, ['inspect', '-f', '{{json .NetworkSettings.Networks}}', await ok(docker(d, ['create', 'busybox']), 'create')]), 'inspect created'));
   assert.equal(stopped.bridge.IPAddress, '');
   await assertClean(t, d);
