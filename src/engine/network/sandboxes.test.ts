@@ -160,3 +160,23 @@ test('connect adds the lowest free ethN, disconnect takes it away; after a crash
   const fresh = await next.setup(plain(BRIDGE));
   assert.equal(fresh.endpoints[0]!.ipv4, '10.9.0.3', 's keeps .2 across the restart; the orphan\'s .3 is free again');
 });
+
+test('after a crash between the side file and the namespace, recovery tears down what the side file names and removes it', async (t) => {
+  const f = fake(t);
+  const s = await f.sandboxes.setup(plain(USER, { ipv4: '10.9.1.7' }));
+  // What a kill -9 at `sandbox-recorded` leaves: the side file alone (its namespace never made), and a temp file of a write.
+  (f.sandboxes as unknown as { o: { netns: NetnsDir } }).o.netns.remove(s.id);
+  writeFileSync(`${f.dir}/.${'0'.repeat(64)}.json.tmp-1234`, '{');
+  const g = fake(t);
+  const next = new Sandboxes({
+    netavark: (g.sandboxes as unknown as { o: { netavark: Netavark } }).o.netavark,
+    netns: (f.sandboxes as unknown as { o: { netns: NetnsDir } }).o.netns,
+    ports: new HostPortReservations({ portRange: [40000, 40100], ipv6: false, binder: async () => ({ close: () => undefined }) }),
+    networkById: (id) => [BRIDGE, USER].find((n) => n.id === id),
+  });
+  await next.recover([]);
+  await next.settled();
+  assert.ok(g.calls.some((c) => c.startsWith(`teardown ${s.id.slice(0, 4)} user=10.9.1.7 eth0`)), 'netavark undoes whatever of the set-up exists');
+  assert.deepEqual(readdirSync(f.dir), [], 'no side file or temp file left');
+  assert.equal((await next.setup(plain(USER, { ipv4: '10.9.1.7' }))).endpoints[0]!.ipv4, '10.9.1.7', 'its address is free again');
+});
