@@ -39,7 +39,7 @@ function fake(t: TestContext, options: { pool?: boolean } = {}): Fake {
   let release = () => {};
   const teardownGate = { open: Promise.resolve(), release: () => release() };
   const describe = (o: NetavarkOptions) =>
-    Object.entries(o.networks).map(([n, p]) => `${n}=${p.static_ips.join(',')} ${p.interface_name}`).join(' ');
+    Object.entries(o.networks).map(([n, p]) => `${[BRIDGE, USER].find((x) => x.id === n)?.name ?? n}=${p.static_ips.join(',')} ${p.interface_name}`).join(' ');
   const netavark = {
     async setup(_netns: string, o: NetavarkOptions): Promise<NetavarkStatus> {
       calls.push(`setup ${o.container_id.slice(0, 4)} ${describe(o)}`);

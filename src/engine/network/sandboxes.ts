@@ -135,8 +135,8 @@ export class Sandboxes {
       const options: NetavarkOptions = {
         container_id: id,
         container_name: request.name,
-        networks: Object.fromEntries(request.endpoints.map((e, i) => [e.network.name, perNetwork(e, addresses[i]!)])),
-        network_info: Object.fromEntries(request.endpoints.map((e) => [e.network.name, netavarkNetwork(e.network)])),
+        networks: Object.fromEntries(request.endpoints.map((e, i) => [e.network.id, perNetwork(e, addresses[i]!)])),
+        network_info: Object.fromEntries(request.endpoints.map((e) => [e.network.id, netavarkNetwork(e.network)])),
         port_mappings: netavarkPortMappings(ports),
       };
       if (request.dnsServers?.length) options.dns_servers = request.dnsServers;
@@ -168,8 +168,8 @@ export class Sandboxes {
     const options: NetavarkOptions = {
       container_id: sandboxId,
       container_name: request.name,
-      networks: { [endpoint.network.name]: perNetwork(endpoint, addresses) },
-      network_info: { [endpoint.network.name]: netavarkNetwork(endpoint.network) },
+      networks: { [endpoint.network.id]: perNetwork(endpoint, addresses) },
+      network_info: { [endpoint.network.id]: netavarkNetwork(endpoint.network) },
       port_mappings: [],
     };
     side.setups.push(options);
@@ -438,7 +438,7 @@ export function macFromIp(ip: string | undefined): string | undefined {
   return ['02', '42', ...ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
 }
 
-/** netavark's view of a network record. */
+/** netavark's view of a network record (named by its ID). */
 export function netavarkNetwork(n: NetworkRecord): NetavarkNetwork {
   const options: Record<string, string> = {};
   if (n.driver === 'bridge') options['isolate'] = 'true';
@@ -447,7 +447,9 @@ export function netavarkNetwork(n: NetworkRecord): NetavarkNetwork {
   if (n.driver === 'macvlan' && n.options['macvlan_mode']) options['mode'] = n.options['macvlan_mode'];
   if (n.driver === 'ipvlan' && n.options['ipvlan_mode']) options['mode'] = n.options['ipvlan_mode'];
   return {
-    name: n.name,
+    // netavark names its iptables chains and aardvark's files after the network's name: the ID
+    // keeps two daemons' `bridge` networks (or two engines' same-named networks) apart.
+    name: n.id,
     id: n.id,
     driver: n.driver as NetavarkNetwork['driver'],
     network_interface: n.interfaceName,
@@ -461,7 +463,7 @@ export function netavarkNetwork(n: NetworkRecord): NetavarkNetwork {
 }
 
 function endpointResult(network: NetworkRecord, status: NetavarkStatus, interfaceName: string): EndpointResult {
-  const iface = status[network.name]?.interfaces[interfaceName];
+  const iface = status[network.id]?.interfaces[interfaceName];
   const out: EndpointResult = {
     networkId: network.id, endpointId: randomBytes(32).toString('hex'),
     ipv4: '', ipv4PrefixLen: 0, gatewayV4: '', ipv6: '', ipv6PrefixLen: 0, gatewayV6: '', mac: iface?.mac_address ?? '',

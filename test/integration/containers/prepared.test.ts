@@ -94,7 +94,8 @@ test('while containers are created and removed unstarted, a created one has no r
   const d = await startDaemon(t);
   const first = (await docker(d, ['create', 'busybox', 'true'])).stdout.trim();
   assert.equal((await docker(d, ['rm', first])).code, 0);
-  await until('the removed container to be released', async () => !(await runcIds(d)).includes(first));
+  // Its directory goes last, after its runtime container (which a preparation still in flight may make first).
+  await until('the removed container to be released', async () => !existsSync(`${d.dataRoot}/containers/${first}`) && !(await runcIds(d)).includes(first));
   const id = (await docker(d, ['create', 'busybox', 'cat', '/etc/motd'])).stdout.trim();
   await new Promise((r) => setTimeout(r, 100)); // nothing may be made in the background either
   assert.deepEqual(await runcIds(d), [], 'no runc work for a container that was only created');
