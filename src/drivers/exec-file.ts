@@ -4,7 +4,8 @@
  * AbortSignal; stderr kept so a failure becomes a SystemError naming the
  * command, its exit code and the tail of what it printed.
  */
-import { spawn } from 'node:child_process';
+import { accessSync, closeSync, constants as fsConstants, openSync } from 'node:fs';
+import net from 'node:net';
 import { SystemError } from '../util/errors.ts';
 import { native } from './native.ts';
 
@@ -43,32 +44,92 @@ export class ExecFailedError extends SystemError {
   }
 }
 
+/**
+ * Runs a command to its end and collects what it printed. The child is
+ * started with posix_spawn through the native addon (`startProgram`), not
+ * node's child_process, which forks the daemon first: at ~100 MB of
+ * daemon that fork holds the event loop 3–4 ms per command, and a
+ * `run --rm` on a bridge makes several (runc's, netavark's, unshare), each
+ * a stall for every request being served at that moment.
+ */
 export function execFile(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const stdio: ('pipe' | 'ignore' | number)[] = [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'];
-    for (const fd of options.extraFds ?? []) stdio.push(fd);
-    const child = spawn(file, args, {
-      env: options.env ?? process.env,
-      cwd: options.cwd,
-      stdio,
-      signal: options.signal,
-      timeout: options.timeoutMs ?? 60_000,
-      killSignal: 'SIGKILL',
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout!.on('data', (b: Buffer) => out.push(b));
-    child.stderr!.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => reject(new SystemError(`${file}: ${e.message}`, { cause: e })));
-    child.on('close', (code) => {
-      const stdout = Buffer.concat(out).toString('utf8');
-      const stderr = Buffer.concat(err).toString('utf8');
-      const ok = options.okCodes ?? [0];
-      if (code !== null && ok.includes(code)) resolve({ code, stdout, stderr });
+    let path: string;
+    try {
+      path = resolveCommand(file);
+    } catch (e) {
+      reject(new SystemError(`${file}: ${(e as Error).message}`, { cause: e }));
+      return;
+    }
+    const n = native();
+    const [inR, inW] = options.input === undefined ? [openSync('/dev/null', 'r'), -1] : n.pipe();
+    const [outR, outW] = n.pipe();
+    const [errR, errW] = n.pipe();
+    let started: StartedProgram;
+    try {
+      started = startProgram(path, args, { env: options.env ?? process.env, cwd: options.cwd, fds: [inR, outW, errW, ...(options.extraFds ?? [])] });
+    } catch (e) {
+      for (const fd of [inW, outR, errR]) if (fd >= 0) closeSync(fd);
+      reject(new SystemError(`${file}: ${(e as Error).message}`, { cause: e }));
+      return;
+    } finally {
+      for (const fd of [inR, outW, errW]) closeSync(fd);
+    }
+    const kill = () => {
+      try {
+        process.kill(started.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    };
+    const timer = setTimeout(kill, options.timeoutMs ?? 60_000);
+    options.signal?.addEventListener('abort', kill, { once: true });
+    if (inW >= 0) {
+      const stdin = new net.Socket({ fd: inW, readable: false, writable: true });
+      stdin.on('error', () => undefined); // a child that does not read its input
+      stdin.end(options.input!);
+    }
+    Promise.all([started.exited, drain(outR), drain(errR)]).then(([status, out, err]) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', kill);
+      const stdout = out.toString('utf8');
+      const stderr = err.toString('utf8');
+      const code = status.code ?? null;
+      if (code !== null && (options.okCodes ?? [0]).includes(code)) resolve({ code, stdout, stderr });
       else reject(new ExecFailedError(file, args, code, stderr, stdout));
-    });
-    if (options.input !== undefined) child.stdin!.end(options.input);
+    }, reject);
   });
+}
+
+/** Everything a pipe gives until its writers are gone. */
+function drain(fd: number): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const socket = new net.Socket({ fd, readable: true, writable: false });
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+/** Where a command named without a slash is, looked up in PATH once (posix_spawn does not search). */
+const commandPaths = new Map<string, string>();
+
+function resolveCommand(file: string): string {
+  if (file.includes('/')) return file;
+  const known = commandPaths.get(file);
+  if (known) return known;
+  for (const dir of (process.env['PATH'] || '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+    const candidate = `${dir || '.'}/${file}`;
+    try {
+      accessSync(candidate, fsConstants.X_OK);
+    } catch {
+      continue;
+    }
+    commandPaths.set(file, candidate);
+    return candidate;
+  }
+  throw new Error('executable file not found in $PATH');
 }
 
 export interface StartedProgram {

@@ -113,7 +113,7 @@ export function scrub(slot: NetSlot, extraLinks: string[] = []): void {
   for (const table of ['nat', 'filter']) {
     for (const line of run('iptables', ['-t', table, '-S']).split('\n')) {
       if (!mine(slot, line) || !line.startsWith('-A ')) continue;
-      run('iptables', ['-t', table, '-D', ...line.slice(3).match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''))]);
+      run('flock', ['--close', '/run/lock/berth-netavark.lock', 'iptables', '-t', table, '-D', ...line.slice(3).match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''))]);
     }
   }
   for (const name of new Set([slot.bridge, ...extraLinks, ...addressedLinks(slot)])) run('ip', ['link', 'del', name]);

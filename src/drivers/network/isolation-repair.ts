@@ -13,12 +13,14 @@
  * else in netavark's chains is touched.
  */
 import { execFile } from '../exec-file.ts';
+import { NETAVARK_LOCK } from './netavark.ts';
 import { linkExists } from './host-network.ts';
 
 const CHAINS = ['NETAVARK_ISOLATION_1', 'NETAVARK_ISOLATION_2'] as const;
 
 async function iptables(args: string[], okCodes = [0]): Promise<string> {
-  return (await execFile('iptables', ['-w', '-t', 'filter', ...args], { okCodes, timeoutMs: 30_000 })).stdout;
+  // Under netavark's lock, as every change to its chains.
+  return (await execFile('flock', ['--close', NETAVARK_LOCK, 'iptables', '-w', '-t', 'filter', ...args], { okCodes, timeoutMs: 30_000 })).stdout;
 }
 
 /** The `-A CHAIN …` rules of a chain; none when it does not exist. */

@@ -379,7 +379,14 @@ export class Sandboxes {
     const side = this.readSide(id);
     const key = this.o.netns.path(id);
     for (const setup of [...(side?.setups ?? [])].reverse()) {
-      await this.o.netavark.teardown(key, setup).catch((err) => log.debug('netavark teardown', { sandbox: id, err: asError(err).message }));
+      // Once more after a failure: a firewall change of someone else's at the same moment can fail one run.
+      await this.o.netavark
+        .teardown(key, setup)
+        .catch(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await this.o.netavark.teardown(key, setup);
+        })
+        .catch((err) => log.warn('netavark teardown', { sandbox: id, err: asError(err).message }));
     }
     // netavark removed a bridge (its last container went): mend what it leaves of the isolation rules.
     const bridges = (side?.setups ?? []).flatMap((s) => Object.values(s.network_info)).filter((n) => n.driver === 'bridge').map((n) => n.network_interface);

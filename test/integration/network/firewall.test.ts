@@ -28,7 +28,7 @@ function clientNamespace(t: TestContext, n: number): { ns: string; host: string;
   const client = `10.218.${n}.2`;
   const drop = ['-t', 'filter', '-D', 'BERTH-USER', '-s', client, '-j', 'DROP'];
   t.after(() => {
-    sh(['iptables', '-w', ...drop], true);
+    sh(['flock', '--close', '/run/lock/berth-netavark.lock', 'iptables', '-w', ...drop], true);
     sh(['ip', 'link', 'del', link], true);
     sh(['ip', 'netns', 'del', ns], true);
   });
@@ -65,9 +65,9 @@ test('a DROP in BERTH-USER stops another host reaching a published port; deletin
   await ok(docker(d, ['run', '-d', '--name', 'web', '-p', `${port}:80`, 'busybox', ...serve('through the firewall')]), 'run -p');
   const url = `http://${c.host}:${port}/`;
   await eventually(() => fetchFrom(c.ns, url), (s) => s === 'through the firewall', 'the client reaches the published port');
-  sh(['iptables', '-w', '-t', 'filter', '-I', 'BERTH-USER', '-s', c.client, '-j', 'DROP']);
+  sh(['flock', '--close', '/run/lock/berth-netavark.lock', 'iptables', '-w', '-t', 'filter', '-I', 'BERTH-USER', '-s', c.client, '-j', 'DROP']);
   assert.equal(fetchFrom(c.ns, url), '', 'dropped by the administrator\'s rule');
-  sh(['iptables', '-w', '-t', 'filter', '-D', 'BERTH-USER', '-s', c.client, '-j', 'DROP']);
+  sh(['flock', '--close', '/run/lock/berth-netavark.lock', 'iptables', '-w', '-t', 'filter', '-D', 'BERTH-USER', '-s', c.client, '-j', 'DROP']);
   await eventually(() => fetchFrom(c.ns, url), (s) => s === 'through the firewall', 'access restored');
   await assertClean(t, d);
 });
