@@ -1,16 +1,19 @@
 /**
  * The container's network as a resource (see container-resources.ts).
  *
- * - create: the network mode is resolved to its network (404 for an
- *   unknown one, as dockerd answers at create), the endpoint asked for in
- *   NetworkingConfig checked and kept in `record.networks`, and the
- *   container's /etc/hostname, hosts and resolv.conf written.
+ * - create: the network mode is resolved to its network, the endpoint
+ *   asked for in NetworkingConfig kept in `record.networks`, and the
+ *   container's /etc/hostname, hosts and resolv.conf written. As dockerd
+ *   20.10, an unknown network and a bad endpoint request (`--ip` on the
+ *   default bridge…) are taken here and refused at start.
  * - spec: the namespace. A container on the default bridge or a user
  *   network gets a sandbox (network/sandboxes.ts): a namespace set up by
  *   netavark with its addresses and published ports; /etc/hosts then
  *   gains its address and its links; the legacy link variables join the
  *   process's environment.
- * - exit: the sandbox is released (torn down in the background).
+ * - start: `network connect` events; exit: `network disconnect` events,
+ *   and the sandbox released (torn down in the background); remove: the
+ *   same for a sandbox made ahead of a start that never came.
  *
  * Without `networking` (unit tests over the fake runtime) a container on a
  * bridge gets a namespace of its own with loopback only.
