@@ -1,8 +1,8 @@
 /**
  * Resources a container holds besides its process and rootfs: its network
- * (today the namespace choice and the generated /etc/hostname, hosts and
- * resolv.conf; later a bridge attachment and published ports), and later
- * named volumes. Each is a ContainerResource; the lifecycle calls every
+ * (network-resource.ts: the namespace, its sandbox on the bridge or user
+ * networks with published ports, and the generated /etc/hostname, hosts and
+ * resolv.conf), and later named volumes. Each is a ContainerResource; the lifecycle calls every
  * resource at the same points, in the order they are listed, so adding one
  * touches no verb of the container service (moby does this in
  * `daemon/container_operations.go`, podman in `libpod/container_internal.go`).
