@@ -8,6 +8,18 @@ import type { ContainerRecord } from './record.ts';
 import { containerMounts, toWireMounts } from './container-mounts.ts';
 import { isActive } from './state-machine.ts';
 
+/** A `publish`/`expose` filter value ("80", "80/udp", "8000-8002/tcp") as the ports it names. */
+function portFilter(value: string): string[] {
+  const [range = '', proto = 'tcp'] = value.split('/');
+  const m = /^(\d+)(?:-(\d+))?$/.exec(range);
+  if (!m) throw new InvalidParameterError(`invalid port specification: "${value}"`);
+  const first = Number(m[1]);
+  const last = Number(m[2] ?? m[1]);
+  const out: string[] = [];
+  for (let p = first; p <= last && out.length < 65536; p++) out.push(`${p}/${proto.toLowerCase()}`);
+  return out;
+}
+
 export interface ListOptions {
   all: boolean;
   limit?: number;
@@ -80,9 +92,15 @@ export function selectContainers(records: ContainerRecord[], o: ListOptions): Co
     if (health.length && !health.includes(r.state.health?.Status ?? 'none')) return false;
     const volumes = o.filters.get('volume');
     if (volumes && !mountedAt(r).some((m) => volumes.includes(m))) return false;
-    // dockerd matches these against the ports the container has now; none has any
-    // until the networking issue publishes them.
-    if (o.filters.has('publish') || o.filters.has('expose')) return false;
+    const networks = o.filters.get('network');
+    if (networks && !Object.entries(r.networks ?? {}).some(([name, e]) => networks.includes(name) || (e.networkId !== '' && networks.includes(e.networkId)))) return false;
+    // dockerd matches these against the ports the container has now (its NetworkSettings.Ports): a running container's.
+    const publish = o.filters.get('publish');
+    const hostPorts = isActive(status) ? (r.sandbox?.ports ?? []).map((p) => `${p.hostPort}/${p.proto}`) : [];
+    if (publish && !publish.some((f) => portFilter(f).some((p) => hostPorts.includes(p)))) return false;
+    const expose = o.filters.get('expose');
+    const exposed = isActive(status) && r.sandbox ? Object.keys(r.config.ExposedPorts ?? {}).map((k) => (k.includes('/') ? k : `${k}/tcp`)) : [];
+    if (expose && !expose.some((f) => portFilter(f).some((p) => exposed.includes(p)))) return false;
     return true;
   });
   if (o.limit !== undefined && o.limit > 0) list = list.slice(0, o.limit);

@@ -138,6 +138,12 @@ test('published ports serve the host on 127.0.0.1, on the host\'s own address an
   assert.ok(m2, allPort);
   assert.equal((await fetchText('127.0.0.1', Number(m2[1]))).trim(), page);
 
+  const byFilter = async (f: string) => (await ok(docker(d, ['ps', '--format', '{{.Names}}', '--filter', f]), `ps --filter ${f}`)).split('\n').filter(Boolean).sort();
+  assert.deepEqual(await byFilter(`publish=${p1}`), ['local']);
+  assert.deepEqual(await byFilter(`publish=${p1}/udp`), []);
+  assert.deepEqual(await byFilter('expose=80'), ['all', 'any', 'local', 'random']);
+  assert.deepEqual(await byFilter('network=bridge'), ['all', 'any', 'local', 'random']);
+  assert.deepEqual(await byFilter('network=bri'), []);
   const ps = await ok(docker(d, ['ps', '--format', '{{.Names}} {{.Ports}}', '--filter', 'name=local']), 'ps');
   assert.equal(ps, `local 127.0.0.1:${p1}->80/tcp`);
   const ports = JSON.parse(await ok(docker(d, ['inspect', '-f', '{{json .NetworkSettings.Ports}}', 'local']), 'inspect ports'));
