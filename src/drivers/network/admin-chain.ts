@@ -10,11 +10,12 @@
  * every daemon on the host and stays when they stop.
  */
 import { execFile } from '../exec-file.ts';
-import { NETAVARK_LOCK } from './netavark.ts';
+import { NETAVARK_LOCK, ensureLockDir } from './netavark.ts';
 
 export const ADMIN_CHAIN = 'BERTH-USER';
 
 async function iptables(args: string[], okCodes = [0]): Promise<{ code: number; stdout: string }> {
+  ensureLockDir();
   // Under netavark's lock: iptables-nft changes made while netavark changes the same tables can fail either side.
   return execFile('flock', ['--close', NETAVARK_LOCK, 'iptables', '-w', ...args], { okCodes, timeoutMs: 30_000 });
 }

@@ -13,12 +13,13 @@
  * else in netavark's chains is touched.
  */
 import { execFile } from '../exec-file.ts';
-import { NETAVARK_LOCK } from './netavark.ts';
+import { NETAVARK_LOCK, ensureLockDir } from './netavark.ts';
 import { linkExists } from './host-network.ts';
 
 const CHAINS = ['NETAVARK_ISOLATION_1', 'NETAVARK_ISOLATION_2'] as const;
 
 async function iptables(args: string[], okCodes = [0]): Promise<string> {
+  ensureLockDir();
   // Under netavark's lock, as every change to its chains.
   return (await execFile('flock', ['--close', NETAVARK_LOCK, 'iptables', '-w', '-t', 'filter', ...args], { okCodes, timeoutMs: 30_000 })).stdout;
 }

@@ -25,6 +25,11 @@ export const AARDVARK = '/usr/lib/podman/aardvark-dns';
  */
 export const NETAVARK_LOCK = '/run/lock/berth-netavark.lock';
 
+/** /run/lock is made at boot on Debian, but not in every container or chroot a daemon may run in. */
+export function ensureLockDir(): void {
+  mkdirSync('/run/lock', { recursive: true, mode: 0o1777 });
+}
+
 export interface NetavarkSubnet {
   subnet: string;
   gateway?: string;
@@ -126,6 +131,7 @@ export class Netavark {
     const path = process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin';
     // netavark makes aardvark-dns's folder inside it, not the folder itself.
     mkdirSync(this.o.configDir, { recursive: true, mode: 0o700 });
+    ensureLockDir();
     const env: NodeJS.ProcessEnv = { PATH: this.o.firewall === false ? `${this.noFirewall()}:${path}` : path };
     return execFile('flock', ['--close', NETAVARK_LOCK, NETAVARK, '--config', this.o.configDir, '--rootless', 'false', '--aardvark-binary', AARDVARK, verb, netns], {
       input: JSON.stringify(options),
