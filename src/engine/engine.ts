@@ -28,12 +28,13 @@ import type { ContainerRunner } from './build/container-runner.ts';
 import { ServiceContainerRunner } from './build/service-container-runner.ts';
 import { isActive } from './containers/state-machine.ts';
 import { Journal } from '../store/journal.ts';
+import { log } from '../util/log.ts';
 import { recover } from './recovery.ts';
 import { Sandboxes } from './network/sandboxes.ts';
 import { HostPortReservations } from './network/ports.ts';
 import { Netavark } from '../drivers/network/netavark.ts';
 import { NetnsDir } from '../drivers/network/netns.ts';
-import { ensureAdminChain } from '../drivers/network/admin-chain.ts';
+import { ensureAdminChain, removeUnusedAdminChain } from '../drivers/network/admin-chain.ts';
 import { repairIsolation } from '../drivers/network/isolation-repair.ts';
 
 export interface EngineOptions {
@@ -169,6 +170,7 @@ export class Engine {
   async close(): Promise<void> {
     await this.containers.close();
     await this.sandboxes.close();
+    if (this.networks.defaults.iptables) await removeUnusedAdminChain().catch((err) => log.warn('could not remove the BERTH-USER chain', { err: (err as Error).message }));
   }
 
   /** Prepare directories, then recover from whatever a crash left (recovery.ts, the one start-up routine). */

@@ -6,8 +6,9 @@
  * for some source, say) takes effect, where Docker's published ports go
  * around an ordinary firewall (moby#22054, #4737). Berth only makes the
  * chain, its final RETURN and the jump; it never changes rules the
- * administrator put there. Like Docker's DOCKER-USER, the chain is shared by
- * every daemon on the host and stays when they stop.
+ * administrator put there. The chain is shared by every daemon on the host;
+ * a daemon that stops removes it only when it is as Berth made it and no
+ * netavark network is left on the host (`removeUnusedAdminChain`).
  */
 import { execFile } from '../exec-file.ts';
 import { NETAVARK_LOCK, ensureLockDir } from './netavark.ts';
@@ -40,4 +41,20 @@ export async function ensureAdminChain(): Promise<void> {
   // Behind them or missing: every jump goes, then one comes back at the top.
   for (const rule of rules) if (rule === jump) await iptables(['-t', 'filter', '-D', 'FORWARD', '-j', ADMIN_CHAIN], [0, 1]);
   await iptables(['-t', 'filter', '-I', 'FORWARD', '1', '-j', ADMIN_CHAIN]);
+}
+
+/**
+ * At daemon stop: the chain and its jump go if the chain holds nothing but
+ * Berth's RETURN (no rule of the administrator's) and netavark forwards for
+ * no network any more (no other daemon, or engine, still relies on it).
+ */
+export async function removeUnusedAdminChain(): Promise<void> {
+  const own = (await iptables(['-t', 'filter', '-S', ADMIN_CHAIN], [0, 1])).stdout.split('\n').filter((l) => l.startsWith('-A '));
+  if (own.length !== 1 || own[0] !== `-A ${ADMIN_CHAIN} -j RETURN`) return;
+  const forwarded = (await iptables(['-t', 'filter', '-S', 'NETAVARK_FORWARD'], [0, 1])).stdout.split('\n').filter((l) => l.startsWith('-A '));
+  if (forwarded.length > 0) return;
+  const jumps = (await iptables(['-t', 'filter', '-S', 'FORWARD'])).stdout.split('\n').filter((l) => l === `-A FORWARD -j ${ADMIN_CHAIN}`);
+  for (let i = 0; i < jumps.length; i++) await iptables(['-t', 'filter', '-D', 'FORWARD', '-j', ADMIN_CHAIN], [0, 1]);
+  await iptables(['-t', 'filter', '-F', ADMIN_CHAIN], [0, 1]);
+  await iptables(['-t', 'filter', '-X', ADMIN_CHAIN], [0, 1]);
 }
