@@ -137,6 +137,7 @@ export class Engine {
     // The layers a removed container held are reclaimed once its image is gone too (after rmi -f).
     this.events.subscribe((e) => {
       if (e.Type === 'container' && e.Action === 'destroy') this.images.containerRemoved();
+      if (e.Type === 'network' && e.Action === 'destroy') this.sandboxes.dropNetwork(e.Actor.ID);
     });
     this.exec = new ExecService(this.containers, this.runtime, this.events);
     this.containers.health = new HealthMonitor({

@@ -197,7 +197,7 @@ export class NetworkResource implements ContainerResource {
   }
 
   /** /etc/hosts with the container's own addresses and its links' (rewritten at each start: the addresses change). */
-  writeHosts(record: ContainerRecord): void {
+  private writeHosts(record: ContainerRecord): void {
     const first = Object.values(record.networks ?? {})[0];
     const addresses = [first?.ipAddress, first?.globalIPv6Address].filter((a): a is string => Boolean(a));
     const linkLines = linkHostsEntries(this.linkedContainers(record).map(({ alias, target }) => ({ alias, target: linkTarget(target) })));

@@ -4,7 +4,7 @@
  * runs, what its sandbox got. The top-level IPAddress, Gateway, MacAddress
  * … are the default bridge's endpoint only, as dockerd fills them.
  */
-import type { EndpointRecord } from '../network/network-record.ts';
+import { emptyEndpoint, type EndpointRecord } from '../network/network-record.ts';
 import { inspectPorts, summaryPorts } from '../network/ports.ts';
 import { ZERO_TIME, type ContainerRecord } from './record.ts';
 import { isActive } from './state-machine.ts';
@@ -28,10 +28,7 @@ export function endpointSettings(e: EndpointRecord): Record<string, unknown> {
   };
 }
 
-const EMPTY_ENDPOINT: EndpointRecord = {
-  networkId: '', ipamConfig: null, aliases: null, links: null, requestedMac: '', driverOpts: null,
-  endpointId: '', ipAddress: '', ipPrefixLen: 0, gateway: '', globalIPv6Address: '', globalIPv6PrefixLen: 0, ipv6Gateway: '', macAddress: '',
-};
+const EMPTY_ENDPOINT: EndpointRecord = emptyEndpoint('');
 
 /** The container's endpoints by network name (a record made before networks were kept gets its mode's network). */
 export function endpointsOf(record: ContainerRecord): Record<string, EndpointRecord> {

@@ -358,14 +358,11 @@ export class Sandboxes {
     }
   }
 
-  /** Network records the books were made from may be gone (a network removed): the books go with them. */
+  /** A network removed: its address books go with it. */
   dropNetwork(networkId: string): void {
     this.books.delete(networkId);
   }
 
-  registerNetwork(network: NetworkRecord): void {
-    this.booksOf(network);
-  }
 
   private releaseAddresses(owner: string, networkId?: string): void {
     for (const [id, books] of this.books) {
