@@ -50,7 +50,8 @@ export async function ensureAdminChain(): Promise<void> {
  */
 export async function removeUnusedAdminChain(): Promise<void> {
   const own = (await iptables(['-t', 'filter', '-S', ADMIN_CHAIN], [0, 1])).stdout.split('\n').filter((l) => l.startsWith('-A '));
-  if (own.length !== 1 || own[0] !== `-A ${ADMIN_CHAIN} -j RETURN`) return;
+  // Two daemons starting together may each have added the RETURN (and the jump): any number of them is Berth's.
+  if (own.length === 0 || own.some((l) => l !== `-A ${ADMIN_CHAIN} -j RETURN`)) return;
   const forwarded = (await iptables(['-t', 'filter', '-S', 'NETAVARK_FORWARD'], [0, 1])).stdout.split('\n').filter((l) => l.startsWith('-A '));
   if (forwarded.length > 0) return;
   const jumps = (await iptables(['-t', 'filter', '-S', 'FORWARD'])).stdout.split('\n').filter((l) => l === `-A FORWARD -j ${ADMIN_CHAIN}`);
