@@ -22,6 +22,7 @@ import { ImageService } from './images/image-service.ts';
 import { SystemService } from './system/system-service.ts';
 import type { ContainerDefaults } from './daemon-config.ts';
 import { NetworkService } from './network/network-service.ts';
+import { VolumeService } from './volumes/volume-service.ts';
 import { networkDefaults, type NetworkDefaults } from './network/network-defaults.ts';
 import type { ContainerNetworking } from './network/container-networking.ts';
 import type { ContainerRunner } from './build/container-runner.ts';
@@ -63,6 +64,7 @@ export class Engine {
   readonly exec: ExecService;
   readonly system: SystemService;
   readonly networks: NetworkService;
+  readonly volumes: VolumeService;
   /** `network connect|disconnect`: provided by the container side. */
   readonly networking: ContainerNetworking;
   /** Runs build steps in throwaway containers (the builder's only way to run one). */
@@ -79,6 +81,7 @@ export class Engine {
     this.content = new ContentStore(`${dataRoot}/content`);
     this.layers = new LayerStore(`${dataRoot}/layers`);
     this.journal = new Journal(`${dataRoot}/intents`);
+    this.volumes = new VolumeService({ dataRoot, events: this.events });
     this.networks = new NetworkService({ dataRoot, defaults: options.network ?? networkDefaults({}), events: this.events });
     this.images = new ImageService({
       dataRoot,
@@ -180,6 +183,7 @@ export class Engine {
     await ensurePrivateRoots(dataRoot, execRoot);
     // Before containers are re-adopted: their endpoints name these networks.
     await this.networks.load();
+    await this.volumes.load();
     await recover({ images: this.images, containers: this.containers, runtime: this.runtime, journal: this.journal });
   }
 }
