@@ -100,6 +100,15 @@ export class VolumeService {
     return this.mountpoint(name);
   }
 
+  /**
+   * At daemon start, for a container whose process still lives: counts it
+   * as a user of a volume that is already mounted for it, with no event.
+   */
+  adopt(name: string, containerId: string): void {
+    void name;
+    void containerId;
+  }
+
   /** The container has stopped: a `volume unmount` event; the filesystem unmounted after its last user. */
   async unmount(name: string, containerId: string): Promise<void> {
     void name;
