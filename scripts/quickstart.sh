@@ -35,9 +35,13 @@ out=$("$BERTH" run --rm busybox echo "hello from a berth container")
 echo "run: berth run --rm busybox echo … printed: $out"
 
 "$BERTH" rm -f quickstart-web >/dev/null 2>&1 || true
+# The site lives in a named volume: one container writes it, the web service serves it read-only.
+"$BERTH" volume create quickstart-site >/dev/null
+"$BERTH" run --rm -v quickstart-site:/www busybox \
+  sh -c "echo '<h1>Served by busybox httpd in a Berth container, from the volume quickstart-site</h1>' >/www/index.html"
+echo "volume: quickstart-site, written by a container that is gone ($("$BERTH" volume inspect -f '{{.Mountpoint}}' quickstart-site))"
 # As the Docker docs' first example: the default bridge, container port 80 published on the host.
-"$BERTH" run -d --name quickstart-web -p "$PORT:80" busybox \
-  sh -c "mkdir -p /www && echo '<h1>Served by busybox httpd in a Berth container</h1>' >/www/index.html && exec httpd -f -p 80 -h /www" >/dev/null
+"$BERTH" run -d --name quickstart-web -p "$PORT:80" -v quickstart-site:/www:ro busybox httpd -f -p 80 -h /www >/dev/null
 page=""
 for _ in $(seq 1 50); do
   page=$(curl -sf "http://127.0.0.1:$PORT/" 2>/dev/null) && break
@@ -53,5 +57,6 @@ Berth is running. Try:
   $BERTH ps
   curl http://127.0.0.1:$PORT/
   $BERTH run -it --rm busybox sh
-  npm run stop                         (removes the web service and stops berthd)
+  $BERTH volume ls
+  npm run stop                         (removes the web service and its volume, stops berthd)
 MSG

@@ -3,7 +3,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export BERTH_HOST=unix:///run/berth/berth.sock
-if [ -x bin/berth ]; then bin/berth rm -f quickstart-web >/dev/null 2>&1 && echo "removed container quickstart-web"; fi
+if [ -x bin/berth ]; then
+  bin/berth rm -f quickstart-web >/dev/null 2>&1 && echo "removed container quickstart-web"
+  bin/berth volume rm quickstart-site >/dev/null 2>&1 && echo "removed volume quickstart-site"
+fi
 if [ -f /run/berth-quickstart.pid ]; then
   pid=$(cat /run/berth-quickstart.pid)
   if kill -0 "$pid" 2>/dev/null; then
