@@ -88,7 +88,7 @@ export class ContainerData {
     await this.containers.layout.mountRootfs(record);
     const readonlyRootfs = Boolean(record.hostConfig.ReadonlyRootfs);
     const p = this.containers.paths(record.id);
-    return { root: p.merged, mounts: archiveMounts(containerMounts(record.hostConfig), p, readonlyRootfs), ref, readonlyRootfs };
+    return { root: p.merged, mounts: archiveMounts(containerMounts(record), p, readonlyRootfs), ref, readonlyRootfs };
   }
 
   async statPath(ref: string, path: string): Promise<PathStat> {

@@ -5,7 +5,7 @@ import { archiveMounts, containerMounts, mountSourcesToCreate, toRuntimeMounts, 
 const etc = { hostname: '/c/hostname', hosts: '/c/hosts', resolvConf: '/c/resolv.conf' };
 
 test('-v binds: inspect shows the mode as given, the runtime gets rbind with rw/ro and the propagation', () => {
-  const mounts = containerMounts({ Binds: ['/tmp/a:/x:ro', '/tmp/a:/z'] });
+  const mounts = containerMounts({ hostConfig: { Binds: ['/tmp/a:/x:ro', '/tmp/a:/z'] } });
   assert.deepEqual(toWireMounts(mounts), [
     { Type: 'bind', Source: '/tmp/a', Destination: '/x', Mode: 'ro', RW: false, Propagation: 'rprivate' },
     { Type: 'bind', Source: '/tmp/a', Destination: '/z', Mode: '', RW: true, Propagation: 'rprivate' },
@@ -18,14 +18,14 @@ test('-v binds: inspect shows the mode as given, the runtime gets rbind with rw/
 });
 
 test('--mount binds and tmpfs follow the binds, in the order given', () => {
-  const mounts = containerMounts({
+  const mounts = containerMounts({ hostConfig: {
     Binds: ['/a:/a'],
     Mounts: [
       { Type: 'tmpfs', Target: '/t', TmpfsOptions: { SizeBytes: 1024, Mode: 0o1777 }, ReadOnly: true },
       { Type: 'bind', Source: '/s', Target: '/b', BindOptions: { NonRecursive: true, Propagation: 'rslave', CreateMountpoint: true } },
       { Type: 'bind', Source: '/s2', Target: '/b2', ReadOnly: true },
     ],
-  });
+  } });
   assert.deepEqual(toWireMounts(mounts), [
     { Type: 'bind', Source: '/a', Destination: '/a', Mode: '', RW: true, Propagation: 'rprivate' },
     { Type: 'tmpfs', Source: '', Destination: '/t', Mode: '', RW: false, Propagation: '' },
@@ -41,7 +41,7 @@ test('--mount binds and tmpfs follow the binds, in the order given', () => {
 });
 
 test('docker cp sees the host-path mounts, then the /etc files no mount covers', () => {
-  const mounts = containerMounts({ Binds: ['/h:/etc/hosts:ro'], Mounts: [{ Type: 'tmpfs', Target: '/t' }] });
+  const mounts = containerMounts({ hostConfig: { Binds: ['/h:/etc/hosts:ro'], Mounts: [{ Type: 'tmpfs', Target: '/t' }] } });
   assert.deepEqual(archiveMounts(mounts, etc, true), [
     { destination: '/etc/hosts', source: '/h', readOnly: true },
     { destination: '/etc/hostname', source: '/c/hostname', readOnly: true },
