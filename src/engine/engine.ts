@@ -187,5 +187,7 @@ export class Engine {
     await this.networks.load();
     await this.volumes.load();
     await recover({ images: this.images, containers: this.containers, runtime: this.runtime, journal: this.journal });
+    // After re-adoption: what a crash left mounted and no live container took over is unmounted.
+    await this.volumes.settle();
   }
 }

@@ -16,31 +16,21 @@
  * are filled in by the volume-service work; the signatures are what the
  * container side builds against.
  */
-import { NotImplementedError } from '../../util/errors.ts';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { isMounted, mountFilesystem, unmountFilesystem } from '../../drivers/mount/volume-mount.ts';
+import { KeyedLock } from '../../store/lock.ts';
+import { asError } from '../../util/errors.ts';
+import { log } from '../../util/log.ts';
 import type { EventsService } from '../events/events-service.ts';
+import { mountFailed, noSuchVolume, unknownDriver, volumeInUse } from './errors.ts';
+import { filesystemOf, hasNoOptions, validateLocalOptions, validateVolumeName } from './local-driver.ts';
+import { ANONYMOUS_LABEL, filterVolumes, volumePruneMatcher, type VolumeFilters } from './volume-filters.ts';
+import { directorySize } from './volume-size.ts';
+import { VolumeStore } from './volume-store.ts';
+import type { VolumeCreateRequest, VolumeRecord } from './volume-record.ts';
 
-/** A volume as berthd stores it. */
-export interface VolumeRecord {
-  name: string;
-  driver: 'local';
-  /** RFC 3339, whole seconds, as dockerd shows `CreatedAt`. */
-  createdAt: string;
-  /** null when none were given (dockerd shows `"Labels": null` for an anonymous volume). */
-  labels: Record<string, string> | null;
-  /** The driver options (`-o`), null when none. */
-  options: Record<string, string> | null;
-}
-
-export interface VolumeCreateRequest {
-  /** Empty or absent: an anonymous volume with a 64-hex name. */
-  name?: string;
-  /** '' or 'local'; anything else is refused (404 as dockerd: plugin not found). */
-  driver?: string;
-  driverOpts?: Record<string, string> | null;
-  labels?: Record<string, string> | null;
-  /** Created for a container's anonymous mount: labelled `com.docker.volume.anonymous=""` (prune's default set, API ≥ 1.42). */
-  anonymous?: boolean;
-}
+export type { VolumeRecord, VolumeCreateRequest } from './volume-record.ts';
 
 /** What the volume service needs to know of containers (the container side provides it). */
 export interface VolumeUsers {
@@ -60,17 +50,85 @@ export interface VolumeServiceOptions {
   events: EventsService;
 }
 
+/** A volume with what `system df` shows of it. */
+export interface VolumeUsage {
+  record: VolumeRecord;
+  /** Bytes under `_data`. */
+  size: number;
+  /** Containers that name it. */
+  refCount: number;
+}
+
+export interface VolumePruneReport {
+  volumesDeleted: string[];
+  spaceReclaimed: number;
+}
+
+/** RFC 3339 in whole seconds, UTC, as dockerd's `CreatedAt`. */
+function createdAtNow(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Users and mounts: `mount` counts a user (a container ID, once per call:
+ * a container mounting the volume at two destinations calls it twice and
+ * `unmount` twice) and mounts the local driver's filesystem at the first;
+ * `unmount` uncounts one and unmounts after the last. `adopt` counts a user
+ * without mounting or an event. A volume is *in use* (rm refused, prune
+ * skips it, not dangling) when `usersOf` names a container or a user is
+ * counted.
+ *
+ * A crash leaves filesystems mounted on `_data` with nobody counted. `load`
+ * notes them; `adopt` takes one over for a container that still runs;
+ * `settle` (after the containers are re-adopted) unmounts those nobody
+ * took, as dockerd unmounts every local volume at its start.
+ */
 export class VolumeService {
   private users: VolumeUsers = { usersOf: () => [] };
+  private readonly store: VolumeStore;
+  private readonly lock = new KeyedLock();
+  /** Per volume: container ID → how many mounts it holds. */
+  private readonly active = new Map<string, Map<string, number>>();
+  /** Volumes whose filesystem is mounted on `_data` (by us, or left by a crash and adopted). */
+  private readonly mounted = new Set<string>();
+  /** Filesystems found mounted at load, not (yet) adopted. */
+  private readonly leftovers = new Set<string>();
 
-  constructor(readonly options: VolumeServiceOptions) {}
+  constructor(readonly options: VolumeServiceOptions) {
+    this.store = new VolumeStore(path.join(options.dataRoot, 'volumes'));
+  }
 
   useContainers(users: VolumeUsers): void {
     this.users = users;
   }
 
   /** Reads the records at daemon start, sweeping what a crash left half made or half removed. */
-  async load(): Promise<void> {}
+  async load(): Promise<void> {
+    await this.store.load();
+    this.active.clear();
+    this.mounted.clear();
+    this.leftovers.clear();
+    for (const record of this.store.all()) {
+      if (filesystemOf(record.options) && (await isMounted(this.mountpoint(record.name)))) this.leftovers.add(record.name);
+    }
+  }
+
+  /**
+   * After the containers were re-adopted: unmounts the filesystems a crash
+   * left mounted that no live container took over with `adopt`.
+   */
+  async settle(): Promise<void> {
+    for (const name of [...this.leftovers]) {
+      await this.lock.run(name, async () => {
+        if (!this.leftovers.delete(name)) return;
+        try {
+          await unmountFilesystem(this.mountpoint(name));
+        } catch (err) {
+          log.warn('could not unmount a volume left mounted', { volume: name, err: asError(err).message });
+        }
+      });
+    }
+  }
 
   /** The directory a container mounts: `<dataRoot>/volumes/<name>/_data`. */
   mountpoint(name: string): string {
@@ -78,8 +136,34 @@ export class VolumeService {
   }
 
   get(name: string): VolumeRecord | undefined {
-    void name;
-    return undefined;
+    return this.store.get(name);
+  }
+
+  /** `get`, or dockerd's 404 (`get NAME: no such volume`). */
+  inspect(name: string): VolumeRecord {
+    const record = this.store.get(name);
+    if (!record) throw noSuchVolume(name);
+    return record;
+  }
+
+  /** Every volume and whether it is in use, by name. */
+  private withUse(): { record: VolumeRecord; inUse: boolean }[] {
+    return this.store
+      .all()
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((record) => ({ record, inUse: this.usersOfVolume(record.name).length > 0 }));
+  }
+
+  /** GET /volumes. */
+  list(filters: VolumeFilters = new Map()): VolumeRecord[] {
+    return filterVolumes(this.withUse(), filters).map((v) => v.record);
+  }
+
+  /** Containers using the volume: those that name it, then any counted user not among them. */
+  private usersOfVolume(name: string): string[] {
+    const named = this.users.usersOf(name);
+    const counted = [...(this.active.get(name)?.keys() ?? [])].filter((id) => !named.includes(id));
+    return [...named, ...counted];
   }
 
   /**
@@ -87,8 +171,24 @@ export class VolumeService {
    * create is idempotent). Record and directory appear together or not at all.
    */
   async create(request: VolumeCreateRequest): Promise<VolumeRecord> {
-    void request;
-    throw new NotImplementedError('volumes are not supported yet');
+    const name = request.name || randomBytes(32).toString('hex');
+    const driver = request.driver ?? '';
+    if (driver !== '' && driver !== 'local') throw unknownDriver(name, driver);
+    const record = await this.lock.run(name, async () => {
+      const existing = this.store.get(name);
+      if (existing) return existing;
+      validateVolumeName(name);
+      const options = request.driverOpts ?? null;
+      validateLocalOptions(name, options);
+      let labels = request.labels ?? null;
+      if (request.anonymous) labels = { ...labels, [ANONYMOUS_LABEL]: '' };
+      const created: VolumeRecord = { name, driver: 'local', createdAt: createdAtNow(), labels, options };
+      await this.store.create(created);
+      return created;
+    });
+    // dockerd logs `create` for an existing volume too.
+    this.options.events.publish('volume', 'create', name, { driver: record.driver });
+    return record;
   }
 
   /**
@@ -96,8 +196,42 @@ export class VolumeService {
    * mounted on first use; a `volume mount` event. Returns the path to bind.
    */
   async mount(name: string, request: VolumeMountRequest): Promise<string> {
-    void request;
-    return this.mountpoint(name);
+    const mountpoint = this.mountpoint(name);
+    await this.lock.run(name, async () => {
+      const record = this.store.get(name);
+      if (!record) throw noSuchVolume(name);
+      const fs = filesystemOf(record.options);
+      if (fs && !this.mounted.has(name)) {
+        if (this.leftovers.delete(name) && (await isMounted(mountpoint))) {
+          // Left mounted by a crash and nobody adopted it: take it over as it is.
+        } else {
+          try {
+            await mountFilesystem(fs, mountpoint);
+          } catch (err) {
+            throw mountFailed(mountpoint, asError(err));
+          }
+        }
+        this.mounted.add(name);
+      }
+      this.count(name, request.containerId, +1);
+    });
+    this.options.events.publish('volume', 'mount', name, {
+      container: request.containerId,
+      destination: request.destination,
+      driver: 'local',
+      propagation: request.propagation,
+      'read/write': String(request.rw),
+    });
+    return mountpoint;
+  }
+
+  private count(name: string, containerId: string, delta: 1 | -1): void {
+    let users = this.active.get(name);
+    if (!users) this.active.set(name, (users = new Map()));
+    const next = (users.get(containerId) ?? 0) + delta;
+    if (next > 0) users.set(containerId, next);
+    else users.delete(containerId);
+    if (users.size === 0) this.active.delete(name);
   }
 
   /**
@@ -105,14 +239,28 @@ export class VolumeService {
    * as a user of a volume that is already mounted for it, with no event.
    */
   adopt(name: string, containerId: string): void {
-    void name;
-    void containerId;
+    if (!this.store.get(name)) return;
+    if (this.leftovers.delete(name)) this.mounted.add(name);
+    this.count(name, containerId, +1);
   }
 
   /** The container has stopped: a `volume unmount` event; the filesystem unmounted after its last user. */
   async unmount(name: string, containerId: string): Promise<void> {
-    void name;
-    void containerId;
+    const known = await this.lock.run(name, async () => {
+      const record = this.store.get(name);
+      if (!record) return false;
+      this.count(name, containerId, -1);
+      if (!this.active.has(name) && this.mounted.has(name)) {
+        this.mounted.delete(name);
+        try {
+          await unmountFilesystem(this.mountpoint(name));
+        } catch (err) {
+          log.warn('could not unmount a volume', { volume: name, err: asError(err).message });
+        }
+      }
+      return true;
+    });
+    if (known) this.options.events.publish('volume', 'unmount', name, { container: containerId, driver: 'local' });
   }
 
   /**
@@ -120,8 +268,64 @@ export class VolumeService {
    * `force` only forgives a missing one). Record and data go together.
    */
   async remove(name: string, options: { force?: boolean } = {}): Promise<void> {
-    void name;
-    void options;
-    throw new NotImplementedError('volumes are not supported yet');
+    const removed = await this.lock.run(name, async () => {
+      const record = this.store.get(name);
+      if (!record) {
+        if (options.force) return undefined;
+        throw noSuchVolume(name);
+      }
+      const users = this.usersOfVolume(name);
+      if (users.length > 0) throw volumeInUse(name, users);
+      await this.destroy(name);
+      return record;
+    });
+    if (removed) this.options.events.publish('volume', 'destroy', name, { driver: removed.driver });
+  }
+
+  /** Under the volume's lock, with no user: detach a filesystem left mounted, then delete record and data. */
+  private async destroy(name: string): Promise<void> {
+    this.leftovers.delete(name);
+    this.mounted.delete(name);
+    await unmountFilesystem(this.mountpoint(name));
+    await this.store.remove(name);
+  }
+
+  /**
+   * POST /volumes/prune: removes the volumes the filters select that no
+   * container uses (only anonymous ones unless `all` is true). As dockerd,
+   * one `prune` event and no `destroy` per volume.
+   */
+  async prune(filters: VolumeFilters = new Map()): Promise<VolumePruneReport> {
+    const matches = volumePruneMatcher(filters);
+    const report: VolumePruneReport = { volumesDeleted: [], spaceReclaimed: 0 };
+    for (const candidate of this.withUse()) {
+      if (!matches(candidate)) continue;
+      const name = candidate.record.name;
+      try {
+        const size = await this.lock.run(name, async () => {
+          if (!this.store.get(name) || this.usersOfVolume(name).length > 0) return undefined;
+          const bytes = await directorySize(this.mountpoint(name));
+          await this.destroy(name);
+          return bytes;
+        });
+        if (size === undefined) continue;
+        report.volumesDeleted.push(name);
+        report.spaceReclaimed += size;
+      } catch (err) {
+        log.warn('could not prune a volume', { volume: name, err: asError(err).message });
+      }
+    }
+    this.options.events.publish('volume', 'prune', '', { reclaimed: String(report.spaceReclaimed) });
+    return report;
+  }
+
+  /** `system df`: as dockerd, only volumes without driver options, with their size and how many containers name them. */
+  async usage(): Promise<VolumeUsage[]> {
+    const out: VolumeUsage[] = [];
+    for (const { record } of this.withUse()) {
+      if (!hasNoOptions(record.options)) continue;
+      out.push({ record, size: await directorySize(this.mountpoint(record.name)), refCount: this.users.usersOf(record.name).length });
+    }
+    return out;
   }
 }

@@ -1,0 +1,20 @@
+/** A volume record as dockerd shows it (`GET /volumes/{name}`, list entries, `system df`). */
+import type { Volume } from '../../wire/volume.ts';
+import type { VolumeRecord } from './volume-record.ts';
+import type { VolumeUsage } from './volume-service.ts';
+
+export function toWireVolume(record: VolumeRecord, mountpoint: string): Volume {
+  return {
+    CreatedAt: record.createdAt,
+    Driver: record.driver,
+    Labels: record.labels,
+    Mountpoint: mountpoint,
+    Name: record.name,
+    Options: record.options,
+    Scope: 'local',
+  };
+}
+
+export function toWireVolumeUsage(usage: VolumeUsage, mountpoint: string): Volume {
+  return { ...toWireVolume(usage.record, mountpoint), UsageData: { Size: usage.size, RefCount: usage.refCount } };
+}
