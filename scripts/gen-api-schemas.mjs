@@ -34,6 +34,8 @@ const OPERATIONS = {
   NetworkCreate: { goType: 'types.NetworkCreateRequest', struct: 'NetworkCreateRequest' },
   NetworkConnect: { goType: 'types.NetworkConnect', struct: 'NetworkConnect' },
   NetworkDisconnect: { goType: 'types.NetworkDisconnect', struct: 'NetworkDisconnect' },
+  // dockerd 20.10's struct; ClusterVolumeSpec (swarm's, newer) is left out: Berth has no swarm, and Go ignores a field it lacks.
+  VolumeCreate: { goType: 'volume.VolumeCreateBody', struct: 'VolumeCreateBody', omit: ['ClusterVolumeSpec'] },
 };
 
 /** Swagger definitions decoded into a Go struct: its Go type. Resources is embedded (it takes its holder's name). */
@@ -215,8 +217,13 @@ function bodySchema(operationId) {
 }
 
 const schemas = {};
-for (const [op, { goType, struct }] of Object.entries(OPERATIONS)) {
-  const s = convert(bodySchema(op), struct, struct, struct);
+for (const [op, { goType, struct, omit = [] }] of Object.entries(OPERATIONS)) {
+  let body = bodySchema(op);
+  if (omit.length > 0) {
+    const resolved = resolve(body).schema;
+    body = { ...resolved, properties: Object.fromEntries(Object.entries(resolved.properties).filter(([k]) => !omit.includes(k))) };
+  }
+  const s = convert(body, struct, struct, struct);
   s['x-go-type'] = goType;
   schemas[op] = s;
 }

@@ -12,6 +12,7 @@ import { registerExecRoutes } from './routes/exec.ts';
 import { registerImageRoutes } from './routes/images.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
 import { registerNetworkRoutes } from './routes/networks.ts';
+import { registerVolumeRoutes } from './routes/volumes.ts';
 
 export function buildRouter(backends: Backends): Router {
   const router = new Router();
@@ -22,6 +23,7 @@ export function buildRouter(backends: Backends): Router {
   registerImageRoutes(router, backends.images);
   registerPluginRoutes(router);
   registerNetworkRoutes(router, backends.networks);
+  registerVolumeRoutes(router, backends.volumes);
   return router;
 }
 

@@ -11,6 +11,8 @@ import { openExecSession, startDetachedExec } from '../engine/exec/exec-session.
 import type { ImageBackend } from './routes/images.ts';
 import type { SystemBackend } from './routes/system.ts';
 import type { NetworkBackend } from './routes/networks.ts';
+import type { VolumeBackend } from './routes/volumes.ts';
+import { toWireVolume } from '../engine/volumes/to-wire.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -19,15 +21,17 @@ export interface Backends {
   exec: ExecBackend;
   images: ImageBackend;
   networks: NetworkBackend;
+  volumes: VolumeBackend;
 }
 
 export function engineBackends(engine: Engine): Backends {
-  const { containers, queries, io, data, exec, images, system, events, networks, networking } = engine;
+  const { containers, queries, io, data, exec, images, system, events, networks, networking, volumes } = engine;
+  const wireVolume = (record: Parameters<typeof toWireVolume>[0]) => toWireVolume(record, volumes.mountpoint(record.name));
   return {
     system: {
       version: () => system.version(),
       info: () => system.info(),
-      dataUsage: () => system.dataUsage(),
+      dataUsage: (types) => system.dataUsage(types),
       subscribe: (listener) => events.subscribe(listener),
     },
     containers: {
@@ -79,6 +83,13 @@ export function engineBackends(engine: Engine): Backends {
       prune: (filters) => networks.prune(filters),
       connect: (networkRef, containerRef, endpointConfig) => networking.connect(networkRef, containerRef, endpointConfig),
       disconnect: (networkRef, containerRef, force) => networking.disconnect(networkRef, containerRef, force),
+    },
+    volumes: {
+      list: (filters) => volumes.list(filters).map(wireVolume),
+      inspect: (name) => wireVolume(volumes.inspect(name)),
+      create: async (request) => wireVolume(await volumes.create(request)),
+      remove: (name, options) => volumes.remove(name, options),
+      prune: (filters) => volumes.prune(filters),
     },
   };
 }

@@ -23,6 +23,7 @@ import { SystemService } from './system/system-service.ts';
 import type { ContainerDefaults } from './daemon-config.ts';
 import { NetworkService } from './network/network-service.ts';
 import { VolumeService } from './volumes/volume-service.ts';
+import { toWireVolumeUsage } from './volumes/to-wire.ts';
 import { networkDefaults, type NetworkDefaults } from './network/network-defaults.ts';
 import type { ContainerNetworking } from './network/container-networking.ts';
 import type { ContainerRunner } from './build/container-runner.ts';
@@ -161,6 +162,7 @@ export class Engine {
       runtimeCommit: async () => this.runtime.commit?.(),
       containerUsage: () => this.queries.list({ all: true, size: true, filters: new Map() }),
       imageUsage: () => this.images.df(),
+      volumeUsage: async () => (await this.volumes.usage()).map((u) => toWireVolumeUsage(u, this.volumes.mountpoint(u.record.name))),
     });
     this.runner = new ServiceContainerRunner({ containers: this.containers, io: this.io, data: this.data });
   }

@@ -14,7 +14,9 @@
  * sent), `network-removing` (a removed network's devices gone, its record not yet),
  * `sandbox-recorded` (a sandbox's side file written, its namespace and
  * netavark's set-up not yet), `sandbox-set-up` (netavark's set-up done, the
- * container not yet told).
+ * container not yet told), `volume-staged` (a created volume's directory
+ * built under its staging name, not yet renamed into place),
+ * `volume-trashed` (a removed volume renamed to trash, not yet deleted).
  */
 const armed = process.env['BERTH_FAILPOINT'] ?? '';
 

@@ -3071,6 +3071,58 @@ export const BODY_SCHEMAS = {
     "x-go-type": "bool"
    }
   }
+ },
+ "VolumeCreate": {
+  "type": [
+   "object",
+   "null"
+  ],
+  "x-go-struct": "VolumeCreateBody",
+  "x-go-type": "volume.VolumeCreateBody",
+  "properties": {
+   "Name": {
+    "type": [
+     "string",
+     "null"
+    ],
+    "x-go-type": "string"
+   },
+   "Driver": {
+    "type": [
+     "string",
+     "null"
+    ],
+    "x-go-type": "string"
+   },
+   "DriverOpts": {
+    "type": [
+     "object",
+     "null"
+    ],
+    "x-go-type": "map[string]string",
+    "additionalProperties": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "x-go-type": "string"
+    }
+   },
+   "Labels": {
+    "type": [
+     "object",
+     "null"
+    ],
+    "x-go-type": "map[string]string",
+    "additionalProperties": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "x-go-type": "string"
+    }
+   }
+  }
  }
 } as const;
 

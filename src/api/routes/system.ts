@@ -4,7 +4,7 @@ import { routesOver, type RouteContext, type Router } from '../router.ts';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../version.ts';
 import { queryFilters } from '../query.ts';
 import type { EngineEvent, EventsService } from '../../engine/events/events-service.ts';
-import type { SystemService } from '../../engine/system/system-service.ts';
+import type { DiskUsageObject, SystemService } from '../../engine/system/system-service.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 
 /** What the system routes need of the engine: its facts and its event feed. */
@@ -20,10 +20,9 @@ export function registerSystemRoutes(router: Router, backend: SystemBackend): vo
   add('GET', '/info', systemInfo);
   add('GET', '/system/df', systemDataUsage);
   add('GET', '/events', systemEvents);
-  // `docker system prune` prunes networks (routes/networks.ts) and build cache
-  // (and volumes with --volumes) besides containers and images. Berth has no
-  // volumes or build cache yet: these answer, truthfully, that nothing was there.
-  router.add('POST', '/volumes/prune', (ctx) => pruneNothing(ctx, ['label', 'label!', 'all'], { VolumesDeleted: null, SpaceReclaimed: 0 }));
+  // `docker system prune` prunes networks (routes/networks.ts), volumes with
+  // --volumes (routes/volumes.ts) and build cache besides containers and
+  // images. Berth has no build cache yet: this answers, truthfully, that nothing was there.
   router.add('POST', '/build/prune', (ctx) => pruneNothing(ctx, ['until', 'id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'], { CachesDeleted: null, SpaceReclaimed: 0 }));
 }
 
@@ -68,8 +67,17 @@ async function systemInfo(_ctx: RouteContext, b: Backend): Promise<unknown> {
   return b.info();
 }
 
-async function systemDataUsage(_ctx: RouteContext, b: Backend): Promise<unknown> {
-  return b.dataUsage();
+/** API 1.42: "GET /system/df now accepts a `type` query parameter" (container, image, volume, build-cache). */
+const DF_TYPE_SINCE = 1.42;
+const DF_TYPES: readonly DiskUsageObject[] = ['container', 'image', 'volume', 'build-cache'];
+
+async function systemDataUsage(ctx: RouteContext, b: Backend): Promise<unknown> {
+  const requested = ctx.query.getAll('type');
+  if (ctx.version < DF_TYPE_SINCE || !ctx.query.has('type')) return b.dataUsage();
+  for (const t of requested) {
+    if (!(DF_TYPES as readonly string[]).includes(t)) throw new InvalidParameterError(`unknown object type: ${t}`);
+  }
+  return b.dataUsage(new Set(requested as DiskUsageObject[]));
 }
 
 const EVENT_FILTERS = new Set(['type', 'event', 'container', 'image', 'label', 'volume', 'network', 'daemon', 'scope']);

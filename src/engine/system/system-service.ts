@@ -3,6 +3,7 @@ import os from 'node:os';
 import { promises as fs } from 'node:fs';
 import type { ContainerSummary } from '../../wire/container.ts';
 import type { ImageSummary } from '../../wire/image.ts';
+import type { Volume } from '../../wire/volume.ts';
 import type { ContainerStatus } from '../containers/record.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
 
@@ -24,7 +25,12 @@ export interface SystemSources {
   containerUsage(): Promise<ContainerSummary[]>;
   /** The images (top-level, with their use counts) and the layers' total size, for df. */
   imageUsage(): { layersSize: number; images: ImageSummary[] };
+  /** The volumes `system df` counts, with their UsageData. */
+  volumeUsage(): Promise<Volume[]>;
 }
+
+/** What `system df` reports on (`?type=`, API ≥ 1.42); absent: everything. */
+export type DiskUsageObject = 'container' | 'image' | 'volume' | 'build-cache';
 
 export class SystemService {
   private readonly started = Date.now();
@@ -116,11 +122,22 @@ export class SystemService {
     };
   }
 
-  /** `GET /system/df`: what containers and images take (Berth keeps no volumes or build cache yet). */
-  async dataUsage() {
-    const containers = await this.sources.containerUsage();
-    const images = this.sources.imageUsage();
-    return { LayersSize: images.layersSize, Images: images.images, Containers: containers, Volumes: [] as unknown[], BuildCache: [] as unknown[] };
+  /**
+   * `GET /system/df`: what containers, images and volumes take (Berth keeps
+   * no build cache yet). With `types`, as dockerd: only those are computed,
+   * the others are null, and LayersSize (omitted when 0) comes with images.
+   */
+  async dataUsage(types?: ReadonlySet<DiskUsageObject>) {
+    const want = (t: DiskUsageObject) => !types || types.has(t);
+    const images = want('image') ? this.sources.imageUsage() : undefined;
+    const out: { LayersSize?: number; Images: ImageSummary[] | null; Containers: ContainerSummary[] | null; Volumes: Volume[] | null; BuildCache: unknown[] | null } = {
+      Images: images?.images ?? null,
+      Containers: want('container') ? await this.sources.containerUsage() : null,
+      Volumes: want('volume') ? await this.sources.volumeUsage() : null,
+      BuildCache: want('build-cache') ? [] : null,
+    };
+    if (!types) return { LayersSize: images!.layersSize, ...out };
+    return images && images.layersSize !== 0 ? { LayersSize: images.layersSize, ...out } : out;
   }
 
   private async daemonId(): Promise<string> {
