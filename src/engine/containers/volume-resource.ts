@@ -6,8 +6,10 @@
  *   before the container's `create`, as dockerd), then copy-up of the new
  *   empty ones (the rootfs is mounted for it only then). A failure removes
  *   the anonymous volumes this create made, and nothing else.
- * - `spec`: each volume mounted (`volume mount`), before the runtime makes
- *   the container (runc mounts at create); the path it returns is bound.
+ * - `spec` and `start`: each volume mounted (`volume mount`): one with a
+ *   filesystem of its own before the runtime makes the container (runc binds
+ *   it then), the others right before the process starts; the path the
+ *   service returns is bound.
  * - `exit`: each unmounted (`volume unmount`). Idempotent.
  * - `readopt`: a live container counted again as a user of its volumes.
  * - `removed`: once the record is gone, before the removal is answered
@@ -99,9 +101,9 @@ export class VolumeResource implements ContainerResource, VolumeUsers {
         if (imageVolumes.has(m.destination) && !m.named) throw new SystemError(`cannot mount volume over existing file, file exists ${hostPath}`);
         continue;
       }
-      const volume = this.o.volumes.get(m.name);
       // A volume of a driver option (tmpfs, a device) is filled once mounted; its own directory would be hidden.
-      const driverMounted = Boolean(volume?.options && Object.keys(volume.options).length);
+      // (Unmounted again after, as dockerd does: a tmpfs volume loses what was copied.)
+      const driverMounted = this.hasFilesystem(m.name);
       const target = driverMounted ? await this.o.volumes.mount(m.name, { containerId: record.id, destination: m.destination, rw: true, propagation: '' }) : m.source;
       try {
         if (!driverMounted || (await isEmptyDir(target))) await copyUp(hostPath, target);
@@ -111,18 +113,43 @@ export class VolumeResource implements ContainerResource, VolumeUsers {
     }
   }
 
+  /**
+   * A volume of a driver option (tmpfs, a device) has its filesystem mounted
+   * here, before the runtime makes the container (runc binds it then, which
+   * may be at create for a prepared container); the others at `start`, so
+   * that their `volume mount` events follow the container's `create` as
+   * dockerd's do.
+   */
   async spec(record: ContainerRecord): Promise<SpecContribution> {
-    const mine = (record.mountPoints ?? []).filter((m) => m.type === 'volume');
-    if (mine.length === 0 || this.mounted.has(record.id)) return {};
     const mountSources: Record<string, string> = {};
-    const done: StoredMountPoint[] = [];
-    this.mounted.set(record.id, done);
-    for (const m of mine) {
-      const at = await this.o.volumes.mount(m.name, { containerId: record.id, destination: m.destination, rw: m.rw, propagation: m.propagation });
-      done.push(m);
+    for (const m of this.toMount(record, true)) {
+      const at = await this.mountOne(record, m);
       if (at !== m.source) mountSources[m.destination] = at;
     }
     return Object.keys(mountSources).length ? { mountSources } : {};
+  }
+
+  async start(record: ContainerRecord): Promise<void> {
+    for (const m of this.toMount(record, false)) await this.mountOne(record, m);
+  }
+
+  /** The container's volumes not mounted for it yet, those of a driver option or the others. */
+  private toMount(record: ContainerRecord, driverMounted: boolean): StoredMountPoint[] {
+    const done = this.mounted.get(record.id) ?? [];
+    return (record.mountPoints ?? []).filter((m) => m.type === 'volume' && !done.includes(m) && this.hasFilesystem(m.name) === driverMounted);
+  }
+
+  private hasFilesystem(name: string): boolean {
+    const options = this.o.volumes.get(name)?.options;
+    return Boolean(options && Object.keys(options).length);
+  }
+
+  private async mountOne(record: ContainerRecord, m: StoredMountPoint): Promise<string> {
+    const at = await this.o.volumes.mount(m.name, { containerId: record.id, destination: m.destination, rw: m.rw, propagation: m.propagation });
+    const done = this.mounted.get(record.id);
+    if (done) done.push(m);
+    else this.mounted.set(record.id, [m]);
+    return at;
   }
 
   async exit(record: ContainerRecord): Promise<void> {
