@@ -60,11 +60,12 @@ export function parseBind(spec: string): Bind {
   let destination: string;
   let mode = '';
   if (parts.length === 1) destination = parts[0]!;
-  else if (parts.length === 2 && validMode(parts[1]!) && parts[0]!.startsWith('/')) [destination, mode] = [parts[0]!, parts[1]!];
+  // A destination and a mode is no volume (`/foo:rw`): refused as dockerd refuses it.
+  else if (parts.length === 2 && validMode(parts[1]!)) throw bindError(`invalid volume specification: '${spec}'`);
   else if (parts.length === 2) [source, destination] = [parts[0]!, parts[1]!];
   else if (parts.length === 3) [source, destination, mode] = [parts[0]!, parts[1]!, parts[2]!];
   else throw bindError(`invalid volume specification: '${spec}'`);
-  if (source === '' && parts.length > 1 && !(parts.length === 2 && mode !== '')) throw bindError(`invalid volume specification: '${spec}'`);
+  if (source === '' && parts.length > 1) throw bindError(`invalid volume specification: '${spec}'`);
   if (mode !== '' && !validMode(mode)) throw bindError(`invalid mode: ${mode}`);
   const volume = !source.startsWith('/');
   const invalidConfig = (why: string) => bindError(`invalid volume specification: '${spec}': invalid mount config for type "${volume ? 'volume' : 'bind'}": ${why}`);
