@@ -106,7 +106,7 @@ export class ContainerService {
     const resolveContainer = (ref: string) => this.store.resolve(ref);
     this.network = new NetworkResource({ paths: (id) => this.paths(id), resolveContainer, networking: o.networking });
     if (o.volumes) {
-      this.volumeUsers = new VolumeResource({ volumes: o.volumes, layout: this.layout, resolveContainer, containers: () => this.store.all() });
+      this.volumeUsers = new VolumeResource({ volumes: o.volumes, layout: this.layout, resolveContainer, containers: () => this.store.all(), stored: (id) => Boolean(this.store.get(id)) });
     }
     this.resources = new ContainerResources([this.network, ...(this.volumeUsers ? [this.volumeUsers] : []), ...(o.resources ?? [])]);
     this.pool = new PreparedPool({

@@ -37,18 +37,26 @@ export interface VolumeResourceOptions {
   layout: Pick<ContainerLayout, 'mountRootfs' | 'paths'>;
   resolveContainer(ref: string): ContainerRecord;
   containers(): Iterable<ContainerRecord>;
+  /** Whether the store holds the container's record (a create's is saved after its resources). */
+  stored(id: string): boolean;
 }
 
 export class VolumeResource implements ContainerResource, VolumeUsers {
   readonly name = 'volumes';
   /** The volumes mounted for each container (by `spec` or `readopt`), until its `exit`. */
   private readonly mounted = new Map<string, StoredMountPoint[]>();
+  /** The volumes of creates under way, whose records are not stored yet: in use already (dockerd's create reference). */
+  private readonly creating = new Map<string, string[]>();
 
   constructor(private readonly o: VolumeResourceOptions) {}
 
   usersOf(name: string): string[] {
     const ids: string[] = [];
     for (const r of this.o.containers()) if (volumeNamesOf(r.mountPoints).includes(name)) ids.push(r.id);
+    for (const [id, names] of this.creating) {
+      if (this.o.stored(id)) this.creating.delete(id);
+      else if (names.includes(name) && !ids.includes(id)) ids.push(id);
+    }
     return ids;
   }
 
@@ -57,21 +65,26 @@ export class VolumeResource implements ContainerResource, VolumeUsers {
     if (plan.length === 0) return;
     const { volumes } = this.o;
     const made: string[] = [];
+    const using: string[] = [];
+    this.creating.set(record.id, using);
     try {
       const mountPoints: StoredMountPoint[] = [];
       for (const { mount, create } of plan) {
         if (!create) {
+          if (mount.type === 'volume') using.push(mount.name);
           mountPoints.push(mount.type === 'volume' ? { ...mount, source: volumes.mountpoint(mount.name) } : mount);
           continue;
         }
         const existed = create.name !== '' && volumes.get(create.name) !== undefined;
         const v = await volumes.create({ name: create.name, driver: create.driver, driverOpts: create.driverOpts ?? null, labels: create.labels ?? null, anonymous: create.anonymous });
+        using.push(v.name);
         if (!existed && create.anonymous) made.push(v.name);
         mountPoints.push({ ...mount, name: v.name, driver: v.driver, source: volumes.mountpoint(v.name) });
       }
       record.mountPoints = mountPoints;
       await this.copyUp(record);
     } catch (err) {
+      this.creating.delete(record.id);
       delete record.mountPoints;
       for (const name of made) await volumes.remove(name).catch((e: unknown) => log.warn('could not remove a volume of a failed create', { name, err: e }));
       throw err;
@@ -169,6 +182,7 @@ export class VolumeResource implements ContainerResource, VolumeUsers {
   }
 
   removed(record: ContainerRecord, options: { volumes: boolean }): Promise<void> | undefined {
+    this.creating.delete(record.id);
     const anonymous = options.volumes ? (record.mountPoints ?? []).filter((m) => m.type === 'volume' && !m.named) : [];
     if (anonymous.length === 0 && !this.mounted.has(record.id)) return undefined;
     return (async () => {
