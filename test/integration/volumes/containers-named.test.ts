@@ -26,6 +26,9 @@ for (const cli of CLIS) {
     assert.match(roMount.stderr, /Read-only file system/);
     assert.equal(await ok(cli, d, ['run', '--rm', '--mount', 'src=keep,dst=/d,ro=false', 'busybox', 'sh', '-c', 'touch /d/y && ls /d']), 'f\ny');
     assert.equal(await ok(cli, d, ['volume', 'ls', '-q']), 'keep', '--rm removes no named volume');
+    // --mount's other types through the same flag.
+    assert.equal(await ok(cli, d, ['run', '--rm', '--mount', 'type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=1770', 'busybox', 'sh', '-c', "df -k /t | tail -1 | awk '{print $1, $2}'; stat -c %a /t"]), 'tmpfs 1024\n1770');
+    assert.equal(await ok(cli, d, ['run', '--rm', '--mount', `type=bind,src=${d.dataRoot}/volumes/keep/_data,dst=/b,readonly`, 'busybox', 'cat', '/b/f']), 'kept');
     await assertNoMountsLeft(d);
   });
 
