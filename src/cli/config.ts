@@ -1,6 +1,6 @@
 /**
  * The client config directory, read like Docker's: --config, then
- * DOCKER_CONFIG, then ~/.docker; config.json holds psFormat, imagesFormat, networksFormat,
+ * DOCKER_CONFIG, then ~/.docker; config.json holds psFormat, imagesFormat, networksFormat, volumesFormat,
  * detachKeys, currentContext (and credentials, which the CLI passes on untouched).
  */
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ export interface ConfigFile {
   psFormat?: string;
   imagesFormat?: string;
   networksFormat?: string;
+  volumesFormat?: string;
   statsFormat?: string;
   detachKeys?: string;
   currentContext?: string;

@@ -53,7 +53,7 @@ function checkArgs(bin: string, path: string, spec: CommandSpec, n: number): voi
   if (!rule) return;
   const use = usageLine(path, spec);
   const plural = (k: number) => (k === 1 ? 'argument' : 'arguments');
-  const fail = (what: string, verb: 'See' | 'Run') => {
+  const fail = (what: string, verb: 'See' | 'Run' | 'SRun') => {
     throw new StatusError(`${bin}: '${path}' ${what}\n\nUsage:  ${use}\n\n${verb} '${path} --help' for more information`, 1);
   };
   if (rule.exact !== undefined) {
@@ -65,7 +65,8 @@ function checkArgs(bin: string, path: string, spec: CommandSpec, n: number): voi
     fail(`requires at least ${rule.min} and at most ${rule.max} ${plural(rule.max)}`, 'Run');
   }
   if (rule.min !== undefined && n < rule.min) fail(`requires at least ${rule.min} ${plural(rule.min)}`, 'See');
-  if (rule.max !== undefined && n > rule.max) fail(`requires at most ${rule.max} ${plural(rule.max)}`, 'Run');
+  // "SRun" is docker-cli's own typo in cli.RequiresMaxArgs (docker 28 prints it so).
+  if (rule.max !== undefined && n > rule.max) fail(`requires at most ${rule.max} ${plural(rule.max)}`, 'SRun');
 }
 
 async function dispatch(bin: string, streams: Streams, env: Record<string, string | undefined>, argv: string[]): Promise<number> {

@@ -61,6 +61,14 @@ const network = {
   rm: e('Remove one or more networks', () => import('./network/rm.ts')),
 };
 
+const volume = {
+  create: e('Create a volume', () => import('./volume/create.ts')),
+  inspect: e('Show the details of one or more volumes', () => import('./volume/inspect.ts')),
+  ls: e('List volumes', () => import('./volume/ls.ts')),
+  prune: e('Remove unused volumes', () => import('./volume/prune.ts')),
+  rm: e('Remove one or more volumes', () => import('./volume/rm.ts')),
+};
+
 const system = {
   df: e('Show docker disk usage', () => import('./system/df.ts')),
   events: e('Get real time events from the server', () => import('./system/events.ts')),
@@ -89,6 +97,7 @@ export const GROUPS: Record<string, Group> = {
   image: { short: 'Manage images', commands: image, aliases: { list: 'ls', remove: 'rm', rmi: 'rm' } },
   network: { short: 'Manage networks', commands: network, aliases: { list: 'ls', remove: 'rm' } },
   system: { short: 'Manage Docker', commands: system, aliases: {} },
+  volume: { short: 'Manage volumes', commands: volume, aliases: { list: 'ls', remove: 'rm' } },
   context: { short: 'Manage contexts', commands: context, aliases: { list: 'ls', remove: 'rm' } },
 };
 

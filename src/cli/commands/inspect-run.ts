@@ -12,11 +12,11 @@ import { MultiError, StatusError } from '../errors.ts';
 import { formatInspectArray } from '../format/json-indent.ts';
 import { goNilSlice, parseTemplate } from '../format/template.ts';
 
-export type InspectKind = 'container' | 'image' | 'network';
+export type InspectKind = 'container' | 'image' | 'network' | 'volume';
 
 export async function fetchRaw(api: ApiClient, kind: InspectKind, ref: string, size: boolean): Promise<string> {
   const id = encodeURIComponent(ref);
-  const path = kind === 'container' ? `/containers/${id}/json` : kind === 'network' ? `/networks/${id}` : `/images/${id}/json`;
+  const path = kind === 'container' ? `/containers/${id}/json` : kind === 'network' ? `/networks/${id}` : kind === 'volume' ? `/volumes/${id}` : `/images/${id}/json`;
   const res = await api.stream({ method: 'GET', path, query: { size: kind === 'container' && size ? true : undefined } });
   return (await readAll(res)).toString('utf8');
 }

@@ -25,7 +25,7 @@ export const command: CommandSpec = {
       return;
     }
     // docker tries the kinds in this order when no --type is given.
-    const kinds: InspectKind[] = type ? [type as InspectKind] : ['container', 'image', 'network'];
+    const kinds: InspectKind[] = type ? [type as InspectKind] : ['container', 'image', 'network', 'volume'];
     const api = cli.api();
     await runInspect(cli, args, flags.str('format'), async (ref) => {
       for (const kind of kinds) {

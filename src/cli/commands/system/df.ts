@@ -1,8 +1,13 @@
-/** `berth system df`: TYPE TOTAL ACTIVE SIZE RECLAIMABLE. */
+/** `berth system df`: TYPE TOTAL ACTIVE SIZE RECLAIMABLE; with -v, docker's four sections (images, containers, volumes, build cache). */
 import type { CommandSpec } from '../../command.ts';
+import type { ContainerSummary, ImageSummary } from '../../../client/types.ts';
+import type { Volume } from '../../../wire/volume.ts';
 import { systemDataUsage } from '../../../client/system.ts';
+import { containerRow, PS_HEADER } from '../../format/container-row.ts';
+import { imageRows, IMAGES_HEADER } from '../../format/image-row.ts';
 import { parseListFormat, renderList } from '../../format/list-format.ts';
 import { humanSize } from '../../format/units.ts';
+import { volumeRow, VOLUMES_HEADER } from '../../format/volume-row.ts';
 
 interface Du {
   Images?: { Size: number; SharedSize: number; Containers: number }[] | null;
@@ -10,6 +15,38 @@ interface Du {
   Volumes?: { UsageData?: { Size: number; RefCount: number } }[] | null;
   BuildCache?: { Size: number; InUse: boolean; Shared: boolean }[] | null;
   LayersSize?: number;
+}
+
+/** docker's verbose sections (formatter/disk_usage.go). */
+const DF_IMAGES = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}';
+const DF_CONTAINERS = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t{{.Size}}\t{{.RunningFor}}\t{{.Status}}\t{{.Names}}';
+const DF_VOLUMES = 'table {{.Name}}\t{{.Links}}\t{{.Size}}';
+const DF_CACHE = 'table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}';
+const CACHE_HEADER = { ID: 'CACHE ID', CacheType: 'CACHE TYPE', Size: 'SIZE', CreatedSince: 'CREATED', LastUsedSince: 'LAST USED', UsageCount: 'USAGE', Shared: 'SHARED' };
+
+/** `system df -v` in docker's default table format. */
+function verbose(du: Du): string {
+  const now = Date.now();
+  const table = (format: string) => parseListFormat(format, false, format);
+  // One row per image, its first tag only (or <none>), as docker's verbose images.
+  const images = ((du.Images ?? []) as unknown as ImageSummary[]).map((img) => {
+    const first = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>')[0];
+    return imageRows({ ...img, RepoTags: first ? [first] : [], RepoDigests: [] }, { trunc: true, digests: false, now })[0]!;
+  });
+  const containers = ((du.Containers ?? []) as unknown as ContainerSummary[]).map((c) => containerRow(c, { trunc: true, now }));
+  const volumes = ((du.Volumes ?? []) as Volume[]).map(volumeRow);
+  const cacheSize = (du.BuildCache ?? []).filter((c) => !c.Shared).reduce((a, c) => a + c.Size, 0);
+  return (
+    'Images space usage:\n\n' +
+    renderList(table(DF_IMAGES), images, IMAGES_HEADER, '*formatter.imageContext') +
+    '\nContainers space usage:\n\n' +
+    renderList(table(DF_CONTAINERS), containers, PS_HEADER, '*formatter.ContainerContext') +
+    '\nLocal Volumes space usage:\n\n' +
+    renderList(table(DF_VOLUMES), volumes, VOLUMES_HEADER, '*formatter.volumeContext') +
+    `\nBuild cache usage: ${humanSize(cacheSize)}\n\n` +
+    // Berth keeps no build cache: the section is its header.
+    renderList(table(DF_CACHE), [], CACHE_HEADER, '*formatter.buildCacheContext')
+  );
 }
 
 const TABLE = 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
@@ -28,6 +65,10 @@ export const command: CommandSpec = {
   flags: [{ long: 'format', type: 'string', usage: 'Format output using a custom template' }, { long: 'verbose', short: 'v', type: 'bool', usage: 'Show detailed information on space usage' }],
   async run({ cli, flags }) {
     const du = (await systemDataUsage(cli.api())) as Du;
+    if (flags.bool('verbose') && !flags.str('format')) {
+      cli.out.write(verbose(du));
+      return;
+    }
     const images = du.Images ?? [];
     const containers = du.Containers ?? [];
     const volumes = du.Volumes ?? [];

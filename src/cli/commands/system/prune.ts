@@ -1,4 +1,4 @@
-/** `berth system prune`: stopped containers, unused networks, then dangling (or all unused, -a) images. */
+/** `berth system prune`: stopped containers, unused networks, unused anonymous volumes (--volumes), then dangling (or all unused, -a) images. */
 import { pruneFilterFlag, type CommandSpec } from '../../command.ts';
 import { containerPrune } from '../../../client/containers.ts';
 import { imagePrune } from '../../../client/images.ts';
@@ -6,6 +6,7 @@ import { networkPrune } from '../../../client/networks.ts';
 import { parseFilters } from '../../filters.ts';
 import { humanSize } from '../../format/units.ts';
 import { confirm } from '../../prompt.ts';
+import { pruneVolumes } from '../volume/prune-volumes.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
@@ -20,21 +21,27 @@ export const command: CommandSpec = {
   ],
   async run({ cli, flags }) {
     const all = flags.bool('all');
-    const warning = `WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n  - ${all ? 'all images without at least one container associated to them' : 'all dangling images'}\n  - ${all ? 'all build cache' : 'unused build cache'}\n\nAre you sure you want to continue?`;
+    const volumes = flags.bool('volumes');
+    // As docker: checked before the prompt (volume prune has no `until`).
+    if (volumes && flags.list('filter').some((f) => f === 'until' || f.startsWith('until='))) throw new Error('ERROR: The "until" filter is not supported with "--volumes"');
+    const volumeLine = volumes ? '  - all anonymous volumes not used by at least one container\n' : '';
+    const warning = `WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n${volumeLine}  - ${all ? 'all images without at least one container associated to them' : 'all dangling images'}\n  - ${all ? 'all build cache' : 'unused build cache'}\n\nAre you sure you want to continue?`;
     if (!flags.bool('force') && !(await confirm(cli, warning))) return 0;
     const api = cli.api();
     const c = await containerPrune(api, parseFilters(flags.list('filter')));
     const n = await networkPrune(api, parseFilters(flags.list('filter')));
+    const v = volumes ? await pruneVolumes(api, parseFilters(flags.list('filter'))) : { output: '', spaceReclaimed: 0 };
     const i = await imagePrune(api, parseFilters([...flags.list('filter'), `dangling=${all ? 'false' : 'true'}`]));
     let out = '';
     if (c.ContainersDeleted?.length) out += `Deleted Containers:\n${c.ContainersDeleted.join('\n')}\n\n`;
     if (n.NetworksDeleted?.length) out += `Deleted Networks:\n${n.NetworksDeleted.join('\n')}\n\n`;
+    if (v.output) out += `${v.output}\n`;
     if (i.ImagesDeleted?.length) {
       out += 'Deleted Images:\n';
       for (const d of i.ImagesDeleted) out += d.Untagged ? `untagged: ${d.Untagged}\n` : `deleted: ${d.Deleted}\n`;
       out += '\n';
     }
-    out += `Total reclaimed space: ${humanSize(c.SpaceReclaimed + i.SpaceReclaimed)}\n`;
+    out += `Total reclaimed space: ${humanSize(c.SpaceReclaimed + v.spaceReclaimed + i.SpaceReclaimed)}\n`;
     cli.out.write(out);
   },
 };
