@@ -18,9 +18,8 @@ for (const cli of CLIS) {
     const dir = await fs.mkdtemp('/tmp/berth-vctr-bind-');
     t.after(() => fs.rm(dir, { recursive: true, force: true }));
     await fs.writeFile(`${dir}/seed`, 'seed\n');
-    // The volumes are made with the docker CLI (berth's volume command is the volume service's).
-    await ok(CLIS[0]!, d, ['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', '-o', 'o=size=1m', 'tmp']);
-    await ok(CLIS[0]!, d, ['volume', 'create', '-o', 'type=none', '-o', 'o=bind', '-o', `device=${dir}`, 'bound']);
+    await ok(cli, d, ['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', '-o', 'o=size=1m', 'tmp']);
+    await ok(cli, d, ['volume', 'create', '-o', 'type=none', '-o', 'o=bind', '-o', `device=${dir}`, 'bound']);
     const tmpData = `${d.dataRoot}/volumes/tmp/_data`;
 
     await ok(cli, d, ['run', '-d', '--name', 'user', '-v', 'tmp:/t', '-v', 'bound:/b', 'busybox', 'sh', '-c', 'echo hi > /t/f; cat /b/seed > /b/copy; sleep 60']);
