@@ -88,7 +88,9 @@ export class ContainerData {
     await this.containers.layout.mountRootfs(record);
     const readonlyRootfs = Boolean(record.hostConfig.ReadonlyRootfs);
     const p = this.containers.paths(record.id);
-    return { root: p.merged, mounts: archiveMounts(containerMounts(record), p, readonlyRootfs), ref, readonlyRootfs };
+    const sources = this.containers.volumeUsers?.archiveSources(record);
+    const mounts = containerMounts(record).map((m) => (sources?.[m.destination] ? { ...m, source: sources[m.destination]! } : m));
+    return { root: p.merged, mounts: archiveMounts(mounts, p, readonlyRootfs), ref, readonlyRootfs };
   }
 
   async statPath(ref: string, path: string): Promise<PathStat> {
@@ -115,8 +117,9 @@ export class ContainerData {
       const user = resolveUser(record.config.User, passwd, group);
       chown = { uid: user.uid, gid: user.gid };
     }
-    await this.containers.invalidatePrepared(record.id);
-    await extractToContainer(target, path, content, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal });
+    // A prepared runtime container goes first, and the volumes it had mounted with it: the target is taken again after.
+    const prepared = await this.containers.invalidatePrepared(record.id);
+    await extractToContainer(prepared ? await this.target(ref) : target, path, content, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal });
     this.events.publish('container', 'extract-to-dir', record.id, this.containers.eventAttributes(record));
   }
 

@@ -218,10 +218,11 @@ export class ContainerService {
     if (record) this.pool.anticipate(record, () => this.layout.mountRootfs(record));
   }
 
-  /** The container's rootfs or settings changed after create: its next start makes the runtime container afresh. */
-  async invalidatePrepared(id: string): Promise<void> {
-    if (!this.pool.has(id)) return;
+  /** The container's rootfs or settings changed after create: its next start makes the runtime container afresh. Whether there was one. */
+  async invalidatePrepared(id: string): Promise<boolean> {
+    if (!this.pool.has(id)) return false;
     await this.lock.run(id, () => this.pool.discard(id));
+    return true;
   }
 
   /**

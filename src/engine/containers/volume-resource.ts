@@ -165,6 +165,27 @@ export class VolumeResource implements ContainerResource, VolumeUsers {
     return at;
   }
 
+  /**
+   * Where `docker cp` finds a volume's content when no container has it
+   * mounted: a local `type=none,o=bind` volume's is its device directory
+   * (dockerd mounts it for the copy); any other's is its mountpoint.
+   * Destination → host path, for the volumes that differ only.
+   */
+  archiveSources(record: ContainerRecord): Record<string, string> | undefined {
+    let out: Record<string, string> | undefined;
+    for (const m of record.mountPoints ?? []) {
+      if (m.type !== 'volume' || this.inUse(m.name)) continue;
+      const o = this.o.volumes.get(m.name)?.options;
+      if (o?.type === 'none' && o.device && (o.o ?? '').split(',').some((w) => w === 'bind' || w === 'rbind')) (out ??= {})[m.destination] = o.device;
+    }
+    return out;
+  }
+
+  private inUse(name: string): boolean {
+    for (const list of this.mounted.values()) if (list.some((m) => m.name === name)) return true;
+    return false;
+  }
+
   async exit(record: ContainerRecord): Promise<void> {
     const mounted = this.mounted.get(record.id);
     if (!mounted) return;

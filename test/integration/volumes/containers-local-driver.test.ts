@@ -35,6 +35,13 @@ for (const cli of CLIS) {
     await ok(cli, d, ['rm', '-f', 'user']);
     assert.ok(!mountsOf(d).includes(tmpData), 'unmounted after its last user');
     assert.equal(await ok(cli, d, ['run', '--rm', '-v', 'tmp:/t', 'busybox', 'ls', '-A', '/t']), '', "a tmpfs volume's content goes with its last user");
+    // docker cp through a stopped container's bind volume reaches its device directory, both ways.
+    await ok(cli, d, ['create', '--name', 'idle', '-v', 'bound:/b', 'busybox', 'true']);
+    await ok(cli, d, ['cp', `${dir}/seed`, 'idle:/b/cp-in']);
+    assert.equal(await fs.readFile(`${dir}/cp-in`, 'utf8'), 'seed\n');
+    await ok(cli, d, ['cp', 'idle:/b/copy', `${dir}/cp-out`]);
+    assert.equal(await fs.readFile(`${dir}/cp-out`, 'utf8'), 'seed\n');
+    await ok(cli, d, ['rm', 'idle']);
     assert.equal(await ok(cli, d, ['volume', 'ls', '-q']), 'bound\ntmp');
     await assertNoMountsLeft(d);
   });
