@@ -32,7 +32,8 @@ import type { ContainerRecord } from './record.ts';
 /**
  * What resources put into a runtime spec. (Mounts are not here: a
  * container's mounts, volumes included, come from one model,
- * `container-mounts.ts`, which a volume resource will resolve names for.)
+ * `container-mounts.ts`; a resource may only say where a mount's content is
+ * on the host, `mountSources`.)
  */
 export interface SpecContribution {
   network?: NetworkNamespace;

@@ -10,7 +10,8 @@
  *   container-mounts.ts  the one mount model (spec, docker cp, inspect)
  *   runtime-spec.ts      assembly of the runtime spec
  *   prepared-pool.ts     runtime containers made ahead of their start
- *   container-resources.ts  the hook resources (network; later volumes) plug into
+ *   container-resources.ts  the hook resources (network, volumes) plug into
+ *   volume-mounts.ts     a container's volumes resolved at create (volume-resource.ts runs them)
  *
  * Re-adoption after a daemon restart is readopt.ts, called from the
  * engine's one start-up routine (../recovery.ts).

@@ -78,6 +78,10 @@ test('an unknown volume driver is dockerd\'s 404; a create that fails removes th
   await events.next((e) => e.Action === 'create' && e.Actor.ID === 'kept');
   await events.next((e) => e.Action === 'destroy' && e.Actor.ID === made.Actor.ID);
   assert.deepEqual((await d.api('GET', '/volumes')).body.Volumes.map((v: { Name: string }) => v.Name), ['kept']);
+  // An image volume over a file of the image: dockerd's 500 naming the file in the rootfs; no volume left.
+  const overFile = await d.api('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], Volumes: { '/etc/passwd': {} }, HostConfig: { NetworkMode: 'none' } });
+  assert.equal(overFile.status, 500);
+  assert.match(overFile.body.message, new RegExp(`^cannot mount volume over existing file, file exists ${d.dataRoot}/containers/[0-9a-f]{64}/fs/merged/etc/passwd$`));
   assert.deepEqual((await d.api('GET', '/containers/json?all=1')).body, []);
   await assertNoMountsLeft(d);
 });
