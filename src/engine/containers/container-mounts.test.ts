@@ -49,3 +49,24 @@ test('docker cp sees the host-path mounts, then the /etc files no mount covers',
   ]);
   assert.deepEqual(archiveMounts([], etc, false).map((m) => m.readOnly), [false, false, false]);
 });
+
+test('volumes and --volumes-from binds come from the stored mount points: rbind ro|rw, inspect with Name and Driver, seen by docker cp', () => {
+  const record = {
+    hostConfig: { Binds: ['named:/n', '/h:/b'], Mounts: [{ Type: 'volume' as const, Target: '/m' }] },
+    mountPoints: [
+      { type: 'volume' as const, name: 'named', source: '/dr/volumes/named/_data', destination: '/n', rw: false, mode: 'ro', propagation: '', driver: 'local', named: true, copyData: true },
+      { type: 'bind' as const, name: '', source: '/donor', destination: '/from', rw: true, mode: '', propagation: 'rprivate', driver: '', named: true, copyData: false },
+    ],
+  };
+  const mounts = containerMounts(record);
+  assert.deepEqual(toRuntimeMounts(mounts).map((m) => [m.destination, m.source, m.options]), [
+    ['/b', '/h', ['rbind', 'rw', 'rprivate']],
+    ['/n', '/dr/volumes/named/_data', ['rbind', 'ro']],
+    ['/from', '/donor', ['rbind', 'rw', 'rprivate']],
+  ]);
+  assert.deepEqual(toWireMounts(mounts)[1], { Type: 'volume', Name: 'named', Source: '/dr/volumes/named/_data', Destination: '/n', Driver: 'local', Mode: 'ro', RW: false, Propagation: '' });
+  assert.deepEqual(mountSourcesToCreate(mounts), ['/h', '/donor']);
+  assert.deepEqual(archiveMounts(mounts, { hostname: '/c/hostname', hosts: '/c/hosts', resolvConf: '/c/resolv.conf' }, false).slice(0, 3).map((m) => [m.destination, m.source, m.readOnly]), [
+    ['/b', '/h', false], ['/n', '/dr/volumes/named/_data', true], ['/from', '/donor', false],
+  ]);
+});

@@ -77,7 +77,8 @@ export function containerMounts(record: { hostConfig: Pick<HostConfig, 'Binds' |
   for (const m of record.mountPoints ?? []) {
     // dockerd binds a volume `rbind` with ro when read-only, and no propagation of its own.
     const options = ['rbind', m.rw ? 'rw' : 'ro', ...(m.propagation ? [m.propagation] : [])];
-    const mount: ContainerMount = { type: m.type, source: m.source, destination: m.destination, rw: m.rw, mode: m.mode, propagation: m.propagation, options, createSource: false };
+    // A bind taken from another container has its missing source made at start, as dockerd makes any bind's.
+    const mount: ContainerMount = { type: m.type, source: m.source, destination: m.destination, rw: m.rw, mode: m.mode, propagation: m.propagation, options, createSource: m.type === 'bind' };
     if (m.type === 'volume') Object.assign(mount, { name: m.name, driver: m.driver });
     mounts.push(mount);
   }
