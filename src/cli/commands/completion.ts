@@ -3,7 +3,8 @@
  * come from the command table; flags are read at completion time from the
  * command's own `--help` (so they never drift from the parser); container and
  * image arguments are completed from the daemon (`ps -a`, `images`; network
- * verbs take network names from `network ls`), all
+ * verbs take network names from `network ls`, volume verbs volume names
+ * from `volume ls`), all
  * through the binary the user typed (COMP_WORDS[0]).
  */
 import type { CommandSpec } from '../command.ts';
@@ -42,6 +43,9 @@ ${groupCases}
   fi
   if [ "$group" = network ]; then
     case $cmd in inspect|rm|remove|connect|disconnect) COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" network ls --format '{{.Name}}' 2>/dev/null)" -- "$cur")); return ;; esac
+  fi
+  if [ "$group" = volume ]; then
+    case $cmd in inspect|rm|remove) COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" volume ls -q 2>/dev/null)" -- "$cur")); return ;; esac
   fi
   case " ${CONTAINER_COMMANDS.join(' ')} " in
     *" $cmd "*) COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" ps -a --format '{{.Names}}' 2>/dev/null)" -- "$cur")); return ;;

@@ -103,7 +103,8 @@ export function containerRow(c: ContainerSummary, opts: { trunc: boolean; now: n
     ID: opts.trunc ? truncateId(c.Id) : c.Id,
     Image: image(c, opts.trunc),
     Labels: Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(','),
-    LocalVolumes: String((c.Mounts ?? []).filter((m) => m.Name).length),
+    // docker's ContainerContext.LocalVolumes: the mounts of the local volume driver.
+    LocalVolumes: String((c.Mounts ?? []).filter((m) => m.Driver === 'local').length),
     Mounts: (c.Mounts ?? []).map((m) => (m.Name ? (opts.trunc ? ellipsis(m.Name, 15) : m.Name) : (m.Source ?? ''))).join(','),
     Names: names(c, opts.trunc),
     Networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort().join(','),

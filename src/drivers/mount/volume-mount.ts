@@ -1,15 +1,17 @@
 /**
  * The local volume driver's mounts: a volume with `type`/`device`/`o`
  * options has that filesystem mounted on its `_data` while it is in use.
- * Mounting goes through mount(8) (`mount -t TYPE -o O DEVICE DIR`), which
- * reads `o` exactly as dockerd's mount package does (flags such as `bind`,
- * `ro`, `nosuid` become mount flags, the rest the filesystem's data), so
- * `type=none,o=bind,device=/path` is a bind mount and `type=tmpfs` a tmpfs.
- * Not on the hot path of a volume without options.
+ * As dockerd's mount package does it, with mount(2) through the native
+ * addon: `o` is read into flags and data (mount-options.ts), so
+ * `type=none,o=bind,device=/path` is a bind mount and `type=tmpfs` a tmpfs;
+ * propagation words take a second call, and a read-only bind a remount.
+ * Failures carry moby's words (`mount SOURCE:TARGET, flags: 0x1000: …`).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { execFile } from '../exec-file.ts';
+import { SystemError } from '../../util/errors.ts';
+import { native } from '../native.ts';
+import { MOUNT_FLAGS, PROPAGATION_FLAGS, PROPAGATION_TYPES, goErrnoText, mountErrorText, parseMountOptions } from './mount-options.ts';
 import { unmount } from './overlay.ts';
 
 export interface FilesystemMount {
@@ -19,11 +21,30 @@ export interface FilesystemMount {
   options: string;
 }
 
+/** The errno text of a failed native call ("ENOENT: No such file or directory, /path" → Go's "no such file or directory"). */
+function reasonOf(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const m = /^[A-Z0-9]+: ([^,]*)/.exec(message);
+  return goErrnoText(m ? m[1]! : message);
+}
+
+function mountCall(op: string, source: string, target: string, fstype: string, flags: number, data: string): void {
+  try {
+    native().mount(source === '' ? null : source, target, fstype === '' ? null : fstype, flags, data === '' ? null : data);
+  } catch (err) {
+    throw new SystemError(mountErrorText(op, source, target, flags, data, reasonOf(err)), { cause: err });
+  }
+}
+
+/** moby's mount.Mount(device, target, type, options). */
 export async function mountFilesystem(spec: FilesystemMount, target: string): Promise<void> {
-  const args = ['-t', spec.type];
-  if (spec.options !== '') args.push('-o', spec.options);
-  args.push('--', spec.device, target);
-  await execFile('mount', args, { timeoutMs: 60_000 });
+  const { flags, data } = parseMountOptions(spec.options);
+  const own = (flags & ~PROPAGATION_TYPES) >>> 0;
+  if (!(flags & MOUNT_FLAGS.REMOUNT) || data !== '') mountCall('mount', spec.device, target, spec.type, own, data);
+  if (flags & PROPAGATION_TYPES) mountCall('remount', '', target, '', (flags & PROPAGATION_FLAGS) >>> 0, '');
+  const readOnlyBind = MOUNT_FLAGS.BIND | MOUNT_FLAGS.RDONLY;
+  // A bind mount ignores MS_RDONLY on its first call: a remount applies it.
+  if ((own & readOnlyBind) === readOnlyBind) mountCall('remount-ro', '', target, '', (own | MOUNT_FLAGS.REMOUNT) >>> 0, '');
 }
 
 /** Decodes mountinfo's octal escapes (`\040` for a space). */

@@ -18,13 +18,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { isMounted, mountFilesystem, unmountFilesystem } from '../../drivers/mount/volume-mount.ts';
 import { KeyedLock } from '../../store/lock.ts';
 import { asError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import type { EventsService } from '../events/events-service.ts';
-import { mountFailed, noSuchVolume, unknownDriver, volumeInUse } from './errors.ts';
-import { filesystemOf, hasNoOptions, validateLocalOptions, validateVolumeName } from './local-driver.ts';
+import { noSuchVolume, unknownDriver, volumeInUse } from './errors.ts';
+import { hasNoOptions, validateLocalOptions, validateVolumeName } from './local-driver.ts';
+import { VolumeMounts } from './volume-mounts.ts';
 import { ANONYMOUS_LABEL, filterVolumes, volumePruneMatcher, type VolumeFilters } from './volume-filters.ts';
 import { directorySize } from './volume-size.ts';
 import { VolumeStore } from './volume-store.ts';
@@ -70,29 +70,17 @@ function createdAtNow(): string {
 }
 
 /**
- * Users and mounts: `mount` counts a user (a container ID, once per call:
- * a container mounting the volume at two destinations calls it twice and
- * `unmount` twice) and mounts the local driver's filesystem at the first;
- * `unmount` uncounts one and unmounts after the last. `adopt` counts a user
- * without mounting or an event. A volume is *in use* (rm refused, prune
- * skips it, not dangling) when `usersOf` names a container or a user is
- * counted.
- *
- * A crash leaves filesystems mounted on `_data` with nobody counted. `load`
- * notes them; `adopt` takes one over for a container that still runs;
- * `settle` (after the containers are re-adopted) unmounts those nobody
- * took, as dockerd unmounts every local volume at its start.
+ * A volume is *in use* (rm refused, prune skips it, not dangling) when
+ * `usersOf` names a container or a user is counted by `mount`/`adopt`
+ * (volume-mounts.ts: the counts, the local driver's mounts, and what a
+ * crash left mounted: `settle` unmounts what no live container took over).
+ * Every operation on one volume runs under its lock.
  */
 export class VolumeService {
   private users: VolumeUsers = { usersOf: () => [] };
   private readonly store: VolumeStore;
   private readonly lock = new KeyedLock();
-  /** Per volume: container ID → how many mounts it holds. */
-  private readonly active = new Map<string, Map<string, number>>();
-  /** Volumes whose filesystem is mounted on `_data` (by us, or left by a crash and adopted). */
-  private readonly mounted = new Set<string>();
-  /** Filesystems found mounted at load, not (yet) adopted. */
-  private readonly leftovers = new Set<string>();
+  private readonly mounts = new VolumeMounts((name) => this.mountpoint(name));
 
   constructor(readonly options: VolumeServiceOptions) {
     this.store = new VolumeStore(path.join(options.dataRoot, 'volumes'));
@@ -105,12 +93,7 @@ export class VolumeService {
   /** Reads the records at daemon start, sweeping what a crash left half made or half removed. */
   async load(): Promise<void> {
     await this.store.load();
-    this.active.clear();
-    this.mounted.clear();
-    this.leftovers.clear();
-    for (const record of this.store.all()) {
-      if (filesystemOf(record.options) && (await isMounted(this.mountpoint(record.name)))) this.leftovers.add(record.name);
-    }
+    await this.mounts.reset(this.store.all());
   }
 
   /**
@@ -118,16 +101,7 @@ export class VolumeService {
    * left mounted that no live container took over with `adopt`.
    */
   async settle(): Promise<void> {
-    for (const name of [...this.leftovers]) {
-      await this.lock.run(name, async () => {
-        if (!this.leftovers.delete(name)) return;
-        try {
-          await unmountFilesystem(this.mountpoint(name));
-        } catch (err) {
-          log.warn('could not unmount a volume left mounted', { volume: name, err: asError(err).message });
-        }
-      });
-    }
+    for (const name of this.mounts.leftoverNames()) await this.lock.run(name, () => this.mounts.dropLeftover(name));
   }
 
   /** The directory a container mounts: `<dataRoot>/volumes/<name>/_data`. */
@@ -162,7 +136,7 @@ export class VolumeService {
   /** Containers using the volume: those that name it, then any counted user not among them. */
   private usersOfVolume(name: string): string[] {
     const named = this.users.usersOf(name);
-    const counted = [...(this.active.get(name)?.keys() ?? [])].filter((id) => !named.includes(id));
+    const counted = this.mounts.counted(name).filter((id) => !named.includes(id));
     return [...named, ...counted];
   }
 
@@ -194,26 +168,16 @@ export class VolumeService {
   /**
    * A container starts using the volume: the local driver's filesystem is
    * mounted on first use; a `volume mount` event. Returns the path to bind.
+   * Each call counts one use by the container (a volume mounted at two
+   * destinations: two calls), each released by one `unmount`. A volume that
+   * does not exist is dockerd's 404; a failed mount counts nothing.
    */
   async mount(name: string, request: VolumeMountRequest): Promise<string> {
     const mountpoint = this.mountpoint(name);
     await this.lock.run(name, async () => {
       const record = this.store.get(name);
       if (!record) throw noSuchVolume(name);
-      const fs = filesystemOf(record.options);
-      if (fs && !this.mounted.has(name)) {
-        if (this.leftovers.delete(name) && (await isMounted(mountpoint))) {
-          // Left mounted by a crash and nobody adopted it: take it over as it is.
-        } else {
-          try {
-            await mountFilesystem(fs, mountpoint);
-          } catch (err) {
-            throw mountFailed(mountpoint, asError(err));
-          }
-        }
-        this.mounted.add(name);
-      }
-      this.count(name, request.containerId, +1);
+      await this.mounts.acquire(record, request.containerId);
     });
     this.options.events.publish('volume', 'mount', name, {
       container: request.containerId,
@@ -225,39 +189,19 @@ export class VolumeService {
     return mountpoint;
   }
 
-  private count(name: string, containerId: string, delta: 1 | -1): void {
-    let users = this.active.get(name);
-    if (!users) this.active.set(name, (users = new Map()));
-    const next = (users.get(containerId) ?? 0) + delta;
-    if (next > 0) users.set(containerId, next);
-    else users.delete(containerId);
-    if (users.size === 0) this.active.delete(name);
-  }
-
   /**
    * At daemon start, for a container whose process still lives: counts it
    * as a user of a volume that is already mounted for it, with no event.
    */
   adopt(name: string, containerId: string): void {
-    if (!this.store.get(name)) return;
-    if (this.leftovers.delete(name)) this.mounted.add(name);
-    this.count(name, containerId, +1);
+    if (this.store.get(name)) this.mounts.adopt(name, containerId);
   }
 
-  /** The container has stopped: a `volume unmount` event; the filesystem unmounted after its last user. */
+  /** The container has stopped: a `volume unmount` event; one use released, the filesystem unmounted after the last. */
   async unmount(name: string, containerId: string): Promise<void> {
     const known = await this.lock.run(name, async () => {
-      const record = this.store.get(name);
-      if (!record) return false;
-      this.count(name, containerId, -1);
-      if (!this.active.has(name) && this.mounted.has(name)) {
-        this.mounted.delete(name);
-        try {
-          await unmountFilesystem(this.mountpoint(name));
-        } catch (err) {
-          log.warn('could not unmount a volume', { volume: name, err: asError(err).message });
-        }
-      }
+      if (!this.store.get(name)) return false;
+      await this.mounts.release(name, containerId);
       return true;
     });
     if (known) this.options.events.publish('volume', 'unmount', name, { container: containerId, driver: 'local' });
@@ -284,9 +228,7 @@ export class VolumeService {
 
   /** Under the volume's lock, with no user: detach a filesystem left mounted, then delete record and data. */
   private async destroy(name: string): Promise<void> {
-    this.leftovers.delete(name);
-    this.mounted.delete(name);
-    await unmountFilesystem(this.mountpoint(name));
+    await this.mounts.detach(name);
     await this.store.remove(name);
   }
 

@@ -8,6 +8,7 @@ test('bash completion completes commands, group verbs, flags and container/image
   if (!requireRoot(t)) return;
   const d = await startDaemon(t);
   await docker(d, ['create', '--name', 'completeme', 'busybox', 'true']);
+  await docker(d, ['volume', 'create', 'volcomplete']);
   const complete = (words: string[]) => {
     const script = `source <("${BERTH}" completion bash); COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _berth; echo "\${COMPREPLY[@]}"`;
     const r = spawnSync('bash', ['-c', script], { env: { ...process.env, BERTH_HOST: d.host }, encoding: 'utf8' });
@@ -17,6 +18,8 @@ test('bash completion completes commands, group verbs, flags and container/image
   assert.equal(complete([BERTH, 'image', 'pr']), 'prune');
   assert.match(complete([BERTH, 'run', '--pids']), /--pids-limit/);
   assert.equal(complete([BERTH, 'logs', 'complete']), 'completeme');
+  assert.equal(complete([BERTH, 'volume', 'rm', 'volc']), 'volcomplete');
+  assert.equal(complete([BERTH, 'vol']), 'volume');
   assert.equal(complete([BERTH, 'rmi', 'busy']), 'busybox:latest');
   const zsh = spawnSync(BERTH, ['completion', 'zsh'], { encoding: 'utf8' });
   assert.match(zsh.stdout, /bashcompinit/);

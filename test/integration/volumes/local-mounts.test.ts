@@ -141,16 +141,38 @@ test('after a crash, a mount nobody adopts is unmounted by settle; an adopted on
   assertNoMounts(root);
 });
 
-test('a mount that fails leaves the volume unused and says why, as dockerd', async (t) => {
+test('a mount that fails leaves the volume unused and says why in dockerd’s words', async (t) => {
   if (!requireRoot(t)) return;
   const { root, service } = setup(t);
   const s = await service();
   await s.create({ name: 'broken', driverOpts: { type: 'none', o: 'bind', device: `${root}/does-not-exist` } });
-  await assert.rejects(s.mount('broken', use('c1')), (err: Error) => {
-    assert.match(err.message, new RegExp(`^error while mounting volume '${root}/data/volumes/broken/_data': failed to mount local volume: `));
-    return true;
+  await s.create({ name: 'badopt', driverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=1m,bogus=1' } });
+  const mp = (name: string) => `${root}/data/volumes/${name}/_data`;
+  await assert.rejects(s.mount('broken', use('c1')), {
+    message: `error while mounting volume '${mp('broken')}': failed to mount local volume: mount ${root}/does-not-exist:${mp('broken')}, flags: 0x1000: no such file or directory`,
   });
-  assert.deepEqual(s.list({ dangling: ['true'] }).map((v) => v.name), ['broken']);
+  await assert.rejects(s.mount('badopt', use('c1')), {
+    message: `error while mounting volume '${mp('badopt')}': failed to mount local volume: mount tmpfs:${mp('badopt')}, data: size=1m,bogus=1: invalid argument`,
+  });
+  assert.deepEqual(s.list({ dangling: ['true'] }).map((v) => v.name), ['badopt', 'broken']);
   await s.remove('broken');
+  await s.remove('badopt');
   assertNoMounts(root);
+});
+
+test('read-only local volumes: a tmpfs with o=ro, a bind with o=bind,ro (remounted read-only, as dockerd)', async (t) => {
+  if (!requireRoot(t)) return;
+  const { root, service } = setup(t);
+  const source = `${root}/source`;
+  await fs.mkdir(source);
+  const s = await service();
+  await s.create({ name: 'rotmp', driverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'ro,size=1m' } });
+  await s.create({ name: 'robind', driverOpts: { type: 'none', device: source, o: 'bind,ro' } });
+  for (const name of ['rotmp', 'robind']) {
+    const path = await s.mount(name, use('c1'));
+    await assert.rejects(fs.writeFile(`${path}/f`, 'x'), { code: 'EROFS' }, name);
+    await s.unmount(name, 'c1');
+  }
+  await fs.writeFile(`${source}/still-writable`, 'x');
+  assertNoMounts(`${root}/data`);
 });

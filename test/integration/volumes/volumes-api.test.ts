@@ -66,6 +66,10 @@ test('create, inspect and list answer as dockerd, field by field', async (t) => 
   assert.equal(anon.Labels, null);
   const nullBody = await d.api('POST', '/volumes/create', null);
   assert.equal(nullBody.status, 201, nullBody.text);
+  // Go's map[string]string reads a null value as "".
+  const nullLabel = await create(d, { Name: 'nullabel', Labels: { a: null } });
+  assert.deepEqual(nullLabel.Labels, { a: '' });
+  assert.equal((await d.api('DELETE', '/volumes/nullabel')).status, 204);
 
   const inspect = await d.api('GET', '/volumes/labelled');
   assert.equal(inspect.status, 200);

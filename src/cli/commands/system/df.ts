@@ -33,7 +33,8 @@ function verbose(du: Du): string {
     const first = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>')[0];
     return imageRows({ ...img, RepoTags: first ? [first] : [], RepoDigests: [] }, { trunc: true, digests: false, now })[0]!;
   });
-  const containers = ((du.Containers ?? []) as unknown as ContainerSummary[]).map((c) => containerRow(c, { trunc: true, now }));
+  // docker leaves the virtual size out here (SizeRootFs zeroed).
+  const containers = ((du.Containers ?? []) as unknown as ContainerSummary[]).map((c) => containerRow({ ...c, SizeRootFs: 0 }, { trunc: true, now }));
   const volumes = ((du.Volumes ?? []) as Volume[]).map(volumeRow);
   const cacheSize = (du.BuildCache ?? []).filter((c) => !c.Shared).reduce((a, c) => a + c.Size, 0);
   return (
