@@ -1,8 +1,9 @@
 /**
- * `--mount type=…,source=…,target=…,…` as the docker CLI reads it (docker/cli
- * opts/mount.go): one CSV record of key=value fields (a few bare booleans),
- * the type defaulting to volume, keys in their long and short forms, the
- * CLI's own words for what it refuses. The daemon checks the rest. Pure.
+ * `--mount type=…,source=…,target=…,…` as the docker CLI (28) reads it
+ * (docker/cli opts/mount.go): one CSV record of key=value fields (a few bare
+ * booleans), keys in any case, the type defaulting to volume, keys in their
+ * long and short forms, the CLI's own words for what it refuses. The daemon
+ * checks the rest. Pure.
  */
 import path from 'node:path';
 import type { Mount } from '../../wire/container-config.ts';
@@ -36,16 +37,18 @@ export function parseMountFlag(raw: string, cwd: string = process.cwd()): Mount 
     if (b === undefined) throw new Error(`invalid value for ${words}`);
     return b;
   };
+  // Fields of the API after 1.43 (bind-recursive, volume-subpath): sent as docker sends them, for a daemon that knows them.
+  const bindExtra = () => bindOptions() as Record<string, unknown>;
   for (const field of fields) {
     const eq = field.indexOf('=');
+    const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
     if (eq < 0) {
-      if (field === 'readonly' || field === 'ro') mount.ReadOnly = true;
-      else if (field === 'volume-nocopy') volumeOptions().NoCopy = true;
-      else if (field === 'bind-nonrecursive') bindOptions().NonRecursive = true;
+      if (key === 'readonly' || key === 'ro') mount.ReadOnly = true;
+      else if (key === 'volume-nocopy') volumeOptions().NoCopy = true;
+      else if (key === 'bind-nonrecursive') bindOptions().NonRecursive = true;
       else throw new Error(`invalid field '${field}' must be a key=value pair`);
       continue;
     }
-    const key = field.slice(0, eq);
     const value = field.slice(eq + 1);
     switch (key) {
       case 'type':
@@ -72,6 +75,16 @@ export function parseMountFlag(raw: string, cwd: string = process.cwd()): Mount 
         break;
       case 'bind-nonrecursive':
         bindOptions().NonRecursive = bool(key, value);
+        break;
+      case 'bind-recursive':
+        if (value === 'disabled') bindOptions().NonRecursive = true;
+        else if (value === 'writable') bindExtra()['ReadOnlyNonRecursive'] = true;
+        else if (value === 'readonly') bindExtra()['ReadOnlyForceRecursive'] = true;
+        else if (value !== 'enabled') throw new Error(`invalid value for ${key}: ${value} (must be "enabled", "disabled", "writable", or "readonly")`);
+        else bindOptions();
+        break;
+      case 'volume-subpath':
+        (volumeOptions() as Record<string, unknown>)['Subpath'] = value;
         break;
       case 'volume-nocopy':
         volumeOptions().NoCopy = bool(key, value, `volume-nocopy: ${value}`);
@@ -107,5 +120,11 @@ export function parseMountFlag(raw: string, cwd: string = process.cwd()): Mount 
   if (mount.VolumeOptions && mount.Type !== 'volume') throw new Error(`cannot mix 'volume-*' options with mount type '${mount.Type}'`);
   if (mount.BindOptions && mount.Type !== 'bind') throw new Error(`cannot mix 'bind-*' options with mount type '${mount.Type}'`);
   if (mount.TmpfsOptions && mount.Type !== 'tmpfs') throw new Error(`cannot mix 'tmpfs-*' options with mount type '${mount.Type}'`);
+  const b = mount.BindOptions as Record<string, unknown> | undefined;
+  if (b?.['ReadOnlyNonRecursive'] && !mount.ReadOnly) throw new Error("option 'bind-recursive=writable' requires 'readonly' to be specified in conjunction");
+  if (b?.['ReadOnlyForceRecursive']) {
+    if (!mount.ReadOnly) throw new Error("option 'bind-recursive=readonly' requires 'readonly' to be specified in conjunction");
+    if (mount.BindOptions?.Propagation !== 'rprivate') throw new Error("option 'bind-recursive=readonly' requires 'bind-propagation=rprivate' to be specified in conjunction");
+  }
   return mount;
 }

@@ -29,6 +29,8 @@ const CASES: Array<[string[], number, string]> = [
   [['--mount', 'type=tmpfs,dst=/t,tmpfs-size=abc'], 125, 'invalid argument "type=tmpfs,dst=/t,tmpfs-size=abc" for "--mount" flag: invalid value for tmpfs-size: abc'],
   [['--mount', 'type=volume,dst=/x,readonly=maybe'], 125, 'invalid argument "type=volume,dst=/x,readonly=maybe" for "--mount" flag: invalid value for readonly: maybe'],
   [['--mount', 'type=bind,dst=/x,volume-nocopy'], 125, `invalid argument "type=bind,dst=/x,volume-nocopy" for "--mount" flag: cannot mix 'volume-*' options with mount type 'bind'`],
+  [['--mount', 'type=bind,src=/tmp,dst=/x,bind-recursive=readonly'], 125, `invalid argument "type=bind,src=/tmp,dst=/x,bind-recursive=readonly" for "--mount" flag: option 'bind-recursive=readonly' requires 'readonly' to be specified in conjunction`],
+  [['--mount', 'TYPE=volume,Dst=/x,bind-create-src'], 125, `invalid argument "TYPE=volume,Dst=/x,bind-create-src" for "--mount" flag: invalid field 'bind-create-src' must be a key=value pair`],
   [['--volumes-from', 'nosuch'], 1, 'Error response from daemon: No such container: nosuch'],
 ];
 
