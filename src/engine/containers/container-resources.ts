@@ -47,7 +47,8 @@ export interface ContainerResource {
   readonly name: string;
   create?(record: ContainerRecord): void | Promise<void>;
   spec?(record: ContainerRecord): SpecContribution | Promise<SpecContribution>;
-  start?(record: ContainerRecord): Promise<void>;
+  /** May return nothing when it has nothing to do (no await on the start path). */
+  start?(record: ContainerRecord): Promise<void> | void;
   exit?(record: ContainerRecord): Promise<void>;
   removed?(record: ContainerRecord, options: { volumes: boolean }): Promise<void> | undefined;
   remove?(record: ContainerRecord): Promise<void>;
@@ -59,7 +60,10 @@ export class ContainerResources {
   constructor(private readonly list: readonly ContainerResource[]) {}
 
   async create(record: ContainerRecord): Promise<void> {
-    for (const r of this.list) await r.create?.(record);
+    for (const r of this.list) {
+      const pending = r.create?.(record);
+      if (pending) await pending;
+    }
   }
 
   async spec(record: ContainerRecord): Promise<SpecContribution> {
@@ -75,7 +79,10 @@ export class ContainerResources {
   }
 
   async start(record: ContainerRecord): Promise<void> {
-    for (const r of this.list) await r.start?.(record);
+    for (const r of this.list) {
+      const pending = r.start?.(record);
+      if (pending) await pending;
+    }
   }
 
   exit(record: ContainerRecord): Promise<void> {

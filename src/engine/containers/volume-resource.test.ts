@@ -90,7 +90,7 @@ test('a container\'s volumes: created, mounted at start, unmounted at exit, anon
 test('a failed create removes the anonymous volumes it made, and is in use by nothing after', async () => {
   const { calls, resource } = setup();
   const r = testRecord('f', '', 'created', { hostConfig: { Binds: ['/anon', 'kept:/k', 'bad/name:/x'] } });
-  await assert.rejects(resource.create(r), /bad name/);
+  await assert.rejects(async () => resource.create(r), /bad name/);
   assert.deepEqual(calls, ['create anon1', 'create kept', 'remove anon1']);
   assert.equal(r.mountPoints, undefined);
   assert.deepEqual(resource.usersOf('kept'), []);

@@ -30,7 +30,7 @@ import { donorMountPoints } from './container-mounts.ts';
 import type { ContainerResource, SpecContribution } from './container-resources.ts';
 import type { ContainerRecord, StoredMountPoint } from './record.ts';
 import { copyUp, isEmptyDir } from './volume-copy-up.ts';
-import { planMountPoints, volumeNamesOf } from './volume-mounts.ts';
+import { planMountPoints, volumeNamesOf, type PlannedMountPoint } from './volume-mounts.ts';
 
 export interface VolumeResourceOptions {
   volumes: Pick<VolumeService, 'create' | 'get' | 'mount' | 'adopt' | 'unmount' | 'remove' | 'mountpoint'>;
@@ -60,9 +60,13 @@ export class VolumeResource implements ContainerResource, VolumeUsers {
     return ids;
   }
 
-  async create(record: ContainerRecord): Promise<void> {
+  /** Nothing to do (and no promise) for a container without volumes. */
+  create(record: ContainerRecord): Promise<void> | void {
     const plan = planMountPoints(record.config, record.hostConfig, (ref) => donorMountPoints(this.o.resolveContainer(ref)));
-    if (plan.length === 0) return;
+    if (plan.length > 0) return this.createVolumes(record, plan);
+  }
+
+  private async createVolumes(record: ContainerRecord, plan: PlannedMountPoint[]): Promise<void> {
     const { volumes } = this.o;
     const made: string[] = [];
     const using: string[] = [];
@@ -142,8 +146,11 @@ export class VolumeResource implements ContainerResource, VolumeUsers {
     return Object.keys(mountSources).length ? { mountSources } : {};
   }
 
-  async start(record: ContainerRecord): Promise<void> {
-    for (const m of this.toMount(record, false)) await this.mountOne(record, m);
+  start(record: ContainerRecord): Promise<void> | void {
+    const toMount = this.toMount(record, false);
+    if (toMount.length > 0) return (async () => {
+      for (const m of toMount) await this.mountOne(record, m);
+    })();
   }
 
   /** The container's volumes not mounted for it yet, those of a driver option or the others. */
