@@ -219,11 +219,10 @@ export class ContainerService {
     if (record) this.pool.anticipate(record, () => this.layout.mountRootfs(record));
   }
 
-  /** The container's rootfs or settings changed after create: its next start makes the runtime container afresh. Whether there was one. */
-  async invalidatePrepared(id: string): Promise<boolean> {
-    if (!this.pool.has(id)) return false;
+  /** The container's rootfs or settings changed after create: its next start makes the runtime container afresh. */
+  async invalidatePrepared(id: string): Promise<void> {
+    if (!this.pool.has(id)) return;
     await this.lock.run(id, () => this.pool.discard(id));
-    return true;
   }
 
   /**

@@ -173,24 +173,29 @@ export class VolumeResource implements ContainerResource, VolumeUsers {
   }
 
   /**
-   * Where `docker cp` finds a volume's content when no container has it
-   * mounted: a local `type=none,o=bind` volume's is its device directory
-   * (dockerd mounts it for the copy); any other's is its mountpoint.
-   * Destination → host path, for the volumes that differ only.
+   * For `docker cp`: the volumes with a filesystem of their own (tmpfs, a
+   * device, a bind) mounted while the copy runs, as dockerd mounts a
+   * container's volumes for archive operations, running or not (a running
+   * container's are only counted once more). Resolves to their release.
    */
-  archiveSources(record: ContainerRecord): Record<string, string> | undefined {
-    let out: Record<string, string> | undefined;
-    for (const m of record.mountPoints ?? []) {
-      if (m.type !== 'volume' || this.inUse(m.name)) continue;
-      const o = this.o.volumes.get(m.name)?.options;
-      if (o?.type === 'none' && o.device && (o.o ?? '').split(',').some((w) => w === 'bind' || w === 'rbind')) (out ??= {})[m.destination] = o.device;
+  async mountForArchive(record: ContainerRecord): Promise<() => Promise<void>> {
+    const mine = (record.mountPoints ?? []).filter((m) => m.type === 'volume' && this.hasFilesystem(m.name));
+    const done: StoredMountPoint[] = [];
+    const release = async () => {
+      for (const m of done.splice(0)) {
+        await this.o.volumes.unmount(m.name, record.id).catch((err: unknown) => log.warn('could not unmount a volume after a copy', { id: record.id, name: m.name, err }));
+      }
+    };
+    try {
+      for (const m of mine) {
+        await this.o.volumes.mount(m.name, { containerId: record.id, destination: m.destination, rw: m.rw, propagation: m.propagation });
+        done.push(m);
+      }
+    } catch (err) {
+      await release();
+      throw err;
     }
-    return out;
-  }
-
-  private inUse(name: string): boolean {
-    for (const list of this.mounted.values()) if (list.some((m) => m.name === name)) return true;
-    return false;
+    return release;
   }
 
   async exit(record: ContainerRecord): Promise<void> {

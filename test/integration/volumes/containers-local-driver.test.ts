@@ -30,6 +30,9 @@ for (const cli of CLIS) {
     assert.equal(await ok(cli, d, ['run', '--rm', '-v', 'tmp:/t', 'busybox', 'cat', '/t/f']), 'hi');
     assert.ok(mountsOf(d).includes(tmpData), 'still mounted for the first user');
     assert.equal(await fs.readFile(`${dir}/copy`, 'utf8'), 'seed\n', 'the bind volume writes into its device directory');
+    // docker cp into a running container's tmpfs volume reaches the live filesystem.
+    await ok(cli, d, ['cp', `${dir}/seed`, 'user:/t/seed']);
+    assert.equal(await ok(cli, d, ['exec', 'user', 'cat', '/t/seed']), 'seed');
     // The copy-up of a new, empty tmpfs volume goes into the tmpfs, which dockerd unmounts right after: it is lost (dockerd 20.10 too).
     assert.equal(await ok(cli, d, ['run', '--rm', '--mount', 'type=volume,dst=/etc,volume-opt=type=tmpfs,volume-opt=device=tmpfs', 'busybox', 'sh', '-c', 'test -e /etc/passwd || echo gone']), 'gone');
     await ok(cli, d, ['rm', '-f', 'user']);
@@ -41,7 +44,12 @@ for (const cli of CLIS) {
     assert.equal(await fs.readFile(`${dir}/cp-in`, 'utf8'), 'seed\n');
     await ok(cli, d, ['cp', 'idle:/b/copy', `${dir}/cp-out`]);
     assert.equal(await fs.readFile(`${dir}/cp-out`, 'utf8'), 'seed\n');
-    await ok(cli, d, ['rm', 'idle']);
+    // Through a stopped container's tmpfs volume: a tmpfs mounted for the copy (dockerd's), nothing written beneath it, nothing left mounted.
+    await ok(cli, d, ['create', '--name', 'idle-tmp', '-v', 'tmp:/t', 'busybox', 'true']);
+    await ok(cli, d, ['cp', `${dir}/seed`, 'idle-tmp:/t/seed']);
+    assert.deepEqual(await fs.readdir(tmpData), [], 'not written beneath the tmpfs');
+    assert.ok(!mountsOf(d).includes(tmpData), 'unmounted after the copy');
+    await ok(cli, d, ['rm', 'idle', 'idle-tmp']);
     assert.equal(await ok(cli, d, ['volume', 'ls', '-q']), 'bound\ntmp');
     await assertNoMountsLeft(d);
   });
