@@ -127,7 +127,9 @@ export class Engine {
       host: options.host ?? seccompHost(),
       defaults: options.defaults,
       journal: this.journal,
+      volumes: this.volumes,
     });
+    this.volumes.useContainers(this.containers.volumeUsers!);
     const connections = this.containers.connections!;
     this.networking = connections;
     this.networks.useContainers({

@@ -96,3 +96,12 @@ test('-v is read as the docker CLI reads it: the form only, relative host paths 
   assert.throws(() => parseVolume('/a::/b', '/w'), /invalid spec: \/a::\/b: empty section between colons/);
   assert.throws(() => parseVolume('/a:/b:ro:x', '/w'), /invalid spec: \/a:\/b:ro:x: too many colons/);
 });
+
+test('--mount, --volume-driver and --volumes-from go into HostConfig as docker sends them', () => {
+  const b = build(['--mount', 'src=data,dst=/d', '--mount', 'type=tmpfs,dst=/t', '--volume-driver', 'local', '--volumes-from', 'other:ro', '-v', 'named:/n', 'busybox']);
+  assert.deepEqual(b.HostConfig['Mounts'], [{ Type: 'volume', Source: 'data', Target: '/d' }, { Type: 'tmpfs', Target: '/t' }]);
+  assert.equal(b.HostConfig['VolumeDriver'], 'local');
+  assert.deepEqual(b.HostConfig['VolumesFrom'], ['other:ro']);
+  assert.deepEqual(b.HostConfig['Binds'], ['named:/n']);
+  assert.equal(build(['busybox']).HostConfig['Mounts'], undefined);
+});

@@ -3,6 +3,7 @@ import type { FlagSpec } from '../flags.ts';
 import { ramInBytes } from '../format/units.ts';
 import { parseUlimit, validateLabel, validateLink } from './specs.ts';
 import { parseNetworkAttachment } from './network-opts.ts';
+import { parseMountFlag } from './mount-spec.ts';
 import { parseThrottleBpsDevice, parseThrottleIOpsDevice, parseWeightDevice, validateDeviceCgroupRule } from './device-specs.ts';
 import { parseGoDuration } from '../../util/duration.ts';
 
@@ -101,6 +102,7 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'ipc', type: 'string', usage: 'IPC mode to use' },
   { long: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container', parse: validateLabel },
   { long: 'label-file', type: 'list', usage: 'Read in a line delimited file of labels' },
+  { long: 'mount', type: 'list', typeName: 'mount', usage: 'Attach a filesystem mount to the container', parse: (raw) => parseMountFlag(raw) },
   { long: 'memory', short: 'm', type: 'value', typeName: 'bytes', usage: 'Memory limit', parse: bytes },
   { long: 'memory-reservation', type: 'value', typeName: 'bytes', usage: 'Memory soft limit', parse: bytes },
   { long: 'memory-swap', type: 'value', typeName: 'bytes', usage: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", parse: memSwap },
@@ -131,6 +133,7 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'user', short: 'u', type: 'string', usage: 'Username or UID (format: <name|uid>[:<group|gid>])' },
   { long: 'uts', type: 'string', usage: 'UTS namespace to use' },
   { long: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume' },
+  { long: 'volume-driver', type: 'string', usage: 'Optional volume driver for the container' },
   { long: 'volumes-from', type: 'list', usage: 'Mount volumes from the specified container(s)' },
   { long: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
   { long: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },

@@ -15,7 +15,7 @@ export interface RunnerServices {
     create(request: { config: ContainerConfig; hostConfig?: HostConfig }): Promise<{ Id: string }>;
     start(ref: string): Promise<void>;
     wait(ref: string, condition: 'next-exit'): Promise<{ StatusCode: number }>;
-    remove(ref: string, options: { force: boolean }): Promise<void>;
+    remove(ref: string, options: { force: boolean; volumes: boolean }): Promise<void>;
   };
   io: {
     attach(
@@ -71,6 +71,7 @@ export class ServiceContainerRunner implements ContainerRunner {
   }
 
   remove(id: string): Promise<void> {
-    return this.s.containers.remove(id, { force: true });
+    // With its anonymous volumes (an image's VOLUME), as dockerd's builder removes its containers.
+    return this.s.containers.remove(id, { force: true, volumes: true });
   }
 }

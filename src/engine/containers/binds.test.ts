@@ -9,7 +9,9 @@ test('binds parse as dockerd parses them', () => {
   assert.equal(parseBind('/tmp/a:/x:z').rw, true);
   assert.equal(parseBind('data:/x').volume, true);
   assert.equal(parseBind('/data').volume, true);
-  assert.deepEqual(parseBind('/data:ro'), { source: '', destination: '/data', mode: 'ro', rw: false, propagation: '', volume: true });
+  assert.throws(() => parseBind('/data:ro'), /invalid volume specification: '\/data:ro'/);
+  assert.deepEqual(parseBind('data:/x:ro,nocopy'), { source: 'data', destination: '/x', mode: 'ro,nocopy', rw: false, propagation: '', volume: true });
+  assert.throws(() => parseBind('data:/x:rshared'), /invalid volume specification: 'data:\/x:rshared': invalid mount config for type "volume": field BindOptions must not be specified/);
   assert.throws(() => parseBind('/tmp/a:rel'), /invalid volume specification: '\/tmp\/a:rel': invalid mount config for type "bind": invalid mount path: 'rel' mount path must be absolute/);
   assert.throws(() => parseBind('/tmp/a:/x:bogus'), /^InvalidParameterError: invalid mode: bogus$|invalid mode: bogus/);
   assert.throws(() => parseBind('/tmp/a:/x:ro,rw'), /invalid mode: ro,rw/);

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { InvalidParameterError, NotImplementedError, SystemError } from '../../util/errors.ts';
+import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
 
 export interface Bind {
@@ -60,17 +60,20 @@ export function parseBind(spec: string): Bind {
   let destination: string;
   let mode = '';
   if (parts.length === 1) destination = parts[0]!;
-  else if (parts.length === 2 && validMode(parts[1]!) && parts[0]!.startsWith('/')) [destination, mode] = [parts[0]!, parts[1]!];
+  // A destination and a mode is no volume (`/foo:rw`): refused as dockerd refuses it.
+  else if (parts.length === 2 && validMode(parts[1]!)) throw bindError(`invalid volume specification: '${spec}'`);
   else if (parts.length === 2) [source, destination] = [parts[0]!, parts[1]!];
   else if (parts.length === 3) [source, destination, mode] = [parts[0]!, parts[1]!, parts[2]!];
   else throw bindError(`invalid volume specification: '${spec}'`);
-  if (source === '' && parts.length > 1 && !(parts.length === 2 && mode !== '')) throw bindError(`invalid volume specification: '${spec}'`);
+  if (source === '' && parts.length > 1) throw bindError(`invalid volume specification: '${spec}'`);
   if (mode !== '' && !validMode(mode)) throw bindError(`invalid mode: ${mode}`);
   const volume = !source.startsWith('/');
   const invalidConfig = (why: string) => bindError(`invalid volume specification: '${spec}': invalid mount config for type "${volume ? 'volume' : 'bind'}": ${why}`);
   if (!destination.startsWith('/')) throw invalidConfig(`invalid mount path: '${destination}' mount path must be absolute`);
   if (path.posix.normalize(destination) === '/') throw invalidConfig("invalid specification: destination can't be '/'");
   const words = mode === '' ? [] : mode.split(',');
+  // A propagation makes BindOptions, which a volume must not have.
+  if (volume && words.some((w) => PROPAGATIONS.has(w))) throw invalidConfig('field BindOptions must not be specified');
   const propagation = words.find((w) => PROPAGATIONS.has(w)) ?? (volume ? '' : 'rprivate');
   return { source, destination, mode, rw: !words.includes('ro'), propagation, volume };
 }
@@ -78,7 +81,8 @@ export function parseBind(spec: string): Bind {
 /**
  * `HostConfig.Mounts` (`--mount`) as dockerd checks them at create (moby
  * `volume/mounts/linux_parser.go`), with its words. Unlike `-v`, a bind's
- * source must exist (unless `CreateMountpoint`). Volumes are for later.
+ * source must exist (unless `CreateMountpoint`). A volume's name and driver
+ * are the volume service's to check, when it is created.
  */
 export function checkMounts(hostConfig: HostConfig): void {
   for (const m of hostConfig.Mounts ?? []) {
@@ -99,7 +103,8 @@ export function checkMounts(hostConfig: HostConfig): void {
       if (m.Source) throw bad('field Source must not be specified');
       if (m.BindOptions) throw bad('field BindOptions must not be specified');
     } else {
-      throw new NotImplementedError(`volumes are not supported yet, only host paths: '${m.Source ?? ''}:${m.Target}'`);
+      if (m.BindOptions) throw bad('field BindOptions must not be specified');
+      if (m.ReadOnly && !m.Source) throw bad('must not set ReadOnly mode when using anonymous volumes');
     }
   }
 }
@@ -119,7 +124,6 @@ export function checkMountPoints(hostConfig: HostConfig): void {
   const tmpfs = hostConfig.Tmpfs ?? {};
   for (const spec of hostConfig.Binds ?? []) {
     const bind = parseBind(spec);
-    if (bind.volume) throw new NotImplementedError(`volumes are not supported yet, only host paths: '${spec}'`);
     // dockerd compares a bind with the tmpfs mounts (by their exact text), but not a --mount with them.
     if (Object.hasOwn(tmpfs, bind.destination)) throw new InvalidParameterError(`Duplicate mount point: ${bind.destination}`);
     claim(bind.destination);

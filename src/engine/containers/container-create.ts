@@ -87,6 +87,8 @@ export async function createContainer(ctx: LifecycleContext, deps: CreateDeps, r
     await ctx.store.save(record);
   } catch (err) {
     await ctx.lock.run(id, () => ctx.pool.discard(id));
+    // The anonymous volumes it made go with it (named ones stay, as dockerd leaves them).
+    await ctx.resources.removed(record, { volumes: true });
     ctx.store.releaseName(name, id);
     await ctx.layout.teardown(id, 'all').catch(() => undefined);
     throw err;

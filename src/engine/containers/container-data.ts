@@ -80,23 +80,39 @@ export class ContainerData {
 
   /**
    * The container's files as docker cp sees them: the root filesystem with
-   * the binds (-v, --mount) and the generated /etc files over it, as moby
-   * mounts them for archive operations, running or not.
+   * the binds (-v, --mount), the volumes and the generated /etc files over
+   * it, as moby mounts them for archive operations, running or not. A
+   * volume with a filesystem of its own is mounted until `release`.
    */
-  private async target(ref: string): Promise<ArchiveTarget> {
+  private async target(ref: string): Promise<ArchiveTarget & { release(): Promise<void> }> {
     const record = this.containers.store.resolve(ref);
     await this.containers.layout.mountRootfs(record);
     const readonlyRootfs = Boolean(record.hostConfig.ReadonlyRootfs);
     const p = this.containers.paths(record.id);
-    return { root: p.merged, mounts: archiveMounts(containerMounts(record.hostConfig), p, readonlyRootfs), ref, readonlyRootfs };
+    const release = record.mountPoints?.length && this.containers.volumeUsers ? await this.containers.volumeUsers.mountForArchive(record) : async () => undefined;
+    return { root: p.merged, mounts: archiveMounts(containerMounts(record), p, readonlyRootfs), ref, readonlyRootfs, release };
   }
 
   async statPath(ref: string, path: string): Promise<PathStat> {
-    return statContainerPath(await this.target(ref), path);
+    const target = await this.target(ref);
+    try {
+      return await statContainerPath(target, path);
+    } finally {
+      await target.release();
+    }
   }
 
   async archivePath(ref: string, path: string, signal?: AbortSignal): Promise<{ stat: PathStat; stream: Readable }> {
-    const result = await archiveContainerPath(await this.target(ref), path, signal);
+    const target = await this.target(ref);
+    let result: { stat: PathStat; stream: Readable };
+    try {
+      result = await archiveContainerPath(target, path, signal);
+    } catch (err) {
+      await target.release();
+      throw err;
+    }
+    // The volumes stay mounted while the archive streams.
+    result.stream.once('close', () => void target.release());
     const record = this.containers.store.resolve(ref);
     this.events.publish('container', 'archive-path', record.id, this.containers.eventAttributes(record));
     return result;
@@ -105,18 +121,22 @@ export class ContainerData {
   async extract(ref: string, path: string, content: AsyncIterable<Buffer>, options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal }): Promise<void> {
     const record = this.containers.store.resolve(ref);
     const target = await this.target(ref);
-    let chown: { uid: number; gid: number } | undefined;
-    if (options.copyUIDGID && record.config.User) {
-      const root = this.containers.paths(record.id).merged;
-      const [passwd, group] = await Promise.all([
-        fs.readFile(`${root}/etc/passwd`, 'utf8').catch(() => undefined),
-        fs.readFile(`${root}/etc/group`, 'utf8').catch(() => undefined),
-      ]);
-      const user = resolveUser(record.config.User, passwd, group);
-      chown = { uid: user.uid, gid: user.gid };
+    try {
+      let chown: { uid: number; gid: number } | undefined;
+      if (options.copyUIDGID && record.config.User) {
+        const root = this.containers.paths(record.id).merged;
+        const [passwd, group] = await Promise.all([
+          fs.readFile(`${root}/etc/passwd`, 'utf8').catch(() => undefined),
+          fs.readFile(`${root}/etc/group`, 'utf8').catch(() => undefined),
+        ]);
+        const user = resolveUser(record.config.User, passwd, group);
+        chown = { uid: user.uid, gid: user.gid };
+      }
+      await this.containers.invalidatePrepared(record.id);
+      await extractToContainer(target, path, content, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal });
+    } finally {
+      await target.release();
     }
-    await this.containers.invalidatePrepared(record.id);
-    await extractToContainer(target, path, content, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal });
     this.events.publish('container', 'extract-to-dir', record.id, this.containers.eventAttributes(record));
   }
 

@@ -1,8 +1,10 @@
 /**
- * A container's mounts, computed in ONE place from its HostConfig: the `-v`
- * binds (`Binds`), then the `--mount` binds and tmpfs (`Mounts`), and later
- * volumes. Three views are taken of the same list: the runtime spec's
- * mounts, inspect's `Mounts`, and what `docker cp` sees over the rootfs.
+ * A container's mounts, computed in ONE place from its HostConfig and the
+ * mount points resolved at create: the `-v` binds (`Binds`), the `--mount`
+ * binds and tmpfs (`Mounts`), then its volumes and what it took with
+ * `--volumes-from` (`record.mountPoints`, volume-mounts.ts). Three views are
+ * taken of the same list: the runtime spec's mounts, inspect's `Mounts`, and
+ * what `docker cp` sees over the rootfs.
  * Pure: creating a missing bind source is the caller's (`mountSourcesToCreate`).
  */
 import path from 'node:path';
@@ -11,7 +13,7 @@ import type { MountPointWire } from '../../wire/container.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
 import type { MountPoint } from './archive.ts';
 import { parseBind } from './binds.ts';
-import type { ContainerPaths } from './record.ts';
+import type { ContainerPaths, ContainerRecord, StoredMountPoint } from './record.ts';
 
 export interface ContainerMount {
   type: 'bind' | 'tmpfs' | 'volume';
@@ -27,12 +29,18 @@ export interface ContainerMount {
   options: string[];
   /** A missing host source is created at start (`-v` always, `--mount` with CreateMountpoint). */
   createSource: boolean;
+  /** A volume's name and driver. */
+  name?: string;
+  driver?: string;
 }
 
-export function containerMounts(h: Pick<HostConfig, 'Binds' | 'Mounts'>): ContainerMount[] {
+/** A container's mounts; `mountPoints` absent for a container created before volumes. */
+export function containerMounts(record: { hostConfig: Pick<HostConfig, 'Binds' | 'Mounts'>; mountPoints?: readonly StoredMountPoint[] }): ContainerMount[] {
+  const h = record.hostConfig;
   const mounts: ContainerMount[] = [];
   for (const spec of h.Binds ?? []) {
     const b = parseBind(spec);
+    if (b.volume) continue; // resolved at create, in mountPoints
     mounts.push({
       type: b.volume ? 'volume' : 'bind',
       source: b.source,
@@ -53,9 +61,10 @@ export function containerMounts(h: Pick<HostConfig, 'Binds' | 'Mounts'>): Contai
       mounts.push({ type: 'tmpfs', source: '', destination: m.Target ?? '', rw: !m.ReadOnly, mode: '', propagation: '', options, createSource: false });
       continue;
     }
+    if (m.Type === 'volume') continue; // resolved at create, in mountPoints
     const propagation = m.BindOptions?.Propagation || 'rprivate';
     mounts.push({
-      type: m.Type === 'volume' ? 'volume' : 'bind',
+      type: 'bind',
       source: m.Source ?? '',
       destination: m.Target ?? '',
       rw: !m.ReadOnly,
@@ -65,7 +74,27 @@ export function containerMounts(h: Pick<HostConfig, 'Binds' | 'Mounts'>): Contai
       createSource: Boolean(m.BindOptions?.CreateMountpoint && m.Source),
     });
   }
+  for (const m of record.mountPoints ?? []) {
+    // dockerd binds a volume `rbind` with ro when read-only, and no propagation of its own.
+    const options = ['rbind', m.rw ? 'rw' : 'ro', ...(m.propagation ? [m.propagation] : [])];
+    // A bind taken from another container has its missing source made at start, as dockerd makes any bind's.
+    const mount: ContainerMount = { type: m.type, source: m.source, destination: m.destination, rw: m.rw, mode: m.mode, propagation: m.propagation, options, createSource: m.type === 'bind' };
+    if (m.type === 'volume') Object.assign(mount, { name: m.name, driver: m.driver });
+    mounts.push(mount);
+  }
   return mounts;
+}
+
+/**
+ * What another container takes with `--volumes-from` this one: every bind
+ * and volume it has (its tmpfs mounts are its own).
+ */
+export function donorMountPoints(record: Pick<ContainerRecord, 'hostConfig' | 'mountPoints'>): StoredMountPoint[] {
+  const own: StoredMountPoint[] = containerMounts({ hostConfig: record.hostConfig })
+    .filter((m) => m.type === 'bind')
+    .map((m) => ({ type: 'bind', name: '', source: m.source, destination: m.destination, rw: m.rw, mode: m.mode, propagation: m.propagation, driver: '', named: true, copyData: false }));
+  const taken = new Set(own.map((m) => m.destination));
+  return [...(record.mountPoints ?? []).filter((m) => !taken.has(m.destination)), ...own];
 }
 
 /** Host directories to create before the runtime mounts them. */
@@ -84,17 +113,21 @@ export function toRuntimeMounts(mounts: readonly ContainerMount[]): ResolvedMoun
 
 /** inspect's `Mounts`. */
 export function toWireMounts(mounts: readonly ContainerMount[]): MountPointWire[] {
-  return mounts.map((m) => ({ Type: m.type, Source: m.source, Destination: m.destination, Mode: m.mode, RW: m.rw, Propagation: m.propagation }));
+  return mounts.map((m) =>
+    m.type === 'volume'
+      ? { Type: m.type, Name: m.name ?? '', Source: m.source, Destination: m.destination, Driver: m.driver ?? 'local', Mode: m.mode, RW: m.rw, Propagation: m.propagation }
+      : { Type: m.type, Source: m.source, Destination: m.destination, Mode: m.mode, RW: m.rw, Propagation: m.propagation },
+  );
 }
 
 /**
  * What `docker cp` sees over the rootfs, as moby mounts it for archive
- * operations: the host-path mounts, then the generated /etc files where no
+ * operations: the host-path mounts and the volumes, then the generated /etc files where no
  * mount covers them (read-only with a read-only rootfs).
  */
 export function archiveMounts(mounts: readonly ContainerMount[], p: Pick<ContainerPaths, 'hostname' | 'hosts' | 'resolvConf'>, readonlyRootfs: boolean): MountPoint[] {
   const out: MountPoint[] = mounts
-    .filter((m) => m.type === 'bind' && m.source && m.destination)
+    .filter((m) => (m.type === 'bind' || m.type === 'volume') && m.source && m.destination)
     .map((m) => ({ destination: m.destination, source: m.source, readOnly: !m.rw }));
   const taken = new Set(out.map((m) => path.posix.resolve('/', m.destination)));
   for (const [destination, source] of [['/etc/hostname', p.hostname], ['/etc/hosts', p.hosts], ['/etc/resolv.conf', p.resolvConf]] as const) {

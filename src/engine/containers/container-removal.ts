@@ -24,7 +24,7 @@ export class ContainerRemoval {
    * without `force`, as dockerd refuses it; with it, the process is killed
    * and the removal follows its exit.
    */
-  async remove(ref: string, options: { force?: boolean } = {}): Promise<void> {
+  async remove(ref: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const { ctx } = this;
     const record = ctx.store.resolve(ref);
     const status = record.state.status;
@@ -43,7 +43,7 @@ export class ContainerRemoval {
       // A restart already under way may have started it again in between: then it is killed again.
       const removed = await ctx.lock.run(record.id, async () => {
         if (isActive(record.state.status)) return false;
-        await this.removeLocked(record);
+        await this.removeLocked(record, { volumes: Boolean(options.volumes) });
         return true;
       });
       if (removed) return;
@@ -55,8 +55,9 @@ export class ContainerRemoval {
    * `exited`: its process just ended and its process side (runtime
    * container, resources' exit) is still to be torn down, as at an
    * auto-removal: the release does that first, after the answer.
+   * `volumes`: its anonymous volumes go too (`rm -v`, and an auto-removal).
    */
-  async removeLocked(record: ContainerRecord, options: { exited?: boolean } = {}): Promise<void> {
+  async removeLocked(record: ContainerRecord, options: { exited?: boolean; volumes?: boolean } = {}): Promise<void> {
     const { ctx } = this;
     if (!ctx.store.get(record.id) || record.state.status === 'removing') return;
     ctx.health()?.stop(record.id);
@@ -74,6 +75,9 @@ export class ContainerRemoval {
       throw err;
     }
     ctx.store.drop(record);
+    // Its volumes released (the anonymous ones removed with -v) before the answer, as dockerd does.
+    const released = ctx.resources.removed(record, { volumes: Boolean(options.volumes) });
+    if (released) await released;
     this.release(record, Boolean(options.exited));
     ctx.announce(record, 'destroy');
     ctx.waiters.removed(record.id, record.state.exitCode);

@@ -2,7 +2,7 @@
  * Resources a container holds besides its process and rootfs: its network
  * (network-resource.ts: the namespace, its sandbox on the bridge or user
  * networks with published ports, and the generated /etc/hostname, hosts and
- * resolv.conf), and later named volumes. Each is a ContainerResource; the lifecycle calls every
+ * resolv.conf), and its volumes (volume-resource.ts). Each is a ContainerResource; the lifecycle calls every
  * resource at the same points, in the order they are listed, so adding one
  * touches no verb of the container service (moby does this in
  * `daemon/container_operations.go`, podman in `libpod/container_internal.go`).
@@ -16,6 +16,10 @@
  *   create: that start assembles the spec again and reports it).
  * - `start`: right before the process is let go. A failure fails the start.
  * - `exit`: once the process has ended (or a start failed after `start`).
+ * - `removed`: once the record is gone, before the removal is answered (and
+ *   when a create fails, with `volumes`); `volumes` says whether the
+ *   container's anonymous volumes go too (`rm -v`, `--rm`). Returns
+ *   undefined when it has nothing to do (no await on the hot path).
  * - `remove`: once the record is gone, in the background of the removal.
  * - `readopt`: at daemon start, for a container whose process still lives.
  * `exit`, `remove` and `readopt` are best effort: a failure is logged, the
@@ -28,20 +32,25 @@ import type { ContainerRecord } from './record.ts';
 /**
  * What resources put into a runtime spec. (Mounts are not here: a
  * container's mounts, volumes included, come from one model,
- * `container-mounts.ts`, which a volume resource will resolve names for.)
+ * `container-mounts.ts`; a resource may only say where a mount's content is
+ * on the host, `mountSources`.)
  */
 export interface SpecContribution {
   network?: NetworkNamespace;
   /** Variables added to the process's environment (legacy link variables). */
   env?: string[];
+  /** Host paths to bind at these destinations instead of the mount model's source (a volume's, as its service mounted it). */
+  mountSources?: Record<string, string>;
 }
 
 export interface ContainerResource {
   readonly name: string;
   create?(record: ContainerRecord): void | Promise<void>;
   spec?(record: ContainerRecord): SpecContribution | Promise<SpecContribution>;
-  start?(record: ContainerRecord): Promise<void>;
+  /** May return nothing when it has nothing to do (no await on the start path). */
+  start?(record: ContainerRecord): Promise<void> | void;
   exit?(record: ContainerRecord): Promise<void>;
+  removed?(record: ContainerRecord, options: { volumes: boolean }): Promise<void> | undefined;
   remove?(record: ContainerRecord): Promise<void>;
   readopt?(record: ContainerRecord): Promise<void>;
 }
@@ -51,7 +60,10 @@ export class ContainerResources {
   constructor(private readonly list: readonly ContainerResource[]) {}
 
   async create(record: ContainerRecord): Promise<void> {
-    for (const r of this.list) await r.create?.(record);
+    for (const r of this.list) {
+      const pending = r.create?.(record);
+      if (pending) await pending;
+    }
   }
 
   async spec(record: ContainerRecord): Promise<SpecContribution> {
@@ -61,16 +73,30 @@ export class ContainerResources {
       if (!part) continue;
       if (part.network) out.network = part.network;
       if (part.env) out.env = [...(out.env ?? []), ...part.env];
+      if (part.mountSources) out.mountSources = { ...out.mountSources, ...part.mountSources };
     }
     return out;
   }
 
   async start(record: ContainerRecord): Promise<void> {
-    for (const r of this.list) await r.start?.(record);
+    for (const r of this.list) {
+      const pending = r.start?.(record);
+      if (pending) await pending;
+    }
   }
 
   exit(record: ContainerRecord): Promise<void> {
     return this.each('exit', record);
+  }
+
+  /** Undefined when no resource has anything to do. Best effort, as `remove`. */
+  removed(record: ContainerRecord, options: { volumes: boolean }): Promise<void> | undefined {
+    let pending: Promise<void>[] | undefined;
+    for (const r of this.list) {
+      const p = r.removed?.(record, options);
+      if (p) (pending ??= []).push(p.catch((err: unknown) => log.warn(`container resource ${r.name}: removed failed`, { id: record.id, err })));
+    }
+    return pending && Promise.all(pending).then(() => undefined);
   }
 
   remove(record: ContainerRecord): Promise<void> {

@@ -10,7 +10,8 @@
  *   container-mounts.ts  the one mount model (spec, docker cp, inspect)
  *   runtime-spec.ts      assembly of the runtime spec
  *   prepared-pool.ts     runtime containers made ahead of their start
- *   container-resources.ts  the hook resources (network; later volumes) plug into
+ *   container-resources.ts  the hook resources (network, volumes) plug into
+ *   volume-mounts.ts     a container's volumes resolved at create (volume-resource.ts runs them)
  *
  * Re-adoption after a daemon restart is readopt.ts, called from the
  * engine's one start-up routine (../recovery.ts).
@@ -51,6 +52,7 @@ import { cgroupsPathOf, type ContainerPaths, type ContainerRecord } from './reco
 import { restartDelay, shouldRestart, shouldStartAtBoot } from './restart-policy.ts';
 import { createRuntimeContainer } from './runtime-spec.ts';
 import { readoptContainer } from './readopt.ts';
+import { VolumeResource, type VolumeResourceOptions } from './volume-resource.ts';
 import { isActive, moveTo, Waiters } from './state-machine.ts';
 
 export interface ContainerServiceOptions {
@@ -70,7 +72,9 @@ export interface ContainerServiceOptions {
   layout?: ContainerLayout;
   /** The daemon's networks and sandboxes (absent in unit tests: bridge containers then get loopback only). */
   networking?: Networking;
-  /** Resources every container gets after its network (volumes will be one). */
+  /** The daemon's volumes (absent in unit tests: a container's volumes are then refused). */
+  volumes?: VolumeResourceOptions['volumes'];
+  /** Resources every container gets after its network and volumes. */
   resources?: ContainerResource[];
   /** The journal of operations in flight (default: `<dataRoot>/intents`). */
   journal?: Journal;
@@ -83,6 +87,8 @@ export class ContainerService {
   private readonly resources: ContainerResources;
   /** The network resource (the first of `resources`). */
   readonly network: NetworkResource;
+  /** The volumes resource (with the daemon's volumes), also the volume service's view of their users. */
+  readonly volumeUsers?: VolumeResource;
   /** `network connect|disconnect` and the endpoints on a network (with the daemon's networking only). */
   readonly connections?: NetworkConnect;
   private readonly pool: PreparedPool;
@@ -100,7 +106,10 @@ export class ContainerService {
     this.layout = o.layout ?? new ContainerLayout({ dataRoot: o.dataRoot, runtime: o.runtime, imageLowerDirs: (chainId) => o.images.lowerDirs(chainId) });
     const resolveContainer = (ref: string) => this.store.resolve(ref);
     this.network = new NetworkResource({ paths: (id) => this.paths(id), resolveContainer, networking: o.networking });
-    this.resources = new ContainerResources([this.network, ...(o.resources ?? [])]);
+    if (o.volumes) {
+      this.volumeUsers = new VolumeResource({ volumes: o.volumes, layout: this.layout, resolveContainer, containers: () => this.store.all(), stored: (id) => Boolean(this.store.get(id)) });
+    }
+    this.resources = new ContainerResources([this.network, ...(this.volumeUsers ? [this.volumeUsers] : []), ...(o.resources ?? [])]);
     this.pool = new PreparedPool({
       ...PREPARED_LIMITS,
       make: (record, laidOut) => this.createRuntime(record, laidOut),
@@ -232,7 +241,7 @@ export class ContainerService {
     this.waiters.exited(record.id, record.state.exitCode);
     this.ctx.announce(record, 'die', { exitCode: String(record.state.exitCode) });
     if (record.hostConfig.AutoRemove) {
-      await this.removal.removeLocked(record).catch((e) => log.warn('auto-remove failed', { id: record.id, err: e }));
+      await this.removal.removeLocked(record, { volumes: true }).catch((e) => log.warn('auto-remove failed', { id: record.id, err: e }));
     }
   }
 
@@ -257,7 +266,8 @@ export class ContainerService {
       // No exit state is written for a record that is removed next; the
       // process side, the mount and the files go after the removal.
       this.announceExit(record, code);
-      await this.removal.removeLocked(record, { exited: true }).catch(async (err) => {
+      // dockerd's auto-removal takes the anonymous volumes too (RemoveVolume).
+      await this.removal.removeLocked(record, { exited: true, volumes: true }).catch(async (err) => {
         log.warn('auto-remove failed', { id: record.id, err });
         await this.store.saveState(record).catch(() => undefined);
       });

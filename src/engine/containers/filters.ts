@@ -50,7 +50,7 @@ function matchesPattern(pattern: string, text: string): boolean {
 
 /** What a `volume` filter can name: a mount's destination, its volume name, or a bind's source. */
 function mountedAt(r: ContainerRecord): string[] {
-  return toWireMounts(containerMounts(r.hostConfig)).flatMap((m) => [m.Destination, m.Name || m.Source].filter((v): v is string => Boolean(v)));
+  return toWireMounts(containerMounts(r)).flatMap((m) => [m.Destination, m.Name || m.Source].filter((v): v is string => Boolean(v)));
 }
 
 export function selectContainers(records: ContainerRecord[], o: ListOptions): ContainerRecord[] {

@@ -53,6 +53,33 @@ export interface ContainerRecord {
   networks?: Record<string, EndpointRecord>;
   /** Its network namespace and published ports while it runs (or is prepared to run). */
   sandbox?: SandboxRecord;
+  /**
+   * Its volumes (and the binds it took with `--volumes-from`), resolved at
+   * create: anonymous volumes named, `--volumes-from` copied, so that every
+   * later start, inspect and removal sees the same ones (volume-mounts.ts).
+   */
+  mountPoints?: StoredMountPoint[];
+}
+
+/** A mount point resolved at create (moby's MountPoint, as far as Berth needs it). */
+export interface StoredMountPoint {
+  type: 'volume' | 'bind';
+  /** The volume's name ('' for a bind). */
+  name: string;
+  /** The host path: a bind's, or the volume's mountpoint (`<dataRoot>/volumes/<name>/_data`). */
+  source: string;
+  destination: string;
+  rw: boolean;
+  /** inspect's `Mode`. */
+  mode: string;
+  /** inspect's `Propagation` ('' for a volume). */
+  propagation: string;
+  /** The volume's driver ('local'). */
+  driver: string;
+  /** The volume was named by the user (`-v name:/x`, `--mount source=name`): `rm -v` keeps it. */
+  named: boolean;
+  /** Filled with the image's content at create when empty (not `nocopy`, not from `--volumes-from`). */
+  copyData: boolean;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

@@ -69,7 +69,7 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
   // container sees all of /dev already; dockerd adds a --device only under a new path.
   const etcPasswd = readSmallFile(`${p.merged}/etc/passwd`);
   const etcGroup = readSmallFile(`${p.merged}/etc/group`);
-  const mounts = containerMounts(h);
+  const mounts = containerMounts(record);
   const [blockDevices, devices, contribution] = await Promise.all([
     resolveBlockDeviceNumbers(blkioDevicePaths(h)),
     resolveDevices((h.Devices ?? []).filter((d) => !h.Privileged || (d.PathInContainer || d.PathOnHost) !== d.PathOnHost)),
@@ -93,7 +93,7 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
     hostIpv6: hostHasIpv6(),
     cgroupsPath: cgroupsPathOf(record),
     initPath: o.initPath,
-    mounts: toRuntimeMounts(mounts),
+    mounts: toRuntimeMounts(contribution.mountSources ? mounts.map((m) => ({ ...m, source: contribution.mountSources![m.destination] ?? m.source })) : mounts),
     hostCpus: o.hostCpus,
     arch: o.host.arch,
     kernel: o.host.kernel,

@@ -166,7 +166,7 @@ export function toWireInspect(record: ContainerRecord, x: WireExtras): Container
       Data: { LowerDir: x.lowerDirs.join(':'), MergedDir: p.merged, UpperDir: p.upper, WorkDir: p.work },
       Name: 'overlay2',
     },
-    Mounts: toWireMounts(containerMounts(record.hostConfig)),
+    Mounts: toWireMounts(containerMounts(record)),
     Config: record.config,
     NetworkSettings: x.networkSettings,
   };
@@ -195,7 +195,7 @@ export function toWireSummary(record: ContainerRecord, x: { networks: Record<str
     Status: statusText(record, x.now),
     HostConfig: { NetworkMode: record.hostConfig.NetworkMode || 'default' },
     NetworkSettings: { Networks: x.networks },
-    Mounts: toWireMounts(containerMounts(record.hostConfig)),
+    Mounts: toWireMounts(containerMounts(record)),
   };
   if (x.sizeRw !== undefined) out.SizeRw = x.sizeRw;
   if (x.sizeRootFs !== undefined) out.SizeRootFs = x.sizeRootFs;

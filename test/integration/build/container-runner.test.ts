@@ -75,3 +75,36 @@ test('a step that cannot start rejects run and is still removable', async (t) =>
   await runner.remove(step);
   assert.throws(() => containers.store.resolve(step), NotFoundError);
 });
+
+test('a step on an image with a VOLUME writes into an anonymous volume that is not committed, and is removed with the step', async (t) => {
+  if (!requireRoot(t)) return;
+  const engine = await openEngine(t);
+  const { runner } = engine;
+  const seed = await runner.create({ image: 'busybox', config: { Cmd: ['sh', '-c', 'mkdir /data && echo seeded > /data/seed'] } });
+  let withVolume: string;
+  try {
+    assert.equal(await runner.run(seed, () => undefined), 0);
+    withVolume = await runner.commit(seed, { config: { Cmd: ['sh'], Volumes: { '/data': {} } } });
+  } finally {
+    await runner.remove(seed);
+  }
+  const step = await runner.create({ image: withVolume, config: { Cmd: ['sh', '-c', 'cat /data/seed; echo lost > /data/new'] } });
+  const output: OutputChunk[] = [];
+  let image: string;
+  try {
+    assert.equal(await runner.run(step, collect(output)), 0);
+    assert.equal(text(output, 'stdout'), 'seeded\n', 'the volume is seeded from the image');
+    image = await runner.commit(step);
+  } finally {
+    await runner.remove(step);
+  }
+  assert.deepEqual(engine.volumes.list().map((v) => v.name), [], "the step's anonymous volume went with it");
+  const check = await runner.create({ image, config: { Cmd: ['sh', '-c', 'ls /data'] } });
+  const listed: OutputChunk[] = [];
+  try {
+    await runner.run(check, collect(listed));
+  } finally {
+    await runner.remove(check);
+  }
+  assert.equal(text(listed, 'stdout'), 'seed\n', 'what the step wrote into the volume is not in its commit');
+});

@@ -12,7 +12,7 @@ import { BERTH, DOCKER } from '../../helpers/daemon.ts';
 // Flags that need later issues (mounts) or newer docker
 // features; anything else missing from berth fails the test.
 const NOT_YET = new Set([
-  'mount', 'use-api-socket', 'volume-driver',
+  'use-api-socket',
 ]);
 
 /** Splits help text into its head (before Options:) and one block per flag, keyed by long name. */

@@ -21,15 +21,9 @@ interface Case {
 
 const CORPUS = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/create-corpus.json'), 'utf8')) as Case[];
 
-const NO_VOLUMES = 'Berth has no volumes yet (issue 11): a named or anonymous volume is refused with 501';
 const NO_DRIVER = 'Berth has only the json-file, local and none log drivers: it names the missing driver before any of its options';
 /** Cases where Berth answers otherwise, by name, and why. */
 const KNOWN: Record<string, string> = {
-  'HostConfig.Binds=["rel:/x"]': NO_VOLUMES,
-  'HostConfig.Binds=["/tmp"]': NO_VOLUMES,
-  'HostConfig.Binds=["vol:/x"]': NO_VOLUMES,
-  'HostConfig.Mounts=[{"Type":"volume","Target":"/x"}]': NO_VOLUMES,
-  'HostConfig.Mounts=[{"Type":"volume","Source":"v","Target":"/x"}]': NO_VOLUMES,
   'HostConfig.LogConfig={"Type":"syslog","Config":{"syslog-address":"bogus://x"}}': NO_DRIVER,
   'HostConfig.LogConfig={"Type":"journald"}': NO_DRIVER,
   'HostConfig.LogConfig={"Type":"gelf"}': NO_DRIVER,
