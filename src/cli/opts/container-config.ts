@@ -4,6 +4,7 @@
  * contents come through `readFile`, the client environment through `env`.
  */
 import type { Flags } from '../flags.ts';
+import type { Mount } from '../../wire/container-config.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import { buildNetworking, checkMacAddress, type NetworkAttachment } from './network-opts.ts';
 import { isCdiDeviceName, parseDevice, type DeviceMapping } from './device-specs.ts';
@@ -154,6 +155,7 @@ export function buildCreateConfig(flags: Flags, inputs: ConfigInputs): CreateBod
     ReadonlyRootfs: flags.bool('read-only'),
     SecurityOpt: flags.list('security-opt').length ? flags.list('security-opt') : null,
     Tmpfs: Object.keys(tmpfs).length ? tmpfs : undefined,
+    Mounts: flags.get<Mount[]>('mount')?.length ? flags.get<Mount[]>('mount') : undefined,
     ShmSize: flags.get<number>('shm-size') ?? 0,
     CpuShares: flags.int('cpu-shares'),
     Memory: flags.get<number>('memory') ?? 0,

@@ -5,6 +5,7 @@ import { parseUlimit, validateLabel, validateLink } from './specs.ts';
 import { parseNetworkAttachment } from './network-opts.ts';
 import { parseThrottleBpsDevice, parseThrottleIOpsDevice, parseWeightDevice, validateDeviceCgroupRule } from './device-specs.ts';
 import { parseGoDuration } from '../../util/duration.ts';
+import { parseMountOpt } from './mount-opt.ts';
 
 const bytes = (raw: string) => ramInBytes(raw);
 const memSwap = (raw: string) => (raw === '-1' ? -1 : ramInBytes(raw));
@@ -103,6 +104,14 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'label-file', type: 'list', usage: 'Read in a line delimited file of labels' },
   { long: 'memory', short: 'm', type: 'value', typeName: 'bytes', usage: 'Memory limit', parse: bytes },
   { long: 'memory-reservation', type: 'value', typeName: 'bytes', usage: 'Memory soft limit', parse: bytes },
+  // Berth: both usages end with the idmap extension (engine/containers/idmap-option.ts has the grammar).
+  {
+    long: 'mount',
+    type: 'list',
+    typeName: 'mount',
+    usage: 'Attach a filesystem mount to the container (berth: idmap=uids=H-C-N;gids=H-C-N shows N host ids from H as container ids from C)',
+    parse: parseMountOpt,
+  },
   { long: 'memory-swap', type: 'value', typeName: 'bytes', usage: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", parse: memSwap },
   { long: 'network', type: 'list', typeName: 'network', usage: 'Connect a container to a network', parse: parseNetworkAttachment },
   { long: 'net', type: 'list', typeName: 'network', usage: 'Connect a container to a network', parse: parseNetworkAttachment, hidden: true },
@@ -130,7 +139,7 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'ulimit', type: 'list', typeName: 'ulimit', defText: '[]', usage: 'Ulimit options', parse: (raw) => (parseUlimit(raw), raw) },
   { long: 'user', short: 'u', type: 'string', usage: 'Username or UID (format: <name|uid>[:<group|gid>])' },
   { long: 'uts', type: 'string', usage: 'UTS namespace to use' },
-  { long: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume' },
+  { long: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume (berth: MODE idmap=uids=H-C-N;gids=H-C-N shows N host ids from H as container ids from C)' },
   { long: 'volumes-from', type: 'list', usage: 'Mount volumes from the specified container(s)' },
   { long: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
   { long: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },

@@ -11,6 +11,7 @@ import type { MountPointWire } from '../../wire/container.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
 import type { MountPoint } from './archive.ts';
 import { parseBind } from './binds.ts';
+import { idmapOfMount } from './idmap-option.ts';
 import type { ContainerPaths } from './record.ts';
 
 export interface ContainerMount {
@@ -27,6 +28,8 @@ export interface ContainerMount {
   options: string[];
   /** A missing host source is created at start (`-v` always, `--mount` with CreateMountpoint). */
   createSource: boolean;
+  /** Berth: an id-mapped mount's MAPPING (idmap-option.ts; idmap.ts stages the mount). */
+  idmap?: string;
 }
 
 export function containerMounts(h: Pick<HostConfig, 'Binds' | 'Mounts'>): ContainerMount[] {
@@ -42,6 +45,7 @@ export function containerMounts(h: Pick<HostConfig, 'Binds' | 'Mounts'>): Contai
       propagation: b.propagation,
       options: ['rbind', b.rw ? 'rw' : 'ro', b.propagation],
       createSource: !b.volume,
+      ...(b.idmap !== undefined && { idmap: b.idmap }),
     });
   }
   for (const m of h.Mounts ?? []) {
@@ -63,6 +67,7 @@ export function containerMounts(h: Pick<HostConfig, 'Binds' | 'Mounts'>): Contai
       propagation,
       options: [m.BindOptions?.NonRecursive ? 'bind' : 'rbind', m.ReadOnly ? 'ro' : 'rw', propagation],
       createSource: Boolean(m.BindOptions?.CreateMountpoint && m.Source),
+      ...(idmapOfMount(m) !== undefined && { idmap: idmapOfMount(m) }),
     });
   }
   return mounts;

@@ -40,10 +40,11 @@ export interface ContainerResource {
   readonly name: string;
   create?(record: ContainerRecord): void | Promise<void>;
   spec?(record: ContainerRecord): SpecContribution | Promise<SpecContribution>;
-  start?(record: ContainerRecord): Promise<void>;
-  exit?(record: ContainerRecord): Promise<void>;
-  remove?(record: ContainerRecord): Promise<void>;
-  readopt?(record: ContainerRecord): Promise<void>;
+  // A hook with nothing to do for a container may return at once, without a promise (none is awaited then).
+  start?(record: ContainerRecord): void | Promise<void>;
+  exit?(record: ContainerRecord): void | Promise<void>;
+  remove?(record: ContainerRecord): void | Promise<void>;
+  readopt?(record: ContainerRecord): void | Promise<void>;
 }
 
 /** The resources of every container, called in order. */
@@ -66,7 +67,10 @@ export class ContainerResources {
   }
 
   async start(record: ContainerRecord): Promise<void> {
-    for (const r of this.list) await r.start?.(record);
+    for (const r of this.list) {
+      const started = r.start?.(record);
+      if (started) await started;
+    }
   }
 
   exit(record: ContainerRecord): Promise<void> {
@@ -83,7 +87,13 @@ export class ContainerResources {
 
   private async each(hook: 'exit' | 'remove' | 'readopt', record: ContainerRecord): Promise<void> {
     for (const r of this.list) {
-      await r[hook]?.(record).catch((err: unknown) => log.warn(`container resource ${r.name}: ${hook} failed`, { id: record.id, err }));
+      const warn = (err: unknown) => log.warn(`container resource ${r.name}: ${hook} failed`, { id: record.id, err });
+      try {
+        const done = r[hook]?.(record);
+        if (done) await done.catch(warn);
+      } catch (err) {
+        warn(err);
+      }
     }
   }
 }

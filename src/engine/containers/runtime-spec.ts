@@ -18,12 +18,15 @@ import { ConflictError, isErrno } from '../../util/errors.ts';
 import type { ContainerDefaults } from '../daemon-config.ts';
 import { readSmallFile, type ContainerLayout } from './container-layout.ts';
 import { containerMounts, mountSourcesToCreate, toRuntimeMounts } from './container-mounts.ts';
+import { idmapStagingDir, withIdmapStaging } from './idmap.ts';
 import type { ContainerResources } from './container-resources.ts';
 import { logSizeLimit } from './create.ts';
 import { cgroupsPathOf, type ContainerRecord } from './record.ts';
 
 export interface RuntimeSpecOptions {
   runtime: RuntimeDriver;
+  /** The daemon's exec root (id-mapped mounts are staged below it). */
+  execRoot: string;
   layout: ContainerLayout;
   resources: ContainerResources;
   /** Another container by name or ID (throws dockerd's 404 when there is none). */
@@ -93,7 +96,7 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
     hostIpv6: hostHasIpv6(),
     cgroupsPath: cgroupsPathOf(record),
     initPath: o.initPath,
-    mounts: toRuntimeMounts(mounts),
+    mounts: toRuntimeMounts(withIdmapStaging(mounts, idmapStagingDir(o.execRoot, record.id))),
     hostCpus: o.hostCpus,
     arch: o.host.arch,
     kernel: o.host.kernel,
