@@ -12,6 +12,7 @@ test('--mount reads as the docker CLI reads it', () => {
   assert.deepEqual(parseMountOpt('type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=1770,ro=false'), {
     Type: 'tmpfs', Target: '/t', ReadOnly: false, TmpfsOptions: { SizeBytes: 1048576, Mode: 0o1770 },
   });
+  assert.deepEqual(parseMountOpt('type=bind,src=/h,dst=/c,bind-recursive=disabled'), { Type: 'bind', Source: '/h', Target: '/c', BindOptions: { NonRecursive: true } });
   const errors: Array<[string, string]> = [
     ['type=bind,src=/h', 'target is required'],
     ['type=,target=/c', 'type is required'],
@@ -21,6 +22,8 @@ test('--mount reads as the docker CLI reads it', () => {
     ['type=bind,target=/c,volume-nocopy', "cannot mix 'volume-*' options with mount type 'bind'"],
     ['type=volume,target=/c,bind-propagation=shared', "cannot mix 'bind-*' options with mount type 'volume'"],
     ['type=bind,target=/c,tmpfs-size=x', 'invalid value for tmpfs-size: x'],
+    ['type=bind,target=/c,bind-recursive=bogus', 'invalid value for bind-recursive: bogus (must be "enabled", "disabled", "writable", or "readonly")'],
+    ['type=volume,target=/c,bind-recursive=disabled', "cannot mix 'bind-*' options with mount type 'volume'"],
   ];
   for (const [raw, message] of errors) assert.throws(() => parseMountOpt(raw), { message }, raw);
 });

@@ -81,6 +81,14 @@ export function parseMountOpt(raw: string): Mount {
       case 'bind-nonrecursive':
         bindOptions().NonRecursive = bool();
         break;
+      case 'bind-recursive':
+        // writable/readonly need API 1.44 fields (ReadOnlyNonRecursive, ReadOnlyForceRecursive): rbind as before here.
+        if (!['enabled', 'disabled', 'writable', 'readonly'].includes(val)) {
+          throw new Error(`invalid value for ${key}: ${val} (must be "enabled", "disabled", "writable", or "readonly")`);
+        }
+        bindOptions();
+        if (val === 'disabled') bindOptions().NonRecursive = true;
+        break;
       case 'volume-nocopy':
         volumeOptions().NoCopy = bool('volume-nocopy');
         break;
