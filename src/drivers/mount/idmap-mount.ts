@@ -21,7 +21,7 @@
  * recursively: a mount that failed to come off must not take the user's
  * files with it.
  */
-import { mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { MNT_DETACH, native } from '../native.ts';
 import { SystemError, isErrno } from '../../util/errors.ts';
@@ -52,9 +52,14 @@ export function idMapText(ranges: readonly IdRange[]): string {
  * mount already at `target` (a start cut short) is taken off first.
  */
 export function mountIdmapped(source: string, target: string, mapping: IdMapping, recursive: boolean): void {
-  mkdirSync(target, { recursive: true });
   detachAll(target);
   try {
+    // A file is mounted on a file, a directory on a directory.
+    if (statSync(source).isDirectory()) mkdirSync(target, { recursive: true });
+    else {
+      mkdirSync(path.dirname(target), { recursive: true });
+      closeSync(openSync(target, 'a'));
+    }
     native().idmapMount(source, target, idMapText(mapping.uids), idMapText(mapping.gids), recursive);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -62,17 +67,23 @@ export function mountIdmapped(source: string, target: string, mapping: IdMapping
       e.syscall === 'mount_setattr' && e.code === 'EINVAL'
         ? `the filesystem of ${source} (or of a mount below it) does not support id-mapped mounts`
         : e.message;
-    throw new SystemError(`could not make the id-mapped mount of ${source}: ${e.syscall ?? 'idmapMount'}: ${why}`, { cause: err });
+    throw new SystemError(`could not make the id-mapped mount of ${source}: ${e.syscall ?? 'stat'}: ${why}`, { cause: err });
   }
 }
 
-/** Take off whatever is mounted at `target` and remove the directory (if empty). Missing is fine. */
+/** Take off whatever is mounted at `target` and remove it (a directory only if empty). Missing is fine. */
 export function unmountIdmapped(target: string): void {
   detachAll(target);
+  removeStaging(target);
+}
+
+/** rmdir, or unlink for a file's staging point; never recursive. */
+function removeStaging(target: string): void {
   try {
     rmdirSync(target);
   } catch (err) {
-    if (!isErrno(err, 'ENOENT')) throw err;
+    if (isErrno(err, 'ENOTDIR')) unlinkSync(target);
+    else if (!isErrno(err, 'ENOENT')) throw err;
   }
 }
 
@@ -118,7 +129,8 @@ function removeEmptyDirs(dir: string, depth: number): void {
   }
   for (const name of names) removeEmptyDirs(path.join(dir, name), depth - 1);
   try {
-    rmdirSync(dir);
+    if (depth === 0) removeStaging(dir);
+    else rmdirSync(dir);
   } catch (err) {
     if (!['ENOTEMPTY', 'EBUSY', 'ENOENT', 'ENOTDIR'].some((code) => isErrno(err, code))) throw err;
   }

@@ -17,7 +17,7 @@
  * recursively. Containers without an id-mapped mount pay nothing: every
  * hook returns at once, without a promise.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mountIdmapped, sweepIdmapped, unmountIdmapped } from '../../drivers/mount/idmap-mount.ts';
 import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
@@ -105,7 +105,7 @@ export class IdmapMounts implements ContainerResource {
     mounts.forEach((m, n) => {
       const source = this.sourceOf(m);
       // `-v` makes a missing source; its mkdir may not have run yet (it runs beside this hook).
-      if (m.createSource) mkdirSync(source, { recursive: true });
+      if (m.createSource && !existsSync(source)) mkdirSync(source, { recursive: true });
       mountIdmapped(source, `${dir}/${n}`, parseIdmap(m.idmap!), !m.options.includes('bind'));
     });
     return NOTHING;

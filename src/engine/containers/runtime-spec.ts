@@ -77,7 +77,8 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
     resolveBlockDeviceNumbers(blkioDevicePaths(h)),
     resolveDevices((h.Devices ?? []).filter((d) => !h.Privileged || (d.PathInContainer || d.PathOnHost) !== d.PathOnHost)),
     o.resources.spec(record),
-    ...mountSourcesToCreate(mounts).map((dir) => fs.mkdir(dir, { recursive: true })),
+    // EEXIST: the source is a file (a `-v` of one), which is bound as it is.
+    ...mountSourcesToCreate(mounts).map((dir) => fs.mkdir(dir, { recursive: true }).catch((err) => ignoreErrno(err, 'EEXIST'))),
   ]);
   const spec = generateSpec({
     id: record.id,
@@ -136,6 +137,10 @@ function namespaceDonors(record: ContainerRecord, o: RuntimeSpecOptions): { ipcD
 /** Whether the container joins another's IPC or PID namespace (it can only be set up once that one runs). */
 export function joinsOtherNamespaces(h: Pick<HostConfig, 'IpcMode' | 'PidMode'>): boolean {
   return Boolean(h.IpcMode?.startsWith('container:') || h.PidMode?.startsWith('container:'));
+}
+
+function ignoreErrno(err: unknown, code: string): void {
+  if (!isErrno(err, code)) throw err;
 }
 
 async function ensureWorkingDir(rootfs: string, dir: string): Promise<void> {

@@ -71,6 +71,15 @@ test('a container user 1000 writes through an id-mapped bind into a host directo
   assert.equal(plain.code, 1);
   assert.match(plain.stderr, /Permission denied/);
 
+  // A single file, id-mapped too.
+  const file = await docker(d, ['run', '--rm', '--user', '1000:1000', '-v', `${dir}/theirs:/f:idmap=${MAP}`, 'busybox', 'sh', '-c', 'echo more >> /f && stat -c %u:%g /f']);
+  assert.equal(file.stdout, '1000:1000\n', file.stderr);
+  assert.equal(readFileSync(`${dir}/theirs`, 'utf8'), 'xmore\n');
+  assert.equal(owner(`${dir}/theirs`), '2000:2000');
+  await noMountsSoon('after a file bind');
+  // (And without a mapping: an existing file as a `-v` source is bound as it is, not made a directory.)
+  assert.equal((await docker(d, ['run', '--rm', '-v', `${dir}/theirs:/f`, 'busybox', 'cat', '/f'])).stdout, 'xmore\n');
+
   // A running container holds its own copy: nothing is left on the host while it runs, nor once it is removed.
   const id = (await docker(d, ['run', '-d', '--user', '1000:1000', '-v', `${dir}:/data:idmap=${MAP}`, 'busybox', 'sleep', '60'])).stdout.trim();
   assert.match(id, /^[0-9a-f]{64}$/);
