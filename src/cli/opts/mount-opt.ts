@@ -6,9 +6,7 @@
  *
  * Berth extension: `idmap=MAPPING` on a bind or volume, an id-mapped mount
  * (`idmap=uids=2000-1000-1;gids=2000-1000-1`: the host's 2000 is the
- * container's 1000), sent as `BindOptions.BerthIDMap` or
- * `VolumeOptions.BerthIDMap`; the grammar is the daemon's
- * (engine/containers/idmap-option.ts), which checks it. Pure but for a
+ * container's 1000), see mount-idmap.ts. Pure but for a
  * relative `./source`, made absolute against the working directory as
  * docker does.
  */
@@ -16,6 +14,7 @@ import path from 'node:path';
 import { ramInBytes } from '../../util/size.ts';
 import type { Mount } from '../../wire/container-config.ts';
 import { readCsvRecord } from './csv-record.ts';
+import { setMountIdmap } from './mount-idmap.ts';
 
 /** Go's strconv.ParseBool. */
 function parseBool(raw: string): boolean | undefined {
@@ -124,10 +123,6 @@ export function parseMountOpt(raw: string): Mount {
   if (mount.VolumeOptions && mount.Type !== 'volume') throw new Error(`cannot mix 'volume-*' options with mount type '${mount.Type}'`);
   if (mount.BindOptions && mount.Type !== 'bind') throw new Error(`cannot mix 'bind-*' options with mount type '${mount.Type}'`);
   if (mount.TmpfsOptions && mount.Type !== 'tmpfs') throw new Error(`cannot mix 'tmpfs-*' options with mount type '${mount.Type}'`);
-  if (idmap !== undefined) {
-    if (mount.Type === 'bind') bindOptions().BerthIDMap = idmap;
-    else if (mount.Type === 'volume') volumeOptions().BerthIDMap = idmap;
-    else throw new Error(`idmap is only for bind and volume mounts, not '${mount.Type}'`);
-  }
+  if (idmap !== undefined) setMountIdmap(mount, idmap);
   return mount;
 }
