@@ -205,6 +205,18 @@ function convert(node, struct, key, structName) {
 const GO_ONLY_FIELDS = { Resources: { KernelMemory: { type: 'integer', format: 'int64' } } };
 for (const [def, fields] of Object.entries(GO_ONLY_FIELDS)) Object.assign(defs[def].properties, fields);
 
+/**
+ * Berth's extension fields, which dockerd's decoder ignores and Berth's
+ * engine reads: kept through the body's canonicalization.
+ * BindOptions/VolumeOptions.BerthIDMap: an id-mapped mount's MAPPING
+ * (src/engine/containers/idmap-option.ts).
+ */
+const BERTH_FIELDS = [
+  [defs.Mount.properties.BindOptions, 'BerthIDMap', { type: 'string' }],
+  [defs.Mount.properties.VolumeOptions, 'BerthIDMap', { type: 'string' }],
+];
+for (const [object, field, schema] of BERTH_FIELDS) object.properties[field] = schema;
+
 function bodySchema(operationId) {
   for (const ops of Object.values(swagger.paths)) {
     for (const op of Object.values(ops)) {

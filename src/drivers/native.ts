@@ -28,6 +28,12 @@ export interface NativeAddon {
   reap(pid: number): { code?: number; signal?: number } | null;
   /** pipe2(O_CLOEXEC): [read end, write end]. */
   pipe(): [number, number];
+  /**
+   * Attach at `target` an id-mapped clone of the mount tree at `source`
+   * (`recursive`: with its submounts), through a user namespace whose
+   * uid_map and gid_map are the given texts ("inside outside count" lines).
+   */
+  idmapMount(source: string, target: string, uidMap: string, gidMap: string, recursive: boolean): void;
 }
 
 /** mount(2) flags used by Berth. */

@@ -12,6 +12,7 @@ import { ContentStore } from '../store/content/content-store.ts';
 import { LayerStore } from '../store/layers/layer-store.ts';
 import { ensurePrivateRoots } from '../store/private-roots.ts';
 import { ContainerService } from './containers/container-service.ts';
+import { IdmapMounts } from './containers/idmap.ts';
 import { ContainerQueries } from './containers/container-queries.ts';
 import { ContainerData } from './containers/container-data.ts';
 import { ContainerIO } from './containers/container-io.ts';
@@ -75,6 +76,8 @@ export class Engine {
   readonly sandboxes: Sandboxes;
   /** Operations in flight that a crash could leave half done; read back by recovery.ts. */
   readonly journal: Journal;
+  /** Containers' id-mapped mounts (a Berth extension): staged before their start. */
+  private readonly idmap: IdmapMounts;
 
   constructor(readonly options: EngineOptions) {
     const { dataRoot, execRoot } = options;
@@ -95,6 +98,7 @@ export class Engine {
       heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
       journal: this.journal,
     });
+    this.idmap = new IdmapMounts({ execRoot, volumePath: (name) => this.volumes.mountpoint(name) });
     const net = this.networks.defaults;
     this.sandboxes = new Sandboxes({
       netavark: new Netavark({ configDir: `${execRoot}/netavark`, firewall: net.iptables }),
@@ -128,6 +132,7 @@ export class Engine {
       defaults: options.defaults,
       journal: this.journal,
       volumes: this.volumes,
+      resources: [this.idmap],
     });
     this.volumes.useContainers(this.containers.volumeUsers!);
     const connections = this.containers.connections!;
@@ -185,6 +190,8 @@ export class Engine {
   async open(): Promise<void> {
     const { dataRoot, execRoot } = this.options;
     await ensurePrivateRoots(dataRoot, execRoot);
+    // Staging mounts a crash left between a container's spec and its start.
+    this.idmap.sweep();
     // Before containers are re-adopted: their endpoints name these networks.
     await this.networks.load();
     await this.volumes.load();

@@ -60,11 +60,15 @@ export interface MountBindOptions {
   Propagation?: 'private' | 'rprivate' | 'shared' | 'rshared' | 'slave' | 'rslave';
   NonRecursive?: boolean;
   CreateMountpoint?: boolean;
+  /** Berth extension (dockerd ignores it): an id-mapped mount, `uids=…;gids=…` (engine/containers/idmap-option.ts). */
+  BerthIDMap?: string;
 }
 export interface MountVolumeOptions {
   NoCopy?: boolean;
   Labels?: Record<string, string>;
   DriverConfig?: { Name?: string; Options?: Record<string, string> };
+  /** Berth extension, as `MountBindOptions.BerthIDMap`. */
+  BerthIDMap?: string;
 }
 export interface MountTmpfsOptions {
   SizeBytes?: number;

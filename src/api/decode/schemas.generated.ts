@@ -1062,6 +1062,13 @@ export const BODY_SCHEMAS = {
             "null"
            ],
            "x-go-type": "bool"
+          },
+          "BerthIDMap": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "x-go-type": "string"
           }
          }
         },
@@ -1124,6 +1131,13 @@ export const BODY_SCHEMAS = {
              }
             }
            }
+          },
+          "BerthIDMap": {
+           "type": [
+            "string",
+            "null"
+           ],
+           "x-go-type": "string"
           }
          }
         },

@@ -4,6 +4,7 @@
  * contents come through `readFile`, the client environment through `env`.
  */
 import type { Flags } from '../flags.ts';
+import type { Mount } from '../../wire/container-config.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import { buildNetworking, checkMacAddress, type NetworkAttachment } from './network-opts.ts';
 import { isCdiDeviceName, parseDevice, type DeviceMapping } from './device-specs.ts';

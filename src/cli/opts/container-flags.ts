@@ -105,6 +105,7 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'mount', type: 'list', typeName: 'mount', usage: 'Attach a filesystem mount to the container', parse: (raw) => parseMountFlag(raw) },
   { long: 'memory', short: 'm', type: 'value', typeName: 'bytes', usage: 'Memory limit', parse: bytes },
   { long: 'memory-reservation', type: 'value', typeName: 'bytes', usage: 'Memory soft limit', parse: bytes },
+
   { long: 'memory-swap', type: 'value', typeName: 'bytes', usage: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", parse: memSwap },
   { long: 'network', type: 'list', typeName: 'network', usage: 'Connect a container to a network', parse: parseNetworkAttachment },
   { long: 'net', type: 'list', typeName: 'network', usage: 'Connect a container to a network', parse: parseNetworkAttachment, hidden: true },

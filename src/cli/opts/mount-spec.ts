@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Mount } from '../../wire/container-config.ts';
 import { ramInBytes } from '../format/units.ts';
 import { readCsvRecord } from './csv-record.ts';
+import { setMountIdmap } from './mount-idmap.ts';
 
 /** Go's strconv.ParseBool. */
 function parseGoBool(value: string): boolean | undefined {
@@ -39,6 +40,8 @@ export function parseMountFlag(raw: string, cwd: string = process.cwd()): Mount 
   };
   // Fields of the API after 1.43 (bind-recursive, volume-subpath): sent as docker sends them, for a daemon that knows them.
   const bindExtra = () => bindOptions() as Record<string, unknown>;
+  // Berth's idmap key (mount-idmap.ts), applied once the other keys are read.
+  let idmap: string | undefined;
   for (const field of fields) {
     const eq = field.indexOf('=');
     const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
@@ -111,6 +114,9 @@ export function parseMountFlag(raw: string, cwd: string = process.cwd()): Mount 
         if (!/^[0-7]+$/.test(value) || Number.parseInt(value, 8) > 0xffffffff) throw new Error(`invalid value for ${key}: ${value}`);
         tmpfsOptions().Mode = Number.parseInt(value, 8);
         break;
+      case 'idmap':
+        idmap = value;
+        break;
       default:
         throw new Error(`unexpected key '${key}' in '${field}'`);
     }
@@ -126,5 +132,6 @@ export function parseMountFlag(raw: string, cwd: string = process.cwd()): Mount 
     if (!mount.ReadOnly) throw new Error("option 'bind-recursive=readonly' requires 'readonly' to be specified in conjunction");
     if (mount.BindOptions?.Propagation !== 'rprivate') throw new Error("option 'bind-recursive=readonly' requires 'bind-propagation=rprivate' to be specified in conjunction");
   }
+  if (idmap !== undefined) setMountIdmap(mount, idmap);
   return mount;
 }

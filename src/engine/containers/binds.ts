@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
+import { idmapOfMode, isIdmapWord } from './idmap-option.ts';
 
 export interface Bind {
   source: string;
@@ -19,6 +20,8 @@ export interface Bind {
   propagation: string;
   /** A named or anonymous volume rather than a host path. */
   volume: boolean;
+  /** Berth: the MAPPING of an `idmap=…` MODE word (idmap-option.ts), checked at create. */
+  idmap?: string;
 }
 
 const PROPAGATIONS = new Set(['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate']);
@@ -27,12 +30,14 @@ const OTHER_MODES = new Set(['z', 'Z', 'nocopy', 'consistent', 'cached', 'delega
 function validMode(mode: string): boolean {
   let rw = 0;
   let propagation = 0;
+  let idmap = 0;
   for (const word of mode.split(',')) {
     if (word === 'ro' || word === 'rw') rw++;
     else if (PROPAGATIONS.has(word)) propagation++;
+    else if (isIdmapWord(word)) idmap++;
     else if (!OTHER_MODES.has(word)) return false;
   }
-  return rw <= 1 && propagation <= 1;
+  return rw <= 1 && propagation <= 1 && idmap <= 1;
 }
 
 /**
@@ -46,7 +51,7 @@ export function parseVolumesFrom(spec: string): { container: string; mode: strin
   if (colon < 0) return { container: spec, mode: 'rw' };
   const mode = spec.slice(colon + 1);
   const words = mode.split(',');
-  if (mode !== '' && (!validMode(mode) || words.some((w) => PROPAGATIONS.has(w) || w === 'nocopy'))) throw new InvalidParameterError(`invalid mode: ${mode}`);
+  if (mode !== '' && (!validMode(mode) || words.some((w) => PROPAGATIONS.has(w) || w === 'nocopy' || isIdmapWord(w)))) throw new InvalidParameterError(`invalid mode: ${mode}`);
   return { container: spec.slice(0, colon), mode: mode || 'rw' };
 }
 
@@ -75,7 +80,10 @@ export function parseBind(spec: string): Bind {
   // A propagation makes BindOptions, which a volume must not have.
   if (volume && words.some((w) => PROPAGATIONS.has(w))) throw invalidConfig('field BindOptions must not be specified');
   const propagation = words.find((w) => PROPAGATIONS.has(w)) ?? (volume ? '' : 'rprivate');
-  return { source, destination, mode, rw: !words.includes('ro'), propagation, volume };
+  const bind: Bind = { source, destination, mode, rw: !words.includes('ro'), propagation, volume };
+  const idmap = idmapOfMode(words);
+  if (idmap !== undefined) bind.idmap = idmap;
+  return bind;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { HostConfig } from '../../wire/container-config.ts';
 import type { MountPoint } from './archive.ts';
 import { parseBind } from './binds.ts';
 import type { ContainerPaths, ContainerRecord, StoredMountPoint } from './record.ts';
+import { idmapOfMount } from './idmap-option.ts';
 
 export interface ContainerMount {
   type: 'bind' | 'tmpfs' | 'volume';
@@ -32,6 +33,8 @@ export interface ContainerMount {
   /** A volume's name and driver. */
   name?: string;
   driver?: string;
+  /** Berth: an id-mapped mount's MAPPING (idmap-option.ts; idmap.ts stages the mount). */
+  idmap?: string;
 }
 
 /** A container's mounts; `mountPoints` absent for a container created before volumes. */
@@ -50,6 +53,7 @@ export function containerMounts(record: { hostConfig: Pick<HostConfig, 'Binds' |
       propagation: b.propagation,
       options: ['rbind', b.rw ? 'rw' : 'ro', b.propagation],
       createSource: !b.volume,
+      ...(b.idmap !== undefined && { idmap: b.idmap }),
     });
   }
   for (const m of h.Mounts ?? []) {
@@ -72,6 +76,7 @@ export function containerMounts(record: { hostConfig: Pick<HostConfig, 'Binds' |
       propagation,
       options: [m.BindOptions?.NonRecursive ? 'bind' : 'rbind', m.ReadOnly ? 'ro' : 'rw', propagation],
       createSource: Boolean(m.BindOptions?.CreateMountpoint && m.Source),
+      ...(idmapOfMount(m) !== undefined && { idmap: idmapOfMount(m) }),
     });
   }
   for (const m of record.mountPoints ?? []) {
@@ -80,6 +85,7 @@ export function containerMounts(record: { hostConfig: Pick<HostConfig, 'Binds' |
     // A bind taken from another container has its missing source made at start, as dockerd makes any bind's.
     const mount: ContainerMount = { type: m.type, source: m.source, destination: m.destination, rw: m.rw, mode: m.mode, propagation: m.propagation, options, createSource: m.type === 'bind' };
     if (m.type === 'volume') Object.assign(mount, { name: m.name, driver: m.driver });
+    if (m.idmap !== undefined) mount.idmap = m.idmap;
     mounts.push(mount);
   }
   return mounts;

@@ -49,10 +49,10 @@ export interface ContainerResource {
   spec?(record: ContainerRecord): SpecContribution | Promise<SpecContribution>;
   /** May return nothing when it has nothing to do (no await on the start path). */
   start?(record: ContainerRecord): Promise<void> | void;
-  exit?(record: ContainerRecord): Promise<void>;
+  exit?(record: ContainerRecord): void | Promise<void>;
   removed?(record: ContainerRecord, options: { volumes: boolean }): Promise<void> | undefined;
-  remove?(record: ContainerRecord): Promise<void>;
-  readopt?(record: ContainerRecord): Promise<void>;
+  remove?(record: ContainerRecord): void | Promise<void>;
+  readopt?(record: ContainerRecord): void | Promise<void>;
 }
 
 /** The resources of every container, called in order. */
@@ -109,7 +109,13 @@ export class ContainerResources {
 
   private async each(hook: 'exit' | 'remove' | 'readopt', record: ContainerRecord): Promise<void> {
     for (const r of this.list) {
-      await r[hook]?.(record).catch((err: unknown) => log.warn(`container resource ${r.name}: ${hook} failed`, { id: record.id, err }));
+      const warn = (err: unknown) => log.warn(`container resource ${r.name}: ${hook} failed`, { id: record.id, err });
+      try {
+        const done = r[hook]?.(record);
+        if (done) await done.catch(warn);
+      } catch (err) {
+        warn(err);
+      }
     }
   }
 }

@@ -15,6 +15,7 @@ import { blkioFeatures } from '../../drivers/cgroups/features.ts';
 import { checkUlimitsApplicable } from '../../drivers/host-limits.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import { checkMountPoints, checkMounts, parseVolumesFrom } from './binds.ts';
+import { checkIdmaps } from './idmap.ts';
 import {
   checkAutoRemove, checkCgroupnsMode, checkEnv, checkExtraHosts, checkHealthcheck, checkIsolation, checkNetworkMode, checkPortBindings, checkQos,
   checkRealtime, checkRuntime, checkWorkingDir,
@@ -72,6 +73,8 @@ export const CHECKS: readonly Check[] = [
   // The HostConfig (moby validateHostConfig).
   { name: 'auto remove', update: false, run: ({ hostConfig }) => checkAutoRemove(hostConfig) },
   { name: 'mounts', update: false, run: ({ hostConfig }) => checkMounts(hostConfig) },
+  // Berth: the idmap option of binds and volumes (idmap-option.ts).
+  { name: 'idmaps', update: false, run: ({ hostConfig }) => checkIdmaps(hostConfig) },
   { name: 'extra hosts', update: false, run: ({ hostConfig }) => checkExtraHosts(hostConfig.ExtraHosts) },
   { name: 'port bindings', update: false, run: ({ hostConfig }) => checkPortBindings(hostConfig.PortBindings) },
   { name: 'restart policy', update: true, run: ({ hostConfig }) => validateRestartPolicy(hostConfig.RestartPolicy) },

@@ -80,6 +80,8 @@ export interface StoredMountPoint {
   named: boolean;
   /** Filled with the image's content at create when empty (not `nocopy`, not from `--volumes-from`). */
   copyData: boolean;
+  /** Berth: an id-mapped mount's MAPPING (idmap-option.ts). */
+  idmap?: string;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

@@ -18,12 +18,15 @@ import { ConflictError, isErrno } from '../../util/errors.ts';
 import type { ContainerDefaults } from '../daemon-config.ts';
 import { readSmallFile, type ContainerLayout } from './container-layout.ts';
 import { containerMounts, mountSourcesToCreate, toRuntimeMounts } from './container-mounts.ts';
+import { idmapStagingDir, withIdmapStaging } from './idmap.ts';
 import type { ContainerResources } from './container-resources.ts';
 import { logSizeLimit } from './create.ts';
 import { cgroupsPathOf, type ContainerRecord } from './record.ts';
 
 export interface RuntimeSpecOptions {
   runtime: RuntimeDriver;
+  /** The daemon's exec root (id-mapped mounts are staged below it). */
+  execRoot: string;
   layout: ContainerLayout;
   resources: ContainerResources;
   /** Another container by name or ID (throws dockerd's 404 when there is none). */
@@ -74,7 +77,8 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
     resolveBlockDeviceNumbers(blkioDevicePaths(h)),
     resolveDevices((h.Devices ?? []).filter((d) => !h.Privileged || (d.PathInContainer || d.PathOnHost) !== d.PathOnHost)),
     o.resources.spec(record),
-    ...mountSourcesToCreate(mounts).map((dir) => fs.mkdir(dir, { recursive: true })),
+    // EEXIST: the source is a file (a `-v` of one), which is bound as it is.
+    ...mountSourcesToCreate(mounts).map((dir) => fs.mkdir(dir, { recursive: true }).catch((err) => ignoreErrno(err, 'EEXIST'))),
   ]);
   const spec = generateSpec({
     id: record.id,
@@ -93,7 +97,7 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
     hostIpv6: hostHasIpv6(),
     cgroupsPath: cgroupsPathOf(record),
     initPath: o.initPath,
-    mounts: toRuntimeMounts(contribution.mountSources ? mounts.map((m) => ({ ...m, source: contribution.mountSources![m.destination] ?? m.source })) : mounts),
+    mounts: toRuntimeMounts(withIdmapStaging(contribution.mountSources ? mounts.map((m) => ({ ...m, source: contribution.mountSources![m.destination] ?? m.source })) : mounts, idmapStagingDir(o.execRoot, record.id))),
     hostCpus: o.hostCpus,
     arch: o.host.arch,
     kernel: o.host.kernel,
@@ -133,6 +137,10 @@ function namespaceDonors(record: ContainerRecord, o: RuntimeSpecOptions): { ipcD
 /** Whether the container joins another's IPC or PID namespace (it can only be set up once that one runs). */
 export function joinsOtherNamespaces(h: Pick<HostConfig, 'IpcMode' | 'PidMode'>): boolean {
   return Boolean(h.IpcMode?.startsWith('container:') || h.PidMode?.startsWith('container:'));
+}
+
+function ignoreErrno(err: unknown, code: string): void {
+  if (!isErrno(err, code)) throw err;
 }
 
 async function ensureWorkingDir(rootfs: string, dir: string): Promise<void> {

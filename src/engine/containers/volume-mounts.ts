@@ -9,6 +9,7 @@
  * another container, are stored (the container's own binds are read from its
  * HostConfig each time). Pure: creating the volumes is volume-resource.ts's.
  */
+import { idmapOfMount } from './idmap-option.ts';
 import path from 'node:path';
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
@@ -66,6 +67,7 @@ export function planMountPoints(
     const mount: StoredMountPoint = {
       type: 'volume', name: b.source, source: '', destination, rw: b.rw, mode: modeOf(b.mode, driver), propagation: '', driver, named: b.source !== '', copyData: !words.includes('nocopy'),
     };
+    if (b.idmap !== undefined) mount.idmap = b.idmap;
     planned.set(destination, { mount, create: { name: b.source, driver: h.VolumeDriver ?? '', anonymous: b.source === '' } });
   }
   for (const m of h.Mounts ?? []) {
@@ -81,6 +83,8 @@ export function planMountPoints(
     const mount: StoredMountPoint = {
       type: 'volume', name, source: '', destination, rw: !m.ReadOnly, mode: modeOf('', driver), propagation: '', driver, named: name !== '', copyData: !o?.NoCopy,
     };
+    const idmap = idmapOfMount(m);
+    if (idmap !== undefined) mount.idmap = idmap;
     const create: VolumeToCreate = { name, driver: o?.DriverConfig?.Name ?? '', anonymous: name === '' };
     if (o?.DriverConfig?.Options && Object.keys(o.DriverConfig.Options).length) create.driverOpts = o.DriverConfig.Options;
     if (o?.Labels && Object.keys(o.Labels).length) create.labels = o.Labels;
