@@ -102,7 +102,7 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'ipc', type: 'string', usage: 'IPC mode to use' },
   { long: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container', parse: validateLabel },
   { long: 'label-file', type: 'list', usage: 'Read in a line delimited file of labels' },
-  { long: 'mount', type: 'list', typeName: 'mount', usage: 'Attach a filesystem mount to the container', parse: (raw) => parseMountFlag(raw) },
+  { long: 'mount', type: 'list', typeName: 'mount', usage: 'Attach a filesystem mount to the container (berth: idmap=uids=H-C-N;gids=H-C-N shows N host ids from H as container ids from C)', parse: (raw) => parseMountFlag(raw) },
   { long: 'memory', short: 'm', type: 'value', typeName: 'bytes', usage: 'Memory limit', parse: bytes },
   { long: 'memory-reservation', type: 'value', typeName: 'bytes', usage: 'Memory soft limit', parse: bytes },
 
@@ -133,7 +133,7 @@ export const CONTAINER_FLAGS: FlagSpec[] = [
   { long: 'ulimit', type: 'list', typeName: 'ulimit', defText: '[]', usage: 'Ulimit options', parse: (raw) => (parseUlimit(raw), raw) },
   { long: 'user', short: 'u', type: 'string', usage: 'Username or UID (format: <name|uid>[:<group|gid>])' },
   { long: 'uts', type: 'string', usage: 'UTS namespace to use' },
-  { long: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume' },
+  { long: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume (berth: MODE idmap=uids=H-C-N;gids=H-C-N shows N host ids from H as container ids from C)' },
   { long: 'volume-driver', type: 'string', usage: 'Optional volume driver for the container' },
   { long: 'volumes-from', type: 'list', usage: 'Mount volumes from the specified container(s)' },
   { long: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
