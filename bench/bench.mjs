@@ -107,6 +107,11 @@ function engineSuite(name, host, image) {
   out.runDocker = measure(`${name}: docker run --rm ${image} true`, () => time(DOCKER, ['run', '--rm', image, 'true'], env));
   out.runNone = measure(`${name}: docker run --rm --network none ${image} true`, () => time(DOCKER, ['run', '--rm', '--network', 'none', image, 'true'], env));
   out.runPublished = measure(`${name}: docker run --rm -p 127.0.0.1::80 ${image} true`, () => time(DOCKER, ['run', '--rm', '-p', '127.0.0.1::80', image, 'true'], env));
+  // Volumes: a named one kept between runs, and an anonymous one made and removed by each run (--rm).
+  execFileSync(DOCKER, ['volume', 'create', 'bench-vol'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  out.runNamedVolume = measure(`${name}: docker run --rm -v bench-vol:/data ${image} true`, () => time(DOCKER, ['run', '--rm', '-v', 'bench-vol:/data', image, 'true'], env));
+  out.runAnonVolume = measure(`${name}: docker run --rm -v /data ${image} true`, () => time(DOCKER, ['run', '--rm', '-v', '/data', image, 'true'], env));
+  execFileSync(DOCKER, ['volume', 'rm', 'bench-vol'], { env: { ...process.env, ...env }, stdio: 'ignore' });
   out.createStartRm = measure(`${name}: create + start + rm -f (detached)`, () => {
     const t0 = process.hrtime.bigint();
     const id = execFileSync(DOCKER, ['create', image, 'sleep', '60'], { env: { ...process.env, ...env } }).toString().trim();
@@ -180,6 +185,7 @@ async function main() {
       console.log(`${'berth: berthd idle RSS'.padEnd(58)} ${rssMiB(own.pid).toFixed(1).padStart(8)} MiB`);
     }
     console.log(`ratio berth docker-run / runc run: ${(b.runDocker / runc).toFixed(2)}x  (target < 3x)`);
+    console.log(`berth volume overhead over a plain run: named ${(b.runNamedVolume - b.runDocker).toFixed(1)} ms, anonymous ${(b.runAnonVolume - b.runDocker).toFixed(1)} ms`);
     console.log(`berth default-bridge overhead over --network none: ${(b.runDocker - b.runNone).toFixed(1)} ms`);
     if (berthCli) console.log(`ratio berth CLI run / docker CLI run (same berthd): ${(berthCli / b.runDocker).toFixed(2)}x  (target < 1.3x)`);
 
@@ -192,6 +198,7 @@ async function main() {
       const bridgeCost = (x) => x.runDocker - x.runNone;
       console.log(`bridge overhead over --network none: berth ${bridgeCost(b).toFixed(1)} ms, docker ${bridgeCost(d).toFixed(1)} ms, ratio ${(bridgeCost(b) / bridgeCost(d)).toFixed(2)}x  (target <= 0.5x; docker's is 0 unless REF_BRIDGE=1)`);
       console.log(`ratio berth / docker: run --rm ${(b.runDocker / d.runDocker).toFixed(2)}x, create+start+rm ${(b.createStartRm / d.createStartRm).toFixed(2)}x, exec ${(b.exec / d.exec).toFixed(2)}x`);
+      console.log(`ratio berth / docker: run --rm -v named ${(b.runNamedVolume / d.runNamedVolume).toFixed(2)}x, run --rm -v anonymous ${(b.runAnonVolume / d.runAnonVolume).toFixed(2)}x`);
       console.log(`ratio berth / docker: 200 create + rm ${(b.createRm / d.createRm).toFixed(2)}x  (target <= 0.5x)`);
     } else {
       console.log(`(no Docker engine at ${dockerHost}: start one with ../shared/tools/reference-docker start)`);
