@@ -33,6 +33,11 @@ want=(
   bzip2:/usr/bin/bzip2
   xz-utils:/usr/bin/xz
   zstd:/usr/bin/zstd
+  # distribution: a real registry and a real client for the tests, Debian images built offline
+  docker-registry:/usr/bin/docker-registry
+  skopeo:/usr/bin/skopeo
+  mmdebstrap:/usr/bin/mmdebstrap
+  apache2-utils:/usr/bin/htpasswd
 )
 missing=()
 for entry in "${want[@]}"; do
