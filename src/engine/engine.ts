@@ -20,6 +20,7 @@ import { EventsService } from './events/events-service.ts';
 import { HealthMonitor } from './containers/health.ts';
 import { ExecService } from './exec/exec-service.ts';
 import { ImageService } from './images/image-service.ts';
+import { Puller, type DistributionConfig } from './distribution/pull.ts';
 import { SystemService } from './system/system-service.ts';
 import type { ContainerDefaults } from './daemon-config.ts';
 import { NetworkService } from './network/network-service.ts';
@@ -52,6 +53,8 @@ export interface EngineOptions {
   defaults?: ContainerDefaults;
   /** The daemon's network settings (default: dockerd's defaults, bridge `berth0`). */
   network?: NetworkDefaults;
+  /** Registries: insecure-registries, registry-mirrors, max-concurrent-downloads. */
+  registry?: DistributionConfig;
 }
 
 export class Engine {
@@ -59,6 +62,8 @@ export class Engine {
   readonly content: ContentStore;
   readonly layers: LayerStore;
   readonly images: ImageService;
+  /** Pull (and the registry settings push shares). */
+  readonly distribution: Puller;
   readonly containers: ContainerService;
   readonly queries: ContainerQueries;
   readonly data: ContainerData;
@@ -98,6 +103,7 @@ export class Engine {
       heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
       journal: this.journal,
     });
+    this.distribution = new Puller(this.images, options.registry ?? {});
     this.idmap = new IdmapMounts({ execRoot, volumePath: (name) => this.volumes.mountpoint(name) });
     const net = this.networks.defaults;
     this.sandboxes = new Sandboxes({
