@@ -25,7 +25,7 @@ import { once } from 'node:events';
 import { chainIds, sha256Digest, type ChainId, type DiffId, type Digest } from '../../oci/digest.ts';
 import type { Descriptor, ImageConfig, ImageIndex, ImageManifest } from '../../oci/image.ts';
 import { isIndexMediaType, isManifestMediaType, MEDIA_TYPE } from '../../oci/media-types.ts';
-import { familiarName, familiarRepository, formatReference, parseReference, repositoryName, type Reference } from '../../oci/reference.ts';
+import { familiarName, familiarRepository, formatReference, parseReference, type Reference } from '../../oci/reference.ts';
 import { Authenticator, type AuthConfig } from '../../registry/client/auth.ts';
 import { resolveEndpoints, type Endpoint, type RegistryHostsConfig } from '../../registry/client/endpoints.ts';
 import { readBody, TransportError } from '../../registry/client/http.ts';
@@ -39,6 +39,7 @@ import { installImage } from '../images/install.ts';
 import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../images/platform.ts';
 import { ignoreProgress, type ProgressSink } from '../progress-event.ts';
 import { matchingManifests } from './platform-match.ts';
+import { recordRepoDigest } from './repo-digests.ts';
 
 export interface DistributionConfig extends RegistryHostsConfig {
   /** dockerd's max-concurrent-downloads (default 3). */
@@ -257,7 +258,6 @@ export class Puller {
     const m = resolved.manifest;
     const configId = m.config.digest;
     const fullRef = formatReference(ref);
-    const digestRef = `${repositoryName(ref)}@${resolved.digest}`;
     const before = this.svc.store.refs.get(fullRef);
 
     let config: Buffer;
@@ -284,7 +284,7 @@ export class Puller {
     } else {
       id = await installImage(this.svc, { config, layerBlobs: m.layers.map((l) => l.digest), tags: ref.tag !== undefined ? [formatReference(ref)] : [] }, { quietTags: true });
     }
-    await this.svc.addReference(digestRef, id, { quiet: true });
+    await recordRepoDigest(this.svc, ref, resolved.digest, id);
     this.svc.publish('pull', familiarName(ref), { name: familiarRepository(ref) });
     return ref.tag === undefined ? !known : before !== id;
   }
