@@ -327,10 +327,16 @@ export class Puller {
     for (const i of missing) {
       const run = (async () => {
         if (!granted.has(i)) await slots.take();
+        // The slot limits downloads (as dockerd's): it is given back once the bytes are in, while the unpack finishes.
+        let held = true;
+        const release = () => {
+          if (held) slots.give();
+          held = false;
+        };
         try {
-          return await this.downloadLayer(client, layers[i]!, diffIds[i]!, progress, () => committed[i - 1] ?? true);
+          return await this.downloadLayer(client, layers[i]!, diffIds[i]!, progress, () => committed[i - 1] ?? true, release);
         } finally {
-          slots.give();
+          release();
         }
       })();
       run.catch(() => undefined); // awaited below, in order
@@ -360,7 +366,7 @@ export class Puller {
    * One layer: bytes from the registry into the partial file and the
    * unpacker at once, resuming with Range after a cut, verified at the end.
    */
-  private downloadLayer(client: RegistryClient, desc: Descriptor, diffId: DiffId, progress: ProgressSink, parentDone: () => boolean): Promise<PreparedLayer> {
+  private downloadLayer(client: RegistryClient, desc: Descriptor, diffId: DiffId, progress: ProgressSink, parentDone: () => boolean, downloaded: () => void): Promise<PreparedLayer> {
     return this.downloads.run(desc.digest, async () => {
       const id = shortId(desc.digest);
       const total = desc.size;
@@ -418,6 +424,7 @@ export class Puller {
           }
         }
         if (!replayed && partial.offset > 0) for await (const chunk of partial.replay()) await write(chunk as Buffer);
+        downloaded();
         await progress({ kind: 'layer', id, action: 'Verifying Checksum' });
         try {
           await partial.finish();
