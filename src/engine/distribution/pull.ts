@@ -414,11 +414,12 @@ export class Puller {
                 await progress({ kind: 'layer', id, action: 'Downloading', current: partial.offset, total });
               }
             }
-            if (partial.offset < total) throw new TransportError('unexpected EOF', 'ECONNRESET', true, false);
+            if (partial.offset < total) throw Object.assign(new Error('unexpected EOF'), { code: 'ECONNRESET' });
             break;
           } catch (err) {
             const retryable = err instanceof TransportError ? err.retryable : err instanceof RegistryError ? err.status >= 500 || err.status === 429 : isStreamCut(err);
-            if (!retryable || attempt >= policy.attempts) throw err;
+            // A body cut short reads as Go's io.ErrUnexpectedEOF, the words dockerd gives up with.
+            if (!retryable || attempt >= policy.attempts) throw isStreamCut(err) ? new SystemError('unexpected EOF') : err;
             log.info('layer download interrupted; resuming', { digest: desc.digest, offset: partial.offset, error: (err as Error).message });
             await sleep(backoffDelay(policy, attempt));
           }
