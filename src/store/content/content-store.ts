@@ -32,31 +32,17 @@ export class ContentWriter {
     private readonly store: ContentStore,
     private readonly handle: fs.FileHandle,
     readonly tempPath: string,
-  ) {}
+  ) {
+    this.out = new BatchedFile(handle);
+  }
 
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly out: BatchedFile;
 
-  /** Append; small chunks are gathered into writes of 1 MiB (a layer's tar arrives in pieces of a few KiB). */
+  /** Append; chunks are gathered into writes of 1 MiB, one in flight while the next fills. */
   async write(chunk: Buffer): Promise<void> {
     this.hash.update(chunk);
     this.written += chunk.length;
-    // Kept by reference until flushed: callers hand over stream chunks, which nobody reuses.
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= 1 << 20) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    let offset = 0;
-    while (offset < buf.length) {
-      const { bytesWritten } = await this.handle.write(buf, offset, buf.length - offset);
-      offset += bytesWritten;
-    }
+    await this.out.append(chunk);
   }
 
   get size(): number {
@@ -68,7 +54,7 @@ export class ContentWriter {
     this.done = true;
     const digest = `sha256:${this.hash.digest('hex')}` as Digest;
     try {
-      await this.flush();
+      await this.out.drain();
       await this.handle.sync();
     } finally {
       await this.handle.close();
@@ -88,6 +74,52 @@ export class ContentWriter {
     this.done = true;
     await this.handle.close().catch(() => undefined); // already closed: nothing to release
     await fs.rm(this.tempPath, { force: true });
+  }
+}
+
+/**
+ * Appends to a file in writes of about 1 MiB, with one write in flight while
+ * the next batch fills (the network or the unpacker keeps going meanwhile).
+ * A failed write surfaces at the next `append` or at `drain`. Chunks are
+ * kept by reference until written: callers hand over stream chunks, which
+ * nobody reuses.
+ */
+class BatchedFile {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private inflight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly handle: fs.FileHandle) {}
+
+  async append(chunk: Buffer): Promise<void> {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < 1 << 20) return;
+    await this.inflight;
+    const writing = this.writeAll(this.take());
+    writing.catch(() => undefined); // reported by the next append or drain, which await it
+    this.inflight = writing;
+  }
+
+  /** Write everything appended; resolves when it is all in the file. */
+  async drain(): Promise<void> {
+    await this.inflight;
+    if (this.pendingBytes > 0) await this.writeAll(this.take());
+  }
+
+  private take(): Buffer {
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return buf;
+  }
+
+  private async writeAll(buf: Buffer): Promise<void> {
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesWritten } = await this.handle.write(buf, off, buf.length - off);
+      off += bytesWritten;
+    }
   }
 }
 
@@ -251,35 +283,22 @@ export class PartialWriter {
     readonly file: string,
     private readonly hash: Hash,
     public offset: number,
-  ) {}
+  ) {
+    this.out = new BatchedFile(handle);
+  }
 
   /** The bytes kept so far, to replay into a consumer that needs the blob from its start. */
   replay(): Readable {
     return createReadStream(this.file, { start: 0, end: this.offset - 1 });
   }
 
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly out: BatchedFile;
 
-  /** Append (buffered up to 1 MiB: fewer, larger writes; `offset` counts what is on disk or pending). */
+  /** Append (gathered into writes of 1 MiB; `offset` counts what is written or waiting). */
   async write(chunk: Buffer): Promise<void> {
     this.hash.update(chunk);
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
     this.offset += chunk.length;
-    if (this.pendingBytes >= 1 << 20) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    let off = 0;
-    while (off < buf.length) {
-      const { bytesWritten } = await this.handle.write(buf, off, buf.length - off);
-      off += bytesWritten;
-    }
+    await this.out.append(chunk);
   }
 
   /**
@@ -291,7 +310,7 @@ export class PartialWriter {
     this.done = true;
     const got = `sha256:${this.hash.digest('hex')}`;
     try {
-      await this.flush();
+      await this.out.drain();
       await this.handle.sync();
     } finally {
       await this.handle.close();
@@ -307,7 +326,7 @@ export class PartialWriter {
   async close(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    await this.flush().catch(() => undefined);
+    await this.out.drain().catch(() => undefined);
     await this.handle.sync().catch(() => undefined);
     await this.handle.close().catch(() => undefined);
   }
