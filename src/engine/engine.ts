@@ -21,6 +21,7 @@ import { HealthMonitor } from './containers/health.ts';
 import { ExecService } from './exec/exec-service.ts';
 import { ImageService } from './images/image-service.ts';
 import { Puller, type DistributionConfig } from './distribution/pull.ts';
+import { registryInfo } from '../registry/client/endpoints.ts';
 import { SystemService } from './system/system-service.ts';
 import type { ContainerDefaults } from './daemon-config.ts';
 import { NetworkService } from './network/network-service.ts';
@@ -174,6 +175,7 @@ export class Engine {
       containerUsage: () => this.queries.list({ all: true, size: true, filters: new Map() }),
       imageUsage: () => this.images.df(),
       volumeUsage: async () => (await this.volumes.usage()).map((u) => toWireVolumeUsage(u, this.volumes.mountpoint(u.record.name))),
+      registryConfig: () => ({ ...registryInfo(options.registry ?? {}) }),
     });
     this.runner = new ServiceContainerRunner({ containers: this.containers, io: this.io, data: this.data });
   }

@@ -27,6 +27,8 @@ export interface SystemSources {
   imageUsage(): { layersSize: number; images: ImageSummary[] };
   /** The volumes `system df` counts, with their UsageData. */
   volumeUsage(): Promise<Volume[]>;
+  /** `RegistryConfig` (insecure registries, mirrors), from the daemon's registry settings. */
+  registryConfig?(): Record<string, unknown>;
 }
 
 /** What `system df` reports on (`?type=`, API ≥ 1.42); absent: everything. */
@@ -96,7 +98,7 @@ export class SystemService {
       OSType: 'linux',
       Architecture: os.machine(),
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: { AllowNondistributableArtifactsCIDRs: [], AllowNondistributableArtifactsHostnames: [], InsecureRegistryCIDRs: ['127.0.0.0/8'], IndexConfigs: {}, Mirrors: [] },
+      RegistryConfig: this.sources.registryConfig?.() ?? { AllowNondistributableArtifactsCIDRs: [], AllowNondistributableArtifactsHostnames: [], InsecureRegistryCIDRs: ['127.0.0.0/8'], IndexConfigs: {}, Mirrors: [] },
       NCPU: os.cpus().length,
       MemTotal: os.totalmem(),
       GenericResources: null,

@@ -48,3 +48,20 @@ test('mirrors: bare URLs mirror docker.io, HOST=URL mirrors any registry, never 
   assert.throws(() => parseMirrors(['ftp://x']), /invalid mirror: unsupported scheme "ftp"/);
   assert.throws(() => parseMirrors(['https://x/path']), /invalid mirror: path, query, or fragment/);
 });
+
+test("docker info's RegistryConfig lists what dockerd lists, and the mirrors of other registries", async () => {
+  const { registryInfo } = await import('./endpoints.ts');
+  assert.deepEqual(registryInfo({}), {
+    AllowNondistributableArtifactsCIDRs: [],
+    AllowNondistributableArtifactsHostnames: [],
+    InsecureRegistryCIDRs: ['127.0.0.0/8'],
+    IndexConfigs: { 'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true } },
+    Mirrors: [],
+  });
+  const info = registryInfo({ insecureRegistries: ['10.0.0.0/8', 'reg:5000'], registryMirrors: ['https://m.example', 'ghcr.io=https://g.example'] });
+  assert.deepEqual(info.InsecureRegistryCIDRs, ['10.0.0.0/8', '127.0.0.0/8']);
+  assert.deepEqual(info.Mirrors, ['https://m.example/']);
+  assert.deepEqual(info.IndexConfigs['reg:5000'], { Name: 'reg:5000', Mirrors: [], Secure: false, Official: false });
+  assert.deepEqual(info.IndexConfigs['ghcr.io'], { Name: 'ghcr.io', Mirrors: ['https://g.example/'], Secure: true, Official: false });
+  assert.deepEqual(info.IndexConfigs['docker.io']!.Mirrors, ['https://m.example/']);
+});

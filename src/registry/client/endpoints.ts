@@ -153,3 +153,38 @@ export async function resolveEndpoints(
   if (insecure) out.push({ url: `http://${registry}`, registry, mirror: false, insecureTls: true });
   return out;
 }
+
+/** `docker info`'s RegistryConfig (dockerd's ServiceConfig), with Berth's mirrors of other registries under their IndexConfigs. */
+export interface RegistryInfo {
+  AllowNondistributableArtifactsCIDRs: string[];
+  AllowNondistributableArtifactsHostnames: string[];
+  InsecureRegistryCIDRs: string[];
+  IndexConfigs: Record<string, { Name: string; Mirrors: string[]; Secure: boolean; Official: boolean }>;
+  Mirrors: string[];
+}
+
+export function registryInfo(config: RegistryHostsConfig): RegistryInfo {
+  const cidrs: string[] = [];
+  const names: string[] = [];
+  for (const raw of [...(config.insecureRegistries ?? []), '127.0.0.0/8']) {
+    const entry = raw.replace(/^https?:\/\//, '').replace(/\/$/, '');
+    const slash = entry.indexOf('/');
+    if (slash > 0 && isIP(entry.slice(0, slash))) {
+      if (!cidrs.includes(entry)) cidrs.push(entry);
+    } else if (!names.includes(entry)) names.push(entry);
+  }
+  // dockerd shows mirror URLs with a trailing slash.
+  const mirrors = parseMirrors(config.registryMirrors);
+  const shown = (host: string): string[] => (mirrors.get(host) ?? []).map((u) => `${u}/`);
+  const IndexConfigs: RegistryInfo['IndexConfigs'] = { [DOCKER_IO]: { Name: DOCKER_IO, Mirrors: shown(DOCKER_IO), Secure: true, Official: true } };
+  for (const name of names) IndexConfigs[name] = { Name: name, Mirrors: shown(name), Secure: false, Official: false };
+  for (const host of mirrors.keys()) {
+    if (!IndexConfigs[host]) IndexConfigs[host] = { Name: host, Mirrors: shown(host), Secure: !new InsecureRules(config.insecureRegistries).namedInsecure(host) && !isLoopbackName(host), Official: false };
+  }
+  return { AllowNondistributableArtifactsCIDRs: [], AllowNondistributableArtifactsHostnames: [], InsecureRegistryCIDRs: cidrs, IndexConfigs, Mirrors: shown(DOCKER_IO) };
+}
+
+function isLoopbackName(hostPort: string): boolean {
+  const host = hostOnly(hostPort);
+  return host === 'localhost' || new InsecureRules().addressInsecure(host);
+}

@@ -36,4 +36,12 @@ test('a mirror of any registry is tried first and falls through to the registry'
   assert.equal(b.code, 0, b.stderr);
   assert.match(b.stdout, /Status: (Downloaded newer image|Image is up to date) for /);
 
+  // docker info shows them under the registry's IndexConfigs.
+  const info = await runCli(DOCKER, d, ['info', '--format', '{{json .RegistryConfig}}']);
+  assert.equal(info.code, 0, info.stderr);
+  const rc = JSON.parse(info.stdout);
+  assert.deepEqual(rc.IndexConfigs[origin.host].Mirrors, [`http://127.0.0.1:${down}/`, `http://${mirror.host}/`]);
+  assert.deepEqual(rc.InsecureRegistryCIDRs, ['127.0.0.0/8']);
+  assert.deepEqual(rc.Mirrors, []);
+
 });
