@@ -16,10 +16,19 @@
  *
  * Reproducible: SOURCE_DATE_EPOCH is the newest `Date:` of the suites'
  * Release files, so the same mirror state gives the same layer and image ID.
+ * Hence the cache (`cacheDir`): `archives/` holds the .debs (synced in and
+ * out by mmdebstrap's hooks), `rootfs/` the last tar of each suite and
+ * variant, named after a hash of what determines it (sources, tool version,
+ * Release dates) and its diff ID; while those are unchanged a bootstrap
+ * unpacks that tar (checked against the diff ID) instead of running
+ * mmdebstrap.
  */
-import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import path from 'node:path';
-import type { Digest } from '../../oci/digest.ts';
+import type { DiffId, Digest } from '../../oci/digest.ts';
+import type { LayerRecord } from '../../store/layers/layer-store.ts';
 import type { ImageConfig } from '../../oci/image.ts';
 import { formatReference, parseReference, type Reference } from '../../oci/reference.ts';
 import { hostDebianMirrors, type DebianMirrors } from '../../drivers/apt-sources.ts';
@@ -130,32 +139,36 @@ async function build(svc: ImageCatalog, target: DebianTarget, o: DebianBootstrap
   const epoch = Math.max(main, updates ?? 0, security ?? 0);
   const snapshot = new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
 
-  await fs.mkdir(o.cacheDir, { recursive: true, mode: 0o755 });
-  const cached = (await fs.readdir(o.cacheDir)).filter((f) => f.endsWith('.deb')).length;
-  const plan: MmdebstrapPlan = { suite: target.suite, slim: target.slim, sources, cacheDir: o.cacheDir };
+  const archives = path.join(o.cacheDir, 'archives');
+  const rootfsDir = path.join(o.cacheDir, 'rootfs');
+  await fs.mkdir(archives, { recursive: true, mode: 0o755 });
+  await fs.mkdir(rootfsDir, { recursive: true, mode: 0o755 });
+  const plan: MmdebstrapPlan = { suite: target.suite, slim: target.slim, sources, cacheDir: archives };
   const variant = target.slim ? 'minbase, slim' : 'minbase';
-  await progress({ kind: 'status', message: `Running ${version} --variant=minbase${target.slim ? ' (slim)' : ''} for ${target.suite} (${cached} packages cached in ${o.cacheDir})` });
+  // The build is reproducible: the same plan, tool and Release dates give the same tar, kept from the last run.
+  const prefix = `${target.suite}_${target.slim ? 'slim' : 'full'}_`; // `_` is in no suite name
+  const key = prefix + createHash('sha256').update(JSON.stringify({ suite: target.suite, slim: target.slim, sources, version, epoch })).digest('hex').slice(0, 16);
+  const hit = (await fs.readdir(rootfsDir)).find((f) => f.startsWith(`${key}.`) && f.endsWith('.tar'));
 
   const intent = await svc.journal.begin<ImageIntent>({ kind: 'image', op: 'bootstrap', refs: [target.ref] });
   try {
-    const abort = new AbortController();
-    const signal = o.signal ? AbortSignal.any([o.signal, abort.signal]) : abort.signal;
-    const proc = runMmdebstrap(plan, {
-      sourceDateEpoch: epoch,
-      signal,
-      onStderr: o.debug ? (chunk) => void progress({ kind: 'output', text: chunk.toString('utf8') }) : undefined,
-    });
-    const unpacking = svc.layers.unpack(proc.stdout, undefined);
-    unpacking.catch(() => abort.abort()); // a tar that does not unpack: stop mmdebstrap
-    const [exit, layer] = await Promise.allSettled([proc.done, unpacking]);
-    if (exit.status === 'rejected') {
-      // mmdebstrap's own words go with a failure (with --debug they went by already).
-      if (!o.debug && exit.reason instanceof ExecFailedError) await progress({ kind: 'output', text: tail(exit.reason.stderr, 25) });
-      throw mmdebstrapFailed(name, exit.reason);
+    let layer: LayerRecord | undefined;
+    if (hit) {
+      await progress({ kind: 'status', message: `Using the root filesystem built from the same Release files (${path.join(rootfsDir, hit)})` });
+      const diffId = `sha256:${hit.slice(key.length + 1, -'.tar'.length)}` as DiffId;
+      layer = await svc.layers.unpack(createReadStream(path.join(rootfsDir, hit)), undefined, { expectedDiffId: diffId }).catch(async () => {
+        await fs.rm(path.join(rootfsDir, hit), { force: true }); // damaged: built again below
+        return undefined;
+      });
     }
-    if (layer.status === 'rejected') throw layer.reason;
-    await intent.note({ layers: [layer.value.chainId] });
-    await progress({ kind: 'status', message: `Root filesystem: ${(layer.value.size / 1e6).toFixed(1)} MB, layer ${layer.value.diffId}` });
+    if (!layer) {
+      const cached = (await fs.readdir(archives)).filter((f) => f.endsWith('.deb')).length;
+      await progress({ kind: 'status', message: `Running ${version} --variant=minbase${target.slim ? ' (slim)' : ''} for ${target.suite} (${cached} packages cached in ${archives})` });
+      layer = await runAndUnpack(svc, plan, { ...o, epoch, name, progress, rootfsDir, key, prefix });
+    }
+    await intent.note({ layers: [layer.chainId] });
+    const value = layer;
+    await progress({ kind: 'status', message: `Root filesystem: ${(value.size / 1e6).toFixed(1)} MB, layer ${value.diffId}` });
 
     const labels: Record<string, string> = {
       'org.opencontainers.image.source': archive,
@@ -176,13 +189,61 @@ async function build(svc: ImageCatalog, target: DebianTarget, o: DebianBootstrap
         { created: snapshot, created_by: '/bin/sh -c #(nop)  CMD ["bash"]', empty_layer: true },
       ],
       os: 'linux',
-      rootfs: { type: 'layers', diff_ids: [layer.value.diffId] },
+      rootfs: { type: 'layers', diff_ids: [value.diffId] },
     };
     const id = await svc.createImage(config, undefined, intent);
     await svc.addReference(target.ref, id);
     return id;
   } finally {
     await intent.end();
+  }
+}
+
+/**
+ * mmdebstrap's tar, unpacked as it comes and written beside to
+ * `rootfsDir/KEY.DIFFHEX.tar` (renamed there only once mmdebstrap exited 0;
+ * older tars of the suite and variant are then removed).
+ */
+async function runAndUnpack(
+  svc: ImageCatalog,
+  plan: MmdebstrapPlan,
+  o: DebianBootstrapOptions & { epoch: number; name: string; progress: ProgressSink; rootfsDir: string; key: string; prefix: string },
+): Promise<LayerRecord> {
+  const abort = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, abort.signal]) : abort.signal;
+  const proc = runMmdebstrap(plan, {
+    sourceDateEpoch: o.epoch,
+    signal,
+    onStderr: o.debug ? (chunk) => void o.progress({ kind: 'output', text: chunk.toString('utf8') }) : undefined,
+  });
+  const temp = path.join(o.rootfsDir, `.tmp-${process.pid}-${Date.now()}.tar`);
+  const toLayer = new PassThrough();
+  const toFile = createWriteStream(temp);
+  proc.stdout.pipe(toLayer);
+  proc.stdout.pipe(toFile);
+  const written = new Promise<void>((resolve, reject) => {
+    toFile.on('close', resolve);
+    toFile.on('error', reject);
+  });
+  try {
+    const unpacking = svc.layers.unpack(toLayer, undefined);
+    unpacking.catch(() => abort.abort()); // a tar that does not unpack: stop mmdebstrap
+    const [exit, layer, file] = await Promise.allSettled([proc.done, unpacking, written]);
+    if (exit.status === 'rejected') {
+      // mmdebstrap's own words go with a failure (with --debug they went by already).
+      if (!o.debug && exit.reason instanceof ExecFailedError) await o.progress({ kind: 'output', text: tail(exit.reason.stderr, 25) });
+      throw mmdebstrapFailed(o.name, exit.reason);
+    }
+    if (layer.status === 'rejected') throw layer.reason;
+    if (file.status === 'fulfilled') {
+      await fs.rename(temp, path.join(o.rootfsDir, `${o.key}.${layer.value.diffId.replace(/^sha256:/, '')}.tar`));
+      for (const old of await fs.readdir(o.rootfsDir)) {
+        if (old.startsWith(o.prefix) && !old.startsWith(`${o.key}.`)) await fs.rm(path.join(o.rootfsDir, old), { force: true });
+      }
+    }
+    return layer.value;
+  } finally {
+    await fs.rm(temp, { force: true });
   }
 }
 
@@ -202,5 +263,5 @@ function tail(text: string, lines: number): string {
 
 /** The default download cache under a data root. */
 export function defaultDebianCache(dataRoot: string): string {
-  return path.join(dataRoot, 'cache', 'debian-archives');
+  return path.join(dataRoot, 'cache', 'debian');
 }

@@ -67,7 +67,7 @@ export interface ImageServiceOptions {
   heldLayers?: () => Iterable<string>;
   /** The journal of operations in flight (default: `<dataRoot>/intents`). */
   journal?: Journal;
-  /** Where `bootstrap debian:…` keeps downloaded .debs (default: `<dataRoot>/cache/debian-archives`). */
+  /** Where `bootstrap debian:…` keeps downloaded .debs (default: `<dataRoot>/cache/debian`). */
   bootstrapCacheDir?: string;
 }
 

@@ -1,10 +1,11 @@
 /**
  * `berth image bootstrap debian:bookworm-slim`: a real Debian image from the
  * Debian archive this host's apt uses, built by mmdebstrap, then apt-get
- * inside a container on the default bridge. The .debs are cached in a
- * directory shared by runs (BERTH_BOOTSTRAP_CACHE), so only the first run on
- * a machine downloads them (~30 MB). Skipped, saying why, only when the
- * mirror does not answer.
+ * inside a container on the default bridge. The .debs and the last root
+ * filesystem are cached in a directory shared by runs (BERTH_BOOTSTRAP_CACHE):
+ * the first run on a machine downloads ~30 MB and runs mmdebstrap; later ones
+ * run it again only when the archive's Release files changed. Skipped, saying
+ * why, only when the mirror does not answer.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import { hostDebianMirrors } from '../../../src/drivers/apt-sources.ts';
 import { assertNoMounts } from '../volumes/helpers.ts';
 import { freePort } from '../../helpers/net-check.ts';
 
-const CACHE = '/var/cache/berth-test/debian-archives';
+const CACHE = '/var/cache/berth-test/debian';
 const IMAGE = 'debian:bookworm-slim';
 
 /** Why the archive cannot be used, or undefined when it answers. */
@@ -63,12 +64,17 @@ test('bootstrap debian:bookworm-slim with mmdebstrap, then apt-get install in a 
   assert.equal(boot.code, 0, boot.stderr + boot.stdout);
   const lines = boot.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^Checking http\S+ for bookworm$/);
-  assert.match(lines[1]!, /^Running mmdebstrap [\d.]+ --variant=minbase \(slim\) for bookworm \(\d+ packages cached in \/var\/cache\/berth-test\/debian-archives\)$/);
+  assert.match(
+    lines[1]!,
+    /^(Running mmdebstrap [\d.]+ --variant=minbase \(slim\) for bookworm \(\d+ packages cached in \/var\/cache\/berth-test\/debian\/archives\)|Using the root filesystem built from the same Release files \(\/var\/cache\/berth-test\/debian\/rootfs\/bookworm_slim_[0-9a-f]{16}\.[0-9a-f]{64}\.tar\))$/,
+  );
+  t.diagnostic(lines[1]!);
   assert.match(lines[2]!, /^Root filesystem: [\d.]+ MB, layer sha256:[0-9a-f]{64}$/);
   assert.equal(lines[3], `Bootstrapped image: ${IMAGE}`);
   assert.match(lines[4]!, /^sha256:[0-9a-f]{64}$/);
   assert.equal(lines.length, 5, 'no mmdebstrap output without --debug');
-  assert.ok(readdirSync(CACHE).some((f) => f.endsWith('.deb')), 'the .debs are kept for the next run');
+  assert.ok(readdirSync(`${CACHE}/archives`).some((f) => f.endsWith('.deb')), 'the .debs are kept for the next run');
+  assert.equal(readdirSync(`${CACHE}/rootfs`).filter((f) => f.startsWith('bookworm_slim_')).length, 1, 'the last root filesystem is kept');
 
   await t.test('the image is shaped as Docker\'s debian image, its provenance in labels and history', async () => {
     const inspect = (await d.api('GET', `/images/${IMAGE}/json`)).body;
@@ -106,10 +112,14 @@ test('bootstrap debian:bookworm-slim with mmdebstrap, then apt-get install in a 
 
   await t.test('a second bootstrap of the same mirror state is the same image (reproducible, cached)', async () => {
     const again = Date.now();
-    const r = await berth(['image', 'bootstrap', '-q', IMAGE], 300_000);
+    const r = await berth(['image', 'bootstrap', IMAGE], 300_000);
     t.diagnostic(`second bootstrap ${IMAGE}: ${((Date.now() - again) / 1000).toFixed(1)} s`);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, `${lines[4]}\n`);
+    const second = r.stdout.trimEnd().split('\n');
+    assert.match(second[1]!, /^Using the root filesystem built from the same Release files/);
+    assert.equal(second.at(-1), lines[4]);
+    const quiet = await berth(['image', 'bootstrap', '-q', IMAGE], 300_000);
+    assert.equal(quiet.stdout, `${lines[4]}\n`);
   });
 
   assert.equal((await d.api('GET', '/containers/json?all=1')).body.length, 0);
