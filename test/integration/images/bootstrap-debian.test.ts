@@ -7,6 +7,7 @@
  * run it again only when the archive's Release files changed. Skipped, saying
  * why, only when the mirror does not answer.
  */
+import http from 'node:http';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -53,6 +54,20 @@ test('bootstrap debian:bookworm-slim with mmdebstrap, then apt-get install in a 
     const other = await berth(['image', 'bootstrap', 'ubuntu:noble']);
     assert.equal(other.code, 1);
     assert.match(other.stderr, /cannot bootstrap ubuntu:noble: only busybox and debian\[:SUITE\[-slim\]\] are supported\n$/);
+    // A mirror that answers the probe but whose archive apt rejects: mmdebstrap fails, its words shown, nothing kept.
+    const port = await freePort();
+    const fake = http.createServer((req, res) => {
+      if (req.url === '/debian/dists/bookworm/InRelease') res.end('Origin: Debian\nDate: Sat, 10 May 2025 09:04:39 UTC\n');
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => fake.listen(port, '127.0.0.1', resolve));
+    t.after(() => fake.close());
+    const broken = await berth(['image', 'bootstrap', '--mirror', `http://127.0.0.1:${port}/debian`, IMAGE]);
+    fake.close();
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /^Error response from daemon: cannot bootstrap debian:bookworm-slim: mmdebstrap failed \(exit \d+\): .*E: .*\n$/);
+    assert.equal(broken.stderr.split('\n').length, 2, 'one line');
+    assert.match(broken.stdout, /^Checking http:\/\/127\.0\.0\.1:\d+\/debian for bookworm\nRunning mmdebstrap .*\n(.*\n)*.*E: /, "mmdebstrap's output on failure");
     assert.equal((await d.api('GET', '/images/json')).body.length, 0);
     assert.deepEqual(readdirSync(`${d.dataRoot}/layers`).filter((n) => !n.endsWith('.json')), []);
   });
