@@ -116,9 +116,15 @@ export interface StreamingProgram {
  * Runs a command whose stdout is a stream to consume while it runs (a tar
  * mmdebstrap writes to `-`); stderr is kept for the error, and also handed
  * to `onStderr` as it comes when given. Same rules as execFile: no shell,
- * a timeout (default 10 minutes here) and an AbortSignal that kill it.
+ * a timeout (default 10 minutes here) and an AbortSignal that kill it (with
+ * `killSignal`, default SIGKILL; a tool that must undo its own mounts wants
+ * SIGTERM).
  */
-export function spawnStreaming(file: string, args: readonly string[], options: Omit<ExecOptions, 'input' | 'extraFds'> & { onStderr?: (chunk: Buffer) => void } = {}): StreamingProgram {
+export function spawnStreaming(
+  file: string,
+  args: readonly string[],
+  options: Omit<ExecOptions, 'input' | 'extraFds'> & { onStderr?: (chunk: Buffer) => void; killSignal?: NodeJS.Signals } = {},
+): StreamingProgram {
   const path = (() => {
     try {
       return resolveCommand(file);
@@ -141,7 +147,7 @@ export function spawnStreaming(file: string, args: readonly string[], options: O
   }
   const kill = () => {
     try {
-      process.kill(started.pid, 'SIGKILL');
+      process.kill(started.pid, options.killSignal ?? 'SIGKILL');
     } catch {
       // gone already
     }

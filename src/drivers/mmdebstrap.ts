@@ -107,5 +107,6 @@ export async function mmdebstrapVersion(): Promise<string> {
 /** Start mmdebstrap: read the tar from `stdout`, then await `done`. */
 export function runMmdebstrap(plan: MmdebstrapPlan, o: { sourceDateEpoch: number; signal?: AbortSignal; onStderr?: (chunk: Buffer) => void }): StreamingProgram {
   const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', SOURCE_DATE_EPOCH: String(o.sourceDateEpoch), TMPDIR: process.env['TMPDIR'] ?? '/tmp' };
-  return spawnStreaming(MMDEBSTRAP, mmdebstrapArgs(plan), { env, signal: o.signal, onStderr: o.onStderr, timeoutMs: 20 * 60_000 });
+  // SIGTERM, not SIGKILL: mmdebstrap then unmounts what it mounted in its chroot (/proc, /sys, /dev) and removes it.
+  return spawnStreaming(MMDEBSTRAP, mmdebstrapArgs(plan), { env, signal: o.signal, onStderr: o.onStderr, timeoutMs: 20 * 60_000, killSignal: 'SIGTERM' });
 }

@@ -146,7 +146,8 @@ async function imageCreate(ctx: RouteContext, b: Backend): Promise<unknown> {
  */
 async function imageBootstrap(ctx: RouteContext, b: Backend): Promise<unknown> {
   const name = ctx.query.get('name') ?? 'busybox';
-  const options = { mirror: ctx.query.get('mirror') || undefined, debug: queryBool(ctx.query, 'debug') };
+  // A client that goes away stops the build (mmdebstrap is stopped, what it made swept).
+  const options = { mirror: ctx.query.get('mirror') || undefined, debug: queryBool(ctx.query, 'debug'), signal: ctx.signal };
   return progressStream(
     ctx,
     async (w) => {
