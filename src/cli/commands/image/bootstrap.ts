@@ -13,7 +13,7 @@ import { ApiError } from '../../../client/errors.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] NAME',
-  short: 'Build an image offline from the host (busybox, debian:<suite>)',
+  short: 'Build an image without a registry (busybox from the host, debian[:SUITE[-slim]] with mmdebstrap)',
   aliases: ['image bootstrap'],
   args: { exact: 1 },
   flags: [
