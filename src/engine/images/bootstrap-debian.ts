@@ -219,8 +219,21 @@ async function runAndUnpack(
   const temp = path.join(o.rootfsDir, `.tmp-${process.pid}-${Date.now()}.tar`);
   const toLayer = new PassThrough();
   const toFile = createWriteStream(temp);
-  proc.stdout.pipe(toLayer);
+  // The unpacker hears the end of the tar only once mmdebstrap exited 0: a failed run (whose stdout just
+  // closes, maybe empty) fails the unpack instead of making a layer of what it had written.
+  proc.stdout.pipe(toLayer, { end: false });
   proc.stdout.pipe(toFile);
+  const exited = proc.done.then(
+    (r) => {
+      proc.stdout.once('end', () => toLayer.end());
+      if (proc.stdout.readableEnded) toLayer.end();
+      return r;
+    },
+    (err: unknown) => {
+      toLayer.destroy(err as Error);
+      throw err;
+    },
+  );
   const written = new Promise<void>((resolve, reject) => {
     toFile.on('close', resolve);
     toFile.on('error', reject);
@@ -228,7 +241,7 @@ async function runAndUnpack(
   try {
     const unpacking = svc.layers.unpack(toLayer, undefined);
     unpacking.catch(() => abort.abort()); // a tar that does not unpack: stop mmdebstrap
-    const [exit, layer, file] = await Promise.allSettled([proc.done, unpacking, written]);
+    const [exit, layer, file] = await Promise.allSettled([exited, unpacking, written]);
     if (exit.status === 'rejected') {
       // mmdebstrap's own words go with a failure (with --debug they went by already).
       if (!o.debug && exit.reason instanceof ExecFailedError) await o.progress({ kind: 'output', text: tail(exit.reason.stderr, 25) });
