@@ -66,7 +66,8 @@ export function imagePrune(api: ApiClient, filters?: string): Promise<{ ImagesDe
   return api.json({ method: 'POST', path: '/images/prune', query: { filters } });
 }
 
-/** Berth only: build an image from a host binary (busybox) or mmdebstrap, offline. */
-export function imageBootstrap(api: ApiClient, name: string): Promise<StreamResponse> {
-  return api.stream({ method: 'POST', path: '/images/bootstrap', query: { name } });
+/** Berth only: build an image from a host binary (busybox) or with mmdebstrap from the host's Debian mirror (debian:SUITE[-slim]). */
+export function imageBootstrap(api: ApiClient, name: string, options: { mirror?: string; debug?: boolean } = {}): Promise<StreamResponse> {
+  const query: Record<string, string | undefined> = { name, mirror: options.mirror || undefined, debug: options.debug ? '1' : undefined };
+  return api.stream({ method: 'POST', path: '/images/bootstrap', query });
 }

@@ -52,6 +52,8 @@ export interface EngineOptions {
   defaults?: ContainerDefaults;
   /** The daemon's network settings (default: dockerd's defaults, bridge `berth0`). */
   network?: NetworkDefaults;
+  /** Where `image bootstrap debian:…` keeps downloaded .debs (default: under the data root). */
+  bootstrapCacheDir?: string;
 }
 
 export class Engine {
@@ -97,6 +99,7 @@ export class Engine {
       containersReleased: () => this.containers.released(),
       heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
       journal: this.journal,
+      bootstrapCacheDir: options.bootstrapCacheDir,
     });
     this.idmap = new IdmapMounts({ execRoot, volumePath: (name) => this.volumes.mountpoint(name) });
     const net = this.networks.defaults;

@@ -13,7 +13,7 @@ import { InvalidParameterError, NotImplementedError, asError } from '../../util/
 import type { ImageService } from '../../engine/images/image-service.ts';
 
 /** What the image routes need of the engine. */
-export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrapBusybox'>;
+export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrap'>;
 
 type Backend = ImageBackend;
 
@@ -139,12 +139,22 @@ async function imageCreate(ctx: RouteContext, b: Backend): Promise<unknown> {
   );
 }
 
+/**
+ * Berth's `image bootstrap`: busybox, or debian[:SUITE[-slim]] (query
+ * `mirror`, `debug`). A name it cannot build is answered before the stream
+ * starts (an HTTP error); later failures go into the stream.
+ */
 async function imageBootstrap(ctx: RouteContext, b: Backend): Promise<unknown> {
   const name = ctx.query.get('name') ?? 'busybox';
-  if (!/^busybox(:[\w][\w.-]*)?$/.test(name)) throw new NotImplementedError(`cannot bootstrap ${name}: only busybox is supported`);
-  return progressStream(ctx, async (w) => {
-    const id = await b.bootstrapBusybox(name);
-    await w.stream(`Bootstrapped image: ${name.includes(':') ? name : `${name}:latest`}\n`);
-    await w.status(id);
-  });
+  // A client that goes away stops the build (mmdebstrap is stopped, what it made swept).
+  const options = { mirror: ctx.query.get('mirror') || undefined, debug: queryBool(ctx.query, 'debug'), signal: ctx.signal };
+  return progressStream(
+    ctx,
+    async (w) => {
+      const id = await b.bootstrap(name, options, (event) => w.write(toJsonMessage(event)));
+      await w.stream(`Bootstrapped image: ${name.includes(':') ? name : `${name}:latest`}\n`);
+      await w.status(id);
+    },
+    { lateHeaders: true },
+  );
 }

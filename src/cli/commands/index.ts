@@ -39,7 +39,7 @@ const container = {
 };
 
 const image = {
-  bootstrap: e('Build an image offline from the host (busybox, debian:<suite>)', () => import('./image/bootstrap.ts')),
+  bootstrap: e('Build an image without a registry (busybox from the host, debian[:SUITE[-slim]] with mmdebstrap)', () => import('./image/bootstrap.ts')),
   history: e('Show the history of an image', () => import('./image/history.ts')),
   import: e('Import the contents from a tarball to create a filesystem image', () => import('./image/import.ts')),
   inspect: e('Display detailed information on one or more images', () => import('./image/inspect.ts')),

@@ -23,7 +23,7 @@ import { KeyedLock } from '../../store/lock.ts';
 import { Journal } from '../../store/journal.ts';
 import type { ImageIntentHandle, RemoveImageIntent } from '../intents.ts';
 import { native } from '../../drivers/native.ts';
-import { InvalidParameterError, NotFoundError } from '../../util/errors.ts';
+import { InvalidParameterError, NotFoundError, NotImplementedError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import { failpoint } from '../../util/failpoint.ts';
 import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../wire/image.ts';
@@ -40,6 +40,7 @@ import { loadImages } from './load.ts';
 import { saveImages } from './save.ts';
 import { bootstrapBusybox, commitImage, importImage, type CommitOptions, type ImportOptions, type ImportSource } from './create-image.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
+import { bootstrapDebian, defaultDebianCache, parseDebianName } from './bootstrap-debian.ts';
 
 export type { ImageUser } from './image-catalog.ts';
 
@@ -66,6 +67,16 @@ export interface ImageServiceOptions {
   heldLayers?: () => Iterable<string>;
   /** The journal of operations in flight (default: `<dataRoot>/intents`). */
   journal?: Journal;
+  /** Where `bootstrap debian:…` keeps downloaded .debs (default: `<dataRoot>/cache/debian`). */
+  bootstrapCacheDir?: string;
+}
+
+export interface BootstrapOptions {
+  /** Debian: the archive to use instead of the host apt's. */
+  mirror?: string;
+  /** Debian: pass mmdebstrap's output on as it runs. */
+  debug?: boolean;
+  signal?: AbortSignal;
 }
 
 /** What the container service needs to create and start a container. */
@@ -377,5 +388,18 @@ export class ImageService implements ImageCatalog {
 
   bootstrapBusybox(name?: string): Promise<Digest> {
     return this.hold(() => bootstrapBusybox(this, name));
+  }
+
+  /**
+   * `berth image bootstrap NAME`: `busybox[:TAG]` from the host binary,
+   * `debian[:SUITE[-slim]]` with mmdebstrap (bootstrap-debian.ts). A Debian
+   * run that fails leaves a layer no image names: swept when it ends.
+   */
+  async bootstrap(name: string, options: BootstrapOptions = {}, progress?: ProgressSink): Promise<Digest> {
+    if (/^busybox(:[\w][\w.-]*)?$/.test(name)) return this.bootstrapBusybox(name);
+    const debian = parseDebianName(name);
+    if (!debian) throw new NotImplementedError(`cannot bootstrap ${name}: only busybox and debian[:SUITE[-slim]] are supported`);
+    const cacheDir = this.o.bootstrapCacheDir ?? defaultDebianCache(this.o.dataRoot);
+    return this.hold(() => bootstrapDebian(this, debian, { cacheDir, progress, ...options }), { sweepAfter: true });
   }
 }
