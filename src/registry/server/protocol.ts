@@ -92,7 +92,7 @@ export function parseRangeHeader(header: string | undefined, size: number): Byte
   }
   const start = Number(m[1]);
   let end = m[2] === '' ? size - 1 : Number(m[2]);
-  if (end < start) return undefined;
+  if (m[2] !== '' && end < start) return undefined;
   if (start >= size) return 'unsatisfiable';
   if (end >= size) end = size - 1;
   return { start, end };
