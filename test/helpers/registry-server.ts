@@ -1,7 +1,8 @@
 /**
  * `berth registry serve` for tests: the real CLI (its Node bundle, so the
  * PID we hold is the server's own, for kill -9) on 127.0.0.1 and a free
- * port, a temp root, stopped and removed in `t.after` even on failure.
+ * port, a temp root, stopped and removed in `t.after` even on failure
+ * (BERTH_TEST_REGISTRY_LOG=1 prints the server's log then).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -53,7 +54,7 @@ export async function startRegistryProcess(t: TestContext, opts: { root?: string
   };
   t.after(async () => {
     await stop();
-    if (t.passed === false) process.stderr.write(`--- registry log (${t.name}) ---\n${out}\n`);
+    if (process.env['BERTH_TEST_REGISTRY_LOG']) process.stderr.write(`--- registry log (${t.name}) ---\n${out.slice(-8000)}\n`);
   });
   await Promise.race([
     waitForOutput(child.stdout!, /listening on/),
