@@ -15,9 +15,21 @@ import { startRegistryProcess, tempDir } from '../../helpers/registry-server.ts'
 const RUN_SH = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../shared/tools/oci-conformance/run.sh');
 const SHARED_RUN_SH = existsSync(RUN_SH) ? RUN_SH : '/work/shared/tools/oci-conformance/run.sh';
 
+/**
+ * run.sh looks for its git mirrors beside the folder that holds shared/; a CI
+ * clone elsewhere on this machine has a copy of shared/ but not the mirrors,
+ * which the developers' sessions keep in /work/.mirror: point run.sh there.
+ */
+function mirrorEnv(): Record<string, string> {
+  if (process.env['OCI_MIRROR_DIR']) return {};
+  const beside = path.resolve(path.dirname(SHARED_RUN_SH), '../../../.mirror');
+  if (existsSync(path.join(beside, 'opencontainers+distribution-spec'))) return {};
+  return existsSync('/work/.mirror/opencontainers+distribution-spec') ? { OCI_MIRROR_DIR: '/work/.mirror' } : {};
+}
+
 function run(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn('bash', [SHARED_RUN_SH, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [SHARED_RUN_SH, ...args], { env: { ...process.env, ...mirrorEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
