@@ -25,7 +25,7 @@ export interface Ctx {
   mayPull(name: string): Promise<boolean>;
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string | number>, body?: string | Buffer): void {
+export function send(res: ServerResponse, status: number, headers: Record<string, string | number>, body?: string | Buffer): void {
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   if (body !== undefined && !res.hasHeader('Content-Length')) res.setHeader('Content-Length', Buffer.byteLength(body));
   if (body === undefined && !res.hasHeader('Content-Length')) res.setHeader('Content-Length', 0);
@@ -37,10 +37,11 @@ export function requireName(name: string): void {
   if (!isValidName(name)) throw new RegistryError('NAME_INVALID', 'invalid repository name', { name });
 }
 
-function requireDigest(digest: string, code: 'DIGEST_INVALID' | 'BLOB_UNKNOWN' | 'MANIFEST_UNKNOWN' = 'DIGEST_INVALID'): void {
+/** Only sha256 is stored: another well-formed algorithm is UNSUPPORTED, garbage DIGEST_INVALID (both 400). */
+function requireDigest(digest: string): void {
   const c = checkDigest(digest);
   if (c === 'unsupported') throw new RegistryError('UNSUPPORTED', `unsupported digest algorithm: ${digest}`, undefined, 400);
-  if (c === 'invalid') throw new RegistryError(code === 'DIGEST_INVALID' ? 'DIGEST_INVALID' : code, 'invalid digest', { digest }, 400);
+  if (c === 'invalid') throw new RegistryError('DIGEST_INVALID', 'invalid digest', { digest });
 }
 
 async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -58,7 +59,7 @@ async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer>
 
 async function resolveManifest(c: Ctx, name: string, reference: string): Promise<string> {
   if (reference.includes(':')) {
-    requireDigest(reference, 'MANIFEST_UNKNOWN');
+    requireDigest(reference);
     return reference;
   }
   if (!isValidTag(reference)) throw new RegistryError('MANIFEST_UNKNOWN', 'manifest unknown', { tag: reference });
@@ -117,7 +118,7 @@ export async function deleteManifest(c: Ctx, name: string, reference: string): P
 // ------------------------------------------------------------------ blobs
 
 export async function getBlob(c: Ctx, name: string, digest: string): Promise<void> {
-  requireDigest(digest, 'BLOB_UNKNOWN');
+  requireDigest(digest);
   const size = await c.storage.statBlob(name, digest);
   if (size === undefined) throw new RegistryError('BLOB_UNKNOWN', undefined, { digest });
   const base = { 'Docker-Content-Digest': digest, ETag: `"${digest}"`, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream', 'Cache-Control': 'max-age=31536000' };
@@ -266,4 +267,3 @@ export async function listReferrers(c: Ctx, name: string, digest: string): Promi
   send(c.res, 200, headers, JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE.ociIndex, manifests }));
 }
 
-export { send };

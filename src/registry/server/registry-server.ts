@@ -127,10 +127,15 @@ export async function startRegistry(input: Partial<RegistryConfig>): Promise<Reg
       return;
     }
     inFlight++;
-    res.once('close', () => inFlight--);
+    res.once('close', () => {
+      inFlight--;
+      log.debug('registry: request', { method: req.method, url: req.url, status: res.statusCode });
+    });
     handle(req, res).catch((err: unknown) => {
       const known = toRegistryError(err);
-      if (!known) log.error('registry: request failed', { method: req.method, url: req.url, err });
+      // A client that went away mid-body is not our failure.
+      if (!known && req.destroyed) log.warn('registry: request cut short', { method: req.method, url: req.url, error: err instanceof Error ? err.message : String(err) });
+      else if (!known) log.error('registry: request failed', { method: req.method, url: req.url, err });
       writeError(req, res, known ?? new RegistryError('UNSUPPORTED', 'internal error', undefined, 500));
     });
   };

@@ -188,12 +188,8 @@ export class RegistryStorage {
         cb(null, chunk);
       },
     });
-    try {
-      await pipeline(body, tee, createWriteStream(path.join(this.uploadDir(id), 'data'), { flags: 'a' }));
-    } catch (err) {
-      // Keep the bytes that made it (resumable); the hash is rebuilt next time.
-      throw err;
-    }
+    // A body cut short keeps the bytes that made it (resumable); with no live hash, the next append rehashes the file.
+    await pipeline(body, tee, createWriteStream(path.join(this.uploadDir(id), 'data'), { flags: 'a' }));
     this.live.set(id, { hash, size: size + written });
     return size + written;
   }
