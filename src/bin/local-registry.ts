@@ -5,7 +5,8 @@
  * streaming, fs and crash-safety were written and tested against Node.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { Socket } from 'node:net';
 import path from 'node:path';
 import type { LocalRegistry, RegistryGcOptions, RegistryServeOptions } from '../cli/local-registry.ts';
 import { loadRegistryConfig, resolveRegistryConfig } from '../registry/server/config.ts';
@@ -31,10 +32,12 @@ export const localRegistry: LocalRegistry = {
     const again = reexecUnderNode();
     if (again) return again;
     if (process.env['BERTH_PARENT_PIPE'] === '3') {
-      const watch = createReadStream('', { fd: 3 });
+      // A socket, not an fs stream: an fs read of a pipe blocks a pool thread, and process.exit then hangs on it.
+      const watch = new Socket({ fd: 3, readable: true, writable: false });
       watch.on('data', () => undefined);
       watch.on('close', () => process.exit(1));
       watch.on('error', () => process.exit(1));
+      watch.unref();
     }
     if (opts.logLevel && isLogLevel(opts.logLevel)) setLogLevel(opts.logLevel);
     const file = opts.config ? loadRegistryConfig(opts.config) : undefined;
