@@ -88,6 +88,7 @@ export async function registryGc(opts: GcOptions): Promise<GcResult> {
       }
     }
     await sweepTemp(path.join(opts.root, 'blobs', 'sha256'));
+    for (const repo of await storage.listRepositories()) for (const dir of await storage.linkDirs(repo)) await sweepTemp(dir);
   }
   for (const u of await storage.listUploads()) {
     if (now - u.mtimeMs < maxAge) continue;

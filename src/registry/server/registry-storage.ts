@@ -67,6 +67,14 @@ export class RegistryStorage {
   blobPath(digest: string): string {
     return path.join(this.root, 'blobs', 'sha256', hexOf(digest));
   }
+  /** The directories of a repository that hold links (where interrupted atomic writes leave temp files). */
+  async linkDirs(name: string): Promise<string[]> {
+    const dir = this.repoDir(name);
+    const refs = path.join(dir, '_referrers');
+    const subjects = (await readdirOrEmpty(refs)).filter((n) => !n.startsWith('.')).map((n) => path.join(refs, n));
+    return [path.join(dir, '_layers'), path.join(dir, '_manifests', 'revisions'), path.join(dir, '_manifests', 'tags'), refs, ...subjects];
+  }
+
   private repoDir(name: string): string {
     return path.join(this.root, 'repositories', name);
   }
