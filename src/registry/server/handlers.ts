@@ -167,20 +167,20 @@ export async function startUpload(c: Ctx, name: string): Promise<void> {
   const digest = c.query.get('digest');
   if (digest !== null && mount === null) {
     requireDigest(digest);
-    await c.storage.putBlob(name, digest, c.req);
+    await c.storage.uploads.putMonolithic(name, digest, c.req);
     return blobCreated(c, name, digest);
   }
-  const id = await c.storage.startUpload(name);
+  const id = await c.storage.uploads.start(name);
   send(c.res, 202, uploadHeaders(name, id, 0));
 }
 
 export async function uploadStatus(c: Ctx, name: string, id: string): Promise<void> {
-  const size = await c.storage.uploadSize(name, id);
+  const size = await c.storage.uploads.size(name, id);
   send(c.res, 204, uploadHeaders(name, id, size));
 }
 
 export async function patchUpload(c: Ctx, name: string, id: string): Promise<void> {
-  await c.storage.withUpload(id, async () => {
+  await c.storage.uploads.serialize(id, async () => {
     const header = c.req.headers['content-range'];
     let start: number | undefined;
     if (header !== undefined) {
@@ -190,16 +190,16 @@ export async function patchUpload(c: Ctx, name: string, id: string): Promise<voi
       if (len !== undefined && Number(len) !== r.end - r.start + 1) throw new RegistryError('BLOB_UPLOAD_INVALID', 'Content-Range does not match Content-Length', undefined, 416);
       start = r.start;
     }
-    const size = await c.storage.appendUpload(name, id, c.req, start);
+    const size = await c.storage.uploads.append(name, id, c.req, start);
     send(c.res, 202, uploadHeaders(name, id, size));
   });
 }
 
 export async function putUpload(c: Ctx, name: string, id: string): Promise<void> {
-  await c.storage.withUpload(id, async () => {
+  await c.storage.uploads.serialize(id, async () => {
     const digest = c.query.get('digest');
     if (digest === null) {
-      await c.storage.uploadSize(name, id);
+      await c.storage.uploads.size(name, id);
       throw new RegistryError('DIGEST_INVALID', 'digest missing');
     }
     requireDigest(digest);
@@ -210,12 +210,12 @@ export async function putUpload(c: Ctx, name: string, id: string): Promise<void>
       if (!r) throw new RegistryError('BLOB_UPLOAD_INVALID', 'invalid Content-Range', undefined, 416);
       start = r.start;
     }
-    await c.storage.appendUpload(name, id, c.req, start);
+    await c.storage.uploads.append(name, id, c.req, start);
     try {
-      await c.storage.finishUpload(name, id, digest);
+      await c.storage.uploads.finish(name, id, digest);
     } catch (err) {
       // A wrong digest ends the upload (as distribution): the client starts over.
-      if (err instanceof RegistryError && err.code === 'DIGEST_INVALID') await c.storage.deleteUpload(id);
+      if (err instanceof RegistryError && err.code === 'DIGEST_INVALID') await c.storage.uploads.delete(id);
       throw err;
     }
     blobCreated(c, name, digest);
@@ -223,9 +223,9 @@ export async function putUpload(c: Ctx, name: string, id: string): Promise<void>
 }
 
 export async function cancelUpload(c: Ctx, name: string, id: string): Promise<void> {
-  await c.storage.withUpload(id, async () => {
-    await c.storage.uploadSize(name, id);
-    await c.storage.deleteUpload(id);
+  await c.storage.uploads.serialize(id, async () => {
+    await c.storage.uploads.size(name, id);
+    await c.storage.uploads.delete(id);
     send(c.res, 204, {});
   });
 }

@@ -90,10 +90,10 @@ export async function registryGc(opts: GcOptions): Promise<GcResult> {
     await sweepTemp(path.join(opts.root, 'blobs', 'sha256'));
     for (const repo of await storage.listRepositories()) for (const dir of await storage.linkDirs(repo)) await sweepTemp(dir);
   }
-  for (const u of await storage.listUploads()) {
+  for (const u of await storage.uploads.list()) {
     if (now - u.mtimeMs < maxAge) continue;
     result.uploadsRemoved.push(u.id);
-    if (!opts.dryRun) await storage.deleteUpload(u.id);
+    if (!opts.dryRun) await storage.uploads.delete(u.id);
   }
   return result;
 }

@@ -49,8 +49,8 @@ export async function startRegistry(input: Partial<RegistryConfig>): Promise<Reg
   const storage = new RegistryStorage(config.root);
   await storage.init();
   // Uploads idle past the purge age are abandoned (distribution purges them too); a kill -9 leaves some.
-  for (const u of await storage.listUploads()) {
-    if (Date.now() - u.mtimeMs > config.uploadPurgeAge * 1000) await storage.deleteUpload(u.id);
+  for (const u of await storage.uploads.list()) {
+    if (Date.now() - u.mtimeMs > config.uploadPurgeAge * 1000) await storage.uploads.delete(u.id);
   }
   let auth: Authenticator | undefined;
   if (config.auth?.token) auth = tokenAuth(config.auth.token);

@@ -2,7 +2,7 @@
  * The registry's storage under one root directory:
  *
  *   blobs/sha256/<hex>                          content, by digest (manifests too)
- *   uploads/<id>/data, uploads/<id>/info.json   blob uploads in progress
+ *   uploads/<id>/…                              blob uploads in progress (blob-uploads.ts)
  *   repositories/<name>/_layers/<hex>           the repository may serve this blob
  *   repositories/<name>/_manifests/revisions/<hex>   a manifest of the repository (JSON: media type, size…)
  *   repositories/<name>/_manifests/tags/<tag>   the digest a tag points at
@@ -16,14 +16,12 @@
  * is written atomically. So a kill -9 at any instant leaves at worst
  * unreferenced blobs and stale uploads, which `gc` removes.
  */
-import { createHash, randomUUID, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { fsyncDir, readJson, writeFileAtomic } from '../../store/records.ts';
 import { isErrno } from '../../util/errors.ts';
-import { RegistryError } from './errors.ts';
+import { BlobUploads, type BlobSink } from './blob-uploads.ts';
 
 export interface ManifestRecord {
   mediaType: string;
@@ -40,25 +38,14 @@ export interface Descriptor {
   annotations?: Record<string, string>;
 }
 
-interface UploadInfo {
-  name: string;
-  startedAt: string;
-}
-
-/** The running hash of an upload whose chunks came through this process (resumed after a restart by re-reading). */
-interface LiveUpload {
-  hash: Hash;
-  size: number;
-}
-
 const hexOf = (digest: string) => digest.slice('sha256:'.length);
 
-export class RegistryStorage {
-  private readonly live = new Map<string, LiveUpload>();
-  /** One operation at a time per upload (chunks append in order). */
-  private readonly uploadLocks = new Map<string, Promise<unknown>>();
+export class RegistryStorage implements BlobSink {
+  readonly uploads: BlobUploads;
 
-  constructor(readonly root: string) {}
+  constructor(readonly root: string) {
+    this.uploads = new BlobUploads(path.join(root, 'uploads'), this);
+  }
 
   async init(): Promise<void> {
     for (const d of ['blobs/sha256', 'uploads', 'repositories']) await fs.mkdir(path.join(this.root, d), { recursive: true });
@@ -86,9 +73,6 @@ export class RegistryStorage {
   }
   private tagPath(name: string, tag: string): string {
     return path.join(this.repoDir(name), '_manifests', 'tags', tag);
-  }
-  private uploadDir(id: string): string {
-    return path.join(this.root, 'uploads', id);
   }
 
   async repoExists(name: string): Promise<boolean> {
@@ -138,96 +122,8 @@ export class RegistryStorage {
     }
   }
 
-  // ---------------------------------------------------------------- uploads
-
-  async startUpload(name: string): Promise<string> {
-    const id = randomUUID();
-    const dir = this.uploadDir(id);
-    await fs.mkdir(dir, { recursive: true });
-    await fs.writeFile(path.join(dir, 'data'), '');
-    await writeFileAtomic(path.join(dir, 'info.json'), JSON.stringify({ name, startedAt: new Date().toISOString() } satisfies UploadInfo), { durable: false, mode: 0o644 });
-    this.live.set(id, { hash: createHash('sha256'), size: 0 });
-    return id;
-  }
-
-  /** The size so far of an upload of `name`; throws BLOB_UPLOAD_UNKNOWN. */
-  async uploadSize(name: string, id: string): Promise<number> {
-    if (!/^[a-zA-Z0-9-]+$/.test(id)) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
-    const info = await readJson<UploadInfo>(path.join(this.uploadDir(id), 'info.json')).catch(() => undefined);
-    if (!info || info.name !== name) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
-    try {
-      return (await fs.stat(path.join(this.uploadDir(id), 'data'))).size;
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
-      throw err;
-    }
-  }
-
-  /** Serialise the operations on one upload. */
-  withUpload<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.uploadLocks.get(id) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    this.uploadLocks.set(id, tail);
-    void tail.then(() => {
-      if (this.uploadLocks.get(id) === tail) this.uploadLocks.delete(id);
-    });
-    return next;
-  }
-
-  /**
-   * Append a request body to an upload, hashing as it streams. `expectStart`
-   * (from Content-Range) must equal the current size. Returns the new size.
-   * A body cut short leaves the bytes that arrived: the client resumes from
-   * the size GET reports (the hash state is then rebuilt from the file).
-   */
-  async appendUpload(name: string, id: string, body: Readable, expectStart?: number): Promise<number> {
-    const size = await this.uploadSize(name, id);
-    if (expectStart !== undefined && expectStart !== size) throw new RegistryError('BLOB_UPLOAD_INVALID', 'range not satisfiable', undefined, 416);
-    let live = this.live.get(id);
-    if (live && live.size !== size) live = undefined;
-    this.live.delete(id);
-    const hash = live?.hash ?? (await hashFile(path.join(this.uploadDir(id), 'data')));
-    let written = 0;
-    const tee = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        written += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    // A body cut short keeps the bytes that made it (resumable); with no live hash, the next append rehashes the file.
-    await pipeline(body, tee, createWriteStream(path.join(this.uploadDir(id), 'data'), { flags: 'a' }));
-    this.live.set(id, { hash, size: size + written });
-    return size + written;
-  }
-
-  /**
-   * Finish an upload: verify the digest (and size), make the blob durable,
-   * rename it into place, link it into the repository, drop the upload.
-   */
-  async finishUpload(name: string, id: string, digest: string): Promise<number> {
-    const dir = this.uploadDir(id);
-    const data = path.join(dir, 'data');
-    const size = await this.uploadSize(name, id);
-    const live = this.live.get(id);
-    const hash = live && live.size === size ? live.hash : await hashFile(data);
-    const actual = `sha256:${hash.digest('hex')}`;
-    this.live.delete(id);
-    if (actual !== digest) throw new RegistryError('DIGEST_INVALID', undefined, { expected: digest, actual });
-    await this.commitFile(data, digest);
-    await this.linkBlob(name, digest);
-    await this.deleteUpload(id);
-    return size;
-  }
-
-  async deleteUpload(id: string): Promise<void> {
-    this.live.delete(id);
-    await fs.rm(this.uploadDir(id), { recursive: true, force: true });
-  }
-
   /** fsync `file`, then rename it to the blob of `digest` (already verified). */
-  private async commitFile(file: string, digest: string): Promise<void> {
+  async commitBlobFile(file: string, digest: string): Promise<void> {
     const handle = await fs.open(file, 'r+');
     try {
       await handle.sync();
@@ -245,17 +141,6 @@ export class RegistryStorage {
     const target = this.blobPath(digest);
     if (await exists(target)) return;
     await writeFileAtomic(target, data, { mode: 0o644 });
-  }
-
-  /** Monolithic upload in one request: stream to a temp upload, then finish. */
-  async putBlob(name: string, digest: string, body: Readable): Promise<number> {
-    const id = await this.startUpload(name);
-    try {
-      await this.appendUpload(name, id, body);
-      return await this.finishUpload(name, id, digest);
-    } finally {
-      await this.deleteUpload(id);
-    }
   }
 
   // -------------------------------------------------------------- manifests
@@ -363,16 +248,6 @@ export class RegistryStorage {
     return (await readdirOrEmpty(path.join(this.root, 'blobs', 'sha256'))).filter((n) => /^[a-f0-9]{64}$/.test(n)).map((h) => `sha256:${h}`);
   }
 
-  async listUploads(): Promise<{ id: string; mtimeMs: number }[]> {
-    const out = [];
-    for (const id of await readdirOrEmpty(path.join(this.root, 'uploads'))) {
-      const st = await fs.stat(this.uploadDir(id)).catch(() => undefined);
-      const data = await fs.stat(path.join(this.uploadDir(id), 'data')).catch(() => undefined);
-      if (st) out.push({ id, mtimeMs: Math.max(st.mtimeMs, data?.mtimeMs ?? 0) });
-    }
-    return out;
-  }
-
   async readBlobBytes(digest: string): Promise<Buffer> {
     return fs.readFile(this.blobPath(digest));
   }
@@ -395,10 +270,4 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return [];
     throw err;
   }
-}
-
-async function hashFile(file: string): Promise<Hash> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash;
 }
