@@ -14,6 +14,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import bcrypt from 'bcryptjs';
+import { InvalidParameterError } from '../../util/errors.ts';
 
 export type Action = 'pull' | 'push' | 'delete';
 
@@ -72,15 +73,22 @@ export function formatScope(need: Need): string | undefined {
 }
 
 class Users {
-  private cache: { mtime: string; users: Map<string, string> } | undefined;
-  constructor(private readonly file: string) {}
+  private cache: { text: string; users: Map<string, string> } | undefined;
+  constructor(private readonly file: string) {
+    // Fail at start, not on the first request, when the file cannot be read.
+    try {
+      this.load();
+    } catch (err) {
+      throw new InvalidParameterError(`cannot read htpasswd file ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
 
   private load(): Map<string, string> {
     // Re-read when the file changes (as distribution does), so users can be added while serving.
     const text = readFileSync(this.file, 'utf8');
-    if (this.cache?.mtime === text) return this.cache.users;
+    if (this.cache?.text === text) return this.cache.users;
     const users = parseHtpasswd(text);
-    this.cache = { mtime: text, users };
+    this.cache = { text, users };
     return users;
   }
 
