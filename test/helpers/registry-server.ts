@@ -36,8 +36,12 @@ export function tempDir(t: TestContext, prefix: string): string {
   return dir;
 }
 
+/** Stop functions of every process serving a root, so the owner removes the root only once all are stopped. */
+const onRoot = new Map<string, (() => Promise<void>)[]>();
+
 export async function startRegistryProcess(t: TestContext, opts: { root?: string; config?: string; port?: number; https?: boolean } = {}): Promise<RegistryProcess> {
-  const root = opts.root ?? tempDir(t, 'berth-reg');
+  const owned = opts.root === undefined;
+  const root = opts.root ?? mkdtempSync(path.join(os.tmpdir(), 'berth-reg-'));
   const port = opts.port ?? (await freePort());
   const args = [BERTH_NODE, 'registry', 'serve', '--addr', `127.0.0.1:${port}`, '--root', root];
   if (opts.config) args.push('--config', opts.config);
@@ -52,8 +56,14 @@ export async function startRegistryProcess(t: TestContext, opts: { root?: string
       await exited;
     }
   };
+  onRoot.set(root, [...(onRoot.get(root) ?? []), stop]);
   t.after(async () => {
     await stop();
+    if (owned) {
+      for (const other of onRoot.get(root) ?? []) await other();
+      onRoot.delete(root);
+      rmSync(root, { recursive: true, force: true });
+    }
     if (process.env['BERTH_TEST_REGISTRY_LOG']) process.stderr.write(`--- registry log (${t.name}) ---\n${out.slice(-8000)}\n`);
   });
   await Promise.race([
