@@ -85,6 +85,11 @@ const context = {
   use: e('Set the current docker context', () => import('./context/use.ts')),
 };
 
+const registry = {
+  gc: e('Remove unreferenced blobs and stale uploads from a registry root', () => import('./registry/gc.ts')),
+  serve: e('Run an OCI distribution registry server', () => import('./registry/serve.ts')),
+};
+
 export interface Group {
   short: string;
   commands: Record<string, Entry>;
@@ -99,6 +104,7 @@ export const GROUPS: Record<string, Group> = {
   system: { short: 'Manage Docker', commands: system, aliases: {} },
   volume: { short: 'Manage volumes', commands: volume, aliases: { list: 'ls', remove: 'rm' } },
   context: { short: 'Manage contexts', commands: context, aliases: { list: 'ls', remove: 'rm' } },
+  registry: { short: 'Run and maintain an OCI registry server', commands: registry, aliases: {} },
 };
 
 export const TOP: Record<string, Entry> = {
