@@ -39,6 +39,7 @@ import { Netavark } from '../drivers/network/netavark.ts';
 import { NetnsDir } from '../drivers/network/netns.ts';
 import { ensureAdminChain, removeUnusedAdminChain } from '../drivers/network/admin-chain.ts';
 import { repairIsolation } from '../drivers/network/isolation-repair.ts';
+import type { RegistryHostsConfig } from '../registry/client/endpoints.ts';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -52,6 +53,8 @@ export interface EngineOptions {
   defaults?: ContainerDefaults;
   /** The daemon's network settings (default: dockerd's defaults, bridge `berth0`). */
   network?: NetworkDefaults;
+  /** insecure-registries and registry-mirrors (loopback registries are insecure-allowed without them). */
+  registry?: RegistryHostsConfig;
 }
 
 export class Engine {
@@ -97,6 +100,7 @@ export class Engine {
       containersReleased: () => this.containers.released(),
       heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
       journal: this.journal,
+      registry: options.registry,
     });
     this.idmap = new IdmapMounts({ execRoot, volumePath: (name) => this.volumes.mountpoint(name) });
     const net = this.networks.defaults;

@@ -11,9 +11,10 @@ import { JsonMessageWriter } from '../streams/json-lines.ts';
 import { toJsonMessage } from '../streams/progress-messages.ts';
 import { InvalidParameterError, NotImplementedError, asError } from '../../util/errors.ts';
 import type { ImageService } from '../../engine/images/image-service.ts';
+import { registryAuth } from '../decode/registry-auth.ts';
 
 /** What the image routes need of the engine. */
-export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrapBusybox'>;
+export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrapBusybox' | 'push'>;
 
 type Backend = ImageBackend;
 
@@ -29,6 +30,7 @@ export function registerImageRoutes(router: Router, backend: ImageBackend): void
   add('GET', '/images/{name*}/history', imageHistory);
   add('GET', '/images/{name*}/get', imageGet);
   add('POST', '/images/{name*}/tag', imageTag);
+  add('POST', '/images/{name*}/push', imagePush);
   add('DELETE', '/images/{name*}', imageDelete);
 }
 
@@ -146,5 +148,17 @@ async function imageBootstrap(ctx: RouteContext, b: Backend): Promise<unknown> {
     const id = await b.bootstrapBusybox(name);
     await w.stream(`Bootstrapped image: ${name.includes(':') ? name : `${name}:latest`}\n`);
     await w.status(id);
+  });
+}
+
+/**
+ * `docker push`: credentials from X-Registry-Auth or, for old clients, the
+ * body (dockerd refuses a request with neither). Errors once the stream
+ * started (a missing tag included, as dockerd) go into the stream.
+ */
+async function imagePush(ctx: RouteContext, b: Backend): Promise<unknown> {
+  const auth = await registryAuth(ctx);
+  return progressStream(ctx, async (w) => {
+    await b.push(ctx.params.name!, ctx.query.get('tag') ?? '', auth, (event) => w.write(toJsonMessage(event)));
   });
 }
