@@ -75,7 +75,7 @@ export function engineBackends(engine: Engine): Backends {
       inspect: (id) => exec.toWire(exec.get(id)),
     },
     // The image service is the whole backend of the image routes.
-    images,
+    images: Object.assign(Object.create(images) as typeof images, { pull: engine.distribution.pull.bind(engine.distribution) }),
     networks: {
       list: (filters) => networks.listWire(filters),
       inspect: (ref, options) => networks.inspect(ref, options),

@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import type https from 'node:https';
 import path from 'node:path';
 import { Engine } from '../engine/engine.ts';
-import { containerDefaults, readDaemonConfig, type DaemonConfig } from '../engine/daemon-config.ts';
+import { containerDefaults, distributionConfig, readDaemonConfig, type DaemonConfig } from '../engine/daemon-config.ts';
 import { networkDefaults, parsePoolFlag } from '../engine/network/network-defaults.ts';
 import { createEngineApi } from '../api/api.ts';
 import { native } from '../drivers/native.ts';
@@ -83,6 +83,9 @@ async function main(): Promise<void> {
       'dns-opt': { type: 'string', multiple: true },
       'dns-search': { type: 'string', multiple: true },
       'host-gateway-ip': { type: 'string' },
+      'insecure-registry': { type: 'string', multiple: true },
+      'registry-mirror': { type: 'string', multiple: true },
+      'max-concurrent-downloads': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -130,7 +133,8 @@ async function main(): Promise<void> {
   await fs.writeFile(pidfile, `${process.pid}\n`, { mode: 0o644 });
   await fs.chmod(pidfile, 0o644); // one left by an older berthd may have another mode
 
-  const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults, network });
+  const registry = distributionConfig(fileConfig, values);
+  const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults, network, registry });
   await engine.open();
   const servers: Server[] = [];
   // Signals are ours before the socket answers: a SIGHUP (or SIGTERM) sent as soon

@@ -20,6 +20,7 @@ import { EventsService } from './events/events-service.ts';
 import { HealthMonitor } from './containers/health.ts';
 import { ExecService } from './exec/exec-service.ts';
 import { ImageService } from './images/image-service.ts';
+import { Puller, type DistributionConfig } from './distribution/pull.ts';
 import { SystemService } from './system/system-service.ts';
 import type { ContainerDefaults } from './daemon-config.ts';
 import { NetworkService } from './network/network-service.ts';
@@ -39,7 +40,6 @@ import { Netavark } from '../drivers/network/netavark.ts';
 import { NetnsDir } from '../drivers/network/netns.ts';
 import { ensureAdminChain, removeUnusedAdminChain } from '../drivers/network/admin-chain.ts';
 import { repairIsolation } from '../drivers/network/isolation-repair.ts';
-import type { RegistryHostsConfig } from '../registry/client/endpoints.ts';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -53,8 +53,8 @@ export interface EngineOptions {
   defaults?: ContainerDefaults;
   /** The daemon's network settings (default: dockerd's defaults, bridge `berth0`). */
   network?: NetworkDefaults;
-  /** insecure-registries and registry-mirrors (loopback registries are insecure-allowed without them). */
-  registry?: RegistryHostsConfig;
+  /** Registries: insecure-registries, registry-mirrors, max-concurrent-downloads. */
+  registry?: DistributionConfig;
 }
 
 export class Engine {
@@ -62,6 +62,8 @@ export class Engine {
   readonly content: ContentStore;
   readonly layers: LayerStore;
   readonly images: ImageService;
+  /** Pull (and the registry settings push shares). */
+  readonly distribution: Puller;
   readonly containers: ContainerService;
   readonly queries: ContainerQueries;
   readonly data: ContainerData;
@@ -102,6 +104,7 @@ export class Engine {
       journal: this.journal,
       registry: options.registry,
     });
+    this.distribution = new Puller(this.images, options.registry ?? {});
     this.idmap = new IdmapMounts({ execRoot, volumePath: (name) => this.volumes.mountpoint(name) });
     const net = this.networks.defaults;
     this.sandboxes = new Sandboxes({

@@ -1,64 +1,114 @@
 /**
- * Debian's docker-registry (distribution 2.8.2) on 127.0.0.1 with a free
- * port and its own storage, optionally behind htpasswd basic auth; stopped
- * by its PID and its directory removed in `t.after`, even on failure.
+ * startRegistry(t): Debian's docker-registry (distribution 2.8.2) on
+ * 127.0.0.1 with a free port and a temp storage dir, optionally with
+ * htpasswd basic auth; stopped by its PID and its dir removed in `t.after`.
+ * `push(src, ref)` copies an image into it with skopeo (`docker-archive:…`,
+ * `oci:…`); `log()` is its access log so far (one JSON object a line).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { TestContext } from 'node:test';
 import { freePort } from './net-check.ts';
 
 export interface Registry {
-  /** `127.0.0.1:PORT`. */
+  port: number;
+  /** `127.0.0.1:PORT` */
   host: string;
   dir: string;
   child: ChildProcess;
-  /** GET a registry path (`/v2/a/b/tags/list`) with the registry's credentials when it has them. */
+  auth?: { user: string; pass: string };
+  /** skopeo copy `src` (a transport:path) to `docker://HOST/ref`. */
+  push(src: string, ref: string, extraArgs?: string[]): void;
+  /** Lines of the registry's log (access lines carry `http.request.uri`). */
+  log(): string[];
+  /** GET requests for blobs seen so far (their URIs). */
+  blobGets(): string[];
+  stop(): Promise<void>;
+  /** GET a registry path (`/v2/a/b/tags/list`), with the registry's credentials when it has them. */
   get(urlPath: string, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; text: string }>;
 }
 
-export async function startRegistry(t: TestContext, options: { user?: string; password?: string } = {}): Promise<Registry> {
-  const dir = `/tmp/berth-test-registry/${randomBytes(4).toString('hex')}`;
-  await fs.mkdir(path.join(dir, 'storage'), { recursive: true });
+export async function startRegistry(t: TestContext, opts: { auth?: { user: string; pass: string } } = {}): Promise<Registry> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-reg-'));
   const port = await freePort();
-  let auth = '';
-  if (options.user) {
-    const line = execFileSync('htpasswd', ['-Bbn', options.user, options.password ?? ''], { encoding: 'utf8' });
-    await fs.writeFile(path.join(dir, 'htpasswd'), line);
-    auth = `auth:\n  htpasswd:\n    realm: basic-realm\n    path: ${dir}/htpasswd\n`;
+  const logFile = path.join(dir, 'registry.log');
+  let authYaml = '';
+  if (opts.auth) {
+    const r = spawnSync('htpasswd', ['-Bbn', opts.auth.user, opts.auth.pass], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`htpasswd: ${r.stderr}`);
+    await fs.writeFile(path.join(dir, 'htpasswd'), r.stdout);
+    authYaml = `auth:\n  htpasswd:\n    realm: basic-realm\n    path: ${dir}/htpasswd\n`;
   }
-  const config = `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/storage\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`;
+  const config = `version: 0.1
+log:
+  level: info
+  formatter: json
+  accesslog:
+    disabled: false
+storage:
+  filesystem:
+    rootdirectory: ${dir}/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:${port}
+${authYaml}`;
   await fs.writeFile(path.join(dir, 'config.yml'), config);
-  const log = await fs.open(path.join(dir, 'registry.log'), 'a');
-  const child = spawn('/usr/bin/docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', log.fd, log.fd] });
-  await log.close();
-  t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+  const out = await fs.open(logFile, 'a');
+  const child = spawn('/usr/bin/docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', out.fd, out.fd] });
+  await out.close();
+  const reg: Registry = {
+    port,
+    host: `127.0.0.1:${port}`,
+    dir,
+    child,
+    auth: opts.auth,
+    push(src, ref, extraArgs = []) {
+      const creds = opts.auth ? ['--dest-creds', `${opts.auth.user}:${opts.auth.pass}`] : [];
+      const r = spawnSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', ...creds, ...extraArgs, src, `docker://${reg.host}/${ref}`], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`skopeo copy ${src} → ${ref}: ${r.stderr}`);
+    },
+    log: () => readFileSync(logFile, 'utf8').split('\n').filter(Boolean),
+    async get(urlPath, headers = {}) {
+      const basic: Record<string, string> = opts.auth ? { authorization: `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.pass}`).toString('base64')}` } : {};
+      const res = await fetch(`http://${reg.host}${urlPath}`, { headers: { ...basic, ...headers } });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    },
+    blobGets: () =>
+      reg
+        .log()
+        .flatMap((l) => {
+          try {
+            const j = JSON.parse(l) as Record<string, unknown>;
+            return j['http.request.method'] === 'GET' && /\/blobs\/sha256:/.test(String(j['http.request.uri'] ?? '')) && typeof j['http.response.status'] === 'number' ? [String(j['http.request.uri'])] : [];
+          } catch {
+            return [];
+          }
+        }),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
-    }
-    await fs.rm(dir, { recursive: true, force: true });
-    await fs.rmdir('/tmp/berth-test-registry').catch(() => undefined); // only once the last registry is gone
-  });
-  const host = `127.0.0.1:${port}`;
-  const basic = options.user ? { authorization: `Basic ${Buffer.from(`${options.user}:${options.password ?? ''}`).toString('base64')}` } : {};
-  const get = async (urlPath: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`http://${host}${urlPath}`, { headers: { ...basic, ...headers } });
-    return { status: res.status, headers: res.headers, text: await res.text() };
+    },
   };
+  t.after(async () => {
+    await reg.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${await fs.readFile(path.join(dir, 'registry.log'), 'utf8').catch(() => '')}`);
     try {
-      await fetch(`http://${host}/v2/`);
-      break;
+      const res = await fetch(`http://${reg.host}/v2/`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status === 200 || res.status === 401) break;
     } catch {
-      if (Date.now() > deadline) throw new Error('docker-registry did not start listening');
-      await new Promise((r) => setTimeout(r, 50));
+      // not listening yet
     }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`docker-registry did not start: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
-  return { host, dir, child, get };
+  return reg;
 }

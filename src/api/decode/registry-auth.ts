@@ -8,6 +8,7 @@
 import type { RouteContext } from '../router.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import type { AuthConfig } from '../../wire/auth.ts';
+import { decodeRegistryAuth } from '../../engine/distribution/auth-header.ts';
 
 const FIELDS = ['username', 'password', 'auth', 'email', 'serveraddress', 'identitytoken', 'registrytoken'] as const;
 
@@ -31,19 +32,11 @@ export function authConfigFrom(value: unknown): AuthConfig {
   return out;
 }
 
-/** Decode an X-Registry-Auth value (base64url or standard base64). */
-export function decodeAuthHeader(header: string): AuthConfig {
-  try {
-    return authConfigFrom(JSON.parse(Buffer.from(header.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')));
-  } catch {
-    return {};
-  }
-}
 
 export async function registryAuth(ctx: RouteContext): Promise<AuthConfig> {
   const header = ctx.req.headers['x-registry-auth'];
   const value = Array.isArray(header) ? header[0] : header;
-  if (value) return decodeAuthHeader(value);
+  if (value) return decodeRegistryAuth(value);
   const chunks: Buffer[] = [];
   for await (const c of ctx.req) chunks.push(c as Buffer);
   const text = Buffer.concat(chunks).toString('utf8').trim();

@@ -11,10 +11,14 @@ import { JsonMessageWriter } from '../streams/json-lines.ts';
 import { toJsonMessage } from '../streams/progress-messages.ts';
 import { InvalidParameterError, NotImplementedError, asError } from '../../util/errors.ts';
 import type { ImageService } from '../../engine/images/image-service.ts';
+import type { Puller } from '../../engine/distribution/pull.ts';
 import { registryAuth } from '../decode/registry-auth.ts';
+import { decodeRegistryAuth } from '../../engine/distribution/auth-header.ts';
 
 /** What the image routes need of the engine. */
-export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrapBusybox' | 'push'>;
+export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrapBusybox' | 'push'> & {
+  pull: Puller['pull'];
+};
 
 type Backend = ImageBackend;
 
@@ -121,7 +125,19 @@ async function imageGetAll(ctx: RouteContext, b: Backend): Promise<unknown> {
 
 async function imageCreate(ctx: RouteContext, b: Backend): Promise<unknown> {
   const fromSrc = ctx.query.get('fromSrc');
-  if (fromSrc === null) throw new NotImplementedError('pulling images (fromImage) is not implemented by this route');
+  const fromImage = ctx.query.get('fromImage');
+  if (fromSrc === null && fromImage !== null) {
+    const header = ctx.req.headers['x-registry-auth'];
+    const request = {
+      fromImage,
+      tag: ctx.query.get('tag') ?? '',
+      platform: ctx.query.get('platform') ?? '',
+      auth: decodeRegistryAuth(Array.isArray(header) ? header[0] : header),
+    };
+    // Errors before the first message (a bad reference, a manifest not found, no credentials) are HTTP errors, as dockerd's.
+    return progressStream(ctx, (w) => b.pull(request, (event) => w.write(toJsonMessage(event))), { lateHeaders: true });
+  }
+  if (fromSrc === null) throw new InvalidParameterError('fromImage or fromSrc is required');
   const options = {
     repo: ctx.query.get('repo') ?? '',
     tag: ctx.query.get('tag') ?? '',

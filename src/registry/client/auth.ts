@@ -184,6 +184,11 @@ export class Authenticator {
     return ch;
   }
 
+  /** The registry wants basic auth and there are no credentials (docker/distribution: "no basic auth credentials"). */
+  lacksBasicCredentials(baseUrl: string): boolean {
+    return this.challenges.get(baseUrl)?.scheme === 'basic' && !this.credentials.username;
+  }
+
   hasChallenge(baseUrl: string): boolean {
     return this.challenges.has(baseUrl);
   }

@@ -227,6 +227,10 @@ export class RegistryClient {
           }
         }
         if ((status >= 200 && status < 300) || opts.accept?.includes(status)) return res;
+        if (status === 401 && this.auth.lacksBasicCredentials(this.endpoint.url)) {
+          discard(res);
+          throw new RegistryError(401, [], `${method[0]}${method.slice(1).toLowerCase()} "${url}": no basic auth credentials`);
+        }
         const body = method === 'HEAD' ? Buffer.alloc(0) : await readBody(res, 1 << 20).catch(() => Buffer.alloc(0));
         throw registryErrorFrom(status, res.statusMessage ?? '', body);
       }
