@@ -281,6 +281,13 @@ export class Puller {
       id = await installImage(this.svc, { config, layerBlobs: m.layers.map((l) => l.digest), tags: ref.tag !== undefined ? [formatReference(ref)] : [] }, { quietTags: true });
     }
     await this.svc.addReference(digestRef, id, { quiet: true });
+    // dockerd's v2 metadata: each layer's blob and where it came from, so that a push
+    // sends these bytes, skips this repository's blobs and mounts from it (blob-sources.ts).
+    const diffIds = this.svc.get(id)?.config.rootfs?.diff_ids ?? [];
+    for (let i = 0; i < m.layers.length && i < diffIds.length; i++) {
+      const l = m.layers[i]!;
+      await this.svc.sources.add(diffIds[i]!, { digest: l.digest, mediaType: l.mediaType, size: l.size }, repositoryName(ref));
+    }
     this.svc.publish('pull', familiarName(ref), { name: familiarRepository(ref) });
     return ref.tag === undefined ? !known : before !== id;
   }
