@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BERTH, docker, requireRoot, runCli, startDaemon, type Daemon } from '../../helpers/daemon.ts';
 import { startRegistry } from '../../helpers/registry.ts';
+import { assertNoMounts } from './mounts.ts';
 
 const berth = (d: Daemon, args: string[]) => runCli(BERTH, d, args);
 
@@ -33,4 +34,6 @@ test('run of an image only in the registry pulls it first, with either CLI', asy
   assert.equal(always.code, 0, always.stderr);
   assert.equal(always.stderr, '');
   assert.match(always.stdout, /^[a-f0-9]{64}\n$/);
+  assert.equal((await berth(d, ['rm', always.stdout.trim()])).code, 0);
+  await assertNoMounts(d);
 });

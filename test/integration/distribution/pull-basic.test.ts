@@ -60,5 +60,5 @@ test('the docker CLI pulls an image from a local registry into an empty data roo
   assert.equal(list.body.length, 1);
   assert.equal(list.body[0].RepoTags, null);
   assert.deepEqual(list.body[0].RepoDigests, [`${reg.host}/tools/busybox@${digest}`]);
-  assertNoMounts(d.dataRoot);
+  await assertNoMounts(d.dataRoot);
 });

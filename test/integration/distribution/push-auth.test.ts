@@ -12,6 +12,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { BERTH, DOCKER, requireRoot, runCli, startDaemon, type Daemon } from '../../helpers/daemon.ts';
 import { startRegistry } from '../../helpers/registry.ts';
+import { assertNoMounts } from './mounts.ts';
 
 function tempConfig(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-dockercfg-'));
@@ -62,6 +63,7 @@ test('docker login through berthd; berth pushes with what docker stored; wrong c
   const wrongCreds = await cli(BERTH, d, bad, ['push', `${reg.host}/priv/bb:v1`]);
   assert.equal(wrongCreds.code, 1);
   assert.equal(wrongCreds.stderr, 'unauthorized: authentication required\n');
+  await assertNoMounts(d);
 });
 
 test('berth login writes what docker reads; docker pushes with it; berth logout removes it', async (t) => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BERTH, docker, requireRoot, runCli, startDaemon, type Daemon } from '../../helpers/daemon.ts';
 import { startRegistry, type Registry } from '../../helpers/registry.ts';
+import { assertNoMounts } from './mounts.ts';
 
 const berth = (d: Daemon, args: string[], env?: NodeJS.ProcessEnv) => runCli(BERTH, d, args, { env });
 
@@ -51,6 +52,7 @@ test('the docker CLI pushes an image; a second push finds its layer; another rep
   assert.equal(mounted.code, 0, mounted.stderr);
   assert.equal(mounted.stdout.split('\n')[2], `${short}: Mounted from a/bb`);
   assert.equal((await manifestOf(reg, 'b/other', 'v2')).body.layers[0]!.digest, m.body.layers[0]!.digest);
+  await assertNoMounts(d);
 });
 
 test('berth push -a pushes every tag; -q prints only the reference', async (t) => {

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { test } from 'node:test';
 import { docker, requireRoot, startDaemon, type Daemon } from '../../helpers/daemon.ts';
 import { startRegistry } from '../../helpers/registry.ts';
+import { assertNoMounts } from './mounts.ts';
 
 /** POST a push and resolve once the stream says a layer is being sent (the push is then mid-upload). */
 function pushUntilPushing(d: Daemon, name: string, tag: string): Promise<void> {
@@ -53,4 +54,5 @@ test('a push cut by kill -9 of the daemon succeeds when retried', async (t) => {
   assert.equal(pulled.code, 0, pulled.stderr);
   const check = await docker(other, ['run', '--rm', image, 'sh', '-c', 'md5sum /big | cut -d" " -f1 | cmp - /big.md5 && echo same']);
   assert.deepEqual([check.code, check.stdout], [0, 'same\n']);
+  await assertNoMounts(d, other);
 });

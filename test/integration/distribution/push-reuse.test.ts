@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { docker, requireRoot, startDaemon } from '../../helpers/daemon.ts';
 import { startRegistry, type Registry } from '../../helpers/registry.ts';
+import { assertNoMounts } from './mounts.ts';
 
 async function layersOf(reg: Registry, repo: string, tag: string): Promise<string[]> {
   const r = await reg.get(`/v2/${repo}/manifests/${tag}`, { accept: 'application/vnd.docker.distribution.manifest.v2+json' });
@@ -39,4 +40,5 @@ test('a pulled image is mounted from its repository and pushed elsewhere as the 
   assert.equal(sent.code, 0, sent.stderr);
   assert.equal(sent.stdout.split('\n')[2], `${short}: Pushed`);
   assert.deepEqual(await layersOf(other, 'copy', '1'), blobs);
+  await assertNoMounts(origin, d);
 });
