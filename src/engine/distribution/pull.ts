@@ -29,7 +29,7 @@ import { familiarName, familiarRepository, formatReference, parseReference, repo
 import { Authenticator, type AuthConfig } from '../../registry/client/auth.ts';
 import { resolveEndpoints, type Endpoint, type RegistryHostsConfig } from '../../registry/client/endpoints.ts';
 import { readBody, TransportError } from '../../registry/client/http.ts';
-import { backoffDelay, DEFAULT_RETRY, RegistryClient, RegistryError, type RetryPolicy } from '../../registry/client/registry-client.ts';
+import { backoffDelay, DEFAULT_RETRY, RegistryClient, RegistryError, type ManifestResponse, type RetryPolicy } from '../../registry/client/registry-client.ts';
 import type { PartialWriter } from '../../store/content/content-store.ts';
 import type { PreparedLayer } from '../../store/layers/layer-store.ts';
 import { BerthError, InvalidParameterError, NotFoundError, SystemError } from '../../util/errors.ts';
@@ -206,49 +206,52 @@ export class Puller {
     throw translatePullError(last, ref);
   }
 
-  /** The manifest for the platform (through an index), with what to keep of the documents. */
-  async resolve(client: RegistryClient, ref: Reference, platform: Platform, explicitPlatform: boolean): Promise<Resolved> {
+  /** The manifest or index the tag or digest names (HEAD for a tag's digest, then GET by digest, as dockerd). */
+  async fetchTop(client: RegistryClient, ref: Reference): Promise<ManifestResponse> {
     let wanted: string;
     if (ref.digest) wanted = ref.digest;
     else {
-      const head = await client.headManifest(ref.tag!).catch((err: unknown) => {
-        throw err;
-      });
+      const head = await client.headManifest(ref.tag!);
       if (!head) throw new RegistryError(404, [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }], 'manifest unknown: manifest unknown');
       wanted = head.digest ?? ref.tag!;
     }
-    const top = await client.getManifest(wanted);
+    return client.getManifest(wanted);
+  }
+
+  /** The platform's manifest (through an index), with the documents to keep. */
+  async resolve(client: RegistryClient, top: ManifestResponse, platform: Platform): Promise<Resolved> {
     const blobs = new Map<Digest, Buffer>([[top.digest, top.bytes]]);
     const doc = JSON.parse(top.bytes.toString('utf8')) as Omit<ImageManifest, 'schemaVersion'> & Omit<ImageIndex, 'schemaVersion'> & { schemaVersion?: number };
     if (doc.schemaVersion === 1) throw new SystemError(`media type ${top.mediaType} is no longer supported: Docker Image manifest version 2, schema 1 is not supported`);
     if (isIndexMediaType(top.mediaType) || Array.isArray(doc.manifests)) {
       const candidates = matchingManifests(doc.manifests ?? [], platform);
-      if (candidates.length === 0) throw new PlatformMismatch(`no matching manifest for ${formatPlatform(platform)} in the manifest list entries`);
+      if (candidates.length === 0) throw new SystemError(`no matching manifest for ${formatPlatform(platform)} in the manifest list entries`);
       const child = await client.getManifest(candidates[0]!.digest);
       blobs.set(child.digest, child.bytes);
       const m = JSON.parse(child.bytes.toString('utf8')) as ImageManifest;
-      if (!isManifestMediaType(child.mediaType) && !m.layers) throw new SystemError(`unsupported manifest media type ${child.mediaType}`);
+      if (!m.config || !Array.isArray(m.layers)) throw new SystemError(`unsupported manifest media type ${child.mediaType}`);
       return { digest: top.digest, blobs, manifest: m };
     }
-    void explicitPlatform;
     if (!doc.config || !Array.isArray(doc.layers)) throw new SystemError(`unsupported manifest media type ${top.mediaType}`);
     return { digest: top.digest, blobs, manifest: doc as ImageManifest };
   }
 
   /** Pull one tag or digest; true when the reference now names another image than before. */
   private async pullOne(client: RegistryClient, ref: Reference, platform: Platform, progress: ProgressSink): Promise<boolean> {
-    const resolved = await this.resolve(client, ref, platform, false);
-    const tagOrDigest = ref.digest ?? ref.tag!;
+    const top = await this.fetchTop(client, ref);
+    // dockerd: the tag, or the whole reference (`host/name@sha256:…`) when pulled by digest.
+    const tagOrDigest = ref.digest ? formatReference(ref) : ref.tag!;
     // From here on dockerd has written its first message: failures go into the stream.
     await progress({ kind: 'status', message: `Pulling from ${ref.path}`, id: tagOrDigest });
     try {
-      return await this.fetchAndInstall(client, ref, resolved, platform, progress);
+      const resolved = await this.resolve(client, top, platform);
+      return await this.fetchAndInstall(client, ref, resolved, progress);
     } catch (err) {
       throw new StreamStarted(err);
     }
   }
 
-  private async fetchAndInstall(client: RegistryClient, ref: Reference, resolved: Resolved, platform: Platform, progress: ProgressSink): Promise<boolean> {
+  private async fetchAndInstall(client: RegistryClient, ref: Reference, resolved: Resolved, progress: ProgressSink): Promise<boolean> {
     const m = resolved.manifest;
     const configId = m.config.digest;
     const fullRef = formatReference(ref);
@@ -267,7 +270,6 @@ export class Puller {
       }
       const diffIds = c.rootfs?.diff_ids ?? [];
       if (diffIds.length !== m.layers.length) throw new SystemError('layers from manifest don\'t match image configuration');
-      checkConfigPlatform(c, platform);
       await this.fetchLayers(client, m.layers, diffIds, progress);
       for (const layer of m.layers) await this.svc.content.commitPartial(layer.digest).catch(() => undefined);
     }
@@ -446,17 +448,10 @@ class StreamStarted extends BerthError {
   }
 }
 
-class PlatformMismatch extends SystemError {}
-
 function isStreamCut(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException)?.code;
   const msg = (err as Error)?.message ?? '';
   return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || msg === 'aborted' || code === 'EPIPE' || code === 'ETIMEDOUT';
-}
-
-/** dockerd checks a single-manifest image's config against the wanted platform only when one was asked; we keep the image. */
-function checkConfigPlatform(_config: ImageConfig, _platform: Platform): void {
-  // dockerd 20.10 pulls a single-platform manifest whatever its platform (with a warning later at run).
 }
 
 /** All tags, following the `Link` header's pages. */

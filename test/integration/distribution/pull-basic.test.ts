@@ -49,7 +49,8 @@ test('the docker CLI pulls an image from a local registry into an empty data roo
   const byDigest = await d.api('POST', `/images/create?fromImage=${encodeURIComponent(`${reg.host}/tools/busybox`)}&tag=${digest}`);
   assert.equal(byDigest.status, 200, byDigest.text);
   const msgs = byDigest.text.trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(msgs[0], { status: 'Pulling from tools/busybox', id: digest });
+  // dockerd names the whole reference when pulling by digest.
+  assert.deepEqual(msgs[0], { status: 'Pulling from tools/busybox', id: `${reg.host}/tools/busybox@${digest}` });
   assert.equal(msgs.filter((m) => m.status === 'Pulling fs layer').length, 1);
   assert.ok(msgs.some((m) => m.status === 'Downloading' && m.progressDetail.total > 0 && typeof m.progress === 'string'));
   assert.ok(msgs.some((m) => m.status === 'Verifying Checksum'));
