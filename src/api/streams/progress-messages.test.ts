@@ -24,7 +24,7 @@ test('each progress event renders as the JSON line dockerd writes for it', () =>
       `{"stream":"The image busybox:latest already exists, renaming the old one with ID ${ID} to empty string\\n"}`,
     ],
     [{ kind: 'built', id: ID }, `{"aux":{"ID":"${ID}"}}`],
-    [{ kind: 'pushed', tag: 'v1', digest: ID, size: 527 }, `{"aux":{"Tag":"v1","Digest":"${ID}","Size":527}}`],
+    [{ kind: 'pushed', tag: 'v1', digest: ID, size: 527 }, `{"progressDetail":{},"aux":{"Tag":"v1","Digest":"${ID}","Size":527}}`],
   ];
   for (const [event, line] of cases) assert.equal(formatJsonMessage(toJsonMessage(event)), `${line}\r\n`, event.kind);
 });

@@ -29,7 +29,8 @@ export function toJsonMessage(event: ProgressEvent): JsonMessage {
     case 'built':
       return { aux: { ID: event.id } };
     case 'pushed':
-      return { aux: { Tag: event.tag, Digest: event.digest, Size: event.size } };
+      // dockerd sends push's aux through its progress output: with an empty progressDetail first.
+      return { progressDetail: {}, aux: { Tag: event.tag, Digest: event.digest, Size: event.size } };
   }
 }
 

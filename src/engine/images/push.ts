@@ -16,7 +16,7 @@ import type { DiffId, Digest } from '../../oci/digest.ts';
 import { sha256Digest } from '../../oci/digest.ts';
 import type { Descriptor } from '../../oci/image.ts';
 import { MEDIA_TYPE } from '../../oci/media-types.ts';
-import { familiarName, formatReference, parseReference, repositoryName, type Reference } from '../../oci/reference.ts';
+import { familiarName, familiarRepository, formatReference, parseReference, repositoryName, type Reference } from '../../oci/reference.ts';
 import { Authenticator, type AuthConfig, parseChallenges } from '../../registry/client/auth.ts';
 import { resolveEndpoints, type RegistryHostsConfig } from '../../registry/client/endpoints.ts';
 import { send, discard } from '../../registry/client/http.ts';
@@ -139,6 +139,7 @@ async function pushTag(deps: PushDeps, ctx: LayerPushContext, ref: Reference, id
   if (deps.images.store.refs.get(digestRef) !== id) await deps.images.addReference(digestRef, id, { quiet: true });
   await ctx.progress({ kind: 'status', message: `${ref.tag}: digest: ${digest} size: ${bytes.length}` });
   await ctx.progress({ kind: 'pushed', tag: ref.tag!, digest, size: bytes.length });
-  deps.images.publish('push', id, { name: familiarName(ref) });
+  // dockerd's ImageEventLogger: the pushed reference as the actor, the repository as its name.
+  deps.images.publish('push', familiarName(ref), { name: familiarRepository(ref) });
 }
 
