@@ -19,23 +19,26 @@ const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*';
 const DOMAIN = '(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?';
 const RE = new RegExp(`^((?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
 
-export function parseNamed(input: string): NamedReference {
-  if (/^[a-f0-9]{64}$/.test(input)) throw new Error(`invalid repository name (${input}), cannot specify 64-byte hexadecimal strings`);
-  const m = RE.exec(input);
-  if (!m) {
-    if (RE.test(input.toLowerCase())) throw new Error(`invalid reference format: repository name (${input.split(/[:@]/)[0]}) must be lowercase`);
-    throw new Error('invalid reference format');
-  }
-  const name = m[1]!;
+/** docker's splitDockerDomain: a first component with `.` or `:`, `localhost`, or an upper-case letter is a host. */
+function splitDomain(name: string): { domain: string; path: string } {
   const slash = name.indexOf('/');
   const first = slash === -1 ? '' : name.slice(0, slash);
-  let domain = INDEX_NAME;
-  let path = name;
-  if (slash !== -1 && (/[.:]/.test(first) || first === 'localhost')) {
-    domain = first === 'index.docker.io' ? INDEX_NAME : first;
-    path = name.slice(slash + 1);
+  if (slash === -1 || (!/[.:]/.test(first) && first !== 'localhost' && first.toLowerCase() === first)) {
+    return { domain: INDEX_NAME, path: name.includes('/') ? name : `library/${name}` };
   }
-  if (domain === INDEX_NAME && !path.includes('/')) path = `library/${path}`;
+  const domain = first === 'index.docker.io' ? INDEX_NAME : first;
+  const path = name.slice(slash + 1);
+  return { domain, path: domain === INDEX_NAME && !path.includes('/') ? `library/${path}` : path };
+}
+
+export function parseNamed(input: string): NamedReference {
+  if (/^[a-f0-9]{64}$/.test(input)) throw new Error(`invalid repository name (${input}), cannot specify 64-byte hexadecimal strings`);
+  const { domain, path: remainder } = splitDomain(input);
+  const remote = remainder.split(/[:@]/)[0] ?? '';
+  if (remote.toLowerCase() !== remote) throw new Error(`invalid reference format: repository name (${remote}) must be lowercase`);
+  const m = RE.exec(input);
+  if (!m) throw new Error('invalid reference format');
+  const { path } = splitDomain(m[1]!);
   const ref: NamedReference = { domain, path };
   if (m[2] !== undefined) ref.tag = m[2];
   if (m[3] !== undefined) ref.digest = m[3];
