@@ -159,6 +159,8 @@ export class Puller {
     const ref = pullReference(req.fromImage, req.tag ?? '');
     const platform = req.platform ? parsePlatform(req.platform) : hostPlatform();
     const auth = new Authenticator(req.auth ?? {});
+    // Blobs and layers of a pull that fails are unreferenced: swept when it ends (the partial downloads stay, for a retry).
+    // Those of a pull that succeeds are named by its repo digest (reclaim.ts keeps what a repo digest's manifest names).
     await this.svc.hold(async () => {
       await this.withEndpoint(ref, auth, async (client) => {
         if (ref.tag === undefined && ref.digest === undefined) {
@@ -371,12 +373,18 @@ export class Puller {
       const total = desc.size;
       const feed = new PassThrough({ highWaterMark: 1 << 20 });
       const preparing = this.svc.layers.prepare(feed, { expectedDiffId: diffId });
-      preparing.catch(() => undefined);
+      // An unpack that fails (a corrupt stream) stops being fed; the download goes on so that
+      // the digest check can say whether the blob or its content is at fault, as dockerd's order does.
+      let unpackFailed = false;
+      preparing.catch(() => {
+        unpackFailed = true;
+      });
       let partial: PartialWriter | undefined = await this.svc.content.openPartial(desc.digest);
       try {
         const write = async (chunk: Buffer): Promise<void> => {
+          if (unpackFailed) return;
           if (!feed.write(chunk)) {
-            await Promise.race([once(feed, 'drain'), preparing.then(() => undefined)]);
+            await Promise.race([once(feed, 'drain'), preparing.then(() => undefined, () => undefined)]);
           }
         };
         let replayed = false;

@@ -135,6 +135,8 @@ async function pushTag(deps: PushDeps, ctx: LayerPushContext, ref: Reference, id
   const digest = sha256Digest(bytes);
   const res = await ctx.client.request('PUT', `manifests/${ref.tag}`, { body: bytes, headers: { 'content-type': manifest.mediaType } });
   discard(res);
+  // Kept like a pulled manifest: the RepoDigest names a document the store has.
+  await deps.images.content.ingestBuffer(bytes, digest);
   const digestRef = formatReference({ domain: ref.domain, path: ref.path, digest });
   if (deps.images.store.refs.get(digestRef) !== id) await deps.images.addReference(digestRef, id, { quiet: true });
   await ctx.progress({ kind: 'status', message: `${ref.tag}: digest: ${digest} size: ${bytes.length}` });

@@ -128,6 +128,35 @@ export class Reclaimer {
     }
   }
 
+  /**
+   * What a pull keeps besides the record's blobs: the manifest (or index) a repo
+   * digest (`repo@sha256:…`) names, the manifests of an index that are here,
+   * and the blobs those name (the compressed layers, which push sends as they
+   * are). Unreadable or foreign documents mark nothing more.
+   */
+  private async markDistribution(live: Set<string>): Promise<void> {
+    const o = this.o;
+    const todo: string[] = [];
+    for (const ref of o.store.refs.keys()) {
+      const at = ref.indexOf('@');
+      if (at !== -1) todo.push(ref.slice(at + 1));
+    }
+    for (let digest = todo.pop(); digest !== undefined; digest = todo.pop()) {
+      if (live.has(`m:${digest}`) || !(await o.content.has(digest as Digest))) continue;
+      live.add(`m:${digest}`);
+      live.add(digest);
+      let doc: { manifests?: { digest?: string }[]; config?: { digest?: string }; layers?: { digest?: string }[] };
+      try {
+        doc = JSON.parse((await o.content.readBuffer(digest as Digest)).toString('utf8')) as typeof doc;
+      } catch {
+        continue;
+      }
+      for (const m of doc.manifests ?? []) if (typeof m.digest === 'string') todo.push(m.digest);
+      if (typeof doc.config?.digest === 'string') live.add(doc.config.digest);
+      for (const l of doc.layers ?? []) if (typeof l.digest === 'string') live.add(l.digest);
+    }
+  }
+
   private async sweepNow(): Promise<void> {
     const live = this.liveLayers();
     // Top layers first, so that a crash midway leaves no layer without its parent.
@@ -140,6 +169,7 @@ export class Reclaimer {
     const diffIds = this.o.layers.list().map((l) => l.diffId as string);
     for (const d of diffIds) blobs.add(d);
     for (const d of this.o.keptBlobs?.(diffIds) ?? []) blobs.add(d);
+    await this.markDistribution(blobs);
     for (const digest of await this.o.content.list()) {
       if (blobs.has(digest)) continue;
       log.debug('removing unreferenced blob', { digest });

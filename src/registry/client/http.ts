@@ -5,6 +5,7 @@
  * buffered whole), and network failures described in Go's words as dockerd
  * prints them (`Get "https://h/v2/": dial tcp h: connect: connection refused`).
  */
+import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
@@ -47,6 +48,21 @@ function goMethod(method: string): string {
   return method[0]!.toUpperCase() + method.slice(1).toLowerCase();
 }
 
+let nameserver: string | undefined;
+
+/** Go names the DNS server it asked: ` on 10.0.0.53:53` (the first of resolv.conf). */
+function nameserverSuffix(): string {
+  if (nameserver === undefined) {
+    try {
+      const m = /^\s*nameserver\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'));
+      nameserver = m ? (m[1]!.includes(':') ? `[${m[1]}]:53` : `${m[1]}:53`) : '';
+    } catch {
+      nameserver = '';
+    }
+  }
+  return nameserver ? ` on ${nameserver}` : '';
+}
+
 /** Describe a Node network error as Go's net/http does. */
 export function describeNetError(method: string, url: string, err: NodeJS.ErrnoException): TransportError {
   const u = new URL(url);
@@ -61,7 +77,7 @@ export function describeNetError(method: string, url: string, err: NodeJS.ErrnoE
       detail = `dial tcp ${addr}: connect: connection refused`;
       break;
     case 'ENOTFOUND':
-      detail = `dial tcp: lookup ${u.hostname}: no such host`;
+      detail = `dial tcp: lookup ${u.hostname}${nameserverSuffix()}: no such host`;
       break;
     case 'EAI_AGAIN':
       detail = `dial tcp: lookup ${u.hostname}: Temporary failure in name resolution`;
