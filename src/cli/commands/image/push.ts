@@ -13,9 +13,16 @@ export const command: CommandSpec = {
   flags: [
     { long: 'all-tags', short: 'a', type: 'bool', usage: 'Push all tags of an image to the repository' },
     { long: 'disable-content-trust', type: 'bool', usage: 'Skip image signing', def: true },
+    {
+      long: 'platform',
+      type: 'string',
+      usage: "Push a platform-specific manifest as a single-platform image to the registry.\nImage index won't be pushed, meaning that other manifests, including attestations won't be preserved.\n'os[/arch[/variant]]': Explicit platform (eg. linux/amd64)",
+    },
     { long: 'quiet', short: 'q', type: 'bool', usage: 'Suppress verbose output' },
   ],
   async run({ cli, flags, args }) {
+    // docker's check of a flag newer than the daemon's API (1.46 for push --platform).
+    if (flags.has('platform')) throw new Error(`"--platform" requires API version 1.46, but the Docker daemon API version is ${await cli.api().apiVersion()}`);
     const all = flags.bool('all-tags');
     const quiet = flags.bool('quiet');
     let ref = parseNamed(args[0] ?? '');

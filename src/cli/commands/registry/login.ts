@@ -54,6 +54,7 @@ function storedWarning(file: string): string {
 export const command: CommandSpec = {
   usage: '[OPTIONS] [SERVER]',
   short: 'Authenticate to a registry',
+  long: 'Authenticate to a registry.\nDefaults to Docker Hub if no server is specified.',
   aliases: ['login'],
   args: { max: 1 },
   flags: [

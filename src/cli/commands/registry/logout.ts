@@ -6,6 +6,7 @@ import { writeConfigFile } from '../../registry/config-write.ts';
 export const command: CommandSpec = {
   usage: '[SERVER]',
   short: 'Log out from a registry',
+  long: 'Log out from a registry.\nIf no server is specified, the default is defined by the daemon.',
   aliases: ['logout'],
   args: { max: 1 },
   flags: [],
