@@ -160,9 +160,9 @@ async function uploadCompressing(ctx: LayerPushContext, id: string, diffId: Diff
   const total = await ctx.content.size(diffId as string as Digest);
   const loc = await startUpload(ctx);
   const writer = await ctx.content.openWriter();
+  const tar = await ctx.content.readStream(diffId as string as Digest);
+  const gzip = createGzip();
   try {
-    const tar = await ctx.content.readStream(diffId as string as Digest);
-    const gzip = createGzip();
     tar.on('error', (err) => gzip.destroy(err));
     tar.pipe(gzip);
     // Progress counts the tar read (dockerd's progress reader sits before the compressor), the total is the tar's size.
@@ -188,6 +188,9 @@ async function uploadCompressing(ctx: LayerPushContext, id: string, diffId: Diff
     discard(put);
     return kept;
   } finally {
+    // A failed upload leaves neither the file open nor the compressor running.
+    tar.destroy();
+    gzip.destroy();
     await writer.abort();
   }
 }
