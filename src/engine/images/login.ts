@@ -31,7 +31,14 @@ export async function registryLogin(auth: AuthConfig, registry: RegistryHostsCon
   const client = await RegistryClient.connect(endpoints, '', authenticator);
   const base = client.endpoint.url;
   const url = `${base}/v2/`;
-  const authorization = authenticator.hasChallenge(base) ? await authenticator.authorization(base, [], client.endpoint.insecureTls) : undefined;
+  let authorization: string | undefined;
+  try {
+    authorization = authenticator.hasChallenge(base) ? await authenticator.authorization(base, [], client.endpoint.insecureTls) : undefined;
+  } catch (err) {
+    // dockerd fetches the token inside the request's transport: Go's url.Error names the /v2/ request.
+    if (err instanceof UnauthorizedError) throw new UnauthorizedError(`Get "${url}": ${err.message}`, { cause: err });
+    throw err;
+  }
   const res = await send({ method: 'GET', url, insecureTls: client.endpoint.insecureTls, headers: authorization ? { authorization } : {} });
   discard(res);
   if (res.statusCode !== 200) {

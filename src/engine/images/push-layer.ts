@@ -20,7 +20,8 @@ import { MEDIA_TYPE } from '../../oci/media-types.ts';
 import type { Descriptor } from '../../oci/image.ts';
 import type { ContentStore } from '../../store/content/content-store.ts';
 import type { RegistryClient } from '../../registry/client/registry-client.ts';
-import { discard, readBody } from '../../registry/client/http.ts';
+import { discard, readBody, send } from '../../registry/client/http.ts';
+import { repositoryScope } from '../../registry/client/auth.ts';
 import type { ProgressSink } from '../progress-event.ts';
 import type { BlobSources } from './blob-sources.ts';
 
@@ -103,15 +104,26 @@ function withDigest(client: RegistryClient, loc: string, digest: Digest): string
   return u.toString();
 }
 
-/** POST a mount; true when the registry mounted it (201), false when it opened an upload instead (which is cancelled). */
+/**
+ * POST a mount; true when the registry mounted it (201), false when it
+ * opened an upload instead (cancelled) or refused. The token asked for
+ * covers the source repository too (`repository:<from>:pull`), as dockerd's.
+ */
 async function tryMount(ctx: LayerPushContext, digest: Digest, from: string): Promise<boolean> {
+  const c = ctx.client;
   const q = new URLSearchParams({ mount: digest, from });
-  const res = await ctx.client.request('POST', `blobs/uploads/?${q.toString()}`, { accept: [202] });
+  const headers: Record<string, string> = { 'user-agent': 'berth (linux)', 'docker-distribution-api-version': 'registry/2.0' };
+  if (c.auth.hasChallenge(c.endpoint.url)) {
+    const scopes = [repositoryScope(c.repository, ['pull', 'push']), repositoryScope(from, ['pull'])];
+    const authz = await c.auth.authorization(c.endpoint.url, scopes, c.endpoint.insecureTls).catch(() => undefined);
+    if (authz) headers.authorization = authz;
+  }
+  const res = await send({ method: 'POST', url: c.url(`blobs/uploads/?${q.toString()}`), headers, insecureTls: c.endpoint.insecureTls });
   discard(res);
   if (res.statusCode === 201) return true;
   const loc = res.headers.location;
-  if (loc) {
-    const del = await ctx.client.request('DELETE', ctx.client.url(loc), { accept: [400, 404, 405] }).catch(() => undefined);
+  if (res.statusCode === 202 && loc) {
+    const del = await c.request('DELETE', c.url(loc), { accept: [400, 404, 405] }).catch(() => undefined);
     if (del) discard(del);
   }
   return false;
