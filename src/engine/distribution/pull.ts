@@ -39,6 +39,7 @@ import { installImage } from '../images/install.ts';
 import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../images/platform.ts';
 import { ignoreProgress, type ProgressSink } from '../progress-event.ts';
 import { matchingManifests } from './platform-match.ts';
+import { recordRepoDigest } from './repo-digests.ts';
 
 export interface DistributionConfig extends RegistryHostsConfig {
   /** dockerd's max-concurrent-downloads (default 3). */
@@ -257,7 +258,6 @@ export class Puller {
     const m = resolved.manifest;
     const configId = m.config.digest;
     const fullRef = formatReference(ref);
-    const digestRef = `${repositoryName(ref)}@${resolved.digest}`;
     const before = this.svc.store.refs.get(fullRef);
 
     let config: Buffer;
@@ -284,7 +284,7 @@ export class Puller {
     } else {
       id = await installImage(this.svc, { config, layerBlobs: m.layers.map((l) => l.digest), tags: ref.tag !== undefined ? [formatReference(ref)] : [] }, { quietTags: true });
     }
-    await this.svc.addReference(digestRef, id, { quiet: true });
+    await recordRepoDigest(this.svc, ref, resolved.digest, id);
     // dockerd's v2 metadata: each layer's blob and where it came from, so that a push
     // sends these bytes, skips this repository's blobs and mounts from it (blob-sources.ts).
     const diffIds = this.svc.get(id)?.config.rootfs?.diff_ids ?? [];
@@ -334,10 +334,16 @@ export class Puller {
     for (const i of missing) {
       const run = (async () => {
         if (!granted.has(i)) await slots.take();
+        // The slot limits downloads (as dockerd's): it is given back once the bytes are in, while the unpack finishes.
+        let held = true;
+        const release = () => {
+          if (held) slots.give();
+          held = false;
+        };
         try {
-          return await this.downloadLayer(client, layers[i]!, diffIds[i]!, progress, () => committed[i - 1] ?? true);
+          return await this.downloadLayer(client, layers[i]!, diffIds[i]!, progress, () => committed[i - 1] ?? true, release);
         } finally {
-          slots.give();
+          release();
         }
       })();
       run.catch(() => undefined); // awaited below, in order
@@ -367,7 +373,7 @@ export class Puller {
    * One layer: bytes from the registry into the partial file and the
    * unpacker at once, resuming with Range after a cut, verified at the end.
    */
-  private downloadLayer(client: RegistryClient, desc: Descriptor, diffId: DiffId, progress: ProgressSink, parentDone: () => boolean): Promise<PreparedLayer> {
+  private downloadLayer(client: RegistryClient, desc: Descriptor, diffId: DiffId, progress: ProgressSink, parentDone: () => boolean, downloaded: () => void): Promise<PreparedLayer> {
     return this.downloads.run(desc.digest, async () => {
       const id = shortId(desc.digest);
       const total = desc.size;
@@ -415,16 +421,18 @@ export class Puller {
                 await progress({ kind: 'layer', id, action: 'Downloading', current: partial.offset, total });
               }
             }
-            if (partial.offset < total) throw new TransportError('unexpected EOF', 'ECONNRESET', true, false);
+            if (partial.offset < total) throw Object.assign(new Error('unexpected EOF'), { code: 'ECONNRESET' });
             break;
           } catch (err) {
             const retryable = err instanceof TransportError ? err.retryable : err instanceof RegistryError ? err.status >= 500 || err.status === 429 : isStreamCut(err);
-            if (!retryable || attempt >= policy.attempts) throw err;
+            // A body cut short reads as Go's io.ErrUnexpectedEOF, the words dockerd gives up with.
+            if (!retryable || attempt >= policy.attempts) throw isStreamCut(err) ? new SystemError('unexpected EOF') : err;
             log.info('layer download interrupted; resuming', { digest: desc.digest, offset: partial.offset, error: (err as Error).message });
             await sleep(backoffDelay(policy, attempt));
           }
         }
         if (!replayed && partial.offset > 0) for await (const chunk of partial.replay()) await write(chunk as Buffer);
+        downloaded();
         await progress({ kind: 'layer', id, action: 'Verifying Checksum' });
         try {
           await partial.finish();

@@ -242,14 +242,28 @@ export class PartialWriter {
     return createReadStream(this.file, { start: 0, end: this.offset - 1 });
   }
 
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  /** Append (buffered up to 1 MiB: fewer, larger writes; `offset` counts what is on disk or pending). */
   async write(chunk: Buffer): Promise<void> {
     this.hash.update(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    this.offset += chunk.length;
+    if (this.pendingBytes >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
     let off = 0;
-    while (off < chunk.length) {
-      const { bytesWritten } = await this.handle.write(chunk, off, chunk.length - off);
+    while (off < buf.length) {
+      const { bytesWritten } = await this.handle.write(buf, off, buf.length - off);
       off += bytesWritten;
     }
-    this.offset += chunk.length;
   }
 
   /**
@@ -261,6 +275,7 @@ export class PartialWriter {
     this.done = true;
     const got = `sha256:${this.hash.digest('hex')}`;
     try {
+      await this.flush();
       await this.handle.sync();
     } finally {
       await this.handle.close();
@@ -276,6 +291,7 @@ export class PartialWriter {
   async close(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    await this.flush().catch(() => undefined);
     await this.handle.sync().catch(() => undefined);
     await this.handle.close().catch(() => undefined);
   }

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { DOCKER, ROOT, requireRoot, runCli, startDaemon } from '../../helpers/daemon.ts';
+import { BERTH, DOCKER, ROOT, requireRoot, runCli, startDaemon } from '../../helpers/daemon.ts';
 import { freePort } from '../../helpers/net-check.ts';
 import { startRegistry } from '../../helpers/registry.ts';
 
@@ -124,4 +124,14 @@ test('docker run of an image only in the registry pulls it; pull -a; --pull alwa
   assert.match(all.stdout, new RegExp(`^Status: Downloaded newer image for ${reg.host.replace(/[.]/g, '\\.')}/box$`, 'm'));
   const tags = ((await d.api('GET', '/images/json')).body as { RepoTags: string[] }[]).flatMap((i) => i.RepoTags).sort();
   assert.deepEqual(tags, [`${reg.host}/box:1`, `${reg.host}/box:2`]);
+
+  // berth run does the same.
+  reg.push(ARCHIVE, 'box:3');
+  const ref3 = `${reg.host}/box:3`;
+  const bNever = await runCli(BERTH, d, ['run', '--rm', '--pull', 'never', ref3, 'true']);
+  assert.equal(bNever.code, 125);
+  const bRun = await runCli(BERTH, d, ['run', '--rm', ref3, 'echo', 'berth pulled']);
+  assert.equal(bRun.code, 0, bRun.stderr);
+  assert.equal(bRun.stdout, 'berth pulled\n');
+  assert.match(bRun.stderr, new RegExp(`^Unable to find image '${ref3.replace(/[.]/g, '\\.')}' locally\n`));
 });

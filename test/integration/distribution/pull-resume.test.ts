@@ -115,3 +115,29 @@ test('kill -9 of the daemon mid-layer, then a retry resumes and succeeds with no
   assert.equal(run.code, 0, run.stderr);
   assertNoLeftovers(d);
 });
+
+test('a download cut again and again gives up after the retries with one clear line; what came is kept for the next try', async (t) => {
+  if (!requireRoot(t)) return;
+  const reg = await startRegistry(t);
+  const img = await bigImage();
+  await pushImage(reg.host, 'big', 'v1', img);
+  const proxy = await startProxy(t, reg.host);
+  const big = img.layers[0]!;
+  proxy.fault(big.digest, { cutAfter: 512 * 1024, times: 5 });
+  const d = await startDaemon(t, { bootstrap: false });
+
+  const r = await runCli(DOCKER, d, ['pull', `${proxy.host}/big:v1`]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'unexpected EOF\n');
+  assert.equal(proxy.blobGets().filter((g) => g.url.includes(big.digest)).length, 5);
+  assert.deepEqual((await d.api('GET', '/images/json')).body, []);
+  assert.ok(ls(`${d.dataRoot}/content/partial`).includes(big.digest.slice(7)));
+
+  // The next pull goes on from there: one more request, from 5 × 512 KiB.
+  const again = await runCli(DOCKER, d, ['pull', `${proxy.host}/big:v1`]);
+  assert.equal(again.code, 0, again.stderr);
+  const gets = proxy.blobGets().filter((g) => g.url.includes(big.digest));
+  assert.equal(gets.length, 6);
+  assert.equal(gets[5]!.range, `bytes=${5 * 512 * 1024}-`);
+  assertNoLeftovers(d);
+});
