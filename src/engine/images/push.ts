@@ -25,6 +25,7 @@ import { NotFoundError, UnauthorizedError } from '../../util/errors.ts';
 import type { ProgressSink } from '../progress-event.ts';
 import type { BlobSources } from './blob-sources.ts';
 import type { ImageCatalog } from './image-catalog.ts';
+import { recordRepoDigest } from '../distribution/repo-digests.ts';
 import { pushLayer, shortLayerId, uploadKept, type LayerPushContext } from './push-layer.ts';
 
 export interface PushOptions {
@@ -137,8 +138,7 @@ async function pushTag(deps: PushDeps, ctx: LayerPushContext, ref: Reference, id
   discard(res);
   // Kept like a pulled manifest: the RepoDigest names a document the store has.
   await deps.images.content.ingestBuffer(bytes, digest);
-  const digestRef = formatReference({ domain: ref.domain, path: ref.path, digest });
-  if (deps.images.store.refs.get(digestRef) !== id) await deps.images.addReference(digestRef, id, { quiet: true });
+  await recordRepoDigest(deps.images, ref, digest, id);
   await ctx.progress({ kind: 'status', message: `${ref.tag}: digest: ${digest} size: ${bytes.length}` });
   await ctx.progress({ kind: 'pushed', tag: ref.tag!, digest, size: bytes.length });
   // dockerd's ImageEventLogger: the pushed reference as the actor, the repository as its name.
