@@ -102,8 +102,8 @@ async function pushTag(deps: PushDeps, ctx: LayerPushContext, ref: Reference, id
   const image = deps.images.get(id);
   if (!image) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarName(ref)}`);
   const diffIds = image.config.rootfs?.diff_ids ?? [];
-  // Layers shared by several positions are pushed once.
-  const unique = [...new Set(diffIds)];
+  // Top layer first, as dockerd lists and schedules them; layers shared by several positions are pushed once.
+  const unique = [...new Set([...diffIds].reverse())];
   for (const d of unique) await ctx.progress({ kind: 'layer', id: shortLayerId(d), action: 'Preparing' });
   for (const d of unique.slice(concurrency)) await ctx.progress({ kind: 'layer', id: shortLayerId(d), action: 'Waiting' });
   const done = new Map<string, Descriptor>();

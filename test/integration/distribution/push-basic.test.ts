@@ -90,3 +90,26 @@ test('pushing a missing tag or image fails with dockerd words', async (t) => {
   const raw = await d.api('POST', `/images/${reg.host}/x/push?tag=v1`);
   assert.deepEqual([raw.status, raw.body], [400, { message: 'Bad parameters and missing X-Registry-Auth: EOF' }]);
 });
+
+test('an image of seven layers lists them top first and makes the last two wait, as dockerd', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const reg = await startRegistry(t);
+  let base = 'busybox';
+  for (let i = 1; i <= 6; i++) {
+    assert.equal((await docker(d, ['run', '--name', `layer${i}`, base, 'sh', '-c', `echo ${i} > /f${i}`])).code, 0);
+    assert.equal((await docker(d, ['commit', `layer${i}`, `seven:${i}`])).code, 0);
+    assert.equal((await docker(d, ['rm', `layer${i}`])).code, 0);
+    base = `seven:${i}`;
+  }
+  const layers = ((await d.api('GET', '/images/seven:6/json')).body.RootFS.Layers as string[]).map((l) => l.slice(7, 19));
+  assert.equal(layers.length, 7);
+  assert.equal((await docker(d, ['tag', 'seven:6', `${reg.host}/seven:v1`])).code, 0);
+  const r = await docker(d, ['push', `${reg.host}/seven:v1`]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  const top = [...layers].reverse();
+  assert.deepEqual(lines.slice(1, 10), [...top.map((l) => `${l}: Preparing`), `${top[5]}: Waiting`, `${top[6]}: Waiting`]);
+  for (const l of layers) assert.ok(lines.includes(`${l}: Pushed`), `${l}: ${r.stdout}`);
+  await assertNoMounts(d);
+});
