@@ -39,10 +39,13 @@ Options:
   -G, --group string                      Group for the unix socket (default "docker")
   -H, --host list                         Daemon socket(s) to connect to (default unix:///run/berth/berth.sock)
       --host-gateway-ip ip                IP address the special 'host-gateway' string in --add-host resolves to (default: the default bridge's gateway)
+      --insecure-registry list            Enable insecure registry communication (CIDR or host[:port])
       --ip-forward                        Enable net.ipv4.ip_forward (default true)
       --iptables                          Let netavark add iptables rules (default true)
   -l, --log-level string                  Set the logging level ("debug"|"info"|"warn"|"error") (default "info")
+      --max-concurrent-downloads int      Set the max concurrent downloads (default 3)
   -p, --pidfile string                    Path to use for daemon PID file (default "/run/berth/berthd.pid")
+      --registry-mirror list              Preferred registry mirror: a URL (Docker Hub's), or HOST=URL (a mirror of HOST)
       --tls                               Use TLS; implied by --tlsverify
       --tlscacert string                  Trust certs signed only by this CA (default "~/.docker/ca.pem")
       --tlscert string                    Path to TLS certificate file (default "~/.docker/cert.pem")

@@ -30,7 +30,7 @@ export interface Registry {
   get(urlPath: string, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; text: string }>;
 }
 
-export async function startRegistry(t: TestContext, opts: { auth?: { user: string; pass: string } } = {}): Promise<Registry> {
+export async function startRegistry(t: TestContext, opts: { auth?: { user: string; pass: string }; tls?: boolean } = {}): Promise<Registry> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-reg-'));
   const port = await freePort();
   const logFile = path.join(dir, 'registry.log');
@@ -40,6 +40,12 @@ export async function startRegistry(t: TestContext, opts: { auth?: { user: strin
     if (r.status !== 0) throw new Error(`htpasswd: ${r.stderr}`);
     await fs.writeFile(path.join(dir, 'htpasswd'), r.stdout);
     authYaml = `auth:\n  htpasswd:\n    realm: basic-realm\n    path: ${dir}/htpasswd\n`;
+  }
+  let tlsYaml = '';
+  if (opts.tls) {
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
+    tlsYaml = `  tls:\n    certificate: ${dir}/cert.pem\n    key: ${dir}/key.pem\n`;
   }
   const config = `version: 0.1
 log:
@@ -54,7 +60,7 @@ storage:
     enabled: true
 http:
   addr: 127.0.0.1:${port}
-${authYaml}`;
+${tlsYaml}${authYaml}`;
   await fs.writeFile(path.join(dir, 'config.yml'), config);
   const out = await fs.open(logFile, 'a');
   const child = spawn('/usr/bin/docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', out.fd, out.fd] });
@@ -101,9 +107,14 @@ ${authYaml}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      const res = await fetch(`http://${reg.host}/v2/`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.status === 200 || res.status === 401) break;
+      if (opts.tls) {
+        const r = spawnSync('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `https://${reg.host}/v2/`], { encoding: 'utf8' });
+        if (r.stdout === '200' || r.stdout === '401') break;
+      } else {
+        const res = await fetch(`http://${reg.host}/v2/`, { signal: AbortSignal.timeout(1000) });
+        await res.arrayBuffer();
+        if (res.status === 200 || res.status === 401) break;
+      }
     } catch {
       // not listening yet
     }

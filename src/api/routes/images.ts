@@ -126,7 +126,8 @@ async function imageGetAll(ctx: RouteContext, b: Backend): Promise<unknown> {
 async function imageCreate(ctx: RouteContext, b: Backend): Promise<unknown> {
   const fromSrc = ctx.query.get('fromSrc');
   const fromImage = ctx.query.get('fromImage');
-  if (fromSrc === null && fromImage !== null) {
+  // dockerd: a non-empty fromImage pulls (fromSrc is then ignored).
+  if (fromImage) {
     const header = ctx.req.headers['x-registry-auth'];
     const request = {
       fromImage,

@@ -78,3 +78,29 @@ test('an identity token is exchanged with the OAuth2 POST; wrong credentials fai
   await anon.ping();
   await assert.rejects(anon.getManifest('latest'), { message: 'incorrect username or password' });
 });
+
+test('blob redirects (a storage backend) are followed, without the registry credentials', async (t) => {
+  const seen: { auth?: string; range?: string }[] = [];
+  const storage = http.createServer((req, res) => {
+    seen.push({ auth: req.headers.authorization, range: req.headers.range as string | undefined });
+    res.writeHead(206, { 'content-range': 'bytes 3-9/10', 'content-length': 7 }).end('3456789');
+  });
+  await new Promise<void>((r) => storage.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise((r) => storage.close(r)));
+  const registry = http.createServer((req, res) => {
+    if (req.url === '/v2/') return void res.writeHead(200).end('{}');
+    res.writeHead(307, { location: `http://127.0.0.1:${(storage.address() as AddressInfo).port}/blob?sig=x` }).end();
+  });
+  await new Promise<void>((r) => registry.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise((r) => registry.close(r)));
+  const url = `http://127.0.0.1:${(registry.address() as AddressInfo).port}`;
+  const client = new RegistryClient({ url, registry: url.slice(7), mirror: false, insecureTls: true }, 'app', new Authenticator({ registrytoken: 'secret' }));
+  (client.auth as unknown as { challenges: Map<string, unknown> }).challenges.set(url, { scheme: 'bearer', params: { realm: 'x' } });
+  const blob = await client.getBlob(('sha256:' + 'a'.repeat(64)) as never, 3);
+  let body = '';
+  for await (const c of blob.stream) body += c.toString();
+  assert.equal(body, '3456789');
+  assert.equal(blob.start, 3);
+  assert.equal(blob.size, 10);
+  assert.deepEqual(seen, [{ auth: undefined, range: 'bytes=3-' }]);
+});

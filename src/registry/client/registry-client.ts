@@ -215,7 +215,7 @@ export class RegistryClient {
         const headers: OutgoingHttpHeaders = { ...this.baseHeaders(), ...opts.headers };
         const authz = await this.auth.authorization(this.endpoint.url, scopes, this.endpoint.insecureTls);
         if (authz) headers.authorization = authz;
-        const res = await send({ method, url, headers, body: opts.body, insecureTls: this.endpoint.insecureTls, signal: opts.signal });
+        const res = await this.sendFollowing(method, url, headers, opts);
         const status = res.statusCode ?? 0;
         if (status === 401 && authTry === 0 && !streamed) {
           const before = authz;
@@ -236,6 +236,26 @@ export class RegistryClient {
       }
     };
     return this.withRetries(once, opts.retry ?? !streamed);
+  }
+
+  /**
+   * Send, following redirects of GET and HEAD (registries send blobs from a
+   * storage backend or CDN with a 307): the Authorization header goes only
+   * to the registry's own host, as Go's http client does.
+   */
+  private async sendFollowing(method: string, url: string, headers: OutgoingHttpHeaders, opts: RequestOptions): Promise<IncomingMessage> {
+    let current = url;
+    for (let hops = 0; ; hops++) {
+      const sameHost = new URL(current).host === new URL(this.endpoint.url).host;
+      const h = sameHost ? headers : Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+      const insecureTls = sameHost ? this.endpoint.insecureTls : false;
+      const res = await send({ method, url: current, headers: h, body: opts.body, insecureTls, signal: opts.signal });
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if ((method !== 'GET' && method !== 'HEAD') || ![301, 302, 303, 307, 308].includes(status) || !location || hops >= 10) return res;
+      discard(res);
+      current = new URL(location, current).toString();
+    }
   }
 
   /** GET a manifest or index by tag or digest (verified when by digest). */

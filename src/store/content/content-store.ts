@@ -34,12 +34,27 @@ export class ContentWriter {
     readonly tempPath: string,
   ) {}
 
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  /** Append; small chunks are gathered into writes of 1 MiB (a layer's tar arrives in pieces of a few KiB). */
   async write(chunk: Buffer): Promise<void> {
     this.hash.update(chunk);
     this.written += chunk.length;
+    // Kept by reference until flushed: callers hand over stream chunks, which nobody reuses.
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
     let offset = 0;
-    while (offset < chunk.length) {
-      const { bytesWritten } = await this.handle.write(chunk, offset, chunk.length - offset);
+    while (offset < buf.length) {
+      const { bytesWritten } = await this.handle.write(buf, offset, buf.length - offset);
       offset += bytesWritten;
     }
   }
@@ -53,6 +68,7 @@ export class ContentWriter {
     this.done = true;
     const digest = `sha256:${this.hash.digest('hex')}` as Digest;
     try {
+      await this.flush();
       await this.handle.sync();
     } finally {
       await this.handle.close();

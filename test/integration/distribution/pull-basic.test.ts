@@ -63,3 +63,15 @@ test('the docker CLI pulls an image from a local registry into an empty data roo
   assert.deepEqual(list.body[0].RepoDigests, [`${reg.host}/tools/busybox@${digest}`]);
   await assertNoMounts(d.dataRoot);
 });
+
+test('a registry on loopback serving HTTPS with a self-signed certificate is pulled from over HTTPS (insecure: not verified)', async (t) => {
+  if (!requireRoot(t)) return;
+  const reg = await startRegistry(t, { tls: true });
+  reg.push(ARCHIVE, 'tls/busybox:latest');
+  const d = await startDaemon(t, { bootstrap: false });
+  const r = await runCli(DOCKER, d, ['pull', `${reg.host}/tls/busybox`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Status: Downloaded newer image for /);
+  // The registry speaks TLS only: the blobs came over HTTPS.
+  assert.ok(reg.blobGets().length > 0);
+});
