@@ -2,9 +2,10 @@
  * docker-registry behind bearer-token auth, with a token server of the
  * test's own: a self-signed certificate (openssl) whose key signs RS256
  * JWTs carrying it in `x5c`; the registry trusts it as its root bundle.
- * The token server grants the requested actions to `user`/`pass`, only
- * `pull` to anonymous requests, and answers 401 with a Docker-Hub-like
- * error document to wrong credentials.
+ * The token server grants the requested actions to `user`/`pass` (and a
+ * refresh token when asked `offline_token=true`, redeemed by the OAuth2
+ * POST), only `pull` to anonymous requests, and answers 401 with a
+ * Docker-Hub-like error document to wrong credentials.
  */
 import { createSign, randomBytes } from 'node:crypto';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -42,11 +43,27 @@ export async function startTokenRegistry(t: TestContext, creds = { user: 'user',
     return `${header}.${claims}.${b64url(s.sign(key))}`;
   };
 
-  const server = http.createServer((req, res) => {
+  const refreshTokens = new Map<string, string>();
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    tokenRequests.push(url.search);
-    const authz = req.headers.authorization ?? '';
     let user = '';
+    if (req.method === 'POST') {
+      // The OAuth2 refresh-token grant (credentials that carry an identity token).
+      let body = '';
+      for await (const c of req) body += String(c);
+      const form = new URLSearchParams(body);
+      tokenRequests.push(`POST ${body}`);
+      const owner = refreshTokens.get(form.get('refresh_token') ?? '');
+      if (form.get('grant_type') !== 'refresh_token' || !owner) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'invalid refresh token' }] }));
+        return;
+      }
+      for (const scope of (form.get('scope') ?? '').split(' ').filter(Boolean)) url.searchParams.append('scope', scope);
+      user = owner;
+    }
+    if (req.method !== 'POST') tokenRequests.push(url.search);
+    const authz = req.method === 'POST' ? '' : (req.headers.authorization ?? '');
     if (authz.startsWith('Basic ')) {
       const [u = '', p = ''] = Buffer.from(authz.slice(6), 'base64').toString().split(':');
       if (u !== creds.user || p !== creds.pass) {
@@ -62,8 +79,14 @@ export async function startTokenRegistry(t: TestContext, creds = { user: 'user',
       return granted.length ? [{ type, name, actions: granted }] : [];
     });
     const token = sign(access, user);
+    const answer: Record<string, unknown> = { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() };
+    if (user && url.searchParams.get('offline_token') === 'true') {
+      const refresh = randomBytes(16).toString('hex');
+      refreshTokens.set(refresh, user);
+      answer.refresh_token = refresh;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
+    res.end(JSON.stringify(answer));
   });
   await new Promise<void>((r) => server.listen(tokenPort, '127.0.0.1', r));
 

@@ -27,7 +27,7 @@ export function loginRegistry(serverAddress: string | undefined): string {
 export async function registryLogin(auth: AuthConfig, registry: RegistryHostsConfig): Promise<LoginResult> {
   const host = loginRegistry(auth.serveraddress);
   const endpoints = await resolveEndpoints(host, registry, { push: true });
-  const authenticator = new Authenticator(auth);
+  const authenticator = new Authenticator(auth, { offlineToken: true });
   const client = await RegistryClient.connect(endpoints, '', authenticator);
   const base = client.endpoint.url;
   const url = `${base}/v2/`;
