@@ -10,6 +10,7 @@ import { registerContainerRoutes } from './routes/containers.ts';
 import { registerContainerDataRoutes } from './routes/container-data.ts';
 import { registerExecRoutes } from './routes/exec.ts';
 import { registerImageRoutes } from './routes/images.ts';
+import { registerDistributionRoutes } from './routes/distribution.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
 import { registerNetworkRoutes } from './routes/networks.ts';
 import { registerVolumeRoutes } from './routes/volumes.ts';
@@ -21,6 +22,7 @@ export function buildRouter(backends: Backends): Router {
   registerContainerDataRoutes(router, backends.containerData);
   registerExecRoutes(router, backends.exec);
   registerImageRoutes(router, backends.images);
+  registerDistributionRoutes(router, backends.distribution);
   registerPluginRoutes(router);
   registerNetworkRoutes(router, backends.networks);
   registerVolumeRoutes(router, backends.volumes);

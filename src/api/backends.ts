@@ -9,6 +9,8 @@ import type { ContainerDataBackend } from './routes/container-data.ts';
 import type { ExecBackend } from './routes/exec.ts';
 import { openExecSession, startDetachedExec } from '../engine/exec/exec-session.ts';
 import type { ImageBackend } from './routes/images.ts';
+import type { DistributionBackend } from './routes/distribution.ts';
+import { distributionInspect } from '../engine/distribution/inspect.ts';
 import type { SystemBackend } from './routes/system.ts';
 import type { NetworkBackend } from './routes/networks.ts';
 import type { VolumeBackend } from './routes/volumes.ts';
@@ -20,6 +22,7 @@ export interface Backends {
   containerData: ContainerDataBackend;
   exec: ExecBackend;
   images: ImageBackend;
+  distribution: DistributionBackend;
   networks: NetworkBackend;
   volumes: VolumeBackend;
 }
@@ -33,6 +36,7 @@ export function engineBackends(engine: Engine): Backends {
       info: () => system.info(),
       dataUsage: (types) => system.dataUsage(types),
       subscribe: (listener) => events.subscribe(listener),
+      login: (auth) => images.login(auth),
     },
     containers: {
       create: (request) => containers.create(request),
@@ -74,7 +78,8 @@ export function engineBackends(engine: Engine): Backends {
       inspect: (id) => exec.toWire(exec.get(id)),
     },
     // The image service is the whole backend of the image routes.
-    images,
+    distribution: { inspect: (name, auth) => distributionInspect(engine.distribution, name, auth) },
+    images: Object.assign(Object.create(images) as typeof images, { pull: engine.distribution.pull.bind(engine.distribution) }),
     networks: {
       list: (filters) => networks.listWire(filters),
       inspect: (ref, options) => networks.inspect(ref, options),

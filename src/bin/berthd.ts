@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import type https from 'node:https';
 import path from 'node:path';
 import { Engine } from '../engine/engine.ts';
-import { containerDefaults, readDaemonConfig, type DaemonConfig } from '../engine/daemon-config.ts';
+import { containerDefaults, distributionConfig, readDaemonConfig, type DaemonConfig } from '../engine/daemon-config.ts';
 import { networkDefaults, parsePoolFlag } from '../engine/network/network-defaults.ts';
 import { createEngineApi } from '../api/api.ts';
 import { native } from '../drivers/native.ts';
@@ -39,10 +39,13 @@ Options:
   -G, --group string                      Group for the unix socket (default "docker")
   -H, --host list                         Daemon socket(s) to connect to (default unix:///run/berth/berth.sock)
       --host-gateway-ip ip                IP address the special 'host-gateway' string in --add-host resolves to (default: the default bridge's gateway)
+      --insecure-registry list            Enable insecure registry communication (CIDR or host[:port])
       --ip-forward                        Enable net.ipv4.ip_forward (default true)
       --iptables                          Let netavark add iptables rules (default true)
   -l, --log-level string                  Set the logging level ("debug"|"info"|"warn"|"error") (default "info")
+      --max-concurrent-downloads int      Set the max concurrent downloads (default 3)
   -p, --pidfile string                    Path to use for daemon PID file (default "/run/berth/berthd.pid")
+      --registry-mirror list              Preferred registry mirror: a URL (Docker Hub's), or HOST=URL (a mirror of HOST)
       --tls                               Use TLS; implied by --tlsverify
       --tlscacert string                  Trust certs signed only by this CA (default "~/.docker/ca.pem")
       --tlscert string                    Path to TLS certificate file (default "~/.docker/cert.pem")
@@ -83,6 +86,9 @@ async function main(): Promise<void> {
       'dns-opt': { type: 'string', multiple: true },
       'dns-search': { type: 'string', multiple: true },
       'host-gateway-ip': { type: 'string' },
+      'insecure-registry': { type: 'string', multiple: true },
+      'registry-mirror': { type: 'string', multiple: true },
+      'max-concurrent-downloads': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -132,7 +138,8 @@ async function main(): Promise<void> {
 
   // A download cache for `image bootstrap debian:…` shared by daemons (tests, CI) instead of one per data root.
   const bootstrapCacheDir = process.env['BERTH_BOOTSTRAP_CACHE'] || undefined;
-  const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults, network, bootstrapCacheDir });
+  const registry = distributionConfig(fileConfig, values);
+  const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults, network, bootstrapCacheDir, registry });
   await engine.open();
   const servers: Server[] = [];
   // Signals are ours before the socket answers: a SIGHUP (or SIGTERM) sent as soon

@@ -24,3 +24,15 @@ test('container defaults from the configuration, checked', () => {
   assert.throws(() => containerDefaults({ 'default-shm-size': 'big' }), /default-shm-size: invalid size: 'big'/);
   assert.throws(() => containerDefaults({ 'seccomp-profile': '/nonexistent.json' }), /opening seccomp profile \(\/nonexistent.json\) failed/);
 });
+
+test('registry settings: daemon.json lists plus the flags, mirrors checked as dockerd checks them', async () => {
+  const { distributionConfig } = await import('./daemon-config.ts');
+  const cfg = parseDaemonConfig('{"insecure-registries":["10.0.0.0/8"],"registry-mirrors":["https://m.example"],"max-concurrent-downloads":5}', 'daemon.json');
+  assert.deepEqual(distributionConfig(cfg, { 'insecure-registry': ['reg:5000'], 'registry-mirror': ['ghcr.io=http://127.0.0.1:5001'] }), {
+    insecureRegistries: ['10.0.0.0/8', 'reg:5000'],
+    registryMirrors: ['https://m.example', 'ghcr.io=http://127.0.0.1:5001'],
+    maxConcurrentDownloads: 5,
+  });
+  assert.throws(() => distributionConfig({ 'registry-mirrors': ['ftp://x'] }, {}), /invalid mirror: unsupported scheme "ftp" in "ftp:\/\/x"/);
+  assert.throws(() => distributionConfig({}, { 'max-concurrent-downloads': '0' }), /invalid max concurrent downloads: 0/);
+});

@@ -10,6 +10,7 @@ import type { Ulimit } from '../wire/container-config.ts';
 import { ramInBytes } from '../util/size.ts';
 import { LOG_DRIVERS, validateLogOptions } from './containers/create.ts';
 import type { NetworkSettings } from './network/network-defaults.ts';
+import { parseMirrors } from '../registry/client/endpoints.ts';
 
 /** The network keys (`bridge`, `bip`, `default-address-pools`, …) are checked by network-defaults.ts. */
 export interface DaemonConfig extends NetworkSettings {
@@ -32,6 +33,10 @@ export interface DaemonConfig extends NetworkSettings {
   'default-shm-size'?: string;
   'no-new-privileges'?: boolean;
   'seccomp-profile'?: string;
+  'insecure-registries'?: string[];
+  /** URLs (docker.io's mirrors, as dockerd) and, beyond dockerd, `HOST=URL` (a mirror of any registry). */
+  'registry-mirrors'?: string[];
+  'max-concurrent-downloads'?: number;
 }
 
 /** What the daemon's configuration gives every container that does not say otherwise. */
@@ -48,6 +53,7 @@ export interface ContainerDefaults {
 const USED = new Set([
   'hosts', 'data-root', 'exec-root', 'group', 'pidfile', 'log-level', 'debug', 'tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey',
   'log-driver', 'log-opts', 'default-ulimits', 'default-shm-size', 'no-new-privileges', 'seccomp-profile',
+  'insecure-registries', 'registry-mirrors', 'max-concurrent-downloads',
   'bridge', 'bip', 'default-address-pools', 'ip-forward', 'iptables', 'dns', 'dns-search', 'dns-opts', 'host-gateway-ip',
 ]);
 
@@ -57,8 +63,8 @@ const KNOWN = new Set([
   'containerd', 'containerd-namespace', 'containerd-plugins-namespace', 'cpu-rt-period', 'cpu-rt-runtime', 'cri-containerd',
   'default-cgroupns-mode', 'default-gateway', 'default-gateway-v6', 'default-ipc-mode', 'default-network-opts',
   'default-runtime', 'exec-opts', 'experimental', 'features', 'fixed-cidr', 'fixed-cidr-v6',
-  'icc', 'init', 'init-path', 'insecure-registries', 'ip', 'ip-masq', 'ip6tables', 'ipv6', 'labels', 'live-restore', 'log-format', 'max-concurrent-downloads', 'max-concurrent-uploads', 'max-download-attempts',
-  'metrics-addr', 'mtu', 'node-generic-resources', 'oom-score-adjust', 'proxies', 'raw-logs', 'registry-mirrors', 'runtimes',
+  'icc', 'init', 'init-path', 'ip', 'ip-masq', 'ip6tables', 'ipv6', 'labels', 'live-restore', 'log-format', 'max-concurrent-uploads', 'max-download-attempts',
+  'metrics-addr', 'mtu', 'node-generic-resources', 'oom-score-adjust', 'proxies', 'raw-logs', 'runtimes',
   'selinux-enabled', 'shutdown-timeout', 'storage-driver', 'storage-opts', 'swarm-default-advertise-addr', 'userland-proxy',
   'userland-proxy-path', 'userns-remap',
 ]);
@@ -126,4 +132,28 @@ export function containerDefaults(config: DaemonConfig): ContainerDefaults {
     }
   }
   return defaults;
+}
+
+/** The registry settings (daemon.json merged with the flags, which add to its lists as dockerd's do), checked. */
+export function distributionConfig(
+  config: DaemonConfig,
+  flags: { 'insecure-registry'?: string[]; 'registry-mirror'?: string[]; 'max-concurrent-downloads'?: string },
+): { insecureRegistries: string[]; registryMirrors: string[]; maxConcurrentDownloads?: number } {
+  const list = (v: unknown, key: string): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new Error(`${key} must be a list of strings`);
+    return v as string[];
+  };
+  const registryMirrors = [...list(config['registry-mirrors'], 'registry-mirrors'), ...(flags['registry-mirror'] ?? [])];
+  parseMirrors(registryMirrors); // throws "invalid mirror: …"
+  const out: { insecureRegistries: string[]; registryMirrors: string[]; maxConcurrentDownloads?: number } = {
+    insecureRegistries: [...list(config['insecure-registries'], 'insecure-registries'), ...(flags['insecure-registry'] ?? [])],
+    registryMirrors,
+  };
+  const n = flags['max-concurrent-downloads'] !== undefined ? Number(flags['max-concurrent-downloads']) : config['max-concurrent-downloads'];
+  if (n !== undefined) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`invalid max concurrent downloads: ${n}`);
+    out.maxConcurrentDownloads = n;
+  }
+  return out;
 }

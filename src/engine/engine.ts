@@ -20,6 +20,7 @@ import { EventsService } from './events/events-service.ts';
 import { HealthMonitor } from './containers/health.ts';
 import { ExecService } from './exec/exec-service.ts';
 import { ImageService } from './images/image-service.ts';
+import { Puller, type DistributionConfig } from './distribution/pull.ts';
 import { SystemService } from './system/system-service.ts';
 import type { ContainerDefaults } from './daemon-config.ts';
 import { NetworkService } from './network/network-service.ts';
@@ -54,6 +55,8 @@ export interface EngineOptions {
   network?: NetworkDefaults;
   /** Where `image bootstrap debian:…` keeps downloaded .debs (default: under the data root). */
   bootstrapCacheDir?: string;
+  /** Registries: insecure-registries, registry-mirrors, max-concurrent-downloads. */
+  registry?: DistributionConfig;
 }
 
 export class Engine {
@@ -61,6 +64,8 @@ export class Engine {
   readonly content: ContentStore;
   readonly layers: LayerStore;
   readonly images: ImageService;
+  /** Pull (and the registry settings push shares). */
+  readonly distribution: Puller;
   readonly containers: ContainerService;
   readonly queries: ContainerQueries;
   readonly data: ContainerData;
@@ -100,7 +105,9 @@ export class Engine {
       heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
       journal: this.journal,
       bootstrapCacheDir: options.bootstrapCacheDir,
+      registry: options.registry,
     });
+    this.distribution = new Puller(this.images, options.registry ?? {});
     this.idmap = new IdmapMounts({ execRoot, volumePath: (name) => this.volumes.mountpoint(name) });
     const net = this.networks.defaults;
     this.sandboxes = new Sandboxes({

@@ -11,9 +11,14 @@ import { JsonMessageWriter } from '../streams/json-lines.ts';
 import { toJsonMessage } from '../streams/progress-messages.ts';
 import { InvalidParameterError, NotImplementedError, asError } from '../../util/errors.ts';
 import type { ImageService } from '../../engine/images/image-service.ts';
+import type { Puller } from '../../engine/distribution/pull.ts';
+import { registryAuth } from '../decode/registry-auth.ts';
+import { decodeRegistryAuth } from '../../engine/distribution/auth-header.ts';
 
 /** What the image routes need of the engine. */
-export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrap'>;
+export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrap' | 'push'> & {
+  pull: Puller['pull'];
+};
 
 type Backend = ImageBackend;
 
@@ -29,6 +34,7 @@ export function registerImageRoutes(router: Router, backend: ImageBackend): void
   add('GET', '/images/{name*}/history', imageHistory);
   add('GET', '/images/{name*}/get', imageGet);
   add('POST', '/images/{name*}/tag', imageTag);
+  add('POST', '/images/{name*}/push', imagePush);
   add('DELETE', '/images/{name*}', imageDelete);
 }
 
@@ -119,7 +125,20 @@ async function imageGetAll(ctx: RouteContext, b: Backend): Promise<unknown> {
 
 async function imageCreate(ctx: RouteContext, b: Backend): Promise<unknown> {
   const fromSrc = ctx.query.get('fromSrc');
-  if (fromSrc === null) throw new NotImplementedError('pulling images (fromImage) is not implemented by this route');
+  const fromImage = ctx.query.get('fromImage');
+  // dockerd: a non-empty fromImage pulls (fromSrc is then ignored).
+  if (fromImage) {
+    const header = ctx.req.headers['x-registry-auth'];
+    const request = {
+      fromImage,
+      tag: ctx.query.get('tag') ?? '',
+      platform: ctx.query.get('platform') ?? '',
+      auth: decodeRegistryAuth(Array.isArray(header) ? header[0] : header),
+    };
+    // Errors before the first message (a bad reference, a manifest not found, no credentials) are HTTP errors, as dockerd's.
+    return progressStream(ctx, (w) => b.pull(request, (event) => w.write(toJsonMessage(event))), { lateHeaders: true });
+  }
+  if (fromSrc === null) throw new InvalidParameterError('fromImage or fromSrc is required');
   const options = {
     repo: ctx.query.get('repo') ?? '',
     tag: ctx.query.get('tag') ?? '',
@@ -157,4 +176,16 @@ async function imageBootstrap(ctx: RouteContext, b: Backend): Promise<unknown> {
     },
     { lateHeaders: true },
   );
+}
+
+/**
+ * `docker push`: credentials from X-Registry-Auth or, for old clients, the
+ * body (dockerd refuses a request with neither). Errors once the stream
+ * started (a missing tag included, as dockerd) go into the stream.
+ */
+async function imagePush(ctx: RouteContext, b: Backend): Promise<unknown> {
+  const auth = await registryAuth(ctx);
+  return progressStream(ctx, async (w) => {
+    await b.push(ctx.params.name!, ctx.query.get('tag') ?? '', auth, (event) => w.write(toJsonMessage(event)));
+  });
 }

@@ -41,6 +41,11 @@ import { saveImages } from './save.ts';
 import { bootstrapBusybox, commitImage, importImage, type CommitOptions, type ImportOptions, type ImportSource } from './create-image.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
 import { bootstrapDebian, defaultDebianCache, parseDebianName } from './bootstrap-debian.ts';
+import type { AuthConfig } from '../../registry/client/auth.ts';
+import type { RegistryHostsConfig } from '../../registry/client/endpoints.ts';
+import { BlobSources } from './blob-sources.ts';
+import { pushImage } from './push.ts';
+import { registryLogin, type LoginResult } from './login.ts';
 
 export type { ImageUser } from './image-catalog.ts';
 
@@ -69,6 +74,8 @@ export interface ImageServiceOptions {
   journal?: Journal;
   /** Where `bootstrap debian:…` keeps downloaded .debs (default: `<dataRoot>/cache/debian`). */
   bootstrapCacheDir?: string;
+  /** daemon.json's insecure-registries and registry-mirrors (push and login reach registries through them). */
+  registry?: RegistryHostsConfig;
 }
 
 export interface BootstrapOptions {
@@ -99,16 +106,25 @@ export class ImageService implements ImageCatalog {
   readonly lock = new KeyedLock();
   private readonly reclaimer: Reclaimer;
   readonly journal: Journal;
+  /** Where layers' compressed blobs came from and went to (pull and push). */
+  readonly sources: BlobSources;
 
   constructor(readonly o: ImageServiceOptions) {
     this.journal = o.journal ?? new Journal(path.join(o.dataRoot, 'intents'));
     this.store = new ImageStore(path.join(o.dataRoot, 'images'));
+    this.sources = new BlobSources(path.join(o.dataRoot, 'images', 'blob-sources'));
     this.content = o.content;
     this.layers = o.layers;
     // The layer store keeps layer tars in the content store and needs the native syscalls
     // (store/ may not import drivers/); a store built with them already keeps its own.
     this.layers.configure({ content: o.content, sys: native() });
-    this.reclaimer = new Reclaimer({ store: this.store, content: o.content, layers: o.layers, heldLayers: o.heldLayers ?? (() => []) });
+    this.reclaimer = new Reclaimer({
+      store: this.store,
+      content: o.content,
+      layers: o.layers,
+      heldLayers: o.heldLayers ?? (() => []),
+      keptBlobs: (diffIds) => this.sources.blobsOf(diffIds),
+    });
   }
 
   /**
@@ -126,6 +142,7 @@ export class ImageService implements ImageCatalog {
       const top = chainIds(config.rootfs?.diff_ids ?? []).at(-1);
       return top === undefined || this.layers.has(top) ? config : undefined;
     });
+    await this.sources.load();
     for (const hex of dropped) log.warn('dropped image record with missing content', { id: hex });
     if (dropped.length > 0) await this.store.saveRefs();
   }
@@ -384,6 +401,19 @@ export class ImageService implements ImageCatalog {
 
   commit(options: CommitOptions): Promise<Digest> {
     return this.hold(() => commitImage(this, options));
+  }
+
+  /**
+   * `docker push`: the repository's `tag`, or all its tags when empty. Runs
+   * inside `hold` (it writes compressed blobs no record names yet).
+   */
+  push(name: string, tag: string, auth: AuthConfig, progress: ProgressSink): Promise<void> {
+    return this.hold(() => pushImage({ images: this, sources: this.sources, registry: this.o.registry ?? {} }, { name, tag, auth, progress }));
+  }
+
+  /** `POST /auth`: check credentials against the registry (dockerd's words on failure). */
+  login(auth: AuthConfig): Promise<LoginResult> {
+    return registryLogin(auth, this.o.registry ?? {});
   }
 
   bootstrapBusybox(name?: string): Promise<Digest> {

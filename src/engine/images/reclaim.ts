@@ -5,7 +5,8 @@
  * the chain of an image record, or below the layer a container's rootfs sits
  * on (`rmi -f` removes an image a stopped container still uses: its layers
  * stay until the container goes, as dockerd's layer references keep them);
- * the tar blob (DiffID) of every live layer. Everything else under
+ * the tar blob (DiffID) of every live layer and the compressed blobs kept
+ * for it (blob-sources.ts). Everything else under
  * `content/sha256` and `layers/` is garbage (the sweep).
  *
  * Crash safety comes from order: a removal deletes the image record (and
@@ -37,6 +38,8 @@ export interface ReclaimerOptions {
   layers: LayerStore;
   /** Chain IDs of the image layers that containers' root filesystems sit on. */
   heldLayers: () => Iterable<string>;
+  /** Compressed blobs kept for these layers (DiffIDs): a pulled layer's own blob, a push's gzip (blob-sources.ts). */
+  keptBlobs?: (diffIds: Iterable<string>) => Iterable<string>;
 }
 
 export class Reclaimer {
@@ -125,6 +128,35 @@ export class Reclaimer {
     }
   }
 
+  /**
+   * What a pull keeps besides the record's blobs: the manifest (or index) a repo
+   * digest (`repo@sha256:…`) names, the manifests of an index that are here,
+   * and the blobs those name (the compressed layers, which push sends as they
+   * are). Unreadable or foreign documents mark nothing more.
+   */
+  private async markDistribution(live: Set<string>): Promise<void> {
+    const o = this.o;
+    const todo: string[] = [];
+    for (const ref of o.store.refs.keys()) {
+      const at = ref.indexOf('@');
+      if (at !== -1) todo.push(ref.slice(at + 1));
+    }
+    for (let digest = todo.pop(); digest !== undefined; digest = todo.pop()) {
+      if (live.has(`m:${digest}`) || !(await o.content.has(digest as Digest))) continue;
+      live.add(`m:${digest}`);
+      live.add(digest);
+      let doc: { manifests?: { digest?: string }[]; config?: { digest?: string }; layers?: { digest?: string }[] };
+      try {
+        doc = JSON.parse((await o.content.readBuffer(digest as Digest)).toString('utf8')) as typeof doc;
+      } catch {
+        continue;
+      }
+      for (const m of doc.manifests ?? []) if (typeof m.digest === 'string') todo.push(m.digest);
+      if (typeof doc.config?.digest === 'string') live.add(doc.config.digest);
+      for (const l of doc.layers ?? []) if (typeof l.digest === 'string') live.add(l.digest);
+    }
+  }
+
   private async sweepNow(): Promise<void> {
     const live = this.liveLayers();
     // Top layers first, so that a crash midway leaves no layer without its parent.
@@ -134,7 +166,10 @@ export class Reclaimer {
       await this.o.layers.delete(layer.chainId);
     }
     const blobs = new Set<string>(this.o.store.images.keys());
-    for (const layer of this.o.layers.list()) blobs.add(layer.diffId);
+    const diffIds = this.o.layers.list().map((l) => l.diffId as string);
+    for (const d of diffIds) blobs.add(d);
+    for (const d of this.o.keptBlobs?.(diffIds) ?? []) blobs.add(d);
+    await this.markDistribution(blobs);
     for (const digest of await this.o.content.list()) {
       if (blobs.has(digest)) continue;
       log.debug('removing unreferenced blob', { digest });

@@ -10,7 +10,7 @@
  * Blobs are never buffered whole: readers get streams.
  */
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { promises as fs, type ReadStream } from 'node:fs';
+import { promises as fs, createReadStream, type ReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { digestHex, isSha256Hex, type Digest } from '../../oci/digest.ts';
@@ -34,12 +34,27 @@ export class ContentWriter {
     readonly tempPath: string,
   ) {}
 
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  /** Append; small chunks are gathered into writes of 1 MiB (a layer's tar arrives in pieces of a few KiB). */
   async write(chunk: Buffer): Promise<void> {
     this.hash.update(chunk);
     this.written += chunk.length;
+    // Kept by reference until flushed: callers hand over stream chunks, which nobody reuses.
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
     let offset = 0;
-    while (offset < chunk.length) {
-      const { bytesWritten } = await this.handle.write(chunk, offset, chunk.length - offset);
+    while (offset < buf.length) {
+      const { bytesWritten } = await this.handle.write(buf, offset, buf.length - offset);
       offset += bytesWritten;
     }
   }
@@ -53,6 +68,7 @@ export class ContentWriter {
     this.done = true;
     const digest = `sha256:${this.hash.digest('hex')}` as Digest;
     try {
+      await this.flush();
       await this.handle.sync();
     } finally {
       await this.handle.close();
@@ -178,5 +194,121 @@ export class ContentStore {
       throw err;
     }
     return names.filter(isSha256Hex).map((h) => `sha256:${h}` as Digest);
+  }
+
+  /**
+   * A download of `digest` that survives failed attempts and restarts (a
+   * resumable pull): its bytes so far are kept in `partial/<hex>`, which
+   * `sweep` leaves alone. Reopening it gives the bytes already there (to
+   * replay) and continues the hash; `commit` verifies and moves it into place
+   * like any ingest. One download per digest at a time (the caller's lock).
+   */
+  async openPartial(digest: Digest): Promise<PartialWriter> {
+    const dir = path.join(this.root, 'partial');
+    await fs.mkdir(dir, { recursive: true });
+    const file = path.join(dir, digestHex(digest));
+    const handle = await fs.open(file, 'a+', 0o644);
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) {
+        hash.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    return new PartialWriter(digest, handle, file, hash, size);
+  }
+
+  /** Move a finished (verified) download into place; a no-op when the blob is there already. */
+  async commitPartial(digest: Digest): Promise<void> {
+    const file = path.join(this.root, 'partial', digestHex(digest));
+    const target = this.path(digest);
+    try {
+      await fs.rename(file, target);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT') && (await this.has(digest))) return;
+      throw err;
+    }
+    await fsyncDir(path.dirname(target));
+  }
+
+  /** Remove what is left of a download of `digest` (after a mismatch, or when the blob is in place). */
+  async discardPartial(digest: Digest): Promise<void> {
+    await fs.rm(path.join(this.root, 'partial', digestHex(digest)), { force: true });
+  }
+}
+
+/** See `ContentStore.openPartial`. `offset` is the number of bytes already kept. */
+export class PartialWriter {
+  private done = false;
+
+  constructor(
+    readonly digest: Digest,
+    private readonly handle: fs.FileHandle,
+    readonly file: string,
+    private readonly hash: Hash,
+    public offset: number,
+  ) {}
+
+  /** The bytes kept so far, to replay into a consumer that needs the blob from its start. */
+  replay(): Readable {
+    return createReadStream(this.file, { start: 0, end: this.offset - 1 });
+  }
+
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  /** Append (buffered up to 1 MiB: fewer, larger writes; `offset` counts what is on disk or pending). */
+  async write(chunk: Buffer): Promise<void> {
+    this.hash.update(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    this.offset += chunk.length;
+    if (this.pendingBytes >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesWritten } = await this.handle.write(buf, off, buf.length - off);
+      off += bytesWritten;
+    }
+  }
+
+  /**
+   * Verify the digest, keeping the complete download in `partial/` (a crash
+   * before `ContentStore.commitPartial` keeps it for the next attempt). On a
+   * mismatch the bytes are dropped and this throws.
+   */
+  async finish(): Promise<BlobInfo> {
+    this.done = true;
+    const got = `sha256:${this.hash.digest('hex')}`;
+    try {
+      await this.flush();
+      await this.handle.sync();
+    } finally {
+      await this.handle.close();
+    }
+    if (got !== this.digest) {
+      await fs.rm(this.file, { force: true });
+      throw new InvalidParameterError(`digest mismatch: expected ${this.digest}, got ${got}`);
+    }
+    return { digest: this.digest, size: this.offset };
+  }
+
+  /** Stop writing, keeping the bytes for a later attempt (fsynced, so a crash keeps them too). */
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.flush().catch(() => undefined);
+    await this.handle.sync().catch(() => undefined);
+    await this.handle.close().catch(() => undefined);
   }
 }

@@ -43,6 +43,14 @@ export interface UnpackOptions {
   expectedDiffId?: DiffId;
 }
 
+/** A layer unpacked into a temp dir, not yet in the store (see `LayerStore.prepare`). */
+export interface PreparedLayer {
+  temp: string;
+  diffId: DiffId;
+  size: number;
+  tarSize: number;
+}
+
 export interface LayerStoreOptions {
   /** `native()` from src/drivers/native.ts. */
   sys: LayerSyscalls;
@@ -205,6 +213,57 @@ export class LayerStore {
       await fs.rm(temp, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  /**
+   * Unpack a layer tar before its parent is known to the store (a pull
+   * unpacks layers while they download, several at once): the layer goes to
+   * a temp dir and its tar into the content store; `commitPrepared` then puts
+   * it in place on its parent, bottom up, or `discardPrepared` drops it. A
+   * crash in between leaves a temp dir that `init` removes.
+   */
+  async prepare(source: Readable, options: UnpackOptions = {}): Promise<PreparedLayer> {
+    const temp = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
+    const diff = path.join(temp, 'diff');
+    await fs.mkdir(diff, { recursive: true, mode: 0o755 });
+    let writer: ContentWriter | undefined;
+    try {
+      writer = this.content ? await this.content.openWriter() : undefined;
+      const applied = await applyLayerTar(this.sys, source, diff, writer);
+      if (options.expectedDiffId && applied.diffId !== options.expectedDiffId) {
+        throw new NotFoundError(`layer digest mismatch: expected ${options.expectedDiffId}, got ${applied.diffId}`);
+      }
+      if (writer) await writer.commit(applied.diffId as string as Digest);
+      writer = undefined;
+      return { temp, diffId: applied.diffId, size: applied.size, tarSize: applied.tarSize };
+    } catch (err) {
+      if (writer) await writer.abort();
+      await fs.rm(temp, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Put a prepared layer in place on `parent` (which must exist); returns its record. */
+  async commitPrepared(prepared: PreparedLayer, parent: ChainId | undefined): Promise<LayerRecord> {
+    if (parent && !this.layers.has(parent)) throw new NotFoundError(`layer ${parent} not found`);
+    const chainId = this.childChain(parent, prepared.diffId);
+    const existing = this.layers.get(chainId);
+    if (existing) {
+      await fs.rm(prepared.temp, { recursive: true, force: true });
+      return existing;
+    }
+    const record: LayerRecord = { diffId: prepared.diffId, chainId, size: prepared.size, tarSize: prepared.tarSize };
+    if (parent) record.parent = parent;
+    const dir = this.dir(chainId);
+    await fs.rm(dir, { recursive: true, force: true }); // garbage of an earlier crash, if any
+    await fs.rename(prepared.temp, dir);
+    await writeJsonAtomic(path.join(dir, 'layer.json'), record);
+    this.layers.set(chainId, record);
+    return record;
+  }
+
+  async discardPrepared(prepared: PreparedLayer): Promise<void> {
+    await fs.rm(prepared.temp, { recursive: true, force: true });
   }
 
   /** The uncompressed tar of a layer, from the content store. */
