@@ -2,7 +2,7 @@
 // `runc run` of the same rootfs and, when one is reachable, a reference
 // Docker engine, printed as medians and ratios from one run.
 //
-//   node bench/bench.mjs [--runs 20] [--berth-host unix://…] [--docker-host unix://…]
+//   node bench/bench.mjs [--runs 20] [--berth-host unix://…] [--docker-host unix://…] [--no-dist]
 //
 // Without --berth-host it starts its own berthd on temporary roots.
 // --docker-host defaults to the reference engine's socket when it answers
@@ -12,6 +12,7 @@ import { mkdtempSync, mkdirSync, copyFileSync, symlinkSync, writeFileSync, readF
 import path from 'node:path';
 import os from 'node:os';
 import http from 'node:http';
+import { distributionAvailable, distributionSuite, makeArchive, reportDistributionRatios } from './distribution.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOCKER = '/usr/local/bin/docker';
@@ -190,7 +191,19 @@ async function main() {
     if (berthCli) console.log(`ratio berth CLI run / docker CLI run (same berthd): ${(berthCli / b.runDocker).toFixed(2)}x  (target < 1.3x)`);
 
     const dockerHost = opt('--docker-host', 'unix:///run/refdocker/docker.sock');
-    if (answers(dockerHost)) {
+    const docker = answers(dockerHost);
+    // Distribution: push/pull through a local docker-registry and save/load, Berth then Docker.
+    if (!args.includes('--no-dist') && distributionAvailable()) {
+      const dir = mkdtempSync('/tmp/berth-bench-dist-');
+      try {
+        const archive = makeArchive(dir);
+        const bd = await distributionSuite('berth', berthHost, archive, dir);
+        if (docker) reportDistributionRatios(bd, await distributionSuite('docker', dockerHost, archive, dir));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    if (docker) {
       const d = engineSuite('docker', dockerHost, 'busybox-ref');
       d.createRm = await createRmLoop(dockerHost, 'busybox-ref');
       reportCreateRm('docker', d.createRm);

@@ -36,6 +36,7 @@ export function engineBackends(engine: Engine): Backends {
       info: () => system.info(),
       dataUsage: (types) => system.dataUsage(types),
       subscribe: (listener) => events.subscribe(listener),
+      login: (auth) => images.login(auth),
     },
     containers: {
       create: (request) => containers.create(request),

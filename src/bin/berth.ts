@@ -4,6 +4,10 @@
  */
 import { main } from '../cli/main.ts';
 import { outputFor } from '../cli/streams/output.ts';
+import { provideLocalRegistry } from '../cli/local-registry.ts';
+
+// `berth registry serve|gc` run the registry server here; loaded only for those commands.
+provideLocalRegistry(async () => (await import('./local-registry.ts')).localRegistry);
 
 function exit(code: number): void {
   // stdin may hold the event loop open (attach, -i): exit explicitly, once stdout has drained.

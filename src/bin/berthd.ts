@@ -136,8 +136,10 @@ async function main(): Promise<void> {
   await fs.writeFile(pidfile, `${process.pid}\n`, { mode: 0o644 });
   await fs.chmod(pidfile, 0o644); // one left by an older berthd may have another mode
 
+  // A download cache for `image bootstrap debian:…` shared by daemons (tests, CI) instead of one per data root.
+  const bootstrapCacheDir = process.env['BERTH_BOOTSTRAP_CACHE'] || undefined;
   const registry = distributionConfig(fileConfig, values);
-  const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults, network, registry });
+  const engine = new Engine({ dataRoot, execRoot, logLevel: level, defaults, network, bootstrapCacheDir, registry });
   await engine.open();
   const servers: Server[] = [];
   // Signals are ours before the socket answers: a SIGHUP (or SIGTERM) sent as soon

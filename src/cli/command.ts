@@ -18,6 +18,8 @@ export interface CommandSpec {
   /** Usage after the command path: `[OPTIONS] IMAGE [COMMAND] [ARG...]`. */
   usage: string;
   short: string;
+  /** The help's description when it is longer than `short` (cobra's Long). */
+  long?: string;
   /** Every path that reaches this command, for the help's "Aliases:" line. */
   aliases?: string[];
   args?: ArgsRule;

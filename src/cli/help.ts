@@ -70,7 +70,7 @@ export function usageLine(path: string, spec: CommandSpec): string {
 }
 
 export function commandHelp(bin: string, path: string, spec: CommandSpec, cols = 79): string {
-  let text = `Usage:  ${usageLine(path, spec)}\n\n${spec.short}\n`;
+  let text = `Usage:  ${usageLine(path, spec)}\n\n${spec.long ?? spec.short}\n`;
   if (spec.aliases && spec.aliases.length > 1) text += `\nAliases:\n  ${spec.aliases.map((a) => `${bin} ${a}`).join(', ')}\n`;
   const flags = flagUsages(spec.flags, cols);
   if (flags) text += `\nOptions:\n${flags}\n`;

@@ -66,7 +66,28 @@ export function imagePrune(api: ApiClient, filters?: string): Promise<{ ImagesDe
   return api.json({ method: 'POST', path: '/images/prune', query: { filters } });
 }
 
-/** Berth only: build an image from a host binary (busybox) or mmdebstrap, offline. */
-export function imageBootstrap(api: ApiClient, name: string): Promise<StreamResponse> {
-  return api.stream({ method: 'POST', path: '/images/bootstrap', query: { name } });
+/** Berth only: build an image from a host binary (busybox) or with mmdebstrap from the host's Debian mirror (debian:SUITE[-slim]). */
+export function imageBootstrap(api: ApiClient, name: string, options: { mirror?: string; debug?: boolean } = {}): Promise<StreamResponse> {
+  const query: Record<string, string | undefined> = { name, mirror: options.mirror || undefined, debug: options.debug ? '1' : undefined };
+  return api.stream({ method: 'POST', path: '/images/bootstrap', query });
+}
+
+/** POST /images/create?fromImage=…: pull; `tag` is a tag or a digest, absent for all tags. */
+export function imagePull(api: ApiClient, q: { fromImage: string; tag?: string; platform?: string }, registryAuth: string): Promise<StreamResponse> {
+  return api.stream({
+    method: 'POST',
+    path: '/images/create',
+    query: { fromImage: q.fromImage, tag: q.tag || undefined, platform: q.platform || undefined },
+    headers: { 'X-Registry-Auth': registryAuth },
+  });
+}
+
+/** POST /images/{name}/push?tag=…: a progress stream; no tag pushes every tag of the repository. */
+export function imagePush(api: ApiClient, name: string, tag: string | undefined, registryAuth: string): Promise<StreamResponse> {
+  return api.stream({ method: 'POST', path: `${i(name)}/push`, query: { tag: tag || undefined }, headers: { 'X-Registry-Auth': registryAuth } });
+}
+
+/** POST /auth: check credentials with the registry (docker login). */
+export function systemAuth(api: ApiClient, auth: Record<string, string>): Promise<{ Status: string; IdentityToken?: string }> {
+  return api.json({ method: 'POST', path: '/auth', body: auth });
 }

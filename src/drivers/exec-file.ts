@@ -6,6 +6,7 @@
  */
 import { accessSync, closeSync, constants as fsConstants, openSync } from 'node:fs';
 import net from 'node:net';
+import type { Readable } from 'node:stream';
 import { SystemError } from '../util/errors.ts';
 import { native } from './native.ts';
 
@@ -99,6 +100,80 @@ export function execFile(file: string, args: readonly string[], options: ExecOpt
       else reject(new ExecFailedError(file, args, code, stderr, stdout));
     }, reject);
   });
+}
+
+export interface StreamingProgram {
+  /** What the child writes to its stdout, as it writes it (read it, or the child blocks). */
+  stdout: Readable;
+  /**
+   * Settles when the child has exited and its stderr is drained: resolves
+   * with its stderr on an ok exit code, else rejects with ExecFailedError.
+   */
+  done: Promise<ExecResult>;
+}
+
+/**
+ * Runs a command whose stdout is a stream to consume while it runs (a tar
+ * mmdebstrap writes to `-`); stderr is kept for the error, and also handed
+ * to `onStderr` as it comes when given. Same rules as execFile: no shell,
+ * a timeout (default 10 minutes here) and an AbortSignal that kill it (with
+ * `killSignal`, default SIGKILL; a tool that must undo its own mounts wants
+ * SIGTERM).
+ */
+export function spawnStreaming(
+  file: string,
+  args: readonly string[],
+  options: Omit<ExecOptions, 'input' | 'extraFds'> & { onStderr?: (chunk: Buffer) => void; killSignal?: NodeJS.Signals } = {},
+): StreamingProgram {
+  const path = (() => {
+    try {
+      return resolveCommand(file);
+    } catch (e) {
+      throw new SystemError(`${file}: ${(e as Error).message}`, { cause: e });
+    }
+  })();
+  const n = native();
+  const inR = openSync('/dev/null', 'r');
+  const [outR, outW] = n.pipe();
+  const [errR, errW] = n.pipe();
+  let started: StartedProgram;
+  try {
+    started = startProgram(path, args, { env: options.env ?? process.env, cwd: options.cwd, fds: [inR, outW, errW] });
+  } catch (e) {
+    for (const fd of [outR, errR]) closeSync(fd);
+    throw e;
+  } finally {
+    for (const fd of [inR, outW, errW]) closeSync(fd);
+  }
+  const kill = () => {
+    try {
+      process.kill(started.pid, options.killSignal ?? 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  };
+  const timer = setTimeout(kill, options.timeoutMs ?? 600_000);
+  options.signal?.addEventListener('abort', kill, { once: true });
+  const stdout = new net.Socket({ fd: outR, readable: true, writable: false });
+  const errChunks: Buffer[] = [];
+  const stderrDone = new Promise<void>((resolve) => {
+    const socket = new net.Socket({ fd: errR, readable: true, writable: false });
+    socket.on('data', (c: Buffer) => {
+      errChunks.push(c);
+      options.onStderr?.(c);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve());
+  });
+  const done = Promise.all([started.exited, stderrDone]).then(([status]) => {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', kill);
+    const stderr = Buffer.concat(errChunks).toString('utf8');
+    const code = status.code ?? null;
+    if (code !== null && (options.okCodes ?? [0]).includes(code)) return { code, stdout: '', stderr };
+    throw new ExecFailedError(file, args, code, stderr, '');
+  });
+  return { stdout, done };
 }
 
 /** Everything a pipe gives until its writers are gone. */

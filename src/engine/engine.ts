@@ -54,6 +54,8 @@ export interface EngineOptions {
   defaults?: ContainerDefaults;
   /** The daemon's network settings (default: dockerd's defaults, bridge `berth0`). */
   network?: NetworkDefaults;
+  /** Where `image bootstrap debian:…` keeps downloaded .debs (default: under the data root). */
+  bootstrapCacheDir?: string;
   /** Registries: insecure-registries, registry-mirrors, max-concurrent-downloads. */
   registry?: DistributionConfig;
 }
@@ -103,6 +105,8 @@ export class Engine {
       containersReleased: () => this.containers.released(),
       heldLayers: () => this.containers.store.all().map((c) => c.imageChainId),
       journal: this.journal,
+      bootstrapCacheDir: options.bootstrapCacheDir,
+      registry: options.registry,
     });
     this.distribution = new Puller(this.images, options.registry ?? {});
     this.idmap = new IdmapMounts({ execRoot, volumePath: (name) => this.volumes.mountpoint(name) });

@@ -35,6 +35,7 @@ export type LayerAction =
   | 'Pushing'
   | 'Pushed'
   | 'Layer already exists'
+  | `Mounted from ${string}`
   | 'Loading layer';
 
 /** A step of one layer; `current`/`total` (bytes) when the step has a size, for the progress bar. */

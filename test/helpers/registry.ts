@@ -26,6 +26,8 @@ export interface Registry {
   /** GET requests for blobs seen so far (their URIs). */
   blobGets(): string[];
   stop(): Promise<void>;
+  /** GET a registry path (`/v2/a/b/tags/list`), with the registry's credentials when it has them. */
+  get(urlPath: string, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; text: string }>;
 }
 
 export async function startRegistry(t: TestContext, opts: { auth?: { user: string; pass: string }; tls?: boolean } = {}): Promise<Registry> {
@@ -75,6 +77,11 @@ ${tlsYaml}${authYaml}`;
       if (r.status !== 0) throw new Error(`skopeo copy ${src} → ${ref}: ${r.stderr}`);
     },
     log: () => readFileSync(logFile, 'utf8').split('\n').filter(Boolean),
+    async get(urlPath, headers = {}) {
+      const basic: Record<string, string> = opts.auth ? { authorization: `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.pass}`).toString('base64')}` } : {};
+      const res = await fetch(`http://${reg.host}${urlPath}`, { headers: { ...basic, ...headers } });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    },
     blobGets: () =>
       reg
         .log()

@@ -12,10 +12,11 @@ import { toJsonMessage } from '../streams/progress-messages.ts';
 import { InvalidParameterError, NotImplementedError, asError } from '../../util/errors.ts';
 import type { ImageService } from '../../engine/images/image-service.ts';
 import type { Puller } from '../../engine/distribution/pull.ts';
+import { registryAuth } from '../decode/registry-auth.ts';
 import { decodeRegistryAuth } from '../../engine/distribution/auth-header.ts';
 
 /** What the image routes need of the engine. */
-export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrapBusybox'> & {
+export type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'prune' | 'load' | 'save' | 'import' | 'bootstrap' | 'push'> & {
   pull: Puller['pull'];
 };
 
@@ -33,6 +34,7 @@ export function registerImageRoutes(router: Router, backend: ImageBackend): void
   add('GET', '/images/{name*}/history', imageHistory);
   add('GET', '/images/{name*}/get', imageGet);
   add('POST', '/images/{name*}/tag', imageTag);
+  add('POST', '/images/{name*}/push', imagePush);
   add('DELETE', '/images/{name*}', imageDelete);
 }
 
@@ -156,12 +158,34 @@ async function imageCreate(ctx: RouteContext, b: Backend): Promise<unknown> {
   );
 }
 
+/**
+ * Berth's `image bootstrap`: busybox, or debian[:SUITE[-slim]] (query
+ * `mirror`, `debug`). A name it cannot build is answered before the stream
+ * starts (an HTTP error); later failures go into the stream.
+ */
 async function imageBootstrap(ctx: RouteContext, b: Backend): Promise<unknown> {
   const name = ctx.query.get('name') ?? 'busybox';
-  if (!/^busybox(:[\w][\w.-]*)?$/.test(name)) throw new NotImplementedError(`cannot bootstrap ${name}: only busybox is supported`);
+  // A client that goes away stops the build (mmdebstrap is stopped, what it made swept).
+  const options = { mirror: ctx.query.get('mirror') || undefined, debug: queryBool(ctx.query, 'debug'), signal: ctx.signal };
+  return progressStream(
+    ctx,
+    async (w) => {
+      const id = await b.bootstrap(name, options, (event) => w.write(toJsonMessage(event)));
+      await w.stream(`Bootstrapped image: ${name.includes(':') ? name : `${name}:latest`}\n`);
+      await w.status(id);
+    },
+    { lateHeaders: true },
+  );
+}
+
+/**
+ * `docker push`: credentials from X-Registry-Auth or, for old clients, the
+ * body (dockerd refuses a request with neither). Errors once the stream
+ * started (a missing tag included, as dockerd) go into the stream.
+ */
+async function imagePush(ctx: RouteContext, b: Backend): Promise<unknown> {
+  const auth = await registryAuth(ctx);
   return progressStream(ctx, async (w) => {
-    const id = await b.bootstrapBusybox(name);
-    await w.stream(`Bootstrapped image: ${name.includes(':') ? name : `${name}:latest`}\n`);
-    await w.status(id);
+    await b.push(ctx.params.name!, ctx.query.get('tag') ?? '', auth, (event) => w.write(toJsonMessage(event)));
   });
 }

@@ -6,9 +6,15 @@ import { queryFilters } from '../query.ts';
 import type { EngineEvent, EventsService } from '../../engine/events/events-service.ts';
 import type { DiskUsageObject, SystemService } from '../../engine/system/system-service.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
+import type { AuthConfig, SystemAuthResponse } from '../../wire/auth.ts';
+import { authConfigFrom } from '../decode/registry-auth.ts';
 
 /** What the system routes need of the engine: its facts and its event feed. */
-export type SystemBackend = Pick<SystemService, 'version' | 'info' | 'dataUsage'> & Pick<EventsService, 'subscribe'>;
+export type SystemBackend = Pick<SystemService, 'version' | 'info' | 'dataUsage'> &
+  Pick<EventsService, 'subscribe'> & {
+    /** `POST /auth`: the image service's registry login. */
+    login(auth: AuthConfig): Promise<SystemAuthResponse>;
+  };
 
 type Backend = SystemBackend;
 
@@ -20,6 +26,7 @@ export function registerSystemRoutes(router: Router, backend: SystemBackend): vo
   add('GET', '/info', systemInfo);
   add('GET', '/system/df', systemDataUsage);
   add('GET', '/events', systemEvents);
+  add('POST', '/auth', systemAuth);
   // `docker system prune` prunes networks (routes/networks.ts), volumes with
   // --volumes (routes/volumes.ts) and build cache besides containers and
   // images. Berth has no build cache yet: this answers, truthfully, that nothing was there.
@@ -137,4 +144,11 @@ async function systemEvents(ctx: RouteContext, b: Backend): Promise<unknown> {
 async function pruneNothing(ctx: RouteContext, keys: string[], result: Record<string, unknown>): Promise<unknown> {
   for (const key of queryFilters(ctx.query).keys()) if (!keys.includes(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
   return result;
+}
+
+/** `docker login`: dockerd answers `{"IdentityToken":"","Status":"Login Succeeded"}` in that field order. */
+async function systemAuth(ctx: RouteContext, b: Backend): Promise<unknown> {
+  const auth = authConfigFrom(await ctx.bodyJson<unknown>(undefined, { required: true }));
+  const result = await b.login(auth);
+  return { IdentityToken: result.IdentityToken ?? '', Status: result.Status };
 }

@@ -29,7 +29,8 @@ export function toJsonMessage(event: ProgressEvent): JsonMessage {
     case 'built':
       return { aux: { ID: event.id } };
     case 'pushed':
-      return { aux: { Tag: event.tag, Digest: event.digest, Size: event.size } };
+      // dockerd sends push's aux through its progress output: with an empty progressDetail first.
+      return { progressDetail: {}, aux: { Tag: event.tag, Digest: event.digest, Size: event.size } };
   }
 }
 
@@ -46,7 +47,8 @@ export function formatProgressBar(current: number, total: number): string {
   if (total <= 0) return humanSize(current).padStart(8);
   const filled = Math.min(BAR_WIDTH, Math.trunc(Math.trunc((current / total) * 100) / 2));
   const bar = `[${'='.repeat(filled)}>${' '.repeat(BAR_WIDTH - filled)}] `;
-  return `${bar}${humanSize(current).padStart(8)}/${humanSize(total)}`;
+  // A current past the total (a size that was only an estimate) shows alone, as dockerd's JSONProgress does.
+  return current > total ? `${bar}${humanSize(current).padStart(8)}` : `${bar}${humanSize(current).padStart(8)}/${humanSize(total)}`;
 }
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];

@@ -39,13 +39,15 @@ const container = {
 };
 
 const image = {
-  bootstrap: e('Build an image offline from the host (busybox, debian:<suite>)', () => import('./image/bootstrap.ts')),
+  bootstrap: e('Build an image without a registry (busybox from the host, debian[:SUITE[-slim]] with mmdebstrap)', () => import('./image/bootstrap.ts')),
   history: e('Show the history of an image', () => import('./image/history.ts')),
   import: e('Import the contents from a tarball to create a filesystem image', () => import('./image/import.ts')),
   inspect: e('Display detailed information on one or more images', () => import('./image/inspect.ts')),
   load: e('Load an image from a tar archive or STDIN', () => import('./image/load.ts')),
   ls: e('List images', () => import('./image/ls.ts')),
   prune: e('Remove unused images', () => import('./image/prune.ts')),
+  pull: e('Download an image from a registry', () => import('./image/pull.ts')),
+  push: e('Upload an image to a registry', () => import('./image/push.ts')),
   rm: e('Remove one or more images', () => import('./image/rm.ts')),
   save: e('Save one or more images to a tar archive (streamed to STDOUT by default)', () => import('./image/save.ts')),
   tag: e('Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', () => import('./image/tag.ts')),
@@ -85,6 +87,11 @@ const context = {
   use: e('Set the current docker context', () => import('./context/use.ts')),
 };
 
+const registry = {
+  gc: e('Remove unreferenced blobs and stale uploads from a registry root', () => import('./registry/gc.ts')),
+  serve: e('Run an OCI distribution registry server', () => import('./registry/serve.ts')),
+};
+
 export interface Group {
   short: string;
   commands: Record<string, Entry>;
@@ -99,6 +106,7 @@ export const GROUPS: Record<string, Group> = {
   system: { short: 'Manage Docker', commands: system, aliases: {} },
   volume: { short: 'Manage volumes', commands: volume, aliases: { list: 'ls', remove: 'rm' } },
   context: { short: 'Manage contexts', commands: context, aliases: { list: 'ls', remove: 'rm' } },
+  registry: { short: 'Run and maintain an OCI registry server', commands: registry, aliases: {} },
 };
 
 export const TOP: Record<string, Entry> = {
@@ -127,6 +135,10 @@ export const TOP: Record<string, Entry> = {
   restart: container.restart,
   rm: container.rm,
   rmi: image.rm,
+  pull: image.pull,
+  push: image.push,
+  login: e('Authenticate to a registry', () => import('./registry/login.ts')),
+  logout: e('Log out from a registry', () => import('./registry/logout.ts')),
   save: image.save,
   start: container.start,
   stats: container.stats,

@@ -25,7 +25,7 @@ import { once } from 'node:events';
 import { chainIds, sha256Digest, type ChainId, type DiffId, type Digest } from '../../oci/digest.ts';
 import type { Descriptor, ImageConfig, ImageIndex, ImageManifest } from '../../oci/image.ts';
 import { isIndexMediaType, isManifestMediaType, MEDIA_TYPE } from '../../oci/media-types.ts';
-import { familiarName, familiarRepository, formatReference, parseReference, type Reference } from '../../oci/reference.ts';
+import { familiarName, familiarRepository, formatReference, parseReference, repositoryName, type Reference } from '../../oci/reference.ts';
 import { Authenticator, type AuthConfig } from '../../registry/client/auth.ts';
 import { resolveEndpoints, type Endpoint, type RegistryHostsConfig } from '../../registry/client/endpoints.ts';
 import { readBody, TransportError } from '../../registry/client/http.ts';
@@ -285,6 +285,13 @@ export class Puller {
       id = await installImage(this.svc, { config, layerBlobs: m.layers.map((l) => l.digest), tags: ref.tag !== undefined ? [formatReference(ref)] : [] }, { quietTags: true });
     }
     await recordRepoDigest(this.svc, ref, resolved.digest, id);
+    // dockerd's v2 metadata: each layer's blob and where it came from, so that a push
+    // sends these bytes, skips this repository's blobs and mounts from it (blob-sources.ts).
+    const diffIds = this.svc.get(id)?.config.rootfs?.diff_ids ?? [];
+    for (let i = 0; i < m.layers.length && i < diffIds.length; i++) {
+      const l = m.layers[i]!;
+      await this.svc.sources.add(diffIds[i]!, { digest: l.digest, mediaType: l.mediaType, size: l.size }, repositoryName(ref));
+    }
     this.svc.publish('pull', familiarName(ref), { name: familiarRepository(ref) });
     return ref.tag === undefined ? !known : before !== id;
   }

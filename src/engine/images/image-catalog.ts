@@ -14,6 +14,7 @@ import type { LayerStore } from '../../store/layers/layer-store.ts';
 import type { Image, ImageStore } from './image-store.ts';
 import type { Journal } from '../../store/journal.ts';
 import type { ImageIntentHandle } from '../intents.ts';
+import type { BlobSources } from './blob-sources.ts';
 
 /** A container that uses an image. */
 export interface ImageUser {
@@ -28,6 +29,8 @@ export interface ImageCatalog {
   readonly layers: LayerStore;
   /** Operations in flight, for recovery after a crash (see recovery.ts). */
   readonly journal: Journal;
+  /** Layers' compressed blobs and the repositories they were pulled from or pushed to (push reads them). */
+  readonly sources: BlobSources;
 
   get(id: string): Image | undefined;
   /** A reference, full ID or unique ID prefix → the image, or Docker's "No such image". */

@@ -23,7 +23,7 @@ import { KeyedLock } from '../../store/lock.ts';
 import { Journal } from '../../store/journal.ts';
 import type { ImageIntentHandle, RemoveImageIntent } from '../intents.ts';
 import { native } from '../../drivers/native.ts';
-import { InvalidParameterError, NotFoundError } from '../../util/errors.ts';
+import { InvalidParameterError, NotFoundError, NotImplementedError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
 import { failpoint } from '../../util/failpoint.ts';
 import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../wire/image.ts';
@@ -40,6 +40,12 @@ import { loadImages } from './load.ts';
 import { saveImages } from './save.ts';
 import { bootstrapBusybox, commitImage, importImage, type CommitOptions, type ImportOptions, type ImportSource } from './create-image.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
+import { bootstrapDebian, defaultDebianCache, parseDebianName } from './bootstrap-debian.ts';
+import type { AuthConfig } from '../../registry/client/auth.ts';
+import type { RegistryHostsConfig } from '../../registry/client/endpoints.ts';
+import { BlobSources } from './blob-sources.ts';
+import { pushImage } from './push.ts';
+import { registryLogin, type LoginResult } from './login.ts';
 
 export type { ImageUser } from './image-catalog.ts';
 
@@ -66,6 +72,18 @@ export interface ImageServiceOptions {
   heldLayers?: () => Iterable<string>;
   /** The journal of operations in flight (default: `<dataRoot>/intents`). */
   journal?: Journal;
+  /** Where `bootstrap debian:…` keeps downloaded .debs (default: `<dataRoot>/cache/debian`). */
+  bootstrapCacheDir?: string;
+  /** daemon.json's insecure-registries and registry-mirrors (push and login reach registries through them). */
+  registry?: RegistryHostsConfig;
+}
+
+export interface BootstrapOptions {
+  /** Debian: the archive to use instead of the host apt's. */
+  mirror?: string;
+  /** Debian: pass mmdebstrap's output on as it runs. */
+  debug?: boolean;
+  signal?: AbortSignal;
 }
 
 /** What the container service needs to create and start a container. */
@@ -88,16 +106,25 @@ export class ImageService implements ImageCatalog {
   readonly lock = new KeyedLock();
   private readonly reclaimer: Reclaimer;
   readonly journal: Journal;
+  /** Where layers' compressed blobs came from and went to (pull and push). */
+  readonly sources: BlobSources;
 
   constructor(readonly o: ImageServiceOptions) {
     this.journal = o.journal ?? new Journal(path.join(o.dataRoot, 'intents'));
     this.store = new ImageStore(path.join(o.dataRoot, 'images'));
+    this.sources = new BlobSources(path.join(o.dataRoot, 'images', 'blob-sources'));
     this.content = o.content;
     this.layers = o.layers;
     // The layer store keeps layer tars in the content store and needs the native syscalls
     // (store/ may not import drivers/); a store built with them already keeps its own.
     this.layers.configure({ content: o.content, sys: native() });
-    this.reclaimer = new Reclaimer({ store: this.store, content: o.content, layers: o.layers, heldLayers: o.heldLayers ?? (() => []) });
+    this.reclaimer = new Reclaimer({
+      store: this.store,
+      content: o.content,
+      layers: o.layers,
+      heldLayers: o.heldLayers ?? (() => []),
+      keptBlobs: (diffIds) => this.sources.blobsOf(diffIds),
+    });
   }
 
   /**
@@ -115,6 +142,7 @@ export class ImageService implements ImageCatalog {
       const top = chainIds(config.rootfs?.diff_ids ?? []).at(-1);
       return top === undefined || this.layers.has(top) ? config : undefined;
     });
+    await this.sources.load();
     for (const hex of dropped) log.warn('dropped image record with missing content', { id: hex });
     if (dropped.length > 0) await this.store.saveRefs();
   }
@@ -375,7 +403,33 @@ export class ImageService implements ImageCatalog {
     return this.hold(() => commitImage(this, options));
   }
 
+  /**
+   * `docker push`: the repository's `tag`, or all its tags when empty. Runs
+   * inside `hold` (it writes compressed blobs no record names yet).
+   */
+  push(name: string, tag: string, auth: AuthConfig, progress: ProgressSink): Promise<void> {
+    return this.hold(() => pushImage({ images: this, sources: this.sources, registry: this.o.registry ?? {} }, { name, tag, auth, progress }));
+  }
+
+  /** `POST /auth`: check credentials against the registry (dockerd's words on failure). */
+  login(auth: AuthConfig): Promise<LoginResult> {
+    return registryLogin(auth, this.o.registry ?? {});
+  }
+
   bootstrapBusybox(name?: string): Promise<Digest> {
     return this.hold(() => bootstrapBusybox(this, name));
+  }
+
+  /**
+   * `berth image bootstrap NAME`: `busybox[:TAG]` from the host binary,
+   * `debian[:SUITE[-slim]]` with mmdebstrap (bootstrap-debian.ts). A Debian
+   * run that fails leaves a layer no image names: swept when it ends.
+   */
+  async bootstrap(name: string, options: BootstrapOptions = {}, progress?: ProgressSink): Promise<Digest> {
+    if (/^busybox(:[\w][\w.-]*)?$/.test(name)) return this.bootstrapBusybox(name);
+    const debian = parseDebianName(name);
+    if (!debian) throw new NotImplementedError(`cannot bootstrap ${name}: only busybox and debian[:SUITE[-slim]] are supported`);
+    const cacheDir = this.o.bootstrapCacheDir ?? defaultDebianCache(this.o.dataRoot);
+    return this.hold(() => bootstrapDebian(this, debian, { cacheDir, progress, ...options }), { sweepAfter: true });
   }
 }

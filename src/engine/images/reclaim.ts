@@ -5,7 +5,8 @@
  * the chain of an image record, or below the layer a container's rootfs sits
  * on (`rmi -f` removes an image a stopped container still uses: its layers
  * stay until the container goes, as dockerd's layer references keep them);
- * the tar blob (DiffID) of every live layer. Everything else under
+ * the tar blob (DiffID) of every live layer and the compressed blobs kept
+ * for it (blob-sources.ts). Everything else under
  * `content/sha256` and `layers/` is garbage (the sweep).
  *
  * Crash safety comes from order: a removal deletes the image record (and
@@ -37,6 +38,8 @@ export interface ReclaimerOptions {
   layers: LayerStore;
   /** Chain IDs of the image layers that containers' root filesystems sit on. */
   heldLayers: () => Iterable<string>;
+  /** Compressed blobs kept for these layers (DiffIDs): a pulled layer's own blob, a push's gzip (blob-sources.ts). */
+  keptBlobs?: (diffIds: Iterable<string>) => Iterable<string>;
 }
 
 export class Reclaimer {
@@ -163,7 +166,9 @@ export class Reclaimer {
       await this.o.layers.delete(layer.chainId);
     }
     const blobs = new Set<string>(this.o.store.images.keys());
-    for (const layer of this.o.layers.list()) blobs.add(layer.diffId);
+    const diffIds = this.o.layers.list().map((l) => l.diffId as string);
+    for (const d of diffIds) blobs.add(d);
+    for (const d of this.o.keptBlobs?.(diffIds) ?? []) blobs.add(d);
     await this.markDistribution(blobs);
     for (const digest of await this.o.content.list()) {
       if (blobs.has(digest)) continue;

@@ -18,6 +18,7 @@
  * predefined, has no endpoint, was created at or before `until`, matches
  * every `label` and not every `label!`.
  */
+import { matchesAny } from '../../util/filter-match.ts';
 import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 import { parseTimeValue } from '../../util/timestamp.ts';
 import { invalidTypeFilter } from './errors.ts';
@@ -52,18 +53,6 @@ function checkKeys(filters: Map<string, string[]>, accepted: Set<string>): void 
  */
 function isPredefinedNetwork(record: Pick<NetworkRecord, 'predefined'>): boolean {
   return record.predefined;
-}
-
-/** filters.Args.Match: an exact value, else any value as a regular expression found in the text. */
-function matchesAny(values: readonly string[], text: string): boolean {
-  if (values.includes(text)) return true;
-  return values.some((v) => {
-    try {
-      return new RegExp(v).test(text);
-    } catch {
-      return false; // Go skips a pattern that does not compile
-    }
-  });
 }
 
 /** filters.Args.MatchKVList: every value ("key" or "key=value") is among the labels. */

@@ -13,6 +13,7 @@
  * `com.docker.volume.anonymous`) go. A volume in use never goes; every
  * `label` must match, and a volume matching every `label!` is kept.
  */
+import { matchesAny } from '../../util/filter-match.ts';
 import { labelsMatch } from '../network/network-filters.ts';
 import { invalidFilterKey, invalidFilterValue } from './errors.ts';
 import type { VolumeRecord } from './volume-record.ts';
@@ -38,18 +39,6 @@ function toMap(filters: VolumeFilters): Map<string, string[]> {
 
 function checkKeys(f: Map<string, string[]>, accepted: Set<string>): void {
   for (const key of f.keys()) if (!accepted.has(key)) throw invalidFilterKey(key);
-}
-
-/** filters.Args.Match: an exact value, else any value as a regular expression found in the text. */
-function matchesAny(values: readonly string[], text: string): boolean {
-  if (values.includes(text)) return true;
-  return values.some((v) => {
-    try {
-      return new RegExp(v).test(text);
-    } catch {
-      return false; // Go skips a pattern that does not compile
-    }
-  });
 }
 
 /** GET /volumes: the volumes the filters keep; throws dockerd's errors for bad filters. */

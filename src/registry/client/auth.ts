@@ -155,6 +155,11 @@ export interface AuthenticatorOptions {
   userAgent?: string;
   /** Clock, for tests. */
   now?: () => number;
+  /**
+   * Ask the token server for a refresh token too (`offline_token=true`,
+   * `client_id=docker`), as dockerd's login does: it becomes the IdentityToken.
+   */
+  offlineToken?: boolean;
 }
 
 /**
@@ -233,6 +238,10 @@ export class Authenticator {
           headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password ?? ''}`).toString('base64')}`;
           // docker/distribution asks for a refresh token when it may keep one
           u.searchParams.set('account', c.username);
+          if (this.opts.offlineToken) {
+            u.searchParams.set('client_id', 'docker');
+            u.searchParams.set('offline_token', 'true');
+          }
         }
         res = await send({ method: 'GET', url: u.toString(), insecureTls, headers });
       }

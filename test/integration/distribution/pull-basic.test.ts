@@ -61,7 +61,7 @@ test('the docker CLI pulls an image from a local registry into an empty data roo
   assert.equal(list.body.length, 1);
   assert.equal(list.body[0].RepoTags, null);
   assert.deepEqual(list.body[0].RepoDigests, [`${reg.host}/tools/busybox@${digest}`]);
-  assertNoMounts(d.dataRoot);
+  await assertNoMounts(d.dataRoot);
 });
 
 test('a registry on loopback serving HTTPS with a self-signed certificate is pulled from over HTTPS (insecure: not verified)', async (t) => {

@@ -8,7 +8,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Cli } from '../../cli.ts';
 import { containerCreate } from '../../../client/containers.ts';
 import { ApiError } from '../../../client/errors.ts';
-import { readJsonLines } from '../../../client/json-stream.ts';
+import { isNameOnly, parseNamed } from '../../registry/reference.ts';
+import { pullReference } from '../../registry/pull.ts';
 import { familiarName, splitReference } from '../../format/reference.ts';
 import { StatusError } from '../../errors.ts';
 
@@ -35,23 +36,17 @@ export function imageWithTag(image: string): string {
   return `${familiarName(r.name)}:${r.tag ?? 'latest'}`;
 }
 
-async function pullImage(cli: Cli, image: string, platform: string): Promise<void> {
-  const r = splitReference(image);
-  const res = await cli.api().stream({
-    method: 'POST',
-    path: '/images/create',
-    query: { fromImage: r.name, tag: r.digest ?? r.tag ?? 'latest', platform: platform || undefined },
-  });
-  for await (const msg of readJsonLines(res)) {
-    if (msg.error) throw new ApiError(500, msg.error);
-    if (msg.status) cli.err.write(msg.id ? `${msg.id}: ${msg.status}\n` : `${msg.status}\n`);
-  }
+/** docker's create-time pull: the image's registry credentials, progress on stderr (nothing with -q). */
+async function pullImage(cli: Cli, image: string, platform: string, quiet: boolean): Promise<void> {
+  let ref = parseNamed(image);
+  if (isNameOnly(ref)) ref = { ...ref, tag: 'latest' };
+  await pullReference(cli, ref, { platform, out: quiet ? undefined : cli.err });
 }
 
 export async function createContainer(
   cli: Cli,
   body: Record<string, unknown>,
-  opts: { name: string; platform: string; pull: string; cidfile: string; image: string },
+  opts: { name: string; platform: string; pull: string; cidfile: string; image: string; quiet?: boolean },
 ): Promise<string> {
   if (opts.cidfile && existsSync(opts.cidfile)) {
     throw new Error(`container ID file found, make sure the other container isn't running or delete ${opts.cidfile}`);
@@ -59,13 +54,13 @@ export async function createContainer(
   const api = cli.api();
   const create = () => containerCreate(api, body, { name: opts.name, platform: opts.platform });
   let res;
-  if (opts.pull === 'always') await pullImage(cli, opts.image, opts.platform);
+  if (opts.pull === 'always') await pullImage(cli, opts.image, opts.platform, opts.quiet ?? false);
   try {
     res = await create();
   } catch (err) {
     if (!(err instanceof ApiError) || err.statusCode !== 404 || !/image/i.test(err.message) || opts.pull === 'never') throw err;
     cli.err.write(`Unable to find image '${imageWithTag(opts.image)}' locally\n`);
-    await pullImage(cli, opts.image, opts.platform);
+    await pullImage(cli, opts.image, opts.platform, opts.quiet ?? false);
     res = await create();
   }
   for (const w of res.Warnings ?? []) cli.err.write(`WARNING: ${w}\n`);

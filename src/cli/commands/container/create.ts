@@ -24,7 +24,7 @@ export const command: CommandSpec = {
     }
     await checkDaemonPlatform(cli, body);
     // Unlike run, create reports the daemon's refusals plainly (exit 1), as the docker CLI does.
-    const id = await createContainer(cli, body, { name: flags.str('name'), platform: flags.str('platform'), pull: flags.str('pull'), cidfile: flags.str('cidfile'), image });
+    const id = await createContainer(cli, body, { name: flags.str('name'), platform: flags.str('platform'), pull: flags.str('pull'), cidfile: flags.str('cidfile'), image, quiet: flags.bool('quiet') });
     cli.out.write(`${id}\n`);
   },
 };

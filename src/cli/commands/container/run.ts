@@ -50,7 +50,7 @@ export const command: CommandSpec = {
     const api = cli.api();
     let id: string;
     try {
-      id = await createContainer(cli, body, { name: flags.str('name'), platform: flags.str('platform'), pull, cidfile: flags.str('cidfile'), image });
+      id = await createContainer(cli, body, { name: flags.str('name'), platform: flags.str('platform'), pull, cidfile: flags.str('cidfile'), image, quiet: flags.bool('quiet') });
     } catch (err) {
       throw runStatusError(cli.bin, err);
     }

@@ -1,0 +1,30 @@
+/** `berth pull [-a] [--platform P] [-q] NAME[:TAG|@DIGEST]`: progress, then the full reference (docker 28). */
+import type { CommandSpec } from '../../command.ts';
+import { formatNamed, isNameOnly, parseNamed } from '../../registry/reference.ts';
+import { pullReference } from '../../registry/pull.ts';
+
+export const command: CommandSpec = {
+  usage: '[OPTIONS] NAME[:TAG|@DIGEST]',
+  short: 'Download an image from a registry',
+  aliases: ['image pull', 'pull'],
+  args: { exact: 1 },
+  flags: [
+    { long: 'all-tags', short: 'a', type: 'bool', usage: 'Download all tagged images in the repository' },
+    { long: 'disable-content-trust', type: 'bool', usage: 'Skip image verification', def: true },
+    { long: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Suppress verbose output' },
+  ],
+  async run({ cli, flags, args }) {
+    const all = flags.bool('all-tags');
+    const quiet = flags.bool('quiet');
+    let ref = parseNamed(args[0] ?? '');
+    if (all && !isNameOnly(ref)) throw new Error("tag can't be used with --all-tags/-a");
+    if (!all && isNameOnly(ref)) {
+      ref = { ...ref, tag: 'latest' };
+      if (!quiet) cli.out.write('Using default tag: latest\n');
+    }
+    const platform = flags.str('platform') || cli.env['DOCKER_DEFAULT_PLATFORM'] || '';
+    await pullReference(cli, ref, { all, platform, out: quiet ? undefined : cli.out });
+    cli.out.write(`${formatNamed(ref)}\n`);
+  },
+};
