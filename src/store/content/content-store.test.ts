@@ -46,3 +46,26 @@ test('ingesting a known blob drains the stream and keeps the blob', async (t) =>
   const again = await store.ingestBuffer('x', first.digest);
   assert.deepEqual(again, first);
 });
+
+test('many small chunks and batches over 1 MiB are written whole and in order', async (t) => {
+  const store = await newStore(t);
+  // 3000 chunks of 1000 bytes: more chunks per batch than one writev takes, and several batches.
+  const chunks = Array.from({ length: 3000 }, (_, i) => Buffer.alloc(1000, i % 251));
+  const info = await store.ingest(Readable.from(chunks));
+  assert.equal(info.digest, sha256Digest(Buffer.concat(chunks)));
+  assert.equal(info.size, 3_000_000);
+  assert.deepEqual(await store.readBuffer(info.digest), Buffer.concat(chunks));
+});
+
+test('an unhashed writer stores under the digest its caller gives, and refuses to commit without one', async (t) => {
+  const store = await newStore(t);
+  const w = await store.openWriter({ hashed: false });
+  await w.write(Buffer.from('layer tar'));
+  const info = await w.commit(sha256Digest('layer tar'));
+  assert.deepEqual(info, { digest: sha256Digest('layer tar'), size: 9 });
+  assert.equal((await store.readBuffer(info.digest)).toString(), 'layer tar');
+  const bad = await store.openWriter({ hashed: false });
+  await bad.write(Buffer.from('x'));
+  await assert.rejects(bad.commit(), InvalidParameterError);
+  assert.deepEqual(await readdir(path.join(store.root, 'ingest')), []);
+});

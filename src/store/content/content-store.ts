@@ -24,7 +24,8 @@ export interface BlobInfo {
 
 /** An open ingest: write chunks, then commit (or abort). */
 export class ContentWriter {
-  private readonly hash: Hash = createHash('sha256');
+  /** Undefined for a writer whose caller hashes the same bytes itself (see `openWriter`). */
+  private readonly hash: Hash | undefined;
   private written = 0;
   private done = false;
 
@@ -32,15 +33,17 @@ export class ContentWriter {
     private readonly store: ContentStore,
     private readonly handle: fs.FileHandle,
     readonly tempPath: string,
+    hashed = true,
   ) {
     this.out = new BatchedFile(handle);
+    this.hash = hashed ? createHash('sha256') : undefined;
   }
 
   private readonly out: BatchedFile;
 
   /** Append; chunks are gathered into writes of 1 MiB, one in flight while the next fills. */
   async write(chunk: Buffer): Promise<void> {
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.written += chunk.length;
     await this.out.append(chunk);
   }
@@ -49,10 +52,18 @@ export class ContentWriter {
     return this.written;
   }
 
-  /** Verify and move the blob into place; idempotent if it already exists. */
+  /**
+   * Verify and move the blob into place; idempotent if it already exists.
+   * An unhashed writer takes `expected` as the digest (its caller computed
+   * it over exactly the bytes written) and requires it.
+   */
   async commit(expected?: Digest): Promise<BlobInfo> {
+    if (!this.hash && expected === undefined) {
+      await this.abort();
+      throw new InvalidParameterError('an unhashed content writer needs the digest its caller computed');
+    }
     this.done = true;
-    const digest = `sha256:${this.hash.digest('hex')}` as Digest;
+    const digest = (this.hash ? `sha256:${this.hash.digest('hex')}` : expected) as Digest;
     try {
       await this.out.drain();
       await this.handle.sync();
@@ -78,7 +89,7 @@ export class ContentWriter {
 }
 
 /**
- * Appends to a file in writes of about 1 MiB, with one write in flight while
+ * Appends to a file in writes (one writev each) of about 1 MiB, with one write in flight while
  * the next batch fills (the network or the unpacker keeps going meanwhile).
  * A failed write surfaces at the next `append` or at `drain`. Chunks are
  * kept by reference until written: callers hand over stream chunks, which
@@ -107,21 +118,29 @@ class BatchedFile {
     if (this.pendingBytes > 0) await this.writeAll(this.take());
   }
 
-  private take(): Buffer {
-    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+  /** The pending chunks, handed over as they are (one writev, no copy) unless there are more than a writev takes. */
+  private take(): Buffer[] {
+    const bufs = this.pending.length > MAX_IOV ? [Buffer.concat(this.pending)] : this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    return buf;
+    return bufs;
   }
 
-  private async writeAll(buf: Buffer): Promise<void> {
-    let off = 0;
-    while (off < buf.length) {
-      const { bytesWritten } = await this.handle.write(buf, off, buf.length - off);
-      off += bytesWritten;
+  private async writeAll(bufs: Buffer[]): Promise<void> {
+    while (bufs.length > 0) {
+      let { bytesWritten } = await this.handle.writev(bufs);
+      // A short write: drop what went out, go on with the rest.
+      while (bufs.length > 0 && bytesWritten >= bufs[0]!.length) {
+        bytesWritten -= bufs[0]!.length;
+        bufs = bufs.slice(1);
+      }
+      if (bytesWritten > 0) bufs = [bufs[0]!.subarray(bytesWritten), ...bufs.slice(1)];
     }
   }
 }
+
+/** Chunks per writev (Linux's IOV_MAX is 1024). */
+const MAX_IOV = 512;
 
 export class ContentStore {
   private readonly blobDir: string;
@@ -147,10 +166,16 @@ export class ContentStore {
     return path.join(this.blobDir, digestHex(digest));
   }
 
-  async openWriter(): Promise<ContentWriter> {
+  /**
+   * A new ingest. `{ hashed: false }` skips the writer's own sha256 pass for a
+   * caller that hashes every byte it writes already (the layer unpacker's
+   * TarTap computes the diffId of the tar it copies here): `commit` then
+   * takes the caller's digest as the blob's.
+   */
+  async openWriter(opts: { hashed?: boolean } = {}): Promise<ContentWriter> {
     const temp = path.join(this.ingestDir, randomBytes(8).toString('hex'));
     const handle = await fs.open(temp, 'wx', 0o644);
-    return new ContentWriter(this, handle, temp);
+    return new ContentWriter(this, handle, temp, opts.hashed ?? true);
   }
 
   /** Stream `source` into the store; rejects (storing nothing) on digest mismatch. */

@@ -187,7 +187,8 @@ export class LayerStore {
     await fs.mkdir(diff, { recursive: true, mode: 0o755 });
     let writer: ContentWriter | undefined;
     try {
-      writer = this.content ? await this.content.openWriter() : undefined;
+      // applyLayerTar hashes the tar it copies into the writer (the diffId): no second sha256 pass.
+      writer = this.content ? await this.content.openWriter({ hashed: false }) : undefined;
       const applied = await applyLayerTar(this.sys, source, diff, writer);
       if (options.expectedDiffId && applied.diffId !== options.expectedDiffId) {
         throw new NotFoundError(`layer digest mismatch: expected ${options.expectedDiffId}, got ${applied.diffId}`);
@@ -228,7 +229,8 @@ export class LayerStore {
     await fs.mkdir(diff, { recursive: true, mode: 0o755 });
     let writer: ContentWriter | undefined;
     try {
-      writer = this.content ? await this.content.openWriter() : undefined;
+      // applyLayerTar hashes the tar it copies into the writer (the diffId): no second sha256 pass.
+      writer = this.content ? await this.content.openWriter({ hashed: false }) : undefined;
       const applied = await applyLayerTar(this.sys, source, diff, writer);
       if (options.expectedDiffId && applied.diffId !== options.expectedDiffId) {
         throw new NotFoundError(`layer digest mismatch: expected ${options.expectedDiffId}, got ${applied.diffId}`);
