@@ -182,36 +182,11 @@ export class LayerStore {
         return known;
       }
     }
-    const temp = path.join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
-    const diff = path.join(temp, 'diff');
-    await fs.mkdir(diff, { recursive: true, mode: 0o755 });
-    let writer: ContentWriter | undefined;
+    const prepared = await this.prepare(source, options);
     try {
-      // applyLayerTar hashes the tar it copies into the writer (the diffId): no second sha256 pass.
-      writer = this.content ? await this.content.openWriter({ hashed: false }) : undefined;
-      const applied = await applyLayerTar(this.sys, source, diff, writer);
-      if (options.expectedDiffId && applied.diffId !== options.expectedDiffId) {
-        throw new NotFoundError(`layer digest mismatch: expected ${options.expectedDiffId}, got ${applied.diffId}`);
-      }
-      if (writer) await writer.commit(applied.diffId as string as Digest);
-      writer = undefined;
-      const chainId = this.childChain(parent, applied.diffId);
-      const existing = this.layers.get(chainId);
-      if (existing) {
-        await fs.rm(temp, { recursive: true, force: true });
-        return existing;
-      }
-      const record: LayerRecord = { diffId: applied.diffId, chainId, size: applied.size, tarSize: applied.tarSize };
-      if (parent) record.parent = parent;
-      const dir = this.dir(chainId);
-      await fs.rm(dir, { recursive: true, force: true }); // garbage of an earlier crash, if any
-      await fs.rename(temp, dir);
-      await writeJsonAtomic(path.join(dir, 'layer.json'), record);
-      this.layers.set(chainId, record);
-      return record;
+      return await this.commitPrepared(prepared, parent);
     } catch (err) {
-      if (writer) await writer.abort();
-      await fs.rm(temp, { recursive: true, force: true });
+      await this.discardPrepared(prepared);
       throw err;
     }
   }
