@@ -14,16 +14,8 @@ export const INDEX_SERVER = 'https://index.docker.io/v1/';
 /** The hostname docker uses for Docker Hub references (registry.IndexName). */
 export const INDEX_NAME = 'docker.io';
 
-/** registry.AuthConfig, as the X-Registry-Auth header and POST /auth carry it (omitempty fields). */
-export interface AuthConfig {
-  username?: string;
-  password?: string;
-  auth?: string;
-  email?: string;
-  serveraddress?: string;
-  identitytoken?: string;
-  registrytoken?: string;
-}
+export type { AuthConfig } from '../../wire/auth.ts';
+import type { AuthConfig } from '../../wire/auth.ts';
 
 /** One entry of config.json's `auths`. */
 export interface StoredAuth {
