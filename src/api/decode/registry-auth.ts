@@ -8,29 +8,9 @@
 import type { RouteContext } from '../router.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import type { AuthConfig } from '../../wire/auth.ts';
-import { decodeRegistryAuth } from '../../engine/distribution/auth-header.ts';
+import { authConfigFrom, decodeRegistryAuth } from '../../engine/distribution/auth-header.ts';
 
-const FIELDS = ['username', 'password', 'auth', 'email', 'serveraddress', 'identitytoken', 'registrytoken'] as const;
-
-/** The credentials in a JSON object (unknown fields and non-strings dropped; `auth` split into user and password). */
-export function authConfigFrom(value: unknown): AuthConfig {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-  const v = value as Record<string, unknown>;
-  const out: AuthConfig = {};
-  for (const k of FIELDS) {
-    const s = v[k];
-    if (typeof s === 'string' && s !== '') out[k] = s;
-  }
-  if (out.auth && !out.username) {
-    const plain = Buffer.from(out.auth, 'base64').toString('utf8');
-    const i = plain.indexOf(':');
-    if (i > 0) {
-      out.username = plain.slice(0, i);
-      out.password = plain.slice(i + 1);
-    }
-  }
-  return out;
-}
+export { authConfigFrom };
 
 
 export async function registryAuth(ctx: RouteContext): Promise<AuthConfig> {

@@ -31,29 +31,32 @@ export interface AuthConfig {
   registrytoken?: string;
 }
 
+/** The credentials in a JSON object (unknown fields and non-strings dropped; `auth` split into user and password). */
+export function authConfigFrom(value: unknown): AuthConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const v = value as Record<string, unknown>;
+  const cfg: AuthConfig = {};
+  for (const k of ['username', 'password', 'auth', 'email', 'serveraddress', 'identitytoken', 'registrytoken'] as const) {
+    const s = v[k];
+    if (typeof s === 'string' && s !== '') cfg[k] = s;
+  }
+  if (cfg.auth && !cfg.username) {
+    const plain = Buffer.from(cfg.auth, 'base64').toString('utf8');
+    const i = plain.indexOf(':');
+    if (i > 0) {
+      cfg.username = plain.slice(0, i);
+      cfg.password = plain.slice(i + 1);
+    }
+  }
+  return cfg;
+}
+
 /** Decode `X-Registry-Auth` (base64url or std base64 JSON); anything invalid is no credentials. */
 export function decodeRegistryAuth(header: string | undefined): AuthConfig {
   if (!header) return {};
   try {
     const text = Buffer.from(header.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-    const value = JSON.parse(text) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-    const v = value as Record<string, unknown>;
-    const pick = (k: string): string | undefined => (typeof v[k] === 'string' && v[k] !== '' ? (v[k] as string) : undefined);
-    const cfg: AuthConfig = {};
-    for (const k of ['username', 'password', 'auth', 'email', 'serveraddress', 'identitytoken', 'registrytoken'] as const) {
-      const s = pick(k);
-      if (s !== undefined) cfg[k] = s;
-    }
-    if (cfg.auth && !cfg.username) {
-      const plain = Buffer.from(cfg.auth, 'base64').toString('utf8');
-      const i = plain.indexOf(':');
-      if (i > 0) {
-        cfg.username = plain.slice(0, i);
-        cfg.password = plain.slice(i + 1);
-      }
-    }
-    return cfg;
+    return authConfigFrom(JSON.parse(text) as unknown);
   } catch {
     return {};
   }
