@@ -1,0 +1,73 @@
+/**
+ * COPY and ADD, between the builder (builder.ts, which owns containers,
+ * cache and commits) and the file work (copy-files.ts): a copy is
+ * *prepared* first (sources resolved against their root, globs expanded,
+ * ADD URLs downloaded and checked against `--checksum`, a content key
+ * computed for the cache), then, on a cache miss only, *applied* to a
+ * mounted rootfs, then disposed of (temporary downloads removed) on every
+ * path.
+ *
+ * Semantics are Docker's: directory sources copy their contents, several
+ * sources need a destination ending in `/` (or an existing directory),
+ * a relative destination is relative to WORKDIR, missing parents are
+ * created (owned by root; by the --chown user for the dest itself), context
+ * files are owned by 0:0 unless `--chown`, files from another stage or image
+ * keep their owners, `--chmod` applies to every copied file and directory,
+ * ADD extracts local tar archives (gzip, bzip2, xz, uncompressed) but not
+ * downloaded ones, and names a download after the URL's last path segment.
+ */
+import type { ContextEntry } from './build-context.ts';
+
+/** Where sources are read from. */
+export type CopySourceRoot =
+  /** The build context (paths are checked to stay inside it; its entries give the content digests). */
+  | { kind: 'context'; root: string; entries: ReadonlyMap<string, ContextEntry> }
+  /** Another stage's or an image's rootfs, mounted at `root` (`COPY --from`); `imageId` keys the cache. */
+  | { kind: 'image'; root: string; imageId: string };
+
+export interface CopyRequest {
+  instruction: 'COPY' | 'ADD';
+  /** Source paths or patterns, variables already expanded (URLs for ADD). */
+  sources: string[];
+  /** Heredoc sources (`COPY <<EOF /file`): name → content, already expanded. */
+  inline: { name: string; content: string }[];
+  /** The destination, expanded, as written. */
+  dest: string;
+  /** The stage's WORKDIR at this step (absolute). */
+  workdir: string;
+  /** `--chown=user[:group]` as written (names resolved in the destination rootfs's /etc/passwd and /etc/group). */
+  chown?: string;
+  /** `--chmod=0755` (octal) as written. */
+  chmod?: string;
+  /** ADD `--checksum=sha256:…`. */
+  checksum?: string;
+  /** ADD `--keep-git-dir`, COPY/ADD `--link`: accepted; `--link` copies the same files. */
+  link: boolean;
+  /** COPY `--exclude` patterns (Dockerfile 1.7). */
+  excludes: string[];
+  signal?: AbortSignal;
+}
+
+export interface PreparedCopy {
+  /**
+   * A key that changes whenever what `apply` would write changes: the
+   * resolved paths, their content digests, modes, owners (for image sources)
+   * and link targets, plus chown/chmod/dest. Docker's `file:<hex>` / `dir:<hex>`
+   * / `multi:<hex>` notation, as shown in the history's `COPY file:… in /dst`.
+   */
+  readonly key: string;
+  /** Writes the files into the rootfs mounted at `rootfs`. */
+  apply(rootfs: string, signal?: AbortSignal): Promise<void>;
+  /** Removes temporary files (downloads). Idempotent. */
+  dispose(): Promise<void>;
+}
+
+export interface Copier {
+  /**
+   * Resolves and checksums. Errors (InvalidParameterError) in dockerd's
+   * words: `COPY failed: file not found in build context or excluded by
+   * .dockerignore: stat x: file does not exist`, `forbidden path outside the
+   * build context: ../x`, a checksum mismatch, a failed download.
+   */
+  prepare(request: CopyRequest, from: CopySourceRoot): Promise<PreparedCopy>;
+}
