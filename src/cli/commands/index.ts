@@ -149,4 +149,5 @@ export const TOP: Record<string, Entry> = {
   update: container.update,
   wait: container.wait,
   completion: e('Generate the autocompletion script for the specified shell', () => import('./completion.ts')),
+  compose: e('Docker Compose', () => import('./compose/compose.ts')),
 };
