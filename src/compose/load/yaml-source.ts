@@ -67,11 +67,12 @@ class Walker {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
-        const key = keyNode && (isScalar(keyNode) || isAlias(keyNode)) ? this.toJs(keyNode, path) : keyNode;
-        if (key === '<<' && isScalar(keyNode) && keyNode.source === '<<') {
+        // The yaml package marks a merge key with a symbol value (option `merge`).
+        if (isScalar(keyNode) && (typeof keyNode.value === 'symbol' || (keyNode.value === '<<' && keyNode.type === 'PLAIN'))) {
           merged.push(...this.mergeSources(pair.value as Node, path));
           continue;
         }
+        const key = keyNode && (isScalar(keyNode) || isAlias(keyNode)) ? this.toJs(keyNode, path) : keyNode;
         if (key !== null && typeof key === 'object') throw new InvalidParameterError(`non-string key ${path.join('.')}: ${JSON.stringify(key)}`);
         const name = String(key);
         const v = this.toJs(pair.value as Node | null, [...path, name]);
