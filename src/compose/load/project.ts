@@ -37,8 +37,6 @@ export interface LoadOptions {
   allResources?: boolean;
   /** false: --no-consistency (no semantic checks). */
   consistency?: boolean;
-  /** Also return the normalised tree before typing (`config --no-interpolate` prints it). */
-  keepRaw?: boolean;
   /** The process environment. */
   env: Record<string, string | undefined>;
   cwd: string;
@@ -48,15 +46,28 @@ export interface LoadOptions {
 export interface LoadResult {
   project: Project;
   warnings: string[];
-  /** The normalised tree, when `keepRaw` was asked. */
-  raw?: Record<string, unknown>;
 }
 
 function splitPaths(v: string, sep: string): string[] {
   return v.split(sep).filter(Boolean);
 }
 
-export function loadProject(opts: LoadOptions): LoadResult {
+interface Loaded {
+  model: Record<string, unknown>;
+  name: string;
+  workingDir: string;
+  files: string[];
+  env: Record<string, string>;
+  warnings: string[];
+}
+
+/** The normalised tree of the project, untyped: what `config --no-interpolate` prints (compose-go's LoadModel). */
+export function loadProjectModel(opts: LoadOptions): { model: Record<string, unknown>; warnings: string[] } {
+  const { model, warnings } = loadNormalized(opts);
+  return { model, warnings };
+}
+
+function loadNormalized(opts: LoadOptions): Loaded {
   const warnings: string[] = [];
   const io = opts.io;
   const env: Record<string, string> = {};
@@ -101,7 +112,12 @@ export function loadProject(opts: LoadOptions): LoadResult {
   const dict = loadModel(configs, { workingDir, env, home, interpolate, warnings, io });
   if (Object.keys(dict).length === 0) throw new InvalidParameterError('empty compose file');
   const model = normalizeModel(dict, { projectName: name, workingDir, home });
+  return { model, name, workingDir, files, env, warnings };
+}
 
+export function loadProject(opts: LoadOptions): LoadResult {
+  const { model, name, workingDir, files, env, warnings } = loadNormalized(opts);
+  const io = opts.io;
   const all: Record<string, ServiceConfig> = {};
   for (const [n, s] of Object.entries(model['services'] as Record<string, Record<string, unknown>>)) {
     all[n] = toServiceConfig(n, s, { env, readFile: (p) => io.readFile(p) });
@@ -132,5 +148,5 @@ export function loadProject(opts: LoadOptions): LoadResult {
   if (opts.consistency !== false) checkConsistency(project);
   if (opts.services && opts.services.length > 0) project = selectServices(project, opts.services);
   if (!opts.allResources) project = pruneResources(project);
-  return { project, warnings, ...(opts.keepRaw && { raw: model }) };
+  return { project, warnings };
 }

@@ -10,7 +10,7 @@ import { StatusError } from '../../errors.ts';
 import { dependencyOrder } from '../../../compose/load/consistency.ts';
 import { formatJson, formatYaml, projectTree, rawTree } from '../../../compose/load/format-config.ts';
 import type { ComposeCommandSpec } from './index.ts';
-import { loadComposeProject } from './project-flags.ts';
+import { loadComposeModel, loadComposeProject, printWarnings } from './project-flags.ts';
 
 export const command: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
@@ -34,19 +34,20 @@ export const command: ComposeCommandSpec = {
     const lines = (list: string[]) => {
       if (!flags.bool('quiet')) cli.out.write(list.map((l) => `${l}\n`).join(''));
     };
-    if (flags.bool('services') && flags.bool('no-interpolate')) {
-      const { project } = loadComposeProject(cli, compose, { interpolate: false });
-      return lines(Object.keys(project.services));
-    }
     const interpolate = !flags.bool('no-interpolate');
+    if (!interpolate && flags.bool('services')) {
+      return lines(Object.keys((loadComposeModel(cli, compose, { interpolate }).services ?? {}) as object));
+    }
     // Like Docker Compose, --services, --volumes and --networks list the whole project whatever SERVICE names.
     const whole = ['services', 'volumes', 'networks', 'environment'].some((f) => flags.bool(f));
-    const { project, raw } = loadComposeProject(cli, compose, {
-      interpolate,
-      services: whole ? [] : args,
-      consistency: !flags.bool('no-consistency'),
-      keepRaw: !interpolate,
-    });
+    const format = flags.str('format') || 'yaml';
+    if (!whole && !interpolate) {
+      if (format !== 'yaml' && format !== 'json') throw new StatusError(`unsupported format "${format}"`, 1);
+      if (args.length > 0) printWarnings(cli, ['service filtering is not applied when --no-interpolate is set, the full model will be rendered']);
+      const tree = rawTree(loadComposeModel(cli, compose, { interpolate }));
+      return emit(format === 'json' ? formatJson(tree, false) : formatYaml(tree));
+    }
+    const { project } = loadComposeProject(cli, compose, { interpolate, services: whole ? [] : args, consistency: !flags.bool('no-consistency') });
     if (flags.bool('services')) return lines(dependencyOrder(project));
     if (flags.bool('volumes')) return lines(Object.keys(project.volumes).sort());
     if (flags.bool('networks')) return lines(Object.keys(project.networks).sort());
@@ -56,15 +57,17 @@ export const command: ComposeCommandSpec = {
     }
     if (flags.bool('images')) return lines(Object.keys(project.services).sort().map((n) => project.services[n]!.image || `${project.name}-${n}`));
     if (flags.bool('environment')) return lines(Object.keys(project.environment).sort().map((k) => `${k}=${project.environment[k]}`));
-    const format = flags.str('format') || 'yaml';
     if (format !== 'yaml' && format !== 'json') throw new StatusError(`unsupported format "${format}"`, 1);
-    const tree = interpolate ? projectTree(project, format === 'json') : rawTree(raw ?? {});
-    let text = format === 'json' ? formatJson(tree, interpolate) : formatYaml(tree);
-    if (interpolate) text = text.replaceAll('$', '$$');
-    if (flags.bool('quiet')) return 0;
-    const output = flags.str('output');
-    if (output) writeFileSync(output, text);
-    else cli.out.write(text);
-    return 0;
+    const tree = projectTree(project, format === 'json');
+    // Docker Compose doubles every `$` of the interpolated output, so that it loads back to the same model.
+    return emit((format === 'json' ? formatJson(tree) : formatYaml(tree)).replaceAll('$', '$$$$'));
+
+    function emit(text: string): number {
+      if (flags.bool('quiet')) return 0;
+      const output = flags.str('output');
+      if (output) writeFileSync(output, text);
+      else cli.out.write(text);
+      return 0;
+    }
   },
 };

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { FlagSpec, Flags } from '../../flags.ts';
 import type { Cli } from '../../cli.ts';
 import type { CommandContext } from '../../command.ts';
-import { loadProject, type LoadOptions, type LoadResult } from '../../../compose/load/project.ts';
+import { loadProject, loadProjectModel, type LoadOptions, type LoadResult } from '../../../compose/load/project.ts';
 import { nodeIO } from '../../../compose/load/node-io.ts';
 
 export const COMPOSE_FLAGS: FlagSpec[] = [
@@ -53,9 +53,8 @@ export interface ComposeContext extends CommandContext {
   compose: ComposeGlobals;
 }
 
-/** Load the project the global flags name, printing the loader's warnings on stderr. */
-export function loadComposeProject(cli: Cli, g: ComposeGlobals, extra: Partial<LoadOptions> = {}): LoadResult {
-  const result = loadProject({
+function loadOptions(cli: Cli, g: ComposeGlobals, extra: Partial<LoadOptions>): LoadOptions {
+  return {
     files: g.files,
     projectName: g.projectName || undefined,
     projectDirectory: g.projectDirectory || undefined,
@@ -66,9 +65,21 @@ export function loadComposeProject(cli: Cli, g: ComposeGlobals, extra: Partial<L
     cwd: process.cwd(),
     io: nodeIO(() => readFileSync(0, 'utf8')),
     ...extra,
-  });
+  };
+}
+
+/** Load the project the global flags name, printing the loader's warnings on stderr. */
+export function loadComposeProject(cli: Cli, g: ComposeGlobals, extra: Partial<LoadOptions> = {}): LoadResult {
+  const result = loadProject(loadOptions(cli, g, extra));
   printWarnings(cli, result.warnings);
   return result;
+}
+
+/** The untyped, normalised model (`config --no-interpolate`), warnings printed. */
+export function loadComposeModel(cli: Cli, g: ComposeGlobals, extra: Partial<LoadOptions> = {}): Record<string, unknown> {
+  const result = loadProjectModel(loadOptions(cli, g, extra));
+  printWarnings(cli, result.warnings);
+  return result.model;
 }
 
 /** logrus's TextFormatter as Docker Compose leaves it: `WARN[0000] msg` on a terminal, key=value otherwise. */
