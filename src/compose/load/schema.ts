@@ -5,26 +5,24 @@
  * (`services.web additional properties 'foo' not allowed`, `services.web.ports
  * must be a array`), prefixed `validating <file>:`. compose-go uses
  * santhosh-tekuri/jsonschema; the translation of ajv's error kinds to that
- * library's texts is here.
+ * library's texts is here. The validator is generated ahead of time from
+ * compose-spec.json by ajv (scripts/gen-compose-validator.mjs).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { InvalidParameterError } from '../../util/errors.ts';
-import schema from './compose-spec.json' with { type: 'json' };
-
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  // The file names its meta-schema by an https URL ajv does not register; it is draft-07, ajv's default.
-  const { $schema: _meta, ...body } = schema as Record<string, unknown>;
-  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false, validateSchema: false }).compile(body);
-  return compiled;
-}
+import { validate } from './compose-spec-validator.js';
 
 /** Validate a merged model; throws `validating <file>: <message>`. */
 export function validateSchema(model: unknown, filename: string): void {
-  const validate = validator();
   if (validate(model)) return;
-  throw new InvalidParameterError(`validating ${filename}: ${describeErrors(validate.errors ?? [])}`);
+  throw new InvalidParameterError(`validating ${filename}: ${describeErrors(validate.errors ?? [], model)}`);
+}
+
+/** The value an error is about (ajv's `verbose` would carry it, at the cost of a larger validator). */
+function dataAt(model: unknown, e: ErrorObject): unknown {
+  let v = model;
+  for (const k of pathOf(e)) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
 }
 
 function pathOf(e: ErrorObject): string[] {
@@ -64,7 +62,7 @@ function isSummary(e: ErrorObject): boolean {
   return false;
 }
 
-export function describeErrors(errors: ErrorObject[]): string {
+export function describeErrors(errors: ErrorObject[], model: unknown): string {
   const leaves = errors.filter((e) => !isSummary(e));
   const pool = leaves.length > 0 ? leaves : errors;
   let best: ErrorObject | undefined;
@@ -73,11 +71,11 @@ export function describeErrors(errors: ErrorObject[]): string {
   // santhosh reports all unknown keys (or missing ones) of one object in a single error.
   const siblings = pool.filter((e) => e.keyword === best.keyword && e.instancePath === best.instancePath && e.schemaPath === best.schemaPath);
   const path = pathOf(best).join('.');
-  const text = message(best, siblings);
+  const text = message(best, siblings, dataAt(model, best));
   return path ? `${path} ${text}` : text;
 }
 
-function message(e: ErrorObject, siblings: ErrorObject[]): string {
+function message(e: ErrorObject, siblings: ErrorObject[], data: unknown): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'type':
@@ -99,19 +97,19 @@ function message(e: ErrorObject, siblings: ErrorObject[]): string {
     case 'maximum':
       return `must be less than or equal to ${p['limit']}`;
     case 'pattern':
-      return `${quote(String(e.data))} does not match pattern ${quote(String(p['pattern']))}`;
+      return `${quote(String(data))} does not match pattern ${quote(String(p['pattern']))}`;
     case 'minItems':
-      return `minItems: got ${(e.data as unknown[]).length}, want ${p['limit']}`;
+      return `minItems: got ${(data as unknown[]).length}, want ${p['limit']}`;
     case 'maxItems':
-      return `maxItems: got ${(e.data as unknown[]).length}, want ${p['limit']}`;
+      return `maxItems: got ${(data as unknown[]).length}, want ${p['limit']}`;
     case 'minLength':
-      return `minLength: got ${[...String(e.data)].length}, want ${p['limit']}`;
+      return `minLength: got ${[...String(data)].length}, want ${p['limit']}`;
     case 'maxLength':
-      return `maxLength: got ${[...String(e.data)].length}, want ${p['limit']}`;
+      return `maxLength: got ${[...String(data)].length}, want ${p['limit']}`;
     case 'minProperties':
-      return `minProperties: got ${Object.keys(e.data as object).length}, want ${p['limit']}`;
+      return `minProperties: got ${Object.keys(data as object).length}, want ${p['limit']}`;
     case 'maxProperties':
-      return `maxProperties: got ${Object.keys(e.data as object).length}, want ${p['limit']}`;
+      return `maxProperties: got ${Object.keys(data as object).length}, want ${p['limit']}`;
     case 'uniqueItems':
       return `items at ${p['j']} and ${p['i']} are equal`;
     case 'oneOf': {
