@@ -5,7 +5,7 @@
  * `x-*` extensions after the fields; JSON as Go's json.MarshalIndent (top
  * level keys sorted, HTML characters escaped).
  */
-import { Document } from 'yaml';
+import { Document, Scalar } from 'yaml';
 import type { Project } from './model.ts';
 import { formatDuration } from './units.ts';
 
@@ -136,9 +136,44 @@ export function projectTree(p: Project, forJson = false): Map<string, unknown> {
   return out;
 }
 
+/**
+ * Strings a YAML 1.1 reader would take for another type (numbers, yes/no/on/off,
+ * null, timestamps): go-yaml writes these double-quoted, and other strings
+ * that cannot be plain single-quoted.
+ */
+const NOT_A_STRING = [
+  /^[-+]?(0|[1-9][0-9_]*)$/,
+  /^[-+]?0[0-7_]+$/,
+  /^[-+]?0x[0-9a-fA-F_]+$/,
+  /^[-+]?0b[01_]+$/,
+  /^[-+]?0o[0-7]+$/,
+  /^[-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)?$/,
+  /^[-+]?[0-9][0-9_]*(\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+  /^[-+]?\.(inf|Inf|INF)$/,
+  /^\.(nan|NaN|NAN)$/,
+  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  /^(~|null|Null|NULL)$/,
+  /^\d{4}-\d\d?-\d\d?([Tt ]|$)/,
+  /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/,
+];
+
+function goStyle(v: unknown): unknown {
+  if (typeof v === 'string') {
+    if (v === '' || (!v.includes('\n') && NOT_A_STRING.some((re) => re.test(v)))) {
+      const s = new Scalar(v);
+      s.type = Scalar.QUOTE_DOUBLE;
+      return s;
+    }
+    return v;
+  }
+  if (v instanceof Map) return new Map([...v.entries()].map(([k, e]) => [goStyle(k), goStyle(e)]));
+  if (Array.isArray(v)) return v.map(goStyle);
+  return v;
+}
+
 export function formatYaml(tree: unknown): string {
-  const doc = new Document(tree, { keepUndefined: false });
-  return doc.toString({ indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0, blockQuote: 'literal', nullStr: 'null' });
+  const doc = new Document(goStyle(tree), { keepUndefined: false });
+  return doc.toString({ indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0, blockQuote: 'literal', nullStr: 'null', singleQuote: true });
 }
 
 /** Go's json.MarshalIndent(v, "", "  ") of the tree: Maps as objects, HTML characters escaped. */

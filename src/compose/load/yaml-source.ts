@@ -52,7 +52,13 @@ class Walker {
       return RESET;
     }
     if (tag === '!override') this.overrides.push(path);
-    if (isScalar(node)) return node.value;
+    if (isScalar(node)) {
+      // go-yaml reads a plain integer with a leading 0 as octal (`mode: 0440`), as YAML 1.1 did.
+      if (typeof node.value === 'number' && node.type === 'PLAIN' && typeof node.source === 'string' && /^[-+]?0[0-7]+$/.test(node.source)) {
+        return Number.parseInt(node.source, 8);
+      }
+      return node.value;
+    }
     if (isSeq(node)) {
       const out: unknown[] = [];
       node.items.forEach((item, i) => {
