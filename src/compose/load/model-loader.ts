@@ -105,8 +105,6 @@ function loadIncludes(value: unknown, file: string, opts: ModelOptions): Dict {
 export function loadModel(files: ConfigFile[], opts: ModelOptions): Dict {
   let dict: Dict = {};
   for (const file of files) {
-    const dir = file.filename === '-' ? opts.workingDir : path.dirname(file.filename);
-    void dir;
     for (const doc of parseYamlDocuments(file.content, file.filename)) {
       if (!isDict(doc.value)) throw new InvalidParameterError('top-level object must be a mapping');
       let cfg = opts.interpolate ? (interpolateTree(doc.value, { lookup: (n) => opts.env[n], filename: file.filename, warnings: opts.warnings }) as Dict) : doc.value;

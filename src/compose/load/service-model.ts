@@ -45,7 +45,7 @@ function wordList(v: unknown, key: string, name: string): string[] | null | unde
   }
 }
 
-function resolveEnvironment(s: Dict, name: string, ctx: ServiceContext): Record<string, string | null> | undefined {
+function resolveEnvironment(s: Dict, ctx: ServiceContext): Record<string, string | null> | undefined {
   const declared = listOrDictToDict(s['environment']);
   const explicit: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(declared)) explicit[k] = v === null || v === undefined ? (ctx.env[k] ?? null) : str(v);
@@ -66,7 +66,6 @@ function resolveEnvironment(s: Dict, name: string, ctx: ServiceContext): Record<
   }
   const merged: Record<string, string | null> = { ...fromFiles, ...explicit };
   if (Object.keys(merged).length === 0 && s['environment'] === undefined && s['env_file'] === undefined) return undefined;
-  void name;
   return merged;
 }
 
@@ -143,7 +142,7 @@ export function toServiceConfig(name: string, s: Dict, ctx: ServiceContext): Ser
   try {
     set('command', wordList(s['command'], 'command', name));
     set('entrypoint', wordList(s['entrypoint'], 'entrypoint', name));
-    set('environment', resolveEnvironment(s, name, ctx));
+    set('environment', resolveEnvironment(s, ctx));
     delete out['env_file'];
     if (s['labels'] !== undefined) set('labels', stringMap(s['labels'], ''));
     if (s['annotations'] !== undefined) set('annotations', stringMap(s['annotations'], ''));

@@ -82,10 +82,10 @@ export function loadComposeModel(cli: Cli, g: ComposeGlobals, extra: Partial<Loa
   return result.model;
 }
 
-/** logrus's TextFormatter as Docker Compose leaves it: `WARN[0000] msg` on a terminal, key=value otherwise. */
+/** logrus's TextFormatter as Docker Compose leaves it: `WARN[0000] msg` (padded to 44) on a terminal, key=value otherwise. */
 export function printWarnings(cli: Cli, warnings: string[]): void {
   for (const w of warnings) {
-    if (cli.err.isTTY) cli.err.write(`\x1b[33mWARN\x1b[0m[0000] ${w} \n`);
+    if (cli.err.isTTY) cli.err.write(`\x1b[33mWARN\x1b[0m[0000] ${w.padEnd(44)} \n`);
     else cli.err.write(`time="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" level=warning msg=${JSON.stringify(w)}\n`);
   }
 }
