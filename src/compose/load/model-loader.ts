@@ -121,7 +121,12 @@ export function loadModel(files: ConfigFile[], opts: ModelOptions): Dict {
         opts.warnings.push(`${file.filename}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
         delete dict['version'];
       }
-      dict = canonicalize(dict, opts.warnings, !opts.interpolate);
+      try {
+        dict = canonicalize(dict, opts.warnings, !opts.interpolate);
+      } catch (err) {
+        // compose-go reports a short syntax that does not parse without saying where; the file and key help.
+        throw new InvalidParameterError(`${file.filename}: ${(err as Error).message}`, { cause: err });
+      }
     }
   }
   return resolvePaths(dict, opts.workingDir, opts.home);

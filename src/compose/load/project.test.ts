@@ -109,7 +109,7 @@ test('validation and consistency errors name the file, service and key', () => {
   const cases: [string, string | RegExp][] = [
     ['services: {web: {image: x, foo: 1}}', "validating /p/compose.yaml: services.web additional properties 'foo' not allowed"],
     ['services: {web: {image: x, ports: [true]}}', 'validating /p/compose.yaml: services.web.ports.0 must be a number'],
-    ['services: {web: {image: x, ports: ["80:abc"]}}', 'services.web.ports.0: invalid containerPort: abc'],
+    ['services: {web: {image: x, ports: ["80:abc"]}}', '/p/compose.yaml: services.web.ports.0: invalid containerPort: abc'],
     ['services: {web: {build: {context: .}, networks: [nope]}}', 'service "web" refers to undefined network nope: invalid compose project'],
     ['services: {web: {image: x, volumes: ["data:/d"]}}', 'service "web" refers to undefined volume data: invalid compose project'],
     ['services: {web: {image: x, secrets: [s]}}', 'service "web" refers to undefined secret s: invalid compose project'],
@@ -163,4 +163,33 @@ networks: {back: {external: true}}
   assert.deepEqual(web.depends_on, { db: { condition: 'service_started', restart: true, required: true } });
   assert.deepEqual(r.project.services['db']?.networks, undefined);
   assert.deepEqual(r.project.networks, { back: { name: 'back', external: true } });
+});
+
+test('env files: several --env-file in order, COMPOSE_ENV_FILES, COMPOSE_DISABLE_ENV_FILE', () => {
+  const files = { '/p/compose.yaml': 'services: {a: {image: "${A}-${B}"}}', '/p/.env': 'A=dot\nB=dot', '/p/1.env': 'A=one\nB=one', '/p/2.env': 'B=${A}two' };
+  const image = (opts: Partial<LoadOptions>) => load(files, opts).project.services['a']?.image;
+  assert.equal(image({}), 'dot-dot');
+  assert.equal(image({ envFiles: ['1.env', '2.env'] }), 'one-onetwo');
+  assert.equal(image({ env: { COMPOSE_ENV_FILES: '2.env,1.env' } }), 'one-one');
+  assert.equal(image({ env: { COMPOSE_DISABLE_ENV_FILE: 'true', A: 'x', B: 'y' } }), 'x-y');
+});
+
+test('consistency: replicas with container_name, duplicate mount targets, secrets without a source', () => {
+  const cases: [string, string][] = [
+    ['services: {a: {image: x, container_name: cc, deploy: {replicas: 2}}}', "services.deploy.replicas: can't set container_name and a as container name must be unique: invalid compose project"],
+    ['services: {a: {image: x, scale: 2, deploy: {replicas: 3}}}', "services.a: can't set distinct values on 'scale' and 'deploy.replicas': invalid compose project"],
+    ['services: {a: {image: x, tmpfs: [/t], volumes: ["/t"]}}', 'services.a.volumes[0]: target /t already mounted as services.a.tmpfs[0]'],
+    ['services: {a: {image: x, secrets: [s]}}\nsecrets: {s: {}}', 'secret "s" must declare either `file` or `environment`: invalid compose project'],
+    ['services: {a: {image: x, network_mode: host, networks: [n]}}\nnetworks: {n: {}}', 'service a declares mutually exclusive `network_mode` and `networks`: invalid compose project'],
+    ['services: {a: {image: x, healthcheck: {test: [BAD]}}}', 'healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"'],
+  ];
+  for (const [yaml, msg] of cases) assert.throws(() => load({ '/p/compose.yaml': yaml }), { message: msg }, yaml);
+});
+
+test('named services keep their dependencies; unused resources are dropped unless --all-resources', () => {
+  const files = { '/p/compose.yaml': 'services:\n  web: {image: w, depends_on: [api]}\n  api: {image: a, volumes: [dv:/d]}\n  other: {image: o}\nvolumes: {dv: {}, unused: {}}\n' };
+  assert.deepEqual(Object.keys(load(files, { services: ['web'] }).project.services).sort(), ['api', 'web']);
+  assert.deepEqual(Object.keys(load(files).project.volumes), ['dv']);
+  assert.deepEqual(Object.keys(load(files, { allResources: true }).project.volumes).sort(), ['dv', 'unused']);
+  assert.throws(() => load(files, { services: ['nope'] }), { message: 'no such service: nope' });
 });

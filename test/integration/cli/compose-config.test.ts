@@ -157,7 +157,7 @@ test('bad input: errors name the file, service and key; exit 1', (t) => {
     ['services:\n  web: {image: x, foo: 1}\n', "validating COMPOSE: services.web additional properties 'foo' not allowed\n"],
     ['services:\n  web: {image: "${IMG:?set IMG}"}\n', 'error while interpolating services.web.image in COMPOSE: required variable IMG is missing a value: set IMG\n'],
     ['services:\n  web: {image: x, depends_on: [db]}\n  db: {image: x, depends_on: [web]}\n', 'dependency cycle detected: db -> web -> db\n'],
-    ['services:\n  web: {image: x, ports: ["80:x"]}\n', 'services.web.ports.0: invalid containerPort: x\n'],
+    ['services:\n  web: {image: x, ports: ["80:x"]}\n', 'COMPOSE: services.web.ports.0: invalid containerPort: x\n'],
     ['services:\n  web: {environment: [A=1]}\n', 'service "web" has neither an image nor a build context specified: invalid compose project\n'],
   ];
   for (const [yaml, msg] of cases) {
