@@ -41,8 +41,8 @@ test('errors name the key path and the file', () => {
   for (const [input, msg] of cases) assert.throws(() => run(input), typeof msg === 'string' ? { message: msg } : msg);
 });
 
-test('unset variables warn once; YAML 1.1 booleans warn', () => {
+test('unset variables warn at each use; YAML 1.1 booleans warn', () => {
   const w: string[] = [];
   run({ a: '$X $X', services: { s: { tty: '${YES}' } } }, w);
-  assert.deepEqual(w, ['The "X" variable is not set. Defaulting to a blank string.', '"yes" for boolean is not supported by YAML 1.2, please use `true`']);
+  assert.deepEqual(w, ['The "X" variable is not set. Defaulting to a blank string.', 'The "X" variable is not set. Defaulting to a blank string.', '"yes" for boolean is not supported by YAML 1.2, please use `true`']);
 });

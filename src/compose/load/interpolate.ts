@@ -96,12 +96,8 @@ export interface InterpolateOptions {
 
 /** Interpolate a parsed file's value tree; returns a new tree. */
 export function interpolateTree(value: unknown, opts: InterpolateOptions): unknown {
-  const warned = new Set<string>();
-  const onUnset = (name: string) => {
-    if (warned.has(name)) return;
-    warned.add(name);
-    opts.warnings.push(`The "${name}" variable is not set. Defaulting to a blank string.`);
-  };
+  // Compose warns at every use of an unset variable, not once per variable.
+  const onUnset = (name: string) => opts.warnings.push(`The "${name}" variable is not set. Defaulting to a blank string.`);
   const walk = (v: unknown, path: string[]): unknown => {
     if (typeof v === 'string') {
       let s: string;

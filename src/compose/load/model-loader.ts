@@ -117,8 +117,9 @@ export function loadModel(files: ConfigFile[], opts: ModelOptions): Dict {
       cfg = applyExtends(cfg, file.filename, opts.workingDir, { loadRaw: (f) => loadRaw(f, opts), home: opts.home });
       dict = mergeFiles(dict, cfg, doc);
       validateSchema(dict, file.filename);
+      const obsolete = `${file.filename}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`;
       if (dict['version'] !== undefined) {
-        opts.warnings.push(`${file.filename}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
+        if (!opts.warnings.includes(obsolete)) opts.warnings.push(obsolete);
         delete dict['version'];
       }
       try {

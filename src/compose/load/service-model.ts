@@ -69,18 +69,22 @@ function resolveEnvironment(s: Dict, ctx: ServiceContext): Record<string, string
   return merged;
 }
 
+/** compose-go's HostsList: `host=ip`, `host:ip` or a mapping; several IPs by commas or a list; `[v6]` unbracketed; `host=ip` sorted. */
 function extraHosts(v: unknown): string[] | undefined {
   if (v === undefined) return undefined;
   const out: string[] = [];
-  const add = (host: string, ip: unknown) => out.push(`${host}=${str(ip)}`);
+  const add = (host: string, ips: string[]) => {
+    if (host === '' || /[:=]/.test(host)) throw new InvalidParameterError(`bad host name '${host}'`);
+    for (const ip of ips) out.push(`${host}=${ip.length > 2 && ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip}`);
+  };
   if (isDict(v)) {
-    for (const [h, ip] of Object.entries(v)) (Array.isArray(ip) ? ip : [ip]).forEach((x) => add(h, x));
+    for (const [h, ip] of Object.entries(v)) add(h, Array.isArray(ip) ? ip.map(str) : [str(ip)]);
   } else if (Array.isArray(v)) {
     for (const e of v.map(str)) {
       const eq = e.indexOf('=');
       const i = eq >= 0 ? eq : e.indexOf(':');
-      if (i < 0) throw new InvalidParameterError(`invalid extra host entry: ${e}`);
-      add(e.slice(0, i), e.slice(i + 1));
+      if (i < 0) throw new InvalidParameterError(`invalid additional host, missing IP: ${e}`);
+      add(e.slice(0, i), e.slice(i + 1).split(','));
     }
   }
   return out.sort();
