@@ -78,6 +78,8 @@ function canonicalService(svc: Dict, path: string, lenient: boolean): Dict {
     s['env_file'] = list.map((e) => (typeof e === 'string' ? { path: e, required: true } : { required: true, ...(e as Dict) }));
   }
   for (const k of ['dns', 'label_file', 'dns_search', 'tmpfs']) if (typeof s[k] === 'string') s[k] = [s[k]];
+  // compose-go's OmitEmpty: empty dns entries are dropped.
+  if (Array.isArray(s['dns'])) s['dns'] = s['dns'].filter((d) => d !== null && d !== '');
   if (Array.isArray(s['networks'])) s['networks'] = Object.fromEntries(s['networks'].map((n) => [String(n), null]));
   if (s['ports'] !== undefined) s['ports'] = canonicalPorts(s['ports'], `${path}.ports`, lenient);
   if (Array.isArray(s['volumes'])) s['volumes'] = s['volumes'].map((v, i) => canonicalVolume(v, `${path}.volumes.${i}`, lenient));

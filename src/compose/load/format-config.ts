@@ -76,6 +76,20 @@ const NETWORK: Order = {
 const VOLUME: Order = { keys: ['name', 'driver', 'driver_opts', 'external', 'labels'] };
 const FILE_OBJECT: Order = { keys: ['name', 'file', 'environment', 'content', 'external', 'labels', 'driver', 'driver_opts', 'template_driver'] };
 
+/** compose-go's fields that are pointers: a zero value is still printed. */
+const POINTERS = new Set(['attach', 'init', 'scale', 'replicas', 'parallelism', 'max_attempts', 'enable_ipv4', 'enable_ipv6', 'retries']);
+
+/** Go's omitempty: false, 0, "", empty lists and maps are left out (`required` of depends_on has no omitempty). */
+function isEmpty(key: string, v: unknown): boolean {
+  if (key === 'required' || POINTERS.has(key)) return false;
+  if (v === false || v === 0 || v === '') return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return false;
+}
+
+/** Fields that are Go maps (an empty one is omitted), as opposed to struct pointers (printed `{}`). */
+const MAPS = new Set(['environment', 'labels', 'annotations', 'sysctls', 'networks', 'depends_on', 'ulimits', 'driver_opts', 'args', 'additional_contexts', 'options', 'storage_opt', 'aux_addresses']);
+
 /** Build an ordered tree of Maps (insertion order kept, even for numeric keys). */
 function shape(value: unknown, s: Shape): unknown {
   if (value === undefined) return undefined;
@@ -97,12 +111,14 @@ function shape(value: unknown, s: Shape): unknown {
   const out = new Map<string, unknown>();
   const known = new Set(s.keys);
   const put = (k: string, v: unknown) => {
-    if (v === undefined || v === false || v === '' || (Array.isArray(v) && v.length === 0)) {
-      if (!(k === 'required' && v === false)) return; // omitempty; depends_on's `required` is always printed
-    }
-    out.set(k, v);
+    if (v !== undefined && !isEmpty(k, v)) out.set(k, v);
   };
-  for (const k of s.keys) if (k in obj) put(k, shape(obj[k], s.sub?.[k] ?? 'any'));
+  for (const k of s.keys) {
+    if (!(k in obj)) continue;
+    const v = shape(obj[k], s.sub?.[k] ?? 'any');
+    if (MAPS.has(k) && v instanceof Map && v.size === 0) continue;
+    put(k, v);
+  }
   // A service's `name` is its key, not part of its YAML (compose-go's ServiceConfig.MarshalYAML).
   const rest = Object.keys(obj).filter((k) => !known.has(k) && k !== 'name').sort();
   for (const k of rest) put(k, plain(obj[k]));
@@ -130,7 +146,9 @@ export function projectTree(p: Project, forJson = false): Map<string, unknown> {
   out.set('services', services);
   if (Object.keys(p.networks).length > 0) out.set('networks', sortedMap(p.networks, NETWORK));
   if (Object.keys(p.volumes).length > 0) out.set('volumes', sortedMap(p.volumes, VOLUME));
-  if (Object.keys(p.secrets).length > 0) out.set('secrets', sortedMap(p.secrets, FILE_OBJECT));
+  // A secret's content is never printed (compose-go's SecretConfig.MarshalYAML).
+  const secrets = Object.fromEntries(Object.entries(p.secrets).map(([k, v]) => [k, { ...v, content: undefined }]));
+  if (Object.keys(secrets).length > 0) out.set('secrets', sortedMap(secrets, FILE_OBJECT));
   if (Object.keys(p.configs).length > 0) out.set('configs', sortedMap(p.configs, FILE_OBJECT));
   for (const k of Object.keys(p.extensions).sort()) out.set(k, plain(p.extensions[k]));
   return out;
