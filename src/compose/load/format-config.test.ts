@@ -110,3 +110,11 @@ test('JSON sorts the top level, keeps struct order inside, drops service x- keys
 }`,
   );
 });
+
+test('strings that YAML would read as another type are double-quoted, as go-yaml does', () => {
+  const quoted = ['1', '-2', '0x1F', '0755', '1.5', '.5', '1e3', 'yes', 'No', 'on', 'OFF', 'y', 'true', 'null', '~', '', '1:30', '2024-01-02', '.inf'];
+  const plain = ['127.0.0.1', '1.2.3', 'abc', '8080/tcp', 'v1.2', '::1', '10.0.0.0/8', '1_'];
+  const text = formatYaml(new Map([['q', quoted], ['p', plain]]));
+  for (const q of quoted) assert.ok(text.includes(`  - ${JSON.stringify(q)}\n`), q);
+  for (const p of plain) assert.ok(text.includes(`  - ${p}\n`), p);
+});

@@ -160,19 +160,18 @@ export function projectTree(p: Project, forJson = false): Map<string, unknown> {
  * that cannot be plain single-quoted.
  */
 const NOT_A_STRING = [
-  /^[-+]?(0|[1-9][0-9_]*)$/,
-  /^[-+]?0[0-7_]+$/,
-  /^[-+]?0x[0-9a-fA-F_]+$/,
-  /^[-+]?0b[01_]+$/,
-  /^[-+]?0o[0-7]+$/,
-  /^[-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)?$/,
-  /^[-+]?[0-9][0-9_]*(\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+  // strconv.ParseInt(s, 0, 64): decimal, 0x, 0o, 0b, leading-0 octal, underscores between digits
+  /^[-+]?(0|[1-9](_?[0-9])*|0[xX](_?[0-9a-fA-F])+|0[oO]?(_?[0-7])+|0[bB](_?[01])+)$/,
+  // go-yaml's yamlStyleFloat, and the special floats
+  /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/,
   /^[-+]?\.(inf|Inf|INF)$/,
   /^\.(nan|NaN|NAN)$/,
+  // booleans, YAML 1.1's too (isOldBool), and base-60 floats (isBase60Float)
   /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
-  /^(~|null|Null|NULL)$/,
-  /^\d{4}-\d\d?-\d\d?([Tt ]|$)/,
   /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/,
+  /^(~|null|Null|NULL)$/,
+  // timestamps go-yaml would resolve
+  /^\d{4}-\d\d?-\d\d?([Tt ]\d\d?:\d\d?:\d\d?(\.\d*)?(Z|[-+]\d\d:\d\d)?)?$/,
 ];
 
 function goStyle(v: unknown): unknown {
