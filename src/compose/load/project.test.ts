@@ -193,3 +193,20 @@ test('named services keep their dependencies; unused resources are dropped unles
   assert.deepEqual(Object.keys(load(files, { allResources: true }).project.volumes).sort(), ['dv', 'unused']);
   assert.throws(() => load(files, { services: ['nope'] }), { message: 'no such service: nope' });
 });
+
+test('depends_on: the short list and the long form, and what links, namespaces and volumes_from imply', () => {
+  const r = load({
+    '/p/compose.yaml': `services:
+  a: {image: x, depends_on: [b]}
+  b: {image: x, depends_on: {c: {condition: service_healthy, restart: true}, d: {condition: service_completed_successfully, required: false}}}
+  c: {image: x, network_mode: "service:d", volumes_from: [e]}
+  d: {image: x, ipc: "service:e"}
+  e: {image: x}
+`,
+  });
+  const deps = (n: string) => r.project.services[n]?.depends_on;
+  assert.deepEqual(deps('a'), { b: { condition: 'service_started', restart: false, required: true } });
+  assert.deepEqual(deps('b'), { c: { condition: 'service_healthy', restart: true, required: true }, d: { condition: 'service_completed_successfully', restart: false, required: false } });
+  assert.deepEqual(deps('c'), { d: { condition: 'service_started', restart: true, required: true }, e: { condition: 'service_started', restart: false, required: true } });
+  assert.deepEqual(deps('d'), { e: { condition: 'service_started', restart: true, required: true } });
+});

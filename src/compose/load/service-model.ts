@@ -152,6 +152,14 @@ export function toServiceConfig(name: string, s: Dict, ctx: ServiceContext): Ser
     if (s['annotations'] !== undefined) set('annotations', stringMap(s['annotations'], ''));
     if (s['sysctls'] !== undefined) set('sysctls', stringMap(s['sysctls'], ''));
     set('extra_hosts', extraHosts(s['extra_hosts']));
+    if (isDict(s['depends_on'])) {
+      const deps: Record<string, unknown> = {};
+      for (const [d, e] of Object.entries(s['depends_on'])) {
+        const dep = isDict(e) ? e : {};
+        deps[d] = { condition: dep['condition'] ?? 'service_started', restart: dep['restart'] === true, required: dep['required'] !== false };
+      }
+      set('depends_on', deps);
+    }
     set('healthcheck', healthcheck(s['healthcheck']));
     set('ulimits', ulimits(s['ulimits']));
     set('deploy', deploy(s['deploy']));
