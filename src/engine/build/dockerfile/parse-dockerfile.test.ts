@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidParameterError } from '../../../util/errors.ts';
 import type { Instruction } from './ast.ts';
-import { parseDockerfile, parseInstruction } from './parse-dockerfile.ts';
+import { formatParseWarnings, parseDockerfile, parseInstruction } from './parse-dockerfile.ts';
 
 /** The instructions after the first FROM line, as a compact summary. */
 function summary(ins: Instruction): unknown {
@@ -244,4 +244,18 @@ test('what Docker lets through', () => {
   assert.doesNotThrow(() => parseDockerfile('FROM a\nHEALTHCHECK --foo=1 NONE\nSTOPSIGNAL --x=1 9\nARG --y=2 a\nONBUILD FOO bar\n'));
   assert.deepEqual(body('RUN\nCMD\nRUN -- true'), [['RUN', ''], ['CMD', ''], ['RUN', 'true']]);
   assert.deepEqual(body('\ufeffRUN x').length, 1);
+});
+
+test('empty continuation lines are warned about in Docker\'s words', () => {
+  const df = parseDockerfile('FROM busybox\nrun echo a \\\n\n  b\nRUN echo c \\\n  \n d\nRUN e \\\n# comment\n f\n');
+  assert.deepEqual(df.warnings, [
+    { kind: 'empty-continuation', line: 2, text: 'run echo a   b' },
+    { kind: 'empty-continuation', line: 5, text: 'RUN echo c  d' },
+  ]);
+  assert.equal(formatParseWarnings(df.warnings),
+    '[WARNING]: Empty continuation line found in:\n    run echo a   b\n'
+    + '[WARNING]: Empty continuation line found in:\n    RUN echo c  d\n'
+    + '[WARNING]: Empty continuation lines will become errors in a future release.\n');
+  assert.equal(parseDockerfile('FROM a\n').warnings, undefined);
+  assert.equal(formatParseWarnings(undefined), '');
 });
