@@ -259,3 +259,17 @@ test('empty continuation lines are warned about in Docker\'s words', () => {
   assert.equal(parseDockerfile('FROM a\n').warnings, undefined);
   assert.equal(formatParseWarnings(undefined), '');
 });
+
+test('raw text and triggers as Docker 20.10 shows them', () => {
+  // `Step n/m : …` lines and .Config.OnBuild of the reference build.
+  const df = parseDockerfile('FROM busybox\n   RUN   echo  x   \n\tenv a=1\t\nONBUILD   RUN echo hi  \nCOPY --chown="1:1" Dockerfile /x\nLABEL a=b \\\n  c=d\nARG\tA=1   B\t\nONBUILD RUN <<-EOF\n\tx\n\tEOF\n');
+  assert.deepEqual(df.instructions.map((i) => i.raw), [
+    'FROM busybox', 'RUN   echo  x', 'env a=1', 'ONBUILD   RUN echo hi', 'COPY --chown="1:1" Dockerfile /x', 'LABEL a=b   c=d',
+    'ARG\tA=1   B', 'ONBUILD RUN <<-EOF',
+  ]);
+  const triggers = df.instructions.flatMap((i) => (i.kind === 'ONBUILD' ? [i.trigger] : []));
+  assert.deepEqual(triggers, ['RUN echo hi  ', 'RUN <<-EOF\n\tx\nEOF']);
+  const run = parseInstruction(triggers[1]!);
+  assert.ok(run.kind === 'RUN');
+  assert.deepEqual(run.heredocs, [{ name: 'EOF', content: 'x\n', expand: true, chomp: true }]);
+});

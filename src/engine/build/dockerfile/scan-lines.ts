@@ -94,6 +94,17 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
+/**
+ * The escape character as the last non-blank character continues the line
+ * when the character before it is not the escape character too; alone on
+ * a line it continues as well. (Docker's regexp: `a \\` does not continue,
+ * and neither does `a \\\`, though its last escape is unescaped.)
+ */
+const CONTINUATION = {
+  '\\': /([^\\])\\[ \t]*$|^\\[ \t]*$/,
+  '`': /([^`])`[ \t]*$|^`[ \t]*$/,
+} as const;
+
 const trimNewline = (s: string) => s.replace(/[\r\n]+$/, '');
 const trimLeft = (s: string) => s.replace(/^\s+/u, '');
 const isComment = (s: string) => trimLeft(s).startsWith('#');
@@ -126,8 +137,7 @@ export function scanLines(text: string, opts: { directives: boolean; escape?: '\
     return isComment(token) ? '' : token;
   };
   const continuation = (line: string): { line: string; end: boolean } => {
-    const e = d.escape === '\\' ? '\\\\' : '`';
-    const re = new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
+    const re = CONTINUATION[d.escape];
     return re.test(line) ? { line: line.replace(re, '$1'), end: false } : { line, end: true };
   };
 
