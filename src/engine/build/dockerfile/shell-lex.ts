@@ -28,6 +28,8 @@ export interface LexOptions {
   rawQuotes?: boolean;
   rawEscapes?: boolean;
   skipUnsetEnv?: boolean;
+  /** Quotes are ordinary characters (heredoc bodies). */
+  skipProcessQuotes?: boolean;
 }
 
 const EOF = '';
@@ -108,8 +110,8 @@ export class ShellLexer {
     switch (ch) {
       case '$': return () => this.processDollar();
       case '<': return () => this.processPossibleHeredoc();
-      case "'": return () => this.processSingleQuote();
-      case '"': return () => this.processDoubleQuote();
+      case "'": return this.opts.skipProcessQuotes ? undefined : () => this.processSingleQuote();
+      case '"': return this.opts.skipProcessQuotes ? undefined : () => this.processDoubleQuote();
       default: return undefined;
     }
   }
