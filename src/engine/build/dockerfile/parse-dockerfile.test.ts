@@ -273,3 +273,12 @@ test('raw text and triggers as Docker 20.10 shows them', () => {
   assert.ok(run.kind === 'RUN');
   assert.deepEqual(run.heredocs, [{ name: 'EOF', content: 'x\n', expand: true, chomp: true }]);
 });
+
+test('CRLF files parse like LF ones; heredoc bodies keep their line ends', () => {
+  const df = parseDockerfile('# escape=`\r\nFROM a\r\nRUN echo a `\r\n  b\r\nCOPY <<EOF /f\r\nhi\r\nEOF\r\n');
+  assert.equal(df.directives.escape, '`');
+  assert.deepEqual(df.stages[0]!.instructions.map(summary), [['RUN', 'echo a   b'], ['COPY', ['<<EOF'], '/f']]);
+  const copy = df.stages[0]!.instructions[1]!;
+  assert.ok(copy.kind === 'COPY');
+  assert.equal(copy.heredocs[0]!.content, 'hi\r\n');
+});
