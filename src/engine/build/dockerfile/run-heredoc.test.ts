@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDockerfile } from './parse-dockerfile.ts';
+import { splitCopySources } from './heredoc.ts';
 import { planRun } from './run-heredoc.ts';
 import { expandHeredoc } from './shell-words.ts';
 
@@ -22,4 +23,13 @@ test('RUN heredocs become what BuildKit runs', () => {
 test('COPY heredoc bodies expand variables but keep quotes', () => {
   const env = (n: string) => ({ NAME: 'me' } as Record<string, string>)[n];
   assert.equal(expandHeredoc('hi $NAME\n"${NAME}" \'$NAME\'\n\\$NAME\n', env), 'hi me\n"me" \'me\'\n$NAME\n');
+});
+
+test('COPY sources split into paths and inline files', () => {
+  const ins = parseDockerfile('FROM a\nCOPY a <<-"X" b <<Y /d/\n\tx $V\n\tX\ny\nY\n').stages[0]!.instructions[0]!;
+  assert.ok(ins.kind === 'COPY');
+  assert.deepEqual(splitCopySources(ins), {
+    paths: ['a', 'b'],
+    contents: [{ name: 'X', content: 'x $V\n', expand: false, chomp: true }, { name: 'Y', content: 'y\n', expand: true, chomp: false }],
+  });
 });
