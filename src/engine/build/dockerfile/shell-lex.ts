@@ -32,9 +32,8 @@ export interface LexOptions {
   skipProcessQuotes?: boolean;
 }
 
+/** What peek/next give at the end of the word. */
 const EOF = '';
-
-export { isSpace } from './lex-words.ts';
 
 /** One pass over one word. */
 export class ShellLexer {
