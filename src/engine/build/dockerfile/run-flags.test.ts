@@ -45,7 +45,7 @@ test('bad RUN --mount values fail with BuildKit\'s words', () => {
     ['type=secret,id=a,from=x', 'secret mount should not have a from'],
     ['type=bind,ro=maybe', 'invalid value for ro: maybe'],
   ];
-  for (const [value, message] of cases) assert.throws(() => parseRunMount(value), { message }, value);
+  for (const [value, message] of cases) assert.throws(() => parseRunMount(value), { name: 'InvalidParameterError', message }, value);
 });
 
 test('csv fields follow encoding/csv quoting', () => {

@@ -9,6 +9,7 @@
  * runs, the builder calls parseRunMount with the step's expansion to get the
  * whole mount, every key checked.
  */
+import { InvalidParameterError } from '../../../util/errors.ts';
 import { InstructionError } from './parse-errors.ts';
 import type { Flag } from './ast.ts';
 
@@ -95,8 +96,20 @@ function ramInBytes(key: string, value: string): number {
   return Math.trunc(Number(m[1]) * 1024 ** unit);
 }
 
-/** One `--mount` value; `expand` is the step's variable expansion (expandWord). */
+/**
+ * One `--mount` value; `expand` is the step's variable expansion
+ * (expandWord). Throws InvalidParameterError with BuildKit's words.
+ */
 export function parseRunMount(value: string, expand: (word: string) => string = (w) => w): RunMount {
+  try {
+    return readRunMount(value, expand);
+  } catch (err) {
+    if (err instanceof InstructionError) throw new InvalidParameterError(err.message, { cause: err });
+    throw err;
+  }
+}
+
+function readRunMount(value: string, expand: (word: string) => string): RunMount {
   const m: RunMount = { type: 'bind', readOnly: false, sizeLimit: 0, required: false };
   let roAuto = true;
   for (const field of csvFields(value)) {
