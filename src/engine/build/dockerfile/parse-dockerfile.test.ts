@@ -226,6 +226,17 @@ test('bad Dockerfiles fail with Docker\'s words', () => {
     ['FROM a\nCMD ["a", 1]\n', 'failed to parse Dockerfile: when using JSON array syntax, arrays must be comprised of strings only'],
     ['FROM a\nRUN <<EOF\nx\n', 'failed to parse Dockerfile: unterminated heredoc'],
     ['FROM a\nUSER <<X\nX\n', 'dockerfile parse error line 3: unknown instruction: X'],
+    ['FROM a\nCOPY --chown=1 --chown=2 a b\n', 'dockerfile parse error line 2: Duplicate flag specified: chown'],
+    ['FROM a\nCOPY ["a"]\n', 'dockerfile parse error line 2: COPY requires at least two arguments, but only one was provided. Destination could not be determined'],
+    ['FROM a\nCOPY ["a", 1]\n', 'failed to parse Dockerfile: when using JSON array syntax, arrays must be comprised of strings only'],
+    ['FROM a\nVOLUME []\n', 'dockerfile parse error line 2: VOLUME requires at least one argument'],
+    ['FROM a\nHEALTHCHECK CMD []\n', 'dockerfile parse error line 2: Missing command after HEALTHCHECK CMD'],
+    ['FROM a\nHEALTHCHECK --retries=99999999999 CMD true\n', 'dockerfile parse error line 2: strconv.ParseInt: parsing "99999999999": value out of range'],
+    ['FROM a\nENV a=b --x\n', 'failed to parse Dockerfile: Syntax error - can\'t find = in "--x". Must be of the form: name=value'],
+    ['FROM a\nENV --x=1 a=b\n', 'dockerfile parse error line 2: Unknown flag: x'],
+    ['FROM a\nEXPOSE --x=1 80\n', 'dockerfile parse error line 2: Unknown flag: x'],
+    ['FROM a\nONBUILD --x=1 RUN y\n', 'dockerfile parse error line 2: Unknown flag: x'],
+    ['FROM a\nFROM a AS a/b\n', 'dockerfile parse error line 2: invalid name for build stage: "a/b", name can\'t start with a number or contain symbols'],
     ['# escape=x\nFROM a\n', 'failed to parse Dockerfile: invalid escape token \'x\' does not match ` or \\'],
     ['# escape=`\n# escape=`\nFROM a\n', 'failed to parse Dockerfile: only one escape parser directive can be used'],
   ];
@@ -242,6 +253,9 @@ test('bad Dockerfiles fail with Docker\'s words', () => {
 test('what Docker lets through', () => {
   // Docker checks no flags on ARG, STOPSIGNAL and HEALTHCHECK NONE, and accepts an unknown ONBUILD trigger until it runs.
   assert.doesNotThrow(() => parseDockerfile('FROM a\nHEALTHCHECK --foo=1 NONE\nSTOPSIGNAL --x=1 9\nARG --y=2 a\nONBUILD FOO bar\n'));
+  // Since Docker 24 (BuildKit 0.11) a zero retries or interval means the default; Docker 20.10 refused them.
+  assert.doesNotThrow(() => parseDockerfile('FROM a\nHEALTHCHECK --retries=0 --interval=0s --timeout=0 CMD true\n'));
+  assert.doesNotThrow(() => parseDockerfile('FROM a AS a-b.c_d\nFROM a AS A_B\nUSER a b\n'));
   assert.deepEqual(body('RUN\nCMD\nRUN -- true'), [['RUN', ''], ['CMD', ''], ['RUN', 'true']]);
   assert.deepEqual(body('\ufeffRUN x').length, 1);
 });
