@@ -55,11 +55,20 @@ async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   }
 }
 
-/** A failed system call, named with container paths as dockerd names them. */
-function fsError(err: unknown, op: string, containerPath: string): unknown {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (typeof code !== 'string') return err;
-  return new SystemError(`${op} ${containerPath}: ${goStrerror(code)}`, { cause: err });
+/**
+ * A failure of the copy in dockerd's words (`failed to copy files: …`),
+ * a system call's error naming container paths, never the host paths of
+ * the data root that Node's messages carry.
+ */
+export function copyFailure(rootfs: string, err: unknown, context?: string): Error {
+  const prefix = context ? `failed to copy files: ${context}: ` : 'failed to copy files: ';
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  if (err instanceof SystemError) return new SystemError(`${prefix}${err.message}`, { cause: err });
+  if (typeof e?.code !== 'string' || typeof e.syscall !== 'string') return err instanceof Error ? err : new SystemError(String(err));
+  const inside = (hostPath: string): string =>
+    hostPath === rootfs || hostPath.startsWith(`${rootfs}/`) ? path.posix.join('/', hostPath.slice(rootfs.length)) : path.posix.basename(hostPath);
+  const paths = [e.path, e.dest].filter((p): p is string => typeof p === 'string').map(inside);
+  return new SystemError(`${prefix}${[e.syscall, ...paths].join(' ')}: ${goStrerror(e.code)}`, { cause: err });
 }
 
 /** Resolves a container path inside the rootfs (symlinks followed within it). */
@@ -84,7 +93,8 @@ export async function ensureDirectory(rootfs: string, containerDir: string, owne
     try {
       await mkdir(hostPath);
     } catch (err) {
-      throw fsError(err, 'mkdir', current);
+      const code = (err as NodeJS.ErrnoException).code;
+      throw typeof code === 'string' ? new SystemError(`mkdir ${current}: ${goStrerror(code)}`, { cause: err }) : err;
     }
     await lchown(hostPath, owner.uid, owner.gid);
     await chmod(hostPath, 0o755);
@@ -95,7 +105,9 @@ export async function ensureDirectory(rootfs: string, containerDir: string, owne
 /** Copies the file `src` to the container path `dest` (its parent made as needed). */
 export async function copyFileTo(src: string, dest: string, target: CopyTarget): Promise<void> {
   const owner = target.owner;
-  const parent = await ensureDirectory(target.rootfs, path.posix.dirname(dest), owner ?? ROOT);
+  const parent = await ensureDirectory(target.rootfs, path.posix.dirname(dest), owner ?? ROOT).catch((err: unknown) => {
+    throw err instanceof SystemError ? new SystemError(`failed to create new directory: ${err.message}`, { cause: err }) : err;
+  });
   const hostPath = path.join(parent, path.posix.basename(dest));
   const st = await lstat(src);
   await place(src, st, hostPath, target, new Map());

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Copier, CopyRequest, CopySourceRoot, PreparedCopy } from './copier.ts';
 import { extractArchive, isArchive } from './add-archive.ts';
 import { download, isUrl } from './add-url.ts';
-import { copyDirectoryTo, copyFileTo, ensureDirectory, resolveDest } from './copy-apply.ts';
+import { copyDirectoryTo, copyFailure, copyFileTo, ensureDirectory, resolveDest } from './copy-apply.ts';
 import { resolveChown, type Identity } from './copy-chown.ts';
 import { badChecksumUse, badChmod, destNotDirectory, urlForCopy } from './copy-errors.ts';
 import { copyKey, downloadHash, inlineHash } from './copy-key.ts';
@@ -117,8 +117,22 @@ function checkChecksumUse(request: CopyRequest): string {
   return parseChecksum(request.checksum!);
 }
 
-/** moby's performCopyForInfo. */
+/** moby's performCopyForInfo, its failures in dockerd's words. */
 async function applyOne(
+  instruction: 'COPY' | 'ADD',
+  info: CopyInfo,
+  dest: string,
+  target: { rootfs: string; owner?: Identity; mode?: number; signal?: AbortSignal },
+): Promise<void> {
+  try {
+    await applyOneRaw(instruction, info, dest, target);
+  } catch (err) {
+    if (target.signal?.aborted) throw err;
+    throw copyFailure(target.rootfs, err, info.isDir ? 'failed to copy directory' : undefined);
+  }
+}
+
+async function applyOneRaw(
   instruction: 'COPY' | 'ADD',
   info: CopyInfo,
   dest: string,

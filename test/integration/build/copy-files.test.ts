@@ -253,3 +253,16 @@ test('the key follows what the copy writes: content, mode, link target, dest, ch
   assert.notEqual(fromImage, await keyOf(copier, { ...image, imageId: 'sha256:' + 'c'.repeat(64) }, { sources: ['a.txt'], dest: '/d/' }), 'another image');
   assert.equal(fromImage, await keyOf(copier, image, { sources: ['a.txt'], dest: '/d/' }));
 });
+
+test('a destination that cannot be a directory fails in dockerd words, with container paths', async (t) => {
+  if (!requireRoot(t)) return;
+  const { rootfs, copier, ctx } = await setup(t);
+  const fails = async (sources: string[], dest: string, message: string) => {
+    const prepared = await copier.prepare({ instruction: 'COPY', sources, inline: [], dest, workdir: '/', link: false, excludes: [] }, ctx);
+    await assert.rejects(prepared.apply(rootfs), { message });
+    await prepared.dispose();
+  };
+  await fails(['dir'], '/etc/passwd', 'failed to copy files: failed to copy directory: mkdir /etc/passwd: not a directory');
+  await fails(['a.txt'], '/etc/passwd/', 'failed to copy files: failed to create new directory: mkdir /etc/passwd: not a directory');
+  assert.equal((await look(rootfs, 'etc/passwd'))?.type, 'file');
+});
