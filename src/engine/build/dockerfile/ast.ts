@@ -108,8 +108,21 @@ export interface Stage {
   instructions: Instruction[];
 }
 
+/**
+ * Something Docker warns about but builds anyway. Today only continuation
+ * lines that are empty (`RUN a \` then a blank line then `b`); `text` is
+ * the instruction's joined line as Docker shows it in the warning.
+ */
+export interface ParseWarning {
+  kind: 'empty-continuation';
+  line: number;
+  text: string;
+}
+
 export interface Dockerfile {
   directives: Directives;
+  /** In file order; formatParseWarnings (parse-dockerfile.ts) gives Docker's text for the build output. */
+  warnings?: ParseWarning[];
   /** ARG instructions before the first FROM (usable in FROM lines only). */
   globalArgs: ArgInstruction[];
   stages: Stage[];
