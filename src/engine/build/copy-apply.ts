@@ -33,6 +33,7 @@ import { isErrno, SystemError } from '../../util/errors.ts';
 import { hostPathOf, resolveInRoot } from '../containers/archive/resolve-in-root.ts';
 import { goStrerror } from '../containers/archive/go-errno.ts';
 import type { Identity } from './copy-chown.ts';
+import type { CopyExcludes } from './copy-excludes.ts';
 
 export interface CopyTarget {
   /** Host path of the rootfs. */
@@ -41,6 +42,8 @@ export interface CopyTarget {
   owner?: Identity;
   /** --chmod: the permission bits of every copied file and directory. */
   mode?: number;
+  /** --exclude: entries of a copied directory left out, by path relative to it. */
+  excludes?: CopyExcludes;
   signal?: AbortSignal;
 }
 
@@ -124,18 +127,27 @@ export async function copyDirectoryTo(src: string, dest: string, target: CopyTar
     if (target.mode !== undefined) await chmod(hostPath, target.mode);
   }
   const dirTimes: { hostPath: string; st: Stats }[] = [];
-  await copyChildren(src, hostPath, target, new Map(), dirTimes);
+  await copyChildren(src, '', hostPath, target, new Map(), dirTimes);
   // Deepest first: setting a directory's time after its children were written.
   for (const d of dirTimes.reverse()) await lutimes(d.hostPath, seconds(d.st), seconds(d.st));
 }
 
-async function copyChildren(srcDir: string, destDir: string, target: CopyTarget, links: Map<string, string>, dirTimes: { hostPath: string; st: Stats }[]): Promise<void> {
+async function copyChildren(
+  srcDir: string,
+  relDir: string,
+  destDir: string,
+  target: CopyTarget,
+  links: Map<string, string>,
+  dirTimes: { hostPath: string; st: Stats }[],
+): Promise<void> {
   const names = (await readdir(srcDir)).sort();
   for (const name of names) {
     target.signal?.throwIfAborted();
     const src = path.join(srcDir, name);
     const dest = path.join(destDir, name);
+    const rel = relDir === '' ? name : `${relDir}/${name}`;
     const st = await lstat(src);
+    if (target.excludes?.skips(rel, st.isDirectory())) continue;
     if (st.isDirectory()) {
       const existing = await lstatOrUndefined(dest);
       if (!existing?.isDirectory()) {
@@ -143,7 +155,7 @@ async function copyChildren(srcDir: string, destDir: string, target: CopyTarget,
         await mkdir(dest);
       }
       await setAttributes(dest, st, target, false);
-      await copyChildren(src, dest, target, links, dirTimes);
+      await copyChildren(src, rel, dest, target, links, dirTimes);
       dirTimes.push({ hostPath: dest, st });
       continue;
     }

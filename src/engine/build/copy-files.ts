@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { Copier, CopyRequest, CopySourceRoot, PreparedCopy } from './copier.ts';
 import { extractArchive, isArchive } from './add-archive.ts';
 import { download, isUrl } from './add-url.ts';
-import { copyDirectoryTo, copyFailure, copyFileTo, ensureDirectory, resolveDest } from './copy-apply.ts';
+import { copyDirectoryTo, copyFailure, copyFileTo, ensureDirectory, resolveDest, type CopyTarget } from './copy-apply.ts';
+import { CopyExcludes } from './copy-excludes.ts';
 import { resolveChown, type Identity } from './copy-chown.ts';
 import { badChecksumUse, badChmod, destNotDirectory, urlForCopy } from './copy-errors.ts';
 import { copyKey, downloadHash, inlineHash } from './copy-key.ts';
@@ -61,6 +62,7 @@ export class FileCopier implements Copier {
     const chmod = request.chmod !== undefined && request.chmod !== '' ? parseChmod(request.chmod) : undefined;
     const checksum = request.checksum !== undefined && request.checksum !== '' ? checkChecksumUse(request) : undefined;
     const chown = request.chown !== undefined && request.chown !== '' ? request.chown : undefined;
+    const excludes = new CopyExcludes(request.excludes);
     let tmp: string | undefined;
     const tmpDir = async (): Promise<string> => (tmp ??= await mkdtemp(path.join(this.options.tmpDir ?? os.tmpdir(), 'berth-copy-')));
     const dispose = async () => {
@@ -71,7 +73,7 @@ export class FileCopier implements Copier {
       for (const source of request.sources) {
         request.signal?.throwIfAborted();
         if (!isUrl(source)) {
-          infos.push(...(await resolveSource(instruction, from, source)));
+          infos.push(...(await resolveSource(instruction, from, source, excludes)));
           continue;
         }
         if (instruction === 'COPY') throw urlForCopy();
@@ -97,7 +99,7 @@ export class FileCopier implements Copier {
           const owner: Identity = chown !== undefined ? await resolveChown(rootfs, chown) : { uid: 0, gid: 0 };
           for (const info of infos) {
             signal?.throwIfAborted();
-            const target = { rootfs, owner: preserveOwners && info.fromRoot ? undefined : owner, mode: chmod, signal };
+            const target = { rootfs, owner: preserveOwners && info.fromRoot ? undefined : owner, mode: chmod, excludes, signal };
             await applyOne(instruction, info, dest, target);
           }
         },
@@ -122,7 +124,7 @@ async function applyOne(
   instruction: 'COPY' | 'ADD',
   info: CopyInfo,
   dest: string,
-  target: { rootfs: string; owner?: Identity; mode?: number; signal?: AbortSignal },
+  target: CopyTarget,
 ): Promise<void> {
   try {
     await applyOneRaw(instruction, info, dest, target);
@@ -136,7 +138,7 @@ async function applyOneRaw(
   instruction: 'COPY' | 'ADD',
   info: CopyInfo,
   dest: string,
-  target: { rootfs: string; owner?: Identity; mode?: number; signal?: AbortSignal },
+  target: CopyTarget,
 ): Promise<void> {
   if (info.isDir) return copyDirectoryTo(info.hostPath, dest, target);
   if (instruction === 'ADD' && info.fromRoot && (await isArchive(info.hostPath, target.signal))) {

@@ -266,3 +266,21 @@ test('a destination that cannot be a directory fails in dockerd words, with cont
   await fails(['a.txt'], '/etc/passwd/', 'failed to copy files: failed to create new directory: mkdir /etc/passwd: not a directory');
   assert.equal((await look(rootfs, 'etc/passwd'))?.type, 'file');
 });
+
+test('--exclude leaves out matching entries of a directory and matches of a pattern, and out of the key', async (t) => {
+  if (!requireRoot(t)) return;
+  const { ctxRoot, rootfs, copier, ctx } = await setup(t);
+  await copy(copier, rootfs, ctx, { sources: ['dir'], dest: '/x/', excludes: ['sub', 'lnk'] });
+  assert.deepEqual(await names(rootfs, 'x'), ['c.txt', 'hard', 'uplink']);
+  await copy(copier, rootfs, ctx, { sources: ['dir'], dest: '/y/', excludes: ['**/*.txt', '!sub/d.txt'] });
+  assert.deepEqual(await names(rootfs, 'y'), ['hard', 'lnk', 'sub', 'uplink']);
+  assert.deepEqual(await names(rootfs, 'y/sub'), ['d.txt'], 'an exception re-includes below an excluded pattern');
+  await copy(copier, rootfs, ctx, { sources: ['?.txt'], dest: '/z/', excludes: ['b.txt'] });
+  assert.deepEqual(await names(rootfs, 'z'), ['a.txt']);
+  await copy(copier, rootfs, ctx, { sources: ['a.txt'], dest: '/w/', excludes: ['a.txt'] });
+  assert.deepEqual(await names(rootfs, 'w'), ['a.txt'], 'a source named without wildcards is copied');
+  const before = await keyOf(copier, ctx, { sources: ['dir'], dest: '/k/', excludes: ['sub'] });
+  await writeFile(path.join(ctxRoot, 'dir/sub/d.txt'), 'changed');
+  assert.equal(await keyOf(copier, await contextOf(ctxRoot), { sources: ['dir'], dest: '/k/', excludes: ['sub'] }), before);
+  await assert.rejects(copier.prepare({ instruction: 'COPY', sources: ['dir'], inline: [], dest: '/', workdir: '/', link: false, excludes: ['[z'] }, ctx), /invalid excludepatterns/);
+});
