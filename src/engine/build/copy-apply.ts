@@ -23,17 +23,18 @@
  *   which is merged (and takes the source's mode, owner and time).
  *
  * Files are copied with copyFile (a reflink where the filesystem has them,
- * else the kernel's copy), never read into memory.
+ * else the kernel's copy), never read into memory; a directory's entries
+ * many at a time (copy-tree.ts).
  */
-import { constants, type Stats } from 'node:fs';
-import { chmod, copyFile, lchown, link, lstat, lutimes, mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { chmod, lchown, lstat, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { native } from '../../drivers/native.ts';
 import { isErrno, SystemError } from '../../util/errors.ts';
 import { hostPathOf, resolveInRoot } from '../containers/archive/resolve-in-root.ts';
 import { goStrerror } from '../containers/archive/go-errno.ts';
 import type { Identity } from './copy-chown.ts';
 import type { CopyExcludes } from './copy-excludes.ts';
+import { copyTree, placeEntry } from './copy-tree.ts';
 
 export interface CopyTarget {
   /** Host path of the rootfs. */
@@ -113,7 +114,8 @@ export async function copyFileTo(src: string, dest: string, target: CopyTarget):
   });
   const hostPath = path.join(parent, path.posix.basename(dest));
   const st = await lstat(src);
-  await place(src, st, hostPath, target, new Map());
+  if (await lstatOrUndefined(hostPath)) await rm(hostPath, { recursive: true, force: true });
+  await placeEntry(src, st, hostPath, target);
 }
 
 /** Copies the contents of the directory `src` into the container path `dest`. */
@@ -126,76 +128,5 @@ export async function copyDirectoryTo(src: string, dest: string, target: CopyTar
     await lchown(hostPath, owner.uid, owner.gid);
     if (target.mode !== undefined) await chmod(hostPath, target.mode);
   }
-  const dirTimes: { hostPath: string; st: Stats }[] = [];
-  await copyChildren(src, '', hostPath, target, new Map(), dirTimes);
-  // Deepest first: setting a directory's time after its children were written.
-  for (const d of dirTimes.reverse()) await lutimes(d.hostPath, seconds(d.st), seconds(d.st));
-}
-
-async function copyChildren(
-  srcDir: string,
-  relDir: string,
-  destDir: string,
-  target: CopyTarget,
-  links: Map<string, string>,
-  dirTimes: { hostPath: string; st: Stats }[],
-): Promise<void> {
-  const names = (await readdir(srcDir)).sort();
-  for (const name of names) {
-    target.signal?.throwIfAborted();
-    const src = path.join(srcDir, name);
-    const dest = path.join(destDir, name);
-    const rel = relDir === '' ? name : `${relDir}/${name}`;
-    const st = await lstat(src);
-    if (target.excludes?.skips(rel, st.isDirectory())) continue;
-    if (st.isDirectory()) {
-      const existing = await lstatOrUndefined(dest);
-      if (!existing?.isDirectory()) {
-        if (existing) await rm(dest, { recursive: true, force: true });
-        await mkdir(dest);
-      }
-      await setAttributes(dest, st, target, false);
-      await copyChildren(src, rel, dest, target, links, dirTimes);
-      dirTimes.push({ hostPath: dest, st });
-      continue;
-    }
-    await place(src, st, dest, target, links);
-  }
-}
-
-/** Writes one non-directory entry (replacing what is at `dest`) with its attributes. */
-async function place(src: string, st: Stats, dest: string, target: CopyTarget, links: Map<string, string>): Promise<void> {
-  if (st.isSocket()) return;
-  const existing = await lstatOrUndefined(dest);
-  if (existing) await rm(dest, { recursive: true, force: true });
-  if (st.isFile()) {
-    const inode = `${st.dev}:${st.ino}`;
-    const first = st.nlink > 1 ? links.get(inode) : undefined;
-    if (first !== undefined) {
-      await link(first, dest);
-      return;
-    }
-    await copyFile(src, dest, constants.COPYFILE_FICLONE);
-    if (st.nlink > 1) links.set(inode, dest);
-  } else if (st.isSymbolicLink()) {
-    await symlink(await readlink(src), dest);
-  } else if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) {
-    native().mknod(dest, (st.mode & 0o170000) | (st.mode & 0o7777), st.rdev);
-  } else {
-    return;
-  }
-  await setAttributes(dest, st, target, true);
-}
-
-/** Owner, then mode (a chown clears setuid bits), then times (directories' are set by the caller, last). */
-async function setAttributes(dest: string, st: Stats, target: CopyTarget, withTimes: boolean): Promise<void> {
-  const owner = target.owner ?? { uid: st.uid, gid: st.gid };
-  await lchown(dest, owner.uid, owner.gid);
-  if (!st.isSymbolicLink()) await chmod(dest, target.mode ?? st.mode & 0o7777);
-  if (withTimes) await lutimes(dest, seconds(st), seconds(st));
-}
-
-/** The mtime in whole seconds, as Docker's tar headers carry it (access time alike). */
-function seconds(st: Stats): number {
-  return Math.floor(st.mtimeMs / 1000);
+  await copyTree(src, hostPath, !existed, target);
 }
