@@ -68,6 +68,7 @@ export async function download(url: string, dir: string, options: { checksum?: s
   try {
     response = await fetch(url, { redirect: 'follow', signal });
   } catch (err) {
+    if (options.signal?.aborted) throw options.signal.reason ?? err;
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     throw downloadFailed(options.instruction, url, cause?.message ?? (err as Error).message, err);
   } finally {
@@ -93,6 +94,7 @@ export async function download(url: string, dir: string, options: { checksum?: s
     const body = response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([]);
     await pipeline(body, tap, createWriteStream(hostPath, { mode: 0o600, flags: 'wx' }), { signal });
   } catch (err) {
+    if (options.signal?.aborted) throw options.signal.reason ?? err;
     throw downloadFailed(options.instruction, url, (err as Error).message, err);
   } finally {
     clearTimeout(idleTimer);

@@ -177,3 +177,28 @@ test('ADD --checksum verifies the download, in BuildKit words', async (t) => {
   await fails({ instruction: 'ADD', sources: [url], dest: '/', checksum: 'sha256:abc' }, 'invalid checksum digest length');
   await fails({ instruction: 'ADD', sources: [url], dest: '/', checksum: 'abc' }, 'invalid checksum digest format');
 });
+
+test('a cancelled build stops a stalled download and an apply, leaving no temporary files', async (t) => {
+  if (!requireRoot(t)) return;
+  const { dir, rootfs, copier, ctx } = await setup(t);
+  const stalled = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Length': '1000' });
+    res.write('partial');
+  });
+  stalled.listen(0, '127.0.0.1');
+  await once(stalled, 'listening');
+  t.after(() => new Promise<void>((resolve) => {
+    stalled.closeAllConnections();
+    stalled.close(() => resolve());
+  }));
+  const controller = new AbortController();
+  const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/big.bin`;
+  const preparing = copier.prepare(request({ instruction: 'ADD', sources: [url], dest: '/', signal: controller.signal }), ctx);
+  setTimeout(() => controller.abort(new Error('build cancelled')), 200);
+  await assert.rejects(preparing, { message: 'build cancelled' });
+  assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('berth-copy-')), []);
+  const prepared = await copier.prepare(request({ sources: ['t.tar'], dest: '/x' }), ctx);
+  await assert.rejects(prepared.apply(rootfs, AbortSignal.abort(new Error('stop'))), { message: 'stop' });
+  await prepared.dispose();
+  await prepared.dispose();
+});
