@@ -49,6 +49,14 @@ export interface CopyRequest {
   link: boolean;
   /** COPY `--exclude` patterns (Dockerfile 1.7). */
   excludes: string[];
+  /**
+   * ADD URL downloads report here as moby's progress reader does: every
+   * 512 KiB (or 1% of a known size, if less; at most every 100 ms) and once
+   * at the end. `total` is the Content-Length, -1 when unknown. The classic
+   * builder shows each as `{"status":"Downloading","progressDetail":{…}}`
+   * and a `{"stream":"\n"}` after each download.
+   */
+  onDownloadProgress?: (current: number, total: number) => void;
   signal?: AbortSignal;
 }
 
