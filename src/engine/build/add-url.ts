@@ -59,7 +59,37 @@ export function downloadName(url: string, contentDisposition: string | null): st
 }
 
 /** Downloads `url` into the directory `dir` (created by the caller, empty). */
-export async function download(url: string, dir: string, options: { checksum?: string; signal?: AbortSignal; instruction: 'COPY' | 'ADD' }): Promise<Download> {
+export interface DownloadOptions {
+  instruction: 'COPY' | 'ADD';
+  checksum?: string;
+  onProgress?: (current: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** moby's progress.Reader: report every 512 KiB (or 1% of a known size, if less), at most every 100 ms, and at the end. */
+function progressReporter(total: number, report?: (current: number, total: number) => void): { add(n: number): void; end(): void } {
+  let current = 0;
+  let lastUpdate = 0;
+  let lastReport = 0;
+  const every = total > 0 ? Math.min(512 * 1024, Math.floor(total / 100)) : 512 * 1024;
+  return {
+    add(n) {
+      current += n;
+      if (!report || current - lastUpdate <= every) return;
+      lastUpdate = current;
+      const now = Date.now();
+      if (current === total || now - lastReport >= 100) {
+        lastReport = now;
+        report(current, total);
+      }
+    },
+    end() {
+      report?.(current, total);
+    },
+  };
+}
+
+export async function download(url: string, dir: string, options: DownloadOptions): Promise<Download> {
   const headersTimer = new AbortController();
   const timer = setTimeout(() => headersTimer.abort(new Error('timeout awaiting response headers')), HEADERS_TIMEOUT_MS);
   const idle = new AbortController();
@@ -81,12 +111,16 @@ export async function download(url: string, dir: string, options: { checksum?: s
   const name = downloadName(url, response.headers.get('content-disposition'));
   const hostPath = path.join(dir, name);
   const hash = createHash('sha256');
+  // A body fetch decodes (Content-Encoding) has no known length, as for Go's transparent gzip.
+  const length = response.headers.get('content-encoding') ? Number.NaN : Number.parseInt(response.headers.get('content-length') ?? '', 10);
+  const progress = progressReporter(Number.isNaN(length) ? -1 : length, options.onProgress);
   let idleTimer = setTimeout(() => idle.abort(new Error('timeout reading body')), IDLE_TIMEOUT_MS);
   const tap = new Transform({
     transform(chunk: Buffer, _enc, done) {
       clearTimeout(idleTimer);
       idleTimer = setTimeout(() => idle.abort(new Error('timeout reading body')), IDLE_TIMEOUT_MS);
       hash.update(chunk);
+      progress.add(chunk.length);
       done(null, chunk);
     },
   });
@@ -99,6 +133,7 @@ export async function download(url: string, dir: string, options: { checksum?: s
   } finally {
     clearTimeout(idleTimer);
   }
+  progress.end();
   const digest = `sha256:${hash.digest('hex')}`;
   if (options.checksum !== undefined && digest !== options.checksum) throw digestMismatch(url, digest, options.checksum);
   const lastModified = Date.parse(response.headers.get('last-modified') ?? '');

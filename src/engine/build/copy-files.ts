@@ -79,7 +79,7 @@ export class FileCopier implements Copier {
         if (instruction === 'COPY') throw urlForCopy();
         // One directory per download: two URLs may end in the same name.
         const dir = await mkdtemp(path.join(await tmpDir(), 'url-'));
-        const d = await download(source, dir, { checksum, signal: request.signal, instruction });
+        const d = await download(source, dir, { instruction, checksum, onProgress: request.onDownloadProgress, signal: request.signal });
         infos.push({ name: d.name, hostPath: d.hostPath, isDir: false, hash: downloadHash(d.name, d.digest, d.mtime), fromRoot: false });
       }
       for (const doc of request.inline) {

@@ -120,6 +120,7 @@ async function serve(t: TestContext): Promise<string> {
     if (url.startsWith('/redir')) return res.writeHead(302, { Location: '/files/target.txt' }).end();
     if (url.startsWith('/nolm')) return res.end('nolm\n');
     if (url.startsWith('/404')) return res.writeHead(404, 'Not Found').end('nope\n');
+    if (url.startsWith('/big')) return res.writeHead(200, { 'Content-Length': String(BIG.length) }).end(BIG);
     const headers: http.OutgoingHttpHeaders = { 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' };
     if (url === '/') headers['Content-Disposition'] = 'attachment; filename="cd.txt"';
     res.writeHead(200, headers).end(`content of ${url}\n`);
@@ -130,6 +131,7 @@ async function serve(t: TestContext): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+const BIG = Buffer.alloc(3 * 1024 * 1024, 7);
 const LAST_MODIFIED = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT') / 1000;
 
 test('ADD downloads a URL: named after its last segment, 0600, Last-Modified time, never extracted', async (t) => {
@@ -201,4 +203,18 @@ test('a cancelled build stops a stalled download and an apply, leaving no tempor
   await assert.rejects(prepared.apply(rootfs, AbortSignal.abort(new Error('stop'))), { message: 'stop' });
   await prepared.dispose();
   await prepared.dispose();
+});
+
+test('a download reports its progress as moby does, ending with the whole size', async (t) => {
+  if (!requireRoot(t)) return;
+  const { rootfs, copier, ctx } = await setup(t);
+  const base = await serve(t);
+  const seen: [number, number][] = [];
+  await copy(copier, rootfs, ctx, { instruction: 'ADD', sources: [`${base}/big.bin`], dest: '/', onDownloadProgress: (c, total) => seen.push([c, total]) });
+  assert.deepEqual(seen.at(-1), [BIG.length, BIG.length]);
+  assert.ok(seen.every(([c], i) => i === 0 || c >= seen[i - 1]![0]));
+  const small: [number, number][] = [];
+  await copy(copier, rootfs, ctx, { instruction: 'ADD', sources: [`${base}/files/s.txt`], dest: '/', onDownloadProgress: (c, total) => small.push([c, total]) });
+  assert.deepEqual(small, [[24, -1]], 'a chunked reply has no total');
+  assert.equal((await look(rootfs, 'big.bin'))?.mode, 0o600);
 });
