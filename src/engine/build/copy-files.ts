@@ -16,7 +16,7 @@ import { download, isUrl } from './add-url.ts';
 import { copyDirectoryTo, copyFailure, copyFileTo, ensureDirectory, resolveDest, type CopyTarget } from './copy-apply.ts';
 import { CopyExcludes } from './copy-excludes.ts';
 import { resolveChown, type Identity } from './copy-chown.ts';
-import { badChecksumUse, badChmod, destNotDirectory, urlForCopy } from './copy-errors.ts';
+import { badChecksumUse, badChmod, copyFailed, destNotDirectory, urlForCopy } from './copy-errors.ts';
 import { copyKey, downloadHash, inlineHash } from './copy-key.ts';
 import { resolveSource, type CopyInfo } from './copy-sources.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
@@ -80,6 +80,7 @@ export class FileCopier implements Copier {
         // One directory per download: two URLs may end in the same name.
         const dir = await mkdtemp(path.join(await tmpDir(), 'url-'));
         const d = await download(source, dir, { instruction, checksum, onProgress: request.onDownloadProgress, signal: request.signal });
+        if (!d.named && request.dest.endsWith('/')) throw copyFailed(instruction, `cannot determine filename for source ${source}`);
         infos.push({ name: d.name, hostPath: d.hostPath, isDir: false, hash: downloadHash(d.name, d.digest, d.mtime), fromRoot: false });
       }
       for (const doc of request.inline) {

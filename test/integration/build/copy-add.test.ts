@@ -120,6 +120,7 @@ async function serve(t: TestContext): Promise<string> {
     if (url.startsWith('/redir')) return res.writeHead(302, { Location: '/files/target.txt' }).end();
     if (url.startsWith('/nolm')) return res.end('nolm\n');
     if (url.startsWith('/404')) return res.writeHead(404, 'Not Found').end('nope\n');
+    if (url.startsWith('/gz')) return res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync('decoded\n'));
     if (url.startsWith('/big')) return res.writeHead(200, { 'Content-Length': String(BIG.length) }).end(BIG);
     const headers: http.OutgoingHttpHeaders = { 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' };
     if (url === '/') headers['Content-Disposition'] = 'attachment; filename="cd.txt"';
@@ -156,6 +157,16 @@ test('ADD downloads a URL: named after its last segment, 0600, Last-Modified tim
   assert.deepEqual(left, [], 'dispose removed the downloads');
   await assert.rejects(copier.prepare(request({ instruction: 'ADD', sources: [`${base}/404`], dest: '/' }), ctx), {
     message: `ADD failed: failed to GET ${base}/404 with status 404 Not Found: nope`,
+  });
+  await copy(copier, rootfs, ctx, { instruction: 'ADD', sources: [`${base}/gz.txt`], dest: '/' });
+  assert.equal((await look(rootfs, 'gz.txt'))?.content, 'decoded\n', 'a gzip Content-Encoding is decoded, as Go does');
+  await copy(copier, rootfs, ctx, { instruction: 'ADD', sources: [`${base}/nolm/`], dest: '/unnamed' });
+  assert.equal((await look(rootfs, 'unnamed'))?.content, 'nolm\n', 'no name from the URL or the reply: the destination names it');
+  await assert.rejects(copier.prepare(request({ instruction: 'ADD', sources: [`${base}/nolm/`], dest: '/d/' }), ctx), {
+    message: `ADD failed: cannot determine filename for source ${base}/nolm/`,
+  });
+  await assert.rejects(copier.prepare(request({ instruction: 'ADD', sources: ['http://127.0.0.1:1/x.txt'], dest: '/' }), ctx), {
+    message: 'ADD failed: Get "http://127.0.0.1:1/x.txt": dial tcp 127.0.0.1:1: connect: connection refused',
   });
 });
 
