@@ -13,7 +13,8 @@
  * - a directory's *contents* go into the destination; when the destination
  *   is new it is made 0755 with a fresh time, its missing parents owned by
  *   root and itself by the copy's owner;
- * - every copied entry keeps its mode (or gets --chmod) and its mtime (whole
+ * - every copied entry keeps its mode (or gets --chmod; a chowned file
+ *   loses setuid/setgid as the kernel's chown drops them) and its mtime (whole
  *   seconds, as it would through Docker's tar; the access time alike), and
  *   is owned by the copy's owner, or keeps its own owner when `owner` is
  *   undefined (files from an image or stage without --chown); symlinks stay

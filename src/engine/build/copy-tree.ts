@@ -163,12 +163,27 @@ export async function placeEntry(src: string, st: Stats, dest: string, options: 
   await setAttributes(dest, st, options, true);
 }
 
-/** Owner, then mode (a chown clears setuid bits), then times (directories' are set last, by the caller). */
+/** Owner, then mode, then times (directories' are set last, by the caller). */
 async function setAttributes(dest: string, st: Stats, options: TreeOptions, withTimes: boolean): Promise<void> {
   const owner = options.owner ?? { uid: st.uid, gid: st.gid };
   await lchown(dest, owner.uid, owner.gid);
-  if (!st.isSymbolicLink()) await chmod(dest, options.mode ?? st.mode & 0o7777);
+  if (!st.isSymbolicLink()) await chmod(dest, options.mode ?? modeAfterChown(st, options.owner !== undefined));
   if (withTimes) await lutimes(dest, seconds(st), seconds(st));
+}
+
+/**
+ * The mode the classic builder leaves: it writes an entry with its mode,
+ * then chowns it to the copy's owner (fixPermissions), and the kernel's
+ * chown drops a file's setuid bit, and its setgid bit when group-execute
+ * is set (directories keep theirs). Files keeping their owners (from an
+ * image, no --chown) are not chowned and keep every bit.
+ */
+export function modeAfterChown(st: Stats, chowned: boolean): number {
+  let mode = st.mode & 0o7777;
+  if (!chowned || st.isDirectory()) return mode;
+  mode &= ~0o4000;
+  if ((mode & 0o2010) === 0o2010) mode &= ~0o2000;
+  return mode;
 }
 
 /** The mtime in whole seconds, as Docker's tar headers carry it (the access time alike). */

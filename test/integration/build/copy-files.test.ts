@@ -284,3 +284,28 @@ test('--exclude leaves out matching entries of a directory and matches of a patt
   assert.equal(await keyOf(copier, await contextOf(ctxRoot), { sources: ['dir'], dest: '/k/', excludes: ['sub'] }), before);
   await assert.rejects(copier.prepare({ instruction: 'COPY', sources: ['dir'], inline: [], dest: '/', workdir: '/', link: false, excludes: ['[z'] }, ctx), /invalid excludepatterns/);
 });
+
+test('chowned files lose setuid (and setgid with group-execute) as the classic builder leaves them', async (t) => {
+  if (!requireRoot(t)) return;
+  const { dir, ctxRoot, rootfs, copier } = await setup(t);
+  await writeTree(ctxRoot, { 'suid': 's', 'sdir/sg': 'g', 'sdir/lock': 'l', 'sdir/keepdir/': '' });
+  await chmod(path.join(ctxRoot, 'suid'), 0o4755);
+  await chmod(path.join(ctxRoot, 'sdir/sg'), 0o2755);
+  await chmod(path.join(ctxRoot, 'sdir/lock'), 0o2644);
+  await chmod(path.join(ctxRoot, 'sdir/keepdir'), 0o2775);
+  const ctx = await contextOf(ctxRoot);
+  await copy(copier, rootfs, ctx, { sources: ['suid'], dest: '/a' });
+  await copy(copier, rootfs, ctx, { sources: ['sdir'], dest: '/b' });
+  await copy(copier, rootfs, ctx, { sources: ['suid'], dest: '/c', chmod: '4755' });
+  assert.deepEqual(
+    await Promise.all(['a', 'b/sg', 'b/lock', 'b/keepdir', 'c'].map(async (p) => (await look(rootfs, p))?.mode)),
+    [0o755, 0o755, 0o2644, 0o2775, 0o4755],
+  );
+  const image = path.join(dir, 'image');
+  await writeTree(image, { 'bin/su': 'su' });
+  await chmod(path.join(image, 'bin/su'), 0o4755);
+  const from = { kind: 'image' as const, root: image, imageId: 'sha256:' + 'd'.repeat(64) };
+  await copy(copier, rootfs, from, { sources: ['/bin/su'], dest: '/kept' });
+  await copy(copier, rootfs, from, { sources: ['/bin/su'], dest: '/chowned', chown: '1:1' });
+  assert.deepEqual([(await look(rootfs, 'kept'))?.mode, (await look(rootfs, 'chowned'))?.mode], [0o4755, 0o755]);
+});
