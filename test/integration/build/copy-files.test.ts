@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { chmod, chown, link, mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileCopier } from '../../../src/engine/build/copy-files.ts';
+import { native } from '../../../src/drivers/native.ts';
 import { requireRoot } from '../../helpers/daemon.ts';
 import { contextOf, copy, keyOf, look, makeRootfs, names, tempDir, writeTree } from './copy-fixtures.ts';
 
@@ -187,6 +188,10 @@ test('files from an image keep their owners unless --chown', async (t) => {
   assert.deepEqual([(await look(rootfs, 'got/x'))?.uid, (await look(rootfs, 'got/x'))?.gid], [5, 6]);
   await copy(copier, rootfs, from, { sources: ['/etc/app.conf'], dest: '/own', chown: '1:2' });
   assert.deepEqual([(await look(rootfs, 'own'))?.uid, (await look(rootfs, 'own'))?.gid], [1, 2]);
+  native().mknod(path.join(image, 'data/fifo'), 0o010640, 0);
+  await copy(copier, rootfs, from, { sources: ['/data'], dest: '/specials/' });
+  const fifo = await look(rootfs, 'specials/fifo');
+  assert.deepEqual([fifo?.type, fifo?.mode], ['other', 0o640], 'a fifo is made again, as Docker\'s tar copies it');
   await copy(copier, rootfs, from, { sources: ['/bin/t*x'], dest: '/bb/' });
   assert.deepEqual(await names(rootfs, 'bb'), ['toolbox']);
   await assert.rejects(copier.prepare({ instruction: 'COPY', sources: ['/nonexist'], inline: [], dest: '/', workdir: '/', link: false, excludes: [] }, from), {
