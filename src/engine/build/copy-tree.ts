@@ -161,6 +161,20 @@ export async function placeEntry(src: string, st: Stats, dest: string, options: 
   else if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) native().mknod(dest, st.mode & 0o177777, st.rdev);
   else return;
   await setAttributes(dest, st, options, true);
+  // Docker's tar carries security.capability (its only xattr); its chown to the copy's owner then drops it, as the kernel does.
+  if (st.isFile() && options.owner === undefined) copyCapability(src, dest);
+}
+
+const CAPABILITY_XATTR = 'security.capability';
+
+function copyCapability(src: string, dest: string): void {
+  let value: Buffer | null;
+  try {
+    value = native().lgetxattr(src, CAPABILITY_XATTR);
+  } catch {
+    return; // no xattrs on the source's filesystem: nothing to carry
+  }
+  if (value) native().lsetxattr(dest, CAPABILITY_XATTR, value);
 }
 
 /** Owner, then mode, then times (directories' are set last, by the caller). */

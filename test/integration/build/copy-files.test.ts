@@ -290,7 +290,7 @@ test('--exclude leaves out matching entries of a directory and matches of a patt
   await assert.rejects(copier.prepare({ instruction: 'COPY', sources: ['dir'], inline: [], dest: '/', workdir: '/', link: false, excludes: ['[z'] }, ctx), /invalid excludepatterns/);
 });
 
-test('chowned files lose setuid (and setgid with group-execute) as the classic builder leaves them', async (t) => {
+test('chowned files lose setuid (and setgid with group-execute) and capabilities as the classic builder leaves them', async (t) => {
   if (!requireRoot(t)) return;
   const { dir, ctxRoot, rootfs, copier } = await setup(t);
   await writeTree(ctxRoot, { 'suid': 's', 'sdir/sg': 'g', 'sdir/lock': 'l', 'sdir/keepdir/': '' });
@@ -310,7 +310,12 @@ test('chowned files lose setuid (and setgid with group-execute) as the classic b
   await writeTree(image, { 'bin/su': 'su' });
   await chmod(path.join(image, 'bin/su'), 0o4755);
   const from = { kind: 'image' as const, root: image, imageId: 'sha256:' + 'd'.repeat(64) };
+  // A file capability (cap_net_raw, effective): vfs_cap_data revision 2.
+  const cap = Buffer.from([0x01, 0, 0, 0x02, 0x00, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  native().lsetxattr(path.join(image, 'bin/su'), 'security.capability', cap);
   await copy(copier, rootfs, from, { sources: ['/bin/su'], dest: '/kept' });
   await copy(copier, rootfs, from, { sources: ['/bin/su'], dest: '/chowned', chown: '1:1' });
   assert.deepEqual([(await look(rootfs, 'kept'))?.mode, (await look(rootfs, 'chowned'))?.mode], [0o4755, 0o755]);
+  assert.deepEqual(native().lgetxattr(path.join(rootfs, 'kept'), 'security.capability'), cap, 'file capabilities kept with the owner');
+  assert.equal(native().lgetxattr(path.join(rootfs, 'chowned'), 'security.capability'), null, 'and dropped by a chown');
 });
