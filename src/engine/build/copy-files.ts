@@ -92,7 +92,7 @@ export class FileCopier implements Copier {
       }
       if (infos.length > 1 && !request.dest.endsWith('/')) throw destNotDirectory(instruction);
       const dest = normalizeDest(request.workdir, request.dest);
-      const key = copyKey(infos.map((i) => i.hash), { instruction, dest, chown, chmod: request.chmod || undefined, excludes: request.excludes });
+      const key = copyKey(infos.map((i) => i.hash), { instruction, dest, chown, chmod: chmod?.toString(8), excludes: request.excludes });
       const preserveOwners = from.kind === 'image' && chown === undefined;
       return {
         key,
