@@ -78,7 +78,10 @@ async function resolvePath(instruction: Instruction, from: SourceRoot, p: string
   const lexical = path.posix.normalize(p === '' ? '.' : p);
   if (lexical === '..' || lexical.startsWith('../')) throw outsideContext(instruction, p);
   const notFound = () => (from.kind === 'context' ? notInContext(instruction, p) : notInImage(instruction, p));
-  const resolved = await resolveInRoot({ root: from.root, mounts: [] }, `/${p}`, { followFinalSymlink: true });
+  // A scoped resolution that fails (a symlink loop) is, for moby, a path it cannot keep inside the root.
+  const resolved = await resolveInRoot({ root: from.root, mounts: [] }, `/${p}`, { followFinalSymlink: true }).catch((err: unknown) => {
+    throw Object.assign(outsideContext(instruction, p), { cause: err });
+  });
   let stat;
   try {
     stat = await lstat(resolved.hostPath);

@@ -121,6 +121,8 @@ test('source errors are worded as dockerd words them', async (t) => {
   await fails(['a.txt', 'b.txt'], '.', 'When using COPY with more than one source file, the destination must be a directory and end with a /');
   await fails(['*.txt'], '/dst', 'When using COPY with more than one source file, the destination must be a directory and end with a /');
   await fails(['http://127.0.0.1:1/x'], '/', "COPY failed: source can't be a URL for COPY");
+  await symlink('loop', path.join(ctx.root, 'loop'));
+  await fails(['loop'], '/', 'COPY failed: forbidden path outside the build context: loop ()');
 });
 
 test('--chown takes numbers or names from the destination rootfs, the user as group when none', async (t) => {
