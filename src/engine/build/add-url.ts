@@ -64,6 +64,8 @@ export interface DownloadOptions {
   instruction: 'COPY' | 'ADD';
   checksum?: string;
   onProgress?: (current: number, total: number) => void;
+  /** Where HTTP_PROXY, HTTPS_PROXY and NO_PROXY are read (the daemon's environment). */
+  env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
 }
 
@@ -97,7 +99,7 @@ export async function download(url: string, dir: string, options: DownloadOption
   };
   let reply: GetReply;
   try {
-    reply = await httpGet(url, options.signal);
+    reply = await httpGet(url, { env: options.env, signal: options.signal });
   } catch (err) {
     throw failed(err);
   }

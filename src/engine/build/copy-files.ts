@@ -24,6 +24,8 @@ import { InvalidParameterError } from '../../util/errors.ts';
 export interface FileCopierOptions {
   /** Where downloads and heredocs are staged (default: the system's temporary directory). */
   tmpDir?: string;
+  /** The environment whose HTTP_PROXY, HTTPS_PROXY and NO_PROXY apply to downloads (default: the process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** moby's normalizeDest: relative to WORKDIR, a trailing '/' kept. */
@@ -79,7 +81,7 @@ export class FileCopier implements Copier {
         if (instruction === 'COPY') throw urlForCopy();
         // One directory per download: two URLs may end in the same name.
         const dir = await mkdtemp(path.join(await tmpDir(), 'url-'));
-        const d = await download(source, dir, { instruction, checksum, onProgress: request.onDownloadProgress, signal: request.signal });
+        const d = await download(source, dir, { instruction, checksum, onProgress: request.onDownloadProgress, env: this.options.env, signal: request.signal });
         if (!d.named && request.dest.endsWith('/')) throw copyFailed(instruction, `cannot determine filename for source ${source}`);
         infos.push({ name: d.name, hostPath: d.hostPath, isDir: false, hash: downloadHash(d.name, d.digest, d.mtime), fromRoot: false });
       }

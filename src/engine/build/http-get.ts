@@ -6,11 +6,16 @@
  * connection refused`). node:http rather than fetch: fetch refuses the
  * ports the Fetch standard blocks (1, 6000, 6667…), which Docker reaches.
  * An idle connection (no headers, or no body data, for a minute) fails.
+ * The daemon's HTTP_PROXY / HTTPS_PROXY / NO_PROXY apply (http-proxy.ts):
+ * a plain request through the proxy, https through a CONNECT tunnel.
  */
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import type { Readable } from 'node:stream';
+import tls from 'node:tls';
 import { createGunzip } from 'node:zlib';
+import { proxyFor } from './http-proxy.ts';
 
 export interface GetReply {
   status: number;
@@ -47,20 +52,75 @@ function dialWords(url: URL, err: NodeJS.ErrnoException & { address?: string; po
   }
 }
 
-function once(url: URL, signal?: AbortSignal): Promise<http.IncomingMessage> {
+function proxyAuthorization(proxy: URL): Record<string, string> {
+  if (proxy.username === '' && proxy.password === '') return {};
+  const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+  return { 'Proxy-Authorization': `Basic ${Buffer.from(user).toString('base64')}` };
+}
+
+/** An https connection to `url`'s host through an HTTP CONNECT tunnel of `proxy`. */
+function tunnel(url: URL, proxy: URL, signal?: AbortSignal): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : http;
-    const req = client.get(url, { signal, headers: { 'Accept-Encoding': 'gzip', 'User-Agent': 'Go-http-client/1.1' } }, resolve);
+    const client = proxy.protocol === 'https:' ? https : http;
+    const authority = `${url.hostname}:${url.port || 443}`;
+    const req = client.request({
+      method: 'CONNECT',
+      host: proxy.hostname,
+      port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+      path: authority,
+      headers: { Host: authority, ...proxyAuthorization(proxy) },
+      signal,
+    });
+    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new GetFailedError('proxyconnect tcp: i/o timeout')));
+    req.on('connect', (res: http.IncomingMessage, socket: net.Socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        reject(new GetFailedError(`proxyconnect tcp: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
+        return;
+      }
+      resolve(tls.connect({ socket, servername: net.isIP(url.hostname) ? undefined : url.hostname }));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => reject(signal?.aborted ? signal.reason ?? err : new GetFailedError(`proxyconnect tcp: ${dialWords(proxy, err)}`)));
+    req.end();
+  });
+}
+
+async function once(url: URL, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<http.IncomingMessage> {
+  const proxy = proxyFor(url, env);
+  if (proxy && !['http:', 'https:'].includes(proxy.protocol)) throw new GetFailedError(`proxyconnect tcp: unsupported proxy scheme ${proxy.protocol.replace(/:$/, '')}`);
+  const headers = { 'Accept-Encoding': 'gzip', 'User-Agent': 'Go-http-client/1.1' };
+  let options: http.RequestOptions;
+  let client: typeof http | typeof https = url.protocol === 'https:' ? https : http;
+  if (!proxy) {
+    options = { headers, signal };
+  } else if (url.protocol === 'https:') {
+    const socket = await tunnel(url, proxy, signal);
+    options = { headers, signal, agent: false, createConnection: () => socket };
+  } else {
+    // A plain-http request goes to the proxy whole: the absolute URL as the request target.
+    client = proxy.protocol === 'https:' ? https : http;
+    options = {
+      host: proxy.hostname,
+      port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+      path: url.href,
+      headers: { ...headers, Host: url.host, ...proxyAuthorization(proxy) },
+      signal,
+    };
+  }
+  return new Promise((resolve, reject) => {
+    const req = proxy && url.protocol !== 'https:' ? client.get(options, resolve) : client.get(url, options, resolve);
     req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new GetFailedError('net/http: timeout awaiting response headers')));
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (signal?.aborted) reject(signal.reason ?? err);
-      else reject(err instanceof GetFailedError ? err : new GetFailedError(dialWords(url, err)));
+      else if (err instanceof GetFailedError) reject(err);
+      else reject(new GetFailedError(proxy ? `proxyconnect tcp: ${dialWords(proxy, err)}` : dialWords(url, err)));
     });
   });
 }
 
 /** GETs `address`, following redirects; a reply of any status is returned (its body to read or discard). */
-export async function httpGet(address: string, signal?: AbortSignal): Promise<GetReply> {
+export async function httpGet(address: string, options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<GetReply> {
+  const { signal, env = process.env } = options;
   let url: URL;
   try {
     url = new URL(address);
@@ -68,7 +128,7 @@ export async function httpGet(address: string, signal?: AbortSignal): Promise<Ge
     throw new GetFailedError('invalid URL');
   }
   for (let redirects = 0; ; redirects++) {
-    const res = await once(url, signal);
+    const res = await once(url, env, signal);
     const location = res.headers.location;
     if (REDIRECTS.has(res.statusCode ?? 0) && location) {
       res.resume();

@@ -230,3 +230,26 @@ test('a download reports its progress as moby does, ending with the whole size',
   assert.deepEqual(small, [[24, -1]], 'a chunked reply has no total');
   assert.equal((await look(rootfs, 'big.bin'))?.mode, 0o600);
 });
+
+test("downloads go through the daemon's HTTP_PROXY unless NO_PROXY exempts the host", async (t) => {
+  if (!requireRoot(t)) return;
+  const { dir, rootfs, ctx } = await setup(t);
+  const seen: string[] = [];
+  const proxy = http.createServer((req, res) => {
+    seen.push(`${req.url} host=${req.headers.host} auth=${req.headers['proxy-authorization'] ?? ''}`);
+    res.writeHead(200, { 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' }).end('via proxy\n');
+  });
+  proxy.listen(0, '127.0.0.1');
+  await once(proxy, 'listening');
+  t.after(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+  const port = (proxy.address() as AddressInfo).port;
+  const env = { HTTP_PROXY: `http://user:p%40ss@127.0.0.1:${port}`, NO_PROXY: 'skip.invalid' };
+  const copier = new FileCopier({ tmpDir: dir, env });
+  await copy(copier, rootfs, ctx, { instruction: 'ADD', sources: ['http://files.invalid/p.txt'], dest: '/p.txt' });
+  assert.equal((await look(rootfs, 'p.txt'))?.content, 'via proxy\n');
+  assert.deepEqual(seen, [`http://files.invalid/p.txt host=files.invalid auth=Basic ${Buffer.from('user:p@ss').toString('base64')}`]);
+  await assert.rejects(copier.prepare(request({ instruction: 'ADD', sources: ['http://skip.invalid/p.txt'], dest: '/' }), ctx), {
+    message: 'ADD failed: Get "http://skip.invalid/p.txt": dial tcp: lookup skip.invalid: no such host',
+  });
+  assert.equal(seen.length, 1, 'NO_PROXY hosts are fetched directly');
+});
