@@ -78,7 +78,18 @@ function tunnel(url: URL, proxy: URL, signal?: AbortSignal): Promise<tls.TLSSock
         reject(new GetFailedError(`proxyconnect tcp: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
         return;
       }
-      resolve(tls.connect({ socket, servername: net.isIP(url.hostname) ? undefined : url.hostname }));
+      // Handed over once the handshake is done, so that its failure is this call's, not an unheard socket error.
+      const secure = tls.connect({ socket, servername: net.isIP(url.hostname) ? undefined : url.hostname });
+      const failed = (err: NodeJS.ErrnoException) => {
+        secure.destroy();
+        socket.destroy();
+        reject(signal?.aborted ? signal.reason ?? err : new GetFailedError(err.code === 'ECONNRESET' ? 'tls: handshake failure' : err.message));
+      };
+      secure.once('error', failed);
+      secure.once('secureConnect', () => {
+        secure.off('error', failed);
+        resolve(secure);
+      });
     });
     req.on('error', (err: NodeJS.ErrnoException) => reject(signal?.aborted ? signal.reason ?? err : new GetFailedError(`proxyconnect tcp: ${dialWords(proxy, err)}`)));
     req.end();

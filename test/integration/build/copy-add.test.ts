@@ -241,7 +241,10 @@ test("downloads go through the daemon's HTTP_PROXY unless NO_PROXY exempts the h
   });
   proxy.listen(0, '127.0.0.1');
   await once(proxy, 'listening');
-  t.after(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+  t.after(() => new Promise<void>((resolve) => {
+    proxy.closeAllConnections();
+    proxy.close(() => resolve());
+  }));
   const port = (proxy.address() as AddressInfo).port;
   const env = { HTTP_PROXY: `http://user:p%40ss@127.0.0.1:${port}`, NO_PROXY: 'skip.invalid' };
   const copier = new FileCopier({ tmpDir: dir, env });
@@ -252,4 +255,14 @@ test("downloads go through the daemon's HTTP_PROXY unless NO_PROXY exempts the h
     message: 'ADD failed: Get "http://skip.invalid/p.txt": dial tcp: lookup skip.invalid: no such host',
   });
   assert.equal(seen.length, 1, 'NO_PROXY hosts are fetched directly');
+  // https goes through a CONNECT tunnel (here to no TLS server: the handshake fails, after the tunnel).
+  const tunnels: string[] = [];
+  proxy.on('connect', (req: http.IncomingMessage, socket: import('node:net').Socket) => {
+    tunnels.push(`${req.url} auth=${req.headers['proxy-authorization'] ?? ''}`);
+    socket.on('error', () => undefined);
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\nnot tls at all', () => socket.destroy());
+  });
+  const secure = new FileCopier({ tmpDir: dir, env: { HTTPS_PROXY: `127.0.0.1:${port}` } });
+  await assert.rejects(secure.prepare(request({ instruction: 'ADD', sources: ['https://secure.invalid/x'], dest: '/' }), ctx), /^SystemError: ADD failed: Get "https:\/\/secure\.invalid\/x": /);
+  assert.deepEqual(tunnels, ['secure.invalid:443 auth=']);
 });
