@@ -3,7 +3,7 @@
  * checked side by side), and in BuildKit's for what only BuildKit has
  * (`--chmod`, `--checksum`, heredocs).
  */
-import { InvalidParameterError, NotFoundError, SystemError } from '../../util/errors.ts';
+import { ForbiddenError, InvalidParameterError, NotFoundError, SystemError, UnauthorizedError } from '../../util/errors.ts';
 
 type Instruction = 'COPY' | 'ADD';
 
@@ -58,6 +58,8 @@ export function downloadStatus(instruction: Instruction, url: string, status: nu
   const message = `${instruction} failed: failed to GET ${url} with status ${status} ${statusText}: ${body.trim()}`;
   if (status === 404) return new NotFoundError(message);
   if (status === 400) return new InvalidParameterError(message);
+  if (status === 401) return new UnauthorizedError(message);
+  if (status === 403) return new ForbiddenError(message);
   return new SystemError(message);
 }
 
