@@ -181,7 +181,23 @@ export class Engine {
       volumeUsage: async () => (await this.volumes.usage()).map((u) => toWireVolumeUsage(u, this.volumes.mountpoint(u.record.name))),
       registryConfig: () => ({ ...registryInfo(options.registry ?? {}) }),
     });
-    this.runner = new ServiceContainerRunner({ containers: this.containers, io: this.io, data: this.data });
+    this.runner = new ServiceContainerRunner({
+      containers: this.containers,
+      io: this.io,
+      data: this.data,
+      layers: this.layers,
+      rootfs: {
+        mount: async (ref) => {
+          const record = this.containers.store.resolve(ref);
+          await this.containers.layout.mountRootfs(record);
+          return this.containers.paths(record.id).merged;
+        },
+        layers: (ref) => {
+          const record = this.containers.store.resolve(ref);
+          return { upper: this.containers.paths(record.id).upper, lowerDirs: this.containers.layout.lowerDirs(record), imageChainId: record.imageChainId };
+        },
+      },
+    });
   }
 
   private imageUser(imageId: string): { id: string; running: boolean } | undefined {
