@@ -341,7 +341,7 @@ async function buildCancel(ctx: RouteContext): Promise<unknown> {
   const id = ctx.query.get('id');
   if (!id) throw new SystemError('build ID not provided');
   running.get(id)?.abort(new SystemError('context canceled'));
-  ctx.res.writeHead(200);
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   ctx.res.end();
   return undefined;
 }

@@ -33,7 +33,7 @@ export function isGitUrl(s: string): boolean {
 export async function fetchRemoteContext(url: string, root: string, signal?: AbortSignal): Promise<RemoteContext> {
   if (isGitUrl(url)) return { kind: 'directory', root: await gitClone(url, root, signal) };
   if (isUrl(url)) return download(url, signal);
-  throw new InvalidParameterError(`remoteURL (${url}) could not be recognized as URL`);
+  throw new SystemError(`remoteURL (${url}) could not be recognized as URL`);
 }
 
 /** `url#ref:subdir` split as dockerd's gitutils splits it (github.com/… gets https://). */
