@@ -9,7 +9,6 @@ import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { directoryContext, openBuildContext } from './context.ts';
 import { excludedPaths } from './context-ignore.ts';
-import { ignoreMatcher, parseDockerignore } from './dockerignore-matcher.ts';
 import { isGitUrl, parseGitUrl } from './context-remote.ts';
 
 type Item = { name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; body?: string; mode?: number; uid?: number; gid?: number; linkname?: string; mtime?: Date };
@@ -134,13 +133,10 @@ test('directoryContext hashes an existing directory and leaves it alone', async 
   assert.ok((await fs.readdir(dir)).includes('skip'));
 });
 
-test('dockerignore patterns match as moby’s patternmatcher', () => {
-  const m = ignoreMatcher(parseDockerignore('**/*.go\n/abs\nfoo/*/bar\n!keep.go\nsub\n'));
-  const table: [string, boolean][] = [
-    ['a.go', true], ['x/y/z.go', true], ['keep.go', false], ['abs', true], ['abs/in', true], ['foo/q/bar', true], ['foo/q/r/bar', false], ['sub/x/y', true], ['other', false],
-  ];
-  for (const [p, want] of table) assert.equal(m(p), want, p);
+test('excluded paths follow the CLI walk: an exception keeps its directories', () => {
   assert.deepEqual(excludedPaths(['', 'd', 'd/a', 'd/b'], ['d', '!d/a']), ['d/b']);
+  assert.deepEqual(excludedPaths(['', 'd', 'd/a', 'e'], ['d']), ['d/a', 'd']);
+  assert.deepEqual(excludedPaths(['', 'x.go', 'k/y.go', 'k', 'keep.go'], ['**/*.go', '!keep.go']), ['k/y.go', 'x.go']);
 });
 
 test('git URLs are told apart and split as dockerd does', () => {
