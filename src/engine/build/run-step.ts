@@ -83,7 +83,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
   delete probeConfig.ArgsEscaped;
   const extra = specs.length || net ? { mounts: specs.map((s) => ({ ...s, from: s.from === undefined ? undefined : (fromIds.get(s.from) ?? 'scratch') })), network: net } : null;
   const key = stepKey(state, probeConfig, extra);
-  if (await probeCache(run, state, key, out)) return;
+  if (await probeCache(run, state, key, probeConfig, out)) return;
 
   // The command goes in as Entrypoint[0] + Cmd: no image ENTRYPOINT or CMD can join it (dockerd's [""] entrypoint).
   const stepConfig = copyRunConfig(c, { Entrypoint: cmd.slice(0, 1), Cmd: cmd.slice(1), Env: [...(c.Env ?? []), ...args], Healthcheck: { Test: ['NONE'] } });

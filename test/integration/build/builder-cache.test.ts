@@ -93,3 +93,25 @@ test('intermediate images are hidden from the list, shown with all; prune remove
   assert.equal(b.engine.images.list({ all: true }).length, before - 2, 'the loose build\'s two images went, the tagged one\'s stay');
   assert.deepEqual(await b.engine.builder.usage(), []);
 });
+
+test('--cache-from: a loaded image (no parents, no records) satisfies the steps its history matches', async (t) => {
+  if (!requireRoot(t)) return;
+  const b = await openBuilder(t);
+  const dir = await b.context({ Dockerfile: 'FROM busybox\nENV A=1\nRUN echo one > /one\nCOPY a.txt /a\nCMD ["cat", "/one"]\n', 'a.txt': 'a\n' });
+  const first = await b.build(dir, { tags: ['docker.io/library/shipped:1'] });
+  // As if pulled on another machine: saved, removed with its intermediates and records, loaded back.
+  const chunks: Buffer[] = [];
+  for await (const c of b.engine.images.save(['shipped:1'])) chunks.push(c as Buffer);
+  await b.engine.images.remove('shipped:1');
+  await b.engine.builder.prune({ all: true, filters: new Map() });
+  const { Readable } = await import('node:stream');
+  await b.engine.images.load(Readable.from([Buffer.concat(chunks)]));
+  assert.equal(b.engine.images.findId('shipped:1'), first.id);
+
+  const plain = await b.build(dir, { noCache: false });
+  assert.match(plain.output, /Running in/, 'without --cache-from nothing matches');
+  const withFrom = await b.build(dir, { cacheFrom: ['shipped:1'] });
+  assert.equal(withFrom.output.match(/ ---> Using cache\n/g)?.length, 4);
+  assert.equal(withFrom.id, first.id, 'the last step is the cache-from image itself');
+  assert.equal((await b.run(withFrom.id, [])).stdout, 'one\n');
+});
