@@ -126,3 +126,26 @@ RUN --network=none cat /proc/net/dev | grep -c : > /links
   }
   await assert.rejects(b.build(await b.context({ Dockerfile: 'FROM busybox\nRUN --mount=type=secret,id=missing,required cat /run/secrets/missing\n' })), /secret missing: not found/);
 });
+
+test('FROM an image that is not local pulls it with the request\'s credentials; pull refreshes it', async (t) => {
+  if (!requireRoot(t)) return;
+  const b = await openBuilder(t);
+  const { startRegistry } = await import('../../helpers/registry.ts');
+  const reg = await startRegistry(t, { auth: { user: 'u', pass: 'p' } });
+  const auth = { username: 'u', password: 'p', serveraddress: reg.host };
+  await b.engine.images.tag('busybox', `${reg.host}/lib/bb`, 'v1');
+  await b.engine.images.push(`${reg.host}/lib/bb`, 'v1', auth, () => undefined);
+  await b.engine.images.removeReference(`${reg.host}/lib/bb:v1`);
+  const dir = await b.context({ Dockerfile: `FROM ${reg.host}/lib/bb:v1\nRUN echo pulled > /p\n` });
+  await assert.rejects(b.build(dir), /no basic auth credentials|unauthorized|authentication required/i);
+  const pulled = await b.build(dir, { registryAuth: { [reg.host]: auth } });
+  const statuses = pulled.events.filter((e) => e.kind === 'status').map((e) => (e as { message: string }).message);
+  assert.ok(statuses.includes('Pulling from lib/bb'), statuses.join('|'));
+  assert.ok(statuses.some((s) => s.startsWith('Status: ')), statuses.join('|'));
+  assert.equal((await b.run(pulled.id, ['cat', '/p'])).stdout, 'pulled\n');
+  const local = await b.build(dir);
+  assert.equal(local.events.filter((e) => e.kind === 'status').length, 0, 'a local image is not pulled again');
+  const refreshed = await b.build(dir, { pull: true, registryAuth: { [reg.host]: auth } });
+  assert.ok(refreshed.events.some((e) => e.kind === 'status' && e.message.startsWith('Status: Image is up to date')));
+  assert.equal(refreshed.id, local.id);
+});
