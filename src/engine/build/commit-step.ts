@@ -48,7 +48,8 @@ export async function recordStep(run: BuildRun, state: StageState, o: { key: str
   const config = childImageConfig(state.image, {
     author: state.maintainer,
     config: copyRunConfig(state.runConfig),
-    containerConfig: o.containerConfig,
+    // dockerd records the config its step container was created with, which by then had the container's hostname.
+    containerConfig: o.containerId ? copyRunConfig(o.containerConfig, { Hostname: shortId(o.containerId) }) : o.containerConfig,
     containerId: o.containerId,
     ...(o.layer ? { diffId: o.layer.diffId as DiffId } : {}),
   });
