@@ -81,3 +81,30 @@ test('the classic builder\'s stream, history and config match Docker 20.10 for t
   assert.equal(a.layers, b.layers);
   await apiRequest(refSocket, 'DELETE', '/v1.41/images/parity:1');
 });
+
+test('a cached rebuild and a failing RUN read as Docker 20.10\'s', { timeout: 180_000 }, async (t) => {
+  if (!requireRoot(t)) return;
+  if (!referenceDockerRunning()) {
+    t.skip('the reference Docker engine is not running');
+    return;
+  }
+  const d = await startDaemon(t);
+  const refSocket = REFERENCE_DOCKER_HOST.replace('unix://', '');
+  const run = async (socket: string, base: string, dockerfile: string, extra: Record<string, string> = {}) => {
+    const body = await makeTar([{ name: 'Dockerfile', body: dockerfile }]);
+    const q = new URLSearchParams({ buildargs: JSON.stringify({ BASE: base }), ...extra });
+    const reply = await post(socket, `/v1.41/build?${q}`, body);
+    return masked(reply.lines);
+  };
+  const cached = `ARG BASE\nFROM $BASE\nENV PARITY=${Date.now()}\nRUN echo built > /b\nCMD ["cat", "/b"]\n`;
+  for (const [socket, base] of [[d.socket, 'busybox'], [refSocket, 'busybox-ref']] as const) await run(socket, base, cached);
+  assert.deepEqual(await run(d.socket, 'busybox', cached), await run(refSocket, 'busybox-ref', cached));
+
+  const failing = 'ARG BASE\nFROM $BASE\nRUN echo out; exit 7\n';
+  for (const extra of [{ forcerm: '1' }, { rm: '1' }]) {
+    assert.deepEqual(await run(d.socket, 'busybox', failing, extra), await run(refSocket, 'busybox-ref', failing, extra));
+  }
+  // Without forcerm both leave the failed step's container: removed here on the reference.
+  const left = await apiRequest(refSocket, 'GET', '/v1.41/containers/json?all=1&filters=' + encodeURIComponent(JSON.stringify({ status: ['exited'] })));
+  for (const c of left.body as { Id: string; Command: string }[]) if (c.Command.includes('exit 7')) await apiRequest(refSocket, 'DELETE', `/v1.41/containers/${c.Id}?force=1`);
+});
