@@ -70,7 +70,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
   const network = ins.flags.find((f) => f.name === 'network')?.value;
   const net = network === undefined ? undefined : x.word(network);
   if (net !== undefined && !['none', 'host', 'default'].includes(net)) throw new InvalidParameterError(`unsupported network mode ${net}`);
-  const specs: RunMountSpec[] = ins.flags.filter((f) => f.name === 'mount').map((f) => parseRunMount(x.word(f.value ?? '')));
+  const specs: RunMountSpec[] = ins.flags.filter((f) => f.name === 'mount').map((f) => parseRunMount(f.value ?? '', x.word));
   // What the mounts read, resolved before the key: a stage's or image's ID changes the key.
   const fromIds = new Map<string, string | undefined>();
   for (const s of specs) if (s.from !== undefined && !fromIds.has(s.from)) fromIds.set(s.from, await fromImage(run, state, s.from, out));
@@ -93,8 +93,6 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
     throw new SystemError(`failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: ${JSON.stringify(cmd[0] ?? '')}: stat ${cmd[0] ?? ''}: no such file or directory: unknown`);
   }
   // The command goes in as Entrypoint[0] + Cmd: no image ENTRYPOINT or CMD can join it (dockerd's [""] entrypoint).
-  const stepConfig = copyRunConfig(c, { Entrypoint: cmd.slice(0, 1), Cmd: cmd.slice(1), Env: [...(c.Env ?? []), ...args], Healthcheck: { Test: ['NONE'] } });
-  delete stepConfig.Image;
   const mountRoots: string[] = [];
   const prepared = await prepareRunMounts(specs, {
     contextRoot: run.context.root,
@@ -108,6 +106,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
       return runner.withRootfs(id, async (root) => root);
     },
   });
+  const stepConfig = copyRunConfig(c, { Entrypoint: cmd.slice(0, 1), Cmd: cmd.slice(1), Env: [...(c.Env ?? []), ...args, ...prepared.env], Healthcheck: { Test: ['NONE'] } });
+  delete stepConfig.Image;
   let id: string | undefined;
   let ok = false;
   try {
@@ -124,7 +124,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
     if (code !== 0) throw new CommandFailedError(cmd, code);
     const containerId = id;
     await run.deps.images.hold(async () => {
-      const layer = await runner.layer(containerId, { mountPoints: specs.map((s) => s.target) });
+      const layer = await runner.layer(containerId, { mountPoints: specs.map((s) => s.target).filter((t) => t !== '') });
       await recordStep(run, state, { key, containerConfig: probeConfig, containerId, ...(layer ? { layer } : {}) });
     });
     ok = true;
