@@ -187,3 +187,12 @@ test('an aborted build kills and removes the running step\'s container', async (
   await assert.rejects(building, /client went away/);
   assert.deepEqual(b.engine.containers.store.all(), []);
 });
+
+test('RUN steps get the build\'s extra hosts, network mode and memory limit', async (t) => {
+  if (!requireRoot(t)) return;
+  const b = await openBuilder(t);
+  const df = 'FROM busybox\nRUN grep myhost /etc/hosts > /hosts; cat /proc/net/dev | grep -c : > /links; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max 2>/dev/null | head -1 > /mem\n';
+  const { id } = await b.build(await b.context({ Dockerfile: df }), { extraHosts: ['myhost:10.1.2.3'], networkMode: 'none', resources: { memory: 64 * 1024 * 1024 } });
+  const r = await b.run(id, ['cat', '/hosts', '/links', '/mem']);
+  assert.equal(r.stdout, `10.1.2.3\tmyhost\n1\n${64 * 1024 * 1024}\n`);
+});
