@@ -8,6 +8,9 @@
  * args only when declared) plus the mounts and network the classic builder
  * did not have.
  */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { ImageRunConfig } from '../../oci/image.ts';
 import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
@@ -22,6 +25,14 @@ import { parseRunMount, prepareRunMounts, type RunMountSpec } from './run-mounts
 import { asContainerConfig, copyRunConfig, shellOf, type StageState } from './stage-state.ts';
 import { newStepContainerId, shortId } from './step-image.ts';
 import { stageRef } from './stage-plan.ts';
+
+/** A lone heredoc starting with `#!` runs as an executable file (BuildKit mounts it under /dev/pipes). */
+export function shebangScript(ins: RunInstruction): { name: string; content: string } | undefined {
+  const form = ins.command;
+  const only = ins.heredocs.length === 1 ? ins.heredocs[0]! : undefined;
+  if (form.form === 'exec' || !only || !/^<<-?["']?[^\s"']+["']?$/.test(form.command.trim())) return undefined;
+  return only.content.startsWith('#!') ? { name: only.name, content: only.content } : undefined;
+}
 
 /** The argv of a RUN, heredocs included (a lone `<<EOF` runs its body as the script). */
 export function runArgv(ins: RunInstruction, c: ImageRunConfig): string[] {
@@ -106,7 +117,23 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
       return runner.withRootfs(id, async (root) => root);
     },
   });
-  const stepConfig = copyRunConfig(c, { Entrypoint: cmd.slice(0, 1), Cmd: cmd.slice(1), Env: [...(c.Env ?? []), ...args, ...prepared.env], Healthcheck: { Test: ['NONE'] } });
+  const script = shebangScript(ins);
+  let exec = cmd;
+  if (script) {
+    // Its own interpreter runs it: written to a private file, bind-mounted read-only (under /dev, a tmpfs: never in the layer).
+    const dir = path.join(run.builderDir, 'tmp', `script-${randomBytes(8).toString('hex')}`);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.writeFile(path.join(dir, 'script'), script.content, { mode: 0o755 });
+    const release = prepared.release;
+    prepared.release = async () => {
+      await release();
+      await fs.rm(dir, { recursive: true, force: true });
+    };
+    const target = `/dev/pipes/${script.name}`;
+    prepared.mounts.push({ Type: 'bind', Source: path.join(dir, 'script'), Target: target, ReadOnly: true });
+    exec = [target];
+  }
+  const stepConfig = copyRunConfig(c, { Entrypoint: exec.slice(0, 1), Cmd: exec.slice(1), Env: [...(c.Env ?? []), ...args, ...prepared.env], Healthcheck: { Test: ['NONE'] } });
   delete stepConfig.Image;
   let id: string | undefined;
   let ok = false;

@@ -127,10 +127,14 @@ EOT
 COPY <<EOF /three
 hello $WHO
 EOF
+RUN <<EOF
+#!/bin/sh -e
+echo "shebang $0" > /four
+EOF
 `;
   const { id } = await b.build(await b.context({ Dockerfile: df }));
-  const r = await b.run(id, ['cat', '/one', '/two', '/three']);
-  assert.equal(r.stdout, 'one\ntwo\n$WHO literal\nhello world\n');
+  const r = await b.run(id, ['sh', '-c', 'cat /one /two /three /four; ls /dev/pipes 2>&1']);
+  assert.equal(r.stdout, 'one\ntwo\n$WHO literal\nhello world\nshebang /dev/pipes/EOF\nls: /dev/pipes: No such file or directory\n');
 });
 
 test('USER, WORKDIR relative to the last one, EXPOSE from ARG words, STOPSIGNAL and HEALTHCHECK NONE', async (t) => {
