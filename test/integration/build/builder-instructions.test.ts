@@ -200,3 +200,17 @@ test('RUN steps get the build\'s extra hosts, network mode and memory limit', as
   const r = await b.run(id, ['cat', '/hosts', '/links', '/mem']);
   assert.equal(r.stdout, `10.1.2.3\tmyhost\n1\n${64 * 1024 * 1024}\n`);
 });
+
+test('proxy build args reach RUN without an ARG, stay out of the config, and out of history unless declared', async (t) => {
+  if (!requireRoot(t)) return;
+  const b = await openBuilder(t);
+  const buildArgs = { HTTP_PROXY: 'http://proxy:3128', no_proxy: 'local' };
+  const plain = await b.build(await b.context({ Dockerfile: 'FROM busybox\nRUN echo "$HTTP_PROXY $no_proxy" > /p\n' }), { buildArgs });
+  assert.doesNotMatch(plain.output, /not consumed/, 'predefined args never warn');
+  const history = b.engine.images.history(plain.id).map((h) => h.CreatedBy);
+  assert.equal(history[0], '|0 /bin/sh -c echo "$HTTP_PROXY $no_proxy" > /p');
+  assert.equal((await b.run(plain.id, ['cat', '/p'])).stdout, 'http://proxy:3128 local\n');
+  assert.ok(!(b.engine.images.inspect(plain.id).Config!.Env ?? []).some((e) => e.includes('proxy')));
+  const declared = await b.build(await b.context({ Dockerfile: 'FROM busybox\nARG HTTP_PROXY\nRUN echo "$HTTP_PROXY" > /p\n' }), { buildArgs });
+  assert.equal(b.engine.images.history(declared.id)[0]!.CreatedBy, '|1 HTTP_PROXY=http://proxy:3128 /bin/sh -c echo "$HTTP_PROXY" > /p', 'the undeclared no_proxy is still left out');
+});
