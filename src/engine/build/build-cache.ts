@@ -77,7 +77,12 @@ export class BuildCache {
   /** The image a step made before, if it still exists. */
   lookup(key: string, exists: (imageId: string) => boolean): CacheRecord | undefined {
     const record = this.records.get(key);
-    return record && exists(record.imageId) ? record : undefined;
+    if (!record) return undefined;
+    if (exists(record.imageId)) return record;
+    // Its image was removed since (rmi, image prune): the record is useless, dropped (a failure only leaves it for prune).
+    this.records.delete(key);
+    fs.rm(this.file(key), { force: true }).catch(() => undefined);
+    return undefined;
   }
 
   /** Note a hit (not durable: losing a use count in a crash harms nothing). */
