@@ -13,7 +13,7 @@
  * restart: they are read back at the first build.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readJson, sweepTemp, writeJsonAtomic } from '../../store/records.ts';
 import { log } from '../../util/log.ts';
@@ -81,7 +81,12 @@ export class BuildCache {
     if (exists(record.imageId)) return record;
     // Its image was removed since (rmi, image prune): the record is useless, dropped (a failure only leaves it for prune).
     this.records.delete(key);
-    fs.rm(this.file(key), { force: true }).catch(() => undefined);
+    // Synchronous: an asynchronous removal could land after a new record for the same key was written.
+    try {
+      rmSync(this.file(key), { force: true });
+    } catch {
+      // left for prune
+    }
     return undefined;
   }
 
