@@ -30,7 +30,7 @@ import { OrderedOutput } from './ordered-output.ts';
 import { cacheUsage, pruneCache } from './cache-prune.ts';
 import { CacheFrom } from './cache-from.ts';
 import { planStages, stepTotal } from './stage-plan.ts';
-import { buildStage, metaExpander } from './stage-builder.ts';
+import { buildStage, expanderOf, metaExpander } from './stage-builder.ts';
 import { shortId } from './step-image.ts';
 
 export type { BuilderDeps } from './build-run.ts';
@@ -103,8 +103,8 @@ export class Builder implements BuildService {
     for (const arg of dockerfile.globalArgs) {
       await say(progress, `Step ${step++}/${run.plan.total} : ${arg.raw}`);
       await say(progress, '\n');
-      const allowed = metaArgs.allowedValues();
-      const x = metaExpander({ metaArgs: { metaValues: () => allowed } as BuildArgs, dockerfile });
+      // Each default expands with the meta args declared before it (processMetaArg).
+      const x = expanderOf(metaArgs.allowedValues(), dockerfile.directives.escape);
       for (const a of arg.args) metaArgs.addMeta(a.name, a.default === undefined ? undefined : x.word(a.default));
     }
     const meta = metaExpander(run);

@@ -20,19 +20,19 @@ import { dispatchRun } from './run-step.ts';
 import { expansionEnv, initialRunConfig, withCommentCmd, type StageState } from './stage-state.ts';
 import { scratchImageConfig, shortId } from './step-image.ts';
 
-function expander(run: BuildRun, state: StageState): Expander {
-  const env = expansionEnv(state);
-  const lookup = (name: string) => env.get(name);
-  const escape = run.dockerfile.directives.escape;
+/** Word expansion with these values and the Dockerfile's escape character. */
+export function expanderOf(values: ReadonlyMap<string, string>, escape: '\\' | '`'): Expander {
+  const lookup = (name: string) => values.get(name);
   return { word: (w) => expandWord(w, lookup, escape), words: (w) => expandWords(w, lookup, escape) };
+}
+
+function expander(run: BuildRun, state: StageState): Expander {
+  return expanderOf(expansionEnv(state), run.dockerfile.directives.escape);
 }
 
 /** The meta args' expander (FROM lines, --platform). */
 export function metaExpander(run: Pick<BuildRun, 'metaArgs' | 'dockerfile'>): Expander {
-  const values = run.metaArgs.metaValues();
-  const lookup = (name: string) => values.get(name);
-  const escape = run.dockerfile.directives.escape;
-  return { word: (w) => expandWord(w, lookup, escape), words: (w) => expandWords(w, lookup, escape) };
+  return expanderOf(run.metaArgs.metaValues(), run.dockerfile.directives.escape);
 }
 
 async function dispatch(run: BuildRun, state: StageState, ins: Instruction, out: ProgressSink): Promise<void> {
