@@ -34,7 +34,9 @@ import { ServiceContainerRunner } from './build/service-container-runner.ts';
 import type { BuildService } from './build/build-service.ts';
 import type { BuildContext, ContextSource } from './build/build-context.ts';
 import { openBuildContext, type OpenContextOptions } from './build/context.ts';
-import { BuilderUnavailable } from './build/builder-unavailable.ts';
+import { Builder } from './build/builder.ts';
+import { FileCopier } from './build/copy-files.ts';
+import { authConfigFrom } from '../registry/client/auth.ts';
 import { toWireBuildCache } from './build/to-wire.ts';
 import { promises as fs } from 'node:fs';
 import { isActive } from './containers/state-machine.ts';
@@ -192,9 +194,31 @@ export class Engine {
       buildCacheUsage: async () => (await this.builder.usage()).map(toWireBuildCache),
       registryConfig: () => ({ ...registryInfo(options.registry ?? {}) }),
     });
-    this.runner = new ServiceContainerRunner({ containers: this.containers, io: this.io, data: this.data });
+    this.runner = new ServiceContainerRunner({
+      containers: this.containers,
+      io: this.io,
+      data: this.data,
+      layers: this.layers,
+      rootfs: {
+        mount: async (ref) => {
+          const record = this.containers.store.resolve(ref);
+          await this.containers.layout.mountRootfs(record);
+          return this.containers.paths(record.id).merged;
+        },
+        layers: (ref) => {
+          const record = this.containers.store.resolve(ref);
+          return { upper: this.containers.paths(record.id).upper, lowerDirs: this.containers.layout.lowerDirs(record), imageChainId: record.imageChainId };
+        },
+      },
+    });
     this.buildTmpDir = `${dataRoot}/builder/tmp`;
-    this.builder = new BuilderUnavailable();
+    this.builder = new Builder({
+      images: this.images,
+      runner: this.runner,
+      copier: new FileCopier({ tmpDir: this.buildTmpDir }),
+      dataRoot,
+      pull: (ref, o, progress) => this.distribution.pull({ fromImage: ref, platform: o.platform, auth: o.auth ? authConfigFrom(o.auth) : undefined }, progress),
+    });
   }
 
   /** A build's context (engine/build/context.ts), unpacked under the builder's tmp dir. */
