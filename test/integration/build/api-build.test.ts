@@ -9,6 +9,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -247,4 +248,21 @@ test('builder prune and system df through the docker CLI after builds', async (t
   const rebuilt = await docker(d, ['build', '-t', 'cached:1', dir], LEGACY);
   assert.equal(rebuilt.code, 0, rebuilt.stderr);
   assert.doesNotMatch(rebuilt.stdout, /Using cache/, 'the pruned cache is not used');
+});
+
+test('X-Berth-Build-Secrets reaches RUN --mount=type=secret and stays out of the image; a bad header is a 400', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const ctx = await makeTar([{ name: 'Dockerfile', body: 'FROM busybox\nRUN --mount=type=secret,id=tok md5sum < /run/secrets/tok | cut -c1-8 > /ok\n' }]);
+  const secrets = Buffer.from(JSON.stringify({ tok: Buffer.from('zq9-secret-value').toString('base64') })).toString('base64');
+  const r = await post(d.socket, '/v1.43/build?t=secret:1', ctx, { 'X-Berth-Build-Secrets': secrets });
+  assert.ok(!r.lines.some((l) => 'error' in l), r.text);
+  const md5 = createHash('md5').update('zq9-secret-value').digest('hex').slice(0, 8);
+  assert.equal(await runOut(d, 'secret:1', 'cat /ok; ls /run/secrets 2>/dev/null | wc -l'), `${md5}\n0\n`);
+  const saved = await docker(d, ['save', 'secret:1']);
+  assert.ok(!saved.stdout.includes('zq9-secret-value'), 'the secret is in no layer');
+  const bad = await post(d.socket, '/v1.43/build', ctx, { 'X-Berth-Build-Secrets': Buffer.from('[1]').toString('base64') });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(bad.lines, [{ message: 'invalid X-Berth-Build-Secrets header: not a JSON object' }]);
+  await nothingLeft(d);
 });
