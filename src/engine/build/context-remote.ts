@@ -65,11 +65,10 @@ const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PROTOCOL_FROM_US
 
 async function git(cwd: string, args: string[], signal?: AbortSignal): Promise<string> {
   const result = await execFile('git', args, { cwd, env: GIT_ENV, timeoutMs: 10 * 60_000, signal, okCodes: [0, 1, 128] });
-  if (result.code !== 0) throw new GitError((result.stderr + result.stdout).trim());
+  // dockerd's words: the command's combined output, then Go's exec error.
+  if (result.code !== 0) throw new SystemError(`${result.stderr}${result.stdout}: exit status ${result.code}`);
   return result.stdout;
 }
-
-class GitError extends SystemError {}
 
 async function gitClone(url: string, root: string, signal?: AbortSignal): Promise<string> {
   const { remote, ref, subdir } = parseGitUrl(url);
