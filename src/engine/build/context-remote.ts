@@ -55,7 +55,8 @@ export function parseGitUrl(url: string): { remote: string; ref: string; subdir:
     remote = remote.slice(0, hash);
   }
   const colon = fragment.indexOf(':');
-  const ref = colon >= 0 ? fragment.slice(0, colon) : fragment;
+  // dockerd's default ref is `master`, whatever the repository's default branch.
+  const ref = (colon >= 0 ? fragment.slice(0, colon) : fragment) || 'master';
   const subdir = colon >= 0 ? fragment.slice(colon + 1) : '';
   if (ref.startsWith('-')) throw new InvalidParameterError(`invalid refspec: ${ref}`);
   return { remote, ref, subdir };
@@ -80,19 +81,18 @@ async function gitClone(url: string, root: string, signal?: AbortSignal): Promis
   await git(root, ['remote', 'add', 'origin', remote], signal).catch((err: Error) => {
     throw new SystemError(`failed add origin repo at ${remote}: ${err.message}`);
   });
-  const refArgs = ref === '' ? [] : [ref];
   try {
-    await git(root, ['fetch', '-q', '--depth', '1', 'origin', ...refArgs], signal);
+    await git(root, ['fetch', '-q', '--depth', '1', 'origin', ref], signal);
   } catch {
     // A server without shallow fetches, or a ref that is a commit: fetch it all.
     try {
-      await git(root, ['fetch', '-q', 'origin', ...refArgs], signal);
+      await git(root, ['fetch', '-q', 'origin', ref], signal);
     } catch (err) {
       throw new SystemError(`error fetching: ${(err as Error).message}`);
     }
   }
   try {
-    await git(root, ['checkout', '-q', ref || 'FETCH_HEAD'], signal);
+    await git(root, ['checkout', '-q', ref], signal);
   } catch (err) {
     try {
       await git(root, ['checkout', '-q', 'FETCH_HEAD'], signal);

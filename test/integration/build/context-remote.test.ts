@@ -57,7 +57,7 @@ test('a tarball URL, a Dockerfile URL and their failures', async (t) => {
   assert.deepEqual(await fs.readdir(tmp), []);
 });
 
-test('a git repository: its default branch, a ref, a ref and a subdirectory', async (t) => {
+test('a git repository: master by default, a ref, a ref and a subdirectory', async (t) => {
   const tmp = await tmpDir(t);
   const url = await gitServer(t, { Dockerfile: 'FROM busybox\n# main\n', 'sub/Dockerfile': 'FROM busybox\n# sub on main\n' }, { 'sub/Dockerfile': 'FROM busybox\n# sub on feature\n', 'sub/f': 'feature file' });
   const main = await openBuildContext({ kind: 'remote', url }, { tmpDir: tmp });
@@ -73,6 +73,6 @@ test('a git repository: its default branch, a ref, a ref and a subdirectory', as
   assert.ok(sub.entries.has('f') && !sub.entries.has('sub'));
   await sub.close();
   await assert.rejects(openBuildContext({ kind: 'remote', url: `${url}#nosuchref` }, { tmpDir: tmp }), { message: "error fetching: fatal: couldn't find remote ref nosuchref\n: exit status 128" });
-  await assert.rejects(openBuildContext({ kind: 'remote', url: `${url}#main:../..` }, { tmpDir: tmp }), /not within git root|Cannot locate/);
+  await assert.rejects(openBuildContext({ kind: 'remote', url: `${url}#master:../..` }, { tmpDir: tmp }), /not within git root|Cannot locate/);
   assert.deepEqual(await fs.readdir(tmp), []);
 });

@@ -73,7 +73,7 @@ export async function gitServer(t: TestContext, files: Record<string, string>, f
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-git-'));
   const work = path.join(base, 'work');
   await fs.mkdir(work);
-  git(work, 'init', '-q', '-b', 'main');
+  git(work, 'init', '-q', '-b', 'master');
   const write = async (set: Record<string, string>) => {
     for (const [name, content] of Object.entries(set)) {
       await fs.mkdir(path.dirname(path.join(work, name)), { recursive: true });
@@ -85,7 +85,7 @@ export async function gitServer(t: TestContext, files: Record<string, string>, f
   await write(files);
   git(work, 'checkout', '-q', '-b', 'feature');
   await write(featureFiles);
-  git(work, 'checkout', '-q', 'main');
+  git(work, 'checkout', '-q', 'master');
   git(base, 'clone', '-q', '--bare', work, 'repo.git');
   const port = await freePort();
   const child = spawn('git', ['daemon', '--reuseaddr', `--base-path=${base}`, '--export-all', '--listen=127.0.0.1', `--port=${port}`, base], { stdio: 'ignore' });
