@@ -20,14 +20,15 @@ export type RemoteContext =
   /** A checkout: `root` is the clone (or its subdirectory). */
   | { kind: 'directory'; root: string };
 
-const GIT_URL_SUFFIX = /\.git(?:#.+)?$/;
+/** dockerd's urlutil regexp, its unescaped dot included (`…/xgit` counts too). */
+const GIT_URL_SUFFIX = /.git(?:#.+)?$/;
 
 export function isUrl(s: string): boolean {
   return s.startsWith('http://') || s.startsWith('https://');
 }
 
 export function isGitUrl(s: string): boolean {
-  if (isUrl(s) && GIT_URL_SUFFIX.test(s.split('?')[0] ?? s)) return true;
+  if (isUrl(s) && GIT_URL_SUFFIX.test(s)) return true;
   return ['git://', 'github.com/', 'git@'].some((p) => s.startsWith(p));
 }
 
