@@ -316,7 +316,10 @@ async function imageBuild(ctx: RouteContext, b: Backend): Promise<undefined> {
     if (options.quiet && held.length > 0) {
       for (const m of held) await writer.write(m).catch(() => undefined);
     }
-    if (!started) throw err;
+    if (!started) {
+      await context?.close();
+      throw err;
+    }
     const message = asError(err).message;
     const code = exitCodeOf(err);
     const detail = code === undefined ? { message } : { code, message };
@@ -324,10 +327,11 @@ async function imageBuild(ctx: RouteContext, b: Backend): Promise<undefined> {
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
     if (decoded.buildId && running.get(decoded.buildId) === abort) running.delete(decoded.buildId);
-    await context?.close();
   }
   if (!started) ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   ctx.res.end();
+  // After the reply: removing a large context takes a while, and the client need not wait.
+  await context?.close();
   return undefined;
 }
 
