@@ -73,7 +73,7 @@ test('every instruction: the config, the history and the output are dockerd\'s',
     '|2 A=5 B=2 /bin/sh -c echo hi $A $B $C > /run.txt',
     history[5]!,
     '/bin/sh -c #(nop) WORKDIR /work/dir',
-    '/bin/sh -c #(nop)  EXPOSE 80/tcp 90 7000-7001/udp',
+    '/bin/sh -c #(nop)  EXPOSE 7000-7001/udp 80/tcp 90',
   ]);
   assert.match(history[5]!, /^\/bin\/sh -c #\(nop\) COPY file:[0-9a-f]{64} in \/dst\/ $/);
   assert.deepEqual(history.slice(8), [
