@@ -62,6 +62,7 @@ export class Builder implements BuildService {
     const metaArgs = new BuildArgs(options.buildArgs);
     const pulls = new Map<string, Promise<string>>();
     const stages = new Map<number, Promise<StageResult>>();
+    const unplanned: Promise<StageResult>[] = [];
     const run: BuildRun = {
       deps: this.deps,
       cache: this.cache,
@@ -74,7 +75,16 @@ export class Builder implements BuildService {
       signal,
       builderDir: this.builderDir,
       cacheFrom: options.cacheFrom.length ? new CacheFrom(this.deps.images, options.cacheFrom) : undefined,
-      stage: (i) => stages.get(i) ?? Promise.reject(new Error(`stage ${i} is not part of this build`)),
+      // A stage the plan did not see coming (a --from only the stage's own args name): built now, its output not shown.
+      stage: (i) => {
+        let p = stages.get(i);
+        if (!p) {
+          p = buildStage(run, run.plan.stages[i]!, () => undefined, false);
+          stages.set(i, p);
+          unplanned.push(p);
+        }
+        return p;
+      },
       baseImage: (name, wanted, out) => {
         const ref = formatReference(withDefaultTag(parseReference(name)));
         const key = `${ref} ${wanted ?? ''}`;
@@ -119,6 +129,7 @@ export class Builder implements BuildService {
       ).catch(() => undefined); // a client gone: the stages' own writes fail too
     }
     const settled = await Promise.allSettled(order.map((i) => stages.get(i)!));
+    await Promise.allSettled(unplanned);
     const failed = order.findIndex((_, k) => settled[k]!.status === 'rejected');
     if (failed >= 0) {
       await output.flushThrough(order[failed]!).catch(() => undefined);

@@ -101,7 +101,7 @@ test('a cached rebuild and a failing RUN read as Docker 20.10\'s', { timeout: 18
   assert.deepEqual(await run(d.socket, 'busybox', cached), await run(refSocket, 'busybox-ref', cached));
 
   const failing = 'ARG BASE\nFROM $BASE\nRUN echo out; exit 7\n';
-  for (const extra of [{ forcerm: '1' }, { rm: '1' }]) {
+  for (const extra of [{ forcerm: '1' }, { rm: '1' }] as Record<string, string>[]) {
     assert.deepEqual(await run(d.socket, 'busybox', failing, extra), await run(refSocket, 'busybox-ref', failing, extra));
   }
   // Without forcerm both leave the failed step's container: removed here on the reference.
