@@ -283,9 +283,18 @@ async function imageBuild(ctx: RouteContext, b: Backend): Promise<undefined> {
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   });
   const held: JsonMessage[] = [];
+  // A write to a connection the client closed never completes (Node drops it
+  // without calling back): every write also ends when the client goes away.
+  const gone = new Promise<never>((_, reject) => {
+    const fail = () => reject(ctx.signal.reason);
+    if (ctx.signal.aborted) fail();
+    else ctx.signal.addEventListener('abort', fail, { once: true });
+  });
+  gone.catch(() => undefined);
+  const deliver = (message: JsonMessage) => Promise.race([writer.write(message), gone]);
   const send = async (message: JsonMessage) => {
     if (options.quiet) held.push(message);
-    else await writer.write(message);
+    else await deliver(message);
   };
   const wantAux = ctx.version >= AUX_SINCE;
   let context: BuildContext | undefined;
@@ -311,10 +320,10 @@ async function imageBuild(ctx: RouteContext, b: Backend): Promise<undefined> {
       },
       abort.signal,
     );
-    if (options.quiet) await writer.write({ stream: `${id}\n` });
+    if (options.quiet) await deliver({ stream: `${id}\n` });
   } catch (err) {
     if (options.quiet && held.length > 0) {
-      for (const m of held) await writer.write(m).catch(() => undefined);
+      for (const m of held) await deliver(m).catch(() => undefined);
     }
     if (!started) {
       await context?.close();
@@ -323,7 +332,7 @@ async function imageBuild(ctx: RouteContext, b: Backend): Promise<undefined> {
     const message = asError(err).message;
     const code = exitCodeOf(err);
     const detail = code === undefined ? { message } : { code, message };
-    await writer.write({ errorDetail: detail, error: message }).catch(() => undefined); // client gone: nothing to tell
+    await deliver({ errorDetail: detail, error: message }).catch(() => undefined); // client gone: nothing to tell
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
     if (decoded.buildId && running.get(decoded.buildId) === abort) running.delete(decoded.buildId);

@@ -200,7 +200,8 @@ test('remote=: a tarball URL, a Dockerfile URL and a git repository', async (t) 
 test('a client that goes away mid-build cancels it and nothing is left behind', async (t) => {
   if (!requireRoot(t)) return;
   const d = await startDaemon(t);
-  const ctx = await makeTar([{ name: 'Dockerfile', body: 'FROM busybox\nRUN echo started; sleep 60\n' }]);
+  // A step that writes without pause: the disconnect lands while writes are in flight.
+  const ctx = await makeTar([{ name: 'Dockerfile', body: 'FROM busybox\nRUN echo started; while true; do echo spam; done\n' }]);
   await new Promise<void>((resolve, reject) => {
     const req = http.request({ socketPath: d.socket, method: 'POST', path: '/v1.43/build?t=cancelled:1', headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
       let seen = '';
@@ -220,7 +221,7 @@ test('a client that goes away mid-build cancels it and nothing is left behind', 
   for (;;) {
     const list = (await d.api('GET', '/containers/json?all=1')).body as unknown[];
     if (list.length === 0 && (await builderTmpLeft(d.dataRoot)).length === 0) break;
-    if (Date.now() > deadline) throw new Error(`the cancelled build left ${JSON.stringify(list)}`);
+    if (Date.now() > deadline) throw new Error(`the cancelled build left containers ${JSON.stringify(list)} and contexts ${JSON.stringify(await builderTmpLeft(d.dataRoot))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal((await d.api('GET', '/images/cancelled:1/json')).status, 404);
