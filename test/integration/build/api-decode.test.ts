@@ -19,6 +19,8 @@ const BAD_QUERIES: Array<[string, number, string]> = [
   ['labels=%5B1%5D', 400, 'error reading labels: json: cannot unmarshal array into Go value of type map[string]string'],
   ['cachefrom=x', 500, "invalid character 'x' looking for beginning of value"],
   ['version=3', 500, 'invalid version "3"'],
+  // Berth has no BuildKit: refused as a daemon without it (dockerd's is a gRPC session Berth does not speak).
+  ['version=2', 400, 'buildkit not supported by daemon: Berth builds with the classic builder (version=1)'],
   ['squash=1', 400, 'squash is only supported with experimental mode'],
   ['shmsize=abc', 500, 'strconv.ParseInt: parsing "abc": invalid syntax'],
   ['platform=foo/bar/baz/qux', 400, '"foo/bar/baz/qux": cannot parse platform specifier: invalid argument'],
