@@ -271,3 +271,26 @@ test('X-Berth-Build-Secrets reaches RUN --mount=type=secret and stays out of the
   assert.deepEqual(bad.lines, [{ message: 'invalid X-Berth-Build-Secrets header: not a JSON object' }]);
   await nothingLeft(d);
 });
+
+test('docker build sends its logins as X-Registry-Config: FROM a private registry pulls with them', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const { startRegistry } = await import('../../helpers/registry.ts');
+  const reg = await startRegistry(t, { auth: { user: 'u', pass: 'p' } });
+  const config = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-docker-config-'));
+  t.after(() => fs.rm(config, { recursive: true, force: true }));
+  const withConfig = { env: { DOCKER_BUILDKIT: '0', DOCKER_CONFIG: config } };
+  assert.equal((await docker(d, ['tag', 'busybox', `${reg.host}/lib/bb:v1`])).code, 0);
+  const login = await docker(d, ['login', '-u', 'u', '--password-stdin', reg.host], { input: 'p', ...withConfig });
+  assert.equal(login.code, 0, login.stderr);
+  const push = await docker(d, ['push', `${reg.host}/lib/bb:v1`], withConfig);
+  assert.equal(push.code, 0, push.stderr);
+  assert.equal((await docker(d, ['rmi', `${reg.host}/lib/bb:v1`])).code, 0);
+  const dir = await contextDir(t, { Dockerfile: `FROM ${reg.host}/lib/bb:v1\nRUN echo pulled > /p\n` });
+  const anonymous = await docker(d, ['build', dir], { env: { DOCKER_BUILDKIT: '0', DOCKER_CONFIG: path.join(config, 'none') } });
+  assert.notEqual(anonymous.code, 0, 'no credentials, no pull');
+  const b = await docker(d, ['build', '-t', 'private:1', dir], withConfig);
+  assert.equal(b.code, 0, b.stdout + b.stderr);
+  assert.match(b.stdout, /Pulling from lib\/bb/);
+  assert.equal(await runOut(d, 'private:1', 'cat /p'), 'pulled\n');
+});
