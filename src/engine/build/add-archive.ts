@@ -1,7 +1,8 @@
 /**
  * ADD's local archives. A source file is an archive when, once
  * decompressed (gzip, bzip2, xz or zstd, recognised by their magic bytes,
- * as moby's DecompressStream does), it starts with a valid tar header
+ * as moby's DecompressStream does; zstd since Docker 23, 20.10 copies a
+ * `.tar.zst` as it is), it starts with a valid tar header
  * (moby's isArchivePath: `tar.NewReader(…).Next()` succeeds); anything else,
  * a gzip of a text file included, is copied as a plain file. An archive is
  * unpacked into the destination directory with the headers' owners, modes

@@ -43,7 +43,8 @@ function interval(flags: readonly Flag[], name: string): number {
   const v = flag(flags, name);
   if (v === undefined || v === '') return 0;
   const d = parseGoDuration(v);
-  if (d < MIN_DURATION) throw new InvalidParameterError(`Interval ${JSON.stringify(name)} cannot be less than 1ms`);
+  // Zero means the default (Docker 24+, as the parser accepts it); anything else below 1ms is refused.
+  if (d !== 0 && d < MIN_DURATION) throw new InvalidParameterError(`Interval ${JSON.stringify(name)} cannot be less than 1ms`);
   return d;
 }
 
@@ -62,8 +63,8 @@ export function healthConfig(ins: Extract<Instruction, { kind: 'HEALTHCHECK' }>)
   if (retries !== undefined && retries !== '') {
     if (!/^[+-]?\d+$/.test(retries)) throw new InvalidParameterError(`strconv.ParseInt: parsing ${JSON.stringify(retries)}: invalid syntax`);
     const n = Number(retries);
-    if (n < 1) throw new InvalidParameterError(`--retries must be at least 1 (not ${n})`);
-    out['Retries'] = n;
+    if (n < 0) throw new InvalidParameterError(`--retries cannot be negative (${n})`);
+    if (n > 0) out['Retries'] = n;
   }
   return out;
 }

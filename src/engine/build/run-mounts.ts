@@ -23,6 +23,7 @@ import path from 'node:path';
 import { KeyedLock } from '../../store/lock.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import type { Mount } from '../../wire/container-config.ts';
+import { parseRunMount as readRunMount } from './dockerfile/run-flags.ts';
 
 export interface RunMountSpec {
   type: 'bind' | 'cache' | 'tmpfs' | 'secret';
@@ -37,71 +38,35 @@ export interface RunMountSpec {
   gid?: number;
   size?: number;
   required: boolean;
+  /** secret: also (or only, without a target) as this environment variable of the step. */
+  env?: string;
 }
 
-function num(key: string, v: string, base = 10): number {
-  const n = base === 8 ? Number.parseInt(v, 8) : Number(v);
-  if (!/^\d+$/.test(v) || Number.isNaN(n)) throw new InvalidParameterError(`invalid value for ${key}: ${v}`);
-  return n;
-}
-
-function bool(key: string, v: string | undefined): boolean {
-  if (v === undefined) return true;
-  const l = v.toLowerCase();
-  if (l === 'true' || l === '1') return true;
-  if (l === 'false' || l === '0') return false;
-  throw new InvalidParameterError(`invalid value for ${key}: ${v}`);
-}
-
-/** One `--mount` value, already expanded. */
-export function parseRunMount(value: string): RunMountSpec {
-  const spec: Partial<RunMountSpec> & { readonly?: boolean } = { sharing: 'shared', required: false };
-  let type: RunMountSpec['type'] = 'bind';
-  for (const field of value.split(',')) {
-    if (field === '') continue;
-    const eq = field.indexOf('=');
-    const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
-    const v = eq < 0 ? undefined : field.slice(eq + 1);
-    const need = (): string => {
-      if (v === undefined) throw new InvalidParameterError(`invalid field '${field}' must be a key=value pair`);
-      return v;
-    };
-    switch (key) {
-      case 'type': {
-        const t = need();
-        if (t === 'ssh') throw new InvalidParameterError('mount type ssh is not supported');
-        if (!['bind', 'cache', 'tmpfs', 'secret'].includes(t)) throw new InvalidParameterError(`unsupported mount type "${t}"`);
-        type = t as RunMountSpec['type'];
-        break;
-      }
-      case 'target': case 'dst': case 'destination': spec.target = need(); break;
-      case 'source': case 'src': spec.source = need(); break;
-      case 'from': spec.from = need(); break;
-      case 'id': spec.id = need(); break;
-      case 'readonly': case 'ro': spec.readonly = bool(key, v); break;
-      case 'readwrite': case 'rw': spec.readonly = !bool(key, v); break;
-      case 'required': spec.required = bool(key, v); break;
-      case 'sharing': {
-        const s = need();
-        if (!['shared', 'private', 'locked'].includes(s)) throw new InvalidParameterError(`unsupported sharing value "${s}"`);
-        spec.sharing = s as RunMountSpec['sharing'];
-        break;
-      }
-      case 'mode': spec.mode = num(key, need(), 8); break;
-      case 'uid': spec.uid = num(key, need()); break;
-      case 'gid': spec.gid = num(key, need()); break;
-      case 'size': spec.size = num(key, need()); break;
-      default: throw new InvalidParameterError(`unexpected key '${key}' in '${field}'`);
-    }
+/**
+ * One `--mount` value, read by the parser's BuildKit reader (each value
+ * expanded with the step's args), with BuildKit's defaults filled in.
+ */
+export function parseRunMount(value: string, expand: (word: string) => string = (w) => w): RunMountSpec {
+  const m = readRunMount(value, expand);
+  if (m.type === 'ssh') throw new InvalidParameterError('mount type ssh is not supported: Berth has no SSH agent forwarding');
+  let target = m.target;
+  let id = m.id;
+  if (m.type === 'secret') {
+    id ||= m.source || (target ? path.posix.basename(target) : undefined);
+    if (!id) throw new InvalidParameterError('secret ID missing from mount options');
+    if (!target && !m.env) target = `/run/secrets/${id}`;
   }
-  if (type === 'secret') {
-    if (!spec.id && !spec.target) throw new InvalidParameterError('secret ID missing from mount options');
-    spec.id ??= path.posix.basename(spec.target!);
-    spec.target ??= `/run/secrets/${spec.id}`;
-  }
-  if (!spec.target) throw new InvalidParameterError('mount destination not specified');
-  if (!path.posix.isAbsolute(spec.target)) spec.target = path.posix.join('/', spec.target);
-  return { ...spec, type, target: spec.target, readonly: spec.readonly ?? type === 'bind', sharing: spec.sharing!, required: spec.required! };
+  if (!target && !(m.type === 'secret' && m.env)) throw new InvalidParameterError('mount destination not specified');
+  const spec: RunMountSpec = { type: m.type, target: target ? path.posix.join('/', target) : '', readonly: m.readOnly, sharing: m.sharing ?? 'shared', required: m.required };
+  if (m.source !== undefined && m.type !== 'secret') spec.source = m.source;
+  if (m.from) spec.from = m.from;
+  if (id !== undefined) spec.id = id;
+  if (m.mode !== undefined) spec.mode = m.mode;
+  if (m.uid !== undefined) spec.uid = m.uid;
+  if (m.gid !== undefined) spec.gid = m.gid;
+  if (m.sizeLimit) spec.size = m.sizeLimit;
+  if (m.env) spec.env = m.env;
+  return spec;
 }
 
 /** Where a bind's source is read from: the context, or a stage's or image's mounted rootfs. */
@@ -116,6 +81,8 @@ export interface MountSources {
 
 export interface PreparedMounts {
   mounts: Mount[];
+  /** `NAME=value` of secrets given as environment variables (`env=`): for the step's process only. */
+  env: string[];
   /** Undo what was made for the step (private files, locks). Idempotent. */
   release(): Promise<void>;
 }
@@ -131,6 +98,7 @@ function inside(root: string, rel: string): string {
 
 export async function prepareRunMounts(specs: readonly RunMountSpec[], src: MountSources): Promise<PreparedMounts> {
   const mounts: Mount[] = [];
+  const env: string[] = [];
   const undo: (() => Promise<void>)[] = [];
   const release = async (): Promise<void> => {
     for (const u of undo.splice(0).reverse()) await u();
@@ -202,6 +170,8 @@ export async function prepareRunMounts(specs: readonly RunMountSpec[], src: Moun
             if (spec.required) throw new InvalidParameterError(`secret ${spec.id}: not found`);
             break;
           }
+          if (spec.env) env.push(`${spec.env}=${content.toString('utf8')}`);
+          if (!spec.target) break;
           const dir = path.join(src.builderDir, 'tmp', `secret-${randomBytes(8).toString('hex')}`);
           await fs.mkdir(dir, { recursive: true, mode: 0o700 });
           undo.push(() => fs.rm(dir, { recursive: true, force: true }));
@@ -218,5 +188,5 @@ export async function prepareRunMounts(specs: readonly RunMountSpec[], src: Moun
     await release();
     throw err;
   }
-  return { mounts, release };
+  return { mounts, env, release };
 }

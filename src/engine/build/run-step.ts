@@ -8,6 +8,9 @@
  * args only when declared) plus the mounts and network the classic builder
  * did not have.
  */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { ImageRunConfig } from '../../oci/image.ts';
 import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
@@ -22,6 +25,14 @@ import { parseRunMount, prepareRunMounts, type RunMountSpec } from './run-mounts
 import { asContainerConfig, copyRunConfig, shellOf, type StageState } from './stage-state.ts';
 import { newStepContainerId, shortId } from './step-image.ts';
 import { stageRef } from './stage-plan.ts';
+
+/** A lone heredoc starting with `#!` runs as an executable file (BuildKit mounts it under /dev/pipes). */
+export function shebangScript(ins: RunInstruction): { name: string; content: string } | undefined {
+  const form = ins.command;
+  const only = ins.heredocs.length === 1 ? ins.heredocs[0]! : undefined;
+  if (form.form === 'exec' || !only || !/^<<-?["']?[^\s"']+["']?$/.test(form.command.trim())) return undefined;
+  return only.content.startsWith('#!') ? { name: only.name, content: only.content } : undefined;
+}
 
 /** The argv of a RUN, heredocs included (a lone `<<EOF` runs its body as the script). */
 export function runArgv(ins: RunInstruction, c: ImageRunConfig): string[] {
@@ -70,7 +81,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
   const network = ins.flags.find((f) => f.name === 'network')?.value;
   const net = network === undefined ? undefined : x.word(network);
   if (net !== undefined && !['none', 'host', 'default'].includes(net)) throw new InvalidParameterError(`unsupported network mode ${net}`);
-  const specs: RunMountSpec[] = ins.flags.filter((f) => f.name === 'mount').map((f) => parseRunMount(x.word(f.value ?? '')));
+  const specs: RunMountSpec[] = ins.flags.filter((f) => f.name === 'mount').map((f) => parseRunMount(f.value ?? '', x.word));
   // What the mounts read, resolved before the key: a stage's or image's ID changes the key.
   const fromIds = new Map<string, string | undefined>();
   for (const s of specs) if (s.from !== undefined && !fromIds.has(s.from)) fromIds.set(s.from, await fromImage(run, state, s.from, out));
@@ -93,8 +104,6 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
     throw new SystemError(`failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: ${JSON.stringify(cmd[0] ?? '')}: stat ${cmd[0] ?? ''}: no such file or directory: unknown`);
   }
   // The command goes in as Entrypoint[0] + Cmd: no image ENTRYPOINT or CMD can join it (dockerd's [""] entrypoint).
-  const stepConfig = copyRunConfig(c, { Entrypoint: cmd.slice(0, 1), Cmd: cmd.slice(1), Env: [...(c.Env ?? []), ...args], Healthcheck: { Test: ['NONE'] } });
-  delete stepConfig.Image;
   const mountRoots: string[] = [];
   const prepared = await prepareRunMounts(specs, {
     contextRoot: run.context.root,
@@ -108,6 +117,24 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
       return runner.withRootfs(id, async (root) => root);
     },
   });
+  const script = shebangScript(ins);
+  let exec = cmd;
+  if (script) {
+    // Its own interpreter runs it: written to a private file, bind-mounted read-only (under /dev, a tmpfs: never in the layer).
+    const dir = path.join(run.builderDir, 'tmp', `script-${randomBytes(8).toString('hex')}`);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.writeFile(path.join(dir, 'script'), script.content, { mode: 0o755 });
+    const release = prepared.release;
+    prepared.release = async () => {
+      await release();
+      await fs.rm(dir, { recursive: true, force: true });
+    };
+    const target = `/dev/pipes/${script.name}`;
+    prepared.mounts.push({ Type: 'bind', Source: path.join(dir, 'script'), Target: target, ReadOnly: true });
+    exec = [target];
+  }
+  const stepConfig = copyRunConfig(c, { Entrypoint: exec.slice(0, 1), Cmd: exec.slice(1), Env: [...(c.Env ?? []), ...args, ...prepared.env], Healthcheck: { Test: ['NONE'] } });
+  delete stepConfig.Image;
   let id: string | undefined;
   let ok = false;
   try {
@@ -124,7 +151,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
     if (code !== 0) throw new CommandFailedError(cmd, code);
     const containerId = id;
     await run.deps.images.hold(async () => {
-      const layer = await runner.layer(containerId, { mountPoints: specs.map((s) => s.target) });
+      const layer = await runner.layer(containerId, { mountPoints: specs.map((s) => s.target).filter((t) => t !== '') });
       await recordStep(run, state, { key, containerConfig: probeConfig, containerId, ...(layer ? { layer } : {}) });
     });
     ok = true;

@@ -74,7 +74,7 @@ export function planStages(df: Dockerfile, o: { target?: string; labels: number;
         for (const m of flagValues(ins, 'mount')) {
           let from: string | undefined;
           try {
-            from = parseRunMount(o.expandFlag(m)).from;
+            from = parseRunMount(m, o.expandFlag).from;
           } catch {
             // reported by the step itself, with its own args
           }

@@ -127,10 +127,14 @@ EOT
 COPY <<EOF /three
 hello $WHO
 EOF
+RUN <<EOF
+#!/bin/sh -e
+echo "shebang $0" > /four
+EOF
 `;
   const { id } = await b.build(await b.context({ Dockerfile: df }));
-  const r = await b.run(id, ['cat', '/one', '/two', '/three']);
-  assert.equal(r.stdout, 'one\ntwo\n$WHO literal\nhello world\n');
+  const r = await b.run(id, ['sh', '-c', 'cat /one /two /three /four; ls /dev/pipes 2>&1']);
+  assert.equal(r.stdout, 'one\ntwo\n$WHO literal\nhello world\nshebang /dev/pipes/EOF\nls: /dev/pipes: No such file or directory\n');
 });
 
 test('USER, WORKDIR relative to the last one, EXPOSE from ARG words, STOPSIGNAL and HEALTHCHECK NONE', async (t) => {
@@ -186,4 +190,27 @@ test('an aborted build kills and removes the running step\'s container', async (
   abort.abort(new Error('client went away'));
   await assert.rejects(building, /client went away/);
   assert.deepEqual(b.engine.containers.store.all(), []);
+});
+
+test('RUN steps get the build\'s extra hosts, network mode and memory limit', async (t) => {
+  if (!requireRoot(t)) return;
+  const b = await openBuilder(t);
+  const df = 'FROM busybox\nRUN grep myhost /etc/hosts > /hosts; cat /proc/net/dev | grep -c : > /links; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max 2>/dev/null | head -1 > /mem\n';
+  const { id } = await b.build(await b.context({ Dockerfile: df }), { extraHosts: ['myhost:10.1.2.3'], networkMode: 'none', resources: { memory: 64 * 1024 * 1024 } });
+  const r = await b.run(id, ['cat', '/hosts', '/links', '/mem']);
+  assert.equal(r.stdout, `10.1.2.3\tmyhost\n1\n${64 * 1024 * 1024}\n`);
+});
+
+test('proxy build args reach RUN without an ARG, stay out of the config, and out of history unless declared', async (t) => {
+  if (!requireRoot(t)) return;
+  const b = await openBuilder(t);
+  const buildArgs = { HTTP_PROXY: 'http://proxy:3128', no_proxy: 'local' };
+  const plain = await b.build(await b.context({ Dockerfile: 'FROM busybox\nRUN echo "$HTTP_PROXY $no_proxy" > /p\n' }), { buildArgs });
+  assert.doesNotMatch(plain.output, /not consumed/, 'predefined args never warn');
+  const history = b.engine.images.history(plain.id).map((h) => h.CreatedBy);
+  assert.equal(history[0], '|0 /bin/sh -c echo "$HTTP_PROXY $no_proxy" > /p');
+  assert.equal((await b.run(plain.id, ['cat', '/p'])).stdout, 'http://proxy:3128 local\n');
+  assert.ok(!(b.engine.images.inspect(plain.id).Config!.Env ?? []).some((e) => e.includes('proxy')));
+  const declared = await b.build(await b.context({ Dockerfile: 'FROM busybox\nARG HTTP_PROXY\nRUN echo "$HTTP_PROXY" > /p\n' }), { buildArgs });
+  assert.equal(b.engine.images.history(declared.id)[0]!.CreatedBy, '|1 HTTP_PROXY=http://proxy:3128 /bin/sh -c echo "$HTTP_PROXY" > /p', 'the undeclared no_proxy is still left out');
 });

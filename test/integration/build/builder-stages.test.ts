@@ -103,17 +103,20 @@ RUN echo made-in-stage > /made
 FROM busybox
 RUN --mount=type=cache,target=/var/cache/thing echo "$(cat /var/cache/thing/n 2>/dev/null)x" > /var/cache/thing/n; cp /var/cache/thing/n /seen
 RUN --mount=type=secret,id=tok wc -c < /run/secrets/tok > /len
-RUN --mount=type=secret,id=tok,target=/etc/tok,mode=0444,uid=65534 test "$(cat /etc/tok)" = "s3cr3t-value" && stat -c '%a %u' /etc/tok > /tokmode
+RUN --mount=type=secret,id=tok,target=/etc/tok,mode=0444,uid=65534 test "$(wc -c < /etc/tok)" = 12 && stat -c '%a %u' /etc/tok > /tokmode
 RUN --mount=type=bind,source=data,target=/data cat /data/x > /fromctx
 RUN --mount=type=bind,from=st,source=/made,target=/m cat /m > /fromstage
 RUN --mount=type=tmpfs,target=/scratchpad touch /scratchpad/y && ls /scratchpad > /tmpls
 RUN --network=none cat /proc/net/dev | grep -c : > /links
+RUN --mount=type=secret,id=tok,env=TOK test "$(echo "$TOK" | wc -c)" = 13 && test ! -e /run/secrets/tok && echo env-ok > /envok
 `;
   const dir = await b.context({ Dockerfile: df, 'data/x': 'context-data\n' });
   const secrets = new Map([['tok', Buffer.from('s3cr3t-value')]]);
   const first = await b.build(dir, { secrets });
-  const r = await b.run(first.id, ['cat', '/seen', '/len', '/tokmode', '/fromctx', '/fromstage', '/tmpls', '/links']);
-  assert.equal(r.stdout, 'x\n12\n444 65534\ncontext-data\nmade-in-stage\ny\n1\n');
+  const r = await b.run(first.id, ['cat', '/seen', '/len', '/tokmode', '/fromctx', '/fromstage', '/tmpls', '/links', '/envok']);
+  assert.equal(r.stdout, 'x\n12\n444 65534\ncontext-data\nmade-in-stage\ny\n1\nenv-ok\n');
+  assert.ok(!JSON.stringify(b.engine.images.inspect(first.id)).includes('s3cr3t'), 'nor in the config');
+  assert.ok(!JSON.stringify(b.engine.images.history(first.id)).includes('s3cr3t'), 'nor in the history');
   const second = await b.build(dir, { secrets, noCache: true });
   assert.equal((await b.run(second.id, ['cat', '/seen'])).stdout, 'xx\n', 'the cache mount kept what the first build wrote');
 
