@@ -7,11 +7,10 @@
  * `remoteURL (x) could not be recognized as URL`.
  */
 import { promises as fs } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { execFile } from '../../drivers/exec-file.ts';
+import { httpGet, type GetReply } from './http-get.ts';
 import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 
 export type RemoteContext =
@@ -160,20 +159,19 @@ function counting(onDownload: DownloadProgress | undefined): Transform {
 }
 
 async function download(url: string, signal?: AbortSignal, onDownload?: DownloadProgress): Promise<RemoteContext> {
-  let response: http.IncomingMessage;
+  let response: GetReply;
   try {
     response = await httpGet(url, signal);
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
-    throw new SystemError(`error downloading remote context ${url}: Get ${JSON.stringify(url)}: ${goNetError(err)}`);
+    throw new SystemError(`error downloading remote context ${url}: Get ${JSON.stringify(url)}: ${(err as Error).message}`);
   }
-  const status = response.statusCode ?? 0;
-  if (status >= 400) {
+  if (response.status >= 400) {
     const chunks: Buffer[] = [];
-    for await (const c of response) chunks.push(c as Buffer);
-    throw new SystemError(`error downloading remote context ${url}: failed to GET ${url} with status ${status} ${response.statusMessage ?? ''}: ${Buffer.concat(chunks).toString('utf8')}`);
+    for await (const c of response.body) chunks.push(c as Buffer);
+    throw new SystemError(`error downloading remote context ${url}: failed to GET ${url} with status ${response.status} ${response.statusText}: ${Buffer.concat(chunks).toString('utf8')}`);
   }
-  const body: Readable = response;
+  const body: Readable = response.body;
   const reader = body.pipe(counting(onDownload));
   body.on('error', (err) => reader.destroy(err));
   const { head, whole } = await readHead(reader, 512);
@@ -212,39 +210,4 @@ async function readHead(stream: Readable, n: number): Promise<{ head: Buffer; wh
     for (let next = await it.next(); !next.done; next = await it.next()) yield next.value as Buffer;
   }
   return { head: Buffer.concat(parts).subarray(0, n), whole: Readable.from(again(), { objectMode: false }) };
-}
-
-/** GET `url`, following up to 10 redirects as Go's http client does. */
-async function httpGet(url: string, signal?: AbortSignal, redirects = 0): Promise<http.IncomingMessage> {
-  const get = url.startsWith('https:') ? https.get : http.get;
-  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const req = get(url, { signal }, resolve);
-    req.on('error', reject);
-  });
-  const status = response.statusCode ?? 0;
-  const location = response.headers.location;
-  if (status >= 300 && status < 400 && location) {
-    response.resume();
-    if (redirects >= 10) throw new Error('stopped after 10 redirects');
-    return httpGet(new URL(location, url).toString(), signal, redirects + 1);
-  }
-  return response;
-}
-
-/** A failed connection in Go's net words (`dial tcp 127.0.0.1:1: connect: connection refused`). */
-function goNetError(err: unknown): string {
-  const cause = err as { code?: string; address?: string; port?: number; message?: string; hostname?: string };
-  const where = cause?.address !== undefined ? `${cause.address}${cause.port !== undefined ? `:${cause.port}` : ''}` : '';
-  switch (cause?.code) {
-    case 'ECONNREFUSED':
-      return `dial tcp ${where}: connect: connection refused`;
-    case 'EHOSTUNREACH':
-      return `dial tcp ${where}: connect: no route to host`;
-    case 'ENOTFOUND':
-      return `dial tcp: lookup ${cause.hostname ?? ''}: no such host`;
-    case 'ECONNRESET':
-      return 'EOF';
-    default:
-      return cause.message ?? String(err);
-  }
 }
