@@ -20,9 +20,10 @@ import { routesOver, type RouteContext, type Router } from '../router.ts';
 import { queryBool, queryFilters } from '../query.ts';
 import { parseWholeJsonText } from '../decode/json-text.ts';
 import { JsonMessageWriter, type JsonMessage } from '../streams/json-lines.ts';
-import { toJsonMessage } from '../streams/progress-messages.ts';
+import { formatProgressBar, toJsonMessage } from '../streams/progress-messages.ts';
 import { decodeRegistryAuth } from '../../engine/distribution/auth-header.ts';
 import type { BuildContext, ContextSource } from '../../engine/build/build-context.ts';
+import type { DownloadProgress } from '../../engine/build/context-remote.ts';
 import type { BuildOptions, BuildPruneOptions, BuildService } from '../../engine/build/build-service.ts';
 import { formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
 import { InvalidParameterError, SystemError, asError } from '../../util/errors.ts';
@@ -30,7 +31,7 @@ import { InvalidParameterError, SystemError, asError } from '../../util/errors.t
 /** What the build routes need of the engine. */
 export interface BuildBackend {
   /** The context of one build, in the builder's tmp dir (engine/build/context.ts). */
-  openContext(source: ContextSource, options: { dockerfile?: string; signal?: AbortSignal }): Promise<BuildContext>;
+  openContext(source: ContextSource, options: { dockerfile?: string; signal?: AbortSignal; onDownload?: DownloadProgress }): Promise<BuildContext>;
   build: BuildService['build'];
   prune: BuildService['prune'];
 }
@@ -282,15 +283,34 @@ async function imageBuild(ctx: RouteContext, b: Backend): Promise<undefined> {
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   });
   const held: JsonMessage[] = [];
+  // A write to a connection the client closed never completes (Node drops it
+  // without calling back): every write also ends when the client goes away.
+  const gone = new Promise<never>((_, reject) => {
+    const fail = () => reject(ctx.signal.reason);
+    if (ctx.signal.aborted) fail();
+    else ctx.signal.addEventListener('abort', fail, { once: true });
+  });
+  gone.catch(() => undefined);
+  const deliver = (message: JsonMessage) => Promise.race([writer.write(message), gone]);
   const send = async (message: JsonMessage) => {
     if (options.quiet) held.push(message);
-    else await writer.write(message);
+    else await deliver(message);
   };
   const wantAux = ctx.version >= AUX_SINCE;
   let context: BuildContext | undefined;
   try {
     const source: ContextSource = decoded.remote ? { kind: 'remote', url: decoded.remote } : { kind: 'body', stream: ctx.req as Readable };
-    context = await b.openContext(source, { dockerfile: decoded.dockerfile, signal: abort.signal });
+    // dockerd's download progress, with its status and id the other way round.
+    let downloads = Promise.resolve();
+    const onDownload: DownloadProgress = (event) => {
+      const message: JsonMessage = 'end' in event ? {} : { status: decoded.remote, progressDetail: { current: event.current }, progress: formatProgressBar(event.current, 0), id: 'Downloading context' };
+      downloads = downloads.then(() => send(message));
+    };
+    try {
+      context = await b.openContext(source, { dockerfile: decoded.dockerfile, signal: abort.signal, onDownload });
+    } finally {
+      await downloads;
+    }
     const id = await b.build(
       context,
       options,
@@ -300,23 +320,27 @@ async function imageBuild(ctx: RouteContext, b: Backend): Promise<undefined> {
       },
       abort.signal,
     );
-    if (options.quiet) await writer.write({ stream: `${id}\n` });
+    if (options.quiet) await deliver({ stream: `${id}\n` });
   } catch (err) {
     if (options.quiet && held.length > 0) {
-      for (const m of held) await writer.write(m).catch(() => undefined);
+      for (const m of held) await deliver(m).catch(() => undefined);
     }
-    if (!started) throw err;
+    if (!started) {
+      await context?.close();
+      throw err;
+    }
     const message = asError(err).message;
     const code = exitCodeOf(err);
     const detail = code === undefined ? { message } : { code, message };
-    await writer.write({ errorDetail: detail, error: message }).catch(() => undefined); // client gone: nothing to tell
+    await deliver({ errorDetail: detail, error: message }).catch(() => undefined); // client gone: nothing to tell
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
     if (decoded.buildId && running.get(decoded.buildId) === abort) running.delete(decoded.buildId);
-    await context?.close();
   }
   if (!started) ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   ctx.res.end();
+  // After the reply: removing a large context takes a while, and the client need not wait.
+  await context?.close();
   return undefined;
 }
 

@@ -7,6 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { docker, requireRoot, startDaemon } from '../../helpers/daemon.ts';
 import { builderTmpLeft, makeTar, post } from './api-helpers.ts';
 
@@ -17,6 +19,8 @@ const BAD_QUERIES: Array<[string, number, string]> = [
   ['labels=%5B1%5D', 400, 'error reading labels: json: cannot unmarshal array into Go value of type map[string]string'],
   ['cachefrom=x', 500, "invalid character 'x' looking for beginning of value"],
   ['version=3', 500, 'invalid version "3"'],
+  // Berth has no BuildKit: refused as a daemon without it (dockerd's is a gRPC session Berth does not speak).
+  ['version=2', 400, 'buildkit not supported by daemon: Berth builds with the classic builder (version=1)'],
   ['squash=1', 400, 'squash is only supported with experimental mode'],
   ['shmsize=abc', 500, 'strconv.ParseInt: parsing "abc": invalid syntax'],
   ['platform=foo/bar/baz/qux', 400, '"foo/bar/baz/qux": cannot parse platform specifier: invalid argument'],
@@ -93,4 +97,14 @@ test('build/prune and build/cancel answer as dockerd, and system df lists the bu
   const sdf = await docker(d, ['system', 'df']);
   assert.equal(sdf.code, 0, sdf.stderr);
   assert.match(sdf.stdout, /^Build Cache\s+0\s+0\s+0B\s+0B$/m);
+});
+
+test('what a build left in the builder tmp dir is swept when the daemon starts', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t, { bootstrap: false });
+  await fs.mkdir(path.join(d.dataRoot, 'builder/tmp/context-stale/root'), { recursive: true });
+  await fs.writeFile(path.join(d.dataRoot, 'builder/tmp/context-stale/root/f'), 'x');
+  await d.stop(true);
+  await d.restart();
+  assert.deepEqual(await builderTmpLeft(d.dataRoot), []);
 });
