@@ -241,7 +241,10 @@ export class TtyDisplay {
   }
 
   draw(final = false): void {
-    const lines = this.view.frame(this.clock(), (this.out.columns || 80) - 1, final);
+    let lines = this.view.frame(this.clock(), (this.out.columns || 80) - 1, final);
+    // A live frame taller than the terminal could not be redrawn in place: its header and newest lines.
+    const rows = this.out.rows || 24;
+    if (!final && lines.length > rows - 1) lines = [lines[0] ?? '', ...lines.slice(lines.length - (rows - 2))];
     let text = this.drawn > 0 ? `\r\x1b[${this.drawn}A` : '\r';
     text += lines.map((l) => `\x1b[2K${l}\n`).join('');
     text += '\x1b[J';
