@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { detectContextType, isArchiveHeader, isGitUrl, peekStream } from './context-source.ts';
-import { createIgnoreMatcher, readIgnoreLines } from './ignore-matcher.ts';
 
 test('context types as the docker CLI detects them', () => {
   const exists = (p: string) => p === 'dir';
@@ -39,18 +38,4 @@ test('a peeked stream replays its head before the rest', async () => {
   const chunks: Buffer[] = [];
   for await (const c of whole) chunks.push(c as Buffer);
   assert.equal(Buffer.concat(chunks).toString(), 'abcdefgh');
-});
-
-test('.dockerignore patterns: parents, ** and ! exceptions', () => {
-  const m = createIgnoreMatcher(readIgnoreLines('# c\n/skip\n!skip/keep\n**/*.log\n\n node_modules \n'));
-  assert.equal(m.excluded('skip'), true);
-  assert.equal(m.excluded('skip/c'), true);
-  assert.equal(m.excluded('skip/keep'), false);
-  assert.equal(m.excluded('skip/keep/k'), false);
-  assert.equal(m.excluded('a/b/x.log'), true);
-  assert.equal(m.excluded('x.log'), true);
-  assert.equal(m.excluded('node_modules/x'), true);
-  assert.equal(m.excluded('src/a.ts'), false);
-  assert.equal(m.mayReinclude('skip'), true);
-  assert.equal(m.mayReinclude('node_modules'), false);
 });

@@ -15,7 +15,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'nod
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { createIgnoreMatcher, readIgnoreLines } from './ignore-matcher.ts';
+import { parseDockerignore, trimBuildFilesFromExcludes } from '../../util/dockerignore.ts';
 import { packContext, randomDockerfileName } from './context-tar.ts';
 
 export interface PreparedContext {
@@ -175,10 +175,8 @@ async function prepareLocal(i: ContextInputs): Promise<PreparedContext> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ContextError(`error reading .dockerignore: ${(err as Error).message}`);
   }
-  const matcher = createIgnoreMatcher(readIgnoreLines(ignoreText));
-  const alwaysSend = ['.dockerignore'];
-  if (!extra && relDockerfile) alwaysSend.push(relDockerfile);
-  const body = packContext({ root, matcher, alwaysSend, extraDockerfile: extra });
+  const excludes = trimBuildFilesFromExcludes(parseDockerignore(ignoreText), relDockerfile, i.file === '-');
+  const body = packContext({ root, excludes, extraDockerfile: extra });
   return { body, dockerfile: extra ? extra.name : relDockerfile };
 }
 

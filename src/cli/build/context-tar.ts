@@ -20,14 +20,13 @@ import { closeSync, createReadStream, lstatSync, openSync, readdirSync, readFile
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import type { IgnoreMatcher } from './ignore-matcher.ts';
+import { PatternMatcher, type MatchInfo } from '../../util/dockerignore.ts';
 
 export interface PackOptions {
   /** Absolute context directory, symlinks resolved. */
   root: string;
-  matcher: IgnoreMatcher;
-  /** Relative paths sent whatever the patterns say (the Dockerfile, `.dockerignore`). */
-  alwaysSend: string[];
+  /** `.dockerignore` patterns, with the exceptions that keep the Dockerfile and `.dockerignore` (trimBuildFilesFromExcludes). */
+  excludes: string[];
   extraDockerfile?: { name: string; content: Buffer };
 }
 
@@ -78,31 +77,25 @@ async function addFileStream(pack: tar.Pack, header: HeaderArg, file: string): P
   await written;
 }
 
-function isUnder(dir: string, rel: string): boolean {
-  return rel.startsWith(`${dir}/`);
-}
-
 async function walk(pack: tar.Pack, o: PackOptions): Promise<void> {
-  const always = new Set(o.alwaysSend.map((p) => p.split(path.sep).join('/')));
+  const pm = new PatternMatcher(o.excludes);
   const seen = new Map<string, string>();
   let ignoreSent = false;
   const extra = o.extraDockerfile;
 
-  const visit = async (rel: string, st: Stats): Promise<void> => {
+  const visit = async (rel: string, st: Stats, parent: MatchInfo | undefined): Promise<void> => {
     const abs = path.join(o.root, rel);
-    const forced = always.has(rel);
-    if (!forced && o.matcher.excluded(rel)) {
-      if (!st.isDirectory()) return;
-      const keep = o.matcher.mayReinclude(rel) || [...always].some((a) => isUnder(rel, a));
-      if (!keep) return;
+    const { matched, info } = pm.matchesUsingParentResults(rel, parent);
+    if (matched) {
+      if (!st.isDirectory() || !pm.mustWalk(rel)) return;
       // Walked but not itself added (go-archive returns before adding the directory).
-      for (const name of listDir(abs)) await visitChild(rel, name);
+      for (const name of listDir(abs)) await visitChild(rel, name, info);
       return;
     }
     const header: HeaderArg = { name: rel, mode: st.mode & 0o7777, uid: 0, gid: 0, uname: '', gname: '', mtime: st.mtime };
     if (st.isDirectory()) {
       await addEntry(pack, { ...header, name: `${rel}/`, type: 'directory' });
-      for (const name of listDir(abs)) await visitChild(rel, name);
+      for (const name of listDir(abs)) await visitChild(rel, name, info);
       return;
     }
     if (st.isSymbolicLink()) return addEntry(pack, { ...header, type: 'symlink', linkname: readlinkSync(abs) });
@@ -129,7 +122,7 @@ async function walk(pack: tar.Pack, o: PackOptions): Promise<void> {
     checkReadable(abs);
     return addFileStream(pack, { ...header, type: 'file', size: st.size }, abs);
   };
-  const visitChild = async (dir: string, name: string): Promise<void> => {
+  const visitChild = async (dir: string, name: string, parent: MatchInfo | undefined): Promise<void> => {
     const rel = dir === '' ? name : `${dir}/${name}`;
     let st: Stats;
     try {
@@ -137,10 +130,10 @@ async function walk(pack: tar.Pack, o: PackOptions): Promise<void> {
     } catch (err) {
       throw contextError(path.join(o.root, rel), err);
     }
-    await visit(rel, st);
+    await visit(rel, st, parent);
   };
 
-  for (const name of listDir(o.root)) await visitChild('', name);
+  for (const name of listDir(o.root)) await visitChild('', name, undefined);
   if (extra) {
     const now = new Date();
     await addEntry(pack, { name: extra.name, mode: 0o600, uid: 0, gid: 0, mtime: now, type: 'file', size: extra.content.length }, extra.content);
