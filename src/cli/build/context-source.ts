@@ -101,7 +101,19 @@ function dockerfileTar(content: Buffer): Readable {
   return Readable.from(pack, { objectMode: false });
 }
 
+/** filepath.EvalSymlinks' error: the lstat of the first component that fails. */
 function goLstatError(p: string, err: unknown): string {
+  const parts = p.split('/');
+  for (let i = 2; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join('/');
+    try {
+      lstatSync(prefix);
+    } catch (e) {
+      p = prefix;
+      err = e;
+      break;
+    }
+  }
   const code = (err as NodeJS.ErrnoException).code;
   const why = code === 'ENOENT' ? 'no such file or directory' : code === 'ENOTDIR' ? 'not a directory' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
   return `lstat ${p}: ${why}`;
