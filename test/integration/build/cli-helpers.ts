@@ -72,8 +72,14 @@ export async function runIn(d: Daemon, image: string, cmd: string[]): Promise<st
   return r.stdout;
 }
 
-/** Once the daemon is stopped, nothing under its roots is mounted. */
+/**
+ * Once the daemon is stopped, nothing under its roots is mounted. A failed
+ * RUN keeps its container (as Docker's classic builder does unless
+ * --force-rm): removed first, through the API, as a user would.
+ */
 export async function assertNoMounts(d: Daemon): Promise<void> {
+  const r = await berth(d, ['container', 'prune', '-f']);
+  assert.equal(r.code, 0, r.stderr);
   await d.stop();
   const left = readFileSync('/proc/mounts', 'utf8')
     .split('\n')
