@@ -66,7 +66,7 @@ async function addFileStream(pack: tar.Pack, header: HeaderArg, file: string): P
   });
   const entry = sink!;
   try {
-    for await (const chunk of createReadStream(file)) {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
       if (!entry.write(chunk as Buffer)) await once(entry as unknown as NodeJS.EventEmitter, 'drain');
     }
   } catch (err) {
