@@ -51,5 +51,11 @@ test('berth builder prune removes the build cache and system df shows it, as the
   // Pruned: the next build runs its steps again.
   const rebuilt = await buildOk(d, ['--progress=plain', '-t', 'cli-prune:1', ctx]);
   assert.doesNotMatch(rebuilt.stdout, /Using cache/);
+
+  // system prune -a takes the build cache too, its block after the images'.
+  const system = await berth(d, ['system', 'prune', '-a', '-f']);
+  assert.equal(system.code, 0, system.stderr);
+  assert.match(system.stdout, /\nDeleted build cache objects:\n(?:[0-9a-z]+\n)+\nTotal reclaimed space: \S+\n$/);
+  assert.deepEqual((await d.api('GET', '/system/df')).body.BuildCache, []);
   await assertNoMounts(d);
 });
