@@ -6,7 +6,8 @@ import { humanSize, ramInBytes } from '../../format/units.ts';
 import { confirm } from '../../prompt.ts';
 
 export const command: CommandSpec = {
-  usage: '[OPTIONS]',
+  // docker's Use is bare "prune" (DisableFlagsInUseLine).
+  usage: '',
   short: 'Remove build cache',
   aliases: ['builder prune'],
   args: { exact: 0 },
