@@ -33,7 +33,7 @@ import type { ContainerRunner } from './build/container-runner.ts';
 import { ServiceContainerRunner } from './build/service-container-runner.ts';
 import type { BuildService } from './build/build-service.ts';
 import type { BuildContext, ContextSource } from './build/build-context.ts';
-import { openBuildContext } from './build/context.ts';
+import { openBuildContext, type OpenContextOptions } from './build/context.ts';
 import { Builder } from './build/builder.ts';
 import { FileCopier } from './build/copy-files.ts';
 import { authConfigFrom } from '../registry/client/auth.ts';
@@ -222,7 +222,7 @@ export class Engine {
   }
 
   /** A build's context (engine/build/context.ts), unpacked under the builder's tmp dir. */
-  openBuildContext(source: ContextSource, options: { dockerfile?: string; signal?: AbortSignal } = {}): Promise<BuildContext> {
+  openBuildContext(source: ContextSource, options: Omit<OpenContextOptions, 'tmpDir'> = {}): Promise<BuildContext> {
     return openBuildContext(source, { ...options, tmpDir: this.buildTmpDir });
   }
 

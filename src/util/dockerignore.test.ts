@@ -130,3 +130,24 @@ test('paths clean as Go\'s path.Clean', () => {
   ];
   for (const [p, want] of cases) assert.equal(cleanPath(p), want, p);
 });
+
+test('a context walk keeps what the Docker CLI sends', () => {
+  const tree: Record<string, string[]> = {
+    '': ['Dockerfile', 'README.md', 'build', 'docs', 'node_modules', 'src'],
+    build: ['keep.txt', 'out.o'], docs: ['a.md', 'sub'], 'docs/sub': ['b.md'], node_modules: ['x'], src: ['main.go', 'gen'], 'src/gen': ['z.go'],
+  };
+  const pm = new PatternMatcher(parseDockerignore('*.md\nbuild\n!build/keep.txt\nnode_modules\nsrc/gen\n!docs/sub/b.md\n'));
+  const sent: string[] = [];
+  const visit = (dir: string, info: MatchInfo | undefined) => {
+    for (const name of tree[dir] ?? []) {
+      const rel = dir === '' ? name : `${dir}/${name}`;
+      const isDir = rel in tree;
+      const step = pm.walk(rel, isDir, info);
+      if (step.include) sent.push(rel);
+      if (step.descend) visit(rel, step.info);
+    }
+  };
+  visit('', undefined);
+  // `*.md` is top-level only: docs/a.md is sent.
+  assert.deepEqual(sent, ['Dockerfile', 'build/keep.txt', 'docs', 'docs/a.md', 'docs/sub', 'docs/sub/b.md', 'src', 'src/main.go']);
+});

@@ -151,6 +151,18 @@ export class PatternMatcher {
   }
 
   /**
+   * One step of the Docker CLI's context walk (go-archive TarWithOptions):
+   * whether to put the entry in the tar, and for a directory whether to go
+   * into it (an excluded directory is entered, without its own entry, only
+   * when an exception names something below it). Pass the directory's
+   * `info` to its children.
+   */
+  walk(rel: string, isDir: boolean, parent?: MatchInfo): { include: boolean; descend: boolean; info: MatchInfo } {
+    const { matched, info } = this.matchesUsingParentResults(rel, parent);
+    return { include: !matched, descend: isDir && (!matched || this.mustWalk(rel)), info };
+  }
+
+  /**
    * For an excluded directory: true when the walk must still go into it
    * because an exception pattern names something below it (Docker's tar
    * walk: an exception whose text starts with `dir/`); false to skip it whole.

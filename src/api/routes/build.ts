@@ -20,9 +20,10 @@ import { routesOver, type RouteContext, type Router } from '../router.ts';
 import { queryBool, queryFilters } from '../query.ts';
 import { parseWholeJsonText } from '../decode/json-text.ts';
 import { JsonMessageWriter, type JsonMessage } from '../streams/json-lines.ts';
-import { toJsonMessage } from '../streams/progress-messages.ts';
+import { formatProgressBar, toJsonMessage } from '../streams/progress-messages.ts';
 import { decodeRegistryAuth } from '../../engine/distribution/auth-header.ts';
 import type { BuildContext, ContextSource } from '../../engine/build/build-context.ts';
+import type { DownloadProgress } from '../../engine/build/context-remote.ts';
 import type { BuildOptions, BuildPruneOptions, BuildService } from '../../engine/build/build-service.ts';
 import { formatReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
 import { InvalidParameterError, SystemError, asError } from '../../util/errors.ts';
@@ -30,7 +31,7 @@ import { InvalidParameterError, SystemError, asError } from '../../util/errors.t
 /** What the build routes need of the engine. */
 export interface BuildBackend {
   /** The context of one build, in the builder's tmp dir (engine/build/context.ts). */
-  openContext(source: ContextSource, options: { dockerfile?: string; signal?: AbortSignal }): Promise<BuildContext>;
+  openContext(source: ContextSource, options: { dockerfile?: string; signal?: AbortSignal; onDownload?: DownloadProgress }): Promise<BuildContext>;
   build: BuildService['build'];
   prune: BuildService['prune'];
 }
@@ -290,7 +291,17 @@ async function imageBuild(ctx: RouteContext, b: Backend): Promise<undefined> {
   let context: BuildContext | undefined;
   try {
     const source: ContextSource = decoded.remote ? { kind: 'remote', url: decoded.remote } : { kind: 'body', stream: ctx.req as Readable };
-    context = await b.openContext(source, { dockerfile: decoded.dockerfile, signal: abort.signal });
+    // dockerd's download progress, with its status and id the other way round.
+    let downloads = Promise.resolve();
+    const onDownload: DownloadProgress = (event) => {
+      const message: JsonMessage = 'end' in event ? {} : { status: decoded.remote, progressDetail: { current: event.current }, progress: formatProgressBar(event.current, 0), id: 'Downloading context' };
+      downloads = downloads.then(() => send(message));
+    };
+    try {
+      context = await b.openContext(source, { dockerfile: decoded.dockerfile, signal: abort.signal, onDownload });
+    } finally {
+      await downloads;
+    }
     const id = await b.build(
       context,
       options,

@@ -1,10 +1,11 @@
 /**
  * ADD's URL sources, downloaded as the classic builder does
- * (builder/dockerfile/copy.go downloadSource): a GET following redirects,
+ * (builder/dockerfile/copy.go downloadSource): a GET following redirects
+ * (http-get.ts),
  * a status of 400 or more is an error carrying the body; the file is named
  * after the URL's last path segment (the URL as written, not where a
- * redirect led), else after Content-Disposition's filename, else
- * `__unnamed__` (BuildKit's name; the classic builder fails there); it gets
+ * redirect led), else after Content-Disposition's filename, else it is
+ * `__unnamed__` and the destination must name it (not end in '/'); it gets
  * mode 0600 and the Last-Modified time (the epoch without one), and is
  * never extracted. The content is hashed while it streams to disk and
  * checked against `--checksum` when given.
@@ -13,13 +14,16 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { chmod, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { digestMismatch, downloadFailed, downloadStatus } from './copy-errors.ts';
+import { httpGet, type GetReply } from './http-get.ts';
 
 export interface Download {
-  /** The file's name in the image. */
+  /** The file's name in the image (`__unnamed__` when neither the URL nor the reply gives one). */
   name: string;
+  /** False when the name is `__unnamed__`: the destination must then name the file. */
+  named: boolean;
   /** Where it was written. */
   hostPath: string;
   /** `sha256:<hex>` of the content. */
@@ -28,16 +32,13 @@ export interface Download {
   mtime: number;
 }
 
-/** No response headers within this long: the server is not answering. */
-const HEADERS_TIMEOUT_MS = 60_000;
-/** No body data for this long: the transfer has stalled. */
-const IDLE_TIMEOUT_MS = 60_000;
+const UNNAMED = '__unnamed__';
 
 export function isUrl(source: string): boolean {
   return source.startsWith('http://') || source.startsWith('https://');
 }
 
-/** The file name for a download, from the URL's path or the response's Content-Disposition. */
+/** The file name for a download, from the URL's path or the response's Content-Disposition; '' when neither has one. */
 export function downloadName(url: string, contentDisposition: string | null): string {
   let pathname = '';
   try {
@@ -55,53 +56,83 @@ export function downloadName(url: string, contentDisposition: string | null): st
     const base = path.posix.basename(filename);
     if (base !== '' && base !== '.' && base !== '..') return base;
   }
-  return '__unnamed__';
+  return '';
 }
 
 /** Downloads `url` into the directory `dir` (created by the caller, empty). */
-export async function download(url: string, dir: string, options: { checksum?: string; signal?: AbortSignal; instruction: 'COPY' | 'ADD' }): Promise<Download> {
-  const headersTimer = new AbortController();
-  const timer = setTimeout(() => headersTimer.abort(new Error('timeout awaiting response headers')), HEADERS_TIMEOUT_MS);
-  const idle = new AbortController();
-  const signal = AbortSignal.any([headersTimer.signal, idle.signal, ...(options.signal ? [options.signal] : [])]);
-  let response: Response;
+export interface DownloadOptions {
+  instruction: 'COPY' | 'ADD';
+  checksum?: string;
+  onProgress?: (current: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** moby's progress.Reader: report every 512 KiB (or 1% of a known size, if less), at most every 100 ms, and at the end. */
+function progressReporter(total: number, report?: (current: number, total: number) => void): { add(n: number): void; end(): void } {
+  let current = 0;
+  let lastUpdate = 0;
+  let lastReport = 0;
+  const every = total > 0 ? Math.min(512 * 1024, Math.floor(total / 100)) : 512 * 1024;
+  return {
+    add(n) {
+      current += n;
+      if (!report || current - lastUpdate <= every) return;
+      lastUpdate = current;
+      const now = Date.now();
+      if (current === total || now - lastReport >= 100) {
+        lastReport = now;
+        report(current, total);
+      }
+    },
+    end() {
+      report?.(current, total);
+    },
+  };
+}
+
+export async function download(url: string, dir: string, options: DownloadOptions): Promise<Download> {
+  const failed = (err: unknown): unknown => {
+    if (options.signal?.aborted) return options.signal.reason ?? err;
+    return downloadFailed(options.instruction, url, (err as Error).message, err);
+  };
+  let reply: GetReply;
   try {
-    response = await fetch(url, { redirect: 'follow', signal });
+    reply = await httpGet(url, options.signal);
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw downloadFailed(options.instruction, url, cause?.message ?? (err as Error).message, err);
-  } finally {
-    clearTimeout(timer);
+    throw failed(err);
   }
-  if (response.status >= 400) {
-    const body = await response.text().catch(() => '');
-    throw downloadStatus(options.instruction, url, response.status, response.statusText, body);
+  if (reply.status >= 400) {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const c of reply.body) chunks.push(c as Buffer);
+    } catch {
+      // moby says ": error reading body" then; the status is what matters.
+    }
+    throw downloadStatus(options.instruction, url, reply.status, reply.statusText, Buffer.concat(chunks).toString('utf8'));
   }
-  const name = downloadName(url, response.headers.get('content-disposition'));
+  const disposition = reply.headers['content-disposition'];
+  const name = downloadName(url, disposition ?? null) || UNNAMED;
   const hostPath = path.join(dir, name);
   const hash = createHash('sha256');
-  let idleTimer = setTimeout(() => idle.abort(new Error('timeout reading body')), IDLE_TIMEOUT_MS);
+  const progress = progressReporter(reply.length, options.onProgress);
   const tap = new Transform({
     transform(chunk: Buffer, _enc, done) {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => idle.abort(new Error('timeout reading body')), IDLE_TIMEOUT_MS);
       hash.update(chunk);
+      progress.add(chunk.length);
       done(null, chunk);
     },
   });
   try {
-    const body = response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([]);
-    await pipeline(body, tap, createWriteStream(hostPath, { mode: 0o600, flags: 'wx' }), { signal });
+    await pipeline(reply.body, tap, createWriteStream(hostPath, { mode: 0o600, flags: 'wx' }), { signal: options.signal });
   } catch (err) {
-    throw downloadFailed(options.instruction, url, (err as Error).message, err);
-  } finally {
-    clearTimeout(idleTimer);
+    throw failed(err);
   }
+  progress.end();
   const digest = `sha256:${hash.digest('hex')}`;
   if (options.checksum !== undefined && digest !== options.checksum) throw digestMismatch(url, digest, options.checksum);
-  const lastModified = Date.parse(response.headers.get('last-modified') ?? '');
+  const lastModified = Date.parse(String(reply.headers['last-modified'] ?? ''));
   const mtime = Number.isNaN(lastModified) ? 0 : Math.floor(lastModified / 1000);
   await chmod(hostPath, 0o600);
   await utimes(hostPath, mtime, mtime);
-  return { name, hostPath, digest, mtime };
+  return { name, named: name !== UNNAMED, hostPath, digest, mtime };
 }

@@ -8,6 +8,7 @@ import type { Platform } from '../images/platform.ts';
 import type { ProgressSink } from '../progress-event.ts';
 import type { BuildArgs } from './build-args.ts';
 import type { BuildCache } from './build-cache.ts';
+import type { CacheFrom } from './cache-from.ts';
 import type { BuildContext } from './build-context.ts';
 import type { BuildOptions } from './build-service.ts';
 import type { ContainerRunner } from './container-runner.ts';
@@ -53,4 +54,6 @@ export interface BuildRun {
   baseImage(name: string, platform: string | undefined, out: ProgressSink): Promise<string>;
   /** `<data-root>/builder`. */
   builderDir: string;
+  /** The request's --cache-from images, when any is local. */
+  cacheFrom?: CacheFrom;
 }

@@ -28,6 +28,7 @@ import { parseDockerfile } from './dockerfile/parse-dockerfile.ts';
 import { noImageGenerated, unknownTarget } from './errors.ts';
 import { OrderedOutput } from './ordered-output.ts';
 import { cacheUsage, pruneCache } from './cache-prune.ts';
+import { CacheFrom } from './cache-from.ts';
 import { planStages, stepTotal } from './stage-plan.ts';
 import { buildStage, metaExpander } from './stage-builder.ts';
 import { shortId } from './step-image.ts';
@@ -72,6 +73,7 @@ export class Builder implements BuildService {
       metaArgs,
       signal,
       builderDir: this.builderDir,
+      cacheFrom: options.cacheFrom.length ? new CacheFrom(this.deps.images, options.cacheFrom) : undefined,
       stage: (i) => stages.get(i) ?? Promise.reject(new Error(`stage ${i} is not part of this build`)),
       baseImage: (name, wanted, out) => {
         const ref = formatReference(withDefaultTag(parseReference(name)));

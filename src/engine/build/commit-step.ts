@@ -22,16 +22,20 @@ import { childImageConfig, newStepContainerId, shortId } from './step-image.ts';
 
 export const say = (out: ProgressSink, text: string): void | Promise<void> => out({ kind: 'output', text });
 
-/** Probe the cache for the step's key: on a hit the state moves to the cached image. */
-export async function probeCache(run: BuildRun, state: StageState, key: string, out: ProgressSink): Promise<boolean> {
+/** Probe the cache for the step's key (then the --cache-from images): on a hit the state moves to the cached image. */
+export async function probeCache(run: BuildRun, state: StageState, key: string, containerConfig: ImageRunConfig, out: ProgressSink): Promise<boolean> {
   if (run.options.noCache) return false;
   const images = run.deps.images;
+  const from = run.cacheFrom;
   const hit = run.cache.lookup(key, (id) => images.get(id) !== undefined);
-  if (!hit) return false;
+  let imageId: string | undefined;
+  if (hit && (!from?.active || from.acceptsLocal(hit.imageId))) imageId = hit.imageId;
+  else if (from?.active) imageId = await from.probe(state.imageId, state.imageId ? state.image : undefined, containerConfig, copyRunConfig(state.runConfig));
+  if (!imageId) return false;
   await say(out, ' ---> Using cache\n');
-  state.imageId = hit.imageId;
-  state.image = images.get(hit.imageId)!.config;
-  await run.cache.touch(hit);
+  state.imageId = imageId;
+  state.image = images.get(imageId)!.config;
+  if (hit?.imageId === imageId) await run.cache.touch(hit);
   return true;
 }
 
@@ -57,7 +61,7 @@ export async function recordStep(run: BuildRun, state: StageState, o: { key: str
 /** A metadata step (dockerd's `commit`): the comment's config probed, else an image without a layer. */
 export async function commitMetadata(run: BuildRun, state: StageState, containerConfig: ImageRunConfig, out: ProgressSink): Promise<void> {
   const key = stepKey(state, containerConfig);
-  if (await probeCache(run, state, key, out)) return;
+  if (await probeCache(run, state, key, containerConfig, out)) return;
   const { remove, forceRemove } = run.options;
   // Without rm, dockerd leaves each step's container behind: then one is really made.
   const keep = !remove && !forceRemove && state.imageId !== undefined;

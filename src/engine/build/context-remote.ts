@@ -7,8 +7,10 @@
  * `remoteURL (x) could not be recognized as URL`.
  */
 import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { execFile } from '../../drivers/exec-file.ts';
 import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 
@@ -18,21 +20,29 @@ export type RemoteContext =
   /** A checkout: `root` is the clone (or its subdirectory). */
   | { kind: 'directory'; root: string };
 
-const GIT_URL_SUFFIX = /\.git(?:#.+)?$/;
+/** dockerd's urlutil regexp, its unescaped dot included (`…/xgit` counts too). */
+const GIT_URL_SUFFIX = /.git(?:#.+)?$/;
 
 export function isUrl(s: string): boolean {
   return s.startsWith('http://') || s.startsWith('https://');
 }
 
 export function isGitUrl(s: string): boolean {
-  if (isUrl(s) && GIT_URL_SUFFIX.test(s.split('?')[0] ?? s)) return true;
+  if (isUrl(s) && GIT_URL_SUFFIX.test(s)) return true;
   return ['git://', 'github.com/', 'git@'].some((p) => s.startsWith(p));
 }
 
 /** `url` fetched into `root` (a new empty directory inside `scratch`). */
-export async function fetchRemoteContext(url: string, root: string, signal?: AbortSignal): Promise<RemoteContext> {
+/**
+ * How far a download got, as dockerd's progress reader reports it: every
+ * 512 KiB and at the end (`current` bytes); then `end` once the body was
+ * read whole as a Dockerfile (dockerd writes an empty message there).
+ */
+export type DownloadProgress = (event: { current: number } | { end: 'dockerfile' }) => void;
+
+export async function fetchRemoteContext(url: string, root: string, signal?: AbortSignal, onDownload?: DownloadProgress): Promise<RemoteContext> {
   if (isGitUrl(url)) return { kind: 'directory', root: await gitClone(url, root, signal) };
-  if (isUrl(url)) return download(url, signal);
+  if (isUrl(url)) return download(url, signal, onDownload);
   throw new SystemError(`remoteURL (${url}) could not be recognized as URL`);
 }
 
@@ -46,7 +56,8 @@ export function parseGitUrl(url: string): { remote: string; ref: string; subdir:
     remote = remote.slice(0, hash);
   }
   const colon = fragment.indexOf(':');
-  const ref = colon >= 0 ? fragment.slice(0, colon) : fragment;
+  // dockerd's default ref is `master`, whatever the repository's default branch.
+  const ref = (colon >= 0 ? fragment.slice(0, colon) : fragment) || 'master';
   const subdir = colon >= 0 ? fragment.slice(colon + 1) : '';
   if (ref.startsWith('-')) throw new InvalidParameterError(`invalid refspec: ${ref}`);
   return { remote, ref, subdir };
@@ -56,11 +67,10 @@ const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PROTOCOL_FROM_US
 
 async function git(cwd: string, args: string[], signal?: AbortSignal): Promise<string> {
   const result = await execFile('git', args, { cwd, env: GIT_ENV, timeoutMs: 10 * 60_000, signal, okCodes: [0, 1, 128] });
-  if (result.code !== 0) throw new GitError((result.stderr + result.stdout).trim());
+  // dockerd's words: the command's combined output, then Go's exec error.
+  if (result.code !== 0) throw new SystemError(`${result.stderr}${result.stdout}: exit status ${result.code}`);
   return result.stdout;
 }
-
-class GitError extends SystemError {}
 
 async function gitClone(url: string, root: string, signal?: AbortSignal): Promise<string> {
   const { remote, ref, subdir } = parseGitUrl(url);
@@ -72,19 +82,18 @@ async function gitClone(url: string, root: string, signal?: AbortSignal): Promis
   await git(root, ['remote', 'add', 'origin', remote], signal).catch((err: Error) => {
     throw new SystemError(`failed add origin repo at ${remote}: ${err.message}`);
   });
-  const refArgs = ref === '' ? [] : [ref];
   try {
-    await git(root, ['fetch', '-q', '--depth', '1', 'origin', ...refArgs], signal);
+    await git(root, ['fetch', '-q', '--depth', '1', 'origin', ref], signal);
   } catch {
     // A server without shallow fetches, or a ref that is a commit: fetch it all.
     try {
-      await git(root, ['fetch', '-q', 'origin', ...refArgs], signal);
+      await git(root, ['fetch', '-q', 'origin', ref], signal);
     } catch (err) {
       throw new SystemError(`error fetching: ${(err as Error).message}`);
     }
   }
   try {
-    await git(root, ['checkout', '-q', ref || 'FETCH_HEAD'], signal);
+    await git(root, ['checkout', '-q', ref], signal);
   } catch (err) {
     try {
       await git(root, ['checkout', '-q', 'FETCH_HEAD'], signal);
@@ -98,7 +107,8 @@ async function gitClone(url: string, root: string, signal?: AbortSignal): Promis
     throw new SystemError(`error initializing submodules: ${(err as Error).message}`);
   }
   if (subdir === '') return root;
-  const dir = path.join(root, path.posix.normalize('/' + subdir));
+  const dir = path.join(root, subdir);
+  if (dir !== root && !dir.startsWith(root + '/')) throw new SystemError(`error setting git context, ${JSON.stringify(subdir)} not within git root`);
   let real: string;
   try {
     real = await fs.realpath(dir);
@@ -127,45 +137,114 @@ function sniff(head: Buffer): string {
   return binary ? 'application/octet-stream' : 'text/plain; charset=utf-8';
 }
 
-async function download(url: string, signal?: AbortSignal): Promise<RemoteContext> {
-  let response: Response;
+/** dockerd's progress reader: an update each time this many more bytes went through. */
+const UPDATE_EVERY = 512 * 1024;
+
+function counting(onDownload: DownloadProgress | undefined): Transform {
+  let current = 0;
+  let reported = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      current += chunk.length;
+      if (current - reported > UPDATE_EVERY) {
+        reported = current;
+        onDownload?.({ current });
+      }
+      cb(null, chunk);
+    },
+    flush(cb) {
+      if (current !== reported || current === 0) onDownload?.({ current });
+      cb();
+    },
+  });
+}
+
+async function download(url: string, signal?: AbortSignal, onDownload?: DownloadProgress): Promise<RemoteContext> {
+  let response: http.IncomingMessage;
   try {
-    response = await fetch(url, { signal, redirect: 'follow' });
+    response = await httpGet(url, signal);
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
-    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new SystemError(`error downloading remote context ${url}: ${cause}`);
+    throw new SystemError(`error downloading remote context ${url}: Get ${JSON.stringify(url)}: ${goNetError(err)}`);
   }
-  if (response.status >= 400) {
-    const body = await response.text().catch(() => '');
-    throw new SystemError(`failed to GET ${url} with status ${response.status} ${response.statusText}: ${body}`);
+  const status = response.statusCode ?? 0;
+  if (status >= 400) {
+    const chunks: Buffer[] = [];
+    for await (const c of response) chunks.push(c as Buffer);
+    throw new SystemError(`error downloading remote context ${url}: failed to GET ${url} with status ${status} ${response.statusMessage ?? ''}: ${Buffer.concat(chunks).toString('utf8')}`);
   }
-  if (!response.body) throw new SystemError('empty response');
-  const reader = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  const head = await readHead(reader, 512);
+  const body: Readable = response;
+  const reader = body.pipe(counting(onDownload));
+  body.on('error', (err) => reader.destroy(err));
+  const { head, whole } = await readHead(reader, 512);
   if (head.length === 0) throw new SystemError('empty response');
-  const declared = response.headers.get('content-type') ?? '';
+  const declared = response.headers['content-type'] ?? '';
   let type = declared;
   if (type === '' || type === 'application/octet-stream') type = sniff(head);
   if (!ACCEPTABLE.test(type)) throw new SystemError(`unsupported Content-Type ${JSON.stringify(declared)}`);
   if (type.startsWith('text/plain')) {
     const parts: Buffer[] = [];
-    for await (const chunk of reader) parts.push(chunk as Buffer);
+    for await (const chunk of whole) parts.push(chunk as Buffer);
+    onDownload?.({ end: 'dockerfile' });
     return { kind: 'dockerfile', text: Buffer.concat(parts).toString('utf8') };
   }
-  return { kind: 'tar', stream: reader };
+  return { kind: 'tar', stream: whole };
 }
 
-/** The first `n` bytes (fewer at the end), put back for the next reader. */
-async function readHead(stream: Readable, n: number): Promise<Buffer> {
+/** The first `n` bytes (fewer at the end), and the whole stream again for the next reader. */
+async function readHead(stream: Readable, n: number): Promise<{ head: Buffer; whole: Readable }> {
+  const it = stream[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let have = 0;
-  for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
-    parts.push(chunk as Buffer);
-    have += (chunk as Buffer).length;
-    if (have >= n) break;
+  let done = false;
+  while (have < n) {
+    const next = await it.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    parts.push(next.value as Buffer);
+    have += (next.value as Buffer).length;
   }
-  const head = Buffer.concat(parts);
-  if (head.length > 0) stream.unshift(head);
-  return head.subarray(0, n);
+  async function* again(): AsyncGenerator<Buffer> {
+    yield* parts;
+    if (done) return;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value as Buffer;
+  }
+  return { head: Buffer.concat(parts).subarray(0, n), whole: Readable.from(again(), { objectMode: false }) };
+}
+
+/** GET `url`, following up to 10 redirects as Go's http client does. */
+async function httpGet(url: string, signal?: AbortSignal, redirects = 0): Promise<http.IncomingMessage> {
+  const get = url.startsWith('https:') ? https.get : http.get;
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const req = get(url, { signal }, resolve);
+    req.on('error', reject);
+  });
+  const status = response.statusCode ?? 0;
+  const location = response.headers.location;
+  if (status >= 300 && status < 400 && location) {
+    response.resume();
+    if (redirects >= 10) throw new Error('stopped after 10 redirects');
+    return httpGet(new URL(location, url).toString(), signal, redirects + 1);
+  }
+  return response;
+}
+
+/** A failed connection in Go's net words (`dial tcp 127.0.0.1:1: connect: connection refused`). */
+function goNetError(err: unknown): string {
+  const cause = err as { code?: string; address?: string; port?: number; message?: string; hostname?: string };
+  const where = cause?.address !== undefined ? `${cause.address}${cause.port !== undefined ? `:${cause.port}` : ''}` : '';
+  switch (cause?.code) {
+    case 'ECONNREFUSED':
+      return `dial tcp ${where}: connect: connection refused`;
+    case 'EHOSTUNREACH':
+      return `dial tcp ${where}: connect: no route to host`;
+    case 'ENOTFOUND':
+      return `dial tcp: lookup ${cause.hostname ?? ''}: no such host`;
+    case 'ECONNRESET':
+      return 'EOF';
+    default:
+      return cause.message ?? String(err);
+  }
 }

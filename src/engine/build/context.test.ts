@@ -146,5 +146,6 @@ test('git URLs are told apart and split as dockerd does', () => {
   assert.ok(isGitUrl('github.com/a/b'));
   assert.ok(!isGitUrl('https://example.com/ctx.tar.gz'));
   assert.deepEqual(parseGitUrl('github.com/a/b#v1:dir/x'), { remote: 'https://github.com/a/b', ref: 'v1', subdir: 'dir/x' });
-  assert.deepEqual(parseGitUrl('git://h/x.git'), { remote: 'git://h/x.git', ref: '', subdir: '' });
+  assert.deepEqual(parseGitUrl('git://h/x.git'), { remote: 'git://h/x.git', ref: 'master', subdir: '' });
+  assert.deepEqual(parseGitUrl('git://h/x.git#:sub'), { remote: 'git://h/x.git', ref: 'master', subdir: 'sub' });
 });

@@ -20,7 +20,7 @@ import { SystemError, isErrno } from '../../util/errors.ts';
 import type { BuildContext, ContextEntry, ContextSource } from './build-context.ts';
 import { unpackContextTar } from './context-tar.ts';
 import { excludedPaths, readIgnorePatterns } from './context-ignore.ts';
-import { fetchRemoteContext } from './context-remote.ts';
+import { fetchRemoteContext, type DownloadProgress } from './context-remote.ts';
 
 export const DEFAULT_DOCKERFILE = 'Dockerfile';
 
@@ -30,6 +30,8 @@ export interface OpenContextOptions {
   /** Where the private directory is made (`<data-root>/builder/tmp`). */
   tmpDir: string;
   signal?: AbortSignal;
+  /** A `remote=` URL's download progress (dockerd's "Downloading context" lines). */
+  onDownload?: DownloadProgress;
 }
 
 export async function openBuildContext(source: ContextSource, options: OpenContextOptions): Promise<BuildContext> {
@@ -43,7 +45,7 @@ export async function openBuildContext(source: ContextSource, options: OpenConte
       const entries = await unpackContextTar(await decompressed(source.stream), root, options.signal);
       return await finish(root, entries, options.dockerfile, close, true);
     }
-    const remote = await fetchRemoteContext(source.url, root, options.signal);
+    const remote = await fetchRemoteContext(source.url, root, options.signal, options.onDownload);
     switch (remote.kind) {
       case 'dockerfile': {
         // dockerd: a text/plain body is the Dockerfile itself, with no context around it.

@@ -13,7 +13,8 @@
  * - a directory's *contents* go into the destination; when the destination
  *   is new it is made 0755 with a fresh time, its missing parents owned by
  *   root and itself by the copy's owner;
- * - every copied entry keeps its mode (or gets --chmod) and its mtime (whole
+ * - every copied entry keeps its mode (or gets --chmod; a chowned file
+ *   loses setuid/setgid as the kernel's chown drops them) and its mtime (whole
  *   seconds, as it would through Docker's tar; the access time alike), and
  *   is owned by the copy's owner, or keeps its own owner when `owner` is
  *   undefined (files from an image or stage without --chown); symlinks stay
@@ -23,16 +24,18 @@
  *   which is merged (and takes the source's mode, owner and time).
  *
  * Files are copied with copyFile (a reflink where the filesystem has them,
- * else the kernel's copy), never read into memory.
+ * else the kernel's copy), never read into memory; a directory's entries
+ * many at a time (copy-tree.ts).
  */
-import { constants, type Stats } from 'node:fs';
-import { chmod, copyFile, lchown, link, lstat, lutimes, mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { chmod, lchown, lstat, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { native } from '../../drivers/native.ts';
 import { isErrno, SystemError } from '../../util/errors.ts';
 import { hostPathOf, resolveInRoot } from '../containers/archive/resolve-in-root.ts';
 import { goStrerror } from '../containers/archive/go-errno.ts';
 import type { Identity } from './copy-chown.ts';
+import type { CopyExcludes } from './copy-excludes.ts';
+import { copyTree, placeEntry } from './copy-tree.ts';
 
 export interface CopyTarget {
   /** Host path of the rootfs. */
@@ -41,6 +44,8 @@ export interface CopyTarget {
   owner?: Identity;
   /** --chmod: the permission bits of every copied file and directory. */
   mode?: number;
+  /** --exclude: entries of a copied directory left out, by path relative to it. */
+  excludes?: CopyExcludes;
   signal?: AbortSignal;
 }
 
@@ -55,11 +60,20 @@ async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   }
 }
 
-/** A failed system call, named with container paths as dockerd names them. */
-function fsError(err: unknown, op: string, containerPath: string): unknown {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (typeof code !== 'string') return err;
-  return new SystemError(`${op} ${containerPath}: ${goStrerror(code)}`, { cause: err });
+/**
+ * A failure of the copy in dockerd's words (`failed to copy files: …`),
+ * a system call's error naming container paths, never the host paths of
+ * the data root that Node's messages carry.
+ */
+export function copyFailure(rootfs: string, err: unknown, context?: string): Error {
+  const prefix = context ? `failed to copy files: ${context}: ` : 'failed to copy files: ';
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  if (err instanceof SystemError) return new SystemError(`${prefix}${err.message}`, { cause: err });
+  if (typeof e?.code !== 'string' || typeof e.syscall !== 'string') return err instanceof Error ? err : new SystemError(String(err));
+  const inside = (hostPath: string): string =>
+    hostPath === rootfs || hostPath.startsWith(`${rootfs}/`) ? path.posix.join('/', hostPath.slice(rootfs.length)) : path.posix.basename(hostPath);
+  const paths = [e.path, e.dest].filter((p): p is string => typeof p === 'string').map(inside);
+  return new SystemError(`${prefix}${[e.syscall, ...paths].join(' ')}: ${goStrerror(e.code)}`, { cause: err });
 }
 
 /** Resolves a container path inside the rootfs (symlinks followed within it). */
@@ -84,7 +98,8 @@ export async function ensureDirectory(rootfs: string, containerDir: string, owne
     try {
       await mkdir(hostPath);
     } catch (err) {
-      throw fsError(err, 'mkdir', current);
+      const code = (err as NodeJS.ErrnoException).code;
+      throw typeof code === 'string' ? new SystemError(`mkdir ${current}: ${goStrerror(code)}`, { cause: err }) : err;
     }
     await lchown(hostPath, owner.uid, owner.gid);
     await chmod(hostPath, 0o755);
@@ -95,10 +110,13 @@ export async function ensureDirectory(rootfs: string, containerDir: string, owne
 /** Copies the file `src` to the container path `dest` (its parent made as needed). */
 export async function copyFileTo(src: string, dest: string, target: CopyTarget): Promise<void> {
   const owner = target.owner;
-  const parent = await ensureDirectory(target.rootfs, path.posix.dirname(dest), owner ?? ROOT);
+  const parent = await ensureDirectory(target.rootfs, path.posix.dirname(dest), owner ?? ROOT).catch((err: unknown) => {
+    throw err instanceof SystemError ? new SystemError(`failed to create new directory: ${err.message}`, { cause: err }) : err;
+  });
   const hostPath = path.join(parent, path.posix.basename(dest));
   const st = await lstat(src);
-  await place(src, st, hostPath, target, new Map());
+  if (await lstatOrUndefined(hostPath)) await rm(hostPath, { recursive: true, force: true });
+  await placeEntry(src, st, hostPath, target);
 }
 
 /** Copies the contents of the directory `src` into the container path `dest`. */
@@ -111,67 +129,5 @@ export async function copyDirectoryTo(src: string, dest: string, target: CopyTar
     await lchown(hostPath, owner.uid, owner.gid);
     if (target.mode !== undefined) await chmod(hostPath, target.mode);
   }
-  const dirTimes: { hostPath: string; st: Stats }[] = [];
-  await copyChildren(src, hostPath, target, new Map(), dirTimes);
-  // Deepest first: setting a directory's time after its children were written.
-  for (const d of dirTimes.reverse()) await lutimes(d.hostPath, seconds(d.st), seconds(d.st));
-}
-
-async function copyChildren(srcDir: string, destDir: string, target: CopyTarget, links: Map<string, string>, dirTimes: { hostPath: string; st: Stats }[]): Promise<void> {
-  const names = (await readdir(srcDir)).sort();
-  for (const name of names) {
-    target.signal?.throwIfAborted();
-    const src = path.join(srcDir, name);
-    const dest = path.join(destDir, name);
-    const st = await lstat(src);
-    if (st.isDirectory()) {
-      const existing = await lstatOrUndefined(dest);
-      if (!existing?.isDirectory()) {
-        if (existing) await rm(dest, { recursive: true, force: true });
-        await mkdir(dest);
-      }
-      await setAttributes(dest, st, target, false);
-      await copyChildren(src, dest, target, links, dirTimes);
-      dirTimes.push({ hostPath: dest, st });
-      continue;
-    }
-    await place(src, st, dest, target, links);
-  }
-}
-
-/** Writes one non-directory entry (replacing what is at `dest`) with its attributes. */
-async function place(src: string, st: Stats, dest: string, target: CopyTarget, links: Map<string, string>): Promise<void> {
-  if (st.isSocket()) return;
-  const existing = await lstatOrUndefined(dest);
-  if (existing) await rm(dest, { recursive: true, force: true });
-  if (st.isFile()) {
-    const inode = `${st.dev}:${st.ino}`;
-    const first = st.nlink > 1 ? links.get(inode) : undefined;
-    if (first !== undefined) {
-      await link(first, dest);
-      return;
-    }
-    await copyFile(src, dest, constants.COPYFILE_FICLONE);
-    if (st.nlink > 1) links.set(inode, dest);
-  } else if (st.isSymbolicLink()) {
-    await symlink(await readlink(src), dest);
-  } else if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) {
-    native().mknod(dest, (st.mode & 0o170000) | (st.mode & 0o7777), st.rdev);
-  } else {
-    return;
-  }
-  await setAttributes(dest, st, target, true);
-}
-
-/** Owner, then mode (a chown clears setuid bits), then times (directories' are set by the caller, last). */
-async function setAttributes(dest: string, st: Stats, target: CopyTarget, withTimes: boolean): Promise<void> {
-  const owner = target.owner ?? { uid: st.uid, gid: st.gid };
-  await lchown(dest, owner.uid, owner.gid);
-  if (!st.isSymbolicLink()) await chmod(dest, target.mode ?? st.mode & 0o7777);
-  if (withTimes) await lutimes(dest, seconds(st), seconds(st));
-}
-
-/** The mtime in whole seconds, as Docker's tar headers carry it (access time alike). */
-function seconds(st: Stats): number {
-  return Math.floor(st.mtimeMs / 1000);
+  await copyTree(src, hostPath, !existed, target);
 }

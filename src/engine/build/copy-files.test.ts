@@ -31,13 +31,13 @@ test('parseChecksum accepts sha256 digests only, in go-digest words otherwise', 
   assert.throws(() => parseChecksum('sha256:abc'), { message: 'invalid checksum digest length' });
 });
 
-test('downloadName: the last path segment, else Content-Disposition, else __unnamed__', () => {
+test('downloadName: the last path segment, else Content-Disposition, else none', () => {
   assert.equal(downloadName('http://h/a/b.tar.gz?x=1#f', null), 'b.tar.gz');
   assert.equal(downloadName('http://h/a/with%20space', null), 'with space');
   assert.equal(downloadName('http://h/a/', 'attachment; filename="cd.txt"'), 'cd.txt');
   assert.equal(downloadName('http://h/', 'attachment; filename=plain.bin'), 'plain.bin');
   assert.equal(downloadName('http://h/', 'attachment; filename="../../evil"'), 'evil');
-  assert.equal(downloadName('http://h/', null), '__unnamed__');
+  assert.equal(downloadName('http://h/', null), '');
 });
 
 test('isTarHeader checks the header checksum and refuses a zero block', () => {

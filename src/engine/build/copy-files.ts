@@ -13,9 +13,10 @@ import path from 'node:path';
 import type { Copier, CopyRequest, CopySourceRoot, PreparedCopy } from './copier.ts';
 import { extractArchive, isArchive } from './add-archive.ts';
 import { download, isUrl } from './add-url.ts';
-import { copyDirectoryTo, copyFileTo, ensureDirectory, resolveDest } from './copy-apply.ts';
+import { copyDirectoryTo, copyFailure, copyFileTo, ensureDirectory, resolveDest, type CopyTarget } from './copy-apply.ts';
+import { CopyExcludes } from './copy-excludes.ts';
 import { resolveChown, type Identity } from './copy-chown.ts';
-import { badChecksumUse, badChmod, destNotDirectory, urlForCopy } from './copy-errors.ts';
+import { badChecksumUse, badChmod, copyFailed, destNotDirectory, urlForCopy } from './copy-errors.ts';
 import { copyKey, downloadHash, inlineHash } from './copy-key.ts';
 import { resolveSource, type CopyInfo } from './copy-sources.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
@@ -61,6 +62,7 @@ export class FileCopier implements Copier {
     const chmod = request.chmod !== undefined && request.chmod !== '' ? parseChmod(request.chmod) : undefined;
     const checksum = request.checksum !== undefined && request.checksum !== '' ? checkChecksumUse(request) : undefined;
     const chown = request.chown !== undefined && request.chown !== '' ? request.chown : undefined;
+    const excludes = new CopyExcludes(request.excludes);
     let tmp: string | undefined;
     const tmpDir = async (): Promise<string> => (tmp ??= await mkdtemp(path.join(this.options.tmpDir ?? os.tmpdir(), 'berth-copy-')));
     const dispose = async () => {
@@ -71,13 +73,14 @@ export class FileCopier implements Copier {
       for (const source of request.sources) {
         request.signal?.throwIfAborted();
         if (!isUrl(source)) {
-          infos.push(...(await resolveSource(instruction, from, source)));
+          infos.push(...(await resolveSource(instruction, from, source, excludes)));
           continue;
         }
         if (instruction === 'COPY') throw urlForCopy();
         // One directory per download: two URLs may end in the same name.
         const dir = await mkdtemp(path.join(await tmpDir(), 'url-'));
-        const d = await download(source, dir, { checksum, signal: request.signal, instruction });
+        const d = await download(source, dir, { instruction, checksum, onProgress: request.onDownloadProgress, signal: request.signal });
+        if (!d.named && request.dest.endsWith('/')) throw copyFailed(instruction, `cannot determine filename for source ${source}`);
         infos.push({ name: d.name, hostPath: d.hostPath, isDir: false, hash: downloadHash(d.name, d.digest, d.mtime), fromRoot: false });
       }
       for (const doc of request.inline) {
@@ -97,7 +100,7 @@ export class FileCopier implements Copier {
           const owner: Identity = chown !== undefined ? await resolveChown(rootfs, chown) : { uid: 0, gid: 0 };
           for (const info of infos) {
             signal?.throwIfAborted();
-            const target = { rootfs, owner: preserveOwners && info.fromRoot ? undefined : owner, mode: chmod, signal };
+            const target = { rootfs, owner: preserveOwners && info.fromRoot ? undefined : owner, mode: chmod, excludes, signal };
             await applyOne(instruction, info, dest, target);
           }
         },
@@ -117,12 +120,26 @@ function checkChecksumUse(request: CopyRequest): string {
   return parseChecksum(request.checksum!);
 }
 
-/** moby's performCopyForInfo. */
+/** moby's performCopyForInfo, its failures in dockerd's words. */
 async function applyOne(
   instruction: 'COPY' | 'ADD',
   info: CopyInfo,
   dest: string,
-  target: { rootfs: string; owner?: Identity; mode?: number; signal?: AbortSignal },
+  target: CopyTarget,
+): Promise<void> {
+  try {
+    await applyOneRaw(instruction, info, dest, target);
+  } catch (err) {
+    if (target.signal?.aborted) throw err;
+    throw copyFailure(target.rootfs, err, info.isDir ? 'failed to copy directory' : undefined);
+  }
+}
+
+async function applyOneRaw(
+  instruction: 'COPY' | 'ADD',
+  info: CopyInfo,
+  dest: string,
+  target: CopyTarget,
 ): Promise<void> {
   if (info.isDir) return copyDirectoryTo(info.hostPath, dest, target);
   if (instruction === 'ADD' && info.fromRoot && (await isArchive(info.hostPath, target.signal))) {

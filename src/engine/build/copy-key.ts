@@ -18,6 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ContextEntry } from './build-context.ts';
+import type { CopyExcludes } from './copy-excludes.ts';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -35,14 +36,17 @@ export function contextFileHash(name: string, entry: ContextEntry): string {
 
 /**
  * A context directory: every entry below it (not the directory itself,
- * whose mode and time the copy does not keep), by path relative to it.
+ * whose mode and time the copy does not keep) that --exclude keeps, by
+ * path relative to it.
  */
-export function contextDirHash(dir: string, entries: ReadonlyMap<string, ContextEntry>): string {
+export function contextDirHash(dir: string, entries: ReadonlyMap<string, ContextEntry>, excludes?: CopyExcludes): string {
   const prefix = dir === '' ? '' : `${dir}/`;
   const lines: string[] = [];
   for (const [p, entry] of entries) {
     if (p === dir || !p.startsWith(prefix)) continue;
-    lines.push(`${p.slice(prefix.length)}\0${describe(entry)}`);
+    const rel = p.slice(prefix.length);
+    if (excludes?.skipsPath(rel, entry.type === 'directory')) continue;
+    lines.push(`${rel}\0${describe(entry)}`);
   }
   lines.sort();
   return `dir:${sha256(lines.join('\n'))}`;

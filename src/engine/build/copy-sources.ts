@@ -22,6 +22,7 @@ import { isErrno } from '../../util/errors.ts';
 import type { ContextEntry } from './build-context.ts';
 import { resolveInRoot } from '../containers/archive/resolve-in-root.ts';
 import { noSourceFiles, notInContext, notInImage, outsideContext } from './copy-errors.ts';
+import type { CopyExcludes } from './copy-excludes.ts';
 import { contextDirHash, contextFileHash, imagePathHash } from './copy-key.ts';
 import { goPathMatch, hasWildcards } from './go-path-match.ts';
 
@@ -52,19 +53,28 @@ export function trimSource(source: string): string {
   return p;
 }
 
-/** Every CopyInfo one source (path or pattern) gives, in walk order; an error when none. */
-export async function resolveSource(instruction: Instruction, from: SourceRoot, source: string): Promise<CopyInfo[]> {
+/**
+ * Every CopyInfo one source (path or pattern) gives, in walk order; an
+ * error when nothing matches. `excludes` (--exclude) leaves out matches of
+ * a pattern, relative to the directory the pattern starts from.
+ */
+export async function resolveSource(instruction: Instruction, from: SourceRoot, source: string, excludes: CopyExcludes): Promise<CopyInfo[]> {
   const p = trimSource(source);
-  if (!hasWildcards(p)) return [await resolvePath(instruction, from, p)];
+  if (!hasWildcards(p)) return [await resolvePath(instruction, from, p, excludes)];
   const matches = from.kind === 'context' ? matchEntries(from.entries, p) : await matchTree(from.root, p);
+  if (matches.length === 0) throw noSourceFiles(instruction);
+  const segments = p.split('/');
+  const base = segments.slice(0, segments.findIndex((s) => hasWildcards(s))).join('/');
   const infos: CopyInfo[] = [];
-  // Each match is resolved as a literal path (a '*' in its name is no pattern any more).
-  for (const m of matches) infos.push(await resolvePath(instruction, from, m));
-  if (infos.length === 0) throw noSourceFiles(instruction);
+  for (const m of matches) {
+    // Each match is resolved as a literal path (a '*' in its name is no pattern any more).
+    const info = await resolvePath(instruction, from, m, excludes);
+    if (!excludes.skipsPath(base === '' ? m : m.slice(base.length + 1), info.isDir)) infos.push(info);
+  }
   return infos;
 }
 
-async function resolvePath(instruction: Instruction, from: SourceRoot, p: string): Promise<CopyInfo> {
+async function resolvePath(instruction: Instruction, from: SourceRoot, p: string, excludes: CopyExcludes): Promise<CopyInfo> {
   const lexical = path.posix.normalize(p === '' ? '.' : p);
   if (lexical === '..' || lexical.startsWith('../')) throw outsideContext(instruction, p);
   const notFound = () => (from.kind === 'context' ? notInContext(instruction, p) : notInImage(instruction, p));
@@ -86,7 +96,7 @@ async function resolvePath(instruction: Instruction, from: SourceRoot, p: string
   const entry = from.entries.get(rel);
   // Not listed: excluded by .dockerignore (the directory should not hold it, but the entries are what counts).
   if (!entry && rel !== '') throw notFound();
-  if (isDir) return { name: p, hostPath: resolved.hostPath, isDir, hash: contextDirHash(rel, from.entries), fromRoot: true };
+  if (isDir) return { name: p, hostPath: resolved.hostPath, isDir, hash: contextDirHash(rel, from.entries, excludes), fromRoot: true };
   if (!entry || entry.type !== 'file') throw notFound();
   return { name: p, hostPath: resolved.hostPath, isDir, hash: contextFileHash(p, entry), fromRoot: true };
 }

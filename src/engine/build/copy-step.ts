@@ -89,7 +89,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: CopyIn
     const containerConfig = withCommentString(state.runConfig, `${ins.kind} ${chownNote}${prepared.key} in ${request.dest} `);
     const extra = { chmod: request.chmod, from: source.root.kind === 'image' ? source.root.imageId : undefined, link: request.link || undefined };
     const key = stepKey(state, containerConfig, extra);
-    if (await probeCache(run, state, key, out)) return;
+    if (await probeCache(run, state, key, containerConfig, out)) return;
     const copy = prepared;
     await commitFiles(run, state, { key, containerConfig, containerLines: false, write: (rootfs) => copy.apply(rootfs, run.signal) }, out);
   } finally {
@@ -127,7 +127,7 @@ export async function dispatchWorkdir(run: BuildRun, state: StageState, ins: Wor
   c.WorkingDir = normalizeWorkdir(c.WorkingDir, x.word(ins.path));
   const containerConfig = withCommentString(c, `WORKDIR ${c.WorkingDir}`);
   const key = stepKey(state, containerConfig);
-  if (await probeCache(run, state, key, out)) return;
+  if (await probeCache(run, state, key, containerConfig, out)) return;
   const dir = c.WorkingDir;
   await commitFiles(run, state, { key, containerConfig, containerLines: true, write: (rootfs) => mkdirInRoot(rootfs, dir) }, out);
 }

@@ -99,11 +99,11 @@ function checkSignal(s: string): void {
   throw new InvalidParameterError(`Invalid signal: ${s}`);
 }
 
-/** WORKDIR's path against the current one (normalizeWorkdir): absolute, cleaned. */
+/** WORKDIR's path against the current one (normalizeWorkdir): an absolute one as written, a relative one joined (and cleaned). */
 export function normalizeWorkdir(current: string | undefined, requested: string): string {
   if (requested === '') throw new InvalidParameterError('cannot normalize nothing');
-  const joined = path.posix.isAbsolute(requested) ? requested : path.posix.join(current || '/', requested);
-  const clean = path.posix.normalize(joined);
+  if (path.posix.isAbsolute(requested)) return requested;
+  const clean = path.posix.join('/', current || '', requested);
   return clean.length > 1 ? clean.replace(/\/+$/, '') : clean;
 }
 
@@ -169,7 +169,8 @@ export function applyMetadata(state: StageState, ins: MetadataInstruction, x: Ex
       const words = ins.ports.flatMap((p) => x.words(p));
       c.ExposedPorts = { ...(c.ExposedPorts ?? {}) };
       for (const p of exposedPorts(words)) c.ExposedPorts[p] = {};
-      return { comment: `EXPOSE ${words.join(' ')}` };
+      // dockerd lists the words sorted (as strings) in the comment.
+      return { comment: `EXPOSE ${[...words].sort().join(' ')}` };
     }
     case 'USER': {
       c.User = x.word(ins.user);

@@ -9,7 +9,7 @@
  * did not have.
  */
 import type { ImageRunConfig } from '../../oci/image.ts';
-import { InvalidParameterError } from '../../util/errors.ts';
+import { InvalidParameterError, SystemError } from '../../util/errors.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
 import type { ProgressSink } from '../progress-event.ts';
 import type { BuildRun } from './build-run.ts';
@@ -20,7 +20,7 @@ import type { Expander } from './metadata-steps.ts';
 import { commandLine } from './metadata-steps.ts';
 import { parseRunMount, prepareRunMounts, type RunMountSpec } from './run-mounts.ts';
 import { asContainerConfig, copyRunConfig, shellOf, type StageState } from './stage-state.ts';
-import { shortId } from './step-image.ts';
+import { newStepContainerId, shortId } from './step-image.ts';
 import { stageRef } from './stage-plan.ts';
 
 /** The argv of a RUN, heredocs included (a lone `<<EOF` runs its body as the script). */
@@ -83,8 +83,15 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
   delete probeConfig.ArgsEscaped;
   const extra = specs.length || net ? { mounts: specs.map((s) => ({ ...s, from: s.from === undefined ? undefined : (fromIds.get(s.from) ?? 'scratch') })), network: net } : null;
   const key = stepKey(state, probeConfig, extra);
-  if (await probeCache(run, state, key, out)) return;
+  if (await probeCache(run, state, key, probeConfig, out)) return;
 
+  if (state.imageId === undefined) {
+    // A stage still on scratch has nothing to run (dockerd's runtime fails the same way, after the same lines).
+    const fake = newStepContainerId();
+    await say(out, ` ---> Running in ${shortId(fake)}\n`);
+    if (run.options.forceRemove) await say(out, `Removing intermediate container ${shortId(fake)}\n`);
+    throw new SystemError(`failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: ${JSON.stringify(cmd[0] ?? '')}: stat ${cmd[0] ?? ''}: no such file or directory: unknown`);
+  }
   // The command goes in as Entrypoint[0] + Cmd: no image ENTRYPOINT or CMD can join it (dockerd's [""] entrypoint).
   const stepConfig = copyRunConfig(c, { Entrypoint: cmd.slice(0, 1), Cmd: cmd.slice(1), Env: [...(c.Env ?? []), ...args], Healthcheck: { Test: ['NONE'] } });
   delete stepConfig.Image;
@@ -104,7 +111,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
   let id: string | undefined;
   let ok = false;
   try {
-    id = await runner.create({ image: state.imageId ?? '', config: asContainerConfig(stepConfig), hostConfig: { ...hostConfig(run, net), ...(prepared.mounts.length ? { Mounts: prepared.mounts } : {}) } });
+    id = await runner.create({ image: state.imageId, config: asContainerConfig(stepConfig), hostConfig: { ...hostConfig(run, net), ...(prepared.mounts.length ? { Mounts: prepared.mounts } : {}) } });
     await say(out, ` ---> Running in ${shortId(id)}\n`);
     const code = await runner.run(
       id,

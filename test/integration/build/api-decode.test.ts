@@ -7,6 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { docker, requireRoot, startDaemon } from '../../helpers/daemon.ts';
 import { builderTmpLeft, makeTar, post } from './api-helpers.ts';
 
@@ -93,4 +95,14 @@ test('build/prune and build/cancel answer as dockerd, and system df lists the bu
   const sdf = await docker(d, ['system', 'df']);
   assert.equal(sdf.code, 0, sdf.stderr);
   assert.match(sdf.stdout, /^Build Cache\s+0\s+0\s+0B\s+0B$/m);
+});
+
+test('what a build left in the builder tmp dir is swept when the daemon starts', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t, { bootstrap: false });
+  await fs.mkdir(path.join(d.dataRoot, 'builder/tmp/context-stale/root'), { recursive: true });
+  await fs.writeFile(path.join(d.dataRoot, 'builder/tmp/context-stale/root/f'), 'x');
+  await d.stop(true);
+  await d.restart();
+  assert.deepEqual(await builderTmpLeft(d.dataRoot), []);
 });

@@ -120,6 +120,8 @@ async function serve(t: TestContext): Promise<string> {
     if (url.startsWith('/redir')) return res.writeHead(302, { Location: '/files/target.txt' }).end();
     if (url.startsWith('/nolm')) return res.end('nolm\n');
     if (url.startsWith('/404')) return res.writeHead(404, 'Not Found').end('nope\n');
+    if (url.startsWith('/gz')) return res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync('decoded\n'));
+    if (url.startsWith('/big')) return res.writeHead(200, { 'Content-Length': String(BIG.length) }).end(BIG);
     const headers: http.OutgoingHttpHeaders = { 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' };
     if (url === '/') headers['Content-Disposition'] = 'attachment; filename="cd.txt"';
     res.writeHead(200, headers).end(`content of ${url}\n`);
@@ -130,6 +132,7 @@ async function serve(t: TestContext): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+const BIG = Buffer.alloc(3 * 1024 * 1024, 7);
 const LAST_MODIFIED = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT') / 1000;
 
 test('ADD downloads a URL: named after its last segment, 0600, Last-Modified time, never extracted', async (t) => {
@@ -155,6 +158,16 @@ test('ADD downloads a URL: named after its last segment, 0600, Last-Modified tim
   await assert.rejects(copier.prepare(request({ instruction: 'ADD', sources: [`${base}/404`], dest: '/' }), ctx), {
     message: `ADD failed: failed to GET ${base}/404 with status 404 Not Found: nope`,
   });
+  await copy(copier, rootfs, ctx, { instruction: 'ADD', sources: [`${base}/gz.txt`], dest: '/' });
+  assert.equal((await look(rootfs, 'gz.txt'))?.content, 'decoded\n', 'a gzip Content-Encoding is decoded, as Go does');
+  await copy(copier, rootfs, ctx, { instruction: 'ADD', sources: [`${base}/nolm/`], dest: '/unnamed' });
+  assert.equal((await look(rootfs, 'unnamed'))?.content, 'nolm\n', 'no name from the URL or the reply: the destination names it');
+  await assert.rejects(copier.prepare(request({ instruction: 'ADD', sources: [`${base}/nolm/`], dest: '/d/' }), ctx), {
+    message: `ADD failed: cannot determine filename for source ${base}/nolm/`,
+  });
+  await assert.rejects(copier.prepare(request({ instruction: 'ADD', sources: ['http://127.0.0.1:1/x.txt'], dest: '/' }), ctx), {
+    message: 'ADD failed: Get "http://127.0.0.1:1/x.txt": dial tcp 127.0.0.1:1: connect: connection refused',
+  });
 });
 
 test('ADD --checksum verifies the download, in BuildKit words', async (t) => {
@@ -176,4 +189,43 @@ test('ADD --checksum verifies the download, in BuildKit words', async (t) => {
   await fails({ instruction: 'ADD', sources: ['a.txt'], dest: '/', checksum: good }, "checksum can't be specified for non-HTTP(S) sources");
   await fails({ instruction: 'ADD', sources: [url], dest: '/', checksum: 'sha256:abc' }, 'invalid checksum digest length');
   await fails({ instruction: 'ADD', sources: [url], dest: '/', checksum: 'abc' }, 'invalid checksum digest format');
+});
+
+test('a cancelled build stops a stalled download and an apply, leaving no temporary files', async (t) => {
+  if (!requireRoot(t)) return;
+  const { dir, rootfs, copier, ctx } = await setup(t);
+  const stalled = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Length': '1000' });
+    res.write('partial');
+  });
+  stalled.listen(0, '127.0.0.1');
+  await once(stalled, 'listening');
+  t.after(() => new Promise<void>((resolve) => {
+    stalled.closeAllConnections();
+    stalled.close(() => resolve());
+  }));
+  const controller = new AbortController();
+  const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/big.bin`;
+  const preparing = copier.prepare(request({ instruction: 'ADD', sources: [url], dest: '/', signal: controller.signal }), ctx);
+  setTimeout(() => controller.abort(new Error('build cancelled')), 200);
+  await assert.rejects(preparing, { message: 'build cancelled' });
+  assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('berth-copy-')), []);
+  const prepared = await copier.prepare(request({ sources: ['t.tar'], dest: '/x' }), ctx);
+  await assert.rejects(prepared.apply(rootfs, AbortSignal.abort(new Error('stop'))), { message: 'stop' });
+  await prepared.dispose();
+  await prepared.dispose();
+});
+
+test('a download reports its progress as moby does, ending with the whole size', async (t) => {
+  if (!requireRoot(t)) return;
+  const { rootfs, copier, ctx } = await setup(t);
+  const base = await serve(t);
+  const seen: [number, number][] = [];
+  await copy(copier, rootfs, ctx, { instruction: 'ADD', sources: [`${base}/big.bin`], dest: '/', onDownloadProgress: (c, total) => seen.push([c, total]) });
+  assert.deepEqual(seen.at(-1), [BIG.length, BIG.length]);
+  assert.ok(seen.every(([c], i) => i === 0 || c >= seen[i - 1]![0]));
+  const small: [number, number][] = [];
+  await copy(copier, rootfs, ctx, { instruction: 'ADD', sources: [`${base}/files/s.txt`], dest: '/', onDownloadProgress: (c, total) => small.push([c, total]) });
+  assert.deepEqual(small, [[24, -1]], 'a chunked reply has no total');
+  assert.equal((await look(rootfs, 'big.bin'))?.mode, 0o600);
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { chmod, chown, link, mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileCopier } from '../../../src/engine/build/copy-files.ts';
+import { native } from '../../../src/drivers/native.ts';
 import { requireRoot } from '../../helpers/daemon.ts';
 import { contextOf, copy, keyOf, look, makeRootfs, names, tempDir, writeTree } from './copy-fixtures.ts';
 
@@ -187,6 +188,10 @@ test('files from an image keep their owners unless --chown', async (t) => {
   assert.deepEqual([(await look(rootfs, 'got/x'))?.uid, (await look(rootfs, 'got/x'))?.gid], [5, 6]);
   await copy(copier, rootfs, from, { sources: ['/etc/app.conf'], dest: '/own', chown: '1:2' });
   assert.deepEqual([(await look(rootfs, 'own'))?.uid, (await look(rootfs, 'own'))?.gid], [1, 2]);
+  native().mknod(path.join(image, 'data/fifo'), 0o010640, 0);
+  await copy(copier, rootfs, from, { sources: ['/data'], dest: '/specials/' });
+  const fifo = await look(rootfs, 'specials/fifo');
+  assert.deepEqual([fifo?.type, fifo?.mode], ['other', 0o640], 'a fifo is made again, as Docker\'s tar copies it');
   await copy(copier, rootfs, from, { sources: ['/bin/t*x'], dest: '/bb/' });
   assert.deepEqual(await names(rootfs, 'bb'), ['toolbox']);
   await assert.rejects(copier.prepare({ instruction: 'COPY', sources: ['/nonexist'], inline: [], dest: '/', workdir: '/', link: false, excludes: [] }, from), {
@@ -252,4 +257,60 @@ test('the key follows what the copy writes: content, mode, link target, dest, ch
   const fromImage = await keyOf(copier, image, { sources: ['a.txt'], dest: '/d/' });
   assert.notEqual(fromImage, await keyOf(copier, { ...image, imageId: 'sha256:' + 'c'.repeat(64) }, { sources: ['a.txt'], dest: '/d/' }), 'another image');
   assert.equal(fromImage, await keyOf(copier, image, { sources: ['a.txt'], dest: '/d/' }));
+});
+
+test('a destination that cannot be a directory fails in dockerd words, with container paths', async (t) => {
+  if (!requireRoot(t)) return;
+  const { rootfs, copier, ctx } = await setup(t);
+  const fails = async (sources: string[], dest: string, message: string) => {
+    const prepared = await copier.prepare({ instruction: 'COPY', sources, inline: [], dest, workdir: '/', link: false, excludes: [] }, ctx);
+    await assert.rejects(prepared.apply(rootfs), { message });
+    await prepared.dispose();
+  };
+  await fails(['dir'], '/etc/passwd', 'failed to copy files: failed to copy directory: mkdir /etc/passwd: not a directory');
+  await fails(['a.txt'], '/etc/passwd/', 'failed to copy files: failed to create new directory: mkdir /etc/passwd: not a directory');
+  assert.equal((await look(rootfs, 'etc/passwd'))?.type, 'file');
+});
+
+test('--exclude leaves out matching entries of a directory and matches of a pattern, and out of the key', async (t) => {
+  if (!requireRoot(t)) return;
+  const { ctxRoot, rootfs, copier, ctx } = await setup(t);
+  await copy(copier, rootfs, ctx, { sources: ['dir'], dest: '/x/', excludes: ['sub', 'lnk'] });
+  assert.deepEqual(await names(rootfs, 'x'), ['c.txt', 'hard', 'uplink']);
+  await copy(copier, rootfs, ctx, { sources: ['dir'], dest: '/y/', excludes: ['**/*.txt', '!sub/d.txt'] });
+  assert.deepEqual(await names(rootfs, 'y'), ['hard', 'lnk', 'sub', 'uplink']);
+  assert.deepEqual(await names(rootfs, 'y/sub'), ['d.txt'], 'an exception re-includes below an excluded pattern');
+  await copy(copier, rootfs, ctx, { sources: ['?.txt'], dest: '/z/', excludes: ['b.txt'] });
+  assert.deepEqual(await names(rootfs, 'z'), ['a.txt']);
+  await copy(copier, rootfs, ctx, { sources: ['a.txt'], dest: '/w/', excludes: ['a.txt'] });
+  assert.deepEqual(await names(rootfs, 'w'), ['a.txt'], 'a source named without wildcards is copied');
+  const before = await keyOf(copier, ctx, { sources: ['dir'], dest: '/k/', excludes: ['sub'] });
+  await writeFile(path.join(ctxRoot, 'dir/sub/d.txt'), 'changed');
+  assert.equal(await keyOf(copier, await contextOf(ctxRoot), { sources: ['dir'], dest: '/k/', excludes: ['sub'] }), before);
+  await assert.rejects(copier.prepare({ instruction: 'COPY', sources: ['dir'], inline: [], dest: '/', workdir: '/', link: false, excludes: ['[z'] }, ctx), /invalid excludepatterns/);
+});
+
+test('chowned files lose setuid (and setgid with group-execute) as the classic builder leaves them', async (t) => {
+  if (!requireRoot(t)) return;
+  const { dir, ctxRoot, rootfs, copier } = await setup(t);
+  await writeTree(ctxRoot, { 'suid': 's', 'sdir/sg': 'g', 'sdir/lock': 'l', 'sdir/keepdir/': '' });
+  await chmod(path.join(ctxRoot, 'suid'), 0o4755);
+  await chmod(path.join(ctxRoot, 'sdir/sg'), 0o2755);
+  await chmod(path.join(ctxRoot, 'sdir/lock'), 0o2644);
+  await chmod(path.join(ctxRoot, 'sdir/keepdir'), 0o2775);
+  const ctx = await contextOf(ctxRoot);
+  await copy(copier, rootfs, ctx, { sources: ['suid'], dest: '/a' });
+  await copy(copier, rootfs, ctx, { sources: ['sdir'], dest: '/b' });
+  await copy(copier, rootfs, ctx, { sources: ['suid'], dest: '/c', chmod: '4755' });
+  assert.deepEqual(
+    await Promise.all(['a', 'b/sg', 'b/lock', 'b/keepdir', 'c'].map(async (p) => (await look(rootfs, p))?.mode)),
+    [0o755, 0o755, 0o2644, 0o2775, 0o4755],
+  );
+  const image = path.join(dir, 'image');
+  await writeTree(image, { 'bin/su': 'su' });
+  await chmod(path.join(image, 'bin/su'), 0o4755);
+  const from = { kind: 'image' as const, root: image, imageId: 'sha256:' + 'd'.repeat(64) };
+  await copy(copier, rootfs, from, { sources: ['/bin/su'], dest: '/kept' });
+  await copy(copier, rootfs, from, { sources: ['/bin/su'], dest: '/chowned', chown: '1:1' });
+  assert.deepEqual([(await look(rootfs, 'kept'))?.mode, (await look(rootfs, 'chowned'))?.mode], [0o4755, 0o755]);
 });

@@ -4,6 +4,7 @@
  * form `[fd]<<[-]name` opens a heredoc, read in order after the line. A
  * delimiter with any quote in it turns expansion of the body off.
  */
+import type { CopyInstruction, Heredoc } from './ast.ts';
 import { ShellLexer } from './shell-lex.ts';
 
 export interface HeredocWord {
@@ -56,4 +57,25 @@ export function heredocsFromLine(line: string): HeredocWord[] {
 /** `<<-`: leading tabs removed from every line of the body. */
 export function chompHeredoc(content: string): string {
   return content.replace(/^\t+/gm, '');
+}
+
+/**
+ * COPY/ADD sources split as BuildKit does (parseSourcesAndDest): words
+ * that are heredocs (`<<EOF`) become inline files named after their
+ * delimiter, with the instruction's matching body; the others are paths.
+ */
+export function splitCopySources(ins: CopyInstruction): { paths: string[]; contents: Heredoc[] } {
+  const byName = new Map(ins.heredocs.map((h) => [h.name, h]));
+  const paths: string[] = [];
+  const contents: Heredoc[] = [];
+  for (const src of ins.sources) {
+    const word = parseHeredocWord(src);
+    if (word === undefined) {
+      paths.push(src);
+      continue;
+    }
+    const body = byName.get(word.name);
+    contents.push({ name: word.name, content: body?.content ?? '', expand: word.expand, chomp: word.chomp });
+  }
+  return { paths, contents };
 }

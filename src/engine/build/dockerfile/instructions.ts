@@ -8,6 +8,7 @@ import type { CommandForm, Flag, Heredoc, Instruction } from './ast.ts';
 import * as F from './flags.ts';
 import { chompHeredoc, parseHeredocWord } from './heredoc.ts';
 import { InstructionError } from './parse-errors.ts';
+import { checkRunFlags } from './run-flags.ts';
 import type { RawNode } from './scan-lines.ts';
 
 const VALID_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
@@ -90,8 +91,11 @@ export function toInstruction(node: RawNode): Instruction {
       const from = { ...withFlags(F.FROM_FLAGS), kind: 'FROM' as const, image: args[0]! };
       return as === undefined ? from : { ...from, as };
     }
-    case 'RUN':
-      return { ...withFlags(F.RUN_FLAGS), kind, command: commandForm(node), heredocs: heredocs(node) };
+    case 'RUN': {
+      const flagged = withFlags(F.RUN_FLAGS);
+      checkRunFlags(flagged.flags);
+      return { ...flagged, kind, command: commandForm(node), heredocs: heredocs(node) };
+    }
     case 'CMD':
     case 'ENTRYPOINT':
       return { ...withFlags(F.NO_FLAGS), kind, command: commandForm(node) };

@@ -7,7 +7,7 @@
  * `key=value` pairs (ENV, LABEL), and so on.
  */
 import { ParsePhaseError } from './parse-errors.ts';
-import { isSpace, } from './shell-lex.ts';
+import { isSpace } from './lex-words.ts';
 import { WHITESPACE } from './split-command.ts';
 
 export interface ParsedArgs {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidParameterError } from '../../../util/errors.ts';
 import type { Instruction } from './ast.ts';
-import { parseDockerfile, parseInstruction } from './parse-dockerfile.ts';
+import { formatParseWarnings, parseDockerfile, parseInstruction } from './parse-dockerfile.ts';
 
 /** The instructions after the first FROM line, as a compact summary. */
 function summary(ins: Instruction): unknown {
@@ -226,6 +226,17 @@ test('bad Dockerfiles fail with Docker\'s words', () => {
     ['FROM a\nCMD ["a", 1]\n', 'failed to parse Dockerfile: when using JSON array syntax, arrays must be comprised of strings only'],
     ['FROM a\nRUN <<EOF\nx\n', 'failed to parse Dockerfile: unterminated heredoc'],
     ['FROM a\nUSER <<X\nX\n', 'dockerfile parse error line 3: unknown instruction: X'],
+    ['FROM a\nCOPY --chown=1 --chown=2 a b\n', 'dockerfile parse error line 2: Duplicate flag specified: chown'],
+    ['FROM a\nCOPY ["a"]\n', 'dockerfile parse error line 2: COPY requires at least two arguments, but only one was provided. Destination could not be determined'],
+    ['FROM a\nCOPY ["a", 1]\n', 'failed to parse Dockerfile: when using JSON array syntax, arrays must be comprised of strings only'],
+    ['FROM a\nVOLUME []\n', 'dockerfile parse error line 2: VOLUME requires at least one argument'],
+    ['FROM a\nHEALTHCHECK CMD []\n', 'dockerfile parse error line 2: Missing command after HEALTHCHECK CMD'],
+    ['FROM a\nHEALTHCHECK --retries=99999999999 CMD true\n', 'dockerfile parse error line 2: strconv.ParseInt: parsing "99999999999": value out of range'],
+    ['FROM a\nENV a=b --x\n', 'failed to parse Dockerfile: Syntax error - can\'t find = in "--x". Must be of the form: name=value'],
+    ['FROM a\nENV --x=1 a=b\n', 'dockerfile parse error line 2: Unknown flag: x'],
+    ['FROM a\nEXPOSE --x=1 80\n', 'dockerfile parse error line 2: Unknown flag: x'],
+    ['FROM a\nONBUILD --x=1 RUN y\n', 'dockerfile parse error line 2: Unknown flag: x'],
+    ['FROM a\nFROM a AS a/b\n', 'dockerfile parse error line 2: invalid name for build stage: "a/b", name can\'t start with a number or contain symbols'],
     ['# escape=x\nFROM a\n', 'failed to parse Dockerfile: invalid escape token \'x\' does not match ` or \\'],
     ['# escape=`\n# escape=`\nFROM a\n', 'failed to parse Dockerfile: only one escape parser directive can be used'],
   ];
@@ -242,6 +253,46 @@ test('bad Dockerfiles fail with Docker\'s words', () => {
 test('what Docker lets through', () => {
   // Docker checks no flags on ARG, STOPSIGNAL and HEALTHCHECK NONE, and accepts an unknown ONBUILD trigger until it runs.
   assert.doesNotThrow(() => parseDockerfile('FROM a\nHEALTHCHECK --foo=1 NONE\nSTOPSIGNAL --x=1 9\nARG --y=2 a\nONBUILD FOO bar\n'));
+  // Since Docker 24 (BuildKit 0.11) a zero retries or interval means the default; Docker 20.10 refused them.
+  assert.doesNotThrow(() => parseDockerfile('FROM a\nHEALTHCHECK --retries=0 --interval=0s --timeout=0 CMD true\n'));
+  assert.doesNotThrow(() => parseDockerfile('FROM a AS a-b.c_d\nFROM a AS A_B\nUSER a b\n'));
   assert.deepEqual(body('RUN\nCMD\nRUN -- true'), [['RUN', ''], ['CMD', ''], ['RUN', 'true']]);
   assert.deepEqual(body('\ufeffRUN x').length, 1);
+});
+
+test('empty continuation lines are warned about in Docker\'s words', () => {
+  const df = parseDockerfile('FROM busybox\nrun echo a \\\n\n  b\nRUN echo c \\\n  \n d\nRUN e \\\n# comment\n f\n');
+  assert.deepEqual(df.warnings, [
+    { kind: 'empty-continuation', line: 2, text: 'run echo a   b' },
+    { kind: 'empty-continuation', line: 5, text: 'RUN echo c  d' },
+  ]);
+  assert.equal(formatParseWarnings(df.warnings),
+    '[WARNING]: Empty continuation line found in:\n    run echo a   b\n'
+    + '[WARNING]: Empty continuation line found in:\n    RUN echo c  d\n'
+    + '[WARNING]: Empty continuation lines will become errors in a future release.\n');
+  assert.equal(parseDockerfile('FROM a\n').warnings, undefined);
+  assert.equal(formatParseWarnings(undefined), '');
+});
+
+test('raw text and triggers as Docker 20.10 shows them', () => {
+  // `Step n/m : …` lines and .Config.OnBuild of the reference build.
+  const df = parseDockerfile('FROM busybox\n   RUN   echo  x   \n\tenv a=1\t\nONBUILD   RUN echo hi  \nCOPY --chown="1:1" Dockerfile /x\nLABEL a=b \\\n  c=d\nARG\tA=1   B\t\nONBUILD RUN <<-EOF\n\tx\n\tEOF\n');
+  assert.deepEqual(df.instructions.map((i) => i.raw), [
+    'FROM busybox', 'RUN   echo  x', 'env a=1', 'ONBUILD   RUN echo hi', 'COPY --chown="1:1" Dockerfile /x', 'LABEL a=b   c=d',
+    'ARG\tA=1   B', 'ONBUILD RUN <<-EOF',
+  ]);
+  const triggers = df.instructions.flatMap((i) => (i.kind === 'ONBUILD' ? [i.trigger] : []));
+  assert.deepEqual(triggers, ['RUN echo hi  ', 'RUN <<-EOF\n\tx\nEOF']);
+  const run = parseInstruction(triggers[1]!);
+  assert.ok(run.kind === 'RUN');
+  assert.deepEqual(run.heredocs, [{ name: 'EOF', content: 'x\n', expand: true, chomp: true }]);
+});
+
+test('CRLF files parse like LF ones; heredoc bodies keep their line ends', () => {
+  const df = parseDockerfile('# escape=`\r\nFROM a\r\nRUN echo a `\r\n  b\r\nCOPY <<EOF /f\r\nhi\r\nEOF\r\n');
+  assert.equal(df.directives.escape, '`');
+  assert.deepEqual(df.stages[0]!.instructions.map(summary), [['RUN', 'echo a   b'], ['COPY', ['<<EOF'], '/f']]);
+  const copy = df.stages[0]!.instructions[1]!;
+  assert.ok(copy.kind === 'COPY');
+  assert.equal(copy.heredocs[0]!.content, 'hi\r\n');
 });

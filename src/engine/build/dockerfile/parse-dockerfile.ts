@@ -11,7 +11,7 @@
  * substitutions at that step, as Docker does).
  */
 import { InvalidParameterError } from '../../../util/errors.ts';
-import type { ArgInstruction, Dockerfile, FromInstruction, Instruction, Stage } from './ast.ts';
+import type { ArgInstruction, Dockerfile, FromInstruction, Instruction, ParseWarning, Stage } from './ast.ts';
 import { toInstruction } from './instructions.ts';
 import { InstructionError, PARSE_PREFIX, ParsePhaseError, instructionPrefix } from './parse-errors.ts';
 import { scanLines, type RawNode, type ScanResult } from './scan-lines.ts';
@@ -38,7 +38,7 @@ function instruction(node: RawNode): Instruction {
 
 export function parseDockerfile(text: string, fileName = 'Dockerfile'): Dockerfile {
   if (text.length === 0) throw new InvalidParameterError(`the Dockerfile (${fileName}) cannot be empty`);
-  const { nodes, directives } = scan(text, { directives: true });
+  const { nodes, directives, emptyContinuations } = scan(text, { directives: true });
   if (nodes.length === 0) throw new InvalidParameterError(`${PARSE_PREFIX}file with no instructions`);
 
   const globalArgs: ArgInstruction[] = [];
@@ -59,7 +59,22 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): Dockerfi
   const result: Dockerfile = { directives: { escape: directives.escape }, globalArgs, stages, instructions };
   if (directives.syntax !== undefined) result.directives.syntax = directives.syntax;
   if (directives.check !== undefined) result.directives.check = directives.check;
+  if (emptyContinuations.length > 0) {
+    result.warnings = emptyContinuations.map((w) => ({ kind: 'empty-continuation' as const, line: w.line, text: w.text }));
+  }
   return result;
+}
+
+/**
+ * The warnings as Docker 20.10's classic builder prints them before Step 1
+ * (one stream message, which it colours as error output: `\x1b[91m` … `\x1b[0m`).
+ * Empty when there are none.
+ */
+export function formatParseWarnings(warnings: readonly ParseWarning[] | undefined): string {
+  if (warnings === undefined || warnings.length === 0) return '';
+  let out = '';
+  for (const w of warnings) out += `[WARNING]: Empty continuation line found in:\n    ${w.text}\n`;
+  return `${out}[WARNING]: Empty continuation lines will become errors in a future release.\n`;
 }
 
 function newStage(index: number, from: FromInstruction): Stage {

@@ -94,12 +94,25 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
+/**
+ * The escape character as the last non-blank character continues the line
+ * when the character before it is not the escape character too; alone on
+ * a line it continues as well. (Docker's regexp: `a \\` does not continue,
+ * and neither does `a \\\`, though its last escape is unescaped.)
+ */
+const CONTINUATION = {
+  '\\': /([^\\])\\[ \t]*$|^\\[ \t]*$/,
+  '`': /([^`])`[ \t]*$|^`[ \t]*$/,
+} as const;
+
 const trimNewline = (s: string) => s.replace(/[\r\n]+$/, '');
 const trimLeft = (s: string) => s.replace(/^\s+/u, '');
 const isComment = (s: string) => trimLeft(s).startsWith('#');
 
 export interface ScanResult {
   nodes: RawNode[];
+  /** Instructions that had empty continuation lines: their first line and joined text. */
+  emptyContinuations: { line: number; text: string }[];
   directives: DirectiveParser;
   /** Lines read (the last line's number). */
   lines: number;
@@ -114,6 +127,7 @@ export function scanLines(text: string, opts: { directives: boolean; escape?: '\
   if (opts.escape !== undefined) d.escape = opts.escape;
   const lines = splitLines(text);
   const nodes: RawNode[] = [];
+  const emptyContinuations: ScanResult['emptyContinuations'] = [];
   let n = 0;
   const read = (): string | undefined => (n < lines.length ? lines[n++] : undefined);
   const process = (raw: string, stripLeft: boolean): string => {
@@ -123,8 +137,7 @@ export function scanLines(text: string, opts: { directives: boolean; escape?: '\
     return isComment(token) ? '' : token;
   };
   const continuation = (line: string): { line: string; end: boolean } => {
-    const e = d.escape === '\\' ? '\\\\' : '`';
-    const re = new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
+    const re = CONTINUATION[d.escape];
     return re.test(line) ? { line: line.replace(re, '$1'), end: false } : { line, end: true };
   };
 
@@ -133,15 +146,20 @@ export function scanLines(text: string, opts: { directives: boolean; escape?: '\
     let { line: part, end } = continuation(process(first, true));
     if (end && part.length === 0) continue;
     let line = part;
+    let emptyContinuation = false;
     while (!end) {
       const next = read();
       if (next === undefined) break;
       const token = process(next, false);
       if (isComment(next)) continue;
-      if (trimLeft(trimNewline(token)).length === 0) continue;
+      if (trimLeft(trimNewline(token)).length === 0) {
+        emptyContinuation = true;
+        continue;
+      }
       ({ line: part, end } = continuation(token));
       line += part;
     }
+    if (emptyContinuation) emptyContinuations.push({ line: startLine, text: line });
     const node: RawNode = { ...nodeFromLine(line, d.escape), heredocs: [], startLine, endLine: n };
     if (canContainHeredoc(node) && line.includes('<<')) {
       for (const doc of heredocsFromLine(line)) {
@@ -163,5 +181,5 @@ export function scanLines(text: string, opts: { directives: boolean; escape?: '\
     }
     nodes.push(node);
   }
-  return { nodes, directives: d, lines: n };
+  return { nodes, emptyContinuations, directives: d, lines: n };
 }

@@ -28,11 +28,12 @@ export interface LexOptions {
   rawQuotes?: boolean;
   rawEscapes?: boolean;
   skipUnsetEnv?: boolean;
+  /** Quotes are ordinary characters (heredoc bodies). */
+  skipProcessQuotes?: boolean;
 }
 
+/** What peek/next give at the end of the word. */
 const EOF = '';
-
-export { isSpace } from './lex-words.ts';
 
 /** One pass over one word. */
 export class ShellLexer {
@@ -108,8 +109,8 @@ export class ShellLexer {
     switch (ch) {
       case '$': return () => this.processDollar();
       case '<': return () => this.processPossibleHeredoc();
-      case "'": return () => this.processSingleQuote();
-      case '"': return () => this.processDoubleQuote();
+      case "'": return this.opts.skipProcessQuotes ? undefined : () => this.processSingleQuote();
+      case '"': return this.opts.skipProcessQuotes ? undefined : () => this.processDoubleQuote();
       default: return undefined;
     }
   }

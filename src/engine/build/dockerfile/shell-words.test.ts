@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseDockerfile } from './parse-dockerfile.ts';
 import { expandWord, expandWords, expandsVariables } from './shell-words.ts';
 
 const ENV: Record<string, string> = { PWD: '/home', SHELL: 'bash', KOREAN: '한국어', NULL: '' };
@@ -156,4 +157,41 @@ test('the instructions Docker expands variables in', () => {
   for (const kind of ['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK', 'MAINTAINER', 'ONBUILD'] as const) {
     assert.equal(expandsVariables(kind), false, kind);
   }
+});
+
+test('ENV, LABEL, EXPOSE, WORKDIR and USER expand as Docker 20.10 built them', () => {
+  // Each instruction sees the values from before it: F and G below see no A (set on the same line).
+  const df = parseDockerfile([
+    'FROM busybox',
+    'ENV A=hello B="x y" C=\'s $A\' D=a\\ b E="q\\"q" F=$A-${A}-${Z:-def}-${A:+alt} G="\'$A\'" H=\\$A I=${A}\\\\ J="a\\\\b" K=\'a\\b\' L=$1x M=$@ N=€$A',
+    'ENV O ${A} and "$B" \'lit\'',
+    'ENV P="$B" Q=${B} R=$ S=a$ T="$" U=${A:-"q r"} V=${Z:-$B}',
+    'LABEL "k 1"="v $A" k2=$B',
+    'ENV PORTS="81 82/udp"',
+    'EXPOSE 80 $PORTS',
+    'WORKDIR /w/$A',
+    'USER $A:${B}',
+  ].join('\n'));
+  const env = new Map<string, string>();
+  const labels: Record<string, string> = {};
+  const seen: string[] = [];
+  for (const ins of df.stages[0]!.instructions) {
+    const look = (name: string) => env.get(name);
+    if (ins.kind === 'ENV' || ins.kind === 'LABEL') {
+      const pairs = ins.pairs.map((p) => [expandWord(p.key, look), expandWord(p.value, look)] as const);
+      for (const [k, v] of pairs) {
+        if (ins.kind === 'ENV') env.set(k, v);
+        else labels[k] = v;
+      }
+    } else if (ins.kind === 'EXPOSE') seen.push(ins.ports.flatMap((p) => expandWords(p, look)).join(' '));
+    else if (ins.kind === 'WORKDIR') seen.push(expandWord(ins.path, look));
+    else if (ins.kind === 'USER') seen.push(expandWord(ins.user, look));
+  }
+  // docker inspect of the reference build: .Config.Env (PATH left out), .Config.Labels, ports, WorkingDir, User.
+  assert.deepEqual([...env].map(([k, v]) => `${k}=${v}`), [
+    'A=hello', 'B=x y', 'C=s $A', 'D=a b', 'E=q"q', 'F=--def-', "G=''", 'H=$A', 'I=\\', 'J=a\\b', 'K=a\\b', 'L=x', 'M=',
+    'N=€', 'O=hello and x y lit', 'P=x y', 'Q=x y', 'R=$', 'S=a$', 'T=$', 'U=hello', 'V=x y', 'PORTS=81 82/udp',
+  ]);
+  assert.deepEqual(labels, { 'k 1': 'v hello', k2: 'x y' });
+  assert.deepEqual(seen, ['80 81 82/udp', '/w/hello', 'hello:x y']);
 });

@@ -15,9 +15,9 @@ export type { EnvLookup } from './shell-lex.ts';
 
 type Escape = '\\' | '`';
 
-function lex(word: string, env: EnvLookup, escape: Escape): { result: string; words: string[] } {
+function lex(word: string, env: EnvLookup, escape: Escape, skipProcessQuotes = false): { result: string; words: string[] } {
   try {
-    return new ShellLexer(word, env, { escape }).run();
+    return new ShellLexer(word, env, { escape, skipProcessQuotes }).run();
   } catch (err) {
     if (err instanceof LexError) {
       // Docker: `failed to process "${a": missing ':' in substitution`.
@@ -39,6 +39,15 @@ export function expandWord(word: string, env: EnvLookup, escape: Escape = '\\'):
  */
 export function expandWords(word: string, env: EnvLookup, escape: Escape = '\\'): string[] {
   return lex(word, env, escape).words;
+}
+
+/**
+ * A heredoc body of COPY/ADD whose delimiter was not quoted (Heredoc.expand),
+ * as BuildKit expands it: variables substituted, quotes kept as they are,
+ * `\` (always backslash) escaping the next character (`\$` keeps a `$`).
+ */
+export function expandHeredoc(content: string, env: EnvLookup): string {
+  return lex(content, env, '\\', true).result;
 }
 
 /**

@@ -4,7 +4,7 @@
  * start with `--`; quotes and the escape character inside them are removed
  * (`--chown="a b"` gives `--chown=a b`); a bare `--` ends them.
  */
-import { isSpace } from './shell-lex.ts';
+import { isSpace } from './lex-words.ts';
 
 /** Docker's reWhitespace: blanks other than newline. */
 export const WHITESPACE = /[\t\v\f\r ]+/;
