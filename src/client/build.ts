@@ -5,6 +5,8 @@ import type { ApiClient } from './api-client.ts';
 /** POST /build's query as the docker client sends it (client/image_build.go): only what differs from the daemon's defaults. */
 export interface ImageBuildQuery {
   tags: string[];
+  securityOpt?: string[];
+  ulimits?: { Name: string; Hard: number; Soft: number }[];
   dockerfile?: string;
   quiet?: boolean;
   remote?: string;
@@ -35,6 +37,7 @@ export interface ImageBuildQuery {
 export function buildQueryString(q: ImageBuildQuery): string {
   const parts: [string, string][] = [];
   for (const t of q.tags) parts.push(['t', t]);
+  for (const o of q.securityOpt ?? []) parts.push(['securityopt', o]);
   for (const h of q.extraHosts) parts.push(['extrahosts', h]);
   if (q.quiet) parts.push(['q', '1']);
   if (q.remote) parts.push(['remote', q.remote]);
@@ -54,6 +57,7 @@ export function buildQueryString(q: ImageBuildQuery): string {
   if (q.shmSize) parts.push(['shmsize', String(q.shmSize)]);
   if (q.dockerfile) parts.push(['dockerfile', q.dockerfile]);
   if (q.target) parts.push(['target', q.target]);
+  if (q.ulimits?.length) parts.push(['ulimits', JSON.stringify(q.ulimits)]);
   if (Object.keys(q.buildArgs).length) parts.push(['buildargs', JSON.stringify(q.buildArgs)]);
   if (Object.keys(q.labels).length) parts.push(['labels', JSON.stringify(q.labels)]);
   if (q.cacheFrom.length) parts.push(['cachefrom', JSON.stringify(q.cacheFrom)]);

@@ -9,7 +9,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { CommandSpec } from '../../command.ts';
 import type { FlagSpec } from '../../flags.ts';
 import { ramInBytes } from '../../format/units.ts';
-import { validateLabel } from '../../opts/specs.ts';
+import { parseUlimit, validateLabel } from '../../opts/specs.ts';
 import { prepareContext, ContextError } from '../../build/context-source.ts';
 import { addProxyArgs, encodeRegistryConfig, encodeSecretsHeader, parseBuildArgs, parseLabels, parseSecretSpec, readSecret, sortedRecord, type SecretSpec } from '../../build/build-options.ts';
 import { runBuild, type ProgressMode } from '../../build/run-build.ts';
@@ -51,10 +51,12 @@ const FLAGS: FlagSpec[] = [
   { long: 'pull', type: 'bool', usage: 'Always attempt to pull a newer version of the image' },
   { long: 'quiet', short: 'q', type: 'bool', usage: 'Suppress the build output and print image ID on success' },
   { long: 'rm', type: 'bool', usage: 'Remove intermediate containers after a successful build', def: true },
+  { long: 'security-opt', type: 'list', typeName: 'stringSlice', usage: 'Security options' },
   { long: 'secret', type: 'list', usage: 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]")', parse: (raw: string): SecretSpec => parseSecretSpec(raw) },
   { long: 'shm-size', type: 'value', typeName: 'bytes', usage: 'Size of "/dev/shm"', parse: bytes },
   { long: 'tag', short: 't', type: 'list', usage: 'Name and optionally a tag in the "name:tag" format' },
   { long: 'target', type: 'string', usage: 'Set the target build stage to build.' },
+  { long: 'ulimit', type: 'list', typeName: 'ulimit', defText: '[]', usage: 'Ulimit options', parse: (raw: string) => (parseUlimit(raw), raw) },
 ];
 
 export const command: CommandSpec = {
@@ -104,6 +106,11 @@ export const command: CommandSpec = {
       headers,
       query: {
         tags: flags.list('tag'),
+        securityOpt: flags.list('security-opt').flatMap((v) => v.split(',')).filter((v) => v !== ''),
+        ulimits: flags.list('ulimit').map((raw) => {
+          const u = parseUlimit(raw);
+          return { Name: u.Name, Hard: u.Hard, Soft: u.Soft };
+        }),
         dockerfile: context.dockerfile,
         quiet,
         remote: context.remote,
