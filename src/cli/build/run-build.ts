@@ -49,6 +49,21 @@ function counted(body: NodeJS.ReadableStream, onBytes: (n: number) => void, onEn
   return body.pipe(t);
 }
 
+/**
+ * A context that fails while being read (a file gone or changed under the
+ * walk) aborts the request, and its error is the one reported: the daemon
+ * would otherwise wait for the rest of a body that never comes.
+ */
+function guard(body: NodeJS.ReadableStream | undefined): { signal: AbortSignal; failure(err: unknown): unknown } {
+  const ac = new AbortController();
+  let error: Error | undefined;
+  body?.on('error', (err: Error) => {
+    error ??= err;
+    ac.abort();
+  });
+  return { signal: ac.signal, failure: (err) => error ?? err };
+}
+
 /** Runs the build; resolves with the image ID (as the docker CLI would write it to --iidfile), throws StatusError on a failed build. */
 export async function runBuild(cli: Cli, req: BuildRequest): Promise<string> {
   if (req.mode === 'tty') return runTty(cli, req);
@@ -72,12 +87,13 @@ export async function runBuild(cli: Cli, req: BuildRequest): Promise<string> {
       (n) => writeProg(`${SENDING} ${humanSize(n).padStart(8)}\r\r\n`),
     );
   }
+  const g = guard(body);
   let res;
   try {
-    res = await imageBuild(cli.api(), req.query, body, req.headers);
+    res = await imageBuild(cli.api(), req.query, body, req.headers, g.signal);
   } catch (err) {
     if (quiet) cli.err.write(progBuf);
-    throw err;
+    throw g.failure(err);
   }
   let imageId = '';
   let buildBuf = '';
@@ -89,15 +105,19 @@ export async function runBuild(cli: Cli, req: BuildRequest): Promise<string> {
       if (typeof id === 'string') imageId = id;
     },
   });
-  for await (const msg of readJsonLines(res)) {
-    if (msg.error !== undefined || msg.errorDetail !== undefined) {
-      if (quiet) cli.err.write(progBuf + buildBuf);
-      throw new StatusError(msg.errorDetail?.message ?? msg.error ?? '', msg.errorDetail?.code || 1);
+  try {
+    for await (const msg of readJsonLines(res)) {
+      if (msg.error !== undefined || msg.errorDetail !== undefined) {
+        if (quiet) cli.err.write(progBuf + buildBuf);
+        throw new StatusError(msg.errorDetail?.message ?? msg.error ?? '', msg.errorDetail?.code || 1);
+      }
+      const text = renderer.render(msg);
+      if (!text) continue;
+      if (quiet) buildBuf += text;
+      else out.write(text);
     }
-    const text = renderer.render(msg);
-    if (!text) continue;
-    if (quiet) buildBuf += text;
-    else out.write(text);
+  } catch (err) {
+    throw g.failure(err);
   }
   if (quiet) {
     out.write(buildBuf);
@@ -126,8 +146,9 @@ async function runTty(cli: Cli, req: BuildRequest): Promise<string> {
       },
     );
   }
+  const g = guard(body);
   try {
-    const res = await imageBuild(cli.api(), req.query, body, req.headers);
+    const res = await imageBuild(cli.api(), req.query, body, req.headers, g.signal);
     for await (const msg of readJsonLines(res)) {
       display.feed(msg);
       if (msg.error !== undefined || msg.errorDetail !== undefined) {
@@ -138,7 +159,8 @@ async function runTty(cli: Cli, req: BuildRequest): Promise<string> {
     view.finish(Date.now());
     display.stop();
     return view.id ?? '';
-  } catch (err) {
+  } catch (caught) {
+    const err = g.failure(caught);
     if (!(err instanceof StatusError)) {
       view.fail(err instanceof ApiError ? describeError(err) : String((err as Error).message ?? err), Date.now());
       display.stop();
