@@ -70,7 +70,7 @@ export class BuildView {
     return this.imageId;
   }
 
-  /** One message of the stream, as it arrived at `now`. Returns the error message for an `error` line. */
+  /** One message of the stream, as it arrived at `now` (an `error` line fails the current step). */
   feed(msg: JsonMessage, now: number): void {
     if (msg.aux !== undefined) {
       const id = (msg.aux as { ID?: unknown }).ID;
