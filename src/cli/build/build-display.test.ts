@@ -45,11 +45,12 @@ test('a failed step shows its whole output; a successful build its ID and tags',
   const ok = new BuildView(0);
   feedAll(ok, [
     [0, { stream: 'Step 1/1 : FROM busybox\n ---> 0e8817765fea\n' }],
+    [5, { stream: '[Warning] One or more build-args [FOO] were not consumed\n' }],
     [5, { aux: { ID: 'sha256:0e8817765fea' } }],
     [5, { stream: 'Successfully built 0e8817765fea\nSuccessfully tagged a:latest\n' }],
   ]);
   ok.finish(10);
-  assert.deepEqual(ok.frame(10, 80, true).slice(-2), [' ✔ built sha256:0e8817765fea', ' ✔ tagged a:latest']);
+  assert.deepEqual(ok.frame(10, 80, true).slice(-3), ['   [Warning] One or more build-args [FOO] were not consumed', ' ✔ built sha256:0e8817765fea', ' ✔ tagged a:latest']);
 });
 
 test('escape sequences and carriage returns in a step output do not reach the frame', () => {

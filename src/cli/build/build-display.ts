@@ -54,8 +54,10 @@ function seconds(ms: number): string {
 
 export class BuildView {
   private readonly steps: Step[] = [];
-  /** Output before the first step (warnings, the context upload). */
+  /** Output before the first step. */
   private readonly preamble: string[] = [];
+  /** Output between steps or after the last one (the unused build-args warning). */
+  private readonly notes: string[] = [];
   private pending = '';
   private imageId: string | undefined;
   private readonly tags: string[] = [];
@@ -173,8 +175,9 @@ export class BuildView {
       this.tags.push(s[1] ?? '');
       return;
     }
-    if (step) step.lines.push(text);
-    else this.preamble.push(text);
+    if (!step) this.preamble.push(text);
+    else if (step.ended === undefined) step.lines.push(text);
+    else this.notes.push(text);
   }
 
   /** The frame at `now`, each line at most `width` columns; `final` shows no tails (and a failed step's whole output, uncut). */
@@ -205,6 +208,7 @@ export class BuildView {
         for (const l of lines.slice(-TAIL_LINES)) out.push(cut(`   │ ${sanitize(l)}`, w));
       }
     }
+    for (const n of this.notes) out.push(cut(`   ${sanitize(n)}`, w));
     if (final && this.failure === undefined && this.imageId) {
       out.push(cut(` ✔ built ${this.imageId}`, w));
       for (const t of this.tags) out.push(cut(` ✔ tagged ${t}`, w));
