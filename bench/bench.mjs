@@ -2,7 +2,7 @@
 // `runc run` of the same rootfs and, when one is reachable, a reference
 // Docker engine, printed as medians and ratios from one run.
 //
-//   node bench/bench.mjs [--runs 20] [--berth-host unix://…] [--docker-host unix://…] [--no-dist]
+//   node bench/bench.mjs [--runs 20] [--build-runs 3] [--berth-host unix://…] [--docker-host unix://…] [--no-dist] [--no-build]
 //
 // Without --berth-host it starts its own berthd on temporary roots.
 // --docker-host defaults to the reference engine's socket when it answers
@@ -13,6 +13,7 @@ import path from 'node:path';
 import os from 'node:os';
 import http from 'node:http';
 import { distributionAvailable, distributionSuite, makeArchive, reportDistributionRatios } from './distribution.mjs';
+import { buildAvailable, buildSuite, makeBuildContext, reportBuildRatios } from './build.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOCKER = '/usr/local/bin/docker';
@@ -199,6 +200,19 @@ async function main() {
         const archive = makeArchive(dir);
         const bd = await distributionSuite('berth', berthHost, archive, dir);
         if (docker) reportDistributionRatios(bd, await distributionSuite('docker', dockerHost, archive, dir));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    // Builds: the docker CLI's classic builder against each engine, and berth build against berthd.
+    if (!args.includes('--no-build') && buildAvailable()) {
+      const dir = mkdtempSync('/tmp/berth-bench-build-');
+      try {
+        const ctx = makeBuildContext(dir);
+        const buildRuns = Number(opt('--build-runs', '3'));
+        const bb = buildSuite('berth', berthHost, 'busybox', ctx, buildRuns);
+        if (existsSync(BERTH)) buildSuite('berth (berth CLI)', berthHost, 'busybox', ctx, buildRuns, BERTH);
+        if (docker) reportBuildRatios(bb, buildSuite('docker', dockerHost, 'busybox-ref', ctx, buildRuns));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
