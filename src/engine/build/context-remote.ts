@@ -161,7 +161,7 @@ function counting(onDownload: DownloadProgress | undefined): Transform {
 async function download(url: string, signal?: AbortSignal, onDownload?: DownloadProgress): Promise<RemoteContext> {
   let response: GetReply;
   try {
-    response = await httpGet(url, signal);
+    response = await httpGet(url, { signal });
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     throw new SystemError(`error downloading remote context ${url}: Get ${JSON.stringify(url)}: ${(err as Error).message}`);
