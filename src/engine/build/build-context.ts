@@ -51,6 +51,15 @@ export interface BuildContext {
   readonly dockerfileName: string;
   /** Removes the directory. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Resolves once every file's content is on disk under `root` (large files
+   * may be held in memory until then, placeholders in their place: names,
+   * types and links are right, content, owner, mode and mtime are not).
+   * The builder awaits it before reading files from `root` (a COPY/ADD
+   * that missed the cache, a RUN mount of the context); keys need only
+   * `entries`. Absent: the files are there.
+   */
+  ready?(): Promise<void>;
 }
 
 /** Where a context comes from: the request body (a tar, possibly compressed, or a bare Dockerfile) or `remote=`. */
