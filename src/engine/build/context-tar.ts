@@ -7,6 +7,12 @@
  * root, paths through a symlink of the context, and hard links to
  * anything but an earlier file are refused: the directory is new and
  * nothing in it is followed.
+ *
+ * Large files may be held in memory instead (`HeldFiles`): hashed as they
+ * arrive, an empty placeholder made on disk (so paths, links and lstat's
+ * file type are right), content and metadata written only when the build
+ * needs the files (`flush`, the context's `ready`). A fully cached rebuild
+ * then writes none of them: its keys come from the digests alone.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
@@ -55,8 +61,113 @@ function hashing(onDone: (digest: string, size: number) => void): Transform {
   });
 }
 
-/** Unpacks the (already decompressed) tar `source` into the empty directory `root`; resolves with its entries. */
-export async function unpackContextTar(source: Readable, root: string, signal?: AbortSignal): Promise<Map<string, ContextEntry>> {
+interface HeldFile {
+  chunks: Buffer[];
+  size: number;
+  uid: number;
+  gid: number;
+  mode: number;
+  mtime: number;
+}
+
+/** Files kept in memory (by absolute path, their placeholders on disk) until `flush` writes them. */
+export class HeldFiles {
+  private readonly files = new Map<string, HeldFile>();
+  private bytes = 0;
+  private flushing: Promise<void> | undefined;
+
+  /** `budget`: the bytes held at most; `minSize`: smaller files are written at once (cheap, and read early: Dockerfile…). */
+  constructor(
+    readonly budget: number,
+    readonly minSize = 1024 * 1024,
+  ) {}
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  has(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  fits(size: number): boolean {
+    return this.flushing === undefined && size >= this.minSize && this.bytes + size <= this.budget;
+  }
+
+  add(file: string, held: HeldFile): void {
+    this.files.set(file, held);
+    this.bytes += held.size;
+  }
+
+  /** Forgets what is at or under `file` (removed from the directory). */
+  drop(file: string): void {
+    for (const [key, held] of this.files) {
+      if (key === file || key.startsWith(file + '/')) {
+        this.files.delete(key);
+        this.bytes -= held.size;
+      }
+    }
+  }
+
+  /** Writes every held file into its placeholder, with its owner, mode and mtime (as unpacking would have). Once. */
+  flush(): Promise<void> {
+    return (this.flushing ??= this.writeAll());
+  }
+
+  /** Lets the memory go without writing (the context is being removed). */
+  async discard(): Promise<void> {
+    await this.flushing?.catch(() => undefined);
+    this.files.clear();
+    this.bytes = 0;
+  }
+
+  private async writeAll(): Promise<void> {
+    for (const [file, held] of this.files) {
+      await writeChunks(file, held.chunks, held.size);
+      this.files.delete(file);
+      this.bytes -= held.size;
+      await applyMetadata(file, 'file', held);
+    }
+  }
+}
+
+/** At most IOV_MAX buffers per writev; short writes resumed. */
+async function writeChunks(file: string, chunks: Buffer[], size: number): Promise<void> {
+  const fh = await fs.open(file, 'r+');
+  try {
+    let position = 0;
+    for (let i = 0; i < chunks.length; i += 1024) {
+      const group = chunks.slice(i, i + 1024);
+      const total = group.reduce((n, c) => n + c.length, 0);
+      const { bytesWritten } = await fh.writev(group, position);
+      if (bytesWritten < total) {
+        let rest = Buffer.concat(group).subarray(bytesWritten);
+        let at = position + bytesWritten;
+        while (rest.length > 0) {
+          const { bytesWritten: n } = await fh.write(rest, 0, rest.length, at);
+          rest = rest.subarray(n);
+          at += n;
+        }
+      }
+      position += total;
+    }
+    if (position !== size) throw new SystemError(`context file ${file}: held ${position} bytes of ${size}`);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function applyMetadata(file: string, type: string, m: { uid: number; gid: number; mode: number; mtime: number }): Promise<void> {
+  await fs.lchown(file, m.uid, m.gid);
+  if (type !== 'symlink') await fs.chmod(file, m.mode); // after chown, which clears setuid bits
+  if (type !== 'directory') await fs.lutimes(file, m.mtime, m.mtime);
+}
+
+/**
+ * Unpacks the (already decompressed) tar `source` into the empty directory `root`; resolves with its entries.
+ * With `held`, large files go there (placeholders on disk) while its budget lasts.
+ */
+export async function unpackContextTar(source: Readable, root: string, signal?: AbortSignal, held?: HeldFiles): Promise<Map<string, ContextEntry>> {
   const entries = new Map<string, ContextEntry>();
   const now = Math.floor(Date.now() / 1000);
   entries.set('', { path: '', type: 'directory', mode: 0o755, uid: 0, gid: 0, size: 0, mtime: now });
@@ -94,11 +205,29 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
       const previous = entries.get(rel);
       if (previous && !(previous.type === 'directory' && h.type === 'directory')) {
         await fs.rm(file, { recursive: true, force: true });
+        held?.drop(file);
         for (const key of entries.keys()) if (key === rel || key.startsWith(rel + '/')) entries.delete(key);
       }
       switch (h.type) {
         case 'file':
         case 'contiguous-file': {
+          if (held?.fits(h.size ?? 0)) {
+            const hash = createHash('sha256');
+            const chunks: Buffer[] = [];
+            let size = 0;
+            const placeholder = fs.writeFile(file, '', { mode: 0o600, flag: 'wx' });
+            placeholder.catch(() => undefined);
+            for await (const chunk of entry) {
+              hash.update(chunk as Buffer);
+              chunks.push(chunk as Buffer);
+              size += (chunk as Buffer).length;
+            }
+            await placeholder;
+            const meta = { uid: h.uid ?? 0, gid: h.gid ?? 0, mode, mtime };
+            held.add(file, { chunks, size, ...meta });
+            entries.set(rel, { ...base, type: 'file', size, digest: `sha256:${hash.digest('hex')}` });
+            continue; // owner, mode and mtime when written
+          }
           let done: { digest: string; size: number } | undefined;
           await pipeline(entry, hashing((digest, size) => (done = { digest, size })), createWriteStream(file, { mode: 0o600 }));
           entries.set(rel, { ...base, type: 'file', size: done!.size, digest: done!.digest });
@@ -132,9 +261,7 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
           continue;
       }
       // Symlinks in a parent path would be followed by what follows: refused by ensureParents (not a directory).
-      await fs.lchown(file, h.uid ?? 0, h.gid ?? 0);
-      if (h.type !== 'symlink') await fs.chmod(file, mode); // after chown, which clears setuid bits
-      if (h.type !== 'directory') await fs.lutimes(file, mtime, mtime);
+      await applyMetadata(file, h.type, { uid: h.uid ?? 0, gid: h.gid ?? 0, mode, mtime });
     }
     await flowing;
   } catch (err) {

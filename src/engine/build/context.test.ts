@@ -116,6 +116,50 @@ test('.dockerignore (or <Dockerfile>.dockerignore) removes what it excludes, wit
   await perFile.close();
 });
 
+test('large files are held until ready(): placeholders first, then content, owner, mode and mtime as unpacked', async (t) => {
+  const tmpDir = await tmp(t);
+  const big = 'b'.repeat(2 * 1024 * 1024 + 5);
+  const data = await makeTar([
+    { name: 'Dockerfile', body: 'FROM busybox\n' },
+    { name: 'big.bin', body: big, mode: 0o4750, uid: 1000, gid: 50 },
+    { name: 'same.bin', type: 'link', linkname: 'big.bin' },
+    { name: 'gone.bin', body: big },
+    { name: '.dockerignore', body: 'gone.bin\n' },
+  ]);
+  const ctx = await openBuildContext(body(data), { tmpDir });
+  const file = path.join(ctx.root, 'big.bin');
+  assert.equal(ctx.entries.get('big.bin')!.digest, sha(big));
+  assert.equal(ctx.entries.get('big.bin')!.size, big.length);
+  assert.equal(ctx.entries.get('same.bin')!.digest, sha(big));
+  assert.equal(ctx.entries.has('gone.bin'), false);
+  assert.equal((await fs.lstat(file)).isFile(), true); // the placeholder
+  await ctx.ready!();
+  await ctx.ready!(); // once
+  assert.equal(await fs.readFile(file, 'utf8'), big);
+  assert.equal(await fs.readFile(path.join(ctx.root, 'same.bin'), 'utf8'), big);
+  const st = await fs.stat(file);
+  assert.deepEqual([st.mode & 0o7777, st.uid, st.gid, st.mtimeMs], [0o4750, 1000, 50, 1_700_000_000_000]);
+  await assert.rejects(fs.lstat(path.join(ctx.root, 'gone.bin')), { code: 'ENOENT' });
+  await ctx.close();
+  assert.deepEqual(await fs.readdir(tmpDir), []);
+});
+
+test('a held file the Dockerfile reaches (itself or through a symlink) is written before it is read', async (t) => {
+  const tmpDir = await tmp(t);
+  const text = `FROM busybox\n${'# padding\n'.repeat(120_000)}`;
+  const direct = await openBuildContext(body(await makeTar([{ name: 'Dockerfile', body: text }])), { tmpDir });
+  assert.equal(direct.dockerfile, text);
+  await direct.close();
+  const linked = await openBuildContext(body(await makeTar([{ name: 'real/df', body: text }, { name: 'Dockerfile', type: 'symlink', linkname: 'real/df' }])), { tmpDir });
+  assert.equal(linked.dockerfile, text);
+  await linked.close();
+  // Closing without ready(): nothing written, nothing left.
+  const unused = await openBuildContext(body(await makeTar([{ name: 'Dockerfile', body: 'FROM busybox\n' }, { name: 'big', body: text }])), { tmpDir });
+  assert.equal((await fs.stat(path.join(unused.root, 'big'))).size, 0);
+  await unused.close();
+  assert.deepEqual(await fs.readdir(tmpDir), []);
+});
+
 test('directoryContext hashes an existing directory and leaves it alone', async (t) => {
   const dir = await tmp(t);
   await fs.writeFile(path.join(dir, 'Dockerfile'), 'FROM c\n');

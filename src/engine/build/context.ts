@@ -18,7 +18,7 @@ import path from 'node:path';
 import { decompressed } from '../../store/layers/decompress.ts';
 import { SystemError, isErrno } from '../../util/errors.ts';
 import type { BuildContext, ContextEntry, ContextSource } from './build-context.ts';
-import { unpackContextTar } from './context-tar.ts';
+import { HeldFiles, unpackContextTar } from './context-tar.ts';
 import { excludedPaths, readIgnorePatterns } from './context-ignore.ts';
 import { fetchRemoteContext, type DownloadProgress } from './context-remote.ts';
 
@@ -34,27 +34,38 @@ export interface OpenContextOptions {
   onDownload?: DownloadProgress;
 }
 
+/**
+ * The bytes of large context files kept in memory per build (written only
+ * when a COPY/ADD or RUN mount misses the cache): a fully cached rebuild
+ * then writes none of them.
+ */
+export const HELD_CONTEXT_BYTES = 256 * 1024 * 1024;
+
 export async function openBuildContext(source: ContextSource, options: OpenContextOptions): Promise<BuildContext> {
   await fs.mkdir(options.tmpDir, { recursive: true, mode: 0o700 });
   const dir = await fs.mkdtemp(path.join(options.tmpDir, 'context-'));
-  const close = once(() => fs.rm(dir, { recursive: true, force: true }));
+  const held = new HeldFiles(HELD_CONTEXT_BYTES);
+  const close = once(async () => {
+    await held.discard();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
   try {
     const root = path.join(dir, 'root');
     await fs.mkdir(root, { mode: 0o755 });
     if (source.kind === 'body') {
-      const entries = await unpackContextTar(await decompressed(source.stream), root, options.signal);
-      return await finish(root, entries, options.dockerfile, close, true);
+      const entries = await unpackContextTar(await decompressed(source.stream), root, options.signal, held);
+      return await finish(root, entries, options.dockerfile, close, true, held);
     }
     const remote = await fetchRemoteContext(source.url, root, options.signal, options.onDownload);
     switch (remote.kind) {
       case 'dockerfile': {
         // dockerd: a text/plain body is the Dockerfile itself, with no context around it.
         const name = options.dockerfile || DEFAULT_DOCKERFILE;
-        return { root, entries: new Map([['', rootEntry()]]), dockerfile: remote.text, dockerfileName: name, close };
+        return { root, entries: new Map([['', rootEntry()]]), dockerfile: remote.text, dockerfileName: name, close, ready: async () => undefined };
       }
       case 'tar': {
-        const entries = await unpackContextTar(await decompressed(remote.stream), root, options.signal);
-        return await finish(root, entries, options.dockerfile, close, true);
+        const entries = await unpackContextTar(await decompressed(remote.stream), root, options.signal, held);
+        return await finish(root, entries, options.dockerfile, close, true, held);
       }
       case 'directory':
         return await finish(remote.root, await scanDirectory(remote.root, options.signal), options.dockerfile, close, true);
@@ -92,14 +103,36 @@ async function finish(
   requested: string | undefined,
   close: () => Promise<void>,
   removeExcluded: boolean,
+  held?: HeldFiles,
 ): Promise<BuildContext> {
-  const { name, text } = await readDockerfile(root, requested || DEFAULT_DOCKERFILE);
+  const wanted = requested || DEFAULT_DOCKERFILE;
+  // The Dockerfile and ignore files are read from disk: written first if they may be held (directly or through a link).
+  const names = [wanted, wanted.toLowerCase(), `${wanted}.dockerignore`, `${wanted.toLowerCase()}.dockerignore`, '.dockerignore'];
+  if (held && held.size > 0 && names.some((n) => mayBeHeld(entries, n, (rel) => held.has(path.join(root, rel))))) await held.flush();
+  const { name, text } = await readDockerfile(root, wanted);
   const patterns = await readIgnorePatterns(root, name);
   for (const rel of excludedPaths(entries.keys(), patterns)) {
-    if (removeExcluded) await fs.rm(path.join(root, rel), { recursive: true, force: true });
+    if (removeExcluded) {
+      await fs.rm(path.join(root, rel), { recursive: true, force: true });
+      held?.drop(path.join(root, rel));
+    }
     entries.delete(rel);
   }
-  return { root, entries, dockerfile: text, dockerfileName: name, close };
+  const ready = held ? () => held.flush() : async () => undefined;
+  return { root, entries, dockerfile: text, dockerfileName: name, close, ready };
+}
+
+/** Whether reading `name` in the context may meet a held file: it is one, or its path goes through a symlink. */
+function mayBeHeld(entries: ReadonlyMap<string, ContextEntry>, name: string, isHeld: (rel: string) => boolean): boolean {
+  const rel = path.posix.normalize('/' + name.replaceAll('\\', '/')).slice(1);
+  if (rel === '') return false;
+  const parts = rel.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const e = entries.get(parts.slice(0, i).join('/'));
+    if (e === undefined) return false;
+    if (e.type === 'symlink') return true;
+  }
+  return isHeld(rel);
 }
 
 /** The Dockerfile's text, by name within `root` (symlinks followed only inside it), with dockerd's lower-case fallback. */
