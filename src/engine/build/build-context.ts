@@ -57,9 +57,10 @@ export interface BuildContext {
    * types and links are right, content, owner, mode and mtime are not).
    * The builder awaits it before reading files from `root` (a COPY/ADD
    * that missed the cache, a RUN mount of the context); keys need only
-   * `entries`. Absent: the files are there.
+   * `entries`. `sources`: the context paths (or patterns) to be read, so
+   * that only those are written; all when absent. Absent: the files are there.
    */
-  ready?(): Promise<void>;
+  ready?(sources?: readonly string[]): Promise<void>;
 }
 
 /** Where a context comes from: the request body (a tar, possibly compressed, or a bare Dockerfile) or `remote=`. */
