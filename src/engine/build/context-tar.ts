@@ -74,7 +74,8 @@ interface HeldFile {
 export class HeldFiles {
   private readonly files = new Map<string, HeldFile>();
   private bytes = 0;
-  private flushing: Promise<void> | undefined;
+  private readonly writing = new Map<string, Promise<void>>();
+  private readonly links = new Map<string, string>();
 
   /** `budget`: the bytes held at most; `minSize`: smaller files are written at once (cheap, and read early: Dockerfile…). */
   constructor(
@@ -86,12 +87,13 @@ export class HeldFiles {
     return this.files.size;
   }
 
+  /** Whether `file` is held, or a hard link to a held file. */
   has(file: string): boolean {
-    return this.files.has(file);
+    return this.files.has(file) || this.links.has(file);
   }
 
   fits(size: number): boolean {
-    return this.flushing === undefined && size >= this.minSize && this.bytes + size <= this.budget;
+    return size >= this.minSize && this.bytes + size <= this.budget;
   }
 
   add(file: string, held: HeldFile): void {
@@ -99,35 +101,62 @@ export class HeldFiles {
     this.bytes += held.size;
   }
 
-  /** Forgets what is at or under `file` (removed from the directory). */
+  /** `link` is a hard link to the held `target` (the same inode: written with it). */
+  link(link: string, target: string): void {
+    this.links.set(link, this.links.get(target) ?? target);
+  }
+
+  /** Forgets what is at or under `file` (removed from the directory); a held file still reachable by a hard link stays, under the link's name. */
   drop(file: string): void {
-    for (const [key, held] of this.files) {
-      if (key === file || key.startsWith(file + '/')) {
-        this.files.delete(key);
-        this.bytes -= held.size;
-      }
+    const under = (p: string) => p === file || p.startsWith(file + '/');
+    for (const link of [...this.links.keys()]) if (under(link)) this.links.delete(link);
+    for (const [key, held] of [...this.files]) {
+      if (!under(key)) continue;
+      this.files.delete(key);
+      const alias = [...this.links].find(([, target]) => target === key)?.[0];
+      if (alias !== undefined) {
+        this.links.delete(alias);
+        for (const [l, t] of this.links) if (t === key) this.links.set(l, alias);
+        this.files.set(alias, held);
+      } else this.bytes -= held.size;
     }
   }
 
-  /** Writes every held file into its placeholder, with its owner, mode and mtime (as unpacking would have). Once. */
-  flush(): Promise<void> {
-    return (this.flushing ??= this.writeAll());
+  /**
+   * Writes the held files (those `wanted` picks, by absolute path; all
+   * without it) into their placeholders, with their owner, mode and mtime
+   * (as unpacking would have). Each file once, whoever asks.
+   */
+  async flush(wanted?: (file: string) => boolean): Promise<void> {
+    const files = new Set([...this.files.keys()].filter((f) => !wanted || wanted(f)));
+    if (wanted) for (const [link, target] of this.links) if (wanted(link)) files.add(target);
+    for (const file of files) await this.writeOne(file);
+    // Files another caller was writing when this one looked.
+    await Promise.all([...this.writing.values()]);
   }
 
   /** Lets the memory go without writing (the context is being removed). */
   async discard(): Promise<void> {
-    await this.flushing?.catch(() => undefined);
     this.files.clear();
     this.bytes = 0;
+    await Promise.all([...this.writing.values()].map((p) => p.catch(() => undefined)));
   }
 
-  private async writeAll(): Promise<void> {
-    for (const [file, held] of this.files) {
+  private writeOne(file: string): Promise<void> {
+    let writing = this.writing.get(file);
+    if (writing) return writing;
+    const held = this.files.get(file);
+    if (!held) return Promise.resolve();
+    writing = (async () => {
       await writeChunks(file, held.chunks, held.size);
-      this.files.delete(file);
-      this.bytes -= held.size;
       await applyMetadata(file, 'file', held);
-    }
+      if (this.files.get(file) === held) {
+        this.files.delete(file);
+        this.bytes -= held.size;
+      }
+    })().finally(() => this.writing.delete(file));
+    this.writing.set(file, writing);
+    return writing;
   }
 }
 
@@ -234,7 +263,7 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
           break;
         }
         case 'directory':
-          if (rel !== '' && !previous) await fs.mkdir(file, { mode: 0o755 });
+          if (rel !== '' && previous?.type !== 'directory') await fs.mkdir(file, { mode: 0o755 });
           entry.resume();
           entries.set(rel, { ...base, type: 'directory', size: 0 });
           dirTimes.push([file, mtime]);
@@ -252,6 +281,7 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
           const target = entries.get(targetRel);
           if (target?.type !== 'file') throw new SystemError(`Error processing tar file(exit status 1): invalid hardlink ${JSON.stringify(h.name)} -> ${JSON.stringify(h.linkname)}`);
           await fs.link(path.join(root, targetRel), file);
+          if (held?.has(path.join(root, targetRel))) held.link(file, path.join(root, targetRel));
           entry.resume();
           entries.set(rel, { ...target, path: rel });
           continue; // shares its target's inode, so its metadata

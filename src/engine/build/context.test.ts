@@ -160,6 +160,44 @@ test('a held file the Dockerfile reaches (itself or through a symlink) is writte
   assert.deepEqual(await fs.readdir(tmpDir), []);
 });
 
+test('ready(sources) writes only the held files those paths reach: under them, hard-linked from them, all through a symlink', async (t) => {
+  const tmpDir = await tmp(t);
+  const big = (c: string) => c.repeat(1024 * 1024 + 1);
+  const data = await makeTar([
+    { name: 'Dockerfile', body: 'FROM busybox\n' },
+    { name: 'a/one', body: big('1') },
+    { name: 'b/two', body: big('2') },
+    { name: 'c/three', body: big('3') },
+    { name: 'c/linked', type: 'link', linkname: 'b/two' },
+    { name: 'd/four', body: big('4') },
+    { name: 'e/five', body: big('5') },
+    { name: 'e/five', type: 'directory' }, // replaced: nothing to write
+    { name: 'f/six', body: big('6') },
+    { name: 'g/six', type: 'link', linkname: 'f/six' },
+    { name: 'f', type: 'directory' }, // kept (a directory again)
+    { name: 'to-d', type: 'symlink', linkname: 'd' },
+    { name: 'h/x', body: big('7') },
+    { name: 'i', type: 'link', linkname: 'h/x' },
+    { name: 'h/x', body: 'small' }, // replaced: its link keeps the held content
+  ]);
+  const ctx = await openBuildContext(body(data), { tmpDir });
+  const size = async (rel: string) => (await fs.stat(path.join(ctx.root, rel))).size;
+  await ctx.ready!(['a/*']);
+  assert.deepEqual([await size('a/one'), await size('b/two'), await size('d/four')], [1024 * 1024 + 1, 0, 0]);
+  await ctx.ready!(['/c/']);
+  assert.equal(await fs.readFile(path.join(ctx.root, 'c/linked'), 'utf8'), big('2'));
+  assert.equal(await size('c/three'), 1024 * 1024 + 1);
+  assert.equal(await size('d/four'), 0);
+  await ctx.ready!(['to-d/four']);
+  assert.equal(await fs.readFile(path.join(ctx.root, 'd/four'), 'utf8'), big('4'));
+  await ctx.ready!(['g']);
+  assert.equal(await fs.readFile(path.join(ctx.root, 'g/six'), 'utf8'), big('6'));
+  await ctx.ready!();
+  assert.equal(await fs.readFile(path.join(ctx.root, 'i'), 'utf8'), big('7'));
+  assert.equal(await fs.readFile(path.join(ctx.root, 'h/x'), 'utf8'), 'small');
+  await ctx.close();
+});
+
 test('directoryContext hashes an existing directory and leaves it alone', async (t) => {
   const dir = await tmp(t);
   await fs.writeFile(path.join(dir, 'Dockerfile'), 'FROM c\n');

@@ -118,8 +118,33 @@ async function finish(
     }
     entries.delete(rel);
   }
-  const ready = held ? () => held.flush() : async () => undefined;
+  const ready = async (sources?: readonly string[]): Promise<void> => {
+    if (!held || held.size === 0) return;
+    const prefixes = sources?.map(literalPrefix);
+    // Everything: asked for it, a source at the root, or a symlink on the way (it may lead anywhere in the context).
+    if (!prefixes || prefixes.some((p) => p === '' || throughSymlink(entries, p))) return held.flush();
+    await held.flush((file) => {
+      const rel = path.relative(root, file);
+      return prefixes.some((p) => rel === p || rel.startsWith(p + '/'));
+    });
+  };
   return { root, entries, dockerfile: text, dockerfileName: name, close, ready };
+}
+
+/** A source's path up to its first segment with a wildcard, cleaned ('' for the root). */
+function literalPrefix(source: string): string {
+  const clean = path.posix.normalize('/' + source).slice(1).replace(/\/+$/, '');
+  const parts = clean === '' ? [] : clean.split('/');
+  const wild = parts.findIndex((s) => /[*?[\\]/.test(s));
+  return (wild < 0 ? parts : parts.slice(0, wild)).join('/');
+}
+
+/** Whether a path, one of its parents, or anything under it in the context is a symlink. */
+function throughSymlink(entries: ReadonlyMap<string, ContextEntry>, rel: string): boolean {
+  const parts = rel.split('/');
+  for (let i = 1; i <= parts.length; i++) if (entries.get(parts.slice(0, i).join('/'))?.type === 'symlink') return true;
+  for (const e of entries.values()) if (e.type === 'symlink' && e.path.startsWith(rel + '/')) return true;
+  return false;
 }
 
 /** Whether reading `name` in the context may meet a held file: it is one, or its path goes through a symlink. */

@@ -85,14 +85,14 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: CopyIn
   let prepared: PreparedCopy | undefined;
   try {
     // ADD looks into local sources (archives) as it prepares; COPY reads them only when applied.
-    if (from === undefined && ins.kind === 'ADD') await run.context.ready?.();
+    if (from === undefined && ins.kind === 'ADD') await run.context.ready?.(sources);
     prepared = await run.deps.copier.prepare(request, source.root);
     const chownNote = request.chown ? `--chown=${request.chown} ` : '';
     const containerConfig = withCommentString(state.runConfig, `${ins.kind} ${chownNote}${prepared.key} in ${request.dest} `);
     const extra = { chmod: request.chmod, from: source.root.kind === 'image' ? source.root.imageId : undefined, link: request.link || undefined };
     const key = stepKey(state, containerConfig, extra);
     if (await probeCache(run, state, key, containerConfig, out)) return;
-    if (from === undefined) await run.context.ready?.();
+    if (from === undefined) await run.context.ready?.(sources);
     const copy = prepared;
     await commitFiles(run, state, { key, containerConfig, containerLines: false, write: (rootfs) => copy.apply(rootfs, run.signal) }, out);
   } finally {

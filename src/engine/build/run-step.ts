@@ -105,7 +105,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
   }
   // The command goes in as Entrypoint[0] + Cmd: no image ENTRYPOINT or CMD can join it (dockerd's [""] entrypoint).
   const mountRoots: string[] = [];
-  if (specs.some((s) => s.type === 'bind' && !s.from)) await run.context.ready?.();
+  const fromContext = specs.filter((s) => s.type === 'bind' && !s.from);
+  if (fromContext.length > 0) await run.context.ready?.(fromContext.map((s) => s.source ?? '/'));
   const prepared = await prepareRunMounts(specs, {
     contextRoot: run.context.root,
     secrets: run.options.secrets,
