@@ -2,7 +2,9 @@
 // `runc run` of the same rootfs and, when one is reachable, a reference
 // Docker engine, printed as medians and ratios from one run.
 //
-//   node bench/bench.mjs [--runs 20] [--build-runs 3] [--berth-host unix://…] [--docker-host unix://…] [--no-dist] [--no-build]
+//   node bench/bench.mjs [--runs 20] [--build-runs 3] [--berth-host unix://…] [--docker-host unix://…] [--no-dist] [--no-build] [--only-build]
+//
+// --only-build runs the builder part alone (no container, distribution or create/rm figures).
 //
 // Without --berth-host it starts its own berthd on temporary roots.
 // --docker-host defaults to the reference engine's socket when it answers
@@ -166,16 +168,39 @@ function reportCreateRm(name, ms, count = 200) {
   console.log(`${`${name}: ${count} sequential create + rm (API, median of 3)`.padEnd(58)} ${ms.toFixed(0).padStart(8)} ms`);
 }
 
+/** The builder part: the docker CLI and berth against berthd, then the docker CLI against Docker (when given). */
+function buildPart(berthHost, dockerHost) {
+  if (!buildAvailable()) return;
+  const dir = mkdtempSync('/tmp/berth-bench-build-');
+  try {
+    const ctx = makeBuildContext(dir);
+    const buildRuns = Number(opt('--build-runs', '3'));
+    const bb = buildSuite('berth', berthHost, 'busybox', ctx, buildRuns);
+    if (existsSync(BERTH)) buildSuite('berth (berth CLI)', berthHost, 'busybox', ctx, buildRuns, BERTH);
+    if (dockerHost) reportBuildRatios(bb, buildSuite('docker', dockerHost, 'busybox-ref', ctx, buildRuns));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   console.log(`# Berth benchmark — ${new Date().toISOString()}, ${os.cpus().length} CPUs, median of ${RUNS}`);
-  const bundle = runcBundle();
-  let n = 0;
-  const runc = measure('bare: runc run (busybox true)', () => time('runc', ['--root', `${bundle}/state`, 'run', '--bundle', bundle, `bench-${process.pid}-${n++}`]));
-  rmSync(bundle, { recursive: true, force: true });
+  let runc = 0;
+  if (!args.includes('--only-build')) {
+    const bundle = runcBundle();
+    let n = 0;
+    runc = measure('bare: runc run (busybox true)', () => time('runc', ['--root', `${bundle}/state`, 'run', '--bundle', bundle, `bench-${process.pid}-${n++}`]));
+    rmSync(bundle, { recursive: true, force: true });
+  }
 
   const own = opt('--berth-host') ? undefined : await startBerthd();
   const berthHost = opt('--berth-host', own?.host);
   try {
+    if (args.includes('--only-build')) {
+      const dockerHost = opt('--docker-host', 'unix:///run/refdocker/docker.sock');
+      buildPart(berthHost, answers(dockerHost) ? dockerHost : undefined);
+      return;
+    }
     const b = engineSuite('berth', berthHost, 'busybox');
     b.createRm = await createRmLoop(berthHost, 'busybox');
     reportCreateRm('berth', b.createRm);
@@ -205,18 +230,7 @@ async function main() {
       }
     }
     // Builds: the docker CLI's classic builder against each engine, and berth build against berthd.
-    if (!args.includes('--no-build') && buildAvailable()) {
-      const dir = mkdtempSync('/tmp/berth-bench-build-');
-      try {
-        const ctx = makeBuildContext(dir);
-        const buildRuns = Number(opt('--build-runs', '3'));
-        const bb = buildSuite('berth', berthHost, 'busybox', ctx, buildRuns);
-        if (existsSync(BERTH)) buildSuite('berth (berth CLI)', berthHost, 'busybox', ctx, buildRuns, BERTH);
-        if (docker) reportBuildRatios(bb, buildSuite('docker', dockerHost, 'busybox-ref', ctx, buildRuns));
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
+    if (!args.includes('--no-build') && buildAvailable()) buildPart(berthHost, docker ? dockerHost : undefined);
     if (docker) {
       const d = engineSuite('docker', dockerHost, 'busybox-ref');
       d.createRm = await createRmLoop(dockerHost, 'busybox-ref');
