@@ -74,12 +74,16 @@ interface HeldFile {
 export class HeldFiles {
   private readonly files = new Map<string, HeldFile>();
   private bytes = 0;
+  private set(bytes: number): void {
+    this.pool.used += bytes - this.bytes;
+    this.bytes = bytes;
+  }
   private readonly writing = new Map<string, Promise<void>>();
   private readonly links = new Map<string, string>();
 
-  /** `budget`: the bytes held at most; `minSize`: smaller files are written at once (cheap, and read early: Dockerfile…). */
+  /** `pool`: the bytes all contexts may hold together (shared); `minSize`: smaller files are written at once (cheap, and read early: Dockerfile…). */
   constructor(
-    readonly budget: number,
+    readonly pool: { limit: number; used: number },
     readonly minSize = 1024 * 1024,
   ) {}
 
@@ -93,12 +97,12 @@ export class HeldFiles {
   }
 
   fits(size: number): boolean {
-    return size >= this.minSize && this.bytes + size <= this.budget;
+    return size >= this.minSize && this.pool.used + size <= this.pool.limit;
   }
 
   add(file: string, held: HeldFile): void {
     this.files.set(file, held);
-    this.bytes += held.size;
+    this.set(this.bytes + held.size);
   }
 
   /** `link` is a hard link to the held `target` (the same inode: written with it). */
@@ -118,7 +122,7 @@ export class HeldFiles {
         this.links.delete(alias);
         for (const [l, t] of this.links) if (t === key) this.links.set(l, alias);
         this.files.set(alias, held);
-      } else this.bytes -= held.size;
+      } else this.set(this.bytes - held.size);
     }
   }
 
@@ -138,7 +142,7 @@ export class HeldFiles {
   /** Lets the memory go without writing (the context is being removed). */
   async discard(): Promise<void> {
     this.files.clear();
-    this.bytes = 0;
+    this.set(0);
     await Promise.all([...this.writing.values()].map((p) => p.catch(() => undefined)));
   }
 
@@ -152,7 +156,7 @@ export class HeldFiles {
       await applyMetadata(file, 'file', held);
       if (this.files.get(file) === held) {
         this.files.delete(file);
-        this.bytes -= held.size;
+        this.set(this.bytes - held.size);
       }
     })().finally(() => this.writing.delete(file));
     this.writing.set(file, writing);

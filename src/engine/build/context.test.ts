@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
-import { directoryContext, openBuildContext } from './context.ts';
+import { directoryContext, heldContextBytes, openBuildContext } from './context.ts';
 import { excludedPaths } from './context-ignore.ts';
 import { isGitUrl, parseGitUrl } from './context-remote.ts';
 
@@ -156,7 +156,9 @@ test('a held file the Dockerfile reaches (itself or through a symlink) is writte
   // Closing without ready(): nothing written, nothing left.
   const unused = await openBuildContext(body(await makeTar([{ name: 'Dockerfile', body: 'FROM busybox\n' }, { name: 'big', body: text }])), { tmpDir });
   assert.equal((await fs.stat(path.join(unused.root, 'big'))).size, 0);
+  assert.ok(heldContextBytes.used >= text.length);
   await unused.close();
+  assert.equal(heldContextBytes.used, 0);
   assert.deepEqual(await fs.readdir(tmpDir), []);
 });
 

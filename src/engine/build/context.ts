@@ -35,16 +35,17 @@ export interface OpenContextOptions {
 }
 
 /**
- * The bytes of large context files kept in memory per build (written only
- * when a COPY/ADD or RUN mount misses the cache): a fully cached rebuild
- * then writes none of them.
+ * The bytes of large context files kept in memory, all builds together
+ * (written only when a COPY/ADD or RUN mount misses the cache): a fully
+ * cached rebuild then writes none of them. Past the limit, files go to disk
+ * as they arrive.
  */
-export const HELD_CONTEXT_BYTES = 256 * 1024 * 1024;
+export const heldContextBytes = { limit: 256 * 1024 * 1024, used: 0 };
 
 export async function openBuildContext(source: ContextSource, options: OpenContextOptions): Promise<BuildContext> {
   await fs.mkdir(options.tmpDir, { recursive: true, mode: 0o700 });
   const dir = await fs.mkdtemp(path.join(options.tmpDir, 'context-'));
-  const held = new HeldFiles(HELD_CONTEXT_BYTES);
+  const held = new HeldFiles(heldContextBytes);
   const close = once(async () => {
     await held.discard();
     await fs.rm(dir, { recursive: true, force: true });
