@@ -160,6 +160,17 @@ export class ContentStore {
   async sweep(): Promise<void> {
     await fs.rm(this.ingestDir, { recursive: true, force: true });
     await fs.mkdir(this.ingestDir, { recursive: true });
+    // A download whose blob is in place (`linkPartial`) was kept only until its image was
+    // recorded; a crash before `discardPartial` leaves it: done, so removed.
+    let partials: string[] = [];
+    try {
+      partials = await fs.readdir(path.join(this.root, 'partial'));
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+    for (const hex of partials) {
+      if (isSha256Hex(hex) && (await this.has(`sha256:${hex}` as Digest))) await fs.rm(path.join(this.root, 'partial', hex), { force: true });
+    }
   }
 
   path(digest: Digest): string {
