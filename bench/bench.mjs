@@ -2,7 +2,7 @@
 // `runc run` of the same rootfs and, when one is reachable, a reference
 // Docker engine, printed as medians and ratios from one run.
 //
-//   node bench/bench.mjs [--runs 20] [--berth-host unix://…] [--docker-host unix://…] [--no-dist | --dist-only]
+//   node bench/bench.mjs [--runs 20] [--build-runs 3] [--berth-host unix://…] [--docker-host unix://…] [--no-dist | --dist-only] [--no-build]
 //
 // --dist-only: only the distribution part (push, pull, save, load; see distribution.mjs).
 // Without --berth-host it starts its own berthd on temporary roots.
@@ -14,6 +14,7 @@ import path from 'node:path';
 import os from 'node:os';
 import http from 'node:http';
 import { distributionAvailable, distributionSuite, makeArchive, reportDistributionRatios } from './distribution.mjs';
+import { buildAvailable, buildSuite, makeBuildContext, reportBuildRatios } from './build.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOCKER = '/usr/local/bin/docker';
@@ -219,6 +220,19 @@ async function main() {
     const docker = answers(dockerHost);
     // Distribution: push/pull through a local docker-registry and save/load, Berth then Docker.
     if (!args.includes('--no-dist')) await distributionPart(berthHost, dockerHost);
+    // Builds: the docker CLI's classic builder against each engine, and berth build against berthd.
+    if (!args.includes('--no-build') && buildAvailable()) {
+      const dir = mkdtempSync('/tmp/berth-bench-build-');
+      try {
+        const ctx = makeBuildContext(dir);
+        const buildRuns = Number(opt('--build-runs', '3'));
+        const bb = buildSuite('berth', berthHost, 'busybox', ctx, buildRuns);
+        if (existsSync(BERTH)) buildSuite('berth (berth CLI)', berthHost, 'busybox', ctx, buildRuns, BERTH);
+        if (docker) reportBuildRatios(bb, buildSuite('docker', dockerHost, 'busybox-ref', ctx, buildRuns));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
     if (docker) {
       const d = engineSuite('docker', dockerHost, 'busybox-ref');
       d.createRm = await createRmLoop(dockerHost, 'busybox-ref');

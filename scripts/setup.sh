@@ -38,6 +38,8 @@ want=(
   skopeo:/usr/bin/skopeo
   mmdebstrap:/usr/bin/mmdebstrap
   apache2-utils:/usr/bin/htpasswd
+  # builder: remote=<git URL> contexts are cloned with git, as dockerd does
+  git:/usr/bin/git
 )
 missing=()
 for entry in "${want[@]}"; do

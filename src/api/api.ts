@@ -14,6 +14,7 @@ import { registerDistributionRoutes } from './routes/distribution.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
 import { registerNetworkRoutes } from './routes/networks.ts';
 import { registerVolumeRoutes } from './routes/volumes.ts';
+import { registerBuildRoutes } from './routes/build.ts';
 
 export function buildRouter(backends: Backends): Router {
   const router = new Router();
@@ -26,6 +27,7 @@ export function buildRouter(backends: Backends): Router {
   registerPluginRoutes(router);
   registerNetworkRoutes(router, backends.networks);
   registerVolumeRoutes(router, backends.volumes);
+  registerBuildRoutes(router, backends.build);
   return router;
 }
 

@@ -15,6 +15,7 @@ import type { SystemBackend } from './routes/system.ts';
 import type { NetworkBackend } from './routes/networks.ts';
 import type { VolumeBackend } from './routes/volumes.ts';
 import { toWireVolume } from '../engine/volumes/to-wire.ts';
+import type { BuildBackend } from './routes/build.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -25,6 +26,7 @@ export interface Backends {
   distribution: DistributionBackend;
   networks: NetworkBackend;
   volumes: VolumeBackend;
+  build: BuildBackend;
 }
 
 export function engineBackends(engine: Engine): Backends {
@@ -95,6 +97,11 @@ export function engineBackends(engine: Engine): Backends {
       create: async (request) => wireVolume(await volumes.create(request)),
       remove: (name, options) => volumes.remove(name, options),
       prune: (filters) => volumes.prune(filters),
+    },
+    build: {
+      openContext: (source, options) => engine.openBuildContext(source, options),
+      build: (context, options, progress, signal) => engine.builder.build(context, options, progress, signal),
+      prune: (options) => engine.builder.prune(options),
     },
   };
 }

@@ -31,6 +31,14 @@ import { networkDefaults, type NetworkDefaults } from './network/network-default
 import type { ContainerNetworking } from './network/container-networking.ts';
 import type { ContainerRunner } from './build/container-runner.ts';
 import { ServiceContainerRunner } from './build/service-container-runner.ts';
+import type { BuildService } from './build/build-service.ts';
+import type { BuildContext, ContextSource } from './build/build-context.ts';
+import { openBuildContext, type OpenContextOptions } from './build/context.ts';
+import { Builder } from './build/builder.ts';
+import { FileCopier } from './build/copy-files.ts';
+import { authConfigFrom } from '../registry/client/auth.ts';
+import { toWireBuildCache } from './build/to-wire.ts';
+import { promises as fs } from 'node:fs';
 import { isActive } from './containers/state-machine.ts';
 import { Journal } from '../store/journal.ts';
 import { log } from '../util/log.ts';
@@ -79,6 +87,10 @@ export class Engine {
   readonly networking: ContainerNetworking;
   /** Runs build steps in throwaway containers (the builder's only way to run one). */
   readonly runner: ContainerRunner;
+  /** `docker build`: the classic builder, its cache under `<data-root>/builder/`. */
+  readonly builder: BuildService;
+  /** Where build contexts are unpacked (one private directory per build; emptied at start). */
+  readonly buildTmpDir: string;
   readonly runtime: RuntimeDriver;
   /** Containers' network namespaces (network/sandboxes.ts). */
   readonly sandboxes: Sandboxes;
@@ -179,9 +191,39 @@ export class Engine {
       containerUsage: () => this.queries.list({ all: true, size: true, filters: new Map() }),
       imageUsage: () => this.images.df(),
       volumeUsage: async () => (await this.volumes.usage()).map((u) => toWireVolumeUsage(u, this.volumes.mountpoint(u.record.name))),
+      buildCacheUsage: async () => (await this.builder.usage()).map(toWireBuildCache),
       registryConfig: () => ({ ...registryInfo(options.registry ?? {}) }),
     });
-    this.runner = new ServiceContainerRunner({ containers: this.containers, io: this.io, data: this.data });
+    this.runner = new ServiceContainerRunner({
+      containers: this.containers,
+      io: this.io,
+      data: this.data,
+      layers: this.layers,
+      rootfs: {
+        mount: async (ref) => {
+          const record = this.containers.store.resolve(ref);
+          await this.containers.layout.mountRootfs(record);
+          return this.containers.paths(record.id).merged;
+        },
+        layers: (ref) => {
+          const record = this.containers.store.resolve(ref);
+          return { upper: this.containers.paths(record.id).upper, lowerDirs: this.containers.layout.lowerDirs(record), imageChainId: record.imageChainId };
+        },
+      },
+    });
+    this.buildTmpDir = `${dataRoot}/builder/tmp`;
+    this.builder = new Builder({
+      images: this.images,
+      runner: this.runner,
+      copier: new FileCopier({ tmpDir: this.buildTmpDir }),
+      dataRoot,
+      pull: (ref, o, progress) => this.distribution.pull({ fromImage: ref, platform: o.platform, auth: o.auth ? authConfigFrom(o.auth) : undefined }, progress),
+    });
+  }
+
+  /** A build's context (engine/build/context.ts), unpacked under the builder's tmp dir. */
+  openBuildContext(source: ContextSource, options: Omit<OpenContextOptions, 'tmpDir'> = {}): Promise<BuildContext> {
+    return openBuildContext(source, { ...options, tmpDir: this.buildTmpDir });
   }
 
   private imageUser(imageId: string): { id: string; running: boolean } | undefined {
@@ -202,6 +244,9 @@ export class Engine {
   async open(): Promise<void> {
     const { dataRoot, execRoot } = this.options;
     await ensurePrivateRoots(dataRoot, execRoot);
+    // Contexts of builds a crash or restart cut short.
+    await fs.rm(this.buildTmpDir, { recursive: true, force: true });
+    await fs.mkdir(this.buildTmpDir, { recursive: true, mode: 0o700 });
     // Staging mounts a crash left between a container's spec and its start.
     this.idmap.sweep();
     // Before containers are re-adopted: their endpoints name these networks.

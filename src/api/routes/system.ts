@@ -7,6 +7,7 @@ import type { EngineEvent, EventsService } from '../../engine/events/events-serv
 import type { DiskUsageObject, SystemService } from '../../engine/system/system-service.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import type { AuthConfig, SystemAuthResponse } from '../../wire/auth.ts';
+import type { BuildCache } from '../../wire/build.ts';
 import { authConfigFrom } from '../decode/registry-auth.ts';
 
 /** What the system routes need of the engine: its facts and its event feed. */
@@ -27,10 +28,6 @@ export function registerSystemRoutes(router: Router, backend: SystemBackend): vo
   add('GET', '/system/df', systemDataUsage);
   add('GET', '/events', systemEvents);
   add('POST', '/auth', systemAuth);
-  // `docker system prune` prunes networks (routes/networks.ts), volumes with
-  // --volumes (routes/volumes.ts) and build cache besides containers and
-  // images. Berth has no build cache yet: this answers, truthfully, that nothing was there.
-  router.add('POST', '/build/prune', (ctx) => pruneNothing(ctx, ['until', 'id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'], { CachesDeleted: null, SpaceReclaimed: 0 }));
 }
 
 async function systemPing(ctx: RouteContext): Promise<unknown> {
@@ -78,13 +75,27 @@ async function systemInfo(_ctx: RouteContext, b: Backend): Promise<unknown> {
 const DF_TYPE_SINCE = 1.42;
 const DF_TYPES: readonly DiskUsageObject[] = ['container', 'image', 'volume', 'build-cache'];
 
+/**
+ * API 1.42: "The `BuildCache.Parent` field … is deprecated and is now
+ * omitted" (`Parents` instead), and "Removed the `BuilderSize` field":
+ * older clients get both back.
+ */
+const BUILD_CACHE_PARENTS_SINCE = 1.42;
+
 async function systemDataUsage(ctx: RouteContext, b: Backend): Promise<unknown> {
   const requested = ctx.query.getAll('type');
-  if (ctx.version < DF_TYPE_SINCE || !ctx.query.has('type')) return b.dataUsage();
+  if (ctx.version < DF_TYPE_SINCE || !ctx.query.has('type')) return withOldBuildCache(ctx, await b.dataUsage());
   for (const t of requested) {
     if (!(DF_TYPES as readonly string[]).includes(t)) throw new InvalidParameterError(`unknown object type: ${t}`);
   }
   return b.dataUsage(new Set(requested as DiskUsageObject[]));
+}
+
+function withOldBuildCache<T extends { BuildCache: BuildCache[] | null }>(ctx: RouteContext, usage: T): unknown {
+  if (ctx.version >= BUILD_CACHE_PARENTS_SINCE) return usage;
+  const cache = usage.BuildCache ?? [];
+  const old = cache.map(({ ID, Parents, ...rest }) => ({ ID, Parent: Parents?.[0] ?? '', ...rest }));
+  return { ...usage, BuildCache: old, BuilderSize: cache.reduce((sum, c) => sum + c.Size, 0) };
 }
 
 const EVENT_FILTERS = new Set(['type', 'event', 'container', 'image', 'label', 'volume', 'network', 'daemon', 'scope']);
@@ -138,12 +149,6 @@ async function systemEvents(ctx: RouteContext, b: Backend): Promise<unknown> {
   }
   res.end();
   return undefined;
-}
-
-/** A prune of a kind of object Berth does not keep yet: its filters checked as dockerd does, nothing deleted. */
-async function pruneNothing(ctx: RouteContext, keys: string[], result: Record<string, unknown>): Promise<unknown> {
-  for (const key of queryFilters(ctx.query).keys()) if (!keys.includes(key)) throw new InvalidParameterError(`Invalid filter '${key}'`);
-  return result;
 }
 
 /** `docker login`: dockerd answers `{"IdentityToken":"","Status":"Login Succeeded"}` in that field order. */

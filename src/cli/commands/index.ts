@@ -39,6 +39,7 @@ const container = {
 };
 
 const image = {
+  build: e('Build an image from a Dockerfile', () => import('./image/build.ts')),
   bootstrap: e('Build an image without a registry (busybox from the host, debian[:SUITE[-slim]] with mmdebstrap)', () => import('./image/bootstrap.ts')),
   history: e('Show the history of an image', () => import('./image/history.ts')),
   import: e('Import the contents from a tarball to create a filesystem image', () => import('./image/import.ts')),
@@ -87,6 +88,11 @@ const context = {
   use: e('Set the current docker context', () => import('./context/use.ts')),
 };
 
+const builder = {
+  build: image.build,
+  prune: e('Remove build cache', () => import('./builder/prune.ts')),
+};
+
 const registry = {
   gc: e('Remove unreferenced blobs and stale uploads from a registry root', () => import('./registry/gc.ts')),
   serve: e('Run an OCI distribution registry server', () => import('./registry/serve.ts')),
@@ -100,6 +106,7 @@ export interface Group {
 }
 
 export const GROUPS: Record<string, Group> = {
+  builder: { short: 'Manage builds', commands: builder, aliases: {} },
   container: { short: 'Manage containers', commands: container, aliases: { list: 'ls', ps: 'ls', remove: 'rm' } },
   image: { short: 'Manage images', commands: image, aliases: { list: 'ls', remove: 'rm', rmi: 'rm' } },
   network: { short: 'Manage networks', commands: network, aliases: { list: 'ls', remove: 'rm' } },
@@ -117,6 +124,7 @@ export const TOP: Record<string, Entry> = {
   version: e('Show the Docker version information', () => import('./system/version.ts')),
   info: system.info,
   attach: container.attach,
+  build: image.build,
   commit: container.commit,
   cp: container.cp,
   create: container.create,
@@ -149,4 +157,5 @@ export const TOP: Record<string, Entry> = {
   update: container.update,
   wait: container.wait,
   completion: e('Generate the autocompletion script for the specified shell', () => import('./completion.ts')),
+  compose: e('Docker Compose', () => import('./compose/compose.ts')),
 };

@@ -42,8 +42,9 @@ export interface BuildContext {
    * The Dockerfile's text, found by the name the request gave (`dockerfile`,
    * default `Dockerfile`, relative to the root; also looked up as
    * `dockerfile` lower-case as dockerd does). It is readable even when
-   * .dockerignore excludes it. NotFoundError-free: the caller gets an
-   * InvalidParameterError in dockerd's words ("Cannot locate specified Dockerfile: X").
+   * .dockerignore excludes it. When absent, `openBuildContext` fails with a
+   * SystemError in dockerd's words and status (500: "Cannot locate
+   * specified Dockerfile: X").
    */
   readonly dockerfile: string;
   /** The Dockerfile's name within the context, as used (for error messages). */

@@ -22,7 +22,7 @@ import type { BuildContext } from './build-context.ts';
 export interface BuildOptions {
   /** `t`: full references, already normalised (`docker.io/library/x:latest`). */
   tags: string[];
-  /** `buildargs`: a null value means "take it from the daemon's environment" (`--build-arg NAME` without value). */
+  /** `buildargs`: a null value is `--build-arg NAME` without a value that the client could not fill from its environment; dockerd (and Berth) treat it as not given, though it still counts as consumed or not for the unused-args warning. */
   buildArgs: Record<string, string | null>;
   /** `labels`: added to the final image. */
   labels: Record<string, string>;

@@ -22,8 +22,26 @@
  * - `remove` kills the container if it still runs and deletes it; it is the
  *   caller's duty on every path (a `finally`), and idempotent failures
  *   (already gone) are the caller's to ignore.
+ *
+ * Steps that change files without running anything (COPY, ADD, WORKDIR) and
+ * steps that read an image's files (COPY --from, RUN --mount=from=…) use a
+ * container that is created and never started:
+ *   create → withRootfs (any number of times) → [layer] → remove
+ * - `withRootfs` mounts the container's root filesystem (its image's layers
+ *   under its writable layer) and runs `fn` on its path; the mount stays
+ *   until `remove`.
+ * - `layer` records the container's changes (its writable layer) as a layer
+ *   on its image's top layer, as `commit` would, but makes no image: the
+ *   builder writes the image config itself (history, container_config). It
+ *   answers undefined when the step changed nothing (dockerd's empty layer).
+ *   The layer is unreferenced until an image names it: the caller holds the
+ *   image store's reclaimer (`ImageService.hold`) across both. Mount points
+ *   named in `mountPoints` that the runtime created in the writable layer
+ *   (RUN --mount targets, secrets) and that the image did not have are
+ *   dropped first, so no mount leaves a trace in the layer.
  */
 import type { Digest } from '../../oci/digest.ts';
+import type { LayerRecord } from '../../store/layers/layer-store.ts';
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 
 export interface RunStepOptions {
@@ -53,4 +71,6 @@ export interface ContainerRunner {
   run(id: string, output: OutputSink, signal?: AbortSignal): Promise<number>;
   commit(id: string, options?: CommitStepOptions): Promise<Digest>;
   remove(id: string): Promise<void>;
+  withRootfs<T>(id: string, fn: (rootfs: string) => Promise<T>): Promise<T>;
+  layer(id: string, options?: { mountPoints?: readonly string[] }): Promise<LayerRecord | undefined>;
 }

@@ -7,14 +7,18 @@
  * mounted rootfs, then disposed of (temporary downloads removed) on every
  * path.
  *
- * Semantics are Docker's: directory sources copy their contents, several
- * sources need a destination ending in `/` (or an existing directory),
- * a relative destination is relative to WORKDIR, missing parents are
- * created (owned by root; by the --chown user for the dest itself), context
- * files are owned by 0:0 unless `--chown`, files from another stage or image
- * keep their owners, `--chmod` applies to every copied file and directory,
- * ADD extracts local tar archives (gzip, bzip2, xz, uncompressed) but not
- * downloaded ones, and names a download after the URL's last path segment.
+ * Semantics are Docker's classic builder's (checked on Docker 20.10):
+ * directory sources copy their contents, several sources (or a pattern
+ * matching several) need a destination ending in `/` (an existing
+ * directory is not enough), a relative destination is relative to WORKDIR,
+ * missing parents are created 0755 (owned by the --chown user for a file's
+ * parents; by root for a directory's, the new destination directory itself
+ * by the --chown user), context files are owned by 0:0 unless `--chown`,
+ * files from another stage or image keep their owners, `--chmod` applies
+ * to every copied file and directory, ADD extracts local tar archives
+ * (gzip, bzip2, xz, uncompressed) with the archive's owners (--chown does
+ * not apply) but not downloaded ones, and names a download after the URL's
+ * last path segment.
  */
 import type { ContextEntry } from './build-context.ts';
 
@@ -45,6 +49,14 @@ export interface CopyRequest {
   link: boolean;
   /** COPY `--exclude` patterns (Dockerfile 1.7). */
   excludes: string[];
+  /**
+   * ADD URL downloads report here as moby's progress reader does: every
+   * 512 KiB (or 1% of a known size, if less; at most every 100 ms) and once
+   * at the end. `total` is the Content-Length, -1 when unknown. The classic
+   * builder shows each as `{"status":"Downloading","progressDetail":{…}}`
+   * and a `{"stream":"\n"}` after each download.
+   */
+  onDownloadProgress?: (current: number, total: number) => void;
   signal?: AbortSignal;
 }
 

@@ -5,9 +5,12 @@
  * so a build step's container is an ordinary container (events, `docker ps`
  * while it runs) as with dockerd's builder.
  */
-import type { Digest } from '../../oci/digest.ts';
+import { promises as fs } from 'node:fs';
+import type { ChainId, Digest } from '../../oci/digest.ts';
+import type { LayerRecord, LayerStore } from '../../store/layers/layer-store.ts';
 import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 import type { CommitStepOptions, ContainerRunner, OutputSink, RunStepOptions } from './container-runner.ts';
+import { stripMountPoints } from './strip-mount-points.ts';
 
 /** The operations used, as the container services offer them. */
 export interface RunnerServices {
@@ -26,6 +29,14 @@ export interface RunnerServices {
   data: {
     commit(ref: string, options: { pause: boolean; config?: Record<string, unknown>; comment?: string; author?: string }): Promise<Digest>;
   };
+  /** A container's layers on disk (the container side's layout). */
+  rootfs: {
+    /** Mounts the rootfs unless mounted (it stays until the container's removal); answers its path. */
+    mount(ref: string): Promise<string>;
+    /** The writable layer, the read-only layers under it (top first) and the image's top layer. */
+    layers(ref: string): { upper: string; lowerDirs: string[]; imageChainId: string };
+  };
+  layers: LayerStore;
 }
 
 export class ServiceContainerRunner implements ContainerRunner {
@@ -68,6 +79,18 @@ export class ServiceContainerRunner implements ContainerRunner {
   commit(id: string, options: CommitStepOptions = {}): Promise<Digest> {
     // The container has exited: nothing to pause.
     return this.s.data.commit(id, { pause: false, config: options.config ? { ...options.config } : undefined, comment: options.comment, author: options.author });
+  }
+
+  async withRootfs<T>(id: string, fn: (rootfs: string) => Promise<T>): Promise<T> {
+    return fn(await this.s.rootfs.mount(id));
+  }
+
+  async layer(id: string, options: { mountPoints?: readonly string[] } = {}): Promise<LayerRecord | undefined> {
+    const { upper, lowerDirs, imageChainId } = this.s.rootfs.layers(id);
+    if (options.mountPoints?.length) await stripMountPoints(this.s.layers.sys, upper, lowerDirs, options.mountPoints);
+    // dockerd adds no layer for a step that changed nothing (an empty layer in the history only).
+    if ((await fs.readdir(upper)).length === 0) return undefined;
+    return this.s.layers.unpack(this.s.layers.diffTar(upper), (imageChainId || undefined) as ChainId | undefined);
   }
 
   remove(id: string): Promise<void> {

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import type { ContainerSummary } from '../../wire/container.ts';
 import type { ImageSummary } from '../../wire/image.ts';
 import type { Volume } from '../../wire/volume.ts';
+import type { BuildCache } from '../../wire/build.ts';
 import type { ContainerStatus } from '../containers/record.ts';
 import { nowRfc3339Nano } from '../../util/timestamp.ts';
 
@@ -27,6 +28,8 @@ export interface SystemSources {
   imageUsage(): { layersSize: number; images: ImageSummary[] };
   /** The volumes `system df` counts, with their UsageData. */
   volumeUsage(): Promise<Volume[]>;
+  /** The build cache's records (wire BuildCache, API 1.43 shape), for df. */
+  buildCacheUsage?(): Promise<BuildCache[]>;
   /** `RegistryConfig` (insecure registries, mirrors), from the daemon's registry settings. */
   registryConfig?(): Record<string, unknown>;
 }
@@ -125,18 +128,18 @@ export class SystemService {
   }
 
   /**
-   * `GET /system/df`: what containers, images and volumes take (Berth keeps
-   * no build cache yet). With `types`, as dockerd: only those are computed,
+   * `GET /system/df`: what containers, images, volumes and the build cache
+   * take. With `types`, as dockerd: only those are computed,
    * the others are null, and LayersSize (omitted when 0) comes with images.
    */
   async dataUsage(types?: ReadonlySet<DiskUsageObject>) {
     const want = (t: DiskUsageObject) => !types || types.has(t);
     const images = want('image') ? this.sources.imageUsage() : undefined;
-    const out: { LayersSize?: number; Images: ImageSummary[] | null; Containers: ContainerSummary[] | null; Volumes: Volume[] | null; BuildCache: unknown[] | null } = {
+    const out: { LayersSize?: number; Images: ImageSummary[] | null; Containers: ContainerSummary[] | null; Volumes: Volume[] | null; BuildCache: BuildCache[] | null } = {
       Images: images?.images ?? null,
       Containers: want('container') ? await this.sources.containerUsage() : null,
       Volumes: want('volume') ? await this.sources.volumeUsage() : null,
-      BuildCache: want('build-cache') ? [] : null,
+      BuildCache: want('build-cache') ? ((await this.sources.buildCacheUsage?.()) ?? []) : null,
     };
     if (!types) return { LayersSize: images!.layersSize, ...out };
     return images && images.layersSize !== 0 ? { LayersSize: images.layersSize, ...out } : out;

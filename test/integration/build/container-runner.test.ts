@@ -108,3 +108,59 @@ test('a step on an image with a VOLUME writes into an anonymous volume that is n
   }
   assert.equal(text(listed, 'stdout'), 'seed\n', 'what the step wrote into the volume is not in its commit');
 });
+
+test('a created, never started container: its rootfs is written through withRootfs and its changes become a layer', async (t) => {
+  if (!requireRoot(t)) return;
+  const engine = await openEngine(t);
+  const { runner } = engine;
+  const step = await runner.create({ image: 'busybox', config: { Cmd: ['#(nop) COPY'] } });
+  try {
+    await runner.withRootfs(step, async (root) => {
+      await fs.mkdir(`${root}/app`);
+      await fs.writeFile(`${root}/app/f`, 'copied\n');
+    });
+    const layer = await engine.images.hold(async () => runner.layer(step));
+    assert.ok(layer, 'a layer for the changes');
+    assert.equal(await fs.readFile(`${engine.layers.diffDir(layer.chainId)}/app/f`, 'utf8'), 'copied\n');
+    assert.equal(engine.containers.store.resolve(step).state.status, 'created', 'never started');
+  } finally {
+    await runner.remove(step);
+  }
+  const empty = await runner.create({ image: 'busybox', config: { Cmd: ['#(nop) WORKDIR /'] } });
+  try {
+    await runner.withRootfs(empty, async () => undefined);
+    assert.equal(await runner.layer(empty), undefined, 'no changes, no layer');
+  } finally {
+    await runner.remove(empty);
+  }
+});
+
+test('mount points a step\'s mounts created are dropped from its layer; what the step wrote stays', async (t) => {
+  if (!requireRoot(t)) return;
+  const engine = await openEngine(t);
+  const { runner } = engine;
+  const source = `/tmp/berth-test/src-${randomBytes(4).toString('hex')}`;
+  await fs.mkdir(source, { recursive: true });
+  t.after(() => fs.rm(source, { recursive: true, force: true }));
+  await fs.writeFile(`${source}/secret`, 'hush');
+  const step = await runner.create({
+    image: 'busybox',
+    config: { Cmd: ['sh', '-c', 'cat /run/secrets/s >/dev/null; echo kept > /tmp/kept; touch /cache/into-the-mount'] },
+    hostConfig: {
+      Mounts: [
+        { Type: 'bind', Source: `${source}/secret`, Target: '/run/secrets/s', ReadOnly: true },
+        { Type: 'bind', Source: source, Target: '/cache' },
+        { Type: 'tmpfs', Target: '/tmp/scratch' },
+      ],
+    },
+  });
+  try {
+    assert.equal(await runner.run(step, () => undefined), 0);
+    const layer = await engine.images.hold(async () => runner.layer(step, { mountPoints: ['/run/secrets/s', '/cache', '/tmp/scratch'] }));
+    assert.ok(layer);
+    const entries = (await fs.readdir(engine.layers.diffDir(layer.chainId), { recursive: true })).sort();
+    assert.deepEqual(entries, ['tmp', 'tmp/kept']);
+  } finally {
+    await runner.remove(step);
+  }
+});

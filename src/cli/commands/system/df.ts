@@ -6,15 +6,55 @@ import { systemDataUsage } from '../../../client/system.ts';
 import { containerRow, PS_HEADER } from '../../format/container-row.ts';
 import { imageRows, IMAGES_HEADER } from '../../format/image-row.ts';
 import { parseListFormat, renderList } from '../../format/list-format.ts';
-import { humanSize } from '../../format/units.ts';
+import { humanDuration, humanSize } from '../../format/units.ts';
 import { volumeRow, VOLUMES_HEADER } from '../../format/volume-row.ts';
 
 interface Du {
   Images?: { Size: number; SharedSize: number; Containers: number }[] | null;
   Containers?: { SizeRw?: number; State: string }[] | null;
   Volumes?: { UsageData?: { Size: number; RefCount: number } }[] | null;
-  BuildCache?: { Size: number; InUse: boolean; Shared: boolean }[] | null;
+  BuildCache?: CacheRecord[] | null;
   LayersSize?: number;
+}
+
+interface CacheRecord {
+  ID?: string;
+  Type?: string;
+  Size: number;
+  InUse: boolean;
+  Shared: boolean;
+  CreatedAt?: string;
+  LastUsedAt?: string | null;
+  UsageCount?: number;
+}
+
+/** docker's buildCacheSort: never-used first, then by last use, ties by ID. */
+function sortCache(records: CacheRecord[]): CacheRecord[] {
+  const used = (r: CacheRecord) => (r.LastUsedAt ? Date.parse(r.LastUsedAt) : undefined);
+  return [...records].sort((a, b) => {
+    const ua = used(a);
+    const ub = used(b);
+    if (ua === undefined || ub === undefined || ua === ub) {
+      if (ua === undefined && ub !== undefined) return -1;
+      if (ub === undefined && ua !== undefined) return 1;
+      return (a.ID ?? '') < (b.ID ?? '') ? -1 : (a.ID ?? '') > (b.ID ?? '') ? 1 : 0;
+    }
+    return ua - ub;
+  });
+}
+
+/** One row of the build cache section (formatter.buildCacheContext, truncated IDs, `*` when in use). */
+function cacheRow(r: CacheRecord, now: number): Record<string, string> {
+  const since = (t: string | null | undefined) => (t ? `${humanDuration(now - Date.parse(t))} ago` : '');
+  return {
+    ID: `${(r.ID ?? '').slice(0, 12)}${r.InUse ? '*' : ''}`,
+    CacheType: r.Type ?? '',
+    Size: humanSize(r.Size, 3),
+    CreatedSince: r.CreatedAt ? since(r.CreatedAt) : '',
+    LastUsedSince: since(r.LastUsedAt),
+    UsageCount: String(r.UsageCount ?? 0),
+    Shared: String(r.Shared),
+  };
 }
 
 /** docker's verbose sections (formatter/disk_usage.go). */
@@ -45,8 +85,7 @@ function verbose(du: Du): string {
     '\nLocal Volumes space usage:\n\n' +
     renderList(table(DF_VOLUMES), volumes, VOLUMES_HEADER, '*formatter.volumeContext') +
     `\nBuild cache usage: ${humanSize(cacheSize)}\n\n` +
-    // Berth keeps no build cache: the section is its header.
-    renderList(table(DF_CACHE), [], CACHE_HEADER, '*formatter.buildCacheContext')
+    renderList(table(DF_CACHE), sortCache(du.BuildCache ?? []).map((r) => cacheRow(r, now)), CACHE_HEADER, '*formatter.buildCacheContext')
   );
 }
 

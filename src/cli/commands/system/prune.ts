@@ -1,5 +1,6 @@
-/** `berth system prune`: stopped containers, unused networks, unused anonymous volumes (--volumes), then dangling (or all unused, -a) images. */
+/** `berth system prune`: stopped containers, unused networks, unused anonymous volumes (--volumes), dangling (or all unused, -a) images, then the build cache (all of it with -a). */
 import { pruneFilterFlag, type CommandSpec } from '../../command.ts';
+import { buildPrune } from '../../../client/build.ts';
 import { containerPrune } from '../../../client/containers.ts';
 import { imagePrune } from '../../../client/images.ts';
 import { networkPrune } from '../../../client/networks.ts';
@@ -32,6 +33,7 @@ export const command: CommandSpec = {
     const n = await networkPrune(api, parseFilters(flags.list('filter')));
     const v = volumes ? await pruneVolumes(api, parseFilters(flags.list('filter'))) : { output: '', spaceReclaimed: 0 };
     const i = await imagePrune(api, parseFilters([...flags.list('filter'), `dangling=${all ? 'false' : 'true'}`]));
+    const b = await buildPrune(api, { all, filters: parseFilters(flags.list('filter')) });
     let out = '';
     if (c.ContainersDeleted?.length) out += `Deleted Containers:\n${c.ContainersDeleted.join('\n')}\n\n`;
     if (n.NetworksDeleted?.length) out += `Deleted Networks:\n${n.NetworksDeleted.join('\n')}\n\n`;
@@ -41,7 +43,8 @@ export const command: CommandSpec = {
       for (const d of i.ImagesDeleted) out += d.Untagged ? `untagged: ${d.Untagged}\n` : `deleted: ${d.Deleted}\n`;
       out += '\n';
     }
-    out += `Total reclaimed space: ${humanSize(c.SpaceReclaimed + v.spaceReclaimed + i.SpaceReclaimed)}\n`;
+    if (b.CachesDeleted?.length) out += `Deleted build cache objects:\n${b.CachesDeleted.map((id) => `${id}\n`).join('')}\n`;
+    out += `Total reclaimed space: ${humanSize(c.SpaceReclaimed + v.spaceReclaimed + i.SpaceReclaimed + b.SpaceReclaimed)}\n`;
     cli.out.write(out);
   },
 };

@@ -64,7 +64,11 @@ export interface CmdInstruction extends Base { kind: 'CMD'; command: CommandForm
 export interface EntrypointInstruction extends Base { kind: 'ENTRYPOINT'; command: CommandForm }
 /** COPY and ADD: the last word is the destination; sources may be heredoc names (`<<EOF`). */
 export interface CopyInstruction extends Base { kind: 'COPY' | 'ADD'; sources: string[]; dest: string; heredocs: Heredoc[]; jsonForm: boolean }
-/** ENV and LABEL: key/value pairs (the legacy `ENV key value` form gives one pair). Values unexpanded, quotes kept for expandWord. */
+/**
+ * ENV and LABEL: key/value pairs (the legacy `ENV key value` form gives one pair). Keys and values
+ * unexpanded, quotes kept: Docker runs expandWord on both (`LABEL "a b"=c` is key `a b`), each pair
+ * seeing the values from before the instruction (`ENV A=1 B=$A` gives B the old A).
+ */
 export interface KeyValueInstruction extends Base { kind: 'ENV' | 'LABEL'; pairs: { key: string; value: string }[] }
 /** ARG name[=default], possibly several on one line. */
 export interface ArgInstruction extends Base { kind: 'ARG'; args: { name: string; default?: string }[] }
@@ -108,8 +112,21 @@ export interface Stage {
   instructions: Instruction[];
 }
 
+/**
+ * Something Docker warns about but builds anyway. Today only continuation
+ * lines that are empty (`RUN a \` then a blank line then `b`); `text` is
+ * the instruction's joined line as Docker shows it in the warning.
+ */
+export interface ParseWarning {
+  kind: 'empty-continuation';
+  line: number;
+  text: string;
+}
+
 export interface Dockerfile {
   directives: Directives;
+  /** In file order; formatParseWarnings (parse-dockerfile.ts) gives Docker's text for the build output. */
+  warnings?: ParseWarning[];
   /** ARG instructions before the first FROM (usable in FROM lines only). */
   globalArgs: ArgInstruction[];
   stages: Stage[];

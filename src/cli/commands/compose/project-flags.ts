@@ -1,0 +1,91 @@
+/**
+ * Docker Compose's global flags (`docker compose [OPTIONS] COMMAND`), the
+ * context every compose subcommand runs in, and the glue from them to the
+ * loader: options, the real filesystem, stdin, and warnings printed as
+ * Compose's logrus prints them.
+ */
+import { readFileSync } from 'node:fs';
+import type { FlagSpec, Flags } from '../../flags.ts';
+import type { Cli } from '../../cli.ts';
+import type { CommandContext } from '../../command.ts';
+import { loadProject, loadProjectModel, type LoadOptions, type LoadResult } from '../../../compose/load/project.ts';
+import { nodeIO } from '../../../compose/load/node-io.ts';
+
+export const COMPOSE_FLAGS: FlagSpec[] = [
+  { long: 'all-resources', type: 'bool', usage: 'Include all resources, even those not used by services' },
+  { long: 'ansi', type: 'string', usage: 'Control when to print ANSI control characters ("never"|"always"|"auto")', def: 'auto' },
+  { long: 'compatibility', type: 'bool', usage: 'Run compose in backward compatibility mode' },
+  { long: 'dry-run', type: 'bool', usage: 'Execute command in dry run mode' },
+  { long: 'env-file', type: 'list', typeName: 'stringArray', usage: 'Specify an alternate environment file' },
+  { long: 'file', short: 'f', type: 'list', typeName: 'stringArray', usage: 'Compose configuration files' },
+  { long: 'parallel', type: 'int', usage: 'Control max parallelism, -1 for unlimited', def: -1 },
+  { long: 'profile', type: 'list', typeName: 'stringArray', usage: 'Specify a profile to enable' },
+  { long: 'progress', type: 'string', usage: 'Set type of progress output (auto, tty, plain, json, quiet)' },
+  { long: 'project-directory', type: 'string', usage: 'Specify an alternate working directory\n(default: the path of the, first specified, Compose file)' },
+  { long: 'project-name', short: 'p', type: 'string', usage: 'Project name' },
+  { long: 'workdir', type: 'string', usage: 'DEPRECATED! USE --project-directory INSTEAD.', hidden: true },
+  { long: 'version', short: 'v', type: 'bool', usage: 'Show the Docker Compose version information', hidden: true },
+  { long: 'verbose', type: 'bool', usage: 'Show more output', hidden: true },
+  { long: 'no-ansi', type: 'bool', usage: 'Do not print ANSI control characters (DEPRECATED)', hidden: true },
+];
+
+export interface ComposeGlobals {
+  files: string[];
+  projectName: string;
+  projectDirectory: string;
+  profiles: string[];
+  envFiles: string[];
+  allResources: boolean;
+}
+
+export function composeGlobals(flags: Flags): ComposeGlobals {
+  return {
+    files: flags.list('file'),
+    projectName: flags.str('project-name'),
+    projectDirectory: flags.str('project-directory') || flags.str('workdir'),
+    profiles: flags.list('profile'),
+    envFiles: flags.list('env-file'),
+    allResources: flags.bool('all-resources'),
+  };
+}
+
+export interface ComposeContext extends CommandContext {
+  compose: ComposeGlobals;
+}
+
+function loadOptions(cli: Cli, g: ComposeGlobals, extra: Partial<LoadOptions>): LoadOptions {
+  return {
+    files: g.files,
+    projectName: g.projectName || undefined,
+    projectDirectory: g.projectDirectory || undefined,
+    envFiles: g.envFiles,
+    profiles: g.profiles,
+    allResources: g.allResources,
+    env: cli.env,
+    cwd: process.cwd(),
+    io: nodeIO(() => readFileSync(0, 'utf8')),
+    ...extra,
+  };
+}
+
+/** Load the project the global flags name, printing the loader's warnings on stderr. */
+export function loadComposeProject(cli: Cli, g: ComposeGlobals, extra: Partial<LoadOptions> = {}): LoadResult {
+  const result = loadProject(loadOptions(cli, g, extra));
+  printWarnings(cli, result.warnings);
+  return result;
+}
+
+/** The untyped, normalised model (`config --no-interpolate`), warnings printed. */
+export function loadComposeModel(cli: Cli, g: ComposeGlobals, extra: Partial<LoadOptions> = {}): Record<string, unknown> {
+  const result = loadProjectModel(loadOptions(cli, g, extra));
+  printWarnings(cli, result.warnings);
+  return result.model;
+}
+
+/** logrus's TextFormatter as Docker Compose leaves it: `WARN[0000] msg` (padded to 44) on a terminal, key=value otherwise. */
+export function printWarnings(cli: Cli, warnings: string[]): void {
+  for (const w of warnings) {
+    if (cli.err.isTTY) cli.err.write(`\x1b[33mWARN\x1b[0m[0000] ${w.padEnd(44)} \n`);
+    else cli.err.write(`time="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" level=warning msg=${JSON.stringify(w)}\n`);
+  }
+}

@@ -1,0 +1,151 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { directoryContext, openBuildContext } from './context.ts';
+import { excludedPaths } from './context-ignore.ts';
+import { isGitUrl, parseGitUrl } from './context-remote.ts';
+
+type Item = { name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; body?: string; mode?: number; uid?: number; gid?: number; linkname?: string; mtime?: Date };
+
+async function makeTar(items: Item[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  const ended = (async () => {
+    for await (const c of pack) chunks.push(c as Buffer);
+  })();
+  for (const it of items) {
+    const { body, ...header } = it;
+    await new Promise<void>((resolve, reject) => pack.entry({ type: 'file', mode: 0o644, mtime: new Date(1_700_000_000_000), ...header }, body ?? '', (err) => (err ? reject(err) : resolve())));
+  }
+  pack.finalize();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+const sha = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
+
+async function tmp(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-ctx-test-'));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const body = (b: Buffer | string) => ({ kind: 'body' as const, stream: Readable.from([Buffer.from(b)]) });
+
+test('a context tar is unpacked with digests, modes, owners, links and the Dockerfile read', async (t) => {
+  const tmpDir = await tmp(t);
+  const data = await makeTar([
+    { name: './', type: 'directory', mode: 0o755 },
+    { name: 'Dockerfile', body: 'FROM busybox\n' },
+    { name: 'app/', type: 'directory', mode: 0o750, uid: 1000, gid: 1000 },
+    { name: 'app/run.sh', body: 'echo hi\n', mode: 0o4755, uid: 1000, gid: 50 },
+    { name: 'app/link', type: 'symlink', linkname: 'run.sh' },
+    { name: 'app/hard', type: 'link', linkname: 'app/run.sh' },
+    { name: 'deep/er/file', body: 'x' },
+  ]);
+  const ctx = await openBuildContext(body(gzipSync(data)), { tmpDir });
+  assert.equal(ctx.dockerfile, 'FROM busybox\n');
+  assert.equal(ctx.dockerfileName, 'Dockerfile');
+  const run = ctx.entries.get('app/run.sh')!;
+  assert.deepEqual({ ...run }, { path: 'app/run.sh', type: 'file', mode: 0o4755, uid: 1000, gid: 50, size: 8, digest: sha('echo hi\n'), mtime: 1_700_000_000 });
+  assert.equal(ctx.entries.get('app/hard')!.digest, sha('echo hi\n'));
+  assert.equal(ctx.entries.get('app/link')!.linkname, 'run.sh');
+  assert.equal(ctx.entries.get('deep/er')!.type, 'directory');
+  const st = await fs.stat(path.join(ctx.root, 'app/run.sh'));
+  assert.equal(st.mode & 0o7777, 0o4755);
+  assert.equal(st.uid, 1000);
+  assert.equal(st.mtimeMs, 1_700_000_000_000);
+  assert.equal((await fs.stat(path.join(ctx.root, 'app'))).mode & 0o777, 0o750);
+  assert.equal((await fs.stat(path.join(ctx.root, 'app/hard'))).ino, st.ino);
+  await ctx.close();
+  await ctx.close();
+  assert.deepEqual(await fs.readdir(tmpDir), []);
+});
+
+test('errors are dockerd’s and leave nothing behind', async (t) => {
+  const tmpDir = await tmp(t);
+  await assert.rejects(openBuildContext(body('FROM busybox\nRUN true\n'), { tmpDir }), { message: 'unexpected EOF' });
+  await assert.rejects(openBuildContext(body('FROM busybox\n' + 'RUN echo x\n'.repeat(60)), { tmpDir }), { message: 'archive/tar: invalid tar header' });
+  await assert.rejects(openBuildContext(body(''), { tmpDir }), { message: 'Cannot locate specified Dockerfile: Dockerfile' });
+  const data = await makeTar([{ name: 'Dockerfile', body: 'FROM x\n' }, { name: 'big', body: 'y'.repeat(5000) }]);
+  await assert.rejects(openBuildContext(body(data.subarray(0, 1500)), { tmpDir }), { message: 'Error processing tar file(exit status 1): unexpected EOF' });
+  await assert.rejects(openBuildContext(body(await makeTar([{ name: '../evil', body: 'x' }])), { tmpDir }), /is outside of/);
+  await assert.rejects(openBuildContext(body(await makeTar([{ name: 'l', type: 'symlink', linkname: '/etc' }, { name: 'l/passwd', body: 'x' }])), { tmpDir }), /not a directory/);
+  await assert.rejects(openBuildContext(body(await makeTar([{ name: 'x', body: 'x' }])), { tmpDir, dockerfile: 'sub/Dockerfile.dev' }), { message: 'Cannot locate specified Dockerfile: sub/Dockerfile.dev' });
+  assert.deepEqual(await fs.readdir(tmpDir), []);
+});
+
+test('the Dockerfile is found by the name given, or lower-case by default', async (t) => {
+  const tmpDir = await tmp(t);
+  const lower = await openBuildContext(body(await makeTar([{ name: 'dockerfile', body: 'FROM a\n' }])), { tmpDir });
+  assert.equal(lower.dockerfileName, 'dockerfile');
+  await lower.close();
+  const named = await openBuildContext(body(await makeTar([{ name: 'sub/Dockerfile.dev', body: 'FROM b\n' }])), { tmpDir, dockerfile: 'sub/Dockerfile.dev' });
+  assert.equal(named.dockerfile, 'FROM b\n');
+  await named.close();
+});
+
+test('.dockerignore (or <Dockerfile>.dockerignore) removes what it excludes, with ! exceptions', async (t) => {
+  const tmpDir = await tmp(t);
+  const data = await makeTar([
+    { name: 'Dockerfile', body: 'FROM a\n' },
+    { name: '.dockerignore', body: '# comment\n*.log\nsecret/\n!secret/keep\nDockerfile\n.dockerignore\n' },
+    { name: 'a.log', body: '1' },
+    { name: 'sub/b.log', body: '2' },
+    { name: 'secret/x', body: '3' },
+    { name: 'secret/keep', body: '4' },
+    { name: 'main.c', body: '5' },
+  ]);
+  const ctx = await openBuildContext(body(data), { tmpDir });
+  assert.equal(ctx.dockerfile, 'FROM a\n');
+  assert.deepEqual([...ctx.entries.keys()].sort(), ['', 'main.c', 'secret', 'secret/keep', 'sub', 'sub/b.log']);
+  assert.deepEqual((await fs.readdir(ctx.root)).sort(), ['main.c', 'secret', 'sub']);
+  await ctx.close();
+  const perFile = await openBuildContext(
+    body(await makeTar([{ name: 'x/Dockerfile', body: 'FROM a\n' }, { name: 'x/Dockerfile.dockerignore', body: 'main.c\n' }, { name: '.dockerignore', body: 'other\n' }, { name: 'main.c', body: '' }, { name: 'other', body: '' }])),
+    { tmpDir, dockerfile: 'x/Dockerfile' },
+  );
+  assert.ok(!perFile.entries.has('main.c'));
+  assert.ok(perFile.entries.has('other'));
+  await perFile.close();
+});
+
+test('directoryContext hashes an existing directory and leaves it alone', async (t) => {
+  const dir = await tmp(t);
+  await fs.writeFile(path.join(dir, 'Dockerfile'), 'FROM c\n');
+  await fs.writeFile(path.join(dir, '.dockerignore'), 'skip\n');
+  await fs.writeFile(path.join(dir, 'skip'), 's');
+  await fs.mkdir(path.join(dir, 'd'));
+  await fs.writeFile(path.join(dir, 'd/f'), 'hello');
+  await fs.symlink('f', path.join(dir, 'd/l'));
+  const ctx = await directoryContext(dir);
+  assert.equal(ctx.dockerfile, 'FROM c\n');
+  assert.equal(ctx.entries.get('d/f')!.digest, sha('hello'));
+  assert.equal(ctx.entries.get('d/l')!.linkname, 'f');
+  assert.ok(!ctx.entries.has('skip'));
+  await ctx.close();
+  assert.ok((await fs.readdir(dir)).includes('skip'));
+});
+
+test('excluded paths follow the CLI walk: an exception keeps its directories', () => {
+  assert.deepEqual(excludedPaths(['', 'd', 'd/a', 'd/b'], ['d', '!d/a']), ['d/b']);
+  assert.deepEqual(excludedPaths(['', 'd', 'd/a', 'e'], ['d']), ['d/a', 'd']);
+  assert.deepEqual(excludedPaths(['', 'x.go', 'k/y.go', 'k', 'keep.go'], ['**/*.go', '!keep.go']), ['k/y.go', 'x.go']);
+});
+
+test('git URLs are told apart and split as dockerd does', () => {
+  assert.ok(isGitUrl('https://example.com/x.git#main:sub'));
+  assert.ok(isGitUrl('git://h/x'));
+  assert.ok(isGitUrl('git@github.com:a/b.git'));
+  assert.ok(isGitUrl('github.com/a/b'));
+  assert.ok(!isGitUrl('https://example.com/ctx.tar.gz'));
+  assert.deepEqual(parseGitUrl('github.com/a/b#v1:dir/x'), { remote: 'https://github.com/a/b', ref: 'v1', subdir: 'dir/x' });
+  assert.deepEqual(parseGitUrl('git://h/x.git'), { remote: 'git://h/x.git', ref: 'master', subdir: '' });
+  assert.deepEqual(parseGitUrl('git://h/x.git#:sub'), { remote: 'git://h/x.git', ref: 'master', subdir: 'sub' });
+});
