@@ -2,10 +2,10 @@
 // `runc run` of the same rootfs and, when one is reachable, a reference
 // Docker engine, printed as medians and ratios from one run.
 //
-//   node bench/bench.mjs [--runs 20] [--build-runs 3] [--berth-host unix://…] [--docker-host unix://…] [--no-dist] [--no-build] [--only-build]
+//   node bench/bench.mjs [--runs 20] [--build-runs 3] [--berth-host unix://…] [--docker-host unix://…] [--no-dist | --dist-only] [--no-build | --build-only]
 //
-// --only-build runs the builder part alone (no container, distribution or create/rm figures).
-//
+// --dist-only: only the distribution part (push, pull, save, load; see distribution.mjs).
+// --build-only: only the builder part (cold, cached and one-file-changed builds; see build.mjs).
 // Without --berth-host it starts its own berthd on temporary roots.
 // --docker-host defaults to the reference engine's socket when it answers
 // (../shared/tools/reference-docker start).
@@ -168,6 +168,22 @@ function reportCreateRm(name, ms, count = 200) {
   console.log(`${`${name}: ${count} sequential create + rm (API, median of 3)`.padEnd(58)} ${ms.toFixed(0).padStart(8)} ms`);
 }
 
+/** Push/pull through a local docker-registry and save/load, Berth then Docker (when it answers). */
+async function distributionPart(berthHost, dockerHost) {
+  if (!distributionAvailable()) {
+    console.log('(no /usr/bin/docker-registry: the distribution part is skipped)');
+    return;
+  }
+  const dir = mkdtempSync('/tmp/berth-bench-dist-');
+  try {
+    const archive = makeArchive(dir);
+    const bd = await distributionSuite('berth', berthHost, archive, dir);
+    if (answers(dockerHost)) reportDistributionRatios(bd, await distributionSuite('docker', dockerHost, archive, dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The builder part: the docker CLI and berth against berthd, then the docker CLI against Docker (when given). */
 function buildPart(berthHost, dockerHost) {
   if (!buildAvailable()) return;
@@ -186,7 +202,7 @@ function buildPart(berthHost, dockerHost) {
 async function main() {
   console.log(`# Berth benchmark — ${new Date().toISOString()}, ${os.cpus().length} CPUs, median of ${RUNS}`);
   let runc = 0;
-  if (!args.includes('--only-build')) {
+  if (!args.includes('--dist-only') && !args.includes('--build-only')) {
     const bundle = runcBundle();
     let n = 0;
     runc = measure('bare: runc run (busybox true)', () => time('runc', ['--root', `${bundle}/state`, 'run', '--bundle', bundle, `bench-${process.pid}-${n++}`]));
@@ -195,12 +211,24 @@ async function main() {
 
   const own = opt('--berth-host') ? undefined : await startBerthd();
   const berthHost = opt('--berth-host', own?.host);
-  try {
-    if (args.includes('--only-build')) {
+  if (args.includes('--build-only')) {
+    try {
       const dockerHost = opt('--docker-host', 'unix:///run/refdocker/docker.sock');
       buildPart(berthHost, answers(dockerHost) ? dockerHost : undefined);
-      return;
+    } finally {
+      await own?.stop();
     }
+    return;
+  }
+  if (args.includes('--dist-only')) {
+    try {
+      await distributionPart(berthHost, opt('--docker-host', 'unix:///run/refdocker/docker.sock'));
+    } finally {
+      await own?.stop();
+    }
+    return;
+  }
+  try {
     const b = engineSuite('berth', berthHost, 'busybox');
     b.createRm = await createRmLoop(berthHost, 'busybox');
     reportCreateRm('berth', b.createRm);
@@ -219,18 +247,9 @@ async function main() {
     const dockerHost = opt('--docker-host', 'unix:///run/refdocker/docker.sock');
     const docker = answers(dockerHost);
     // Distribution: push/pull through a local docker-registry and save/load, Berth then Docker.
-    if (!args.includes('--no-dist') && distributionAvailable()) {
-      const dir = mkdtempSync('/tmp/berth-bench-dist-');
-      try {
-        const archive = makeArchive(dir);
-        const bd = await distributionSuite('berth', berthHost, archive, dir);
-        if (docker) reportDistributionRatios(bd, await distributionSuite('docker', dockerHost, archive, dir));
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
+    if (!args.includes('--no-dist')) await distributionPart(berthHost, dockerHost);
     // Builds: the docker CLI's classic builder against each engine, and berth build against berthd.
-    if (!args.includes('--no-build') && buildAvailable()) buildPart(berthHost, docker ? dockerHost : undefined);
+    if (!args.includes('--no-build')) buildPart(berthHost, docker ? dockerHost : undefined);
     if (docker) {
       const d = engineSuite('docker', dockerHost, 'busybox-ref');
       d.createRm = await createRmLoop(dockerHost, 'busybox-ref');

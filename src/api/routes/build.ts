@@ -278,20 +278,16 @@ async function imageBuild(ctx: RouteContext, b: Backend): Promise<undefined> {
   if (decoded.buildId) running.set(decoded.buildId, abort);
 
   let started = false;
-  const writer = new JsonMessageWriter(ctx.res, () => {
-    started = true;
-    ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
-  });
+  const writer = new JsonMessageWriter(
+    ctx.res,
+    () => {
+      started = true;
+      ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+    },
+    ctx.signal,
+  );
   const held: JsonMessage[] = [];
-  // A write to a connection the client closed never completes (Node drops it
-  // without calling back): every write also ends when the client goes away.
-  const gone = new Promise<never>((_, reject) => {
-    const fail = () => reject(ctx.signal.reason);
-    if (ctx.signal.aborted) fail();
-    else ctx.signal.addEventListener('abort', fail, { once: true });
-  });
-  gone.catch(() => undefined);
-  const deliver = (message: JsonMessage) => Promise.race([writer.write(message), gone]);
+  const deliver = (message: JsonMessage) => writer.write(message);
   const send = async (message: JsonMessage) => {
     if (options.quiet) held.push(message);
     else await deliver(message);

@@ -86,7 +86,7 @@ async function progressStream(ctx: RouteContext, work: (w: JsonMessageWriter) =>
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   };
   if (!options.lateHeaders) start();
-  const writer = new JsonMessageWriter(ctx.res, start);
+  const writer = new JsonMessageWriter(ctx.res, start, ctx.signal);
   try {
     await work(writer);
   } catch (err) {

@@ -36,20 +36,38 @@ export function formatJsonLine(value: unknown): string {
  * Writes a progress stream; each call resolves when the sink accepted the
  * bytes. The engine's progress events become messages with
  * `toJsonMessage` (progress-messages.ts).
+ *
+ * A write to a connection the client has closed may never call back (Node
+ * drops buffered data without calling its callbacks), which would hang the
+ * operation feeding the stream: with `gone` (the client's disconnect signal),
+ * every write also ends, rejected, when the client goes away.
  */
 export class JsonMessageWriter {
+  private readonly goneError?: Promise<never>;
+
   /** `beforeFirst` runs once, before the first message (to send the response's headers late). */
   constructor(
     private readonly sink: Writable,
     private beforeFirst?: () => void,
-  ) {}
+    gone?: AbortSignal,
+  ) {
+    if (gone) {
+      this.goneError = new Promise<never>((_, reject) => {
+        const fail = () => reject(gone.reason);
+        if (gone.aborted) fail();
+        else gone.addEventListener('abort', fail, { once: true });
+      });
+      this.goneError.catch(() => undefined); // observed by the writes that race it
+    }
+  }
 
   write(message: JsonMessage): Promise<void> {
     this.beforeFirst?.();
     this.beforeFirst = undefined;
-    return new Promise((resolve, reject) => {
+    const written = new Promise<void>((resolve, reject) => {
       this.sink.write(formatJsonMessage(message), (err) => (err ? reject(err) : resolve()));
     });
+    return this.goneError ? Promise.race([written, this.goneError]) : written;
   }
 
   status(status: string, id?: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatGoDuration, goList, goQuote, goQuoteHealthcheck, goQuoteList, goQuoteRune, parseGoDuration } from './go-format.ts';
+import { goList, goQuote, goQuoteHealthcheck, goQuoteList, goQuoteRune } from './go-format.ts';
+import { formatGoDuration, parseGoDuration } from '../../util/duration.ts';
 
 test('%q and %v of strings and slices, as Go prints them', () => {
   assert.equal(goQuote('a "b" \\ c\n\t'), '"a \\"b\\" \\\\ c\\n\\t"');

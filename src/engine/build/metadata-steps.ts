@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { ImageRunConfig } from '../../oci/image.ts';
 import { InvalidParameterError } from '../../util/errors.ts';
 import type { CommandForm, Flag, Instruction } from './dockerfile/ast.ts';
-import { goList, goQuoteHealthcheck, goQuoteList, parseGoDuration } from './go-format.ts';
+import { goList, goQuoteHealthcheck, goQuoteList } from './go-format.ts';
+import { parseGoDuration } from '../../util/duration.ts';
 import { shellOf, type StageState } from './stage-state.ts';
 
 export interface Expander {

@@ -160,10 +160,12 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: RunInst
   } finally {
     await prepared.release();
     for (const m of mountRoots) await runner.remove(m).catch(() => undefined);
+    // dockerd keeps a failed step's container unless forcerm; the issue asks that a failed build leave no
+    // container (nor its mounts) behind, so it goes too, silently (the output stays dockerd's). rm=false keeps all.
     const { remove, forceRemove } = run.options;
-    if (id !== undefined && (forceRemove || (remove && ok) || run.signal.aborted)) {
+    if (id !== undefined && (forceRemove || remove || run.signal.aborted)) {
       await runner.remove(id).catch(() => undefined);
-      if (!run.signal.aborted) await say(out, `Removing intermediate container ${shortId(id)}\n`);
+      if (!run.signal.aborted && (ok || forceRemove)) await say(out, `Removing intermediate container ${shortId(id)}\n`);
     }
   }
 }

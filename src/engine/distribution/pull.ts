@@ -14,9 +14,11 @@
  * names. A cut connection or a 5xx retries with back-off, resuming with a
  * Range request from the bytes kept (replayed into the unpacker from the
  * file); a daemon killed mid-pull resumes the same way at the next pull.
- * When a layer's bytes are all in, its digest is checked, then the layers are
- * put in place bottom up on their parents, the compressed blobs, manifest(s)
- * and config stored, and the shared install step records the image and its
+ * When a layer's bytes are all in, its digest is checked; once its DiffID is
+ * too, the compressed blob goes into the content store and is recorded as
+ * the layer's tar (BlobSources: the uncompressed tar is not kept). Then the
+ * layers are put in place bottom up on their parents, the manifest(s) and
+ * config stored, and the shared install step records the image and its
  * tag; the repo digest (`repo@sha256:…` of what the tag named) last. Nothing
  * a failure leaves is referenced by a record; prepared layers are removed.
  */
@@ -34,6 +36,7 @@ import type { PartialWriter } from '../../store/content/content-store.ts';
 import type { PreparedLayer } from '../../store/layers/layer-store.ts';
 import { BerthError, InvalidParameterError, NotFoundError, SystemError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
+import { rechunk } from '../../util/rechunk.ts';
 import type { ImageCatalog } from '../images/image-catalog.ts';
 import { installImage } from '../images/install.ts';
 import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../images/platform.ts';
@@ -89,6 +92,9 @@ export function translatePullError(err: unknown, ref: Reference): Error {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A download reaches the partial file, the hash and the unpacker in chunks of 1 MiB (see util/rechunk.ts). */
+const FEED_CHUNK = 1 << 20;
 
 /** A short layer ID as Docker shows it: 12 hex digits of the blob digest. */
 export function shortId(digest: string): string {
@@ -261,6 +267,7 @@ export class Puller {
     const before = this.svc.store.refs.get(fullRef);
 
     let config: Buffer;
+    let downloaded = new Set<number>();
     const known = this.svc.get(configId);
     if (known) {
       config = Buffer.alloc(0);
@@ -272,8 +279,7 @@ export class Puller {
       }
       const diffIds = c.rootfs?.diff_ids ?? [];
       if (diffIds.length !== m.layers.length) throw new SystemError('layers from manifest don\'t match image configuration');
-      await this.fetchLayers(client, m.layers, diffIds, progress);
-      for (const layer of m.layers) await this.svc.content.commitPartial(layer.digest).catch(() => undefined);
+      downloaded = await this.fetchLayers(client, m.layers, diffIds, repositoryName(ref), progress);
     }
     for (const [d, bytes] of resolved.blobs) await this.svc.content.ingestBuffer(bytes, d);
     await progress({ kind: 'status', message: `Digest: ${resolved.digest}` });
@@ -284,11 +290,14 @@ export class Puller {
     } else {
       id = await installImage(this.svc, { config, layerBlobs: m.layers.map((l) => l.digest), tags: ref.tag !== undefined ? [formatReference(ref)] : [] }, { quietTags: true });
     }
+    for (const i of downloaded) await this.svc.content.discardPartial(m.layers[i]!.digest);
     await recordRepoDigest(this.svc, ref, resolved.digest, id);
     // dockerd's v2 metadata: each layer's blob and where it came from, so that a push
     // sends these bytes, skips this repository's blobs and mounts from it (blob-sources.ts).
+    // The downloaded layers' blobs were recorded before their layers were committed.
     const diffIds = this.svc.get(id)?.config.rootfs?.diff_ids ?? [];
     for (let i = 0; i < m.layers.length && i < diffIds.length; i++) {
+      if (downloaded.has(i)) continue;
       const l = m.layers[i]!;
       await this.svc.sources.add(diffIds[i]!, { digest: l.digest, mediaType: l.mediaType, size: l.size }, repositoryName(ref));
     }
@@ -304,10 +313,10 @@ export class Puller {
     return bytes;
   }
 
-  /** Download and unpack the missing layers; put them in place bottom up. */
-  private async fetchLayers(client: RegistryClient, layers: Descriptor[], diffIds: readonly DiffId[], progress: ProgressSink): Promise<void> {
+  /** Download and unpack the missing layers; put them in place bottom up. Returns the indexes of those downloaded. */
+  private async fetchLayers(client: RegistryClient, layers: Descriptor[], diffIds: readonly DiffId[], repository: string, progress: ProgressSink): Promise<Set<number>> {
     const chain = chainIds(diffIds);
-    const present = await Promise.all(chain.map(async (c, i) => this.svc.layers.has(c) && (await this.svc.content.has(diffIds[i] as string as Digest))));
+    const present = await Promise.all(chain.map(async (c, i) => this.svc.layers.has(c) && (await this.svc.layers.hasTar(diffIds[i]!))));
     // A layer is present only with all below it (chains include their parents).
     const firstMissing = present.indexOf(false);
     const missing = firstMissing === -1 ? [] : layers.map((_, i) => i).filter((i) => i >= firstMissing);
@@ -318,7 +327,7 @@ export class Puller {
       seen.add(id);
       await progress({ kind: 'layer', id, action: missing.includes(i) ? 'Pulling fs layer' : 'Already exists' });
     }
-    if (missing.length === 0) return;
+    if (missing.length === 0) return new Set();
 
     const slots = new Slots(Math.max(1, this.config.maxConcurrentDownloads ?? 3));
     const waiting: number[] = [];
@@ -341,7 +350,7 @@ export class Puller {
           held = false;
         };
         try {
-          return await this.downloadLayer(client, layers[i]!, diffIds[i]!, progress, () => committed[i - 1] ?? true, release);
+          return await this.downloadLayer(client, layers[i]!, diffIds[i]!, repository, progress, () => committed[i - 1] ?? true, release);
         } finally {
           release();
         }
@@ -367,18 +376,24 @@ export class Puller {
       }
     }
     if (failure !== undefined) throw failure;
+    return new Set(missing);
   }
 
   /**
    * One layer: bytes from the registry into the partial file and the
    * unpacker at once, resuming with Range after a cut, verified at the end.
+   * The layer's tar is not kept: once the unpacker has verified the DiffID,
+   * the downloaded blob goes into the content store and is recorded as the
+   * layer's (BlobSources), before the layer is committed, so that a layer in
+   * the store always has a tar to save or push (a crash in between leaves an
+   * unreferenced blob, swept at the next start).
    */
-  private downloadLayer(client: RegistryClient, desc: Descriptor, diffId: DiffId, progress: ProgressSink, parentDone: () => boolean, downloaded: () => void): Promise<PreparedLayer> {
+  private downloadLayer(client: RegistryClient, desc: Descriptor, diffId: DiffId, repository: string, progress: ProgressSink, parentDone: () => boolean, downloaded: () => void): Promise<PreparedLayer> {
     return this.downloads.run(desc.digest, async () => {
       const id = shortId(desc.digest);
       const total = desc.size;
-      const feed = new PassThrough({ highWaterMark: 1 << 20 });
-      const preparing = this.svc.layers.prepare(feed, { expectedDiffId: diffId });
+      const feed = new PassThrough({ highWaterMark: 4 * FEED_CHUNK });
+      const preparing = this.svc.layers.prepare(feed, { expectedDiffId: diffId, keepTar: false });
       // An unpack that fails (a corrupt stream) stops being fed; the download goes on so that
       // the digest check can say whether the blob or its content is at fault, as dockerd's order does.
       let unpackFailed = false;
@@ -409,10 +424,9 @@ export class Puller {
             }
             if (!replayed) {
               replayed = true;
-              if (partial.offset > 0) for await (const chunk of partial.replay()) await write(chunk as Buffer);
+              if (partial.offset > 0) for await (const chunk of rechunk(partial.replay(), FEED_CHUNK)) await write(chunk);
             }
-            for await (const chunk of stream) {
-              const buf = chunk as Buffer;
+            for await (const buf of rechunk(stream, FEED_CHUNK)) {
               await partial.write(buf);
               await write(buf);
               const now = Date.now();
@@ -431,7 +445,7 @@ export class Puller {
             await sleep(backoffDelay(policy, attempt));
           }
         }
-        if (!replayed && partial.offset > 0) for await (const chunk of partial.replay()) await write(chunk as Buffer);
+        if (!replayed && partial.offset > 0) for await (const chunk of rechunk(partial.replay(), FEED_CHUNK)) await write(chunk);
         downloaded();
         await progress({ kind: 'layer', id, action: 'Verifying Checksum' });
         try {
@@ -444,6 +458,10 @@ export class Puller {
         if (!parentDone()) await progress({ kind: 'layer', id, action: 'Download complete' });
         feed.end();
         const p = await preparing;
+        // A failure here discards the prepared layer below (`preparing` has resolved).
+        // The partial file stays until the image is recorded (a retry after another layer fails replays it).
+        await this.svc.content.linkPartial(desc.digest);
+        await this.svc.sources.add(diffId, { digest: desc.digest, mediaType: desc.mediaType, size: desc.size }, repository);
         await progress({ kind: 'layer', id, action: 'Extracting', current: total, total });
         return p;
       } catch (err) {

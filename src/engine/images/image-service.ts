@@ -14,7 +14,7 @@
  */
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { chainIds, sha256Digest, type ChainId, type Digest } from '../../oci/digest.ts';
+import { chainIds, sha256Digest, type ChainId, type DiffId, type Digest } from '../../oci/digest.ts';
 import type { ImageConfig, ImageRunConfig } from '../../oci/image.ts';
 import { familiarName, formatReference, isReference, parseReference, withDefaultTag } from '../../oci/reference.ts';
 import type { ContentStore } from '../../store/content/content-store.ts';
@@ -117,7 +117,8 @@ export class ImageService implements ImageCatalog {
     this.layers = o.layers;
     // The layer store keeps layer tars in the content store and needs the native syscalls
     // (store/ may not import drivers/); a store built with them already keeps its own.
-    this.layers.configure({ content: o.content, sys: native() });
+    // A pulled layer's tar is its kept compressed blob (blob-sources.ts), decompressed when read.
+    this.layers.configure({ content: o.content, sys: native(), keptBlob: (diffId) => this.keptBlob(diffId) });
     this.reclaimer = new Reclaimer({
       store: this.store,
       content: o.content,
@@ -125,6 +126,12 @@ export class ImageService implements ImageCatalog {
       heldLayers: o.heldLayers ?? (() => []),
       keptBlobs: (diffIds) => this.sources.blobsOf(diffIds),
     });
+  }
+
+  /** The first blob recorded for layer `diffId` that the content store has. */
+  private async keptBlob(diffId: DiffId): Promise<Digest | undefined> {
+    for (const blob of this.sources.get(diffId)) if (await this.content.has(blob.digest)) return blob.digest;
+    return undefined;
   }
 
   /**

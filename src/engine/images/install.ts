@@ -65,8 +65,10 @@ async function installWith(svc: ImageCatalog, item: InstallItem, diffIds: readon
   for (let i = 0; i < diffIds.length; i++) {
     const want = chain[i]!;
     // A layer already unpacked is reused only if its tar is kept too (save needs it).
-    if (!svc.layers.has(want) || !(await svc.content.has(diffIds[i] as string as Digest))) {
-      await svc.layers.unpack(await svc.content.readStream(item.layerBlobs[i]!), parent, { expectedDiffId: diffIds[i] as DiffId });
+    if (!svc.layers.has(want) || !(await svc.layers.hasTar(diffIds[i] as DiffId))) {
+      // A blob that is the uncompressed tar itself (a saved archive's layer) is kept already: not copied again.
+      const keepTar = item.layerBlobs[i] !== (diffIds[i] as string);
+      await svc.layers.unpack(await svc.content.readStream(item.layerBlobs[i]!), parent, { expectedDiffId: diffIds[i] as DiffId, keepTar });
       unpacked.push(want);
       await intent.note({ layers: [...unpacked] });
       failpoint('layer-unpacked');

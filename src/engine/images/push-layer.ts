@@ -19,6 +19,7 @@ import type { DiffId, Digest } from '../../oci/digest.ts';
 import { MEDIA_TYPE } from '../../oci/media-types.ts';
 import type { Descriptor } from '../../oci/image.ts';
 import type { ContentStore } from '../../store/content/content-store.ts';
+import type { LayerStore } from '../../store/layers/layer-store.ts';
 import type { RegistryClient } from '../../registry/client/registry-client.ts';
 import { discard, readBody, send } from '../../registry/client/http.ts';
 import { repositoryScope } from '../../registry/client/auth.ts';
@@ -28,6 +29,8 @@ import type { BlobSources } from './blob-sources.ts';
 export interface LayerPushContext {
   client: RegistryClient;
   content: ContentStore;
+  /** Where a layer's tar is read when no compressed blob is kept (`openTar`). */
+  layers: LayerStore;
   sources: BlobSources;
   /** The full name of the target repository: `127.0.0.1:5000/a/b`. */
   repository: string;
@@ -169,10 +172,10 @@ export async function uploadKept(ctx: LayerPushContext, id: string, blob: { dige
  * one PATCH of a new upload; the closing PUT names the digest.
  */
 async function uploadCompressing(ctx: LayerPushContext, id: string, diffId: DiffId): Promise<{ digest: Digest; mediaType: string; size: number }> {
-  const total = await ctx.content.size(diffId as string as Digest);
+  const total = await ctx.layers.tarSize(diffId);
   const loc = await startUpload(ctx);
   const writer = await ctx.content.openWriter();
-  const tar = await ctx.content.readStream(diffId as string as Digest);
+  const tar = await ctx.layers.openTar(diffId);
   const gzip = createGzip();
   try {
     tar.on('error', (err) => gzip.destroy(err));

@@ -76,7 +76,7 @@ export async function pushImage(deps: PushDeps, o: PushOptions): Promise<void> {
   const endpoints = await resolveEndpoints(repo.domain, deps.registry, { push: true });
   const auth = new Authenticator(o.auth);
   const client = await RegistryClient.connect(endpoints, repo.path, auth, { actions: ['pull', 'push'] });
-  const ctx: LayerPushContext = { client, content: deps.images.content, sources: deps.sources, repository, registry: repo.domain, progress: o.progress };
+  const ctx: LayerPushContext = { client, content: deps.images.content, layers: deps.images.layers, sources: deps.sources, repository, registry: repo.domain, progress: o.progress };
   try {
     for (const target of targets) await pushTag(deps, ctx, target.ref, target.id, o.concurrency ?? DEFAULT_CONCURRENCY);
   } catch (err) {

@@ -2,8 +2,9 @@
  * `docker save`: a tar that `docker load` (20.10 and newer) accepts —
  * manifest.json + repositories, with blobs laid out as an OCI image layout
  * (oci-layout, index.json, blobs/sha256/…) the way Docker 25+ writes it.
- * Layer blobs are the exact uncompressed tars kept at unpack time, so their
- * digests equal the config's diff_ids. Streamed, never buffered.
+ * Layer blobs are the exact uncompressed tars kept at unpack time (or, for a
+ * pulled layer, the kept compressed blob decompressed), so their digests
+ * equal the config's diff_ids. Streamed, never buffered.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -74,13 +75,14 @@ async function write(svc: ImageCatalog, pack: tar.Pack, items: SaveItem[]): Prom
     for (let i = 0; i < diffIds.length; i++) {
       const diffId = diffIds[i]!;
       const record = svc.layers.get(chain[i] as ChainId);
-      const size = record?.tarSize ?? (await svc.content.size(diffId as string as Digest));
+      const size = record?.tarSize ?? (await svc.layers.tarSize(diffId));
       layers.push({ mediaType: MEDIA_TYPE.ociLayer, digest: diffId as string as Digest, size });
       if (written.has(diffId)) continue;
       written.add(diffId);
       await new Promise<void>((resolve, reject) => {
         const sink = pack.entry({ name: `blobs/sha256/${digestHex(diffId)}`, size, mode: 0o644, mtime: new Date(0) }, (e) => (e ? reject(e) : resolve()));
-        svc.content.readStream(diffId as string as Digest).then((src) => pipeline(src, sink as unknown as NodeJS.WritableStream), reject).catch(reject);
+        // A pulled layer's tar is its kept compressed blob, decompressed (layer-store.ts openTar).
+        svc.layers.openTar(diffId).then((src) => pipeline(src, sink as unknown as NodeJS.WritableStream), reject).catch(reject);
       });
     }
     const configBytes = await svc.content.readBuffer(image.record.id);

@@ -69,3 +69,23 @@ test('an unhashed writer stores under the digest its caller gives, and refuses t
   await assert.rejects(bad.commit(), InvalidParameterError);
   assert.deepEqual(await readdir(path.join(store.root, 'ingest')), []);
 });
+
+test('a finished download is linked into place and kept until discarded; sweep drops the ones whose blob is in place', async (t) => {
+  const store = await newStore(t);
+  const done = Buffer.from('downloaded');
+  const half = Buffer.from('half of it');
+  const a = await store.openPartial(sha256Digest(done));
+  await a.write(done);
+  await a.finish();
+  await store.linkPartial(sha256Digest(done));
+  await store.linkPartial(sha256Digest(done)); // again: a no-op
+  assert.equal(await store.has(sha256Digest(done)), true);
+  const b = await store.openPartial(sha256Digest(half));
+  await b.write(half.subarray(0, 4));
+  await b.close();
+  const partials = () => readdir(path.join(store.root, 'partial'));
+  assert.equal((await partials()).length, 2);
+  await store.sweep();
+  assert.deepEqual(await partials(), [sha256Digest(half).slice(7)]);
+  assert.equal(await store.has(sha256Digest(done)), true);
+});

@@ -160,6 +160,17 @@ export class ContentStore {
   async sweep(): Promise<void> {
     await fs.rm(this.ingestDir, { recursive: true, force: true });
     await fs.mkdir(this.ingestDir, { recursive: true });
+    // A download whose blob is in place (`linkPartial`) was kept only until its image was
+    // recorded; a crash before `discardPartial` leaves it: done, so removed.
+    let partials: string[] = [];
+    try {
+      partials = await fs.readdir(path.join(this.root, 'partial'));
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+    for (const hex of partials) {
+      if (isSha256Hex(hex) && (await this.has(`sha256:${hex}` as Digest))) await fs.rm(path.join(this.root, 'partial', hex), { force: true });
+    }
   }
 
   path(digest: Digest): string {
@@ -257,8 +268,8 @@ export class ContentStore {
    * A download of `digest` that survives failed attempts and restarts (a
    * resumable pull): its bytes so far are kept in `partial/<hex>`, which
    * `sweep` leaves alone. Reopening it gives the bytes already there (to
-   * replay) and continues the hash; `commit` verifies and moves it into place
-   * like any ingest. One download per digest at a time (the caller's lock).
+   * replay) and continues the hash; `finish` verifies it and `linkPartial`
+   * puts it in place. One download per digest at a time (the caller's lock).
    */
   async openPartial(digest: Digest): Promise<PartialWriter> {
     const dir = path.join(this.root, 'partial');
@@ -279,14 +290,20 @@ export class ContentStore {
     return new PartialWriter(digest, handle, file, hash, size);
   }
 
-  /** Move a finished (verified) download into place; a no-op when the blob is there already. */
-  async commitPartial(digest: Digest): Promise<void> {
+  /**
+   * Put a finished (verified) download in place as a hard link, keeping its
+   * partial file: a pull whose other layers fail still has it for the retry
+   * (a sweep may take the blob meanwhile, not the partial), and drops it with
+   * `discardPartial` once the image is recorded. A no-op when the blob is
+   * there already.
+   */
+  async linkPartial(digest: Digest): Promise<void> {
     const file = path.join(this.root, 'partial', digestHex(digest));
     const target = this.path(digest);
     try {
-      await fs.rename(file, target);
+      await fs.link(file, target);
     } catch (err) {
-      if (isErrno(err, 'ENOENT') && (await this.has(digest))) return;
+      if (isErrno(err, 'EEXIST')) return;
       throw err;
     }
     await fsyncDir(path.dirname(target));
@@ -328,7 +345,7 @@ export class PartialWriter {
 
   /**
    * Verify the digest, keeping the complete download in `partial/` (a crash
-   * before `ContentStore.commitPartial` keeps it for the next attempt). On a
+   * before `ContentStore.linkPartial` keeps it for the next attempt). On a
    * mismatch the bytes are dropped and this throws.
    */
   async finish(): Promise<BlobInfo> {

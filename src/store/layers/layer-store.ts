@@ -10,13 +10,17 @@
  * dir, is garbage from an interrupted unpack and `reconcile` removes it. The
  * container start path only calls `lowerDirs`, an in-memory lookup.
  *
- * With a content store, the uncompressed tar is kept as the blob whose digest
- * is the DiffID, so `save` can return the exact bytes the config names.
+ * A layer's tar (what `save` writes and a push compresses) is kept as one of:
+ * the content blob whose digest is the DiffID (load, import, commit keep the
+ * uncompressed tar), or a compressed blob the engine kept for the layer (a
+ * pull keeps only the blob it downloaded; `keptBlob` names it), decompressed
+ * when read: a pulled layer is stored twice (blob, unpacked dir), not three
+ * times. `hasTar` and `openTar` hide which.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { chainIds, digestHex, isSha256Hex, type ChainId, type DiffId, type Digest } from '../../oci/digest.ts';
 import { NotFoundError, SystemError, isErrno } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
@@ -24,6 +28,7 @@ import { failpoint } from '../../util/failpoint.ts';
 import { readJson, writeJsonAtomic } from '../records.ts';
 import type { ContentStore, ContentWriter } from '../content/content-store.ts';
 import { applyLayerTar } from './unpack.ts';
+import { decompressed } from './decompress.ts';
 import { diffTar } from './diff-tar.ts';
 import { changes, type Change } from './changes.ts';
 import type { LayerSyscalls } from './syscalls.ts';
@@ -41,6 +46,12 @@ export interface LayerRecord {
 export interface UnpackOptions {
   /** When known (load, pull), an existing layer is reused without unpacking. */
   expectedDiffId?: DiffId;
+  /**
+   * Keep the uncompressed tar as the DiffID blob (default true). A pull says
+   * false: it keeps the compressed blob and records it for `keptBlob` before
+   * the layer is committed.
+   */
+  keepTar?: boolean;
 }
 
 /** A layer unpacked into a temp dir, not yet in the store (see `LayerStore.prepare`). */
@@ -56,12 +67,19 @@ export interface LayerStoreOptions {
   sys: LayerSyscalls;
   /** Where uncompressed layer tars are kept (needed by save and push). */
   content?: ContentStore;
+  /**
+   * A content blob (compressed or not) whose decompression is the layer's
+   * tar, for a layer whose DiffID blob is not kept (a pulled one): the
+   * engine's record of the blobs it kept (blob-sources.ts).
+   */
+  keptBlob?: (diffId: DiffId) => Promise<Digest | undefined>;
 }
 
 export class LayerStore {
   private readonly layers = new Map<string, LayerRecord>();
   private content: ContentStore | undefined;
   private syscalls: LayerSyscalls | undefined;
+  private keptBlob: ((diffId: DiffId) => Promise<Digest | undefined>) | undefined;
 
   constructor(
     readonly root: string,
@@ -69,12 +87,14 @@ export class LayerStore {
   ) {
     this.content = options.content;
     this.syscalls = options.sys;
+    this.keptBlob = options.keptBlob;
   }
 
   /** Fill in what the constructor was not given (the image service does, for a bare `new LayerStore(root)`). */
   configure(options: Partial<LayerStoreOptions>): void {
     this.content ??= options.content;
     this.syscalls ??= options.sys;
+    this.keptBlob ??= options.keptBlob;
   }
 
   get sys(): LayerSyscalls {
@@ -175,7 +195,7 @@ export class LayerStore {
     if (parent && !this.layers.has(parent)) throw new NotFoundError(`layer ${parent} not found`);
     if (options.expectedDiffId) {
       const known = this.layers.get(this.childChain(parent, options.expectedDiffId));
-      if (known && (!this.content || (await this.content.has(known.diffId as string as Digest)))) {
+      if (known && (!this.content || (await this.hasTar(known.diffId)))) {
         for await (const _ of source) {
           // drain: the caller's stream must be consumed
         }
@@ -205,7 +225,7 @@ export class LayerStore {
     let writer: ContentWriter | undefined;
     try {
       // applyLayerTar hashes the tar it copies into the writer (the diffId): no second sha256 pass.
-      writer = this.content ? await this.content.openWriter({ hashed: false }) : undefined;
+      writer = this.content && options.keepTar !== false ? await this.content.openWriter({ hashed: false }) : undefined;
       const applied = await applyLayerTar(this.sys, source, diff, writer);
       if (options.expectedDiffId && applied.diffId !== options.expectedDiffId) {
         throw new NotFoundError(`layer digest mismatch: expected ${options.expectedDiffId}, got ${applied.diffId}`);
@@ -243,11 +263,51 @@ export class LayerStore {
     await fs.rm(prepared.temp, { recursive: true, force: true });
   }
 
-  /** The uncompressed tar of a layer, from the content store. */
+  /** The uncompressed tar of a layer (see `openTar`). */
   async tarStream(chainId: ChainId): Promise<Readable> {
     const record = this.layers.get(chainId);
     if (!record || !this.content) throw new NotFoundError(`layer ${chainId} not found`);
-    return this.content.readStream(record.diffId as string as Digest);
+    return this.openTar(record.diffId);
+  }
+
+  /** Whether the tar of layer `diffId` can be read: its DiffID blob, or a kept blob that decompresses to it. */
+  async hasTar(diffId: DiffId): Promise<boolean> {
+    if (!this.content) return false;
+    if (await this.content.has(diffId as string as Digest)) return true;
+    return (await this.keptBlob?.(diffId)) !== undefined;
+  }
+
+  /**
+   * A stream of the uncompressed tar of layer `diffId`: the DiffID blob, else
+   * the kept blob decompressed. The kept blob's digest was verified when it
+   * was stored and its decompression against the DiffID when the layer was
+   * unpacked; the stream fails if its length is not the layer's `tarSize`
+   * (a caller writing it into an archive has announced that size).
+   */
+  async openTar(diffId: DiffId): Promise<Readable> {
+    if (!this.content) throw new NotFoundError(`layer ${diffId} not found`);
+    const content = this.content;
+    const own = await content.readStream(diffId as string as Digest).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    });
+    if (own) return own;
+    const blob = await this.keptBlob?.(diffId);
+    if (blob === undefined) throw new NotFoundError(`layer ${diffId}: no tar kept`);
+    const tarSize = this.list().find((l) => l.diffId === diffId)?.tarSize;
+    const tar = await decompressed(await content.readStream(blob));
+    if (tarSize === undefined) return tar;
+    const checked = new SizeCheck(tarSize, diffId);
+    pipeline(tar, checked, () => undefined); // an error of either ends `checked` with it
+    return checked;
+  }
+
+  /** Bytes of the uncompressed tar of layer `diffId` (its record's, else the DiffID blob's size). */
+  async tarSize(diffId: DiffId): Promise<number> {
+    const record = this.list().find((l) => l.diffId === diffId);
+    if (record) return record.tarSize;
+    if (!this.content) throw new NotFoundError(`layer ${diffId} not found`);
+    return this.content.size(diffId as string as Digest);
   }
 
   /** Remove a layer (callers ensure nothing uses it; children must go first). */
@@ -264,5 +324,23 @@ export class LayerStore {
     if (record && this.content && ![...this.layers.values()].some((l) => l.diffId === record.diffId)) {
       await this.content.delete(record.diffId as string as Digest);
     }
+  }
+}
+
+/** Passes a stream through, failing it when its length is not `expected` (a decompressed tar must be the layer's). */
+class SizeCheck extends Transform {
+  private seen = 0;
+  constructor(
+    private readonly expected: number,
+    private readonly diffId: DiffId,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.seen += chunk.length;
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    cb(this.seen === this.expected ? null : new SystemError(`layer ${this.diffId}: the kept blob decompresses to ${this.seen} bytes, not ${this.expected}`));
   }
 }

@@ -13,20 +13,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { docker, requireRoot, startDaemon } from '../../helpers/daemon.ts';
-import { hostDebianMirrors } from '../../../src/drivers/apt-sources.ts';
+import { DEBIAN_CACHE, mirrorUnreachable } from '../../helpers/debian-mirror.ts';
 
-const CACHE = '/var/cache/berth-test/debian';
-
-async function mirrorUnreachable(): Promise<string | undefined> {
-  const { archive } = await hostDebianMirrors();
-  if (!archive) return 'no Debian mirror in /etc/apt/sources.list*';
-  try {
-    const res = await fetch(`${archive}/dists/bookworm/InRelease`, { method: 'HEAD', signal: AbortSignal.timeout(15_000) });
-    return res.ok ? undefined : `${archive}/dists/bookworm/InRelease answered ${res.status}`;
-  } catch (err) {
-    return `Debian mirror ${archive} unreachable: ${(err as Error).message}`;
-  }
-}
+const CACHE = DEBIAN_CACHE;
 
 test('docker build: debian:bookworm-slim, apt-get install curl, COPY an app, run it; cached and one-file rebuilds', { timeout: 900_000 }, async (t) => {
   if (!requireRoot(t)) return;

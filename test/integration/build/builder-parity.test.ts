@@ -104,7 +104,7 @@ test('a cached rebuild and a failing RUN read as Docker 20.10\'s', { timeout: 18
   for (const extra of [{ forcerm: '1' }, { rm: '1' }] as Record<string, string>[]) {
     assert.deepEqual(await run(d.socket, 'busybox', failing, extra), await run(refSocket, 'busybox-ref', failing, extra));
   }
-  // Without forcerm both leave the failed step's container: removed here on the reference.
+  // Without forcerm the reference leaves the failed step's container (berth removes it): removed here.
   const left = await apiRequest(refSocket, 'GET', '/v1.41/containers/json?all=1&filters=' + encodeURIComponent(JSON.stringify({ status: ['exited'] })));
   for (const c of left.body as { Id: string; Command: string }[]) if (c.Command.includes('exit 7')) await apiRequest(refSocket, 'DELETE', `/v1.41/containers/${c.Id}?force=1`);
 });

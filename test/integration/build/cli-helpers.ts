@@ -73,13 +73,13 @@ export async function runIn(d: Daemon, image: string, cmd: string[]): Promise<st
 }
 
 /**
- * Once the daemon is stopped, nothing under its roots is mounted. A failed
- * RUN keeps its container (as Docker's classic builder does unless
- * --force-rm): removed first, through the API, as a user would.
+ * No container is left (a failed build removes its step containers too),
+ * and once the daemon is stopped nothing under its roots is mounted.
  */
 export async function assertNoMounts(d: Daemon): Promise<void> {
-  const r = await berth(d, ['container', 'prune', '-f']);
+  const r = await berth(d, ['ps', '-aq']);
   assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '', 'containers left by the builds');
   await d.stop();
   const left = readFileSync('/proc/mounts', 'utf8')
     .split('\n')

@@ -12,25 +12,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { BERTH, docker, requireRoot, runCli, startDaemon } from '../../helpers/daemon.ts';
-import { hostDebianMirrors } from '../../../src/drivers/apt-sources.ts';
+import { DEBIAN_CACHE, mirrorUnreachable } from '../../helpers/debian-mirror.ts';
 import { assertNoMounts } from '../volumes/helpers.ts';
 import { freePort } from '../../helpers/net-check.ts';
 
-const CACHE = '/var/cache/berth-test/debian';
+const CACHE = DEBIAN_CACHE;
 const IMAGE = 'debian:bookworm-slim';
-
-/** Why the archive cannot be used, or undefined when it answers. */
-async function mirrorUnreachable(): Promise<string | undefined> {
-  const { archive } = await hostDebianMirrors();
-  if (!archive) return 'no Debian mirror in /etc/apt/sources.list*';
-  try {
-    const res = await fetch(`${archive}/dists/bookworm/InRelease`, { method: 'HEAD', signal: AbortSignal.timeout(15_000) });
-    return res.ok ? undefined : `${archive}/dists/bookworm/InRelease answered ${res.status}`;
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause;
-    return `Debian mirror ${archive} unreachable: ${cause?.code ?? (err as Error).message}`;
-  }
-}
 
 test('bootstrap debian:bookworm-slim with mmdebstrap, then apt-get install in a container', { timeout: 600_000 }, async (t) => {
   if (!requireRoot(t)) return;
