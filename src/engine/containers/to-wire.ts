@@ -142,10 +142,13 @@ export interface WireExtras {
   networkSettings: Record<string, unknown>;
   sizeRw?: number;
   sizeRootFs?: number;
+  /** The container whose /etc files it uses (network mode container:X), '' for none yet; its own when unset. */
+  etcFilesOf?: string;
 }
 
 export function toWireInspect(record: ContainerRecord, x: WireExtras): ContainerInspectResponse {
   const p = containerPaths(x.dataRoot, record.id);
+  const etc = x.etcFilesOf === undefined ? p : x.etcFilesOf === '' ? { resolvConf: '', hostname: '', hosts: '' } : containerPaths(x.dataRoot, x.etcFilesOf);
   const out: ContainerInspectResponse = {
     Id: record.id,
     Created: record.created,
@@ -153,9 +156,9 @@ export function toWireInspect(record: ContainerRecord, x: WireExtras): Container
     Args: record.args,
     State: stateWire(record),
     Image: record.image,
-    ResolvConfPath: p.resolvConf,
-    HostnamePath: p.hostname,
-    HostsPath: p.hosts,
+    ResolvConfPath: etc.resolvConf,
+    HostnamePath: etc.hostname,
+    HostsPath: etc.hosts,
     LogPath: record.hostConfig.LogConfig?.Type === 'none' ? '' : p.log,
     Name: record.name,
     RestartCount: record.restartCount,

@@ -69,6 +69,20 @@ test('docker-compose 1.29: networks with aliases, a network_mode: service sideca
   const a = await d.api('GET', `/containers/${project}_a_1/json`);
   assert.equal(sidecar.stdout, `1.2.3.4\tmyhost\n1\nfrom-c\n${a.body.Config.Hostname}\n`);
   assert.equal(a.body.HostConfig.Init, true);
+  // Inspect names a's files for b, as dockerd does once b has started.
+  const b = await d.api('GET', `/containers/${project}_b_1/json`);
+  assert.equal(b.body.Config.Hostname, a.body.Config.Hostname);
+  for (const k of ['HostsPath', 'ResolvConfPath', 'HostnamePath']) assert.equal(b.body[k], a.body[k], k);
+  // Before its first start, a container joining another's network has none (dockerd: "").
+  // `run` of such a service is refused, by dockerd as here: compose 1.29 links the one-off to the service's containers.
+  const run = await compose(d, dir, ['-p', project, 'run', '-d', '--no-deps', 'b', 'true']);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /Cannot create container for service b: conflicting options: container type network can't be used with links\. This would result in undefined behavior/);
+  const created = await d.api('POST', `/containers/create?name=${project}_fresh`, { Image: 'busybox', HostConfig: { NetworkMode: `container:${project}_a_1` } });
+  assert.equal(created.status, 201, created.text);
+  const fresh = await d.api('GET', `/containers/${project}_fresh/json`);
+  assert.deepEqual([fresh.body.HostsPath, fresh.body.ResolvConfPath, fresh.body.HostnamePath], ['', '', '']);
+  assert.equal((await d.api('DELETE', `/containers/${project}_fresh`)).status, 204);
 
   const top = await dc(['top', 'a']);
   assert.match(top.stdout, /\/sbin\/docker-init -- sh -c exec sleep 3600/);
