@@ -40,6 +40,8 @@ want=(
   apache2-utils:/usr/bin/htpasswd
   # builder: remote=<git URL> contexts are cloned with git, as dockerd does
   git:/usr/bin/git
+  # compose: Debian's docker-compose 1.29 (python, docker-py) is a real Engine API client for the tests
+  docker-compose:/usr/bin/docker-compose
 )
 missing=()
 for entry in "${want[@]}"; do

@@ -9,7 +9,7 @@ import type { ImageService } from '../images/image-service.ts';
 import type { ContainerService } from './container-service.ts';
 import { notRunning } from './errors.ts';
 import { selectContainers } from './filters.ts';
-import type { ContainerRecord } from './record.ts';
+import { ZERO_TIME, type ContainerRecord } from './record.ts';
 import { toWireInspect, toWireSummary } from './to-wire.ts';
 import { isActive } from './state-machine.ts';
 import { networkSettings, summaryNetworks } from './network-settings.ts';
@@ -31,8 +31,21 @@ export class ContainerQueries {
       lowerDirs: this.containers.layout.lowerDirs(record),
       execIds: this.exec.idsOf(record.id),
       networkSettings: this.networkSettings(record),
+      etcFilesOf: this.etcFilesOf(record),
       ...sizes,
     });
+  }
+
+  /**
+   * dockerd's HostsPath, ResolvConfPath and HostnamePath of a container that
+   * joins another one's network (initializeNetworkingPaths): none before its
+   * first start, then the joined container's (as its start binds them).
+   */
+  private etcFilesOf(record: ContainerRecord): string | undefined {
+    const mode = record.hostConfig.NetworkMode ?? '';
+    if (!mode.startsWith('container:')) return undefined;
+    if (record.state.startedAt === ZERO_TIME) return '';
+    return this.containers.store.find(mode.slice('container:'.length))?.id ?? record.id;
   }
 
   async list(options: { all: boolean; limit?: number; size: boolean; filters: Map<string, string[]> }) {

@@ -41,6 +41,8 @@ export interface SpecContribution {
   env?: string[];
   /** Host paths to bind at these destinations instead of the mount model's source (a volume's, as its service mounted it). */
   mountSources?: Record<string, string>;
+  /** The /etc/hostname, /etc/hosts and /etc/resolv.conf to bind instead of the container's own (those of the container whose network it joins). */
+  etcFiles?: { hostname: string; hosts: string; resolvConf: string };
 }
 
 export interface ContainerResource {
@@ -74,6 +76,7 @@ export class ContainerResources {
       if (part.network) out.network = part.network;
       if (part.env) out.env = [...(out.env ?? []), ...part.env];
       if (part.mountSources) out.mountSources = { ...out.mountSources, ...part.mountSources };
+      if (part.etcFiles) out.etcFiles = part.etcFiles;
     }
     return out;
   }

@@ -138,7 +138,7 @@ export class ContainerService {
     };
     this.removal = new ContainerRemoval(this.ctx);
     if (o.networking) {
-      this.connections = new NetworkConnect({ store: this.store, lock: this.lock, networking: o.networking });
+      this.connections = new NetworkConnect({ store: this.store, lock: this.lock, networking: o.networking, discardPrepared: (id) => this.pool.discard(id) });
     }
   }
 

@@ -15,7 +15,7 @@ import type { EndpointRecord, NetworkRecord } from '../network/network-record.ts
 import type { ContainerEndpoints } from '../network/network-service.ts';
 import type { KeyedLock } from '../../store/lock.ts';
 import type { ContainerStore } from './container-store.ts';
-import { checkEndpoint, networkChoice, type Networking } from './network-resource.ts';
+import { checkEndpoint, networkChoice, withShortId, type Networking } from './network-resource.ts';
 import type { ContainerRecord } from './record.ts';
 import { isActive } from './state-machine.ts';
 
@@ -24,6 +24,11 @@ export interface NetworkConnectOptions {
   lock: KeyedLock;
   /** The networks (which also send the `network connect|disconnect` events) and the sandboxes. */
   networking: Networking;
+  /**
+   * Give up the runtime container made ahead of the start (prepared-pool.ts),
+   * with the sandbox it holds; called under the container's lock.
+   */
+  discardPrepared?: (id: string) => Promise<void>;
 }
 
 export class NetworkConnect implements ContainerEndpoints {
@@ -63,6 +68,8 @@ export class NetworkConnect implements ContainerEndpoints {
 
   private async attach(network: NetworkRecord, record: ContainerRecord, request: EndpointSettingsRequest | undefined): Promise<void> {
     await this.o.lock.run(record.id, async () => {
+      // A created container's sandbox made ahead of its start has the old endpoints (docker-compose disconnects and connects again before it starts).
+      if (!isActive(record.state.status)) await this.o.discardPrepared?.(record.id);
       const choice = networkChoice(record.hostConfig);
       if (network.driver === 'host' || choice.kind === 'host') throw new InvalidParameterError('container cannot be disconnected from host network or connected to host network');
       if (network.driver === 'null' || choice.kind === 'none') {
@@ -74,7 +81,7 @@ export class NetworkConnect implements ContainerEndpoints {
       const endpoint = requestedEndpoint(request);
       checkEndpoint(network, endpoint);
       endpoint.networkId = network.id;
-      if (network.dns) endpoint.aliases = [...new Set([record.id.slice(0, 12), ...(endpoint.aliases ?? [])])];
+      if (network.dns) endpoint.aliases = withShortId(record.id, endpoint.aliases);
       if (isActive(record.state.status) && record.sandbox) {
         const got = await this.o.networking.sandboxes.connect(record.sandbox.id, {
           name: record.name.replace(/^\//, ''),
@@ -112,6 +119,7 @@ export class NetworkConnect implements ContainerEndpoints {
       if (network.driver === 'host' || networkChoice(record.hostConfig).kind === 'host') {
         throw new InvalidParameterError('container cannot be disconnected from host network or connected to host network');
       }
+      if (!isActive(record.state.status)) await this.o.discardPrepared?.(record.id);
       const networks = record.networks ?? {};
       const endpoint = networks[network.name];
       if (!endpoint) throw new SystemError(`container ${record.id} is not connected to network ${network.name}`);

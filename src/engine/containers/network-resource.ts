@@ -142,7 +142,12 @@ export class NetworkResource implements ContainerResource {
     if (choice.kind === 'container') {
       const other = this.o.resolveContainer(choice.ref);
       if (other.state.status !== 'running') throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
-      return { network: { kind: 'path', path: `/proc/${other.state.pid}/ns/net` } };
+      // dockerd (initializeNetworkingPaths): the joined container's hostname, /etc/hosts and /etc/resolv.conf, so its
+      // --add-host entries and its networks' name resolution (docker-compose's `network_mode: service:x`) hold here too.
+      record.config.Hostname = other.config.Hostname;
+      record.config.Domainname = other.config.Domainname ?? '';
+      const op = this.o.paths(other.id);
+      return { network: { kind: 'path', path: `/proc/${other.state.pid}/ns/net` }, etcFiles: { hostname: op.hostname, hosts: op.hosts, resolvConf: op.resolvConf } };
     }
     if (choice.kind !== 'private' || !this.o.networking || !record.networks || Object.keys(record.networks).length === 0) return { network: choice };
     const key = await this.attach(record);
@@ -185,7 +190,7 @@ export class NetworkResource implements ContainerResource {
     record.sandbox = { id: result.id, key: result.key, ports: result.ports };
     entries.forEach(([name], i) => {
       const got = result.endpoints[i]!;
-      // dockerd lists the names a container answers to on the network: its short ID, then the aliases asked for.
+      // dockerd lists the names a container answers to on the network: the aliases asked for, then its short ID.
       if (endpoints[i]!.aliases.length) record.networks![name]!.aliases = endpoints[i]!.aliases;
       Object.assign(record.networks![name]!, {
         networkId: got.networkId, endpointId: got.endpointId, ipAddress: got.ipv4, ipPrefixLen: got.ipv4PrefixLen, gateway: got.gatewayV4,
@@ -314,9 +319,14 @@ export class NetworkResource implements ContainerResource {
   }
 }
 
-/** The names a container answers to on a network with name resolution: its name, short ID and aliases. */
-function dnsNames(record: ContainerRecord, e: EndpointRecord): string[] {
-  return [...new Set([record.id.slice(0, 12), ...(e.aliases ?? [])])];
+/** The names a container answers to on a network with name resolution: its aliases, then its short ID (appended unless asked for). */
+export function dnsNames(record: ContainerRecord, e: EndpointRecord): string[] {
+  return withShortId(record.id, e.aliases);
+}
+
+/** dockerd's updateNetworkConfig: the short ID appended to the aliases unless already there (checked on 20.10: ["a1","b1","<id>"]). */
+export function withShortId(id: string, aliases: readonly string[] | null | undefined): string[] {
+  return [...new Set([...(aliases ?? []), id.slice(0, 12)])];
 }
 
 function linkTarget(target: ContainerRecord): LinkTarget {

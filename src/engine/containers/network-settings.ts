@@ -68,9 +68,15 @@ export function networkSettings(record: ContainerRecord): Record<string, unknown
   };
 }
 
-/** A list entry's Ports and NetworkSettings.Networks. */
+/**
+ * A list entry's Ports and NetworkSettings.Networks. dockerd's list view
+ * (container/view.go) copies the addresses, IDs and IPAMConfig of each
+ * endpoint only: Links, Aliases and DriverOpts are null there.
+ */
 export function summaryNetworks(record: ContainerRecord): { ports: ReturnType<typeof summaryPorts>; networks: Record<string, unknown> } {
   const running = isActive(record.state.status);
-  const networks = Object.fromEntries(Object.entries(endpointsOf(record)).map(([name, e]) => [name, endpointSettings(visible(record, e))]));
+  const networks = Object.fromEntries(
+    Object.entries(endpointsOf(record)).map(([name, e]) => [name, endpointSettings({ ...visible(record, e), links: null, aliases: null, driverOpts: null })]),
+  );
   return { ports: running && record.sandbox ? summaryPorts(record.config, record.sandbox.ports) : [], networks };
 }

@@ -90,7 +90,7 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
     rootfs: p.merged,
     etcPasswd,
     etcGroup,
-    files: { hostname: p.hostname, hosts: p.hosts, resolvConf: p.resolvConf },
+    files: contribution.etcFiles ?? { hostname: p.hostname, hosts: p.hosts, resolvConf: p.resolvConf },
     network: contribution.network ?? { kind: 'private' },
     ...namespaceDonors(record, o),
     shareableShm: h.IpcMode === 'shareable' ? await o.layout.mountShareableShm(record) : undefined,

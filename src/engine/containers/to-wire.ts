@@ -2,7 +2,7 @@
  * Container record → Engine API JSON (inspect and list), with the defaults
  * dockerd fills into HostConfig so `docker inspect` shows the same fields.
  */
-import type { HostConfig } from '../../wire/container-config.ts';
+import type { ContainerConfig, HostConfig } from '../../wire/container-config.ts';
 import type { ContainerInspectResponse, ContainerSummary } from '../../wire/container.ts';
 import { humanDuration } from '../../util/human.ts';
 import { containerPaths, ZERO_TIME, type ContainerRecord } from './record.ts';
@@ -15,7 +15,11 @@ export const DEFAULT_MASKED_PATHS = [
 ];
 export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
-/** HostConfig with dockerd's create-time defaults for fields the client left out. */
+/**
+ * HostConfig with dockerd's create-time defaults for fields the client left
+ * out; the lists a client leaves out are null (the docker CLI sends [] for
+ * them, docker-py does not: checked on the reference with a bare API create).
+ */
 export function hostConfigWithDefaults(h: HostConfig): HostConfig {
   const privileged = Boolean(h.Privileged);
   return {
@@ -23,7 +27,7 @@ export function hostConfigWithDefaults(h: HostConfig): HostConfig {
     ContainerIDFile: '',
     LogConfig: { Type: 'json-file', Config: {} },
     NetworkMode: 'default',
-    PortBindings: {},
+    PortBindings: null,
     RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
     AutoRemove: false,
     VolumeDriver: '',
@@ -31,9 +35,9 @@ export function hostConfigWithDefaults(h: HostConfig): HostConfig {
     CapAdd: null,
     CapDrop: null,
     CgroupnsMode: 'host',
-    Dns: [],
-    DnsOptions: [],
-    DnsSearch: [],
+    Dns: null,
+    DnsOptions: null,
+    DnsSearch: null,
     ExtraHosts: null,
     GroupAdd: null,
     IpcMode: 'private',
@@ -56,18 +60,18 @@ export function hostConfigWithDefaults(h: HostConfig): HostConfig {
     NanoCpus: 0,
     CgroupParent: '',
     BlkioWeight: 0,
-    BlkioWeightDevice: [],
-    BlkioDeviceReadBps: [],
-    BlkioDeviceWriteBps: [],
-    BlkioDeviceReadIOps: [],
-    BlkioDeviceWriteIOps: [],
+    BlkioWeightDevice: null,
+    BlkioDeviceReadBps: null,
+    BlkioDeviceWriteBps: null,
+    BlkioDeviceReadIOps: null,
+    BlkioDeviceWriteIOps: null,
     CpuPeriod: 0,
     CpuQuota: 0,
     CpuRealtimePeriod: 0,
     CpuRealtimeRuntime: 0,
     CpusetCpus: '',
     CpusetMems: '',
-    Devices: [],
+    Devices: null,
     DeviceCgroupRules: null,
     DeviceRequests: null,
     KernelMemory: 0,
@@ -77,7 +81,7 @@ export function hostConfigWithDefaults(h: HostConfig): HostConfig {
     MemorySwappiness: null,
     OomKillDisable: false,
     PidsLimit: null,
-    Ulimits: [],
+    Ulimits: null,
     CpuCount: 0,
     CpuPercent: 0,
     IOMaximumIOps: 0,
@@ -138,10 +142,13 @@ export interface WireExtras {
   networkSettings: Record<string, unknown>;
   sizeRw?: number;
   sizeRootFs?: number;
+  /** The container whose /etc files it uses (network mode container:X), '' for none yet; its own when unset. */
+  etcFilesOf?: string;
 }
 
 export function toWireInspect(record: ContainerRecord, x: WireExtras): ContainerInspectResponse {
   const p = containerPaths(x.dataRoot, record.id);
+  const etc = x.etcFilesOf === undefined ? p : x.etcFilesOf === '' ? { resolvConf: '', hostname: '', hosts: '' } : containerPaths(x.dataRoot, x.etcFilesOf);
   const out: ContainerInspectResponse = {
     Id: record.id,
     Created: record.created,
@@ -149,9 +156,9 @@ export function toWireInspect(record: ContainerRecord, x: WireExtras): Container
     Args: record.args,
     State: stateWire(record),
     Image: record.image,
-    ResolvConfPath: p.resolvConf,
-    HostnamePath: p.hostname,
-    HostsPath: p.hosts,
+    ResolvConfPath: etc.resolvConf,
+    HostnamePath: etc.hostname,
+    HostsPath: etc.hosts,
     LogPath: record.hostConfig.LogConfig?.Type === 'none' ? '' : p.log,
     Name: record.name,
     RestartCount: record.restartCount,
@@ -161,18 +168,65 @@ export function toWireInspect(record: ContainerRecord, x: WireExtras): Container
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: x.execIds.length ? x.execIds : null,
-    HostConfig: hostConfigWithDefaults(record.hostConfig),
+    HostConfig: { ...hostConfigWithDefaults(record.hostConfig), Links: inspectLinks(record.hostConfig) },
     GraphDriver: {
       Data: { LowerDir: x.lowerDirs.join(':'), MergedDir: p.merged, UpperDir: p.upper, WorkDir: p.work },
       Name: 'overlay2',
     },
     Mounts: toWireMounts(containerMounts(record)),
-    Config: record.config,
+    Config: configWire(record.config),
     NetworkSettings: x.networkSettings,
   };
   if (x.sizeRw !== undefined) out.SizeRw = x.sizeRw;
   if (x.sizeRootFs !== undefined) out.SizeRootFs = x.sizeRootFs;
   return out;
+}
+
+/**
+ * HostConfig.Links as dockerd's inspect shows them: rebuilt from its link
+ * graph, which holds the links of the default bridge only. Links asked for on
+ * a user-defined network (docker-compose sends them) live in that network's
+ * endpoint (NetworkSettings.Networks.<net>.Links); none is null, not [].
+ */
+export function inspectLinks(h: HostConfig): string[] | null {
+  const mode = h.NetworkMode || 'default';
+  const userDefined = !['default', 'bridge', 'host', 'none'].includes(mode) && !mode.startsWith('container:');
+  return userDefined || !h.Links?.length ? null : h.Links;
+}
+
+/** container.Config's JSON fields in Go's order; the omitempty ones left out when empty, the others always there. */
+const CONFIG_FIELDS: ReadonlyArray<readonly [string, 'always' | 'omitempty', unknown]> = [
+  ['Hostname', 'always', ''], ['Domainname', 'always', ''], ['User', 'always', ''],
+  ['AttachStdin', 'always', false], ['AttachStdout', 'always', false], ['AttachStderr', 'always', false],
+  ['ExposedPorts', 'omitempty', null], ['Tty', 'always', false], ['OpenStdin', 'always', false], ['StdinOnce', 'always', false],
+  ['Env', 'always', null], ['Cmd', 'always', null], ['Healthcheck', 'omitempty', null], ['ArgsEscaped', 'omitempty', false],
+  ['Image', 'always', ''], ['Volumes', 'always', null], ['WorkingDir', 'always', ''], ['Entrypoint', 'always', null],
+  ['NetworkDisabled', 'omitempty', false], ['MacAddress', 'omitempty', ''], ['OnBuild', 'always', null], ['Labels', 'always', {}],
+  ['StopSignal', 'omitempty', ''], ['StopTimeout', 'omitempty', null], ['Shell', 'omitempty', null],
+];
+
+function isEmpty(v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === false) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === 'object' && Object.keys(v as object).length === 0;
+}
+
+/**
+ * The container's Config as dockerd encodes it (Go's field order, omitempty):
+ * a client that leaves fields out (docker-py, compose) still sees
+ * "Domainname": "", "Volumes": null, "Labels": {}, and no "NetworkDisabled": false.
+ */
+export function configWire(config: ContainerConfig): ContainerConfig {
+  const src = config as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, kind, zero] of CONFIG_FIELDS) {
+    const v = src[key];
+    if (kind === 'omitempty') {
+      if (key === 'StopTimeout' ? v !== undefined && v !== null : !isEmpty(v)) out[key] = v;
+    } else out[key] = v === undefined ? zero : key === 'Labels' && v === null ? {} : v;
+  }
+  for (const [key, v] of Object.entries(src)) if (!(key in out) && !CONFIG_FIELDS.some(([k]) => k === key) && v !== undefined) out[key] = v;
+  return out as ContainerConfig;
 }
 
 /** dockerd's Command of a list entry: the path, then the args, those with a space in single quotes. */

@@ -18,6 +18,11 @@ export interface EngineEvent {
 
 const RING = 1024;
 
+function sortedKeys(attributes: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(attributes).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(keys.map((k) => [k, attributes[k]!]));
+}
+
 export class EventsService {
   private readonly recent: EngineEvent[] = [];
   private readonly listeners = new Set<(e: EngineEvent) => void>();
@@ -27,7 +32,8 @@ export class EventsService {
     const event: EngineEvent = {
       Type: type,
       Action: action,
-      Actor: { ID: id, Attributes: attributes },
+      // Go encodes the attributes map with its keys sorted (docker-compose's `events --json` passes that order on).
+      Actor: { ID: id, Attributes: sortedKeys(attributes) },
       scope: 'local',
       time: Number(nowNs / 1_000_000_000n),
       timeNano: Number(nowNs),
