@@ -6,7 +6,9 @@
  * --abort-on-container-exit stops all when one exits, exiting with that
  * container's code (or --exit-code-from's service's).
  */
-import { containerInspect, containerStop, containerWait } from '../../../client/containers.ts';
+import { containerInspect, containerWait } from '../../../client/containers.ts';
+import { stopContainer } from '../../../compose/converge.ts';
+import type { ComposeGlobals } from './project-flags.ts';
 import { StatusError } from '../../errors.ts';
 import type { FlagSpec } from '../../flags.ts';
 import { up } from '../../../compose/up.ts';
@@ -14,7 +16,7 @@ import { LogPrinter, logName, streamContainerLog } from '../../../compose/logs.t
 import { nameOf, projectContainers, serviceOf } from '../../../compose/state.ts';
 import type { PullPolicy } from '../../../compose/resources.ts';
 import type { ComposeCommandSpec } from './index.ts';
-import { composeBuilder, openSession } from './session.ts';
+import { composeBuilder, composeEnv, openSession } from './session.ts';
 
 export const UP_CREATE_FLAGS: FlagSpec[] = [
   { long: 'build', type: 'bool', usage: 'Build images before starting containers' },
@@ -98,7 +100,7 @@ export const command: ComposeCommandSpec = {
       process.removeListener('SIGINT', onSigint);
     }
     if (detach || flags.bool('no-start')) return 0;
-    return attach(cli, project.name, args, { abort, exitCodeFrom, timeout, color: !flags.bool('no-color') && cli.out.isTTY === true, noPrefix: flags.bool('no-log-prefix'), timestamps: flags.bool('timestamps') });
+    return attach(cli, project.name, compose, args, { abort, exitCodeFrom, timeout, color: !flags.bool('no-color') && cli.out.isTTY === true, noPrefix: flags.bool('no-log-prefix'), timestamps: flags.bool('timestamps') });
   },
 };
 
@@ -106,6 +108,7 @@ export const command: ComposeCommandSpec = {
 async function attach(
   cli: Parameters<ComposeCommandSpec['run']>[0]['cli'],
   projectName: string,
+  compose: ComposeGlobals,
   services: string[],
   o: { abort: boolean; exitCodeFrom: string; timeout: number | undefined; color: boolean; noPrefix: boolean; timestamps: boolean },
 ): Promise<number> {
@@ -113,12 +116,13 @@ async function attach(
   const containers = (await projectContainers(api, projectName)).filter((c) => services.length === 0 || services.includes(serviceOf(c)));
   const printer = new LogPrinter(cli.out, { color: o.color, noPrefix: o.noPrefix });
   const targets = await Promise.all(
-    containers.map(async (c) => ({ id: c.Id, service: serviceOf(c), name: logName(projectName, nameOf(c)), tty: (await containerInspect(api, c.Id)).Config.Tty })),
+    containers.map(async (c) => ({ id: c.Id, service: serviceOf(c), fullName: nameOf(c), name: logName(projectName, nameOf(c)), tty: (await containerInspect(api, c.Id)).Config.Tty })),
   );
   printer.register(targets.map((t) => t.name));
   cli.out.write(`Attaching to ${targets.map((t) => t.name).join(', ')}\n`);
+  const env = composeEnv(cli, compose);
   const stopAll = async () => {
-    await Promise.allSettled(targets.map((t) => containerStop(api, t.id, { t: o.timeout })));
+    await Promise.allSettled(targets.map((t) => stopContainer(env, { Id: t.id, name: t.fullName }, o.timeout)));
   };
   let exitCode = 0;
   let stopping = false;
