@@ -8,7 +8,7 @@
  * their conditions (service_started / _healthy / _completed_successfully)
  * as Compose does; a failure stops only what depends on it.
  */
-import { containerCreate, containerInspect, containerRemove, containerRename, containerStart, containerStop } from '../client/containers.ts';
+import { containerCreate, containerInspect, containerRemove, containerRename, containerRestart, containerStart, containerStop } from '../client/containers.ts';
 import { networkConnect } from '../client/networks.ts';
 import type { ContainerInspect } from '../client/types.ts';
 import { InvalidParameterError } from '../util/errors.ts';
@@ -94,7 +94,7 @@ function mustRecreate(c: ProjectContainer, s: ServiceConfig, imageId: string | u
   return imageId !== undefined && label(c, IMAGE_DIGEST_LABEL) !== '' && label(c, IMAGE_DIGEST_LABEL) !== imageId;
 }
 
-async function convergeService(env: ComposeEnv, project: Project, name: string, existing: ProjectContainer[], opts: ConvergeOptions): Promise<void> {
+async function convergeService(env: ComposeEnv, project: Project, name: string, existing: ProjectContainer[], opts: ConvergeOptions, recreated: Set<string>): Promise<void> {
   const s = project.services[name]!;
   const scale = opts.scale?.[name] ?? serviceScale(s);
   const imageId = opts.imageIds.get(name);
@@ -116,6 +116,7 @@ async function convergeService(env: ComposeEnv, project: Project, name: string, 
     }
     const id = `Container ${ref.name}`;
     env.progress.event(id, 'Recreate');
+    recreated.add(name);
     const old = (await containerInspect(env.api, c.Id)) as Inspected;
     if (old.State.Running) await containerStop(env.api, c.Id, { t: stopTimeout(s, opts.timeout) });
     await containerRename(env.api, c.Id, `${c.Id.slice(0, 12)}_${ref.name}`);
@@ -142,10 +143,12 @@ async function convergeService(env: ComposeEnv, project: Project, name: string, 
   });
 }
 
-/** Create/recreate/remove each service's containers, dependencies first. */
-export async function converge(env: ComposeEnv, project: Project, opts: ConvergeOptions): Promise<void> {
+/** Create/recreate/remove each service's containers, dependencies first; the services recreated. */
+export async function converge(env: ComposeEnv, project: Project, opts: ConvergeOptions): Promise<Set<string>> {
   const observed = byService(await projectContainers(env.api, project.name));
-  await inDependencyOrder(project, opts.services, (name) => convergeService(env, project, name, observed.get(name) ?? [], opts));
+  const recreated = new Set<string>();
+  await inDependencyOrder(project, opts.services, (name) => convergeService(env, project, name, observed.get(name) ?? [], opts, recreated));
+  return recreated;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -197,6 +200,8 @@ export interface StartOptions {
   services: string[];
   /** Dependencies' conditions are waited on (up, start); not with --no-deps' outside services. */
   signal?: AbortSignal;
+  /** Services recreated by this `up`: dependents with `depends_on.<dep>.restart: true` are restarted. */
+  recreated?: Set<string>;
 }
 
 /** Start every stopped container of the services, dependencies first, waiting on their conditions. */
@@ -208,7 +213,15 @@ export async function startServices(env: ComposeEnv, project: Project, opts: Sta
       await waitDependency(env, project, dep, cfg.condition, cfg.required, opts.signal);
     }
     const containers = (await projectContainers(env.api, project.name)).filter((c) => label(c, 'com.docker.compose.service') === name);
+    const restartFor = Object.entries(s.depends_on ?? {}).some(([dep, cfg]) => cfg.restart && opts.recreated?.has(dep)) && !opts.recreated?.has(name);
     await forAll(containers, async (c) => {
+      if (c.State === 'running' && restartFor) {
+        const id = `Container ${nameOf(c)}`;
+        env.progress.event(id, 'Restarting');
+        await containerRestart(env.api, c.Id, {});
+        env.progress.event(id, 'Restarted');
+        return;
+      }
       if (c.State === 'running') return;
       const id = `Container ${nameOf(c)}`;
       env.progress.event(id, 'Starting');

@@ -46,20 +46,20 @@ async function handleOrphans(env: ComposeEnv, project: Project, remove: boolean,
   });
 }
 
-export async function create(env: ComposeEnv, project: Project, opts: CreateOptions): Promise<void> {
+export async function create(env: ComposeEnv, project: Project, opts: CreateOptions): Promise<Set<string>> {
   const services = opts.services.length ? opts.services : Object.keys(project.services);
   const imageIds = await ensureImages(env, project, services, opts);
   await ensureNetworks(env, project);
   await ensureVolumes(env, project);
   await handleOrphans(env, project, opts.removeOrphans ?? false, opts.timeout);
-  await converge(env, project, { services, imageIds, forceRecreate: opts.forceRecreate, noRecreate: opts.noRecreate, scale: opts.scale, timeout: opts.timeout });
+  return converge(env, project, { services, imageIds, forceRecreate: opts.forceRecreate, noRecreate: opts.noRecreate, scale: opts.scale, timeout: opts.timeout });
 }
 
 export async function up(env: ComposeEnv, project: Project, opts: UpOptions): Promise<void> {
-  await create(env, project, opts);
+  const recreated = await create(env, project, opts);
   if (opts.noStart) return;
   const services = opts.services.length ? opts.services : Object.keys(project.services);
-  await startServices(env, project, { services, signal: opts.signal });
+  await startServices(env, project, { services, signal: opts.signal, recreated });
   if (opts.wait) {
     const deadline = opts.waitTimeout ? Date.now() + opts.waitTimeout * 1000 : Number.POSITIVE_INFINITY;
     await waitRunning(env, project, services, deadline);

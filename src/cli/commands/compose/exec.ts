@@ -140,3 +140,31 @@ export const run: ComposeCommandSpec = {
 };
 
 void nameOf;
+
+/** `compose cp SERVICE:SRC DEST` / `SRC SERVICE:DEST`: docker cp with the service's container (--index, default 1). */
+export const cp: ComposeCommandSpec = {
+  usage: '[OPTIONS] SERVICE:SRC_PATH DEST_PATH|-\n\tdocker compose cp [OPTIONS] SRC_PATH|- SERVICE:DEST_PATH',
+  short: 'Copy files/folders between a service container and the local filesystem',
+  args: { exact: 2 },
+  flags: [
+    { long: 'archive', short: 'a', type: 'bool', usage: 'Archive mode (copy all uid/gid information)' },
+    { long: 'follow-link', short: 'L', type: 'bool', usage: 'Always follow symbol link in SRC_PATH' },
+    { long: 'index', type: 'int', usage: 'Index of the container if service has multiple replicas', def: 0 },
+  ],
+  async run(ctx) {
+    if (ctx.args.length !== 2) throw new StatusError(`"${ctx.path}" requires exactly 2 arguments.`, 1);
+    const project = projectNameOnly(ctx.cli, ctx.compose)!;
+    const list = await projectContainers(ctx.cli.api(), project.name);
+    const index = ctx.flags.int('index') || 1;
+    const resolve = (arg: string) => {
+      const i = arg.indexOf(':');
+      if (i <= 0 || arg.startsWith('/') || arg.startsWith('.')) return arg;
+      const service = arg.slice(0, i);
+      const c = list.find((x) => serviceOf(x) === service && numberOf(x) === index);
+      if (!c) throw new StatusError(`no container found for service "${service}"`, 1);
+      return `${c.Id}:${arg.slice(i + 1)}`;
+    };
+    const argv = [...(ctx.flags.bool('archive') ? ['-a'] : []), ...(ctx.flags.bool('follow-link') ? ['-L'] : []), '-q', resolve(ctx.args[0]!), resolve(ctx.args[1]!)];
+    return dockerCommand(ctx, import('../container/cp.ts'), argv);
+  },
+};

@@ -20,8 +20,10 @@ const misc = () => import('./misc.ts');
 export const COMPOSE_COMMANDS: Record<string, Entry> = {
   build: { short: 'Build or rebuild services', load: from(verbs, 'build') },
   config: { short: 'Parse, resolve and render compose file in canonical format', load: () => import('./config.ts') },
+  cp: { short: 'Copy files/folders between a service container and the local filesystem', load: from(execs, 'cp') },
   create: { short: 'Creates containers for a service', load: from(verbs, 'createCommand') },
   down: { short: 'Stop and remove containers, networks', load: () => import('./down.ts') },
+  events: { short: 'Receive real time events from containers', load: from(misc, 'events') },
   exec: { short: 'Execute a command in a running container', load: from(execs, 'exec') },
   images: { short: 'List images used by the created containers', load: from(misc, 'images') },
   kill: { short: 'Force stop service containers', load: from(verbs, 'kill') },
@@ -39,5 +41,6 @@ export const COMPOSE_COMMANDS: Record<string, Entry> = {
   top: { short: 'Display the running processes', load: from(misc, 'top') },
   unpause: { short: 'Unpause services', load: from(verbs, 'unpause') },
   up: { short: 'Create and start containers', load: () => import('./up.ts') },
+  wait: { short: 'Block until containers of all (or specified) services stop.', load: from(misc, 'wait') },
   version: { short: 'Show the Docker Compose version information', load: from(misc, 'version') },
 };

@@ -1,5 +1,7 @@
 /** `berth compose top`, `port`, `images`, `ls`, `version`: read-only views of the project, as Compose v2 prints them. */
-import { containerInspect, containerList, containerTop } from '../../../client/containers.ts';
+import { containerInspect, containerList, containerTop, containerWait } from '../../../client/containers.ts';
+import { readJsonLines } from '../../../client/json-stream.ts';
+import { systemEvents } from '../../../client/system.ts';
 import { imageInspect } from '../../../client/images.ts';
 import { StatusError } from '../../errors.ts';
 import { alignTable } from '../../format/list-format.ts';
@@ -123,5 +125,46 @@ export const version: ComposeCommandSpec = {
     if (flags.bool('short')) return void cli.out.write(`${COMPOSE_VERSION}\n`);
     if (flags.str('format') === 'json') return void cli.out.write(`${JSON.stringify({ version: `v${COMPOSE_VERSION}` })}\n`);
     cli.out.write(`Docker Compose version v${COMPOSE_VERSION}\n`);
+  },
+};
+
+/** `compose wait SERVICE...`: block until the services' containers stop; print and exit with the first exit code. */
+export const wait: ComposeCommandSpec = {
+  usage: 'SERVICE [SERVICE...] [OPTIONS]',
+  short: 'Block until containers of all (or specified) services stop.',
+  args: { min: 1 },
+  flags: [{ long: 'down-project', type: 'bool', usage: 'Drops project when the first container stops' }],
+  async run({ cli, args, compose }) {
+    const project = projectNameOnly(cli, compose)!;
+    const api = cli.api();
+    const list = (await projectContainers(api, project.name)).filter((c) => args.includes(serviceOf(c)));
+    if (list.length === 0) throw new StatusError(`no containers for project "${project.name}"`, 1);
+    const code = await Promise.race(list.map((c) => containerWait(api, c.Id, 'not-running').then((r) => r.StatusCode)));
+    cli.out.write(`${code}\n`);
+    return code;
+  },
+};
+
+/** `compose events [--json] [SERVICE...]`: the engine's container events of the project, as Compose prints them. */
+export const events: ComposeCommandSpec = {
+  usage: '[OPTIONS] [SERVICE...]',
+  short: 'Receive real time events from containers',
+  flags: [{ long: 'json', type: 'bool', usage: 'Output events as a stream of json objects' }],
+  async run({ cli, flags, args, compose }) {
+    const project = projectNameOnly(cli, compose)!;
+    const res = await systemEvents(cli.api(), { filters: JSON.stringify({ label: [`${PROJECT_LABEL}=${project.name}`], type: ['container'] }) });
+    for await (const e of readJsonLines<{ Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> }; timeNano: number }>(res)) {
+      const attrs = { ...e.Actor.Attributes };
+      const service = attrs['com.docker.compose.service'] ?? '';
+      if (args.length && !args.includes(service)) continue;
+      for (const k of Object.keys(attrs)) if (k.startsWith('com.docker.compose.')) delete attrs[k];
+      const time = new Date(Math.floor(e.timeNano / 1e6)).toISOString();
+      if (flags.bool('json')) {
+        cli.out.write(`${JSON.stringify({ action: e.Action, attributes: attrs, id: e.Actor.ID, service, time, type: e.Type })}\n`);
+      } else {
+        const a = Object.keys(attrs).sort().map((k) => `${k}=${attrs[k]}`).join(', ');
+        cli.out.write(`${time.replace('T', ' ').replace('Z', '')} ${e.Type} ${e.Action} ${e.Actor.ID} (${a})\n`);
+      }
+    }
   },
 };
