@@ -10,6 +10,7 @@
  */
 import { containerCreate, containerInspect, containerRemove, containerRename, containerRestart, containerStart, containerStop } from '../client/containers.ts';
 import { networkConnect } from '../client/networks.ts';
+import { ApiError } from '../client/errors.ts';
 import type { ContainerInspect } from '../client/types.ts';
 import { InvalidParameterError } from '../util/errors.ts';
 import type { Project, ServiceConfig } from './load/model.ts';
@@ -60,7 +61,12 @@ function stopTimeout(s: ServiceConfig | undefined, t: number | undefined): numbe
 export async function stopContainer(env: ComposeEnv, c: { Id: string; name: string }, timeout: number | undefined): Promise<void> {
   const id = `Container ${c.name}`;
   env.progress.event(id, 'Stopping');
-  await containerStop(env.api, c.Id, { t: timeout });
+  try {
+    await containerStop(env.api, c.Id, { t: timeout });
+  } catch (err) {
+    // 304: already stopped; Compose reports it stopped all the same.
+    if (!(err instanceof ApiError && err.statusCode === 304)) throw err;
+  }
   env.progress.event(id, 'Stopped');
 }
 

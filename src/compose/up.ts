@@ -85,7 +85,8 @@ export async function down(env: ComposeEnv, project: Project, opts: DownOptions)
     const ref = { Id: c.Id, name: nameOf(c) };
     const s = project.services[serviceOf(c)];
     const t = opts.timeout ?? (s?.stop_grace_period === undefined ? undefined : Math.floor(s.stop_grace_period / 1e9));
-    if (c.State === 'running' || c.State === 'paused' || c.State === 'restarting') await stopContainer(env, ref, t);
+    // Compose stops every container it removes (events included), whatever its state.
+    await stopContainer(env, ref, t);
     await removeContainer(env, ref, opts.volumes ?? false);
   };
   // Dependents stop before what they depend on.

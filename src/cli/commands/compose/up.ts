@@ -126,11 +126,12 @@ async function attach(
   };
   let exitCode = 0;
   let stopping = false;
+  let stopped: Promise<void> = Promise.resolve();
   const onSigint = () => {
     if (stopping) process.exit(130);
     stopping = true;
     cli.err.write('Gracefully stopping... (press Ctrl+C again to force)\n');
-    void stopAll();
+    stopped = stopAll();
   };
   process.on('SIGINT', onSigint);
   try {
@@ -147,12 +148,13 @@ async function attach(
           if (o.abort && !stopping) {
             stopping = true;
             cli.err.write('Aborting on container exit...\n');
-            void stopAll();
+            stopped = stopAll();
           }
           if (--left === 0) resolve();
         })();
       }
     });
+    await stopped;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -24,4 +24,10 @@ export const check: Check = async (c) => {
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stderr, ` Container ${c.project}-site  Running\n`);
   assert.equal((await c.containers())[0]?.Id, web!.Id);
+  // restart: unless-stopped brings it back after a daemon restart.
+  await c.daemon.stop();
+  await c.daemon.restart();
+  assert.match(await fetchText('127.0.0.1', c.port, 100), /berth compose web/);
+  const after = await c.compose(['ps', '--format', 'json']);
+  assert.equal(JSON.parse(after.stdout).State, 'running');
 };
