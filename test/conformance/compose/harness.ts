@@ -13,6 +13,8 @@ export interface ComposeCase {
   project: string;
   port: number;
   daemon: Daemon;
+  /** Run against the reference Docker engine (BERTH_COMPOSE_REFERENCE=1): no daemon restarts. */
+  reference: boolean;
   compose(args: string[], env?: Record<string, string>): Promise<CliResult>;
   /** The project's containers (all states) by name. */
   containers(): Promise<{ Id: string; Names: string[]; State: string; Labels: Record<string, string> }[]>;
