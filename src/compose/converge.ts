@@ -11,6 +11,7 @@
 import { containerCreate, containerInspect, containerRemove, containerRename, containerRestart, containerStart, containerStop } from '../client/containers.ts';
 import { networkConnect } from '../client/networks.ts';
 import { ApiError } from '../client/errors.ts';
+import { injectFiles } from './inject.ts';
 import type { ContainerInspect } from '../client/types.ts';
 import { InvalidParameterError } from '../util/errors.ts';
 import type { Project, ServiceConfig } from './load/model.ts';
@@ -87,6 +88,7 @@ export async function createServiceContainer(env: ComposeEnv, project: Project, 
   const plan = planContainer({ project, service: s, number, imageId, inheritedVolumes: inherited, serviceContainer });
   const { Id } = await containerCreate(env.api, plan.body, { name: plan.name });
   for (const n of plan.connect) await networkConnect(env.api, n.network, Id, n.endpoint);
+  await injectFiles(env, project, s, Id);
   return Id;
 }
 

@@ -137,3 +137,19 @@ test('project networks and volumes carry Compose labels', () => {
   assert.equal(v.Name, 'demo_data');
   assert.equal(v.Labels['com.docker.compose.volume'], 'data');
 });
+
+test('secrets and configs that are not files are injected at their targets', async () => {
+  const { injectedFiles } = await import('./inject.ts');
+  const p = loadProject({
+    files: [],
+    envFiles: [],
+    profiles: [],
+    env: { TOKEN: 't0k' },
+    cwd: '/p',
+    io: memoryIO({ '/p/compose.yaml': 'services: {a: {image: x, secrets: [e], configs: [{source: c, target: /etc/c.conf, mode: 0400}]}}\nsecrets: {e: {environment: TOKEN}}\nconfigs: {c: {content: "k=v"}}' }),
+  }).project;
+  assert.deepEqual(injectedFiles(p, p.services['a']!), [
+    { target: '/run/secrets/e', content: 't0k', mode: 0o444, uid: 0, gid: 0 },
+    { target: '/etc/c.conf', content: 'k=v', mode: 0o400, uid: 0, gid: 0 },
+  ]);
+});

@@ -12,6 +12,7 @@ import { networkConnect } from '../../../client/networks.ts';
 import { StatusError } from '../../errors.ts';
 import { parseFlags } from '../../flags.ts';
 import { oneoffName } from '../../../compose/labels.ts';
+import { injectFiles } from '../../../compose/inject.ts';
 import { planContainer } from '../../../compose/plan.ts';
 import { label, nameOf, numberOf, projectContainers, serviceOf } from '../../../compose/state.ts';
 import { up } from '../../../compose/up.ts';
@@ -127,6 +128,7 @@ export const run: ComposeCommandSpec = {
     }
     const { Id } = await containerCreate(env.api, body, { name });
     for (const n of plan.connect) await networkConnect(env.api, n.network, Id, n.endpoint);
+    await injectFiles(env, project, s, Id);
     if (ctx.flags.bool('detach')) {
       await dockerCommand(ctx, import('../container/start.ts'), [Id]).then(() => undefined);
       return 0;
