@@ -316,7 +316,13 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
     Tmpfs: m.tmpfs,
     Init: s.init,
     LogConfig: s.logging ? { Type: s.logging.driver ?? '', Config: s.logging.options ?? {} } : undefined,
-    VolumesFrom: s.volumes_from,
+    // `service[:mode]` names the service's first container; `container:name[:mode]` a container.
+    VolumesFrom: s.volumes_from?.map((v) => {
+      if (v.startsWith('container:')) return v.slice('container:'.length);
+      const [svc = '', mode] = v.split(':');
+      const id = input.serviceContainer?.(svc) ?? svc;
+      return mode ? `${id}:${mode}` : id;
+    }),
     Links: s.links?.map((l) => (l.includes(':') ? l : `${l}:${l}`)),
     ...resources(s),
   };

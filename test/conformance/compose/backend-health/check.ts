@@ -14,4 +14,9 @@ export const check: Check = async (c) => {
   assert.match(await fetchText('127.0.0.1', c.port), /from-backend/);
   const dep = (await c.containers()).find((x) => x.Names[0] === `/${c.project}-web-1`);
   assert.equal(dep?.Labels['com.docker.compose.depends_on'], 'backend:service_healthy:false');
+  // --wait: every container running, and healthy where it has a healthcheck.
+  const wait = await c.compose(['up', '-d', '--wait', '--wait-timeout', '60']);
+  assert.equal(wait.code, 0, wait.stderr);
+  assert.match(wait.stderr, new RegExp(` Container ${c.project}-backend-1  Healthy\n`));
+  assert.match(wait.stderr, new RegExp(` Container ${c.project}-web-1  Healthy\n`));
 };
