@@ -90,7 +90,8 @@ export const run: ComposeCommandSpec = {
     const { project, env } = openSession(ctx.cli, ctx.compose, [service]);
     const s = project.services[service];
     if (!s) throw new StatusError(`no such service: ${service}`, 1);
-    const deps = Object.keys(s.depends_on ?? {}).filter((d) => project.services[d]);
+    // The loaded project is the service and its dependencies, transitively.
+    const deps = Object.keys(project.services).filter((d) => d !== service);
     if (!ctx.flags.bool('no-deps') && deps.length) await up(env, project, { services: deps, builder: composeBuilder(ctx.cli) });
     const ids = await ensureImages(env, project, [service], { build: ctx.flags.bool('build'), builder: composeBuilder(ctx.cli) });
     await ensureNetworks(env, project);

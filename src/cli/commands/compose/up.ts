@@ -81,7 +81,8 @@ export const command: ComposeCommandSpec = {
     process.once('SIGINT', onSigint);
     try {
       await up(env, project, {
-        services: args,
+        // The loaded project holds the named services and their dependencies (all of them without names).
+        services: flags.bool('no-deps') ? args : [],
         build: flags.bool('build'),
         noBuild: flags.bool('no-build'),
         builder: composeBuilder(cli),

@@ -132,7 +132,7 @@ export const createCommand: ComposeCommandSpec = {
   async run(ctx) {
     const { project, env } = openSession(ctx.cli, ctx.compose, ctx.args);
     await create(env, project, {
-      services: ctx.args,
+      services: [],
       build: ctx.flags.bool('build'),
       noBuild: ctx.flags.bool('no-build'),
       builder: composeBuilder(ctx.cli),
