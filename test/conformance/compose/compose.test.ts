@@ -40,11 +40,12 @@ test('compose conformance cases', { timeout: 600_000 }, async (t) => {
       const dir = path.join(HERE, name);
       const project = `${name}-${process.pid}`;
       const port = await freePort();
-      const compose = (args: string[], env: Record<string, string> = {}) =>
-        runCli(BERTH, daemon, ['compose', '-p', project, '--project-directory', dir, '-f', path.join(dir, 'compose.yaml'), ...args], {
+      const composeFile = (file: string, args: string[], env: Record<string, string> = {}) =>
+        runCli(BERTH, daemon, ['compose', '-p', project, '--project-directory', dir, '-f', path.join(dir, file), ...args], {
           env: { PORT: String(port), PROJECT: project, IMAGE: image, ...env },
           timeoutMs: 120_000,
         });
+      const compose = (args: string[], env: Record<string, string> = {}) => composeFile('compose.yaml', args, env);
       const label = encodeURIComponent(JSON.stringify({ label: [`com.docker.compose.project=${project}`] }));
       const c: ComposeCase = {
         dir,
@@ -53,6 +54,7 @@ test('compose conformance cases', { timeout: 600_000 }, async (t) => {
         daemon,
         reference,
         compose,
+        composeFile,
         containers: async () => (await daemon.api('GET', `/containers/json?all=1&filters=${label}`)).body,
         networks: async () => (await daemon.api('GET', `/networks?filters=${label}`)).body,
         volumes: async () => (await daemon.api('GET', `/volumes?filters=${label}`)).body.Volumes ?? [],

@@ -16,6 +16,8 @@ export interface ComposeCase {
   /** Run against the reference Docker engine (BERTH_COMPOSE_REFERENCE=1): no daemon restarts. */
   reference: boolean;
   compose(args: string[], env?: Record<string, string>): Promise<CliResult>;
+  /** The same with another compose file of the case's directory in place of compose.yaml. */
+  composeFile(file: string, args: string[], env?: Record<string, string>): Promise<CliResult>;
   /** The project's containers (all states) by name. */
   containers(): Promise<{ Id: string; Names: string[]; State: string; Labels: Record<string, string> }[]>;
   networks(): Promise<{ Name: string; Id: string }[]>;
