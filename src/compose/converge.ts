@@ -32,9 +32,15 @@ export interface ConvergeOptions {
 
 type Inspected = ContainerInspect & { Mounts?: { Type: string; Name?: string; Destination: string }[] };
 
-/** The dependencies a service waits for (in the project; optional ones absent are skipped). */
+/**
+ * The services a service comes after (in the project; optional ones absent are skipped):
+ * depends_on, and those whose container it joins (network_mode/ipc/pid `service:x`, volumes_from).
+ */
 export function dependencies(project: Project, s: ServiceConfig): string[] {
-  return Object.keys(s.depends_on ?? {}).filter((d) => project.services[d] !== undefined);
+  const out = new Set(Object.keys(s.depends_on ?? {}));
+  for (const mode of [s.network_mode, s.ipc, s.pid]) if (mode?.startsWith('service:')) out.add(mode.slice('service:'.length));
+  for (const v of s.volumes_from ?? []) if (!v.startsWith('container:')) out.add(v.split(':')[0]!);
+  return [...out].filter((d) => project.services[d] !== undefined);
 }
 
 /** Walk `services` in dependency order: `fn` of a service runs once all its dependencies' have finished. */
