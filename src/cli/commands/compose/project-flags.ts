@@ -36,6 +36,8 @@ export interface ComposeGlobals {
   profiles: string[];
   envFiles: string[];
   allResources: boolean;
+  progress: string;
+  ansi: string;
 }
 
 export function composeGlobals(flags: Flags): ComposeGlobals {
@@ -46,6 +48,8 @@ export function composeGlobals(flags: Flags): ComposeGlobals {
     profiles: flags.list('profile'),
     envFiles: flags.list('env-file'),
     allResources: flags.bool('all-resources'),
+    progress: flags.str('progress'),
+    ansi: flags.bool('no-ansi') ? 'never' : flags.str('ansi'),
   };
 }
 

@@ -1,0 +1,163 @@
+/**
+ * `berth compose up`: create and start the project's containers (compose/up.ts);
+ * detached (-d) it returns once they are started (or healthy with --wait);
+ * attached it prints their logs prefixed until every container has exited,
+ * stops them on Ctrl+C ("Gracefully stopping..."), and with
+ * --abort-on-container-exit stops all when one exits, exiting with that
+ * container's code (or --exit-code-from's service's).
+ */
+import { containerInspect, containerWait } from '../../../client/containers.ts';
+import { stopContainer } from '../../../compose/converge.ts';
+import type { ComposeGlobals } from './project-flags.ts';
+import { StatusError } from '../../errors.ts';
+import type { FlagSpec } from '../../flags.ts';
+import { up } from '../../../compose/up.ts';
+import { LogPrinter, logName, streamContainerLog } from '../../../compose/logs.ts';
+import { nameOf, projectContainers, serviceOf } from '../../../compose/state.ts';
+import type { PullPolicy } from '../../../compose/resources.ts';
+import type { ComposeCommandSpec } from './index.ts';
+import { composeBuilder, composeEnv, openSession } from './session.ts';
+
+export const UP_CREATE_FLAGS: FlagSpec[] = [
+  { long: 'build', type: 'bool', usage: 'Build images before starting containers' },
+  { long: 'force-recreate', type: 'bool', usage: "Recreate containers even if their configuration and image haven't changed" },
+  { long: 'no-build', type: 'bool', usage: "Don't build an image, even if it's policy" },
+  { long: 'no-recreate', type: 'bool', usage: "If containers already exist, don't recreate them. Incompatible with --force-recreate." },
+  { long: 'pull', type: 'string', usage: 'Pull image before running ("always"|"missing"|"never")', def: 'policy' },
+  { long: 'quiet-pull', type: 'bool', usage: 'Pull without printing progress information' },
+  { long: 'remove-orphans', type: 'bool', usage: 'Remove containers for services not defined in the Compose file' },
+  { long: 'scale', type: 'list', typeName: 'scale', usage: 'Scale SERVICE to NUM instances. Overrides the `scale` setting in the Compose file if present.' },
+];
+
+export function parseScale(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) {
+    const [name, n] = v.split('=');
+    if (!name || n === undefined || !/^\d+$/.test(n)) throw new StatusError(`invalid scale value: ${v}`, 1);
+    out[name] = Number(n);
+  }
+  return out;
+}
+
+export function pullPolicy(raw: string): PullPolicy {
+  if (raw === '' || raw === 'policy') return undefined;
+  if (!['always', 'missing', 'never', 'build'].includes(raw)) throw new StatusError(`invalid --pull option "${raw}"`, 1);
+  return raw as PullPolicy;
+}
+
+export const command: ComposeCommandSpec = {
+  usage: '[OPTIONS] [SERVICE...]',
+  short: 'Create and start containers',
+  flags: [
+    { long: 'abort-on-container-exit', type: 'bool', usage: 'Stops all containers if any container was stopped. Incompatible with -d' },
+    { long: 'always-recreate-deps', type: 'bool', usage: 'Recreate dependent containers. Incompatible with --no-recreate.' },
+    { long: 'attach-dependencies', type: 'bool', usage: 'Automatically attach to log output of dependent services' },
+    ...UP_CREATE_FLAGS,
+    { long: 'detach', short: 'd', type: 'bool', usage: 'Detached mode: Run containers in the background' },
+    { long: 'exit-code-from', type: 'string', usage: 'Return the exit code of the selected service container. Implies --abort-on-container-exit' },
+    { long: 'no-color', type: 'bool', usage: 'Produce monochrome output' },
+    { long: 'no-deps', type: 'bool', usage: "Don't start linked services" },
+    { long: 'no-log-prefix', type: 'bool', usage: "Don't print prefix in logs" },
+    { long: 'no-start', type: 'bool', usage: "Don't start the services after creating them" },
+    { long: 'timeout', short: 't', type: 'int', usage: 'Use this timeout in seconds for container shutdown when attached or when containers are already running' },
+    { long: 'timestamps', type: 'bool', usage: 'Show timestamps' },
+    { long: 'wait', type: 'bool', usage: 'Wait for services to be running|healthy. Implies detached mode.' },
+    { long: 'wait-timeout', type: 'int', usage: 'Maximum duration in seconds to wait for the project to be running|healthy' },
+  ],
+  async run({ cli, flags, args, compose }) {
+    const detach = flags.bool('detach') || flags.bool('wait');
+    const exitCodeFrom = flags.str('exit-code-from');
+    const abort = flags.bool('abort-on-container-exit') || exitCodeFrom !== '';
+    if (detach && abort) throw new StatusError('--abort-on-container-exit and --detach are incompatible', 1);
+    if (flags.bool('force-recreate') && flags.bool('no-recreate')) throw new StatusError('--force-recreate and --no-recreate are incompatible', 1);
+    const scale = parseScale(flags.list('scale'));
+    const pull = pullPolicy(flags.str('pull'));
+    const { project, env } = openSession(cli, compose, flags.bool('no-deps') ? [] : args);
+    for (const a of args) if (!project.services[a]) throw new StatusError(`no such service: ${a}`, 1);
+    if (exitCodeFrom && !project.services[exitCodeFrom]) throw new StatusError(`no such service: ${exitCodeFrom}`, 1);
+    const timeout = flags.has('timeout') ? flags.int('timeout') : undefined;
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      await up(env, project, {
+        // The loaded project holds the named services and their dependencies (all of them without names).
+        services: flags.bool('no-deps') ? args : [],
+        build: flags.bool('build'),
+        noBuild: flags.bool('no-build'),
+        builder: composeBuilder(cli),
+        pull,
+        forceRecreate: flags.bool('force-recreate'),
+        noRecreate: flags.bool('no-recreate'),
+        removeOrphans: flags.bool('remove-orphans'),
+        scale,
+        timeout,
+        noStart: flags.bool('no-start'),
+        wait: flags.bool('wait'),
+        waitTimeout: flags.int('wait-timeout'),
+        signal: controller.signal,
+      });
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+    if (detach || flags.bool('no-start')) return 0;
+    return attach(cli, project.name, compose, args, { abort, exitCodeFrom, timeout, color: !flags.bool('no-color') && cli.out.isTTY === true, noPrefix: flags.bool('no-log-prefix'), timestamps: flags.bool('timestamps') });
+  },
+};
+
+/** The attached half of `up`: logs until every container exits (or one does, with abort), Ctrl+C stops them. */
+async function attach(
+  cli: Parameters<ComposeCommandSpec['run']>[0]['cli'],
+  projectName: string,
+  compose: ComposeGlobals,
+  services: string[],
+  o: { abort: boolean; exitCodeFrom: string; timeout: number | undefined; color: boolean; noPrefix: boolean; timestamps: boolean },
+): Promise<number> {
+  const api = cli.api();
+  const containers = (await projectContainers(api, projectName)).filter((c) => services.length === 0 || services.includes(serviceOf(c)));
+  const printer = new LogPrinter(cli.out, { color: o.color, noPrefix: o.noPrefix });
+  const targets = await Promise.all(
+    containers.map(async (c) => ({ id: c.Id, service: serviceOf(c), fullName: nameOf(c), name: logName(projectName, nameOf(c)), tty: (await containerInspect(api, c.Id)).Config.Tty })),
+  );
+  printer.register(targets.map((t) => t.name));
+  cli.out.write(`Attaching to ${targets.map((t) => t.name).join(', ')}\n`);
+  const env = composeEnv(cli, compose);
+  const stopAll = async () => {
+    await Promise.allSettled(targets.map((t) => stopContainer(env, { Id: t.id, name: t.fullName }, o.timeout)));
+  };
+  let exitCode = 0;
+  let stopping = false;
+  let stopped: Promise<void> = Promise.resolve();
+  const onSigint = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    cli.err.write('Gracefully stopping... (press Ctrl+C again to force)\n');
+    stopped = stopAll();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await new Promise<void>((resolve) => {
+      let left = targets.length;
+      if (left === 0) resolve();
+      for (const t of targets) {
+        void (async () => {
+          const logs = streamContainerLog(api, t, printer, { follow: true, color: o.color, timestamps: o.timestamps }).catch(() => undefined);
+          const r = await containerWait(api, t.id, 'not-running').catch(() => ({ StatusCode: 0 }));
+          await logs;
+          cli.out.write(`${t.name} exited with code ${r.StatusCode}\n`);
+          if (o.exitCodeFrom ? t.service === o.exitCodeFrom : o.abort && !stopping) exitCode = r.StatusCode;
+          if (o.abort && !stopping) {
+            stopping = true;
+            cli.err.write('Aborting on container exit...\n');
+            stopped = stopAll();
+          }
+          if (--left === 0) resolve();
+        })();
+      }
+    });
+    await stopped;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  return exitCode;
+}

@@ -1,0 +1,195 @@
+/**
+ * The compose subcommands that apply one Engine API verb to the project's
+ * containers (start, stop, restart, kill, rm, pause, unpause), and create,
+ * pull and build: each a ComposeCommandSpec, with Compose v2's events.
+ */
+import { containerKill, containerPause, containerRestart, containerUnpause } from '../../../client/containers.ts';
+import { StatusError } from '../../errors.ts';
+import { confirm } from '../../prompt.ts';
+import { inDependencyOrder, removeContainer, startServices, stopContainer } from '../../../compose/converge.ts';
+import { defaultImageName } from '../../../compose/labels.ts';
+import type { Project } from '../../../compose/load/model.ts';
+import { pullImage } from '../../../compose/resources.ts';
+import { forAll, nameOf, projectContainers, serviceOf, type ComposeEnv, type ProjectContainer } from '../../../compose/state.ts';
+import { create } from '../../../compose/up.ts';
+import type { ComposeCommandSpec, ComposeContextArg } from './index.ts';
+import { composeBuilder, composeEnv, openSession, projectNameOnly } from './session.ts';
+import { UP_CREATE_FLAGS, parseScale, pullPolicy } from './up.ts';
+
+const TIMEOUT = { long: 'timeout', short: 't', type: 'int', usage: 'Specify a shutdown timeout in seconds' } as const;
+
+async function targets(ctx: ComposeContextArg, project: Project, filter: (c: ProjectContainer) => boolean = () => true): Promise<ProjectContainer[]> {
+  for (const a of ctx.args) if (Object.keys(project.services).length && !project.services[a]) throw new StatusError(`no such service: ${a}`, 1);
+  return (await projectContainers(ctx.cli.api(), project.name)).filter((c) => (ctx.args.length === 0 || ctx.args.includes(serviceOf(c))) && filter(c));
+}
+
+/** A verb over every selected container, with Compose's progress words. */
+function simple(short: string, words: [string, string], fn: (env: ComposeEnv, c: ProjectContainer, ctx: ComposeContextArg) => Promise<void>, filter?: (c: ProjectContainer) => boolean, extra: ComposeCommandSpec['flags'] = []): ComposeCommandSpec {
+  return {
+    usage: '[OPTIONS] [SERVICE...]',
+    short,
+    flags: extra,
+    async run(ctx) {
+      const project = projectNameOnly(ctx.cli, ctx.compose)!;
+      const env = composeEnv(ctx.cli, ctx.compose);
+      await forAll(await targets(ctx, project, filter), async (c) => {
+        const id = `Container ${nameOf(c)}`;
+        env.progress.event(id, words[0]);
+        await fn(env, c, ctx);
+        env.progress.event(id, words[1]);
+      });
+    },
+  };
+}
+
+const timeoutOf = (ctx: ComposeContextArg) => (ctx.flags.has('timeout') ? ctx.flags.int('timeout') : undefined);
+
+export const restart = simple('Restart service containers', ['Restarting', 'Restarted'], (env, c, ctx) => containerRestart(env.api, c.Id, { t: timeoutOf(ctx) }), undefined, [
+  { long: 'no-deps', type: 'bool', usage: "Don't restart dependent services" },
+  TIMEOUT,
+]);
+export const kill = simple('Force stop service containers', ['Killing', 'Killed'], (env, c, ctx) => containerKill(env.api, c.Id, ctx.flags.str('signal')), (c) => c.State === 'running', [
+  { long: 'remove-orphans', type: 'bool', usage: 'Remove containers for services not defined in the Compose file' },
+  { long: 'signal', short: 's', type: 'string', usage: 'SIGNAL to send to the container', def: 'SIGKILL' },
+]);
+export const pause = simple('Pause services', ['Pausing', 'Paused'], (env, c) => containerPause(env.api, c.Id), (c) => c.State === 'running');
+export const unpause = simple('Unpause services', ['Unpausing', 'Unpaused'], (env, c) => containerUnpause(env.api, c.Id), (c) => c.State === 'paused');
+
+export const start: ComposeCommandSpec = {
+  usage: '[SERVICE...]',
+  short: 'Start services',
+  flags: [
+    { long: 'wait', type: 'bool', usage: 'Wait for services to be running|healthy. Implies detached mode.' },
+    { long: 'wait-timeout', type: 'int', usage: 'Maximum duration in seconds to wait for the project to be running|healthy' },
+  ],
+  async run(ctx) {
+    const { project, env } = openSession(ctx.cli, ctx.compose);
+    const services = ctx.args.length ? ctx.args : Object.keys(project.services);
+    const have = new Set((await projectContainers(env.api, project.name)).map(serviceOf));
+    for (const s of services) if (!have.has(s)) throw new StatusError(`service "${s}" has no container to start`, 1);
+    await startServices(env, project, { services });
+  },
+};
+
+export const stop: ComposeCommandSpec = {
+  usage: '[OPTIONS] [SERVICE...]',
+  short: 'Stop services',
+  flags: [TIMEOUT],
+  async run(ctx) {
+    const project = projectNameOnly(ctx.cli, ctx.compose)!;
+    const env = composeEnv(ctx.cli, ctx.compose);
+    const list = await targets(ctx, project, (c) => c.State === 'running' || c.State === 'paused' || c.State === 'restarting');
+    const services = [...new Set(list.map(serviceOf))];
+    const known = services.filter((s) => project.services[s]);
+    const stopAll = (name: string | undefined) =>
+      forAll(
+        list.filter((c) => name === undefined ? !project.services[serviceOf(c)] : serviceOf(c) === name),
+        (c) => stopContainer(env, { Id: c.Id, name: nameOf(c) }, timeoutOf(ctx) ?? graceOf(project, c)),
+      );
+    await inDependencyOrder(project, known, stopAll, true);
+    await stopAll(undefined);
+  },
+};
+
+function graceOf(project: Project, c: ProjectContainer): number | undefined {
+  const g = project.services[serviceOf(c)]?.stop_grace_period;
+  return g === undefined ? undefined : Math.floor(g / 1e9);
+}
+
+export const rm: ComposeCommandSpec = {
+  usage: '[OPTIONS] [SERVICE...]',
+  short: 'Removes stopped service containers',
+  long: 'Removes stopped service containers\n\nBy default, anonymous volumes attached to containers will not be removed. You\ncan override this with -v. To list all volumes, use "docker volume ls".\n\nAny data which is not in a volume will be lost.',
+  flags: [
+    { long: 'force', short: 'f', type: 'bool', usage: "Don't ask to confirm removal" },
+    { long: 'stop', short: 's', type: 'bool', usage: 'Stop the containers, if required, before removing' },
+    { long: 'volumes', short: 'v', type: 'bool', usage: 'Remove any anonymous volumes attached to containers' },
+  ],
+  async run(ctx) {
+    const project = projectNameOnly(ctx.cli, ctx.compose)!;
+    const env = composeEnv(ctx.cli, ctx.compose);
+    const stopFirst = ctx.flags.bool('stop');
+    const list = await targets(ctx, project, (c) => stopFirst || c.State !== 'running');
+    if (list.length === 0) {
+      ctx.cli.err.write('No stopped containers\n');
+      return;
+    }
+    if (!ctx.flags.bool('force')) {
+      const names = list.map(nameOf).join(', ');
+      if (!(await confirm(ctx.cli, `Going to remove ${names}\nAre you sure?`))) return;
+    }
+    await forAll(list, async (c) => {
+      if (c.State === 'running') await stopContainer(env, { Id: c.Id, name: nameOf(c) }, graceOf(project, c));
+      await removeContainer(env, { Id: c.Id, name: nameOf(c) }, ctx.flags.bool('volumes'));
+    });
+  },
+};
+
+export const createCommand: ComposeCommandSpec = {
+  usage: '[OPTIONS] [SERVICE...]',
+  short: 'Creates containers for a service',
+  flags: UP_CREATE_FLAGS,
+  async run(ctx) {
+    const { project, env } = openSession(ctx.cli, ctx.compose, ctx.args);
+    await create(env, project, {
+      services: [],
+      build: ctx.flags.bool('build'),
+      noBuild: ctx.flags.bool('no-build'),
+      builder: composeBuilder(ctx.cli),
+      pull: pullPolicy(ctx.flags.str('pull')),
+      forceRecreate: ctx.flags.bool('force-recreate'),
+      noRecreate: ctx.flags.bool('no-recreate'),
+      removeOrphans: ctx.flags.bool('remove-orphans'),
+      scale: parseScale(ctx.flags.list('scale')),
+    });
+  },
+};
+
+export const pull: ComposeCommandSpec = {
+  usage: '[OPTIONS] [SERVICE...]',
+  short: 'Pull service images',
+  flags: [
+    { long: 'ignore-buildable', type: 'bool', usage: 'Ignore images that can be built' },
+    { long: 'ignore-pull-failures', type: 'bool', usage: 'Pull what it can and ignores images with pull failures' },
+    { long: 'include-deps', type: 'bool', usage: 'Also pull services declared as dependencies' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Pull without printing progress information' },
+  ],
+  async run(ctx) {
+    const { project, env } = openSession(ctx.cli, ctx.compose, ctx.args);
+    const services = ctx.args.length && !ctx.flags.bool('include-deps') ? ctx.args : Object.keys(project.services);
+    await forAll(services, async (name) => {
+      const s = project.services[name]!;
+      if (!s.image || (s.build && ctx.flags.bool('ignore-buildable'))) {
+        env.progress.event(name, 'Skipped - No image to be pulled');
+        return;
+      }
+      try {
+        await pullImage(env, name, s.image);
+      } catch (err) {
+        if (!ctx.flags.bool('ignore-pull-failures')) throw err;
+        env.warn((err as Error).message);
+      }
+    });
+  },
+};
+
+export const build: ComposeCommandSpec = {
+  usage: '[OPTIONS] [SERVICE...]',
+  short: 'Build or rebuild services',
+  flags: [
+    { long: 'no-cache', type: 'bool', usage: 'Do not use cache when building the image' },
+    { long: 'pull', type: 'bool', usage: 'Always attempt to pull a newer version of the image' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: "Don't print anything to STDOUT" },
+  ],
+  async run(ctx) {
+    const { project } = openSession(ctx.cli, ctx.compose, ctx.args);
+    const builder = composeBuilder(ctx.cli);
+    const services = ctx.args.length ? ctx.args : Object.keys(project.services);
+    for (const name of services) {
+      const s = project.services[name]!;
+      if (!s.build) continue;
+      const b = { ...s, build: { ...s.build, no_cache: ctx.flags.bool('no-cache') || s.build.no_cache, pull: ctx.flags.bool('pull') || s.build.pull } };
+      await builder(b, defaultImageName(project.name, s));
+    }
+  },
+};
