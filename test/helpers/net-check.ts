@@ -91,7 +91,8 @@ export async function runningSandboxes(d: Daemon): Promise<string[]> {
 /** Nothing of a failure is left: the host state is back to `before` (teardowns of a failure may finish just after the reply). */
 export async function assertUnchanged(d: Daemon, before: HostState, what: string): Promise<void> {
   let now = hostState(d);
-  for (let i = 0; i < 50 && JSON.stringify(now) !== JSON.stringify(before); i++) {
+  // Up to 20 s: under load a spare sandbox being prepared (its veth up, its namespace file not yet renamed in) takes a while.
+  for (let i = 0; i < 200 && JSON.stringify(now) !== JSON.stringify(before); i++) {
     await new Promise((r) => setTimeout(r, 100));
     now = hostState(d);
   }
