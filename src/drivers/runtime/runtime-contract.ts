@@ -43,6 +43,11 @@ export interface RuntimeContractSubject {
   create(id: string, program: ContractProgram, options?: { spec?: Promise<OciSpec> }): Promise<void>;
   /** Let an `until-released` process exit. */
   release(id: string): Promise<void>;
+  /**
+   * Resolves once a started `trap-term` program has installed its handler
+   * (a TERM before it would be ignored by a PID 1 without one). Absent: at once.
+   */
+  handlerReady?(id: string): Promise<void>;
 }
 
 export interface RuntimeContractOptions {
@@ -131,6 +136,7 @@ export function runtimeDriverContract(
       const id = s.newId();
       await s.create(id, { run: 'trap-term', code: 143 });
       await s.driver.start(id);
+      await s.handlerReady?.(id);
       const exit = s.driver.waitExit(id);
       await s.driver.kill(id, 15);
       assert.equal(await exit, 143);
@@ -153,6 +159,7 @@ export function runtimeDriverContract(
       const id = s.newId();
       await s.create(id, { run: 'trap-term', code: 143 });
       await s.driver.start(id);
+      await s.handlerReady?.(id);
       await s.driver.pause(id);
       const exit = s.driver.waitExit(id);
       await s.driver.kill(id, 'TERM');

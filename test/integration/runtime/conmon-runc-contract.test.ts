@@ -1,6 +1,7 @@
 // The RuntimeDriver contract on conmon+runc (root only): the same cases the
 // fake passes in src/drivers/runtime/fake-runtime.test.ts, each program a
 // busybox command.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConmonRunc } from '../../../src/drivers/runtime/conmon-runc.ts';
 import { runtimeDriverContract, type ContractProgram } from '../../../src/drivers/runtime/runtime-contract.ts';
@@ -44,6 +45,16 @@ runtimeDriverContract(
           openStdin: config.OpenStdin === true,
           stdinOnce: config.StdinOnce === true,
         });
+      },
+      async handlerReady(id) {
+        // The shell's caught-signal mask (SigCgt) gains SIGTERM (bit 15-1) once its trap is set.
+        const { pid } = (await d.driver.state(id))!;
+        for (let i = 0; i < 500; i++) {
+          const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+          if (m && (BigInt(`0x${m[1]}`) & (1n << 14n)) !== 0n) return;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        throw new Error(`the trap of ${id} was not set within 5 s`);
       },
       async release(id) {
         // Through the attach socket, as a client of a restarted daemon would.
