@@ -20,6 +20,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { PooledSha256 } from '../../drivers/pooled-sha256.ts';
 import { SystemError } from '../../util/errors.ts';
 import type { ContextEntry } from './build-context.ts';
 
@@ -208,6 +209,9 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
   const flowing = pipeline(source, extract, { signal });
   flowing.catch(() => undefined); // surfaced below
   const dirTimes: [string, number][] = [];
+  // Held files' digests, computed off the main thread while the tar goes on.
+  const digests: Promise<void>[] = [];
+  const linksToHeld: [ContextEntry, ContextEntry][] = []; // a hard link's record, its target's (digest filled later)
   let seen = 0;
 
   const ensureParents = async (rel: string): Promise<void> => {
@@ -245,7 +249,7 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
         case 'file':
         case 'contiguous-file': {
           if (held?.fits(h.size ?? 0)) {
-            const hash = createHash('sha256');
+            const hash = new PooledSha256();
             const chunks: Buffer[] = [];
             let size = 0;
             const placeholder = fs.writeFile(file, '', { mode: 0o600, flag: 'wx' });
@@ -258,7 +262,11 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
             await placeholder;
             const meta = { uid: h.uid ?? 0, gid: h.gid ?? 0, mode, mtime };
             held.add(file, { chunks, size, ...meta });
-            entries.set(rel, { ...base, type: 'file', size, digest: `sha256:${hash.digest('hex')}` });
+            const record: ContextEntry = { ...base, type: 'file', size, digest: '' };
+            entries.set(rel, record);
+            const digest = hash.digest().then((d) => void (record.digest = d));
+            digest.catch(() => undefined); // awaited below
+            digests.push(digest);
             continue; // owner, mode and mtime when written
           }
           let done: { digest: string; size: number } | undefined;
@@ -287,7 +295,9 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
           await fs.link(path.join(root, targetRel), file);
           if (held?.has(path.join(root, targetRel))) held.link(file, path.join(root, targetRel));
           entry.resume();
-          entries.set(rel, { ...target, path: rel });
+          const record: ContextEntry = { ...target, path: rel };
+          entries.set(rel, record);
+          if (target.digest === '') linksToHeld.push([record, target]);
           continue; // shares its target's inode, so its metadata
         }
         default:
@@ -298,6 +308,8 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
       await applyMetadata(file, h.type, { uid: h.uid ?? 0, gid: h.gid ?? 0, mode, mtime });
     }
     await flowing;
+    await Promise.all(digests);
+    for (const [link, target] of linksToHeld) link.digest = target.digest;
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     // Our own refusals and the filesystem's errors (ENOSPC…) pass as they are; the rest is the tar's.
