@@ -8,11 +8,12 @@
  * anything but an earlier file are refused: the directory is new and
  * nothing in it is followed.
  *
- * Large files may be held in memory instead (`HeldFiles`): hashed as they
- * arrive, an empty placeholder made on disk (so paths, links and lstat's
- * file type are right), content and metadata written only when the build
- * needs the files (`flush`, the context's `ready`). A fully cached rebuild
- * then writes none of them: its keys come from the digests alone.
+ * Files are held in memory instead (`HeldFiles`) while the shared budget
+ * lasts: hashed as they arrive (large ones on the thread pool), an empty
+ * placeholder made on disk (so paths, links and lstat's file type are
+ * right), content and metadata written only when the build needs the files
+ * (`flush`, the context's `ready`). A fully cached rebuild then writes none
+ * of them: its keys come from the digests alone.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
@@ -71,6 +72,21 @@ interface HeldFile {
   mtime: number;
 }
 
+const FLUSH_PARALLEL = 8;
+
+/** Files from this size are hashed on the thread pool; smaller ones cost less on the main thread than handing them over. */
+const POOLED_HASH_SIZE = 256 * 1024;
+
+class InlineSha256 {
+  private readonly hash = createHash('sha256');
+  update(chunk: Buffer): void {
+    this.hash.update(chunk);
+  }
+  async digest(): Promise<string> {
+    return `sha256:${this.hash.digest('hex')}`;
+  }
+}
+
 /** Files kept in memory (by absolute path, their placeholders on disk) until `flush` writes them. */
 export class HeldFiles {
   private readonly files = new Map<string, HeldFile>();
@@ -82,10 +98,10 @@ export class HeldFiles {
   private readonly writing = new Map<string, Promise<void>>();
   private readonly links = new Map<string, string>();
 
-  /** `pool`: the bytes all contexts may hold together (shared); `minSize`: smaller files are written at once (cheap, and read early: Dockerfile…). */
+  /** `pool`: the bytes all contexts may hold together (shared); `minSize`: smaller files are written as they arrive. */
   constructor(
     readonly pool: { limit: number; used: number },
-    readonly minSize = 1024 * 1024,
+    readonly minSize = 0,
   ) {}
 
   get size(): number {
@@ -135,7 +151,12 @@ export class HeldFiles {
   async flush(wanted?: (file: string) => boolean): Promise<void> {
     const files = new Set([...this.files.keys()].filter((f) => !wanted || wanted(f)));
     if (wanted) for (const [link, target] of this.links) if (wanted(link)) files.add(target);
-    for (const file of files) await this.writeOne(file);
+    // A few at a time: a context of many small files is written in a fraction of the time one by one takes.
+    const queue = [...files];
+    const worker = async () => {
+      for (let file = queue.pop(); file !== undefined; file = queue.pop()) await this.writeOne(file);
+    };
+    await Promise.all(Array.from({ length: Math.min(FLUSH_PARALLEL, queue.length) }, worker));
     // Files another caller was writing when this one looked.
     await Promise.all([...this.writing.values()]);
   }
@@ -199,7 +220,7 @@ async function applyMetadata(file: string, type: string, m: { uid: number; gid: 
 
 /**
  * Unpacks the (already decompressed) tar `source` into the empty directory `root`; resolves with its entries.
- * With `held`, large files go there (placeholders on disk) while its budget lasts.
+ * With `held`, files go there (placeholders on disk) while its budget lasts.
  */
 export async function unpackContextTar(source: Readable, root: string, signal?: AbortSignal, held?: HeldFiles): Promise<Map<string, ContextEntry>> {
   const entries = new Map<string, ContextEntry>();
@@ -249,7 +270,7 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
         case 'file':
         case 'contiguous-file': {
           if (held?.fits(h.size ?? 0)) {
-            const hash = new PooledSha256();
+            const hash = (h.size ?? 0) >= POOLED_HASH_SIZE ? new PooledSha256() : new InlineSha256();
             const chunks: Buffer[] = [];
             let size = 0;
             const placeholder = fs.writeFile(file, '', { mode: 0o600, flag: 'wx' });
