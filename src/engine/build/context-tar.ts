@@ -233,6 +233,13 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
   // Held files' digests, computed off the main thread while the tar goes on.
   const digests: Promise<void>[] = [];
   const linksToHeld: [ContextEntry, ContextEntry][] = []; // a hard link's record, its target's (digest filled later)
+  // Held files' empty placeholders being made: not waited for one by one (a link to one, or its removal, waits).
+  const placeholders = new Map<string, Promise<void>>();
+  const settlePlaceholders = async () => {
+    const all = [...placeholders.values()];
+    placeholders.clear();
+    await Promise.all(all);
+  };
   let seen = 0;
 
   const ensureParents = async (rel: string): Promise<void> => {
@@ -262,6 +269,7 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
       if (rel !== '') await ensureParents(rel);
       const previous = entries.get(rel);
       if (previous && !(previous.type === 'directory' && h.type === 'directory')) {
+        await settlePlaceholders();
         await fs.rm(file, { recursive: true, force: true });
         held?.drop(file);
         for (const key of entries.keys()) if (key === rel || key.startsWith(rel + '/')) entries.delete(key);
@@ -274,13 +282,13 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
             const chunks: Buffer[] = [];
             let size = 0;
             const placeholder = fs.writeFile(file, '', { mode: 0o600, flag: 'wx' });
-            placeholder.catch(() => undefined);
+            placeholder.catch(() => undefined); // awaited below
+            placeholders.set(file, placeholder);
             for await (const chunk of entry) {
               hash.update(chunk as Buffer);
               chunks.push(chunk as Buffer);
               size += (chunk as Buffer).length;
             }
-            await placeholder;
             const meta = { uid: h.uid ?? 0, gid: h.gid ?? 0, mode, mtime };
             held.add(file, { chunks, size, ...meta });
             const record: ContextEntry = { ...base, type: 'file', size, digest: '' };
@@ -313,6 +321,7 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
           if (targetRel === undefined) throw breakout(h.linkname ?? '', root);
           const target = entries.get(targetRel);
           if (target?.type !== 'file') throw new SystemError(`Error processing tar file(exit status 1): invalid hardlink ${JSON.stringify(h.name)} -> ${JSON.stringify(h.linkname)}`);
+          await placeholders.get(path.join(root, targetRel));
           await fs.link(path.join(root, targetRel), file);
           if (held?.has(path.join(root, targetRel))) held.link(file, path.join(root, targetRel));
           entry.resume();
@@ -329,6 +338,7 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
       await applyMetadata(file, h.type, { uid: h.uid ?? 0, gid: h.gid ?? 0, mode, mtime });
     }
     await flowing;
+    await settlePlaceholders();
     await Promise.all(digests);
     for (const [link, target] of linksToHeld) link.digest = target.digest;
   } catch (err) {
