@@ -157,5 +157,5 @@ export const TOP: Record<string, Entry> = {
   update: container.update,
   wait: container.wait,
   completion: e('Print a shell completion script for the named shell', () => import('./completion.ts')),
-  compose: e('Docker Compose', () => import('./compose/compose.ts')),
+  compose: e('Define and run multi-container applications (Compose)', () => import('./compose/compose.ts')),
 };
