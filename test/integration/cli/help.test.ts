@@ -170,6 +170,29 @@ test('every command\'s help keeps docker\'s usage and flags, in berth\'s words',
   assert.ok(compared > 50, `only ${compared} commands compared`);
 });
 
+// Docker Compose is a plugin of the docker CLI, often absent: when it is there, compose's
+// help is in berth's words too (its layout is the compose conformance cases' business).
+const hasComposePlugin = existsSync(DOCKER) && spawnSync(DOCKER, ['compose', 'version'], { encoding: 'utf8' }).status === 0;
+
+test('compose help is in berth\'s words', { skip: !hasComposePlugin && 'no docker compose plugin' }, () => {
+  const ours = parse(help(BERTH, ['compose']).stdout);
+  const theirs = parse(help(DOCKER, ['compose']).stdout);
+  const subcommands = parse(spawnSync(BERTH, ['compose'], { encoding: 'utf8', env }).stdout).commands;
+  for (const [name, flag] of ours.flags) {
+    const d = theirs.flags.get(name);
+    if (d) assertOwnWords(flag.text, d.text, `berth compose --${name}`);
+  }
+  for (const sub of subcommands.keys()) {
+    const o = parse(help(BERTH, ['compose', sub]).stdout);
+    const d = parse(help(DOCKER, ['compose', sub]).stdout);
+    assertOwnWords(o.description, d.description, `berth compose ${sub}: description`);
+    for (const [name, flag] of o.flags) {
+      const df = d.flags.get(name);
+      if (df) assertOwnWords(flag.text, df.text, `berth compose ${sub} --${name}`);
+    }
+  }
+});
+
 // Flags that need later issues or newer docker features; anything else docker
 // lists for these commands and berth does not fails the test.
 const NOT_YET: Record<string, string[]> = { run: ['use-api-socket'], create: ['use-api-socket'] };
