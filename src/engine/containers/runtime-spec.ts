@@ -73,13 +73,16 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
   const etcPasswd = readSmallFile(`${p.merged}/etc/passwd`);
   const etcGroup = readSmallFile(`${p.merged}/etc/group`);
   const mounts = containerMounts(record);
-  const [blockDevices, devices, contribution] = await Promise.all([
+  // Every part settles before a failure is thrown: a sandbox still being set up when a missing
+  // --device fails the start would otherwise land on the record after the failure's clean-up
+  // ran, and its netavark set-up (addresses, firewall chains) would never be undone.
+  const [blockDevices, devices, contribution] = await allSettledOrThrow([
     resolveBlockDeviceNumbers(blkioDevicePaths(h)),
     resolveDevices((h.Devices ?? []).filter((d) => !h.Privileged || (d.PathInContainer || d.PathOnHost) !== d.PathOnHost)),
     o.resources.spec(record),
     // EEXIST: the source is a file (a `-v` of one), which is bound as it is.
     ...mountSourcesToCreate(mounts).map((dir) => fs.mkdir(dir, { recursive: true }).catch((err) => ignoreErrno(err, 'EEXIST'))),
-  ]);
+  ] as const);
   const spec = generateSpec({
     id: record.id,
     // Link variables come before the container's own, which win (as dockerd orders them).
@@ -107,6 +110,14 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
   });
   if (record.config.WorkingDir) await ensureWorkingDir(p.merged, record.config.WorkingDir);
   return spec;
+}
+
+/** Promise.all, except that it answers (or throws the first failure) only once every promise has settled. */
+async function allSettledOrThrow<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 /**
