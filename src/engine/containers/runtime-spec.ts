@@ -7,6 +7,7 @@
  * to create, the shareable /dev/shm.
  */
 import { promises as fs, existsSync } from 'node:fs';
+import { allSettledOrThrow } from '../../util/settle.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
 import { generateSpec } from '../../drivers/runtime/spec/generate.ts';
 import { blkioDevicePaths } from '../../drivers/runtime/spec/resources.ts';
@@ -110,14 +111,6 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
   });
   if (record.config.WorkingDir) await ensureWorkingDir(p.merged, record.config.WorkingDir);
   return spec;
-}
-
-/** Promise.all, except that it answers (or throws the first failure) only once every promise has settled. */
-async function allSettledOrThrow<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 /**
