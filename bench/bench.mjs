@@ -2,10 +2,12 @@
 // `runc run` of the same rootfs and, when one is reachable, a reference
 // Docker engine, printed as medians and ratios from one run.
 //
-//   node bench/bench.mjs [--runs 20] [--build-runs 3] [--berth-host unix://…] [--docker-host unix://…] [--no-dist | --dist-only] [--no-build | --build-only]
+//   node bench/bench.mjs [--runs 20] [--build-runs 3] [--compose-runs 5] [--berth-host unix://…] [--docker-host unix://…]
+//                        [--no-dist | --dist-only] [--no-build | --build-only] [--no-compose | --compose-only]
 //
 // --dist-only: only the distribution part (push, pull, save, load; see distribution.mjs).
 // --build-only: only the builder part (cold, cached and one-file-changed builds; see build.mjs).
+// --compose-only: only the compose part (up -d and down -v of a three-service project; see compose.mjs).
 // Without --berth-host it starts its own berthd on temporary roots.
 // --docker-host defaults to the reference engine's socket when it answers
 // (../shared/tools/reference-docker start).
@@ -16,6 +18,7 @@ import os from 'node:os';
 import http from 'node:http';
 import { distributionAvailable, distributionSuite, makeArchive, reportDistributionRatios } from './distribution.mjs';
 import { buildAvailable, buildSuite, makeBuildContext, reportBuildRatios } from './build.mjs';
+import { composeAvailable, composeSuites, engineHasBridge, makeComposeProject, reportComposeRatios } from './compose.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DOCKER = '/usr/local/bin/docker';
@@ -79,7 +82,9 @@ async function startBerthd() {
   const host = `unix://${execRoot}/berth.sock`;
   mkdirSync(dataRoot, { recursive: true });
   const log = openSync(`${dataRoot}.log`, 'w');
-  const child = spawn(path.join(ROOT, 'bin/berthd'), ['-H', host, '--data-root', dataRoot, '--exec-root', execRoot, '--bridge', 'bbench0', '--bip', '10.199.0.1/24'], { stdio: ['ignore', log, log] });
+  // User networks (the compose part's) from a pool of the bench's own, clear of other daemons' defaults.
+  const args = ['-H', host, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', `${execRoot}/berthd.pid`, '--bridge', 'bbench0', '--bip', '10.199.0.1/24', '--default-address-pool', 'base=10.199.16.0/20,size=24'];
+  const child = spawn(path.join(ROOT, 'bin/berthd'), args, { stdio: ['ignore', log, log] });
   for (let i = 0; i < 200 && !answers(host); i++) await new Promise((r) => setTimeout(r, 50));
   if (!answers(host)) throw new Error(`berthd did not start; see ${dataRoot}.log`);
   execFileSync(BERTH, ['image', 'bootstrap', 'busybox'], { env: { ...process.env, BERTH_HOST: host }, stdio: 'ignore' });
@@ -199,10 +204,37 @@ function buildPart(berthHost, dockerHost) {
   }
 }
 
+/**
+ * The compose part: berth compose against berthd and docker-compose against Docker (when it
+ * answers with a bridge: REF_BRIDGE=1), then the crossed pairs as extra rows.
+ */
+function composePart(berthHost, dockerHost) {
+  if (!composeAvailable(BERTH)) {
+    console.log('(no /usr/bin/docker-compose or bin/berth: the compose part is skipped)');
+    return;
+  }
+  const dir = mkdtempSync('/tmp/berth-bench-compose-');
+  try {
+    const project = makeComposeProject(dir);
+    const rounds = Number(opt('--compose-runs', '5'));
+    const ours = { name: 'berth compose, berthd', kind: 'berth', host: berthHost, image: 'busybox' };
+    const theirs = { name: 'docker-compose, docker', kind: 'docker-compose', host: dockerHost, image: 'busybox-ref' };
+    const setups = [ours, { name: 'docker-compose, berthd', kind: 'docker-compose', host: berthHost, image: 'busybox' }];
+    if (!dockerHost) console.log(`(no Docker engine: start one with REF_BRIDGE=1 ../shared/tools/reference-docker start)`);
+    else if (!engineHasBridge(dockerHost)) console.log(`(the Docker engine at ${dockerHost} has no bridge: restart it with REF_BRIDGE=1 for the compose part)`);
+    else setups.splice(1, 0, theirs, { name: 'berth compose, docker', kind: 'berth', host: dockerHost, image: 'busybox-ref' });
+    console.log(`(compose part: load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at its start)`);
+    const got = composeSuites(setups, { berth: BERTH, project, rounds });
+    if (got[theirs.name]) reportComposeRatios(got[ours.name], got[theirs.name]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   console.log(`# Berth benchmark — ${new Date().toISOString()}, ${os.cpus().length} CPUs, median of ${RUNS}`);
   let runc = 0;
-  if (!args.includes('--dist-only') && !args.includes('--build-only')) {
+  if (!args.includes('--dist-only') && !args.includes('--build-only') && !args.includes('--compose-only')) {
     const bundle = runcBundle();
     let n = 0;
     runc = measure('bare: runc run (busybox true)', () => time('runc', ['--root', `${bundle}/state`, 'run', '--bundle', bundle, `bench-${process.pid}-${n++}`]));
@@ -215,6 +247,15 @@ async function main() {
     try {
       const dockerHost = opt('--docker-host', 'unix:///run/refdocker/docker.sock');
       buildPart(berthHost, answers(dockerHost) ? dockerHost : undefined);
+    } finally {
+      await own?.stop();
+    }
+    return;
+  }
+  if (args.includes('--compose-only')) {
+    try {
+      const dockerHost = opt('--docker-host', 'unix:///run/refdocker/docker.sock');
+      composePart(berthHost, answers(dockerHost) ? dockerHost : undefined);
     } finally {
       await own?.stop();
     }
@@ -250,6 +291,8 @@ async function main() {
     if (!args.includes('--no-dist')) await distributionPart(berthHost, dockerHost);
     // Builds: the docker CLI's classic builder against each engine, and berth build against berthd.
     if (!args.includes('--no-build')) buildPart(berthHost, docker ? dockerHost : undefined);
+    // Compose: berth compose against berthd, docker-compose against Docker (up -d, down -v).
+    if (!args.includes('--no-compose')) composePart(berthHost, docker ? dockerHost : undefined);
     if (docker) {
       const d = engineSuite('docker', dockerHost, 'busybox-ref');
       d.createRm = await createRmLoop(dockerHost, 'busybox-ref');

@@ -167,6 +167,12 @@ export async function converge(env: ComposeEnv, project: Project, opts: Converge
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * How often a dependency's (or --wait's) state is inspected: a healthy dependency is seen at
+ * most this late (docker-compose 1.29 looks every 0.1 s, Compose v2 every 0.5 s).
+ */
+const POLL_MS = 100;
+
 /** Wait until a dependency's containers meet the condition (Compose polls inspect, so do we). */
 async function waitDependency(env: ComposeEnv, project: Project, dep: string, condition: string, required: boolean, signal?: AbortSignal): Promise<void> {
   const containers = (await projectContainers(env.api, project.name)).filter((c) => label(c, 'com.docker.compose.service') === dep);
@@ -205,7 +211,7 @@ async function waitDependency(env: ComposeEnv, project: Project, dep: string, co
         env.progress.event(id, 'Exited');
         return;
       }
-      await sleep(200);
+      await sleep(POLL_MS);
     }
   });
 }
@@ -272,7 +278,7 @@ export async function waitRunning(env: ComposeEnv, project: Project, services: s
         throw new InvalidParameterError(`container ${nameOf(c)} is unhealthy`);
       }
       if (Date.now() > deadline) throw new InvalidParameterError('application not healthy after timeout');
-      await sleep(200);
+      await sleep(POLL_MS);
     }
   });
 }

@@ -29,6 +29,8 @@ export interface Daemon {
   stop(hard?: boolean): Promise<void>;
   /** Its own default bridge and subnets (net-slot.ts). */
   slot: NetSlot;
+  /** IDs of networks it had (noted at teardown and by net-check's assertClean): their netavark chains are scrubbed too. */
+  networkIds: Set<string>;
   /** Start the daemon again on the same roots (with `env` added to its environment, e.g. a BERTH_FAILPOINT). */
   restart(env?: NodeJS.ProcessEnv): Promise<void>;
   api(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
@@ -123,11 +125,14 @@ export async function startDaemon(t: TestContext, options: { bootstrap?: boolean
     },
     api: (method, urlPath, body) => apiRequest(socket, method, urlPath, body),
     slot,
+    networkIds: new Set(),
   };
 
   t.after(async () => {
     try {
       if (daemon.child.exitCode === null && daemon.child.signalCode === null) {
+        const nets = await daemon.api('GET', '/networks').catch(() => undefined);
+        for (const n of (nets?.body as Array<{ Id: string }> | undefined) ?? []) daemon.networkIds.add(n.Id);
         const list = await daemon.api('GET', '/containers/json?all=1').catch(() => undefined);
         for (const c of (list?.body as Array<{ Id: string }> | undefined) ?? []) {
           await daemon.api('DELETE', `/containers/${c.Id}?force=1`).catch(() => undefined);
@@ -136,7 +141,7 @@ export async function startDaemon(t: TestContext, options: { bootstrap?: boolean
     } finally {
       await daemon.stop();
       await cleanupRoots(dataRoot, execRoot);
-      scrub(slot);
+      scrub(slot, [], [...daemon.networkIds]);
       slot.release();
       if (process.env.BERTH_TEST_DAEMON_LOG && existsSync(logFile)) process.stderr.write(`--- berthd log (${logFile}) ---\n${readFileSync(logFile, 'utf8').slice(-8000)}\n`);
       await fs.rm(path.dirname(path.dirname(dataRoot)) + `/${tag}`, { recursive: true, force: true }).catch(() => undefined);

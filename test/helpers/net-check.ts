@@ -103,14 +103,19 @@ export async function assertUnchanged(d: Daemon, before: HostState, what: string
   assert.ok(spare.length <= 2, `${what}: namespaces of no running container beyond the 2 spares: ${spare.join(' ')}`);
 }
 
-/** After every container and user network is removed and the daemon stopped: nothing of the slot on the host. */
+/**
+ * After every container and user network is removed and the daemon stopped: nothing of the slot
+ * on the host (links, rules, the netavark chains of the daemon's networks, namespace files).
+ */
 export async function assertClean(t: TestContext, d: Daemon, extraLinks: string[] = []): Promise<void> {
   const list = (await d.api('GET', '/containers/json?all=1')).body as { Id: string }[];
   for (const c of list) await d.api('DELETE', `/containers/${c.Id}?force=1`);
   const nets = (await d.api('GET', '/networks')).body as { Id: string; Name: string }[];
+  for (const n of nets) d.networkIds.add(n.Id);
   for (const n of nets) if (!['bridge', 'host', 'none'].includes(n.Name)) await d.api('DELETE', `/networks/${n.Id}`);
   await d.stop();
-  assert.deepEqual(leftovers(d.slot, extraLinks), [], `left on the host by ${t.name}`);
+  // Rules naming the slot, and the netavark chains of the daemon's networks (an emptied chain nothing jumps to included).
+  assert.deepEqual(leftovers(d.slot, extraLinks, [...d.networkIds]), [], `left on the host by ${t.name}`);
   let netns: string[] = [];
   try {
     netns = readdirSync(`${d.execRoot}/netns`);

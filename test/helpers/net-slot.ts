@@ -7,10 +7,11 @@
  * - the address pool 10.201.<n>.0/24 in /28s for user networks;
  * - host ports are not slotted: tests publish on ports the kernel picks.
  * `leftovers` lists what of a slot is still on the host (links, iptables
- * rules, aardvark processes); `scrub` removes it, so even a failed test
- * leaves the host clean.
+ * rules, the netavark chains of its networks); `scrub` removes it, so even
+ * a failed test leaves the host clean.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 
 const DIR = '/tmp/berth-test-slots';
@@ -83,8 +84,35 @@ function mine(slot: NetSlot, line: string): boolean {
   return line.includes(`10.200.${slot.n}.`) || line.includes(`10.201.${slot.n}.`) || new RegExp(`-[io] ${slot.bridge}( |$)`).test(line);
 }
 
-/** What the slot still has on the host: links on its bridges, iptables rules naming its subnets, netavark chains of its networks. */
-export function leftovers(slot: NetSlot, extraLinks: string[] = []): string[] {
+/**
+ * netavark's per-network chains NETAVARK-<h> and NETAVARK-DN-<h> (nat) are named after the
+ * first 13 hex digits of the SHA-512 of the network's name, which Berth makes the network's ID.
+ */
+export function netavarkChainHash(networkId: string): string {
+  return createHash('sha512').update(networkId).digest('hex').slice(0, 13).toUpperCase();
+}
+
+const CHAIN = /NETAVARK-(?:DN-)?([0-9A-F]{13})\b/g;
+
+/**
+ * The slot's per-network chains in `table`'s listing: those of the networks given by ID,
+ * and those holding or jumping from a rule that names the slot (a chain's DN sibling with it).
+ * A chain nothing jumps to any more and emptied by a scrub is still found by its network's ID.
+ */
+function slotChains(slot: NetSlot, listing: string[], networkIds: readonly string[]): string[] {
+  const hashes = new Set(networkIds.map(netavarkChainHash));
+  for (const line of listing) if (mine(slot, line)) for (const m of line.matchAll(CHAIN)) hashes.add(m[1]!);
+  return listing.filter((l) => l.startsWith('-N ')).map((l) => l.slice(3).trim()).filter((c) => {
+    const m = /^NETAVARK-(?:DN-)?([0-9A-F]{13})$/.exec(c);
+    return m !== null && hashes.has(m[1]!);
+  });
+}
+
+/**
+ * What the slot still has on the host: links on its bridges, iptables rules naming its subnets,
+ * netavark chains of its networks (`networkIds`: the daemon's networks, default bridge included).
+ */
+export function leftovers(slot: NetSlot, extraLinks: string[] = [], networkIds: readonly string[] = []): string[] {
   const out: string[] = [];
   const links = run('ip', ['-o', 'link', 'show']);
   for (const line of links.split('\n')) {
@@ -94,7 +122,9 @@ export function leftovers(slot: NetSlot, extraLinks: string[] = []): string[] {
   }
   for (const name of addressedLinks(slot)) if (!out.includes(`link ${name}`)) out.push(`link ${name}`);
   for (const table of ['nat', 'filter']) {
-    for (const line of run('iptables', ['-t', table, '-S']).split('\n')) if (mine(slot, line)) out.push(`iptables -t ${table} ${line}`);
+    const listing = run('iptables', ['-t', table, '-S']).split('\n');
+    for (const line of listing) if (mine(slot, line)) out.push(`iptables -t ${table} ${line}`);
+    for (const chain of slotChains(slot, listing, networkIds)) out.push(`iptables -t ${table} -N ${chain}`);
   }
   return out;
 }
@@ -108,13 +138,22 @@ function addressedLinks(slot: NetSlot): string[] {
     .filter(Boolean);
 }
 
-/** Remove whatever `leftovers` finds (after a failed test). */
-export function scrub(slot: NetSlot, extraLinks: string[] = []): void {
+/** Remove whatever `leftovers` finds (after a failed test): the slot's rules, then its networks' chains. */
+export function scrub(slot: NetSlot, extraLinks: string[] = [], networkIds: readonly string[] = []): void {
+  const iptables = (table: string, args: string[]) => run('flock', ['--close', '/run/lock/berth-netavark.lock', 'iptables', '-t', table, ...args]);
   for (const table of ['nat', 'filter']) {
-    for (const line of run('iptables', ['-t', table, '-S']).split('\n')) {
+    const listing = run('iptables', ['-t', table, '-S']).split('\n');
+    const chains = slotChains(slot, listing, networkIds);
+    for (const line of listing) {
       if (!mine(slot, line) || !line.startsWith('-A ')) continue;
-      run('flock', ['--close', '/run/lock/berth-netavark.lock', 'iptables', '-t', table, '-D', ...line.slice(3).match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''))]);
+      iptables(table, ['-D', ...line.slice(3).match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''))]);
     }
+    // A jump to one of them from a rule that does not name the slot (a DNAT of a published port).
+    for (const line of run('iptables', ['-t', table, '-S']).split('\n')) {
+      if (line.startsWith('-A ') && chains.some((c) => line.endsWith(` -j ${c}`))) iptables(table, ['-D', ...line.slice(3).match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''))]);
+    }
+    for (const c of chains) iptables(table, ['-F', c]);
+    for (const c of chains) iptables(table, ['-X', c]);
   }
   for (const name of new Set([slot.bridge, ...extraLinks, ...addressedLinks(slot)])) run('ip', ['link', 'del', name]);
 }

@@ -27,6 +27,7 @@
  */
 import type { NetworkNamespace } from '../../drivers/runtime/spec/generate.ts';
 import { log } from '../../util/log.ts';
+import { allSettledOrThrow } from '../../util/settle.ts';
 import type { ContainerRecord } from './record.ts';
 
 /**
@@ -69,7 +70,8 @@ export class ContainerResources {
   }
 
   async spec(record: ContainerRecord): Promise<SpecContribution> {
-    const parts = await Promise.all(this.list.map((r) => r.spec?.(record)));
+    // All settle before a failure is thrown: a sandbox set up while a volume failed to mount lands on the record first, so the clean-up undoes it.
+    const parts = await allSettledOrThrow(this.list.map((r) => r.spec?.(record)));
     const out: SpecContribution = {};
     for (const part of parts) {
       if (!part) continue;

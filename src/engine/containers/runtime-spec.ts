@@ -7,6 +7,7 @@
  * to create, the shareable /dev/shm.
  */
 import { promises as fs, existsSync } from 'node:fs';
+import { allSettledOrThrow } from '../../util/settle.ts';
 import type { HostConfig } from '../../wire/container-config.ts';
 import { generateSpec } from '../../drivers/runtime/spec/generate.ts';
 import { blkioDevicePaths } from '../../drivers/runtime/spec/resources.ts';
@@ -73,13 +74,16 @@ export async function assembleRuntimeSpec(record: ContainerRecord, o: RuntimeSpe
   const etcPasswd = readSmallFile(`${p.merged}/etc/passwd`);
   const etcGroup = readSmallFile(`${p.merged}/etc/group`);
   const mounts = containerMounts(record);
-  const [blockDevices, devices, contribution] = await Promise.all([
+  // Every part settles before a failure is thrown: a sandbox still being set up when a missing
+  // --device fails the start would otherwise land on the record after the failure's clean-up
+  // ran, and its netavark set-up (addresses, firewall chains) would never be undone.
+  const [blockDevices, devices, contribution] = await allSettledOrThrow([
     resolveBlockDeviceNumbers(blkioDevicePaths(h)),
     resolveDevices((h.Devices ?? []).filter((d) => !h.Privileged || (d.PathInContainer || d.PathOnHost) !== d.PathOnHost)),
     o.resources.spec(record),
     // EEXIST: the source is a file (a `-v` of one), which is bound as it is.
     ...mountSourcesToCreate(mounts).map((dir) => fs.mkdir(dir, { recursive: true }).catch((err) => ignoreErrno(err, 'EEXIST'))),
-  ]);
+  ] as const);
   const spec = generateSpec({
     id: record.id,
     // Link variables come before the container's own, which win (as dockerd orders them).

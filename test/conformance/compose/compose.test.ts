@@ -98,6 +98,7 @@ function referenceDaemon(): Daemon {
     stop: unsupported,
     restart: unsupported,
     slot: undefined as never,
+    networkIds: new Set(),
     api: (method, urlPath, body) => apiRequest(socket, method, urlPath, body),
   };
 }

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import { startDaemon, requireRoot, docker, runCli, BERTH, type CliResult, type Daemon } from '../../helpers/daemon.ts';
 import { deviceMajor, deviceMinor } from '../../../src/drivers/devices.ts';
+import { assertClean } from '../../helpers/net-check.ts';
 
 type Cli = { name: 'docker' | 'berth'; run: (d: Daemon, args: string[]) => Promise<CliResult> };
 const CLIS: Cli[] = [
@@ -68,6 +69,8 @@ test('a --device that is missing or not a device fails at start with dockerd\'s 
     assert.equal(plain.code, 125, cli.name);
     assert.match(plain.stderr, new RegExp(`error gathering device information while adding custom device "${dir}/plain": not a device node`), cli.name);
   }
+  // A failed start undoes its sandbox: no rule, chain or namespace of the default bridge is left.
+  await assertClean(t, d);
 });
 
 test('a bad --device mode or --device-cgroup-rule is a usage error (125); the API refuses them at create (400)', async (t) => {
@@ -167,6 +170,7 @@ test('blkio throttles reach the container\'s cgroup; a missing device path fails
     assert.equal(missing.code, 127, cli.name);
     assert.match(missing.stderr, /Error response from daemon: stat \/dev\/nope: no such file or directory\n/, cli.name);
   }
+  await assertClean(t, d);
 });
 
 test('blkio weights the kernel cannot apply are dropped at create with dockerd\'s warnings', async (t) => {
