@@ -104,14 +104,19 @@ test('compose conformance cases', { timeout: 900_000 }, async (t) => {
 });
 
 /**
- * debian:bookworm-slim on `daemon`, or why not. The test's berthd bootstraps
- * it; the reference engine gets it from a scratch berthd (`docker save`
- * there, `docker load` into the reference) unless it holds it already.
+ * debian:bookworm-slim on `daemon`, or why a case building on it cannot run
+ * (the mirror does not answer; the reference engine has no bridge). The
+ * test's berthd bootstraps it; the reference engine gets it from a scratch
+ * berthd (`docker save` there, `docker load` into the reference) unless it
+ * holds it already, and keeps it for later runs.
  */
 async function provideDebian(t: TestContext, daemon: Daemon, reference: boolean): Promise<string | undefined> {
-  if ((await daemon.api('GET', `/images/${DEBIAN}/json`)).status === 200) return undefined;
+  // The cases' builds apt-get from the mirror too, so it must answer even when the image is there.
   const why = await mirrorUnreachable();
   if (why) return why;
+  // ... over the engine's default bridge: the reference engine has one only when started with REF_BRIDGE=1.
+  if (reference && (await daemon.api('GET', '/networks/bridge')).status !== 200) return 'the reference engine has no bridge network (start it with REF_BRIDGE=1)';
+  if ((await daemon.api('GET', `/images/${DEBIAN}/json`)).status === 200) return undefined;
   const started = Date.now();
   const source = reference ? await startDaemon(t, { bootstrap: false }) : daemon;
   const boot = await source.api('POST', `/images/bootstrap?name=${DEBIAN}`);
