@@ -98,8 +98,7 @@ test('docker-compose 1.29: nginx built on debian:bookworm-slim, bind-mounted sit
   assert.match(out, new RegExp(`Successfully tagged ${project}_web:latest`));
   assert.match(up.stderr, new RegExp(`Creating ${site} \\.\\.\\. \\r?\\n?[^]*done`));
 
-  const expected = { status: 200, body: '<h1>hello nginx</h1>\n', servedBy: 'compose-v1-web' };
-  assert.deepEqual(await page(port), expected);
+  assert.deepEqual(await page(port), { status: 200, body: '<h1>hello nginx</h1>\n', servedBy: 'compose-v1-web' });
 
   const info = (await d.api('GET', `/containers/${site}/json`)).body;
   assert.equal(info.State.Running, true);
@@ -127,6 +126,21 @@ test('docker-compose 1.29: nginx built on debian:bookworm-slim, bind-mounted sit
   assert.match(again.stderr, new RegExp(`${site} is up-to-date`));
   assert.doesNotMatch(again.stderr, /Building/);
   assert.equal((await d.api('GET', `/containers/${site}/json`)).body.Id, info.Id);
+
+  // --build: docker-py's build again, every step from the cache, so the same image and the container left as it is.
+  const rebuilt = await dc(['up', '-d', '--build']);
+  assert.equal((rebuilt.stdout + rebuilt.stderr).match(/ ---> Using cache\n/g)?.length, 3, rebuilt.stdout + rebuilt.stderr);
+  assert.doesNotMatch(rebuilt.stdout + rebuilt.stderr, /Running in/);
+  assert.match(rebuilt.stderr, new RegExp(`${site} is up-to-date`));
+  assert.equal((await d.api('GET', `/containers/${site}/json`)).body.Id, info.Id);
+
+  // The bind mounts are live: a new page at once; a changed config once nginx restarts.
+  await fs.writeFile(`${dir}/site/index.html`, '<h1>hello again</h1>\n');
+  assert.equal((await page(port)).body, '<h1>hello again</h1>\n');
+  await fs.writeFile(`${dir}/nginx.conf`, NGINX_CONF.replace('compose-v1-web', 'compose-v1-web-2'));
+  await dc(['restart', '-t', '1', 'web']);
+  const expected = { status: 200, body: '<h1>hello again</h1>\n', servedBy: 'compose-v1-web-2' };
+  assert.deepEqual(await page(port), expected);
 
   // restart: unless-stopped: back after the daemon restarts.
   await d.stop();

@@ -72,6 +72,12 @@ export const check: Check = async (c) => {
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stderr, ` Container ${site}  Running\n`);
   assert.equal((await c.containers())[0]?.Id, web!.Id);
+  // --build: every step from the cache, the same image, so the container is left running too.
+  const rebuilt = await c.compose(['up', '-d', '--build']);
+  assert.equal(rebuilt.code, 0, rebuilt.stderr);
+  assert.equal(rebuilt.stderr.match(/ ---> Using cache\n/g)?.length, 3, rebuilt.stderr);
+  assert.match(rebuilt.stderr, new RegExp(`\nSuccessfully tagged ${c.project}-web:latest\n Container ${site}  Running\n$`));
+  assert.equal((await c.containers())[0]?.Id, web!.Id);
 
   // restart: unless-stopped brings it back after a daemon restart (not the shared reference engine's).
   if (!c.reference) {
