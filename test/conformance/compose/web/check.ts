@@ -21,10 +21,12 @@ export const check: Check = async (c) => {
   assert.equal(up.stdout, '');
   // First the build (the classic builder's output, Debian's nginx from the mirror), then the progress lines.
   assert.match(up.stderr, /^Sending build context to Docker daemon +[\d.]+k?B\r*\n/);
-  const step2 = /\nStep 1\/4 : FROM debian:bookworm-slim\n ---> [0-9a-f]{12}\nStep 2\/4 : RUN apt-get update +&& apt-get install -y --no-install-recommends nginx +&& rm -rf \/var\/lib\/apt\/lists\/\*\n ---> (Running in [0-9a-f]{12}|Using cache)\n/.exec(up.stderr);
+  const step2 = /\nStep 1\/5 : FROM debian:bookworm-slim\n ---> [0-9a-f]{12}\nStep 2\/5 : RUN apt-get update +&& apt-get install -y --no-install-recommends nginx +&& rm -rf \/var\/lib\/apt\/lists\/\*\n ---> (Running in [0-9a-f]{12}|Using cache)\n/.exec(up.stderr);
   assert.ok(step2, up.stderr.slice(0, 2000));
   // apt-get ran on the engine's bridge against the host's Debian mirror (unless an earlier run's layer is still cached).
   if (step2[1] !== 'Using cache') assert.match(up.stderr, /\nSetting up nginx \(1\.22\.[^)]*\) \.\.\./);
+  // Compose's classic build labels the image with its builder: a LABEL step after the Dockerfile's, as dockerd adds it.
+  assert.match(up.stderr, /\nStep 4\/5 : CMD \["nginx", "-g", "daemon off;"\]\n[^]*\nStep 5\/5 : LABEL com\.docker\.compose\.image\.builder=classic\n/);
   const built = /\nSuccessfully built ([0-9a-f]{12})\nSuccessfully tagged ([^\n]+)\n/.exec(up.stderr);
   assert.ok(built, up.stderr.slice(-2000));
   assert.equal(built[2], `${c.project}-web:latest`);
@@ -48,6 +50,7 @@ export const check: Check = async (c) => {
   const image = (await c.daemon.api('GET', `/images/${c.project}-web/json`)).body;
   assert.equal(image.Id.slice('sha256:'.length, 'sha256:'.length + 12), built[1]);
   assert.equal(info.Config.Labels['com.docker.compose.image'], image.Id);
+  assert.equal(image.Config.Labels['com.docker.compose.image.builder'], 'classic');
   const binds = (info.Mounts as { Type: string; Source: string; Destination: string; RW: boolean }[])
     .map((m) => [m.Type, m.Source, m.Destination, m.RW])
     .sort((a, b) => String(a[2]).localeCompare(String(b[2])));
@@ -75,7 +78,7 @@ export const check: Check = async (c) => {
   // --build: every step from the cache, the same image, so the container is left running too.
   const rebuilt = await c.compose(['up', '-d', '--build']);
   assert.equal(rebuilt.code, 0, rebuilt.stderr);
-  assert.equal(rebuilt.stderr.match(/ ---> Using cache\n/g)?.length, 3, rebuilt.stderr);
+  assert.equal(rebuilt.stderr.match(/ ---> Using cache\n/g)?.length, 4, rebuilt.stderr);
   assert.match(rebuilt.stderr, new RegExp(`\nSuccessfully tagged ${c.project}-web:latest\n Container ${site}  Running\n$`));
   assert.equal((await c.containers())[0]?.Id, web!.Id);
 
