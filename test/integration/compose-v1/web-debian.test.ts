@@ -150,6 +150,8 @@ test('docker-compose 1.29: nginx built on debian:bookworm-slim, bind-mounted sit
   assert.equal(after.Id, info.Id);
   assert.equal(after.State.Running, true);
   assert.match((await dc(['ps'])).stdout, new RegExp(`^${site} .* Up `, 'm'));
+  assert.match((await dc(['up', '-d'])).stderr, new RegExp(`${site} is up-to-date`));
+  assert.equal((await d.api('GET', `/containers/${site}/json`)).body.Id, info.Id);
 
   // down -v --rmi local: the container, the network and the built image gone; the base image stays.
   const down = await dc(['down', '-v', '--rmi', 'local', '-t', '1']);

@@ -90,6 +90,8 @@ export const check: Check = async (c) => {
     const after = await c.compose(['ps', '--format', 'json']);
     assert.equal(JSON.parse(after.stdout).State, 'running');
     assert.equal((await c.containers())[0]?.Id, web!.Id);
+    const still = await c.compose(['up', '-d']);
+    assert.equal(still.stderr, ` Container ${site}  Running\n`);
   }
 
   // down --rmi local takes the built image too (the base image stays).
