@@ -70,6 +70,14 @@ export const check: Check = async (c) => {
   assert.equal(logs.code, 0, logs.stderr);
   assert.match(logs.stdout, new RegExp(`^${site}  \\| \\S+ - - \\[[^\\]]+\\] "GET / HTTP/1\\.1" 200 27 `, 'm'));
 
+  // The published port, and nginx checking the bind-mounted config inside the running container.
+  const port = await c.compose(['port', 'web', '80']);
+  assert.equal(port.stdout, `0.0.0.0:${c.port}\n`, port.stderr);
+  const test = await c.compose(['exec', '-T', 'web', 'nginx', '-t']);
+  assert.equal(test.code, 0, test.stderr);
+  assert.equal(test.stdout, '');
+  assert.equal(test.stderr, 'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n');
+
   // Unchanged: `up -d` again neither rebuilds nor recreates; it leaves it running.
   const again = await c.compose(['up', '-d']);
   assert.equal(again.code, 0, again.stderr);
