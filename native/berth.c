@@ -10,6 +10,9 @@
  *   reap(pid) -> status|null                   waitpid(WNOHANG) for a child started by spawn
  *   pipe() -> [readFd, writeFd]                 pipe2(O_CLOEXEC): conmon's sync, start and attach pipes
  *   idmapMount(src, target, uidMap, gidMap, recursive)  an id-mapped bind of src at target (runc 1.1 has none)
+ *   sha256New() -> hasher / sha256Update(hasher, buffers, callback) / sha256Digest(hasher) -> Buffer
+ *                                          SHA-256 with Node's own OpenSSL, updates on the libuv thread pool
+ *                                          (off the main thread, no copy); one update in flight per hasher
  * Every failure throws an Error with `code` set to the errno name and `syscall`.
  */
 #define _GNU_SOURCE
@@ -36,6 +39,7 @@
 #include <sched.h>
 #include <pthread.h>
 #include <linux/mount.h>
+#include <openssl/evp.h>
 
 /* The new mount API (Linux 5.12 for mount_setattr), called by number: glibc 2.36 has no wrappers we can rely on. */
 #ifndef SYS_open_tree
@@ -450,6 +454,118 @@ out:
   return r;
 }
 
+/*
+ * Incremental SHA-256 whose updates run on the thread pool: a build context's
+ * large files are hashed as they arrive without the daemon's main thread
+ * doing it. The caller keeps one update in flight per hasher (and the
+ * buffers alive: the callback's closure holds them).
+ */
+static void hasher_free(napi_env env, void *data, void *hint) { (void)env; (void)hint; EVP_MD_CTX_free((EVP_MD_CTX *)data); }
+
+static napi_value js_sha256_new(napi_env env, napi_callback_info info) {
+  (void)info;
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+    EVP_MD_CTX_free(ctx);
+    napi_throw_error(env, "ENOMEM", "sha256: cannot make a digest context");
+    return NULL;
+  }
+  napi_value ext;
+  napi_create_external(env, ctx, hasher_free, NULL, &ext);
+  return ext;
+}
+
+typedef struct {
+  napi_async_work work;
+  napi_ref callback;
+  napi_ref hasher;
+  EVP_MD_CTX *ctx;
+  size_t count;
+  const void **data;
+  size_t *length;
+  int ok;
+} hash_job;
+
+static void hash_execute(napi_env env, void *arg) {
+  (void)env;
+  hash_job *job = arg;
+  job->ok = 1;
+  for (size_t i = 0; i < job->count && job->ok; i++) job->ok = EVP_DigestUpdate(job->ctx, job->data[i], job->length[i]) == 1;
+}
+
+static void hash_complete(napi_env env, napi_status status, void *arg) {
+  hash_job *job = arg;
+  napi_value cb, global, argv[1];
+  napi_get_reference_value(env, job->callback, &cb);
+  napi_get_global(env, &global);
+  if (status == napi_ok && job->ok) napi_get_null(env, &argv[0]);
+  else {
+    napi_value msg;
+    napi_create_string_utf8(env, "sha256 update failed", NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &argv[0]);
+  }
+  napi_delete_reference(env, job->callback);
+  napi_delete_reference(env, job->hasher);
+  napi_delete_async_work(env, job->work);
+  free(job->data); free(job->length); free(job);
+  napi_call_function(env, global, cb, 1, argv, NULL);
+}
+
+static napi_value js_sha256_update(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  void *ctx;
+  uint32_t count;
+  if (argc < 3 || napi_get_value_external(env, argv[0], &ctx) != napi_ok || napi_get_array_length(env, argv[1], &count) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sha256Update(hasher, buffers, callback)");
+    return NULL;
+  }
+  hash_job *job = calloc(1, sizeof *job);
+  job->data = calloc(count ? count : 1, sizeof *job->data);
+  job->length = calloc(count ? count : 1, sizeof *job->length);
+  job->ctx = ctx;
+  job->count = count;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value el;
+    void *d; size_t n;
+    napi_get_element(env, argv[1], i, &el);
+    if (napi_get_buffer_info(env, el, &d, &n) != napi_ok) {
+      free(job->data); free(job->length); free(job);
+      napi_throw_type_error(env, NULL, "sha256Update: buffers must be Buffers");
+      return NULL;
+    }
+    job->data[i] = d; job->length[i] = n;
+  }
+  napi_value name;
+  napi_create_string_utf8(env, "berth.sha256", NAPI_AUTO_LENGTH, &name);
+  napi_create_reference(env, argv[2], 1, &job->callback);
+  napi_create_reference(env, argv[0], 1, &job->hasher);
+  napi_create_async_work(env, NULL, name, hash_execute, hash_complete, job, &job->work);
+  napi_queue_async_work(env, job->work);
+  return undefined(env);
+}
+
+static napi_value js_sha256_digest(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  void *ctx;
+  if (argc < 1 || napi_get_value_external(env, argv[0], &ctx) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sha256Digest(hasher)");
+    return NULL;
+  }
+  unsigned char out[32];
+  unsigned int n = 0;
+  if (EVP_DigestFinal_ex(ctx, out, &n) != 1) {
+    napi_throw_error(env, NULL, "sha256: digest failed");
+    return NULL;
+  }
+  napi_value buf;
+  napi_create_buffer_copy(env, n, out, NULL, &buf);
+  return buf;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"mknod", 0, js_mknod, 0, 0, 0, napi_default, 0},
@@ -465,6 +581,9 @@ static napi_value init(napi_env env, napi_value exports) {
     {"reap", 0, js_reap, 0, 0, 0, napi_default, 0},
     {"pipe", 0, js_pipe, 0, 0, 0, napi_default, 0},
     {"idmapMount", 0, js_idmap_mount, 0, 0, 0, napi_default, 0},
+    {"sha256New", 0, js_sha256_new, 0, 0, 0, napi_default, 0},
+    {"sha256Update", 0, js_sha256_update, 0, 0, 0, napi_default, 0},
+    {"sha256Digest", 0, js_sha256_digest, 0, 0, 0, napi_default, 0},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

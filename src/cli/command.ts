@@ -43,9 +43,9 @@ export type CommandLoader = () => Promise<{ command: CommandSpec }>;
 export const FORMAT_FLAG: FlagSpec = {
   long: 'format',
   type: 'string',
-  usage: "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates",
+  usage: "Choose the output layout:\n'table':            a table with a header row (the default)\n'table TEMPLATE':   a table whose columns a Go template gives\n'json':             one JSON object per line\n'TEMPLATE':         each item through a Go template\n(templates follow Go's text/template syntax)",
 };
-export const FILTER_FLAG: FlagSpec = { long: 'filter', short: 'f', type: 'list', typeName: 'filter', usage: 'Filter output based on conditions provided', parse: validateFilter };
+export const FILTER_FLAG: FlagSpec = { long: 'filter', short: 'f', type: 'list', typeName: 'filter', usage: 'Only show items that match a condition (key=value)', parse: validateFilter };
 /** prune's --filter (long only), with its example in the usage. */
 export function pruneFilterFlag(usage: string): FlagSpec {
   return { long: 'filter', type: 'list', typeName: 'filter', usage, parse: validateFilter };

@@ -13,18 +13,18 @@ import { GROUPS, TOP } from './commands/index.ts';
 import { VERSION } from './version-info.ts';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
-  { long: 'config', type: 'string', usage: 'Location of client config files', def: '' },
-  { long: 'context', short: 'c', type: 'string', usage: 'Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "docker context use")' },
-  { long: 'debug', short: 'D', type: 'bool', usage: 'Enable debug mode' },
-  { long: 'host', short: 'H', type: 'list', usage: 'Daemon socket to connect to' },
-  { long: 'log-level', short: 'l', type: 'string', usage: 'Set the logging level ("debug", "info", "warn", "error", "fatal")', def: 'info' },
-  { long: 'tls', type: 'bool', usage: 'Use TLS; implied by --tlsverify' },
-  { long: 'tlscacert', type: 'string', usage: 'Trust certs signed only by this CA' },
-  { long: 'tlscert', type: 'string', usage: 'Path to TLS certificate file' },
-  { long: 'tlskey', type: 'string', usage: 'Path to TLS key file' },
-  { long: 'tlsverify', type: 'bool', usage: 'Use TLS and verify the remote' },
-  { long: 'version', short: 'v', type: 'bool', usage: 'Print version information and quit' },
-  { long: 'help', type: 'bool', usage: 'Print usage', hidden: true },
+  { long: 'config', type: 'string', usage: "Directory of the client's configuration", def: '' },
+  { long: 'context', short: 'c', type: 'string', usage: 'Context to connect through (wins over DOCKER_HOST and the context chosen with "berth context use")' },
+  { long: 'debug', short: 'D', type: 'bool', usage: 'Print debugging output' },
+  { long: 'host', short: 'H', type: 'list', usage: 'Server address to connect to' },
+  { long: 'log-level', short: 'l', type: 'string', usage: 'How much to log ("debug", "info", "warn", "error", "fatal")', def: 'info' },
+  { long: 'tls', type: 'bool', usage: 'Connect over TLS (--tlsverify turns this on)' },
+  { long: 'tlscacert', type: 'string', usage: 'CA certificate to check the server against' },
+  { long: 'tlscert', type: 'string', usage: 'Client TLS certificate' },
+  { long: 'tlskey', type: 'string', usage: 'Client TLS key' },
+  { long: 'tlsverify', type: 'bool', usage: "Connect over TLS and check the server's certificate" },
+  { long: 'version', short: 'v', type: 'bool', usage: 'Print the version and exit' },
+  { long: 'help', type: 'bool', usage: 'Show this help', hidden: true },
 ];
 
 function rootHelp(bin: string): string {
@@ -32,7 +32,7 @@ function rootHelp(bin: string): string {
   const groups = Object.entries(GROUPS).map(([name, g]) => ({ name, short: g.short }));
   const pad = (n: string) => n.padEnd(12);
   return (
-    `Usage:  ${bin} [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n\n` +
+    `Usage:  ${bin} [OPTIONS] COMMAND\n\nBerth runs and manages containers\n\n` +
     `Management Commands:\n${groups.map((g) => `  ${pad(g.name)}${g.short}`).join('\n')}\n\n` +
     `Commands:\n${rows.map((r) => `  ${pad(r.name)}${r.short}`).join('\n')}\n\n` +
     `Global Options:\n${flagUsages(GLOBAL_FLAGS)}\n\nRun '${bin} COMMAND --help' for more information on a command.\n`

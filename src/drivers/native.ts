@@ -34,7 +34,14 @@ export interface NativeAddon {
    * uid_map and gid_map are the given texts ("inside outside count" lines).
    */
   idmapMount(source: string, target: string, uidMap: string, gidMap: string, recursive: boolean): void;
+  /** An incremental SHA-256 (pooled-sha256.ts): updates hashed on the thread pool, one batch in flight at a time. */
+  sha256New(): Sha256Handle;
+  sha256Update(hasher: Sha256Handle, buffers: Buffer[], done: (err: Error | null) => void): void;
+  sha256Digest(hasher: Sha256Handle): Buffer;
 }
+
+declare const sha256Handle: unique symbol;
+export type Sha256Handle = { readonly [sha256Handle]: true };
 
 /** mount(2) flags used by Berth. */
 export const MS = {

@@ -60,7 +60,7 @@ complete -F ${fn} ${bin}
 
 export const command: CommandSpec = {
   usage: 'bash|zsh',
-  short: 'Generate the autocompletion script for the specified shell',
+  short: 'Print a shell completion script for the named shell',
   args: { exact: 1 },
   flags: [],
   async run({ cli, args }) {

@@ -4,13 +4,13 @@ import { fetchOther, fetchRaw, isNotFound, runInspect, type InspectKind } from '
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] NAME|ID [NAME|ID...]',
-  short: 'Return low-level information on Docker objects',
+  short: 'Show the full details of any Berth object',
   aliases: ['inspect'],
   args: { min: 1 },
   flags: [
-    { long: 'format', short: 'f', type: 'string', usage: "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates" },
-    { long: 'size', short: 's', type: 'bool', usage: 'Display total file sizes if the type is container' },
-    { long: 'type', type: 'string', usage: 'Only inspect objects of the given type' },
+    { long: 'format', short: 'f', type: 'string', usage: "Choose the output layout:\n'json':             the object as JSON\n'TEMPLATE':         the object through a Go template\n(templates follow Go's text/template syntax)" },
+    { long: 'size', short: 's', type: 'bool', usage: 'Also report file sizes (containers only)' },
+    { long: 'type', type: 'string', usage: 'Look only for objects of this type' },
   ],
   async run({ cli, flags, args }) {
     const type = flags.str('type');

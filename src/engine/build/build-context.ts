@@ -52,7 +52,7 @@ export interface BuildContext {
   /** Removes the directory. Idempotent. */
   close(): Promise<void>;
   /**
-   * Resolves once every file's content is on disk under `root` (large files
+   * Resolves once every file's content is on disk under `root` (files
    * may be held in memory until then, placeholders in their place: names,
    * types and links are right, content, owner, mode and mtime are not).
    * The builder awaits it before reading files from `root` (a COPY/ADD

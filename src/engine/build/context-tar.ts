@@ -8,11 +8,12 @@
  * anything but an earlier file are refused: the directory is new and
  * nothing in it is followed.
  *
- * Large files may be held in memory instead (`HeldFiles`): hashed as they
- * arrive, an empty placeholder made on disk (so paths, links and lstat's
- * file type are right), content and metadata written only when the build
- * needs the files (`flush`, the context's `ready`). A fully cached rebuild
- * then writes none of them: its keys come from the digests alone.
+ * Files are held in memory instead (`HeldFiles`) while the shared budget
+ * lasts: hashed as they arrive (large ones on the thread pool), an empty
+ * placeholder made on disk (so paths, links and lstat's file type are
+ * right), content and metadata written only when the build needs the files
+ * (`flush`, the context's `ready`). A fully cached rebuild then writes none
+ * of them: its keys come from the digests alone.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
@@ -20,6 +21,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { PooledSha256 } from '../../drivers/pooled-sha256.ts';
 import { SystemError } from '../../util/errors.ts';
 import type { ContextEntry } from './build-context.ts';
 
@@ -70,6 +72,21 @@ interface HeldFile {
   mtime: number;
 }
 
+const FLUSH_PARALLEL = 8;
+
+/** Files from this size are hashed on the thread pool; smaller ones cost less on the main thread than handing them over. */
+const POOLED_HASH_SIZE = 256 * 1024;
+
+class InlineSha256 {
+  private readonly hash = createHash('sha256');
+  update(chunk: Buffer): void {
+    this.hash.update(chunk);
+  }
+  async digest(): Promise<string> {
+    return `sha256:${this.hash.digest('hex')}`;
+  }
+}
+
 /** Files kept in memory (by absolute path, their placeholders on disk) until `flush` writes them. */
 export class HeldFiles {
   private readonly files = new Map<string, HeldFile>();
@@ -81,10 +98,10 @@ export class HeldFiles {
   private readonly writing = new Map<string, Promise<void>>();
   private readonly links = new Map<string, string>();
 
-  /** `pool`: the bytes all contexts may hold together (shared); `minSize`: smaller files are written at once (cheap, and read early: Dockerfile…). */
+  /** `pool`: the bytes all contexts may hold together (shared); `minSize`: smaller files are written as they arrive. */
   constructor(
     readonly pool: { limit: number; used: number },
-    readonly minSize = 1024 * 1024,
+    readonly minSize = 0,
   ) {}
 
   get size(): number {
@@ -134,7 +151,12 @@ export class HeldFiles {
   async flush(wanted?: (file: string) => boolean): Promise<void> {
     const files = new Set([...this.files.keys()].filter((f) => !wanted || wanted(f)));
     if (wanted) for (const [link, target] of this.links) if (wanted(link)) files.add(target);
-    for (const file of files) await this.writeOne(file);
+    // A few at a time: a context of many small files is written in a fraction of the time one by one takes.
+    const queue = [...files];
+    const worker = async () => {
+      for (let file = queue.pop(); file !== undefined; file = queue.pop()) await this.writeOne(file);
+    };
+    await Promise.all(Array.from({ length: Math.min(FLUSH_PARALLEL, queue.length) }, worker));
     // Files another caller was writing when this one looked.
     await Promise.all([...this.writing.values()]);
   }
@@ -198,7 +220,7 @@ async function applyMetadata(file: string, type: string, m: { uid: number; gid: 
 
 /**
  * Unpacks the (already decompressed) tar `source` into the empty directory `root`; resolves with its entries.
- * With `held`, large files go there (placeholders on disk) while its budget lasts.
+ * With `held`, files go there (placeholders on disk) while its budget lasts.
  */
 export async function unpackContextTar(source: Readable, root: string, signal?: AbortSignal, held?: HeldFiles): Promise<Map<string, ContextEntry>> {
   const entries = new Map<string, ContextEntry>();
@@ -208,6 +230,16 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
   const flowing = pipeline(source, extract, { signal });
   flowing.catch(() => undefined); // surfaced below
   const dirTimes: [string, number][] = [];
+  // Held files' digests, computed off the main thread while the tar goes on.
+  const digests: Promise<void>[] = [];
+  const linksToHeld: [ContextEntry, ContextEntry][] = []; // a hard link's record, its target's (digest filled later)
+  // Held files' empty placeholders being made: not waited for one by one (a link to one, or its removal, waits).
+  const placeholders = new Map<string, Promise<void>>();
+  const settlePlaceholders = async () => {
+    const all = [...placeholders.values()];
+    placeholders.clear();
+    await Promise.all(all);
+  };
   let seen = 0;
 
   const ensureParents = async (rel: string): Promise<void> => {
@@ -237,6 +269,7 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
       if (rel !== '') await ensureParents(rel);
       const previous = entries.get(rel);
       if (previous && !(previous.type === 'directory' && h.type === 'directory')) {
+        await settlePlaceholders();
         await fs.rm(file, { recursive: true, force: true });
         held?.drop(file);
         for (const key of entries.keys()) if (key === rel || key.startsWith(rel + '/')) entries.delete(key);
@@ -245,20 +278,24 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
         case 'file':
         case 'contiguous-file': {
           if (held?.fits(h.size ?? 0)) {
-            const hash = createHash('sha256');
+            const hash = (h.size ?? 0) >= POOLED_HASH_SIZE ? new PooledSha256() : new InlineSha256();
             const chunks: Buffer[] = [];
             let size = 0;
             const placeholder = fs.writeFile(file, '', { mode: 0o600, flag: 'wx' });
-            placeholder.catch(() => undefined);
+            placeholder.catch(() => undefined); // awaited below
+            placeholders.set(file, placeholder);
             for await (const chunk of entry) {
               hash.update(chunk as Buffer);
               chunks.push(chunk as Buffer);
               size += (chunk as Buffer).length;
             }
-            await placeholder;
             const meta = { uid: h.uid ?? 0, gid: h.gid ?? 0, mode, mtime };
             held.add(file, { chunks, size, ...meta });
-            entries.set(rel, { ...base, type: 'file', size, digest: `sha256:${hash.digest('hex')}` });
+            const record: ContextEntry = { ...base, type: 'file', size, digest: '' };
+            entries.set(rel, record);
+            const digest = hash.digest().then((d) => void (record.digest = d));
+            digest.catch(() => undefined); // awaited below
+            digests.push(digest);
             continue; // owner, mode and mtime when written
           }
           let done: { digest: string; size: number } | undefined;
@@ -284,10 +321,13 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
           if (targetRel === undefined) throw breakout(h.linkname ?? '', root);
           const target = entries.get(targetRel);
           if (target?.type !== 'file') throw new SystemError(`Error processing tar file(exit status 1): invalid hardlink ${JSON.stringify(h.name)} -> ${JSON.stringify(h.linkname)}`);
+          await placeholders.get(path.join(root, targetRel));
           await fs.link(path.join(root, targetRel), file);
           if (held?.has(path.join(root, targetRel))) held.link(file, path.join(root, targetRel));
           entry.resume();
-          entries.set(rel, { ...target, path: rel });
+          const record: ContextEntry = { ...target, path: rel };
+          entries.set(rel, record);
+          if (target.digest === '') linksToHeld.push([record, target]);
           continue; // shares its target's inode, so its metadata
         }
         default:
@@ -298,6 +338,9 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
       await applyMetadata(file, h.type, { uid: h.uid ?? 0, gid: h.gid ?? 0, mode, mtime });
     }
     await flowing;
+    await settlePlaceholders();
+    await Promise.all(digests);
+    for (const [link, target] of linksToHeld) link.digest = target.digest;
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     // Our own refusals and the filesystem's errors (ENOSPC…) pass as they are; the rest is the tar's.

@@ -57,6 +57,7 @@ test('a context tar is unpacked with digests, modes, owners, links and the Docke
   assert.equal(ctx.entries.get('app/hard')!.digest, sha('echo hi\n'));
   assert.equal(ctx.entries.get('app/link')!.linkname, 'run.sh');
   assert.equal(ctx.entries.get('deep/er')!.type, 'directory');
+  await ctx.ready!(); // files are held until a step needs them
   const st = await fs.stat(path.join(ctx.root, 'app/run.sh'));
   assert.equal(st.mode & 0o7777, 0o4755);
   assert.equal(st.uid, 1000);

@@ -35,10 +35,10 @@ export interface OpenContextOptions {
 }
 
 /**
- * The bytes of large context files kept in memory, all builds together
- * (written only when a COPY/ADD or RUN mount misses the cache): a fully
- * cached rebuild then writes none of them. Past the limit, files go to disk
- * as they arrive.
+ * The bytes of context files kept in memory, all builds together (written
+ * only when a COPY/ADD or RUN mount misses the cache): a fully cached
+ * rebuild then writes none of them. Past the limit, files go to disk as
+ * they arrive.
  */
 export const heldContextBytes = { limit: 256 * 1024 * 1024, used: 0 };
 
@@ -107,9 +107,17 @@ async function finish(
   held?: HeldFiles,
 ): Promise<BuildContext> {
   const wanted = requested || DEFAULT_DOCKERFILE;
-  // The Dockerfile and ignore files are read from disk: written first if they may be held (directly or through a link).
+  // The Dockerfile and ignore files are read from disk: written first if held (all held files when one is reached through a symlink).
   const names = [wanted, wanted.toLowerCase(), `${wanted}.dockerignore`, `${wanted.toLowerCase()}.dockerignore`, '.dockerignore'];
-  if (held && held.size > 0 && names.some((n) => mayBeHeld(entries, n, (rel) => held.has(path.join(root, rel))))) await held.flush();
+  if (held && held.size > 0) {
+    const isHeld = (rel: string) => held.has(path.join(root, rel));
+    const reached = names.map((n) => mayBeHeld(entries, n, isHeld));
+    if (reached.includes('through-symlink')) await held.flush();
+    else {
+      const files = new Set(names.filter((_, i) => reached[i] === 'held').map((n) => path.join(root, cleanRel(n))));
+      if (files.size > 0) await held.flush((file) => files.has(file));
+    }
+  }
   const { name, text } = await readDockerfile(root, wanted);
   const patterns = await readIgnorePatterns(root, name);
   for (const rel of excludedPaths(entries.keys(), patterns)) {
@@ -148,17 +156,21 @@ function throughSymlink(entries: ReadonlyMap<string, ContextEntry>, rel: string)
   return false;
 }
 
-/** Whether reading `name` in the context may meet a held file: it is one, or its path goes through a symlink. */
-function mayBeHeld(entries: ReadonlyMap<string, ContextEntry>, name: string, isHeld: (rel: string) => boolean): boolean {
-  const rel = path.posix.normalize('/' + name.replaceAll('\\', '/')).slice(1);
+function cleanRel(name: string): string {
+  return path.posix.normalize('/' + name.replaceAll('\\', '/')).slice(1);
+}
+
+/** Whether reading `name` in the context meets a held file: it is one ('held'), or its path goes through a symlink (may lead to one). */
+function mayBeHeld(entries: ReadonlyMap<string, ContextEntry>, name: string, isHeld: (rel: string) => boolean): 'held' | 'through-symlink' | false {
+  const rel = cleanRel(name);
   if (rel === '') return false;
   const parts = rel.split('/');
   for (let i = 1; i <= parts.length; i++) {
     const e = entries.get(parts.slice(0, i).join('/'));
     if (e === undefined) return false;
-    if (e.type === 'symlink') return true;
+    if (e.type === 'symlink') return 'through-symlink';
   }
-  return isHeld(rel);
+  return isHeld(rel) ? 'held' : false;
 }
 
 /** The Dockerfile's text, by name within `root` (symlinks followed only inside it), with dockerd's lower-case fallback. */

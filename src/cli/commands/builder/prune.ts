@@ -8,14 +8,14 @@ import { confirm } from '../../prompt.ts';
 export const command: CommandSpec = {
   // docker's Use is bare "prune" (DisableFlagsInUseLine).
   usage: '',
-  short: 'Remove build cache',
+  short: 'Delete cached build steps',
   aliases: ['builder prune'],
   args: { exact: 0 },
   flags: [
-    { long: 'all', short: 'a', type: 'bool', usage: 'Remove all unused build cache, not just dangling ones' },
-    pruneFilterFlag('Provide filter values (e.g. "until=24h")'),
-    { long: 'force', short: 'f', type: 'bool', usage: 'Do not prompt for confirmation' },
-    { long: 'keep-storage', type: 'value', typeName: 'bytes', usage: 'Amount of disk space to keep for cache', parse: (raw: string) => ramInBytes(raw) },
+    { long: 'all', short: 'a', type: 'bool', usage: 'Delete every unused cache entry, dangling or not' },
+    pruneFilterFlag('Limit what is deleted, for example "until=24h"'),
+    { long: 'force', short: 'f', type: 'bool', usage: 'Skip the confirmation question' },
+    { long: 'keep-storage', type: 'value', typeName: 'bytes', usage: 'Cache size to leave in place', parse: (raw: string) => ramInBytes(raw) },
   ],
   async run({ cli, flags }) {
     const all = flags.bool('all');

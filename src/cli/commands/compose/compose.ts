@@ -15,7 +15,7 @@ function composeHelp(path: string): string {
   const names = Object.keys(COMPOSE_COMMANDS).sort();
   const width = Math.max(11, ...names.map((n) => n.length)) + 1;
   return (
-    `Usage:  ${path} [OPTIONS] COMMAND\n\nDefine and run multi-container applications with Docker\n\n` +
+    `Usage:  ${path} [OPTIONS] COMMAND\n\nDefine and run applications made of several containers, with Berth\n\n` +
     `Options:\n${flagUsages(COMPOSE_FLAGS)}\n\nCommands:\n${names.map((n) => `  ${n.padEnd(width)}${COMPOSE_COMMANDS[n]!.short}`).join('\n')}\n\n` +
     `Run '${path} COMMAND --help' for more information on a command.\n`
   );
@@ -23,7 +23,7 @@ function composeHelp(path: string): string {
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] COMMAND',
-  short: 'Docker Compose',
+  short: 'Define and run multi-container applications (Compose)',
   interspersed: false,
   flags: COMPOSE_FLAGS,
   async run({ cli, flags, path }) {

@@ -6,12 +6,12 @@ import { composeEnv, projectNameOnly } from './session.ts';
 
 export const command: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICES]',
-  short: 'Stop and remove containers, networks',
+  short: 'Stop the project and delete its containers and networks',
   flags: [
-    { long: 'remove-orphans', type: 'bool', usage: 'Remove containers for services not defined in the Compose file' },
-    { long: 'rmi', type: 'string', usage: 'Remove images used by services. "local" remove only images that don\'t have a custom tag ("local"|"all")' },
-    { long: 'timeout', short: 't', type: 'int', usage: 'Specify a shutdown timeout in seconds' },
-    { long: 'volumes', short: 'v', type: 'bool', usage: 'Remove named volumes declared in the "volumes" section of the Compose file and anonymous volumes attached to containers' },
+    { long: 'remove-orphans', type: 'bool', usage: 'Also delete containers of services the Compose file no longer has' },
+    { long: 'rmi', type: 'string', usage: 'Also delete the services\' images: "local" only those without a custom tag, "all" every one ("local"|"all")' },
+    { long: 'timeout', short: 't', type: 'int', usage: 'Seconds to wait for containers to stop' },
+    { long: 'volumes', short: 'v', type: 'bool', usage: 'Also delete the project\'s named volumes (top-level "volumes") and the containers\' anonymous volumes' },
   ],
   async run({ cli, flags, compose }) {
     const rmi = flags.str('rmi');

@@ -29,19 +29,19 @@ async function dockerCommand(ctx: ComposeContextArg, module: Promise<{ command: 
 
 export const exec: ComposeCommandSpec = {
   usage: '[OPTIONS] SERVICE COMMAND [ARGS...]',
-  short: 'Execute a command in a running container',
+  short: 'Run a command in a running service container',
   interspersed: false,
   args: { min: 2 },
   flags: [
-    { long: 'detach', short: 'd', type: 'bool', usage: 'Detached mode: Run command in the background' },
-    { long: 'env', short: 'e', type: 'list', typeName: 'stringArray', usage: 'Set environment variables' },
-    { long: 'index', type: 'int', usage: 'Index of the container if service has multiple replicas', def: 0 },
-    { long: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached', def: true, hidden: true },
-    { long: 'no-TTY', short: 'T', type: 'bool', usage: 'Disable pseudo-TTY allocation. By default `docker compose exec` allocates a TTY.' },
-    { long: 'privileged', type: 'bool', usage: 'Give extended privileges to the process' },
-    { long: 'tty', short: 't', type: 'bool', usage: 'Allocate a pseudo-TTY', def: true, hidden: true },
-    { long: 'user', short: 'u', type: 'string', usage: 'Run the command as this user' },
-    { long: 'workdir', short: 'w', type: 'string', usage: 'Path to workdir directory for this command' },
+    { long: 'detach', short: 'd', type: 'bool', usage: 'Start the command in the background and return' },
+    { long: 'env', short: 'e', type: 'list', typeName: 'stringArray', usage: 'Set an environment variable (NAME=VALUE)' },
+    { long: 'index', type: 'int', usage: 'Which replica, when the service has several', def: 0 },
+    { long: 'interactive', short: 'i', type: 'bool', usage: 'Keep standard input open, attached or not', def: true, hidden: true },
+    { long: 'no-TTY', short: 'T', type: 'bool', usage: 'Do not give the command a terminal (it gets one by default)' },
+    { long: 'privileged', type: 'bool', usage: 'Run the command with all privileges' },
+    { long: 'tty', short: 't', type: 'bool', usage: 'Give the process a terminal (pseudo-TTY)', def: true, hidden: true },
+    { long: 'user', short: 'u', type: 'string', usage: 'User to run the command as' },
+    { long: 'workdir', short: 'w', type: 'string', usage: 'Directory to run the command in' },
   ],
   async run(ctx) {
     if (ctx.args.length < 2) throw new StatusError(`"${ctx.path}" requires at least 2 arguments.`, 1);
@@ -65,24 +65,24 @@ export const exec: ComposeCommandSpec = {
 
 export const run: ComposeCommandSpec = {
   usage: '[OPTIONS] SERVICE [COMMAND] [ARGS...]',
-  short: 'Run a one-off command on a service',
+  short: 'Run a single command in a new container of a service',
   interspersed: false,
   flags: [
-    { long: 'build', type: 'bool', usage: 'Build image before starting container' },
-    { long: 'detach', short: 'd', type: 'bool', usage: 'Run container in background and print container ID' },
-    { long: 'entrypoint', type: 'string', usage: 'Override the entrypoint of the image' },
-    { long: 'env', short: 'e', type: 'list', typeName: 'stringArray', usage: 'Set environment variables' },
-    { long: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached', def: true },
-    { long: 'label', short: 'l', type: 'list', typeName: 'stringArray', usage: 'Add or override a label' },
-    { long: 'name', type: 'string', usage: 'Assign a name to the container' },
-    { long: 'no-TTY', short: 'T', type: 'bool', usage: 'Disable pseudo-TTY allocation (default: auto-detected)' },
-    { long: 'no-deps', type: 'bool', usage: "Don't start linked services" },
-    { long: 'publish', short: 'p', type: 'list', typeName: 'stringArray', usage: "Publish a container's port(s) to the host" },
-    { long: 'rm', type: 'bool', usage: 'Automatically remove the container when it exits' },
-    { long: 'service-ports', type: 'bool', usage: "Run command with all service's ports enabled and mapped to the host" },
-    { long: 'user', short: 'u', type: 'string', usage: 'Run as specified username or uid' },
-    { long: 'volume', short: 'v', type: 'list', typeName: 'stringArray', usage: 'Bind mount a volume' },
-    { long: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
+    { long: 'build', type: 'bool', usage: 'Build the image first' },
+    { long: 'detach', short: 'd', type: 'bool', usage: "Start in the background and print the new container's ID" },
+    { long: 'entrypoint', type: 'string', usage: "Run this instead of the image's ENTRYPOINT" },
+    { long: 'env', short: 'e', type: 'list', typeName: 'stringArray', usage: 'Set an environment variable (NAME=VALUE)' },
+    { long: 'interactive', short: 'i', type: 'bool', usage: 'Keep standard input open, attached or not', def: true },
+    { long: 'label', short: 'l', type: 'list', typeName: 'stringArray', usage: 'Set a label (KEY=VALUE)' },
+    { long: 'name', type: 'string', usage: 'Name the new container' },
+    { long: 'no-TTY', short: 'T', type: 'bool', usage: 'Do not give the command a terminal (it gets one when input is a terminal)' },
+    { long: 'no-deps', type: 'bool', usage: 'Leave the services it depends on alone' },
+    { long: 'publish', short: 'p', type: 'list', typeName: 'stringArray', usage: 'Map container ports to host ports' },
+    { long: 'rm', type: 'bool', usage: 'Delete the container once it exits' },
+    { long: 'service-ports', type: 'bool', usage: "Publish the service's ports as its definition says" },
+    { long: 'user', short: 'u', type: 'string', usage: 'User to run as, by name or uid' },
+    { long: 'volume', short: 'v', type: 'list', typeName: 'stringArray', usage: 'Mount a volume or host path' },
+    { long: 'workdir', short: 'w', type: 'string', usage: 'Directory to start the process in, inside the container' },
   ],
   async run(ctx) {
     const [service = '', ...cmd] = ctx.args;
@@ -146,13 +146,13 @@ void nameOf;
 
 /** `compose cp SERVICE:SRC DEST` / `SRC SERVICE:DEST`: docker cp with the service's container (--index, default 1). */
 export const cp: ComposeCommandSpec = {
-  usage: '[OPTIONS] SERVICE:SRC_PATH DEST_PATH|-\n\tdocker compose cp [OPTIONS] SRC_PATH|- SERVICE:DEST_PATH',
-  short: 'Copy files/folders between a service container and the local filesystem',
+  usage: '[OPTIONS] SERVICE:SRC_PATH DEST_PATH|-\n\tberth compose cp [OPTIONS] SRC_PATH|- SERVICE:DEST_PATH',
+  short: 'Copy files or directories into or out of a service container',
   args: { exact: 2 },
   flags: [
-    { long: 'archive', short: 'a', type: 'bool', usage: 'Archive mode (copy all uid/gid information)' },
-    { long: 'follow-link', short: 'L', type: 'bool', usage: 'Always follow symbol link in SRC_PATH' },
-    { long: 'index', type: 'int', usage: 'Index of the container if service has multiple replicas', def: 0 },
+    { long: 'archive', short: 'a', type: 'bool', usage: 'Keep file owners (uid/gid) as they are' },
+    { long: 'follow-link', short: 'L', type: 'bool', usage: 'Copy what a symlink in SRC_PATH points to, not the link' },
+    { long: 'index', type: 'int', usage: 'Which replica, when the service has several', def: 0 },
   ],
   async run(ctx) {
     if (ctx.args.length !== 2) throw new StatusError(`"${ctx.path}" requires exactly 2 arguments.`, 1);

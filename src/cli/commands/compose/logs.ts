@@ -8,16 +8,16 @@ import { projectNameOnly } from './session.ts';
 
 export const command: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
-  short: 'View output from containers',
+  short: "Print the services' logs",
   flags: [
-    { long: 'follow', short: 'f', type: 'bool', usage: 'Follow log output' },
-    { long: 'index', type: 'int', usage: 'index of the container if service has multiple replicas' },
-    { long: 'no-color', type: 'bool', usage: 'Produce monochrome output' },
-    { long: 'no-log-prefix', type: 'bool', usage: "Don't print prefix in logs" },
-    { long: 'since', type: 'string', usage: 'Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)' },
-    { long: 'tail', short: 'n', type: 'string', usage: 'Number of lines to show from the end of the logs for each container', def: 'all' },
-    { long: 'timestamps', short: 't', type: 'bool', usage: 'Show timestamps' },
-    { long: 'until', type: 'string', usage: 'Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)' },
+    { long: 'follow', short: 'f', type: 'bool', usage: 'Keep printing new log lines as they come' },
+    { long: 'index', type: 'int', usage: 'Which replica, when the service has several' },
+    { long: 'no-color', type: 'bool', usage: 'Print without colours' },
+    { long: 'no-log-prefix', type: 'bool', usage: 'Leave out the service-name prefix' },
+    { long: 'since', type: 'string', usage: 'Only lines after this time: a timestamp such as 2024-03-01T10:00:00Z or an age such as 30m' },
+    { long: 'tail', short: 'n', type: 'string', usage: 'How many of the last lines to print per container', def: 'all' },
+    { long: 'timestamps', short: 't', type: 'bool', usage: 'Prefix each line with its time' },
+    { long: 'until', type: 'string', usage: 'Only lines before this time: a timestamp such as 2024-03-01T10:00:00Z or an age such as 30m' },
   ],
   async run({ cli, flags, args, compose }) {
     const project = projectNameOnly(cli, compose)!;

@@ -12,7 +12,7 @@ import { projectNameOnly } from './session.ts';
 
 export const top: ComposeCommandSpec = {
   usage: '[SERVICES...]',
-  short: 'Display the running processes',
+  short: 'List the processes in service containers',
   flags: [],
   async run({ cli, args, compose }) {
     const project = projectNameOnly(cli, compose)!;
@@ -27,10 +27,10 @@ export const top: ComposeCommandSpec = {
 
 export const port: ComposeCommandSpec = {
   usage: '[OPTIONS] SERVICE PRIVATE_PORT',
-  short: 'Print the public port for a port binding',
+  short: 'Print the host address a service port is published on',
   flags: [
-    { long: 'index', type: 'int', usage: 'Index of the container if service has multiple replicas', def: 0 },
-    { long: 'protocol', type: 'string', usage: 'tcp or udp', def: 'tcp' },
+    { long: 'index', type: 'int', usage: 'Which replica, when the service has several', def: 0 },
+    { long: 'protocol', type: 'string', usage: 'Protocol: tcp or udp', def: 'tcp' },
   ],
   async run({ cli, flags, args, compose }) {
     const [service = '', priv = ''] = args;
@@ -50,10 +50,10 @@ export const port: ComposeCommandSpec = {
 
 export const images: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
-  short: 'List images used by the created containers',
+  short: "Show the images the project's containers use",
   flags: [
-    { long: 'format', type: 'string', usage: 'Format the output. Values: [table | json]', def: 'table' },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Only display IDs' },
+    { long: 'format', type: 'string', usage: 'Output format: table or json', def: 'table' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print container IDs only' },
   ],
   async run({ cli, flags, args, compose }) {
     const project = projectNameOnly(cli, compose)!;
@@ -90,11 +90,11 @@ function humanBytes(n: number): string {
 
 export const ls: ComposeCommandSpec = {
   usage: '[OPTIONS]',
-  short: 'List running compose projects',
+  short: 'Show Compose projects',
   flags: [
-    { long: 'all', short: 'a', type: 'bool', usage: 'Show all stopped Compose projects' },
-    { long: 'format', type: 'string', usage: 'Format the output. Values: [table | json]', def: 'table' },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Only display project names' },
+    { long: 'all', short: 'a', type: 'bool', usage: 'Include stopped projects too' },
+    { long: 'format', type: 'string', usage: 'Output format: table or json', def: 'table' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print project names only' },
   ],
   async run({ cli, flags }) {
     const list = await containerList(cli.api(), { all: flags.bool('all'), filters: JSON.stringify({ label: [PROJECT_LABEL] }) });
@@ -116,10 +116,10 @@ export const ls: ComposeCommandSpec = {
 
 export const version: ComposeCommandSpec = {
   usage: '[OPTIONS]',
-  short: 'Show the Docker Compose version information',
+  short: 'Show the Compose version',
   flags: [
-    { long: 'format', short: 'f', type: 'string', usage: 'Format the output. Values: [pretty | json]. (Default: pretty)' },
-    { long: 'short', type: 'bool', usage: "Shows only Compose's version number" },
+    { long: 'format', short: 'f', type: 'string', usage: 'Output format: pretty (the default) or json' },
+    { long: 'short', type: 'bool', usage: 'Print just the version number' },
   ],
   async run({ cli, flags }) {
     if (flags.bool('short')) return void cli.out.write(`${COMPOSE_VERSION}\n`);
@@ -131,9 +131,9 @@ export const version: ComposeCommandSpec = {
 /** `compose wait SERVICE...`: block until the services' containers stop; print and exit with the first exit code. */
 export const wait: ComposeCommandSpec = {
   usage: 'SERVICE [SERVICE...] [OPTIONS]',
-  short: 'Block until containers of all (or specified) services stop.',
+  short: "Wait until the services' containers stop",
   args: { min: 1 },
-  flags: [{ long: 'down-project', type: 'bool', usage: 'Drops project when the first container stops' }],
+  flags: [{ long: 'down-project', type: 'bool', usage: 'Stop the whole project once any container stops' }],
   async run({ cli, args, compose }) {
     const project = projectNameOnly(cli, compose)!;
     const api = cli.api();
@@ -148,8 +148,8 @@ export const wait: ComposeCommandSpec = {
 /** `compose events [--json] [SERVICE...]`: the engine's container events of the project, as Compose prints them. */
 export const events: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
-  short: 'Receive real time events from containers',
-  flags: [{ long: 'json', type: 'bool', usage: 'Output events as a stream of json objects' }],
+  short: "Follow the project's container events as they happen",
+  flags: [{ long: 'json', type: 'bool', usage: 'Print each event as a JSON object' }],
   async run({ cli, flags, args, compose }) {
     const project = projectNameOnly(cli, compose)!;
     const res = await systemEvents(cli.api(), { filters: JSON.stringify({ label: [`${PROJECT_LABEL}=${project.name}`], type: ['container'] }) });

@@ -12,21 +12,21 @@ import { loadProject, loadProjectModel, type LoadOptions, type LoadResult } from
 import { nodeIO } from '../../../compose/load/node-io.ts';
 
 export const COMPOSE_FLAGS: FlagSpec[] = [
-  { long: 'all-resources', type: 'bool', usage: 'Include all resources, even those not used by services' },
-  { long: 'ansi', type: 'string', usage: 'Control when to print ANSI control characters ("never"|"always"|"auto")', def: 'auto' },
-  { long: 'compatibility', type: 'bool', usage: 'Run compose in backward compatibility mode' },
-  { long: 'dry-run', type: 'bool', usage: 'Execute command in dry run mode' },
-  { long: 'env-file', type: 'list', typeName: 'stringArray', usage: 'Specify an alternate environment file' },
-  { long: 'file', short: 'f', type: 'list', typeName: 'stringArray', usage: 'Compose configuration files' },
-  { long: 'parallel', type: 'int', usage: 'Control max parallelism, -1 for unlimited', def: -1 },
-  { long: 'profile', type: 'list', typeName: 'stringArray', usage: 'Specify a profile to enable' },
-  { long: 'progress', type: 'string', usage: 'Set type of progress output (auto, tty, plain, json, quiet)' },
-  { long: 'project-directory', type: 'string', usage: 'Specify an alternate working directory\n(default: the path of the, first specified, Compose file)' },
-  { long: 'project-name', short: 'p', type: 'string', usage: 'Project name' },
-  { long: 'workdir', type: 'string', usage: 'DEPRECATED! USE --project-directory INSTEAD.', hidden: true },
-  { long: 'version', short: 'v', type: 'bool', usage: 'Show the Docker Compose version information', hidden: true },
-  { long: 'verbose', type: 'bool', usage: 'Show more output', hidden: true },
-  { long: 'no-ansi', type: 'bool', usage: 'Do not print ANSI control characters (DEPRECATED)', hidden: true },
+  { long: 'all-resources', type: 'bool', usage: 'Keep resources no service uses' },
+  { long: 'ansi', type: 'string', usage: 'When to use ANSI escape codes ("never"|"always"|"auto")', def: 'auto' },
+  { long: 'compatibility', type: 'bool', usage: 'Behave like Compose v1 where the two differ' },
+  { long: 'dry-run', type: 'bool', usage: 'Show what would be done without doing it' },
+  { long: 'env-file', type: 'list', typeName: 'stringArray', usage: 'Read variables from this file instead of .env' },
+  { long: 'file', short: 'f', type: 'list', typeName: 'stringArray', usage: 'Compose file to load (repeatable)' },
+  { long: 'parallel', type: 'int', usage: 'How many operations may run at once (-1: no limit)', def: -1 },
+  { long: 'profile', type: 'list', typeName: 'stringArray', usage: 'Turn on the services of this profile' },
+  { long: 'progress', type: 'string', usage: 'How to show progress (auto, tty, plain, json, quiet)' },
+  { long: 'project-directory', type: 'string', usage: "Directory relative paths start from\n(the first Compose file's directory by default)" },
+  { long: 'project-name', short: 'p', type: 'string', usage: 'Name of the project' },
+  { long: 'workdir', type: 'string', usage: 'Old name of --project-directory', hidden: true },
+  { long: 'version', short: 'v', type: 'bool', usage: 'Show the Compose version', hidden: true },
+  { long: 'verbose', type: 'bool', usage: 'Print more detail', hidden: true },
+  { long: 'no-ansi', type: 'bool', usage: 'Old form of --ansi never', hidden: true },
 ];
 
 export interface ComposeGlobals {

@@ -18,16 +18,16 @@ const STATUSES = ['paused', 'restarting', 'removing', 'running', 'dead', 'create
 
 export const command: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
-  short: 'List containers',
+  short: "Show the project's containers",
   flags: [
-    { long: 'all', short: 'a', type: 'bool', usage: 'Show all stopped containers (including those created by the run command)' },
-    { long: 'filter', type: 'string', usage: 'Filter services by a property (supported filters: status).' },
-    { long: 'format', type: 'string', usage: 'Format output using a custom template:\n\'table\':            Print output in table format with column headers (default)\n\'table TEMPLATE\':   Print output in table format using the given Go template\n\'json\':             Print in JSON format\n\'TEMPLATE\':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates', def: 'table' },
-    { long: 'no-trunc', type: 'bool', usage: "Don't truncate output" },
-    { long: 'orphans', type: 'bool', usage: 'Include orphaned services (not declared by project)', def: true },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Only display IDs' },
-    { long: 'services', type: 'bool', usage: 'Display services' },
-    { long: 'status', type: 'list', typeName: 'stringArray', usage: 'Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]' },
+    { long: 'all', short: 'a', type: 'bool', usage: 'Include stopped containers, one-off run containers too' },
+    { long: 'filter', type: 'string', usage: 'Only containers matching a condition (status=...)' },
+    { long: 'format', type: 'string', usage: "Choose the output layout:\n'table':            a table with a header row (the default)\n'table TEMPLATE':   a table whose columns a Go template gives\n'json':             one JSON object per line\n'TEMPLATE':         each item through a Go template\n(templates follow Go's text/template syntax)", def: 'table' },
+    { long: 'no-trunc', type: 'bool', usage: 'Print full values, uncut' },
+    { long: 'orphans', type: 'bool', usage: 'Also show containers of services the project no longer defines', def: true },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print container IDs only' },
+    { long: 'services', type: 'bool', usage: 'Print service names instead' },
+    { long: 'status', type: 'list', typeName: 'stringArray', usage: 'Only containers in this state: paused, restarting, removing, running, dead, created or exited' },
   ],
   async run({ cli, flags, args, compose }) {
     const project = projectNameOnly(cli, compose)!;

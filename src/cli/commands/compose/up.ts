@@ -19,14 +19,14 @@ import type { ComposeCommandSpec } from './index.ts';
 import { composeBuilder, composeEnv, openSession } from './session.ts';
 
 export const UP_CREATE_FLAGS: FlagSpec[] = [
-  { long: 'build', type: 'bool', usage: 'Build images before starting containers' },
-  { long: 'force-recreate', type: 'bool', usage: "Recreate containers even if their configuration and image haven't changed" },
-  { long: 'no-build', type: 'bool', usage: "Don't build an image, even if it's policy" },
-  { long: 'no-recreate', type: 'bool', usage: "If containers already exist, don't recreate them. Incompatible with --force-recreate." },
-  { long: 'pull', type: 'string', usage: 'Pull image before running ("always"|"missing"|"never")', def: 'policy' },
-  { long: 'quiet-pull', type: 'bool', usage: 'Pull without printing progress information' },
-  { long: 'remove-orphans', type: 'bool', usage: 'Remove containers for services not defined in the Compose file' },
-  { long: 'scale', type: 'list', typeName: 'scale', usage: 'Scale SERVICE to NUM instances. Overrides the `scale` setting in the Compose file if present.' },
+  { long: 'build', type: 'bool', usage: 'Build images first' },
+  { long: 'force-recreate', type: 'bool', usage: 'Replace containers even when nothing about them changed' },
+  { long: 'no-build', type: 'bool', usage: 'Never build images, whatever pull_policy says' },
+  { long: 'no-recreate', type: 'bool', usage: 'Keep existing containers as they are (not with --force-recreate)' },
+  { long: 'pull', type: 'string', usage: 'When to fetch images first ("always"|"missing"|"never")', def: 'policy' },
+  { long: 'quiet-pull', type: 'bool', usage: 'Fetch without printing progress' },
+  { long: 'remove-orphans', type: 'bool', usage: 'Also delete containers of services the Compose file no longer has' },
+  { long: 'scale', type: 'list', typeName: 'scale', usage: "Run NUM containers of SERVICE, whatever the file's `scale` says" },
 ];
 
 export function parseScale(values: string[]): Record<string, number> {
@@ -47,22 +47,22 @@ export function pullPolicy(raw: string): PullPolicy {
 
 export const command: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
-  short: 'Create and start containers',
+  short: "Create the project's resources and start its containers",
   flags: [
-    { long: 'abort-on-container-exit', type: 'bool', usage: 'Stops all containers if any container was stopped. Incompatible with -d' },
-    { long: 'always-recreate-deps', type: 'bool', usage: 'Recreate dependent containers. Incompatible with --no-recreate.' },
-    { long: 'attach-dependencies', type: 'bool', usage: 'Automatically attach to log output of dependent services' },
+    { long: 'abort-on-container-exit', type: 'bool', usage: 'Stop the project once any container stops (not with -d)' },
+    { long: 'always-recreate-deps', type: 'bool', usage: 'Also replace the containers of dependencies (not with --no-recreate)' },
+    { long: 'attach-dependencies', type: 'bool', usage: 'Also show the logs of services the named ones depend on' },
     ...UP_CREATE_FLAGS,
-    { long: 'detach', short: 'd', type: 'bool', usage: 'Detached mode: Run containers in the background' },
-    { long: 'exit-code-from', type: 'string', usage: 'Return the exit code of the selected service container. Implies --abort-on-container-exit' },
-    { long: 'no-color', type: 'bool', usage: 'Produce monochrome output' },
-    { long: 'no-deps', type: 'bool', usage: "Don't start linked services" },
-    { long: 'no-log-prefix', type: 'bool', usage: "Don't print prefix in logs" },
-    { long: 'no-start', type: 'bool', usage: "Don't start the services after creating them" },
-    { long: 'timeout', short: 't', type: 'int', usage: 'Use this timeout in seconds for container shutdown when attached or when containers are already running' },
-    { long: 'timestamps', type: 'bool', usage: 'Show timestamps' },
-    { long: 'wait', type: 'bool', usage: 'Wait for services to be running|healthy. Implies detached mode.' },
-    { long: 'wait-timeout', type: 'int', usage: 'Maximum duration in seconds to wait for the project to be running|healthy' },
+    { long: 'detach', short: 'd', type: 'bool', usage: 'Start in the background and return' },
+    { long: 'exit-code-from', type: 'string', usage: "Exit with this service's exit code (sets --abort-on-container-exit)" },
+    { long: 'no-color', type: 'bool', usage: 'Print without colours' },
+    { long: 'no-deps', type: 'bool', usage: 'Leave the services it depends on alone' },
+    { long: 'no-log-prefix', type: 'bool', usage: 'Leave out the service-name prefix' },
+    { long: 'no-start', type: 'bool', usage: 'Create containers but leave them stopped' },
+    { long: 'timeout', short: 't', type: 'int', usage: 'Seconds to wait for containers to stop when they are replaced or the attached session ends' },
+    { long: 'timestamps', type: 'bool', usage: 'Prefix each line with its time' },
+    { long: 'wait', type: 'bool', usage: 'Return once the services run or are healthy (implies -d)' },
+    { long: 'wait-timeout', type: 'int', usage: 'Longest time in seconds --wait waits' },
   ],
   async run({ cli, flags, args, compose }) {
     const detach = flags.bool('detach') || flags.bool('wait');

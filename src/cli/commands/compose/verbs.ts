@@ -16,7 +16,7 @@ import type { ComposeCommandSpec, ComposeContextArg } from './index.ts';
 import { composeBuilder, composeEnv, openSession, projectNameOnly } from './session.ts';
 import { UP_CREATE_FLAGS, parseScale, pullPolicy } from './up.ts';
 
-const TIMEOUT = { long: 'timeout', short: 't', type: 'int', usage: 'Specify a shutdown timeout in seconds' } as const;
+const TIMEOUT = { long: 'timeout', short: 't', type: 'int', usage: 'Seconds to wait for containers to stop' } as const;
 
 async function targets(ctx: ComposeContextArg, project: Project, filter: (c: ProjectContainer) => boolean = () => true): Promise<ProjectContainer[]> {
   for (const a of ctx.args) if (Object.keys(project.services).length && !project.services[a]) throw new StatusError(`no such service: ${a}`, 1);
@@ -44,23 +44,23 @@ function simple(short: string, words: [string, string], fn: (env: ComposeEnv, c:
 
 const timeoutOf = (ctx: ComposeContextArg) => (ctx.flags.has('timeout') ? ctx.flags.int('timeout') : undefined);
 
-export const restart = simple('Restart service containers', ['Restarting', 'Restarted'], (env, c, ctx) => containerRestart(env.api, c.Id, { t: timeoutOf(ctx) }), undefined, [
-  { long: 'no-deps', type: 'bool', usage: "Don't restart dependent services" },
+export const restart = simple('Stop and start service containers again', ['Restarting', 'Restarted'], (env, c, ctx) => containerRestart(env.api, c.Id, { t: timeoutOf(ctx) }), undefined, [
+  { long: 'no-deps', type: 'bool', usage: 'Leave the services it depends on alone' },
   TIMEOUT,
 ]);
-export const kill = simple('Force stop service containers', ['Killing', 'Killed'], (env, c, ctx) => containerKill(env.api, c.Id, ctx.flags.str('signal')), (c) => c.State === 'running', [
-  { long: 'remove-orphans', type: 'bool', usage: 'Remove containers for services not defined in the Compose file' },
-  { long: 'signal', short: 's', type: 'string', usage: 'SIGNAL to send to the container', def: 'SIGKILL' },
+export const kill = simple('Send a signal (KILL by default) to service containers', ['Killing', 'Killed'], (env, c, ctx) => containerKill(env.api, c.Id, ctx.flags.str('signal')), (c) => c.State === 'running', [
+  { long: 'remove-orphans', type: 'bool', usage: 'Also delete containers of services the Compose file no longer has' },
+  { long: 'signal', short: 's', type: 'string', usage: 'Which signal to send', def: 'SIGKILL' },
 ]);
-export const pause = simple('Pause services', ['Pausing', 'Paused'], (env, c) => containerPause(env.api, c.Id), (c) => c.State === 'running');
-export const unpause = simple('Unpause services', ['Unpausing', 'Unpaused'], (env, c) => containerUnpause(env.api, c.Id), (c) => c.State === 'paused');
+export const pause = simple("Freeze the services' containers", ['Pausing', 'Paused'], (env, c) => containerPause(env.api, c.Id), (c) => c.State === 'running');
+export const unpause = simple('Let paused service containers run again', ['Unpausing', 'Unpaused'], (env, c) => containerUnpause(env.api, c.Id), (c) => c.State === 'paused');
 
 export const start: ComposeCommandSpec = {
   usage: '[SERVICE...]',
-  short: 'Start services',
+  short: "Start the services' existing containers",
   flags: [
-    { long: 'wait', type: 'bool', usage: 'Wait for services to be running|healthy. Implies detached mode.' },
-    { long: 'wait-timeout', type: 'int', usage: 'Maximum duration in seconds to wait for the project to be running|healthy' },
+    { long: 'wait', type: 'bool', usage: 'Return once the services run or are healthy (implies -d)' },
+    { long: 'wait-timeout', type: 'int', usage: 'Longest time in seconds --wait waits' },
   ],
   async run(ctx) {
     const { project, env } = openSession(ctx.cli, ctx.compose);
@@ -73,7 +73,7 @@ export const start: ComposeCommandSpec = {
 
 export const stop: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
-  short: 'Stop services',
+  short: "Stop the services' running containers",
   flags: [TIMEOUT],
   async run(ctx) {
     const project = projectNameOnly(ctx.cli, ctx.compose)!;
@@ -98,12 +98,12 @@ function graceOf(project: Project, c: ProjectContainer): number | undefined {
 
 export const rm: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
-  short: 'Removes stopped service containers',
-  long: 'Removes stopped service containers\n\nBy default, anonymous volumes attached to containers will not be removed. You\ncan override this with -v. To list all volumes, use "docker volume ls".\n\nAny data which is not in a volume will be lost.',
+  short: 'Delete stopped service containers',
+  long: 'Delete stopped service containers.\n\nTheir anonymous volumes stay unless -v is given ("berth volume ls" lists\nvolumes). Anything not kept in a volume is lost.',
   flags: [
-    { long: 'force', short: 'f', type: 'bool', usage: "Don't ask to confirm removal" },
-    { long: 'stop', short: 's', type: 'bool', usage: 'Stop the containers, if required, before removing' },
-    { long: 'volumes', short: 'v', type: 'bool', usage: 'Remove any anonymous volumes attached to containers' },
+    { long: 'force', short: 'f', type: 'bool', usage: 'Skip the confirmation question' },
+    { long: 'stop', short: 's', type: 'bool', usage: 'Stop running containers first' },
+    { long: 'volumes', short: 'v', type: 'bool', usage: "Also delete the containers' anonymous volumes" },
   ],
   async run(ctx) {
     const project = projectNameOnly(ctx.cli, ctx.compose)!;
@@ -127,7 +127,7 @@ export const rm: ComposeCommandSpec = {
 
 export const createCommand: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
-  short: 'Creates containers for a service',
+  short: 'Make the containers of services without starting them',
   flags: UP_CREATE_FLAGS,
   async run(ctx) {
     const { project, env } = openSession(ctx.cli, ctx.compose, ctx.args);
@@ -147,12 +147,12 @@ export const createCommand: ComposeCommandSpec = {
 
 export const pull: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
-  short: 'Pull service images',
+  short: "Fetch the services' images",
   flags: [
-    { long: 'ignore-buildable', type: 'bool', usage: 'Ignore images that can be built' },
-    { long: 'ignore-pull-failures', type: 'bool', usage: 'Pull what it can and ignores images with pull failures' },
-    { long: 'include-deps', type: 'bool', usage: 'Also pull services declared as dependencies' },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Pull without printing progress information' },
+    { long: 'ignore-buildable', type: 'bool', usage: 'Skip services that have a build section' },
+    { long: 'ignore-pull-failures', type: 'bool', usage: 'Carry on past images that fail to pull' },
+    { long: 'include-deps', type: 'bool', usage: 'Fetch the images of dependencies too' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Fetch without printing progress' },
   ],
   async run(ctx) {
     const { project, env } = openSession(ctx.cli, ctx.compose, ctx.args);
@@ -175,11 +175,11 @@ export const pull: ComposeCommandSpec = {
 
 export const build: ComposeCommandSpec = {
   usage: '[OPTIONS] [SERVICE...]',
-  short: 'Build or rebuild services',
+  short: 'Build the images of services',
   flags: [
-    { long: 'no-cache', type: 'bool', usage: 'Do not use cache when building the image' },
-    { long: 'pull', type: 'bool', usage: 'Always attempt to pull a newer version of the image' },
-    { long: 'quiet', short: 'q', type: 'bool', usage: "Don't print anything to STDOUT" },
+    { long: 'no-cache', type: 'bool', usage: 'Build every step afresh, ignoring cached results' },
+    { long: 'pull', type: 'bool', usage: 'Check the registry for a newer base image every time' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print nothing on standard output' },
   ],
   async run(ctx) {
     const { project } = openSession(ctx.cli, ctx.compose, ctx.args);

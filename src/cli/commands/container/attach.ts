@@ -6,13 +6,13 @@ import { monitorTtySize, proxySignals, streamAttach } from '../../streams/attach
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER',
-  short: 'Attach local standard input, output, and error streams to a running container',
+  short: "Connect this terminal's input and output to a running container",
   aliases: ['container attach', 'attach'],
   args: { exact: 1 },
   flags: [
-    { long: 'detach-keys', type: 'string', usage: 'Override the key sequence for detaching a container' },
-    { long: 'no-stdin', type: 'bool', usage: 'Do not attach STDIN' },
-    { long: 'sig-proxy', type: 'bool', usage: 'Proxy all received signals to the process', def: true },
+    { long: 'detach-keys', type: 'string', usage: 'Keys that detach from the container (instead of the usual ones)' },
+    { long: 'no-stdin', type: 'bool', usage: 'Leave standard input unconnected' },
+    { long: 'sig-proxy', type: 'bool', usage: 'Pass signals this command receives on to the container', def: true },
   ],
   async run({ cli, flags, args }) {
     const api = cli.api();

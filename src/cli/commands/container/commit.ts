@@ -5,14 +5,14 @@ import { splitReference } from '../../format/reference.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER [REPOSITORY[:TAG]]',
-  short: "Create a new image from a container's changes",
+  short: "Save a container's changes as a new image",
   aliases: ['container commit', 'commit'],
   args: { min: 1, max: 2 },
   flags: [
-    { long: 'author', short: 'a', type: 'string', usage: 'Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")' },
-    { long: 'change', short: 'c', type: 'list', usage: 'Apply Dockerfile instruction to the created image' },
-    { long: 'message', short: 'm', type: 'string', usage: 'Commit message' },
-    { long: 'pause', short: 'p', type: 'bool', usage: 'Pause container during commit', def: true },
+    { long: 'author', short: 'a', type: 'string', usage: 'Who made the image (for example "Ada Lovelace <ada@example.com>")' },
+    { long: 'change', short: 'c', type: 'list', usage: 'Dockerfile instruction to apply to the new image' },
+    { long: 'message', short: 'm', type: 'string', usage: 'Message recorded with the new image' },
+    { long: 'pause', short: 'p', type: 'bool', usage: "Freeze the container's processes while saving it", def: true },
   ],
   async run({ cli, flags, args }) {
     const [container = '', ref] = args;

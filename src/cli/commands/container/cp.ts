@@ -109,13 +109,13 @@ function packPath(src: string, followLink: boolean, base = path.basename(src)): 
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tberth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH',
-  short: 'Copy files/folders between a container and the local filesystem',
+  short: 'Copy files or directories into or out of a container',
   aliases: ['container cp', 'cp'],
   args: { exact: 2 },
   flags: [
-    { long: 'archive', short: 'a', type: 'bool', usage: 'Archive mode (copy all uid/gid information)' },
-    { long: 'follow-link', short: 'L', type: 'bool', usage: 'Always follow symbol link in SRC_PATH' },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Suppress progress output during copy. Progress output is automatically suppressed if no terminal is attached' },
+    { long: 'archive', short: 'a', type: 'bool', usage: 'Keep file owners (uid/gid) as they are' },
+    { long: 'follow-link', short: 'L', type: 'bool', usage: 'Copy what a symlink in SRC_PATH points to, not the link' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print no progress while copying (never printed without a terminal)' },
   ],
   async run({ cli, flags, args }) {
     const src = splitCpArg(args[0] ?? '');

@@ -8,12 +8,12 @@ import { checkDaemonPlatform, createContainer } from './create-container.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
-  short: 'Create a new container',
+  short: 'Make a container from an image without starting it',
   aliases: ['container create', 'create'],
   args: { min: 1 },
   interspersed: false,
   // docker create words --pull differently from run (its "|missing" included).
-  flags: CONTAINER_FLAGS.map((f) => (f.long === 'pull' ? { ...f, usage: 'Pull image before creating ("always", "|missing", "never")' } : f)),
+  flags: CONTAINER_FLAGS.map((f) => (f.long === 'pull' ? { ...f, usage: 'When to fetch the image first ("always", "|missing", "never")' } : f)),
   async run({ cli, flags, args }) {
     const [image = '', ...cmd] = args;
     let body: Record<string, unknown>;

@@ -6,7 +6,7 @@ const KIND = ['C', 'A', 'D'];
 
 export const command: CommandSpec = {
   usage: 'CONTAINER',
-  short: "Inspect changes to files or directories on a container's filesystem",
+  short: 'List files a container added, changed or deleted',
   aliases: ['container diff', 'diff'],
   args: { exact: 1 },
   flags: [],

@@ -8,20 +8,20 @@ import { monitorTtySize, streamAttach } from '../../streams/attach-io.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER COMMAND [ARG...]',
-  short: 'Execute a command in a running container',
+  short: 'Run a command inside a running container',
   aliases: ['container exec', 'exec'],
   args: { min: 2 },
   interspersed: false,
   flags: [
-    { long: 'detach', short: 'd', type: 'bool', usage: 'Detached mode: run command in the background' },
-    { long: 'detach-keys', type: 'string', usage: 'Override the key sequence for detaching a container' },
-    { long: 'env', short: 'e', type: 'list', usage: 'Set environment variables' },
-    { long: 'env-file', type: 'list', usage: 'Read in a file of environment variables' },
-    { long: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
-    { long: 'privileged', type: 'bool', usage: 'Give extended privileges to the command' },
-    { long: 'tty', short: 't', type: 'bool', usage: 'Allocate a pseudo-TTY' },
-    { long: 'user', short: 'u', type: 'string', usage: 'Username or UID (format: "<name|uid>[:<group|gid>]")' },
-    { long: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
+    { long: 'detach', short: 'd', type: 'bool', usage: 'Start the command in the background and return' },
+    { long: 'detach-keys', type: 'string', usage: 'Keys that detach from the container (instead of the usual ones)' },
+    { long: 'env', short: 'e', type: 'list', usage: 'Set an environment variable (NAME=VALUE)' },
+    { long: 'env-file', type: 'list', usage: 'Load environment variables from a file' },
+    { long: 'interactive', short: 'i', type: 'bool', usage: 'Keep standard input open, attached or not' },
+    { long: 'privileged', type: 'bool', usage: 'Run the command with all privileges' },
+    { long: 'tty', short: 't', type: 'bool', usage: 'Give the process a terminal (pseudo-TTY)' },
+    { long: 'user', short: 'u', type: 'string', usage: 'User to run as, by name or id ("<name|uid>[:<group|gid>]")' },
+    { long: 'workdir', short: 'w', type: 'string', usage: 'Directory to start the process in, inside the container' },
   ],
   async run({ cli, flags, args }) {
     const [container = '', ...cmd] = args;

@@ -7,10 +7,10 @@ import { writableOf } from '../../streams/output.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER',
-  short: "Export a container's filesystem as a tar archive",
+  short: "Write a container's files out as a tar archive",
   aliases: ['container export', 'export'],
   args: { exact: 1 },
-  flags: [{ long: 'output', short: 'o', type: 'string', usage: 'Write to a file, instead of STDOUT' }],
+  flags: [{ long: 'output', short: 'o', type: 'string', usage: 'Output file (standard output when not given)' }],
   async run({ cli, flags, args }) {
     const out = flags.str('output');
     if (!out && cli.out.isTTY) throw new Error('cowardly refusing to save to a terminal. Use the -o flag or redirect');

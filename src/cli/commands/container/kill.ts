@@ -5,10 +5,10 @@ import { containerKill } from '../../../client/containers.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER [CONTAINER...]',
-  short: 'Kill one or more running containers',
+  short: 'Send a signal (KILL by default) to running containers',
   aliases: ['container kill', 'kill'],
   args: { min: 1 },
-  flags: [{ long: 'signal', short: 's', type: 'string', usage: 'Signal to send to the container' }],
+  flags: [{ long: 'signal', short: 's', type: 'string', usage: 'Which signal to send' }],
   async run({ cli, flags, args }) {
     const api = cli.api();
     await forEachTarget(args, async (name) => {

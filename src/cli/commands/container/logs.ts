@@ -6,16 +6,16 @@ import { toApiTimestamp } from '../../opts/timestamp.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER',
-  short: 'Fetch the logs of a container',
+  short: "Print a container's log",
   aliases: ['container logs', 'logs'],
   args: { exact: 1 },
   flags: [
-    { long: 'details', type: 'bool', usage: 'Show extra details provided to logs' },
-    { long: 'follow', short: 'f', type: 'bool', usage: 'Follow log output' },
-    { long: 'since', type: 'string', usage: 'Show logs since timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)' },
-    { long: 'tail', short: 'n', type: 'string', usage: 'Number of lines to show from the end of the logs', def: 'all' },
-    { long: 'timestamps', short: 't', type: 'bool', usage: 'Show timestamps' },
-    { long: 'until', type: 'string', usage: 'Show logs before a timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)' },
+    { long: 'details', type: 'bool', usage: 'Include the extra attributes the log driver recorded' },
+    { long: 'follow', short: 'f', type: 'bool', usage: 'Keep printing new log lines as they come' },
+    { long: 'since', type: 'string', usage: 'Only lines after this time: a timestamp such as "2024-03-01T10:00:00Z" or an age such as "30m"' },
+    { long: 'tail', short: 'n', type: 'string', usage: 'How many of the last lines to print', def: 'all' },
+    { long: 'timestamps', short: 't', type: 'bool', usage: 'Prefix each line with its time' },
+    { long: 'until', type: 'string', usage: 'Only lines before this time: a timestamp such as "2024-03-01T10:00:00Z" or an age such as "30m"' },
   ],
   async run({ cli, flags, args }) {
     const api = cli.api();

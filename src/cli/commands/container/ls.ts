@@ -7,18 +7,18 @@ import { PS_HEADER, PS_TABLE, containerRow } from '../../format/container-row.ts
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'List containers',
+  short: 'Show containers',
   aliases: ['container ls', 'container list', 'container ps', 'ps'],
   args: { exact: 0 },
   flags: [
-    { long: 'all', short: 'a', type: 'bool', usage: 'Show all containers (default shows just running)' },
+    { long: 'all', short: 'a', type: 'bool', usage: 'Include stopped containers too' },
     FILTER_FLAG,
     FORMAT_FLAG,
-    { long: 'last', short: 'n', type: 'int', usage: 'Show n last created containers (includes all states)', def: -1 },
-    { long: 'latest', short: 'l', type: 'bool', usage: 'Show the latest created container (includes all states)' },
-    { long: 'no-trunc', type: 'bool', usage: "Don't truncate output" },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Only display container IDs' },
-    { long: 'size', short: 's', type: 'bool', usage: 'Display total file sizes' },
+    { long: 'last', short: 'n', type: 'int', usage: 'Show the n newest containers, running or not', def: -1 },
+    { long: 'latest', short: 'l', type: 'bool', usage: 'Show only the newest container, running or not' },
+    { long: 'no-trunc', type: 'bool', usage: 'Print full values, uncut' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print container IDs only' },
+    { long: 'size', short: 's', type: 'bool', usage: 'Also report file sizes' },
   ],
   async run({ cli, flags }) {
     let format = flags.str('format');

@@ -5,7 +5,7 @@ import { containerPause } from '../../../client/containers.ts';
 
 export const command: CommandSpec = {
   usage: 'CONTAINER [CONTAINER...]',
-  short: 'Pause all processes within one or more containers',
+  short: 'Freeze every process in the given containers',
   aliases: ['container pause', 'pause'],
   args: { min: 1 },
   flags: [],

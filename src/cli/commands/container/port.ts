@@ -5,7 +5,7 @@ import { formatPortLines } from '../../format/port-lines.ts';
 
 export const command: CommandSpec = {
   usage: 'CONTAINER [PRIVATE_PORT[/PROTO]]',
-  short: 'List port mappings or a specific mapping for the container',
+  short: "Show which host ports a container's ports map to",
   aliases: ['container port', 'port'],
   args: { min: 1, max: 2 },
   flags: [],

@@ -7,12 +7,12 @@ import { confirm } from '../../prompt.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'Remove all stopped containers',
+  short: 'Delete every stopped container',
   aliases: ['container prune'],
   args: { exact: 0 },
   flags: [
-    pruneFilterFlag('Provide filter values (e.g. "until=<timestamp>")'),
-    { long: 'force', short: 'f', type: 'bool', usage: 'Do not prompt for confirmation' },
+    pruneFilterFlag('Limit what is deleted, for example "until=<timestamp>"'),
+    { long: 'force', short: 'f', type: 'bool', usage: 'Skip the confirmation question' },
   ],
   async run({ cli, flags }) {
     if (!flags.bool('force') && !(await confirm(cli, 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue?'))) {

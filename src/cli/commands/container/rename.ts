@@ -5,7 +5,7 @@ import { describeError } from '../../errors.ts';
 
 export const command: CommandSpec = {
   usage: 'CONTAINER NEW_NAME',
-  short: 'Rename a container',
+  short: 'Give a container a new name',
   aliases: ['container rename', 'rename'],
   args: { exact: 2 },
   flags: [],

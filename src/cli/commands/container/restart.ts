@@ -5,11 +5,11 @@ import { containerRestart } from '../../../client/containers.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER [CONTAINER...]',
-  short: 'Restart one or more containers',
+  short: 'Stop and start containers again',
   aliases: ['container restart', 'restart'],
   args: { min: 1 },
-  flags: [{ long: 'signal', short: 's', type: 'string', usage: 'Signal to send to the container' },
-    { long: 'timeout', short: 't', type: 'int', usage: 'Seconds to wait before killing the container' }],
+  flags: [{ long: 'signal', short: 's', type: 'string', usage: 'Which signal to send' },
+    { long: 'timeout', short: 't', type: 'int', usage: 'Grace period in seconds before the container is killed' }],
   async run({ cli, flags, args }) {
     const api = cli.api();
     await forEachTarget(args, async (name) => {

@@ -5,12 +5,12 @@ import { containerRemove } from '../../../client/containers.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER [CONTAINER...]',
-  short: 'Remove one or more containers',
+  short: 'Delete containers',
   aliases: ['container rm', 'container remove', 'rm'],
   args: { min: 1 },
-  flags: [{ long: 'force', short: 'f', type: 'bool', usage: 'Force the removal of a running container (uses SIGKILL)' },
-    { long: 'link', short: 'l', type: 'bool', usage: 'Remove the specified link' },
-    { long: 'volumes', short: 'v', type: 'bool', usage: 'Remove anonymous volumes associated with the container' }],
+  flags: [{ long: 'force', short: 'f', type: 'bool', usage: 'Delete even a running container (killing it first)' },
+    { long: 'link', short: 'l', type: 'bool', usage: 'Delete the named link, not the container' },
+    { long: 'volumes', short: 'v', type: 'bool', usage: "Also delete the container's anonymous volumes" }],
   async run({ cli, flags, args }) {
     const api = cli.api();
     await forEachTarget(args, async (name) => {

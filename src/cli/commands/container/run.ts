@@ -15,7 +15,7 @@ import { monitorTtySize, proxySignals, streamAttach } from '../../streams/attach
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
-  short: 'Create and run a new container from an image',
+  short: 'Start an image as a new container',
   aliases: ['container run', 'run'],
   args: { min: 1 },
   interspersed: false,

@@ -7,13 +7,13 @@ import { monitorTtySize, streamAttach } from '../../streams/attach-io.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER [CONTAINER...]',
-  short: 'Start one or more stopped containers',
+  short: 'Start containers that are not running',
   aliases: ['container start', 'start'],
   args: { min: 1 },
   flags: [
-    { long: 'attach', short: 'a', type: 'bool', usage: 'Attach STDOUT/STDERR and forward signals' },
-    { long: 'detach-keys', type: 'string', usage: 'Override the key sequence for detaching a container' },
-    { long: 'interactive', short: 'i', type: 'bool', usage: "Attach container's STDIN" },
+    { long: 'attach', short: 'a', type: 'bool', usage: 'Connect to the output and pass signals on' },
+    { long: 'detach-keys', type: 'string', usage: 'Keys that detach from the container (instead of the usual ones)' },
+    { long: 'interactive', short: 'i', type: 'bool', usage: "Connect this terminal's input to the container" },
   ],
   async run({ cli, flags, args }) {
     const api = cli.api();

@@ -61,13 +61,13 @@ function row(s: Stats, given: string): object {
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] [CONTAINER...]',
-  short: "Display a live stream of container(s) resource usage statistics",
+  short: "Show containers' CPU, memory, network and disk use as it happens",
   aliases: ['container stats', 'stats'],
   flags: [
-    { long: 'all', short: 'a', type: 'bool', usage: 'Show all containers (default shows just running)' },
+    { long: 'all', short: 'a', type: 'bool', usage: 'Include stopped containers too' },
     FORMAT_FLAG,
-    { long: 'no-stream', type: 'bool', usage: 'Disable streaming stats and only pull the first result' },
-    { long: 'no-trunc', type: 'bool', usage: "Do not truncate output" },
+    { long: 'no-stream', type: 'bool', usage: 'Print one sample and exit' },
+    { long: 'no-trunc', type: 'bool', usage: 'Print full values, uncut' },
   ],
   async run({ cli, flags, args }) {
     const api = cli.api();

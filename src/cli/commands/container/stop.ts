@@ -5,11 +5,11 @@ import { containerStop } from '../../../client/containers.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER [CONTAINER...]',
-  short: 'Stop one or more running containers',
+  short: 'Stop running containers',
   aliases: ['container stop', 'stop'],
   args: { min: 1 },
-  flags: [{ long: 'signal', short: 's', type: 'string', usage: 'Signal to send to the container' },
-    { long: 'timeout', short: 't', type: 'int', usage: 'Seconds to wait before killing the container' }],
+  flags: [{ long: 'signal', short: 's', type: 'string', usage: 'Which signal to send' },
+    { long: 'timeout', short: 't', type: 'int', usage: 'Grace period in seconds before the container is killed' }],
   async run({ cli, flags, args }) {
     const api = cli.api();
     await forEachTarget(args, async (name) => {

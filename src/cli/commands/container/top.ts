@@ -5,7 +5,7 @@ import { TabWriter } from '../../format/tabwriter.ts';
 
 export const command: CommandSpec = {
   usage: 'CONTAINER [ps OPTIONS]',
-  short: 'Display the running processes of a container',
+  short: 'List the processes in a container',
   aliases: ['container top', 'top'],
   args: { min: 1 },
   interspersed: false,

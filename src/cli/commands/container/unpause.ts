@@ -5,7 +5,7 @@ import { containerUnpause } from '../../../client/containers.ts';
 
 export const command: CommandSpec = {
   usage: 'CONTAINER [CONTAINER...]',
-  short: 'Unpause all processes within one or more containers',
+  short: "Let paused containers' processes run again",
   aliases: ['container unpause', 'unpause'],
   args: { min: 1 },
   flags: [],

@@ -6,19 +6,13 @@ import { CONTAINER_FLAGS } from '../../opts/container-flags.ts';
 import { parseRestartPolicy } from '../../opts/specs.ts';
 import { forEachTarget } from '../../errors.ts';
 
-/** The run flags update shares, with update's own wording where docker words them differently. */
-const WORDING: Record<string, string> = {
-  'cpu-rt-period': 'Limit the CPU real-time period in microseconds',
-  'cpu-rt-runtime': 'Limit the CPU real-time runtime in microseconds',
-  'memory-swap': 'Swap limit equal to memory plus swap: -1 to enable unlimited swap',
-  restart: 'Restart policy to apply when a container exits',
-};
 const SHARED = ['blkio-weight', 'cpu-period', 'cpu-quota', 'cpu-rt-period', 'cpu-rt-runtime', 'cpu-shares', 'cpus', 'cpuset-cpus', 'cpuset-mems', 'memory', 'memory-reservation', 'memory-swap', 'pids-limit', 'restart'];
-const FLAGS: FlagSpec[] = CONTAINER_FLAGS.filter((f) => SHARED.includes(f.long)).map((f) => ({ ...f, usage: WORDING[f.long] ?? f.usage, def: undefined }));
+/** The run flags update shares (their wording too); update shows no defaults. */
+const FLAGS: FlagSpec[] = CONTAINER_FLAGS.filter((f) => SHARED.includes(f.long)).map((f) => ({ ...f, def: undefined }));
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTAINER [CONTAINER...]',
-  short: 'Update configuration of one or more containers',
+  short: 'Change resource limits and the restart policy of containers',
   aliases: ['container update', 'update'],
   args: { min: 1 },
   flags: FLAGS,

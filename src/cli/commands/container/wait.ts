@@ -5,7 +5,7 @@ import { containerWait } from '../../../client/containers.ts';
 
 export const command: CommandSpec = {
   usage: 'CONTAINER [CONTAINER...]',
-  short: 'Block until one or more containers stop, then print their exit codes',
+  short: 'Wait for containers to stop and print their exit codes',
   aliases: ['container wait', 'wait'],
   args: { min: 1 },
   flags: [],

@@ -3,12 +3,12 @@ import type { CommandSpec } from '../../command.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] CONTEXT',
-  short: 'Create a context',
+  short: 'Add a context',
   aliases: ['context create'],
   args: { exact: 1 },
   flags: [
-    { long: 'description', type: 'string', usage: 'Description of the context' },
-    { long: 'docker', type: 'string', typeName: 'stringToString', usage: 'set the docker endpoint' },
+    { long: 'description', type: 'string', usage: 'Free text saying what the context is for' },
+    { long: 'docker', type: 'string', typeName: 'stringToString', usage: 'Berth endpoint to connect to (host=...)' },
   ],
   async run({ cli, flags, args }) {
     const name = args[0] ?? '';

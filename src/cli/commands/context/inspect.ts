@@ -4,9 +4,9 @@ import { formatInspectArray } from '../../format/json-indent.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] [CONTEXT] [CONTEXT...]',
-  short: 'Display detailed information on one or more contexts',
+  short: 'Show the full details of contexts',
   aliases: ['context inspect'],
-  flags: [{ long: 'format', short: 'f', type: 'string', usage: 'Format output using a custom template' }],
+  flags: [{ long: 'format', short: 'f', type: 'string', usage: 'Render the output through a Go template' }],
   async run({ cli, args }) {
     const names = args.length ? args : [cli.currentContext()];
     const store = cli.contextStore();

@@ -7,10 +7,10 @@ const HEADER = { Name: 'NAME', Current: '', Description: 'DESCRIPTION', DockerEn
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'List contexts',
+  short: 'Show contexts',
   aliases: ['context ls', 'context list'],
   args: { exact: 0 },
-  flags: [FORMAT_FLAG, { long: 'quiet', short: 'q', type: 'bool', usage: 'Only show context names' }],
+  flags: [FORMAT_FLAG, { long: 'quiet', short: 'q', type: 'bool', usage: 'Print context names only' }],
   async run({ cli, flags }) {
     const current = cli.currentContext();
     const env = cli.env['BERTH_HOST'] || cli.env['DOCKER_HOST'];

@@ -4,10 +4,10 @@ import { forEachTarget } from '../../errors.ts';
 
 export const command: CommandSpec = {
   usage: 'CONTEXT [CONTEXT...]',
-  short: 'Remove one or more contexts',
+  short: 'Delete contexts',
   aliases: ['context rm', 'context remove'],
   args: { min: 1 },
-  flags: [{ long: 'force', short: 'f', type: 'bool', usage: 'Force the removal of a context in use' }],
+  flags: [{ long: 'force', short: 'f', type: 'bool', usage: 'Delete the context even if it is the current one' }],
   async run({ cli, flags, args }) {
     await forEachTarget(args, async (name) => {
       if (name === 'default') throw new Error('default: context "default" cannot be removed');

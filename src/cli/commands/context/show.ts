@@ -3,7 +3,7 @@ import type { CommandSpec } from '../../command.ts';
 
 export const command: CommandSpec = {
   usage: '',
-  short: 'Print the name of the current context',
+  short: 'Print which context is in use',
   aliases: ['context show'],
   args: { exact: 0 },
   flags: [],

@@ -6,7 +6,7 @@ import { DEFAULT_CONTEXT } from '../../../client/context-store.ts';
 
 export const command: CommandSpec = {
   usage: 'CONTEXT',
-  short: 'Set the current docker context',
+  short: 'Choose the context Berth commands use',
   aliases: ['context use'],
   args: { exact: 1 },
   flags: [],

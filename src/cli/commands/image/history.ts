@@ -16,14 +16,14 @@ const HEADER = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', 
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] IMAGE',
-  short: 'Show the history of an image',
+  short: 'List the layers an image was made of',
   aliases: ['image history', 'history'],
   args: { exact: 1 },
   flags: [
     FORMAT_FLAG,
-    { long: 'human', short: 'H', type: 'bool', usage: 'Print sizes and dates in human readable format', def: true },
-    { long: 'no-trunc', type: 'bool', usage: "Don't truncate output" },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Only show image IDs' },
+    { long: 'human', short: 'H', type: 'bool', usage: 'Write sizes and times for people to read', def: true },
+    { long: 'no-trunc', type: 'bool', usage: 'Print full values, uncut' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print image IDs only' },
   ],
   async run({ cli, flags, args }) {
     const items = await imageHistory(cli.api(), args[0] ?? '');

@@ -7,13 +7,13 @@ import { printJsonMessages } from '../../format/progress.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] file|URL|- [REPOSITORY[:TAG]]',
-  short: 'Import the contents from a tarball to create a filesystem image',
+  short: 'Make an image from the files in a tarball',
   aliases: ['image import', 'import'],
   args: { min: 1, max: 2 },
   flags: [
-    { long: 'change', short: 'c', type: 'list', usage: 'Apply Dockerfile instruction to the created image' },
-    { long: 'message', short: 'm', type: 'string', usage: 'Set commit message for imported image' },
-    { long: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },
+    { long: 'change', short: 'c', type: 'list', usage: 'Dockerfile instruction to apply to the new image' },
+    { long: 'message', short: 'm', type: 'string', usage: 'Message recorded with the new image' },
+    { long: 'platform', type: 'string', usage: 'Platform to use when the server supports several' },
   ],
   async run({ cli, flags, args }) {
     const [src = '', ref] = args;

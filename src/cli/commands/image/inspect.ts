@@ -4,11 +4,11 @@ import { fetchRaw, runInspect } from '../inspect-run.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] IMAGE [IMAGE...]',
-  short: 'Display detailed information on one or more images',
+  short: 'Show the full details of images',
   aliases: ['image inspect'],
   args: { min: 1 },
   flags: [
-    { long: 'format', short: 'f', type: 'string', usage: "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates" },
+    { long: 'format', short: 'f', type: 'string', usage: "Choose the output layout:\n'json':             the object as JSON\n'TEMPLATE':         the object through a Go template\n(templates follow Go's text/template syntax)" },
   ],
   async run({ cli, flags, args }) {
     const api = cli.api();

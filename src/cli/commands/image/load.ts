@@ -6,12 +6,12 @@ import { printJsonMessages } from '../../format/progress.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'Load an image from a tar archive or STDIN',
+  short: 'Read images from a tar file (standard input by default)',
   aliases: ['image load', 'load'],
   args: { exact: 0 },
   flags: [
-    { long: 'input', short: 'i', type: 'string', usage: 'Read from tar archive file, instead of STDIN' },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Suppress the load output' },
+    { long: 'input', short: 'i', type: 'string', usage: 'Archive to read (standard input when not given)' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print nothing while loading' },
   ],
   async run({ cli, flags }) {
     const file = flags.str('input');

@@ -7,16 +7,16 @@ import { IMAGES_HEADER, IMAGES_TABLE, IMAGES_TABLE_DIGEST, imageRows } from '../
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] [REPOSITORY[:TAG]]',
-  short: 'List images',
+  short: 'Show images',
   aliases: ['image ls', 'image list', 'images'],
   args: { max: 1 },
   flags: [
-    { long: 'all', short: 'a', type: 'bool', usage: 'Show all images (default hides intermediate images)' },
-    { long: 'digests', type: 'bool', usage: 'Show digests' },
+    { long: 'all', short: 'a', type: 'bool', usage: 'Include intermediate images too' },
+    { long: 'digests', type: 'bool', usage: 'Add a digest column' },
     FILTER_FLAG,
     FORMAT_FLAG,
-    { long: 'no-trunc', type: 'bool', usage: "Don't truncate output" },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Only show image IDs' },
+    { long: 'no-trunc', type: 'bool', usage: 'Print full values, uncut' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print image IDs only' },
   ],
   async run({ cli, flags, args }) {
     let format = flags.str('format');

@@ -7,13 +7,13 @@ import { confirm } from '../../prompt.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'Remove unused images',
+  short: 'Delete images nothing uses',
   aliases: ['image prune'],
   args: { exact: 0 },
   flags: [
-    { long: 'all', short: 'a', type: 'bool', usage: 'Remove all unused images, not just dangling ones' },
-    pruneFilterFlag('Provide filter values (e.g. "until=<timestamp>")'),
-    { long: 'force', short: 'f', type: 'bool', usage: 'Do not prompt for confirmation' },
+    { long: 'all', short: 'a', type: 'bool', usage: 'Delete every unused image, not only untagged ones' },
+    pruneFilterFlag('Limit what is deleted, for example "until=<timestamp>"'),
+    { long: 'force', short: 'f', type: 'bool', usage: 'Skip the confirmation question' },
   ],
   async run({ cli, flags }) {
     const all = flags.bool('all');

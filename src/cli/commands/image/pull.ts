@@ -5,14 +5,14 @@ import { pullReference } from '../../registry/pull.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] NAME[:TAG|@DIGEST]',
-  short: 'Download an image from a registry',
+  short: 'Fetch an image from its registry',
   aliases: ['image pull', 'pull'],
   args: { exact: 1 },
   flags: [
-    { long: 'all-tags', short: 'a', type: 'bool', usage: 'Download all tagged images in the repository' },
-    { long: 'disable-content-trust', type: 'bool', usage: 'Skip image verification', def: true },
-    { long: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Suppress verbose output' },
+    { long: 'all-tags', short: 'a', type: 'bool', usage: 'Fetch every tag of the repository' },
+    { long: 'disable-content-trust', type: 'bool', usage: 'Do not check image signatures', def: true },
+    { long: 'platform', type: 'string', usage: 'Platform to use when the server supports several' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print less while transferring' },
   ],
   async run({ cli, flags, args }) {
     const all = flags.bool('all-tags');

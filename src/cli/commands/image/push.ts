@@ -7,18 +7,18 @@ import { registryAuthFor } from '../../registry/registry-auth.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] NAME[:TAG]',
-  short: 'Upload an image to a registry',
+  short: 'Send an image to its registry',
   aliases: ['image push', 'push'],
   args: { exact: 1 },
   flags: [
-    { long: 'all-tags', short: 'a', type: 'bool', usage: 'Push all tags of an image to the repository' },
-    { long: 'disable-content-trust', type: 'bool', usage: 'Skip image signing', def: true },
+    { long: 'all-tags', short: 'a', type: 'bool', usage: 'Send every tag of the repository' },
+    { long: 'disable-content-trust', type: 'bool', usage: 'Do not sign the image', def: true },
     {
       long: 'platform',
       type: 'string',
-      usage: "Push a platform-specific manifest as a single-platform image to the registry.\nImage index won't be pushed, meaning that other manifests, including attestations won't be preserved.\n'os[/arch[/variant]]': Explicit platform (eg. linux/amd64)",
+      usage: "Send only the manifest for this platform, as an image of its own.\nThe index, other platforms and attestations are not sent.\n'os[/arch[/variant]]', for example linux/arm64",
     },
-    { long: 'quiet', short: 'q', type: 'bool', usage: 'Suppress verbose output' },
+    { long: 'quiet', short: 'q', type: 'bool', usage: 'Print less while transferring' },
   ],
   async run({ cli, flags, args }) {
     // docker's check of a flag newer than the daemon's API (1.46 for push --platform).

@@ -5,12 +5,12 @@ import { imageRemove } from '../../../client/images.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] IMAGE [IMAGE...]',
-  short: 'Remove one or more images',
+  short: 'Delete images',
   aliases: ['image rm', 'image remove', 'rmi'],
   args: { min: 1 },
   flags: [
-    { long: 'force', short: 'f', type: 'bool', usage: 'Force removal of the image' },
-    { long: 'no-prune', type: 'bool', usage: 'Do not delete untagged parents' },
+    { long: 'force', short: 'f', type: 'bool', usage: 'Delete even images that are in use or have several tags' },
+    { long: 'no-prune', type: 'bool', usage: 'Keep parent images that lose their last tag' },
   ],
   async run({ cli, flags, args }) {
     const api = cli.api();

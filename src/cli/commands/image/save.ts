@@ -7,10 +7,10 @@ import { writableOf } from '../../streams/output.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] IMAGE [IMAGE...]',
-  short: 'Save one or more images to a tar archive (streamed to STDOUT by default)',
+  short: 'Write images into a tar file (standard output unless -o is given)',
   aliases: ['image save', 'save'],
   args: { min: 1 },
-  flags: [{ long: 'output', short: 'o', type: 'string', usage: 'Write to a file, instead of STDOUT' }],
+  flags: [{ long: 'output', short: 'o', type: 'string', usage: 'Output file (standard output when not given)' }],
   async run({ cli, flags, args }) {
     const out = flags.str('output');
     if (!out && cli.out.isTTY) throw new Error('cowardly refusing to save to a terminal. Use the -o flag or redirect');

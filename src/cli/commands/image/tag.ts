@@ -5,7 +5,7 @@ import { splitReference } from '../../format/reference.ts';
 
 export const command: CommandSpec = {
   usage: 'SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]',
-  short: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE',
+  short: 'Give SOURCE_IMAGE another name, TARGET_IMAGE',
   aliases: ['image tag', 'tag'],
   args: { exact: 2 },
   flags: [],

@@ -6,17 +6,17 @@ import { splitStringSlice, validateLink } from '../../opts/specs.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] NETWORK CONTAINER',
-  short: 'Connect a container to a network',
+  short: 'Put a container on a network',
   aliases: ['network connect'],
   args: { exact: 2 },
   flags: [
     { long: 'alias', type: 'list', typeName: 'strings', usage: 'Another name the container answers to on this network' },
-    { long: 'driver-opt', type: 'list', typeName: 'strings', usage: 'Options for the network driver on this endpoint' },
+    { long: 'driver-opt', type: 'list', typeName: 'strings', usage: 'Driver settings for this attachment' },
     { long: 'gw-priority', type: 'int', usage: 'Among the networks of a container, the one with the highest value gives the default gateway' },
-    { long: 'ip', type: 'string', usage: 'A fixed IPv4 address for the container (e.g., "172.30.100.104")' },
-    { long: 'ip6', type: 'string', usage: 'A fixed IPv6 address for the container (e.g., "2001:db8::33")' },
-    { long: 'link', type: 'list', usage: 'Link to another container (name[:alias])', parse: validateLink },
-    { long: 'link-local-ip', type: 'list', typeName: 'strings', usage: 'A link-local address for the container' },
+    { long: 'ip', type: 'string', usage: 'IPv4 address to give the container (for example "172.20.0.5")' },
+    { long: 'ip6', type: 'string', usage: 'IPv6 address to give the container (for example "2001:db8::5")' },
+    { long: 'link', type: 'list', usage: 'Legacy link to a container (name[:alias])', parse: validateLink },
+    { long: 'link-local-ip', type: 'list', typeName: 'strings', usage: 'Additional link-local IP' },
   ],
   async run({ cli, flags, args }) {
     const endpoint = connectEndpoint({

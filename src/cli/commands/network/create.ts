@@ -10,7 +10,7 @@ const slice = (long: string, usage: string): FlagSpec => ({ long, type: 'list', 
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] NETWORK',
-  short: 'Create a network',
+  short: 'Add a network',
   aliases: ['network create'],
   args: { exact: 1 },
   flags: [
@@ -20,10 +20,10 @@ export const command: CommandSpec = {
     { long: 'config-only', type: 'bool', usage: 'Create a network that only holds a configuration' },
     { long: 'driver', short: 'd', type: 'string', usage: 'The driver that manages the network', def: 'bridge' },
     slice('gateway', 'IPv4 or IPv6 gateway of a subnet'),
-    { long: 'ingress', type: 'bool', usage: 'Create a swarm routing-mesh network' },
+    { long: 'ingress', type: 'bool', usage: 'Make a swarm ingress network' },
     { long: 'internal', type: 'bool', usage: 'Cut the network off from outside traffic' },
     slice('ip-range', 'Hand container addresses out of this part of a subnet'),
-    { long: 'ipam-driver', type: 'string', usage: 'The IP address management driver', def: 'default' },
+    { long: 'ipam-driver', type: 'string', usage: 'Driver that hands out the addresses (IPAM)', def: 'default' },
     map('ipam-opt', 'Options for the IP address management driver'),
     { long: 'ipv4', type: 'bool', usage: 'Give containers IPv4 addresses on the network (or not)', def: true },
     { long: 'ipv6', type: 'bool', usage: 'Give containers IPv6 addresses on the network (or not)' },

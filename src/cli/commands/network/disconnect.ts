@@ -4,7 +4,7 @@ import { networkDisconnect } from '../../../client/networks.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] NETWORK CONTAINER',
-  short: 'Disconnect a container from a network',
+  short: 'Take a container off a network',
   aliases: ['network disconnect'],
   args: { exact: 2 },
   flags: [{ long: 'force', short: 'f', type: 'bool', usage: 'Disconnect even when the endpoint cannot be cleanly taken down' }],

@@ -5,7 +5,7 @@ import { runInspect } from '../inspect-run.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] NETWORK [NETWORK...]',
-  short: 'Display detailed information on one or more networks',
+  short: 'Show the full details of networks',
   aliases: ['network inspect'],
   args: { min: 1 },
   flags: [

@@ -8,7 +8,7 @@ import { naturalCompare } from '../../format/sort-order.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'List networks',
+  short: 'Show networks',
   aliases: ['network ls', 'network list'],
   args: { exact: 0 },
   flags: [

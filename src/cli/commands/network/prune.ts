@@ -6,7 +6,7 @@ import { confirm } from '../../prompt.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'Remove all unused networks',
+  short: 'Delete networks no container uses',
   aliases: ['network prune'],
   args: { exact: 0 },
   flags: [

@@ -10,7 +10,7 @@ import { StatusError, describeError } from '../../errors.ts';
 
 export const command: CommandSpec = {
   usage: 'NETWORK [NETWORK...]',
-  short: 'Remove one or more networks',
+  short: 'Delete networks',
   aliases: ['network rm', 'network remove'],
   args: { min: 1 },
   flags: [{ long: 'force', short: 'f', type: 'bool', usage: 'Say nothing about networks that do not exist' }],

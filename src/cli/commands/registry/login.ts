@@ -53,14 +53,14 @@ function storedWarning(file: string): string {
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] [SERVER]',
-  short: 'Authenticate to a registry',
-  long: 'Authenticate to a registry.\nDefaults to Docker Hub if no server is specified.',
+  short: 'Sign in to a registry',
+  long: 'Sign in to a registry.\nWithout SERVER, Docker Hub is used.',
   aliases: ['login'],
   args: { max: 1 },
   flags: [
-    { long: 'password', short: 'p', type: 'string', usage: 'Password or Personal Access Token (PAT)' },
-    { long: 'password-stdin', type: 'bool', usage: 'Take the Password or Personal Access Token (PAT) from stdin' },
-    { long: 'username', short: 'u', type: 'string', usage: 'Username' },
+    { long: 'password', short: 'p', type: 'string', usage: 'Password or access token' },
+    { long: 'password-stdin', type: 'bool', usage: 'Read the password or token from standard input' },
+    { long: 'username', short: 'u', type: 'string', usage: 'User name' },
   ],
   async run({ cli, flags, args }) {
     let user = flags.str('username');

@@ -5,8 +5,8 @@ import { writeConfigFile } from '../../registry/config-write.ts';
 
 export const command: CommandSpec = {
   usage: '[SERVER]',
-  short: 'Log out from a registry',
-  long: 'Log out from a registry.\nIf no server is specified, the default is defined by the daemon.',
+  short: 'Sign out of a registry',
+  long: "Sign out of a registry.\nWithout SERVER, the daemon's default registry is meant.",
   aliases: ['logout'],
   args: { max: 1 },
   flags: [],

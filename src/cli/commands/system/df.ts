@@ -99,10 +99,10 @@ function reclaim(part: number, total: number): string {
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'Show docker disk usage',
+  short: 'Show how much disk Berth uses',
   aliases: ['system df'],
   args: { exact: 0 },
-  flags: [{ long: 'format', type: 'string', usage: 'Format output using a custom template' }, { long: 'verbose', short: 'v', type: 'bool', usage: 'Show detailed information on space usage' }],
+  flags: [{ long: 'format', type: 'string', usage: 'Render the output through a Go template' }, { long: 'verbose', short: 'v', type: 'bool', usage: 'Break the usage down item by item' }],
   async run({ cli, flags }) {
     const du = (await systemDataUsage(cli.api())) as Du;
     if (flags.bool('verbose') && !flags.str('format')) {

@@ -36,14 +36,14 @@ export function formatEvent(e: EventMessage): string {
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'Get real time events from the server',
+  short: 'Follow what happens on the server as it happens',
   aliases: ['system events', 'events'],
   args: { exact: 0 },
   flags: [
     FILTER_FLAG,
-    { long: 'format', type: 'string', usage: "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates" },
-    { long: 'since', type: 'string', usage: 'Show all events created since timestamp' },
-    { long: 'until', type: 'string', usage: 'Stream events until this timestamp' },
+    { long: 'format', type: 'string', usage: "Choose the output layout:\n'json':             the object as JSON\n'TEMPLATE':         the object through a Go template\n(templates follow Go's text/template syntax)" },
+    { long: 'since', type: 'string', usage: 'Start with events from this time on' },
+    { long: 'until', type: 'string', usage: 'Stop at this time' },
   ],
   async run({ cli, flags }) {
     const format = flags.str('format');

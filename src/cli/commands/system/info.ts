@@ -7,10 +7,10 @@ import { describeError } from '../../errors.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'Display system-wide information',
+  short: 'Show details about the Berth server and host',
   aliases: ['system info', 'info'],
   args: { exact: 0 },
-  flags: [{ long: 'format', short: 'f', type: 'string', usage: "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates" }],
+  flags: [{ long: 'format', short: 'f', type: 'string', usage: "Choose the output layout:\n'json':             the object as JSON\n'TEMPLATE':         the object through a Go template\n(templates follow Go's text/template syntax)" }],
   async run({ cli, flags }) {
     const format = flags.str('format');
     let info: Record<string, unknown>;

@@ -11,14 +11,14 @@ import { pruneVolumes } from '../volume/prune-volumes.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'Remove unused data',
+  short: 'Delete unused containers, networks, images and cache',
   aliases: ['system prune'],
   args: { exact: 0 },
   flags: [
-    { long: 'all', short: 'a', type: 'bool', usage: 'Remove all unused images not just dangling ones' },
-    pruneFilterFlag('Provide filter values (e.g. "label=<key>=<value>")'),
-    { long: 'force', short: 'f', type: 'bool', usage: 'Do not prompt for confirmation' },
-    { long: 'volumes', type: 'bool', usage: 'Prune anonymous volumes' },
+    { long: 'all', short: 'a', type: 'bool', usage: 'Delete every unused image, not only untagged ones' },
+    pruneFilterFlag('Limit what is deleted, for example "label=<key>=<value>"'),
+    { long: 'force', short: 'f', type: 'bool', usage: 'Skip the confirmation question' },
+    { long: 'volumes', type: 'bool', usage: 'Delete unused anonymous volumes too' },
   ],
   async run({ cli, flags }) {
     const all = flags.bool('all');

@@ -43,10 +43,10 @@ Server:{{if ne .Platform.Name ""}} {{.Platform.Name}}{{end}}
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'Show the Docker version information',
+  short: 'Show the Berth client and server versions',
   aliases: ['version'],
   args: { exact: 0 },
-  flags: [{ long: 'format', short: 'f', type: 'string', usage: 'Format output using a custom template:\n\'json\':             Print in JSON format\n\'TEMPLATE\':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates' }],
+  flags: [{ long: 'format', short: 'f', type: 'string', usage: "Choose the output layout:\n'json':             the object as JSON\n'TEMPLATE':         the object through a Go template\n(templates follow Go's text/template syntax)" }],
   async run({ cli, flags }) {
     const api = cli.api();
     let server: Record<string, unknown> | undefined;

@@ -6,7 +6,7 @@ import { keyValues, labelsToMap, validateLabel } from '../../opts/specs.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] [VOLUME]',
-  short: 'Create a volume',
+  short: 'Add a volume',
   aliases: ['volume create'],
   args: { max: 1 },
   flags: [

@@ -8,7 +8,7 @@ import { VOLUMES_HEADER, VOLUMES_RAW, VOLUMES_RAW_QUIET, VOLUMES_TABLE, volumeRo
 
 export const command: CommandSpec = {
   usage: '[OPTIONS]',
-  short: 'List volumes',
+  short: 'Show volumes',
   aliases: ['volume ls', 'volume list'],
   args: { exact: 0 },
   flags: [

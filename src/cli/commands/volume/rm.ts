@@ -9,7 +9,7 @@ import { MultiError } from '../../errors.ts';
 
 export const command: CommandSpec = {
   usage: '[OPTIONS] VOLUME [VOLUME...]',
-  short: 'Remove one or more volumes',
+  short: 'Delete volumes',
   aliases: ['volume rm', 'volume remove'],
   args: { min: 1 },
   flags: [{ long: 'force', short: 'f', type: 'bool', usage: 'Say nothing about volumes that do not exist' }],
