@@ -34,9 +34,14 @@ export interface LogOptions {
 // Compose's rotation: the six ANSI colours, then their bright variants.
 const COLORS = ['36', '33', '32', '35', '34', '31', '96', '93', '92', '95', '94', '91'];
 
-/** The prefix name Compose shows: `<service>-<n>` for its own names, else the container's name. */
-export function logName(project: string, containerName: string): string {
-  return containerName.startsWith(`${project}-`) ? containerName.slice(project.length + 1) : containerName;
+/**
+ * The prefix name Compose shows: `<service>-<n>` when the container has the
+ * name Compose gives (`<project>-<service>-<n>` from its labels), else the
+ * container's whole name (a container_name, even one starting with the project).
+ */
+export function logName(project: string, containerName: string, labels: Record<string, string> = {}): string {
+  const given = `${project}-${labels['com.docker.compose.service'] ?? ''}-${labels['com.docker.compose.container-number'] ?? ''}`;
+  return containerName === given ? containerName.slice(project.length + 1) : containerName;
 }
 
 export class LogPrinter {

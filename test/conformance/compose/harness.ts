@@ -22,6 +22,15 @@ export interface ComposeCase {
   containers(): Promise<{ Id: string; Names: string[]; State: string; Labels: Record<string, string> }[]>;
   networks(): Promise<{ Name: string; Id: string }[]>;
   volumes(): Promise<{ Name: string }[]>;
+  /**
+   * Makes debian:bookworm-slim present on the engine (bootstrapped from the
+   * host's Debian mirror once per run, the .debs cached in DEBIAN_CACHE;
+   * loaded into the reference engine from a scratch berthd). Resolves to
+   * why it cannot, e.g. the mirror does not answer: the case then calls skip.
+   */
+  debianImage(): Promise<string | undefined>;
+  /** Marks the case skipped (saying why) and returns: its down -v still runs. */
+  skip(reason: string): void;
 }
 
 export type Check = (c: ComposeCase) => Promise<void>;

@@ -25,7 +25,7 @@ export const command: ComposeCommandSpec = {
     const list = (await projectContainers(api, project.name, { oneoff: true })).filter((c) => (args.length === 0 ? !isOneoff(c) : args.includes(serviceOf(c))));
     const color = !flags.bool('no-color') && cli.out.isTTY === true;
     const printer = new LogPrinter(cli.out, { color, noPrefix: flags.bool('no-log-prefix') });
-    const targets = await Promise.all(list.map(async (c) => ({ id: c.Id, name: logName(project.name, nameOf(c)), tty: (await containerInspect(api, c.Id)).Config.Tty })));
+    const targets = await Promise.all(list.map(async (c) => ({ id: c.Id, name: logName(project.name, nameOf(c), c.Labels), tty: (await containerInspect(api, c.Id)).Config.Tty })));
     printer.register(targets.map((t) => t.name));
     const now = new Date();
     await Promise.all(

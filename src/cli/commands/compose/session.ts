@@ -63,7 +63,8 @@ export function composeBuilder(cli: Cli): (s: ServiceConfig, tag: string) => Pro
         shmSize: b.shm_size,
         target: b.target,
         buildArgs: sortedRecord(args),
-        labels: b.labels ?? {},
+        // Compose marks what it built and with which builder (its classic one here).
+        labels: { ...(b.labels ?? {}), 'com.docker.compose.image.builder': 'classic' },
         cacheFrom: b.cache_from ?? [],
       },
     });

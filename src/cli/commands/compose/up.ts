@@ -117,7 +117,7 @@ async function attach(
   const containers = (await projectContainers(api, projectName)).filter((c) => services.length === 0 || services.includes(serviceOf(c)));
   const printer = new LogPrinter(cli.out, { color: o.color, noPrefix: o.noPrefix });
   const targets = await Promise.all(
-    containers.map(async (c) => ({ id: c.Id, service: serviceOf(c), fullName: nameOf(c), name: logName(projectName, nameOf(c)), tty: (await containerInspect(api, c.Id)).Config.Tty })),
+    containers.map(async (c) => ({ id: c.Id, service: serviceOf(c), fullName: nameOf(c), name: logName(projectName, nameOf(c), c.Labels), tty: (await containerInspect(api, c.Id)).Config.Tty })),
   );
   printer.register(targets.map((t) => t.name));
   cli.out.write(`Attaching to ${targets.map((t) => t.name).join(', ')}\n`);
