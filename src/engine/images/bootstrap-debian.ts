@@ -34,6 +34,7 @@ import { formatReference, parseReference, type Reference } from '../../oci/refer
 import { hostDebianMirrors, type DebianMirrors } from '../../drivers/apt-sources.ts';
 import { mmdebstrapVersion, runMmdebstrap, type MmdebstrapPlan } from '../../drivers/mmdebstrap.ts';
 import { ExecFailedError } from '../../drivers/exec-file.ts';
+import { native } from '../../drivers/native.ts';
 import { InvalidParameterError, NotFoundError, SystemError, UnavailableError } from '../../util/errors.ts';
 import { ignoreProgress, type ProgressSink } from '../progress-event.ts';
 import type { ImageIntent } from '../intents.ts';
@@ -102,17 +103,38 @@ export interface DebianBootstrapOptions {
   signal?: AbortSignal;
 }
 
-/** One run at a time per cache directory: two mmdebstraps syncing the same .debs would race. */
+/**
+ * One run at a time per cache directory: two mmdebstraps syncing the same
+ * .debs would race. Within the daemon a queue; across processes (two
+ * daemons given the same cache) an flock on `<cacheDir>/.lock`.
+ */
 const cacheQueues = new Map<string, Promise<unknown>>();
 
 export function bootstrapDebian(svc: ImageCatalog, target: DebianTarget, o: DebianBootstrapOptions): Promise<Digest> {
   const previous = cacheQueues.get(o.cacheDir) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => build(svc, target, o));
+  const run = previous.catch(() => undefined).then(() => withCacheLock(o, () => build(svc, target, o)));
   cacheQueues.set(o.cacheDir, run);
   void run.finally(() => {
     if (cacheQueues.get(o.cacheDir) === run) cacheQueues.delete(o.cacheDir);
   }).catch(() => undefined); // the caller hears of a failure through `run`
   return run;
+}
+
+async function withCacheLock<T>(o: DebianBootstrapOptions, fn: () => Promise<T>): Promise<T> {
+  await fs.mkdir(o.cacheDir, { recursive: true, mode: 0o755 });
+  const lock = await fs.open(path.join(o.cacheDir, '.lock'), 'a', 0o644);
+  try {
+    let waited = false;
+    while (!native().flock(lock.fd)) {
+      if (!waited) await o.progress?.({ kind: 'status', message: `Waiting for another bootstrap using ${o.cacheDir}` });
+      waited = true;
+      o.signal?.throwIfAborted();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return await fn();
+  } finally {
+    await lock.close(); // releases the flock
+  }
 }
 
 async function build(svc: ImageCatalog, target: DebianTarget, o: DebianBootstrapOptions): Promise<Digest> {
