@@ -42,5 +42,6 @@ export const COMPOSE_COMMANDS: Record<string, Entry> = {
   unpause: { short: 'Let paused service containers run again', load: from(verbs, 'unpause') },
   up: { short: "Create the project's resources and start its containers", load: () => import('./up.ts') },
   wait: { short: "Wait until the services' containers stop", load: from(misc, 'wait') },
+  watch: { short: 'Sync, restart or rebuild service containers as their files change', load: () => import('./watch.ts') },
   version: { short: 'Show the Compose version', load: from(misc, 'version') },
 };

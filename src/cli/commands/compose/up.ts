@@ -17,6 +17,7 @@ import { nameOf, projectContainers, serviceOf } from '../../../compose/state.ts'
 import type { PullPolicy } from '../../../compose/resources.ts';
 import type { ComposeCommandSpec } from './index.ts';
 import { composeBuilder, composeEnv, openSession } from './session.ts';
+import { watchForUp } from './watch.ts';
 
 export const UP_CREATE_FLAGS: FlagSpec[] = [
   { long: 'build', type: 'bool', usage: 'Build images first' },
@@ -63,12 +64,16 @@ export const command: ComposeCommandSpec = {
     { long: 'timestamps', type: 'bool', usage: 'Prefix each line with its time' },
     { long: 'wait', type: 'bool', usage: 'Return once the services run or are healthy (implies -d)' },
     { long: 'wait-timeout', type: 'int', usage: 'Longest time in seconds --wait waits' },
+    { long: 'watch', short: 'w', type: 'bool', usage: 'Also follow the develop.watch rules while attached (see compose watch)' },
   ],
   async run({ cli, flags, args, compose }) {
     const detach = flags.bool('detach') || flags.bool('wait');
     const exitCodeFrom = flags.str('exit-code-from');
     const abort = flags.bool('abort-on-container-exit') || exitCodeFrom !== '';
     if (detach && abort) throw new StatusError('--abort-on-container-exit and --detach are incompatible', 1);
+    const watch = flags.bool('watch');
+    if (detach && watch) throw new StatusError('--detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch', 1);
+    if (watch && flags.bool('no-build')) throw new StatusError('--no-build and --watch are incompatible', 1);
     if (flags.bool('force-recreate') && flags.bool('no-recreate')) throw new StatusError('--force-recreate and --no-recreate are incompatible', 1);
     const scale = parseScale(flags.list('scale'));
     const pull = pullPolicy(flags.str('pull'));
@@ -101,7 +106,13 @@ export const command: ComposeCommandSpec = {
       process.removeListener('SIGINT', onSigint);
     }
     if (detach || flags.bool('no-start')) return 0;
-    return attach(cli, project.name, compose, args, { abort, exitCodeFrom, timeout, color: !flags.bool('no-color') && cli.out.isTTY === true, noPrefix: flags.bool('no-log-prefix'), timestamps: flags.bool('timestamps') });
+    const color = !flags.bool('no-color') && cli.out.isTTY === true;
+    const watcher = watch ? await watchForUp(cli, env, project, args, color) : undefined;
+    try {
+      return await attach(cli, project.name, compose, args, { abort, exitCodeFrom, timeout, color, noPrefix: flags.bool('no-log-prefix'), timestamps: flags.bool('timestamps') });
+    } finally {
+      await watcher?.stop();
+    }
   },
 };
 
