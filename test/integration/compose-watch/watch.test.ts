@@ -14,6 +14,24 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { BERTH, docker, requireRoot, runCli, startDaemon } from '../../helpers/daemon.ts';
 import { assertClean } from '../../helpers/net-check.ts';
+import { REFERENCE_DOCKER_HOST, referenceDockerRunning } from '../../helpers/reference-docker.ts';
+
+/** BERTH_COMPOSE_REFERENCE=1: the same against the reference Docker engine (image busybox-ref), proving the expectations are Docker's. */
+const REFERENCE = process.env['BERTH_COMPOSE_REFERENCE'] === '1';
+const IMAGE = REFERENCE ? 'busybox-ref' : 'busybox';
+
+async function engine(t: import('node:test').TestContext): Promise<{ host: string; clean: () => Promise<void> } | undefined> {
+  if (!requireRoot(t)) return undefined;
+  if (REFERENCE) {
+    if (!referenceDockerRunning()) {
+      t.skip('the reference Docker engine is not running');
+      return undefined;
+    }
+    return { host: REFERENCE_DOCKER_HOST, clean: async () => undefined };
+  }
+  const d = await startDaemon(t);
+  return { host: d.host, clean: () => assertClean(t, d) };
+}
 
 const COMPOSE = `services:
   app:
@@ -45,13 +63,14 @@ const COMPOSE = `services:
 `;
 
 test('compose watch syncs, restarts, runs hooks and rebuilds on file changes, and ends on Ctrl+C', { timeout: 90_000 }, async (t) => {
-  if (!requireRoot(t)) return;
-  const d = await startDaemon(t);
+  const found = await engine(t);
+  if (!found) return;
+  const d = found;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cwatch-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const project = `cwatch${process.pid}`;
-  writeFileSync(path.join(dir, 'compose.yaml'), COMPOSE);
-  writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\nCOPY version /version\n');
+  writeFileSync(path.join(dir, 'compose.yaml'), COMPOSE.replace('image: busybox', `image: ${IMAGE}`));
+  writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${IMAGE}\nCOPY version /version\n`);
   writeFileSync(path.join(dir, '.dockerignore'), '**/*.log\n');
   writeFileSync(path.join(dir, 'version'), 'v1\n');
   for (const sub of ['src', 'conf', 'hooks']) mkdirSync(path.join(dir, sub));
@@ -90,7 +109,7 @@ test('compose watch syncs, restarts, runs hooks and rebuilds on file changes, an
     await exited;
     const down = await compose(['down', '-v', '-t', '1', '--rmi', 'local']);
     assert.equal(down.code, 0, down.stderr);
-    await assertClean(t, d);
+    await d.clean();
   }
 
   async function scenario(): Promise<void> {
@@ -143,11 +162,12 @@ test('compose watch syncs, restarts, runs hooks and rebuilds on file changes, an
 });
 
 test('compose watch refuses a project where no service has develop.watch', { timeout: 60_000 }, async (t) => {
-  if (!requireRoot(t)) return;
-  const d = await startDaemon(t);
+  const found = await engine(t);
+  if (!found) return;
+  const d = found;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cwatch-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  plain:\n    image: busybox\n    command: ["sleep", "3600"]\n    init: true\n');
+  writeFileSync(path.join(dir, 'compose.yaml'), `services:\n  plain:\n    image: ${IMAGE}\n    command: ["sleep", "3600"]\n    init: true\n`);
   const project = `cwatchnone${process.pid}`;
   const compose = (args: string[]) => runCli(BERTH, d, ['compose', '-p', project, '--project-directory', dir, ...args]);
   const r = await compose(['watch', '--no-up']);
@@ -155,5 +175,5 @@ test('compose watch refuses a project where no service has develop.watch', { tim
   assert.equal(r.stderr, "none of the selected services is configured for watch, consider setting a 'develop' section\n");
   const down = await compose(['down', '-v', '-t', '1']);
   assert.equal(down.code, 0, down.stderr);
-  await assertClean(t, d);
+  await d.clean();
 });
