@@ -177,3 +177,79 @@ test('compose watch refuses a project where no service has develop.watch', { tim
   assert.equal(down.code, 0, down.stderr);
   await d.clean();
 });
+
+test('up --watch syncs beside the attached logs, its lines under their prefix column, and Ctrl+C stops it all', { timeout: 60_000 }, async (t) => {
+  const found = await engine(t);
+  if (!found) return;
+  const d = found;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cwatch-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(path.join(dir, 'src'));
+  // No build section: a sync rule needs none.
+  writeFileSync(
+    path.join(dir, 'compose.yaml'),
+    `services:\n  app:\n    image: ${IMAGE}\n    command: ["sh", "-c", "echo hello; exec sleep 3600"]\n    init: true\n    develop:\n      watch:\n        - {action: sync, path: ./src, target: /src}\n`,
+  );
+  const project = `cwatchup${process.pid}`;
+  const child = spawn(BERTH, ['compose', '-p', project, '--project-directory', dir, 'up', '--watch'], {
+    env: { ...process.env, DOCKER_HOST: d.host, BERTH_HOST: d.host, DOCKER_CONFIG: '/tmp/berth-test/docker-config' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const eventually = async (what: string, probe: () => Promise<boolean>) => {
+    const deadline = Date.now() + 15_000;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  try {
+    // `app-1  | ` is the log prefix: the watch lines start under its `|`.
+    await eventually('"Watch enabled"', async () => stdout.includes('       ⦿ Watch enabled\n'));
+    await eventually('the log line', async () => stdout.includes('app-1  | hello\n'));
+    writeFileSync(path.join(dir, 'src/a.txt'), 'one\n');
+    await eventually('the sync', async () => (await docker(d, ['exec', `${project}-app-1`, 'cat', '/src/a.txt'])).stdout === 'one\n');
+    assert.match(stdout, /^ {7}⦿ Syncing service "app" after 1 changes were detected$/m);
+    child.kill('SIGINT');
+    await exited;
+    assert.equal((await docker(d, ['inspect', '-f', '{{.State.Running}}', `${project}-app-1`])).stdout, 'false\n');
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
+    const down = await runCli(BERTH, d, ['compose', '-p', project, '--project-directory', dir, 'down', '-v', '-t', '1']);
+    assert.equal(down.code, 0, down.stderr);
+    await d.clean();
+  }
+});
+
+test('watch --no-up only watches, and SIGTERM ends it as Ctrl+C does', { timeout: 60_000 }, async (t) => {
+  const found = await engine(t);
+  if (!found) return;
+  const d = found;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cwatch-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'compose.yaml'), `services:\n  app:\n    image: ${IMAGE}\n    develop:\n      watch:\n        - {action: sync, path: ./src, target: /src}\n`);
+  const project = `cwatchterm${process.pid}`;
+  const child = spawn(BERTH, ['compose', '-p', project, '--project-directory', dir, 'watch', '--no-up'], {
+    env: { ...process.env, DOCKER_HOST: d.host, BERTH_HOST: d.host, DOCKER_CONFIG: '/tmp/berth-test/docker-config' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const deadline = Date.now() + 15_000;
+  while (!stdout.includes('Watch enabled\n') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(stdout, 'Watch enabled\n', stderr);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 130);
+  assert.equal(stderr, 'canceled\n');
+  const ps = await runCli(BERTH, d, ['compose', '-p', project, '--project-directory', dir, 'ps', '-a', '-q']);
+  assert.equal(ps.stdout, '', 'nothing was created');
+  await d.clean();
+});
