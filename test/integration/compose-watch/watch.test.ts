@@ -93,7 +93,7 @@ test('compose watch syncs, restarts, runs hooks and rebuilds on file changes, an
     }
   };
 
-  const child = spawn(BERTH, ['compose', '-p', project, '--project-directory', dir, 'watch'], {
+  const child = spawn(BERTH, ['compose', '-p', project, '--project-directory', dir, 'watch', '--quiet'], {
     env: { ...process.env, DOCKER_HOST: d.host, BERTH_HOST: d.host, DOCKER_CONFIG: '/tmp/berth-test/docker-config' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -157,6 +157,7 @@ test('compose watch syncs, restarts, runs hooks and rebuilds on file changes, an
     child.kill('SIGINT');
     assert.equal(await exited, 130, stderr);
     assert.match(stderr, /canceled\n$/);
+    assert.doesNotMatch(stderr, /Step \d/, '--quiet: no build output');
     assert.equal(readFileSync(path.join(dir, 'version'), 'utf8'), 'v2\n');
   }
 });

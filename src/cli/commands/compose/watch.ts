@@ -35,10 +35,10 @@ export const command: ComposeCommandSpec = {
       if (!flags.bool('no-up')) {
         for (const s of Object.values(project.services)) if (s.build && s['develop'] !== undefined) s.pull_policy = 'build';
         // The loaded project holds the named services and their dependencies (all of them without names).
-        await up(env, project, { services: [], builder: composeBuilder(cli), signal: controller.signal });
+        await up(env, project, { services: [], builder: composeBuilder(flags.bool('quiet') ? silenced(cli) : cli), signal: controller.signal });
       }
       if (controller.signal.aborted) throw new StatusError('canceled', 130);
-      const w = await begin(cli, env, project, args, flags.bool('prune'), (line) => cli.out.write(`${line}\n`));
+      const w = await begin(cli, env, project, args, { prune: flags.bool('prune'), quiet: flags.bool('quiet') }, (line) => cli.out.write(`${line}\n`));
       const ended = await Promise.race([w.done.then(() => false), new Promise<boolean>((resolve) => controller.signal.addEventListener('abort', () => resolve(true), { once: true }))]);
       await w.stop();
       if (ended) throw new StatusError('canceled', 130);
@@ -49,13 +49,18 @@ export const command: ComposeCommandSpec = {
   },
 };
 
-async function begin(cli: Cli, env: ComposeEnv, project: Project, services: string[], prune: boolean, log: (line: string) => void): Promise<Watch> {
+/** The CLI with its stderr (where compose's builds print) discarded: --quiet. Errors still end the command. */
+function silenced(cli: Cli): Cli {
+  return Object.create(cli, { err: { value: { write: () => true, isTTY: false } } }) as Cli;
+}
+
+async function begin(cli: Cli, env: ComposeEnv, project: Project, services: string[], o: { prune: boolean; quiet: boolean }, log: (line: string) => void): Promise<Watch> {
   try {
     return await startWatch(env, project, {
       services,
       log,
-      build: { builder: composeBuilder(cli) },
-      prune,
+      build: { builder: composeBuilder(o.quiet ? silenced(cli) : cli) },
+      prune: o.prune,
       execOutput: (stream, data) => (stream === 2 ? cli.err : cli.out).write(data),
     });
   } catch (err) {
@@ -73,5 +78,6 @@ export async function watchForUp(cli: Cli, env: ComposeEnv, project: Project, se
   const width = Math.max(0, ...containers.map((c) => logName(project.name, nameOf(c)).length)) + 1;
   const prefix = `${' '.repeat(width)} ⦿ `;
   const colored = color ? `\x1b[92m${prefix}\x1b[0m` : prefix;
-  return begin(cli, env, project, services, false, (line) => cli.out.write(`${colored}${line}\n`));
+  // Compose builds quietly on rebuilds under up --watch.
+  return begin(cli, env, project, services, { prune: false, quiet: true }, (line) => cli.out.write(`${colored}${line}\n`));
 }
