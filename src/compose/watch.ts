@@ -11,13 +11,9 @@
  * the containers, `rm -rf` for deletions), then restart, then the exec
  * hooks. A failing batch is a warning; watching goes on. stop() (or the
  * signal) closes the watchers and waits for the batch in hand.
- *
- * Files are watched with node:fs `watch(…, {recursive: true})`, which Node
- * 20 and Bun both implement on Linux with inotify (no package needed);
- * a new directory is walked when seen, so files written into it before
- * its own watch was set are not missed.
+ * The file watching and the batching are watch-files.ts's.
  */
-import { watch as fsWatch, readFileSync, realpathSync, statSync, type FSWatcher, type Stats } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { containerRestart } from '../client/containers.ts';
@@ -27,11 +23,9 @@ import { converge, startServices } from './converge.ts';
 import { PROJECT_LABEL } from './labels.ts';
 import { ensureImages, type ImageOptions } from './resources.ts';
 import { byService, forAll, nameOf, projectContainers, type ComposeEnv } from './state.ts';
+import { Batcher, watchPath } from './watch-files.ts';
 import { execIn, syncService } from './watch-sync.ts';
 import { AbsoluteMatcher, boundByVolume, formatServiceList, isSyncAction, matchRule, serviceWatchRules, type PathMapping, type RuleIO, type WatchRule } from './watch-rules.ts';
-
-/** Compose's quiet period: a batch is handled once no change came for this long. */
-export const QUIET_PERIOD_MS = 500;
 
 export interface WatchOptions {
   /** The services named on the command line (none: all). */
@@ -101,8 +95,6 @@ export async function startWatch(env: ComposeEnv, project: Project, opts: WatchO
   }
   if (paths.length === 0) throw new WatchConfigError("none of the selected services is configured for watch, consider setting a 'develop' section");
 
-  const pending = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
   let chain = Promise.resolve();
   let stopped = false;
   let fail: (err: Error) => void = () => undefined;
@@ -111,87 +103,29 @@ export async function startWatch(env: ComposeEnv, project: Project, opts: WatchO
     finish = resolve;
     fail = reject;
   });
-  const flush = () => {
-    timer = undefined;
-    if (pending.size === 0 || stopped) return;
-    const batch = [...pending];
-    pending.clear();
+  // Batches are handled one after the other, each failure a warning.
+  const batcher = new Batcher((batch) => {
     chain = chain.then(() =>
       handleBatch(env, project, rules, batch, opts).catch((err: unknown) => {
         env.warn(`Error handling changed files: ${err instanceof Error ? err.message : String(err)}`);
       }),
     );
-  };
-  const changed = (p: string) => {
-    if (stopped) return;
-    pending.add(p);
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, QUIET_PERIOD_MS);
-  };
-  const watchers = watchPaths(paths, changed, (err) => {
-    opts.log(`Watch disabled with errors: ${err.message}`);
-    void stop().then(() => fail(err));
   });
-  opts.log('Watch enabled');
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (timer) clearTimeout(timer);
-    for (const w of watchers) w.close();
+    batcher.close();
+    for (const w of watches) w.close();
     await chain;
     finish();
   };
+  const onFailure = (err: Error) => {
+    opts.log(`Watch disabled with errors: ${err.message}`);
+    void stop().then(() => fail(err));
+  };
+  const watches = [...new Set(paths)].sort().map((p) => watchPath(p, (changed) => batcher.add(changed), onFailure));
+  opts.log('Watch enabled');
   return { done, stop };
-}
-
-/** Watch each path (a directory recursively; a file or a path not there yet through the nearest directory above it). */
-function watchPaths(paths: string[], changed: (p: string) => void, failed: (err: Error) => void): FSWatcher[] {
-  const watchers: FSWatcher[] = [];
-  const seen = new Set<string>();
-  for (const p of [...new Set(paths)].sort()) {
-    let root = p;
-    let recursive = true;
-    for (;;) {
-      const st = safeStat(root);
-      if (st?.isDirectory()) break;
-      if (st) recursive = false; // a file: its directory, not what lies below
-      const up = path.dirname(root);
-      if (up === root) break;
-      root = up;
-    }
-    const key = `${root}\0${recursive}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const w = fsWatch(root, { recursive }, (_event, name) => {
-      if (name === null) return;
-      const abs = path.join(root, name.toString());
-      changed(abs);
-      // A new directory's files may predate its watch: name them all.
-      void walk(abs, changed);
-    });
-    w.on('error', (err) => failed(err));
-    watchers.push(w);
-  }
-  return watchers;
-}
-
-function safeStat(p: string): Stats | undefined {
-  try {
-    return statSync(p);
-  } catch {
-    return undefined; // not there (yet)
-  }
-}
-
-async function walk(p: string, changed: (p: string) => void): Promise<void> {
-  const st = await stat(p).catch(() => undefined);
-  if (!st?.isDirectory()) return;
-  const names = await readdir(p).catch(() => [] as string[]);
-  for (const n of names) {
-    const child = path.join(p, n);
-    changed(child);
-    await walk(child, changed);
-  }
 }
 
 /** One batch of changed paths: what each rule asks for, in Compose's order. */
