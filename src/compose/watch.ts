@@ -23,7 +23,7 @@ import { converge, startServices } from './converge.ts';
 import { PROJECT_LABEL } from './labels.ts';
 import { ensureImages, type ImageOptions } from './resources.ts';
 import { byService, forAll, nameOf, projectContainers, type ComposeEnv } from './state.ts';
-import { Batcher, watchPath } from './watch-files.ts';
+import { Batcher, watchPath, type PathWatch } from './watch-files.ts';
 import { execIn, syncService } from './watch-sync.ts';
 import { AbsoluteMatcher, boundByVolume, formatServiceList, isSyncAction, matchRule, serviceWatchRules, type PathMapping, type RuleIO, type WatchRule } from './watch-rules.ts';
 
@@ -103,6 +103,9 @@ export async function startWatch(env: ComposeEnv, project: Project, opts: WatchO
     finish = resolve;
     fail = reject;
   });
+  // A caller may never wait on `done` (up --watch): its failure is logged, not an unhandled rejection.
+  done.catch(() => undefined);
+  let watches: PathWatch[] = [];
   // Batches are handled one after the other, each failure a warning.
   const batcher = new Batcher((batch) => {
     chain = chain.then(() =>
@@ -123,7 +126,7 @@ export async function startWatch(env: ComposeEnv, project: Project, opts: WatchO
     opts.log(`Watch disabled with errors: ${err.message}`);
     void stop().then(() => fail(err));
   };
-  const watches = [...new Set(paths)].sort().map((p) => watchPath(p, (changed) => batcher.add(changed), onFailure));
+  watches = [...new Set(paths)].sort().map((p) => watchPath(p, (changed) => batcher.add(changed), onFailure));
   opts.log('Watch enabled');
   return { done, stop };
 }
