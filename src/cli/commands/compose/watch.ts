@@ -75,7 +75,7 @@ async function begin(cli: Cli, env: ComposeEnv, project: Project, services: stri
  */
 export async function watchForUp(cli: Cli, env: ComposeEnv, project: Project, services: string[], color: boolean): Promise<Watch> {
   const containers = (await projectContainers(env.api, project.name)).filter((c) => services.length === 0 || services.includes(serviceOf(c)));
-  const width = Math.max(0, ...containers.map((c) => logName(project.name, nameOf(c)).length)) + 1;
+  const width = Math.max(0, ...containers.map((c) => logName(project.name, nameOf(c), c.Labels).length)) + 1;
   const prefix = `${' '.repeat(width)} ⦿ `;
   const colored = color ? `\x1b[92m${prefix}\x1b[0m` : prefix;
   // Compose builds quietly on rebuilds under up --watch.
