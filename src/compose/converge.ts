@@ -167,47 +167,71 @@ export async function converge(env: ComposeEnv, project: Project, opts: Converge
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Wait until a dependency's containers meet the condition (Compose polls inspect, so do we). */
-async function waitDependency(env: ComposeEnv, project: Project, dep: string, condition: string, required: boolean, signal?: AbortSignal): Promise<void> {
-  const containers = (await projectContainers(env.api, project.name)).filter((c) => label(c, 'com.docker.compose.service') === dep);
-  if (containers.length === 0) {
-    if (!required) return;
-    if (condition === 'service_started') return;
-    throw new InvalidParameterError(`dependency failed to start: service "${dep}" has no container`);
-  }
+/**
+ * Wait until a dependency's containers meet the condition (Compose polls inspect, so do we).
+ * An optional dependency (`required: false`) that has no container, turns unhealthy or exits
+ * non-zero is skipped with Compose's warning instead of failing the dependant.
+ */
+async function waitDependency(env: ComposeEnv, project: Project, dependant: string, dep: string, condition: string, required: boolean, signal?: AbortSignal): Promise<void> {
+  // service_started is ordering alone; a dependency scaled to 0 is not waited on.
   if (condition === 'service_started') return;
-  await forAll(containers, async (c) => {
-    const id = `Container ${nameOf(c)}`;
-    env.progress.event(id, 'Waiting');
-    for (;;) {
-      signal?.throwIfAborted();
-      const info = (await containerInspect(env.api, c.Id)) as ContainerInspect & { State: { Health?: { Status: string } } };
-      if (condition === 'service_healthy') {
-        const health = info.State.Health?.Status;
-        if (health === undefined) throw new InvalidParameterError(`container ${nameOf(c)} has no healthcheck configured`);
-        if (health === 'healthy') {
-          env.progress.event(id, 'Healthy');
+  const depService = project.services[dep];
+  if (!depService || serviceScale(depService) === 0) return;
+  const containers = (await projectContainers(env.api, project.name)).filter((c) => label(c, 'com.docker.compose.service') === dep);
+  for (const c of containers) env.progress.event(`Container ${nameOf(c)}`, 'Waiting');
+  if (containers.length === 0) {
+    if (required) throw new InvalidParameterError(`${dependant} is missing dependency ${dep}`);
+    env.warn(`${dependant} is missing dependency ${dep}`);
+    return;
+  }
+  const skip = (reason: string, detail: string) => {
+    for (const c of containers) env.progress.event(`Container ${nameOf(c)}`, `Skipped: ${reason}`);
+    env.warn(detail);
+  };
+  try {
+    await forAll(containers, async (c) => {
+      const id = `Container ${nameOf(c)}`;
+      for (;;) {
+        signal?.throwIfAborted();
+        const info = (await containerInspect(env.api, c.Id)) as ContainerInspect & { State: { Health?: { Status: string } } };
+        if (condition === 'service_healthy') {
+          const health = info.State.Health?.Status;
+          if (info.State.Status === 'exited') throw new DependencyError(`container ${nameOf(c)} exited (${info.State.ExitCode})`);
+          if (health === undefined) throw new DependencyError(`container ${nameOf(c)} has no healthcheck configured`);
+          if (health === 'healthy') {
+            env.progress.event(id, 'Healthy');
+            return;
+          }
+          if (health === 'unhealthy') throw new DependencyError(`container ${nameOf(c)} is unhealthy`);
+        } else if (info.State.Status === 'exited') {
+          if (info.State.ExitCode !== 0) throw new DependencyError(`"${dep}" didn't complete successfully: exit ${info.State.ExitCode}`, true);
+          env.progress.event(id, 'Exited');
           return;
         }
-        if (health === 'unhealthy') {
-          env.progress.event(id, 'Error', true);
-          throw new InvalidParameterError(`dependency failed to start: container ${nameOf(c)} is unhealthy`);
-        }
-        if (!info.State.Running) {
-          env.progress.event(id, 'Error', true);
-          throw new InvalidParameterError(`dependency failed to start: container ${nameOf(c)} exited (${info.State.ExitCode})`);
-        }
-      } else if (!info.State.Running && info.State.Status !== 'created') {
-        if (info.State.ExitCode !== 0) {
-          env.progress.event(id, 'Error', true);
-          throw new InvalidParameterError(`service "${dep}" didn't complete successfully: exit ${info.State.ExitCode}`);
-        }
-        env.progress.event(id, 'Exited');
-        return;
+        await sleep(200);
       }
-      await sleep(200);
+    });
+  } catch (err) {
+    if (!(err instanceof DependencyError)) throw err;
+    if (err.completion) {
+      if (!required) return skip(`optional dependency ${err.message}`, `optional dependency ${err.message}`);
+      for (const c of containers) env.progress.event(`Container ${nameOf(c)}`, 'Error', true);
+      throw new InvalidParameterError(`service ${err.message}`);
     }
-  });
+    if (!required) return skip(`optional dependency "${dep}" failed to start`, `optional dependency "${dep}" failed to start: ${err.message}`);
+    for (const c of containers) env.progress.event(`Container ${nameOf(c)}`, 'Error', true);
+    throw new InvalidParameterError(`dependency failed to start: ${err.message}`);
+  }
+}
+
+/** Why a dependency's condition cannot be met (the dependant fails, or skips it when optional). */
+class DependencyError extends Error {
+  constructor(
+    message: string,
+    readonly completion = false,
+  ) {
+    super(message);
+  }
 }
 
 export interface StartOptions {
@@ -224,14 +248,14 @@ export async function startServices(env: ComposeEnv, project: Project, opts: Sta
     const s = project.services[name]!;
     for (const [dep, cfg] of Object.entries(s.depends_on ?? {})) {
       if (!project.services[dep]) continue;
-      await waitDependency(env, project, dep, cfg.condition, cfg.required, opts.signal);
+      await waitDependency(env, project, name, dep, cfg.condition, cfg.required, opts.signal);
     }
     const containers = (await projectContainers(env.api, project.name)).filter((c) => label(c, 'com.docker.compose.service') === name);
     const restartFor = Object.entries(s.depends_on ?? {}).some(([dep, cfg]) => cfg.restart && opts.recreated?.has(dep)) && !opts.recreated?.has(name);
     await forAll(containers, async (c) => {
       if (c.State === 'running' && restartFor) {
         const id = `Container ${nameOf(c)}`;
-        env.progress.event(id, 'Restarting');
+        env.progress.event(id, 'Restart');
         await containerRestart(env.api, c.Id, {});
         env.progress.event(id, 'Restarted');
         return;

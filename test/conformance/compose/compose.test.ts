@@ -19,7 +19,11 @@ import { assertClean, freePort } from '../../helpers/net-check.ts';
 import type { Check, ComposeCase } from './harness.ts';
 
 const HERE = import.meta.dirname;
-const CASES = readdirSync(HERE).filter((d) => statSync(path.join(HERE, d)).isDirectory() && readdirSync(path.join(HERE, d)).includes('check.ts')).sort();
+const CASES = readdirSync(HERE)
+  .filter((d) => statSync(path.join(HERE, d)).isDirectory() && readdirSync(path.join(HERE, d)).includes('check.ts'))
+  // BERTH_COMPOSE_CASES=a,b runs only those cases (while working on them).
+  .filter((d) => !process.env['BERTH_COMPOSE_CASES'] || process.env['BERTH_COMPOSE_CASES'].split(',').includes(d))
+  .sort();
 
 test('compose conformance cases', { timeout: 600_000 }, async (t) => {
   if (!requireRoot(t)) return;
