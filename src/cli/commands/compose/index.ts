@@ -16,8 +16,10 @@ const from = <K extends string>(load: () => Promise<Record<K, ComposeCommandSpec
 const verbs = () => import('./verbs.ts');
 const execs = () => import('./exec.ts');
 const misc = () => import('./misc.ts');
+const more = () => import('./more.ts');
 
 export const COMPOSE_COMMANDS: Record<string, Entry> = {
+  attach: { short: "Connect the terminal to a running container of a service", load: from(more, 'attach') },
   build: { short: 'Build or rebuild services', load: from(verbs, 'build') },
   config: { short: 'Parse, resolve and render compose file in canonical format', load: () => import('./config.ts') },
   cp: { short: 'Copy files/folders between a service container and the local filesystem', load: from(execs, 'cp') },
@@ -33,10 +35,13 @@ export const COMPOSE_COMMANDS: Record<string, Entry> = {
   port: { short: 'Print the public port for a port binding', load: from(misc, 'port') },
   ps: { short: 'List containers', load: () => import('./ps.ts') },
   pull: { short: 'Pull service images', load: from(verbs, 'pull') },
+  push: { short: 'Upload the images of services to their registries', load: from(more, 'push') },
   restart: { short: 'Restart service containers', load: from(verbs, 'restart') },
   rm: { short: 'Removes stopped service containers', load: from(verbs, 'rm') },
   run: { short: 'Run a one-off command on a service', load: from(execs, 'run') },
+  scale: { short: 'Set the number of containers of services', load: from(more, 'scale') },
   start: { short: 'Start services', load: from(verbs, 'start') },
+  stats: { short: "Show the resource usage of the project's containers, live", load: from(more, 'stats') },
   stop: { short: 'Stop services', load: from(verbs, 'stop') },
   top: { short: 'Display the running processes', load: from(misc, 'top') },
   unpause: { short: 'Unpause services', load: from(verbs, 'unpause') },

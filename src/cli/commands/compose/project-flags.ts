@@ -38,6 +38,7 @@ export interface ComposeGlobals {
   allResources: boolean;
   progress: string;
   ansi: string;
+  dryRun: boolean;
 }
 
 export function composeGlobals(flags: Flags): ComposeGlobals {
@@ -50,6 +51,7 @@ export function composeGlobals(flags: Flags): ComposeGlobals {
     allResources: flags.bool('all-resources'),
     progress: flags.str('progress'),
     ansi: flags.bool('no-ansi') ? 'never' : flags.str('ansi'),
+    dryRun: flags.bool('dry-run'),
   };
 }
 

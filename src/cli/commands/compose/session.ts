@@ -13,15 +13,43 @@ import type { Project, ServiceConfig } from '../../../compose/load/model.ts';
 import { Progress } from '../../../compose/progress.ts';
 import type { ComposeEnv } from '../../../compose/state.ts';
 import { loadComposeProject, printWarnings, type ComposeGlobals } from './project-flags.ts';
+import { StatusError } from '../../errors.ts';
 
 export interface Session {
   project: Project;
   env: ComposeEnv;
 }
 
+/** The progress mode of --progress and --ansi, checked as Compose checks them. */
+export function progressMode(g: ComposeGlobals): string | undefined {
+  const ansi = g.ansi;
+  switch (g.progress) {
+    case '':
+    case 'auto':
+      return ansi === 'never' ? 'plain' : ansi === 'always' ? 'tty' : undefined;
+    case 'tty':
+      if (ansi === 'never') throw new StatusError("can't use --progress tty while ANSI support is disabled", 1);
+      return 'tty';
+    case 'plain':
+      if (ansi === 'always') throw new StatusError("can't use --progress plain while ANSI support is forced", 1);
+      return 'plain';
+    case 'quiet':
+    case 'none':
+      return 'quiet';
+    case 'json':
+      return 'json';
+    default:
+      throw new StatusError(`unsupported --progress value "${g.progress}"`, 1);
+  }
+}
+
 export function composeEnv(cli: Cli, g: ComposeGlobals): ComposeEnv {
-  const mode = g.ansi === 'never' && g.progress === '' ? 'plain' : g.progress || undefined;
-  return { api: cli.api(), progress: Progress.auto(cli.err, mode), warn: (w) => printWarnings(cli, [w]) };
+  const mode = progressMode(g);
+  const progress = Progress.auto(cli.err, mode);
+  progress.dryRun = g.dryRun;
+  // --progress json: logrus's JSONFormatter for warnings too.
+  const warn = mode === 'json' ? (w: string) => void cli.err.write(`${JSON.stringify({ level: 'warning', msg: w, time: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })}\n`) : (w: string) => printWarnings(cli, [w]);
+  return { api: cli.api(), progress, warn };
 }
 
 /** Load the project (only `services` and their dependencies when some are named) and open the API. */
