@@ -28,6 +28,14 @@ export interface ConvergeOptions {
   imageIds: Map<string, string>;
   /** The seconds a stop waits (-t), else the service's stop_grace_period. */
   timeout?: number;
+  /**
+   * The services named on the command line (all when empty): --force-recreate and -V apply to
+   * them; the others (their dependencies) are recreated only when changed, or with --always-recreate-deps.
+   */
+  targets?: string[];
+  recreateDeps?: boolean;
+  /** -V: recreate the targets with new anonymous volumes instead of the old containers'. */
+  renewAnonVolumes?: boolean;
 }
 
 type Inspected = ContainerInspect & { Mounts?: { Type: string; Name?: string; Destination: string }[] };
@@ -85,9 +93,9 @@ export async function removeContainer(env: ComposeEnv, c: { Id: string; name: st
 }
 
 /** Create container `number` of a service (and join its other networks). */
-export async function createServiceContainer(env: ComposeEnv, project: Project, s: ServiceConfig, number: number, imageId: string | undefined, replaced?: Inspected): Promise<string> {
+export async function createServiceContainer(env: ComposeEnv, project: Project, s: ServiceConfig, number: number, imageId: string | undefined, replaced?: Inspected, inherit = true): Promise<string> {
   const inherited: Record<string, string> = {};
-  for (const m of replaced?.Mounts ?? []) {
+  for (const m of inherit ? (replaced?.Mounts ?? []) : []) {
     if (m.Type === 'volume' && m.Name && (s.volumes ?? []).some((v) => v.type === 'volume' && !v.source && v.target === m.Destination)) inherited[m.Destination] = m.Name;
   }
   const serviceContainer = (other: string) => serviceContainerIds.get(`${project.name}/${other}`);
@@ -101,9 +109,14 @@ export async function createServiceContainer(env: ComposeEnv, project: Project, 
 /** The first container of each service seen by this run, for `network_mode: service:x`. */
 const serviceContainerIds = new Map<string, string>();
 
+/** Compose's strategies: a target is forced by --force-recreate or -V, a dependency by --always-recreate-deps. */
+function isTarget(name: string, opts: ConvergeOptions): boolean {
+  return !opts.targets?.length || opts.targets.includes(name);
+}
+
 function mustRecreate(c: ProjectContainer, s: ServiceConfig, imageId: string | undefined, opts: ConvergeOptions): boolean {
-  if (opts.forceRecreate) return true;
   if (opts.noRecreate) return false;
+  if (isTarget(s.name, opts) ? opts.forceRecreate || opts.renewAnonVolumes : opts.recreateDeps) return true;
   if (label(c, CONFIG_HASH_LABEL) !== configHash(s)) return true;
   return imageId !== undefined && label(c, IMAGE_DIGEST_LABEL) !== '' && label(c, IMAGE_DIGEST_LABEL) !== imageId;
 }
@@ -134,7 +147,7 @@ async function convergeService(env: ComposeEnv, project: Project, name: string, 
     const old = (await containerInspect(env.api, c.Id)) as Inspected;
     if (old.State.Running) await containerStop(env.api, c.Id, { t: stopTimeout(s, opts.timeout) });
     await containerRename(env.api, c.Id, `${c.Id.slice(0, 12)}_${ref.name}`);
-    const newId = await createServiceContainer(env, project, s, numberOf(c) || 1, imageId, old);
+    const newId = await createServiceContainer(env, project, s, numberOf(c) || 1, imageId, old, !(opts.renewAnonVolumes && isTarget(name, opts)));
     await containerRemove(env.api, c.Id, { force: true });
     serviceContainerIds.set(`${project.name}/${name}`, newId);
     env.progress.event(id, 'Recreated');

@@ -68,7 +68,7 @@ export class Progress {
       this.sink.write(`${JSON.stringify({ 'dry-run': this.dryRun || undefined, id, text: text || undefined, status: status || undefined })}\n`);
       return;
     }
-    if (text) status = `${text} ${status}`;
+    status = [text, status].filter(Boolean).join(' ');
     let line = this.lines.find((l) => l.id === id);
     if (!line) {
       line = { id, status, done: false, error: false, started: Date.now() };

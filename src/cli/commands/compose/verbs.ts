@@ -172,6 +172,7 @@ export const createCommand: ComposeCommandSpec = {
       noBuild: ctx.flags.bool('no-build'),
       builder: composeBuilder(ctx.cli),
       pull: pullPolicy(ctx.flags.str('pull')),
+      quietPull: ctx.flags.bool('quiet-pull'),
       forceRecreate: ctx.flags.bool('force-recreate'),
       noRecreate: ctx.flags.bool('no-recreate'),
       removeOrphans: ctx.flags.bool('remove-orphans'),
