@@ -48,6 +48,7 @@ export function dependencies(project: Project, s: ServiceConfig): string[] {
   const out = new Set(Object.keys(s.depends_on ?? {}));
   for (const mode of [s.network_mode, s.ipc, s.pid]) if (mode?.startsWith('service:')) out.add(mode.slice('service:'.length));
   for (const v of s.volumes_from ?? []) if (!v.startsWith('container:')) out.add(v.split(':')[0]!);
+  for (const l of s.links ?? []) out.add(l.split(':')[0]!);
   return [...out].filter((d) => project.services[d] !== undefined);
 }
 
@@ -99,7 +100,11 @@ export async function createServiceContainer(env: ComposeEnv, project: Project, 
     if (m.Type === 'volume' && m.Name && (s.volumes ?? []).some((v) => v.type === 'volume' && !v.source && v.target === m.Destination)) inherited[m.Destination] = m.Name;
   }
   const serviceContainer = (other: string) => serviceContainerIds.get(`${project.name}/${other}`);
-  const plan = planContainer({ project, service: s, number, imageId, inheritedVolumes: inherited, serviceContainer });
+  // links: the names of the linked services' containers (created before: links are dependencies).
+  const names = new Map<string, string[]>();
+  if (s.links?.length) for (const c of await projectContainers(env.api, project.name)) names.set(label(c, 'com.docker.compose.service'), [...(names.get(label(c, 'com.docker.compose.service')) ?? []), nameOf(c)]);
+  const linkedContainers = (svc: string) => names.get(svc) ?? [];
+  const plan = planContainer({ project, service: s, number, imageId, inheritedVolumes: inherited, serviceContainer, linkedContainers });
   const { Id } = await containerCreate(env.api, plan.body, { name: plan.name });
   for (const n of plan.connect) await networkConnect(env.api, n.network, Id, n.endpoint);
   await injectFiles(env, project, s, Id);
