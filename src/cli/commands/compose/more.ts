@@ -85,7 +85,7 @@ export const scale: ComposeCommandSpec = {
     const services = Object.keys(replicas);
     const { project, env } = openSession(cli, compose, services);
     for (const s of services) if (!project.services[s]) throw new StatusError(`no such service: ${s}`, 1);
-    await up(env, project, { services: flags.bool('no-deps') ? services : [], scale: replicas, builder: composeBuilder(cli) });
+    await up(env, project, { services: flags.bool('no-deps') ? services : [], scale: replicas, builder: composeBuilder(cli, compose) });
   },
 };
 

@@ -14,6 +14,7 @@ import { Progress } from '../../../compose/progress.ts';
 import type { ComposeEnv } from '../../../compose/state.ts';
 import { loadComposeProject, printWarnings, type ComposeGlobals } from './project-flags.ts';
 import { StatusError } from '../../errors.ts';
+import { DryRunApi } from '../../../compose/dry-run.ts';
 
 export interface Session {
   project: Project;
@@ -49,7 +50,14 @@ export function composeEnv(cli: Cli, g: ComposeGlobals): ComposeEnv {
   progress.dryRun = g.dryRun;
   // --progress json: logrus's JSONFormatter for warnings too.
   const warn = mode === 'json' ? (w: string) => void cli.err.write(`${JSON.stringify({ level: 'warning', msg: w, time: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })}\n`) : (w: string) => printWarnings(cli, [w]);
-  return { api: cli.api(), progress, warn };
+  return { api: g.dryRun ? dryRunApi(cli) : cli.api(), progress, warn };
+}
+
+/** --dry-run: one pretend client for the whole command (what it "created" stays known to it). */
+let dry: { cli: Cli; api: DryRunApi } | undefined;
+function dryRunApi(cli: Cli): DryRunApi {
+  if (dry?.cli !== cli) dry = { cli, api: new DryRunApi(cli.api()) };
+  return dry.api;
 }
 
 /** Load the project (only `services` and their dependencies when some are named) and open the API. */
@@ -69,8 +77,10 @@ export function projectNameOnly(cli: Cli, g: ComposeGlobals): Project | undefine
 }
 
 /** Build one service's image through POST /build, as `berth build` packs a context (quiet: output only on failure). */
-export function composeBuilder(cli: Cli): (s: ServiceConfig, tag: string) => Promise<void> {
+export function composeBuilder(cli: Cli, g?: ComposeGlobals): (s: ServiceConfig, tag: string) => Promise<void> {
   return async (s, tag) => {
+    // --dry-run: nothing is built; the run goes on as if the image were there.
+    if (g?.dryRun) return dryRunApi(cli).markImage(tag);
     const b = s.build!;
     const context = await prepareContext({ context: b.context, file: b.dockerfile ? path.resolve(b.context, b.dockerfile) : '', stdin: cli.streams.stdin, cwd: b.context });
     const args = new Map(Object.entries(b.args ?? {}));

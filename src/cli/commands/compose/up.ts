@@ -102,7 +102,7 @@ export const command: ComposeCommandSpec = {
         targets: args,
         build: flags.bool('build'),
         noBuild: flags.bool('no-build'),
-        builder: composeBuilder(cli),
+        builder: composeBuilder(cli, compose),
         pull,
         quietPull: flags.bool('quiet-pull'),
         forceRecreate: flags.bool('force-recreate'),
@@ -112,7 +112,8 @@ export const command: ComposeCommandSpec = {
         removeOrphans: flags.bool('remove-orphans'),
         scale,
         timeout,
-        noStart: flags.bool('no-start'),
+        // Attached, a dry run creates and stops there, as Compose does.
+        noStart: flags.bool('no-start') || (compose.dryRun && !detach),
         wait,
         waitTimeout: flags.int('wait-timeout'),
         signal: controller.signal,
@@ -121,6 +122,10 @@ export const command: ComposeCommandSpec = {
       process.removeListener('SIGINT', onSigint);
     }
     if (detach || flags.bool('no-start')) return 0;
+    if (compose.dryRun) {
+      cli.out.write("end of 'compose up' output, interactive run is not supported in dry-run mode\n");
+      return 0;
+    }
     // Logs of the attached services; up runs until they (and the services named) have exited.
     const watch = [...new Set([...attachTo, ...args])];
     return attach(cli, project.name, compose, attachTo, watch, { abort, exitCodeFrom, timeout, color: !flags.bool('no-color') && cli.out.isTTY === true, noPrefix: flags.bool('no-log-prefix'), timestamps: flags.bool('timestamps') });

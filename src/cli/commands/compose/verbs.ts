@@ -170,7 +170,7 @@ export const createCommand: ComposeCommandSpec = {
       services: [],
       build: ctx.flags.bool('build'),
       noBuild: ctx.flags.bool('no-build'),
-      builder: composeBuilder(ctx.cli),
+      builder: composeBuilder(ctx.cli, ctx.compose),
       pull: pullPolicy(ctx.flags.str('pull')),
       quietPull: ctx.flags.bool('quiet-pull'),
       forceRecreate: ctx.flags.bool('force-recreate'),
