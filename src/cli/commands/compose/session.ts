@@ -48,8 +48,7 @@ export function composeEnv(cli: Cli, g: ComposeGlobals): ComposeEnv {
   const mode = progressMode(g);
   const progress = Progress.auto(cli.err, mode);
   progress.dryRun = g.dryRun;
-  // --progress json: logrus's JSONFormatter for warnings too.
-  const warn = mode === 'json' ? (w: string) => void cli.err.write(`${JSON.stringify({ level: 'warning', msg: w, time: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })}\n`) : (w: string) => printWarnings(cli, [w]);
+  const warn = (w: string) => printWarnings(cli, [w], mode === 'json');
   return { api: g.dryRun ? dryRunApi(cli) : cli.api(), progress, warn };
 }
 

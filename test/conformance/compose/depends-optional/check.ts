@@ -11,6 +11,13 @@ export const check: Check = async (c) => {
   assert.match(up.stderr, new RegExp(`\\n Container ${p}-job-1  Skipped: optional dependency "job" didn't complete successfully: exit 3\\n`));
   assert.match(up.stderr, /level=warning msg="optional dependency \\"job\\" didn't complete successfully: exit 3"\n/);
   assert.match(up.stderr, new RegExp(`\\n Container ${p}-app-1  Started\\n`));
+  // --progress json: events and warnings as JSON lines (logrus's JSONFormatter).
+  const json = await c.compose(['--progress', 'json', 'up', '-d']);
+  assert.equal(json.code, 0, json.stderr);
+  const records = json.stderr.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+  assert.ok(records.some((r) => r['id'] === `Container ${p}-sick-1` && r['status'] === 'Skipped: optional dependency "sick" failed to start'), json.stderr);
+  const warning = records.find((r) => r['level'] === 'warning' && r['msg'] === `optional dependency "sick" failed to start: container ${p}-sick-1 is unhealthy`);
+  assert.deepEqual(Object.keys(warning ?? {}), ['level', 'msg', 'time'], json.stderr);
   const state = async (svc: string) => (await c.containers()).find((x) => x.Names[0] === `/${p}-${svc}-1`)?.State;
   assert.equal(await state('app'), 'running');
   assert.equal(await state('extra'), undefined, 'a service of a disabled profile is not created');
