@@ -28,6 +28,14 @@ export interface ConvergeOptions {
   imageIds: Map<string, string>;
   /** The seconds a stop waits (-t), else the service's stop_grace_period. */
   timeout?: number;
+  /**
+   * The services named on the command line (all when empty): --force-recreate and -V apply to
+   * them; the others (their dependencies) are recreated only when changed, or with --always-recreate-deps.
+   */
+  targets?: string[];
+  recreateDeps?: boolean;
+  /** -V: recreate the targets with new anonymous volumes instead of the old containers'. */
+  renewAnonVolumes?: boolean;
 }
 
 type Inspected = ContainerInspect & { Mounts?: { Type: string; Name?: string; Destination: string }[] };
@@ -40,6 +48,7 @@ export function dependencies(project: Project, s: ServiceConfig): string[] {
   const out = new Set(Object.keys(s.depends_on ?? {}));
   for (const mode of [s.network_mode, s.ipc, s.pid]) if (mode?.startsWith('service:')) out.add(mode.slice('service:'.length));
   for (const v of s.volumes_from ?? []) if (!v.startsWith('container:')) out.add(v.split(':')[0]!);
+  for (const l of s.links ?? []) out.add(l.split(':')[0]!);
   return [...out].filter((d) => project.services[d] !== undefined);
 }
 
@@ -85,13 +94,17 @@ export async function removeContainer(env: ComposeEnv, c: { Id: string; name: st
 }
 
 /** Create container `number` of a service (and join its other networks). */
-export async function createServiceContainer(env: ComposeEnv, project: Project, s: ServiceConfig, number: number, imageId: string | undefined, replaced?: Inspected): Promise<string> {
+export async function createServiceContainer(env: ComposeEnv, project: Project, s: ServiceConfig, number: number, imageId: string | undefined, replaced?: Inspected, inherit = true): Promise<string> {
   const inherited: Record<string, string> = {};
-  for (const m of replaced?.Mounts ?? []) {
+  for (const m of inherit ? (replaced?.Mounts ?? []) : []) {
     if (m.Type === 'volume' && m.Name && (s.volumes ?? []).some((v) => v.type === 'volume' && !v.source && v.target === m.Destination)) inherited[m.Destination] = m.Name;
   }
   const serviceContainer = (other: string) => serviceContainerIds.get(`${project.name}/${other}`);
-  const plan = planContainer({ project, service: s, number, imageId, inheritedVolumes: inherited, serviceContainer });
+  // links: the names of the linked services' containers (created before: links are dependencies).
+  const names = new Map<string, string[]>();
+  if (s.links?.length) for (const c of await projectContainers(env.api, project.name)) names.set(label(c, 'com.docker.compose.service'), [...(names.get(label(c, 'com.docker.compose.service')) ?? []), nameOf(c)]);
+  const linkedContainers = (svc: string) => names.get(svc) ?? [];
+  const plan = planContainer({ project, service: s, number, imageId, inheritedVolumes: inherited, serviceContainer, linkedContainers });
   const { Id } = await containerCreate(env.api, plan.body, { name: plan.name });
   for (const n of plan.connect) await networkConnect(env.api, n.network, Id, n.endpoint);
   await injectFiles(env, project, s, Id);
@@ -101,9 +114,14 @@ export async function createServiceContainer(env: ComposeEnv, project: Project, 
 /** The first container of each service seen by this run, for `network_mode: service:x`. */
 const serviceContainerIds = new Map<string, string>();
 
+/** Compose's strategies: a target is forced by --force-recreate or -V, a dependency by --always-recreate-deps. */
+function isTarget(name: string, opts: ConvergeOptions): boolean {
+  return !opts.targets?.length || opts.targets.includes(name);
+}
+
 function mustRecreate(c: ProjectContainer, s: ServiceConfig, imageId: string | undefined, opts: ConvergeOptions): boolean {
-  if (opts.forceRecreate) return true;
   if (opts.noRecreate) return false;
+  if (isTarget(s.name, opts) ? opts.forceRecreate || opts.renewAnonVolumes : opts.recreateDeps) return true;
   if (label(c, CONFIG_HASH_LABEL) !== configHash(s)) return true;
   return imageId !== undefined && label(c, IMAGE_DIGEST_LABEL) !== '' && label(c, IMAGE_DIGEST_LABEL) !== imageId;
 }
@@ -134,7 +152,7 @@ async function convergeService(env: ComposeEnv, project: Project, name: string, 
     const old = (await containerInspect(env.api, c.Id)) as Inspected;
     if (old.State.Running) await containerStop(env.api, c.Id, { t: stopTimeout(s, opts.timeout) });
     await containerRename(env.api, c.Id, `${c.Id.slice(0, 12)}_${ref.name}`);
-    const newId = await createServiceContainer(env, project, s, numberOf(c) || 1, imageId, old);
+    const newId = await createServiceContainer(env, project, s, numberOf(c) || 1, imageId, old, !(opts.renewAnonVolumes && isTarget(name, opts)));
     await containerRemove(env.api, c.Id, { force: true });
     serviceContainerIds.set(`${project.name}/${name}`, newId);
     env.progress.event(id, 'Recreated');
@@ -173,47 +191,71 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 const POLL_MS = 100;
 
-/** Wait until a dependency's containers meet the condition (Compose polls inspect, so do we). */
-async function waitDependency(env: ComposeEnv, project: Project, dep: string, condition: string, required: boolean, signal?: AbortSignal): Promise<void> {
-  const containers = (await projectContainers(env.api, project.name)).filter((c) => label(c, 'com.docker.compose.service') === dep);
-  if (containers.length === 0) {
-    if (!required) return;
-    if (condition === 'service_started') return;
-    throw new InvalidParameterError(`dependency failed to start: service "${dep}" has no container`);
-  }
+/**
+ * Wait until a dependency's containers meet the condition (Compose polls inspect, so do we).
+ * An optional dependency (`required: false`) that has no container, turns unhealthy or exits
+ * non-zero is skipped with Compose's warning instead of failing the dependant.
+ */
+async function waitDependency(env: ComposeEnv, project: Project, dependant: string, dep: string, condition: string, required: boolean, signal?: AbortSignal): Promise<void> {
+  // service_started is ordering alone; a dependency scaled to 0 is not waited on.
   if (condition === 'service_started') return;
-  await forAll(containers, async (c) => {
-    const id = `Container ${nameOf(c)}`;
-    env.progress.event(id, 'Waiting');
-    for (;;) {
-      signal?.throwIfAborted();
-      const info = (await containerInspect(env.api, c.Id)) as ContainerInspect & { State: { Health?: { Status: string } } };
-      if (condition === 'service_healthy') {
-        const health = info.State.Health?.Status;
-        if (health === undefined) throw new InvalidParameterError(`container ${nameOf(c)} has no healthcheck configured`);
-        if (health === 'healthy') {
-          env.progress.event(id, 'Healthy');
+  const depService = project.services[dep];
+  if (!depService || serviceScale(depService) === 0) return;
+  const containers = (await projectContainers(env.api, project.name)).filter((c) => label(c, 'com.docker.compose.service') === dep);
+  for (const c of containers) env.progress.event(`Container ${nameOf(c)}`, 'Waiting');
+  if (containers.length === 0) {
+    if (required) throw new InvalidParameterError(`${dependant} is missing dependency ${dep}`);
+    env.warn(`${dependant} is missing dependency ${dep}`);
+    return;
+  }
+  const skip = (reason: string, detail: string) => {
+    for (const c of containers) env.progress.event(`Container ${nameOf(c)}`, `Skipped: ${reason}`);
+    env.warn(detail);
+  };
+  try {
+    await forAll(containers, async (c) => {
+      const id = `Container ${nameOf(c)}`;
+      for (;;) {
+        signal?.throwIfAborted();
+        const info = (await containerInspect(env.api, c.Id)) as ContainerInspect & { State: { Health?: { Status: string } } };
+        if (condition === 'service_healthy') {
+          const health = info.State.Health?.Status;
+          if (info.State.Status === 'exited') throw new DependencyError(`container ${nameOf(c)} exited (${info.State.ExitCode})`);
+          if (health === undefined) throw new DependencyError(`container ${nameOf(c)} has no healthcheck configured`);
+          if (health === 'healthy') {
+            env.progress.event(id, 'Healthy');
+            return;
+          }
+          if (health === 'unhealthy') throw new DependencyError(`container ${nameOf(c)} is unhealthy`);
+        } else if (info.State.Status === 'exited') {
+          if (info.State.ExitCode !== 0) throw new DependencyError(`"${dep}" didn't complete successfully: exit ${info.State.ExitCode}`, true);
+          env.progress.event(id, 'Exited');
           return;
         }
-        if (health === 'unhealthy') {
-          env.progress.event(id, 'Error', true);
-          throw new InvalidParameterError(`dependency failed to start: container ${nameOf(c)} is unhealthy`);
-        }
-        if (!info.State.Running) {
-          env.progress.event(id, 'Error', true);
-          throw new InvalidParameterError(`dependency failed to start: container ${nameOf(c)} exited (${info.State.ExitCode})`);
-        }
-      } else if (!info.State.Running && info.State.Status !== 'created') {
-        if (info.State.ExitCode !== 0) {
-          env.progress.event(id, 'Error', true);
-          throw new InvalidParameterError(`service "${dep}" didn't complete successfully: exit ${info.State.ExitCode}`);
-        }
-        env.progress.event(id, 'Exited');
-        return;
+        await sleep(POLL_MS);
       }
-      await sleep(POLL_MS);
+    });
+  } catch (err) {
+    if (!(err instanceof DependencyError)) throw err;
+    if (err.completion) {
+      if (!required) return skip(`optional dependency ${err.message}`, `optional dependency ${err.message}`);
+      for (const c of containers) env.progress.event(`Container ${nameOf(c)}`, 'Error', true);
+      throw new InvalidParameterError(`service ${err.message}`);
     }
-  });
+    if (!required) return skip(`optional dependency "${dep}" failed to start`, `optional dependency "${dep}" failed to start: ${err.message}`);
+    for (const c of containers) env.progress.event(`Container ${nameOf(c)}`, 'Error', true);
+    throw new InvalidParameterError(`dependency failed to start: ${err.message}`);
+  }
+}
+
+/** Why a dependency's condition cannot be met (the dependant fails, or skips it when optional). */
+class DependencyError extends Error {
+  constructor(
+    message: string,
+    readonly completion = false,
+  ) {
+    super(message);
+  }
 }
 
 export interface StartOptions {
@@ -230,14 +272,14 @@ export async function startServices(env: ComposeEnv, project: Project, opts: Sta
     const s = project.services[name]!;
     for (const [dep, cfg] of Object.entries(s.depends_on ?? {})) {
       if (!project.services[dep]) continue;
-      await waitDependency(env, project, dep, cfg.condition, cfg.required, opts.signal);
+      await waitDependency(env, project, name, dep, cfg.condition, cfg.required, opts.signal);
     }
     const containers = (await projectContainers(env.api, project.name)).filter((c) => label(c, 'com.docker.compose.service') === name);
     const restartFor = Object.entries(s.depends_on ?? {}).some(([dep, cfg]) => cfg.restart && opts.recreated?.has(dep)) && !opts.recreated?.has(name);
     await forAll(containers, async (c) => {
       if (c.State === 'running' && restartFor) {
         const id = `Container ${nameOf(c)}`;
-        env.progress.event(id, 'Restarting');
+        env.progress.event(id, 'Restart');
         await containerRestart(env.api, c.Id, {});
         env.progress.event(id, 'Restarted');
         return;

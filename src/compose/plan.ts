@@ -30,6 +30,8 @@ export interface ContainerPlanInput {
   command?: string[];
   /** `run` without --service-ports publishes nothing. */
   noPorts?: boolean;
+  /** The names of the containers of a linked service (`links: [svc:alias]`), for Compose's links. */
+  linkedContainers?: (service: string) => string[];
 }
 
 export interface ContainerPlan {
@@ -85,17 +87,26 @@ export function volumeName(project: Project, key: string): string {
   return project.volumes[key]?.name ?? `${project.name}_${key}`;
 }
 
-function restartPolicy(s: ServiceConfig): Dict | undefined {
-  const r = s.restart;
-  if (r !== undefined) {
-    const [name, max] = r.split(':');
-    if (name === 'on-failure') return { Name: 'on-failure', MaximumRetryCount: Number(max ?? 0) };
-    return { Name: name === 'no' ? 'no' : name, MaximumRetryCount: 0 };
+/** Compose's engine names for `restart` and deploy.restart_policy's conditions. */
+function restartName(condition: string): string {
+  if (condition === 'none' || condition === 'no') return 'no';
+  if (condition === 'any' || condition === 'always') return 'always';
+  return condition;
+}
+
+/**
+ * Compose's getRestartPolicy: `restart: name[:n]`, overridden by deploy.restart_policy; neither set
+ * sends Go's zero value ({Name: "", MaximumRetryCount: 0}), which the engine reads as "no".
+ */
+function restartPolicy(s: ServiceConfig): Dict {
+  let policy: Dict = { Name: '', MaximumRetryCount: 0 };
+  if (s.restart) {
+    const [name = '', max] = s.restart.split(':');
+    policy = { Name: restartName(name), MaximumRetryCount: Number.parseInt(max ?? '0', 10) || 0 };
   }
   const p = s.deploy?.restart_policy;
-  if (!p) return undefined;
-  const name = p.condition === 'any' ? 'always' : p.condition === 'none' ? 'no' : (p.condition ?? 'always');
-  return { Name: name === 'on-failure' ? 'on-failure' : name, MaximumRetryCount: p.max_attempts ?? 0 };
+  if (p) policy = { Name: restartName(p.condition ?? ''), MaximumRetryCount: p.max_attempts ?? 0 };
+  return policy;
 }
 
 function healthcheck(s: ServiceConfig): Dict | undefined {
@@ -270,6 +281,7 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
   const [first, ...rest] = nets;
   const labels = containerLabels(input);
   if (input.oneoff) delete labels[L.CONFIG_HASH_LABEL];
+  const links = serviceLinks(input);
   const config: Dict = {
     Hostname: s.hostname,
     Domainname: s['domainname'],
@@ -323,19 +335,43 @@ export function planContainer(input: ContainerPlanInput): ContainerPlan {
       const id = input.serviceContainer?.(svc) ?? svc;
       return mode ? `${id}:${mode}` : id;
     }),
-    Links: s.links?.map((l) => (l.includes(':') ? l : `${l}:${l}`)),
+    Links: links.length ? links : undefined,
     ...resources(s),
   };
   const body: Dict = { ...config, HostConfig: dropUndefined(host) };
   if (first) {
     const [key, cfg] = first;
-    body['NetworkingConfig'] = { EndpointsConfig: { [networkName(project, key)]: endpoint(project, s, key, cfg, name, Boolean(input.oneoff)) } };
+    body['NetworkingConfig'] = { EndpointsConfig: { [networkName(project, key)]: withLinks(endpoint(project, s, key, cfg, name, Boolean(input.oneoff)), links) } };
   }
   return {
     name,
     body: dropUndefined(body),
-    connect: rest.map(([key, cfg]) => ({ network: networkName(project, key), endpoint: endpoint(project, s, key, cfg, name, Boolean(input.oneoff)) })),
+    connect: rest.map(([key, cfg]) => ({ network: networkName(project, key), endpoint: withLinks(endpoint(project, s, key, cfg, name, Boolean(input.oneoff)), links) })),
   };
+}
+
+/**
+ * Compose's getLinks (docker-compose v1's _get_links): for `links: [svc:alias]`, each container of
+ * svc under the alias, under `svc-<n>` and `<project>-svc-<n>` (n: this container's number, as
+ * Compose has it); `external_links: [name:alias]` as they are. Sent in HostConfig.Links and in
+ * every endpoint's Links (on a user-defined network the engine resolves them by name).
+ */
+function serviceLinks(input: ContainerPlanInput): string[] {
+  const { project, service: s, number } = input;
+  const out: string[] = [];
+  for (const raw of s.links ?? []) {
+    const [svc = '', alias = svc] = raw.split(':');
+    for (const c of input.linkedContainers?.(svc) ?? []) out.push(`${c}:${alias}`, `${c}:${svc}-${number}`, `${c}:${project.name}-${svc}-${number}`);
+  }
+  for (const raw of (s['external_links'] as string[] | undefined) ?? []) {
+    const [name = '', alias = name] = raw.split(':');
+    out.push(`${name}:${alias}`);
+  }
+  return out;
+}
+
+function withLinks(ep: Dict, links: string[]): Dict {
+  return links.length ? { ...ep, Links: links } : ep;
 }
 
 /** POST /networks/create for a project network Compose creates (not external). */

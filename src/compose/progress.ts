@@ -3,14 +3,15 @@
  * --progress plain) every event is a line, as Compose v2's plain writer
  * prints it: ` Container p-web-1  Started`. On a terminal the resources are
  * redrawn in place under a `[+] Running 2/3` header, finished ones ticked.
- * `quiet` prints nothing.
+ * `quiet` prints nothing; `json` prints each event as Compose 2.29's JSON
+ * writer does (`{"id":"Container p-web-1","status":"Started"}`).
  */
 export interface ProgressSink {
   write(text: string): unknown;
   isTTY?: boolean;
 }
 
-export type ProgressMode = 'plain' | 'tty' | 'quiet';
+export type ProgressMode = 'plain' | 'tty' | 'quiet' | 'json';
 
 interface Line {
   id: string;
@@ -33,9 +34,13 @@ export class Progress {
     private title = 'Running',
   ) {}
 
+  /** --dry-run: every line starts with Compose's `DRY-RUN MODE - `. */
+  dryRun = false;
+
   static auto(sink: ProgressSink, flag: string | undefined): Progress {
-    if (flag === 'quiet') return new Progress(sink, 'quiet');
-    if (flag === 'plain' || flag === 'json') return new Progress(sink, 'plain');
+    if (flag === 'quiet' || flag === 'none') return new Progress(sink, 'quiet');
+    if (flag === 'plain') return new Progress(sink, 'plain');
+    if (flag === 'json') return new Progress(sink, 'json');
     if (flag === 'tty') return new Progress(sink, 'tty');
     return new Progress(sink, sink.isTTY ? 'tty' : 'plain');
   }
@@ -45,11 +50,25 @@ export class Progress {
   }
 
   event(id: string, status: string, error = false): void {
+    this.raw(id, '', status, error);
+  }
+
+  /**
+   * An event with Compose's two texts (Go's Println of id, text and status text: a push layer's
+   * `Pushing <tag>: <layer> Pushed `); `event` is the common one with no text.
+   */
+  raw(id: string, text: string, status: string, error = false): void {
     if (this.mode === 'quiet') return;
+    const dry = this.dryRun ? ' DRY-RUN MODE - ' : '';
     if (this.mode === 'plain') {
-      this.sink.write(` ${id}  ${status}\n`);
+      this.sink.write(`${dry} ${id} ${text} ${status}\n`);
       return;
     }
+    if (this.mode === 'json') {
+      this.sink.write(`${JSON.stringify({ 'dry-run': this.dryRun || undefined, id, text: text || undefined, status: status || undefined })}\n`);
+      return;
+    }
+    status = [text, status].filter(Boolean).join(' ');
     let line = this.lines.find((l) => l.id === id);
     if (!line) {
       line = { id, status, done: false, error: false, started: Date.now() };
@@ -65,6 +84,10 @@ export class Progress {
   /** Free text (warnings) between events. */
   message(text: string): void {
     if (this.mode === 'quiet') return;
+    if (this.mode === 'json') {
+      this.sink.write(`${JSON.stringify({ 'dry-run': this.dryRun || undefined, tail: true, text })}\n`);
+      return;
+    }
     this.sink.write(`${text}\n`);
     this.drawn = 0;
   }

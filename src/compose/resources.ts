@@ -81,19 +81,25 @@ export async function imageId(env: ComposeEnv, image: string): Promise<string | 
   }
 }
 
-/** POST /images/create, drained; a stream error becomes an error. */
-export async function pullImage(env: ComposeEnv, service: string, image: string): Promise<void> {
+/**
+ * POST /images/create, drained; a stream error becomes an error. Compose 2.29 shows the service
+ * `Pulling`/`Pulled` and, unless quiet (--quiet-pull), each layer's progress under it.
+ */
+export async function pullImage(env: ComposeEnv, service: string, image: string, quiet = false): Promise<void> {
   const id = service;
-  env.progress.event(id, 'Pulling');
+  env.progress.raw(id, 'Pulling', '');
   const [repo, tag] = splitTag(image);
   try {
     const res = await imagePull(env.api, { fromImage: repo, tag }, Buffer.from('{}').toString('base64'));
-    for await (const m of readJsonLines(res)) if (m.error) throw new InvalidParameterError(m.error);
+    for await (const m of readJsonLines<{ id?: string; status?: string; progress?: string; progressDetail?: unknown; error?: string }>(res)) {
+      if (m.error) throw new InvalidParameterError(m.error);
+      if (!quiet && m.id && m.progressDetail !== undefined) env.progress.raw(m.id, m.status ?? '', m.progress ?? '');
+    }
   } catch (err) {
-    env.progress.event(id, 'Error', true);
+    env.progress.raw(id, 'Error', (err as Error).message, true);
     throw err;
   }
-  env.progress.event(id, 'Pulled');
+  env.progress.raw(id, 'Pulled', '');
 }
 
 function splitTag(image: string): [string, string] {
@@ -106,6 +112,8 @@ function splitTag(image: string): [string, string] {
 
 export interface ImageOptions {
   pull?: PullPolicy;
+  /** --quiet-pull: no layer progress. */
+  quietPull?: boolean;
   /** --build: build every service that has a build section. */
   build?: boolean;
   noBuild?: boolean;
@@ -127,7 +135,7 @@ export async function ensureImages(env: ComposeEnv, project: Project, services: 
       return;
     }
     if (policy === 'always' || (id === undefined && policy !== 'never')) {
-      await pullImage(env, name, image);
+      await pullImage(env, name, image, opts.quietPull);
       id = await imageId(env, image);
     }
     if (id === undefined) throw new NotFoundError(`No such image: ${image}`);

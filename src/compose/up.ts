@@ -20,6 +20,10 @@ export interface CreateOptions extends ImageOptions {
   removeOrphans?: boolean;
   scale?: Record<string, number>;
   timeout?: number;
+  /** Services named on the command line; --force-recreate and -V apply to them, --always-recreate-deps to the rest. */
+  targets?: string[];
+  recreateDeps?: boolean;
+  renewAnonVolumes?: boolean;
 }
 
 export interface UpOptions extends CreateOptions {
@@ -52,7 +56,17 @@ export async function create(env: ComposeEnv, project: Project, opts: CreateOpti
   await ensureNetworks(env, project);
   await ensureVolumes(env, project);
   await handleOrphans(env, project, opts.removeOrphans ?? false, opts.timeout);
-  return converge(env, project, { services, imageIds, forceRecreate: opts.forceRecreate, noRecreate: opts.noRecreate, scale: opts.scale, timeout: opts.timeout });
+  return converge(env, project, {
+    services,
+    imageIds,
+    forceRecreate: opts.forceRecreate,
+    noRecreate: opts.noRecreate,
+    scale: opts.scale,
+    timeout: opts.timeout,
+    targets: opts.targets,
+    recreateDeps: opts.recreateDeps,
+    renewAnonVolumes: opts.renewAnonVolumes,
+  });
 }
 
 export async function up(env: ComposeEnv, project: Project, opts: UpOptions): Promise<void> {

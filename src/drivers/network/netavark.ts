@@ -127,6 +127,24 @@ export class Netavark {
     await this.queue.run('teardown', () => this.run('teardown', netns, options));
   }
 
+  /**
+   * Extra records in aardvark-dns's list for a network (netavark's name for it): lines as netavark
+   * writes them (`<id> <ipv4s> <ipv6s> <names>`), appended under the host lock, then aardvark-dns
+   * told to reload. netavark's teardown drops every line that contains the sandbox ID, so records
+   * whose ID starts with it go with the sandbox.
+   */
+  async addDnsRecords(network: string, lines: string[]): Promise<void> {
+    if (lines.length === 0) return;
+    const dir = `${this.o.configDir}/aardvark-dns`;
+    await this.queue.run('setup', () => {
+      ensureLockDir();
+      return execFile('flock', ['--close', NETAVARK_LOCK, 'sh', '-c', 'cat >> "$1" && kill -HUP "$(cat "$2")"', 'sh', `${dir}/${network}`, `${dir}/aardvark.pid`], {
+        input: lines.map((l) => `${l}\n`).join(''),
+        timeoutMs: 10_000,
+      });
+    });
+  }
+
   private run(verb: 'setup' | 'teardown', netns: string, options: NetavarkOptions) {
     const path = process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin';
     // netavark makes aardvark-dns's folder inside it, not the folder itself.

@@ -198,7 +198,38 @@ export class NetworkResource implements ContainerResource {
       });
     });
     this.writeHosts(record);
+    await this.linkNames(record, endpoints, result.id);
     return result.key;
+  }
+
+  /**
+   * Links on a user-defined network (the endpoint's Links: `--link target:alias`, Compose's
+   * `links:`): dockerd's embedded DNS answers the alias with the target's address there. Here
+   * aardvark-dns does, for the whole network (it cannot scope a name to one container).
+   */
+  private async linkNames(record: ContainerRecord, endpoints: EndpointRequest[], sandboxId: string): Promise<void> {
+    const entries = Object.entries(record.networks ?? {});
+    for (const [i, [name, e]] of entries.entries()) {
+      const network = endpoints[i]?.network;
+      if (!network?.dns || !e.links?.length) continue;
+      const records: { names: string[]; ipv4?: string; ipv6?: string }[] = [];
+      for (const link of e.links) {
+        let target: ContainerRecord;
+        let alias: string;
+        try {
+          const parsed = parseLink(link);
+          alias = parsed.alias;
+          target = this.o.resolveContainer(parsed.name);
+        } catch {
+          continue;
+        }
+        const te = target.networks?.[name] ?? Object.values(target.networks ?? {}).find((x) => x.networkId === network.id);
+        if (!te?.ipAddress && !te?.globalIPv6Address) continue;
+        records.push({ names: [alias], ipv4: te.ipAddress || undefined, ipv6: te.globalIPv6Address || undefined });
+      }
+      // Name resolution of a link is a convenience: the container starts without it rather than not at all.
+      await this.o.networking!.sandboxes.addDnsNames(sandboxId, network, records).catch(() => undefined);
+    }
   }
 
   /** /etc/hosts with the container's own addresses and its links' (rewritten at each start: the addresses change). */

@@ -90,7 +90,8 @@ export function hostConfigWithDefaults(h: HostConfig): HostConfig {
     ...(h.ShmSize ? {} : { ShmSize: 67108864 }),
     ...(h.NetworkMode ? {} : { NetworkMode: 'default' }),
     ...(h.IpcMode ? {} : { IpcMode: 'private' }),
-    ...(h.RestartPolicy?.Name ? {} : { RestartPolicy: { Name: 'no', MaximumRetryCount: 0 } }),
+    // dockerd's Go struct: MaximumRetryCount is always there, even when the client left it out ({"Name":"no"}).
+    ...(h.RestartPolicy ? { RestartPolicy: h.RestartPolicy.Name ? { Name: h.RestartPolicy.Name, MaximumRetryCount: h.RestartPolicy.MaximumRetryCount ?? 0 } : { Name: 'no', MaximumRetryCount: 0 } } : {}),
     MaskedPaths: h.MaskedPaths ?? (privileged ? [] : DEFAULT_MASKED_PATHS),
     ReadonlyPaths: h.ReadonlyPaths ?? (privileged ? [] : DEFAULT_READONLY_PATHS),
   } as HostConfig;

@@ -153,6 +153,14 @@ export class Sandboxes {
     }
   }
 
+  /** Names aardvark-dns answers on a network for this sandbox's container only (it has no per-container view: the whole network sees them), gone with the sandbox. */
+  async addDnsNames(sandboxId: string, network: NetworkRecord, records: { names: string[]; ipv4?: string; ipv6?: string }[]): Promise<void> {
+    await this.o.netavark.addDnsRecords(
+      network.id,
+      records.map((r, i) => `${sandboxId}-link${i} ${r.ipv4 ?? ''} ${r.ipv6 ?? ''} ${r.names.join(',')}`),
+    );
+  }
+
   /** Add a network to a running sandbox (`network connect`). */
   async connect(sandboxId: string, request: SandboxRequest): Promise<EndpointResult> {
     // As in create: a fixed address may still be held by a sandbox being torn down.

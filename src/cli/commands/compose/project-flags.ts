@@ -38,6 +38,7 @@ export interface ComposeGlobals {
   allResources: boolean;
   progress: string;
   ansi: string;
+  dryRun: boolean;
 }
 
 export function composeGlobals(flags: Flags): ComposeGlobals {
@@ -50,6 +51,7 @@ export function composeGlobals(flags: Flags): ComposeGlobals {
     allResources: flags.bool('all-resources'),
     progress: flags.str('progress'),
     ansi: flags.bool('no-ansi') ? 'never' : flags.str('ansi'),
+    dryRun: flags.bool('dry-run'),
   };
 }
 
@@ -75,20 +77,27 @@ function loadOptions(cli: Cli, g: ComposeGlobals, extra: Partial<LoadOptions>): 
 /** Load the project the global flags name, printing the loader's warnings on stderr. */
 export function loadComposeProject(cli: Cli, g: ComposeGlobals, extra: Partial<LoadOptions> = {}): LoadResult {
   const result = loadProject(loadOptions(cli, g, extra));
-  printWarnings(cli, result.warnings);
+  printWarnings(cli, result.warnings, g.progress === 'json');
   return result;
 }
 
 /** The untyped, normalised model (`config --no-interpolate`), warnings printed. */
 export function loadComposeModel(cli: Cli, g: ComposeGlobals, extra: Partial<LoadOptions> = {}): Record<string, unknown> {
   const result = loadProjectModel(loadOptions(cli, g, extra));
-  printWarnings(cli, result.warnings);
+  printWarnings(cli, result.warnings, g.progress === 'json');
   return result.model;
 }
 
-/** logrus's TextFormatter as Docker Compose leaves it: `WARN[0000] msg` (padded to 44) on a terminal, key=value otherwise. */
-export function printWarnings(cli: Cli, warnings: string[]): void {
+/**
+ * logrus's TextFormatter as Docker Compose leaves it: `WARN[0000] msg` (padded to 44) on a terminal,
+ * key=value otherwise; with --progress json its JSONFormatter (`{"level":"warning","msg":…,"time":…}`).
+ */
+export function printWarnings(cli: Cli, warnings: string[], json = false): void {
   for (const w of warnings) {
+    if (json) {
+      cli.err.write(`${JSON.stringify({ level: 'warning', msg: w, time: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })}\n`);
+      continue;
+    }
     if (cli.err.isTTY) cli.err.write(`\x1b[33mWARN\x1b[0m[0000] ${w.padEnd(44)} \n`);
     else cli.err.write(`time="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" level=warning msg=${JSON.stringify(w)}\n`);
   }

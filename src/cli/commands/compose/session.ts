@@ -13,15 +13,50 @@ import type { Project, ServiceConfig } from '../../../compose/load/model.ts';
 import { Progress } from '../../../compose/progress.ts';
 import type { ComposeEnv } from '../../../compose/state.ts';
 import { loadComposeProject, printWarnings, type ComposeGlobals } from './project-flags.ts';
+import { StatusError } from '../../errors.ts';
+import { DryRunApi } from '../../../compose/dry-run.ts';
 
 export interface Session {
   project: Project;
   env: ComposeEnv;
 }
 
+/** The progress mode of --progress and --ansi, checked as Compose checks them. */
+export function progressMode(g: ComposeGlobals): string | undefined {
+  const ansi = g.ansi;
+  switch (g.progress) {
+    case '':
+    case 'auto':
+      return ansi === 'never' ? 'plain' : ansi === 'always' ? 'tty' : undefined;
+    case 'tty':
+      if (ansi === 'never') throw new StatusError("can't use --progress tty while ANSI support is disabled", 1);
+      return 'tty';
+    case 'plain':
+      if (ansi === 'always') throw new StatusError("can't use --progress plain while ANSI support is forced", 1);
+      return 'plain';
+    case 'quiet':
+    case 'none':
+      return 'quiet';
+    case 'json':
+      return 'json';
+    default:
+      throw new StatusError(`unsupported --progress value "${g.progress}"`, 1);
+  }
+}
+
 export function composeEnv(cli: Cli, g: ComposeGlobals): ComposeEnv {
-  const mode = g.ansi === 'never' && g.progress === '' ? 'plain' : g.progress || undefined;
-  return { api: cli.api(), progress: Progress.auto(cli.err, mode), warn: (w) => printWarnings(cli, [w]) };
+  const mode = progressMode(g);
+  const progress = Progress.auto(cli.err, mode);
+  progress.dryRun = g.dryRun;
+  const warn = (w: string) => printWarnings(cli, [w], mode === 'json');
+  return { api: g.dryRun ? dryRunApi(cli) : cli.api(), progress, warn };
+}
+
+/** --dry-run: one pretend client for the whole command (what it "created" stays known to it). */
+let dry: { cli: Cli; api: DryRunApi } | undefined;
+function dryRunApi(cli: Cli): DryRunApi {
+  if (dry?.cli !== cli) dry = { cli, api: new DryRunApi(cli.api()) };
+  return dry.api;
 }
 
 /** Load the project (only `services` and their dependencies when some are named) and open the API. */
@@ -41,8 +76,10 @@ export function projectNameOnly(cli: Cli, g: ComposeGlobals): Project | undefine
 }
 
 /** Build one service's image through POST /build, as `berth build` packs a context (quiet: output only on failure). */
-export function composeBuilder(cli: Cli): (s: ServiceConfig, tag: string) => Promise<void> {
+export function composeBuilder(cli: Cli, g?: ComposeGlobals): (s: ServiceConfig, tag: string) => Promise<void> {
   return async (s, tag) => {
+    // --dry-run: nothing is built; the run goes on as if the image were there.
+    if (g?.dryRun) return dryRunApi(cli).markImage(tag);
     const b = s.build!;
     const context = await prepareContext({ context: b.context, file: b.dockerfile ? path.resolve(b.context, b.dockerfile) : '', stdin: cli.streams.stdin, cwd: b.context });
     const args = new Map(Object.entries(b.args ?? {}));

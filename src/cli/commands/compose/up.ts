@@ -16,6 +16,7 @@ import { LogPrinter, logName, streamContainerLog } from '../../../compose/logs.t
 import { nameOf, projectContainers, serviceOf } from '../../../compose/state.ts';
 import type { PullPolicy } from '../../../compose/resources.ts';
 import type { ComposeCommandSpec } from './index.ts';
+import type { Project } from '../../../compose/load/model.ts';
 import { composeBuilder, composeEnv, openSession } from './session.ts';
 import { watchForUp } from './watch.ts';
 
@@ -52,14 +53,17 @@ export const command: ComposeCommandSpec = {
   flags: [
     { long: 'abort-on-container-exit', type: 'bool', usage: 'Stop the project once any container stops (not with -d)' },
     { long: 'always-recreate-deps', type: 'bool', usage: 'Also replace the containers of dependencies (not with --no-recreate)' },
+    { long: 'attach', type: 'list', typeName: 'stringArray', usage: 'Show the logs of these services only' },
     { long: 'attach-dependencies', type: 'bool', usage: 'Also show the logs of services the named ones depend on' },
     ...UP_CREATE_FLAGS,
     { long: 'detach', short: 'd', type: 'bool', usage: 'Start in the background and return' },
     { long: 'exit-code-from', type: 'string', usage: "Exit with this service's exit code (sets --abort-on-container-exit)" },
+    { long: 'no-attach', type: 'list', typeName: 'stringArray', usage: 'Leave the logs of these services out' },
     { long: 'no-color', type: 'bool', usage: 'Print without colours' },
     { long: 'no-deps', type: 'bool', usage: 'Leave the services it depends on alone' },
     { long: 'no-log-prefix', type: 'bool', usage: 'Leave out the service-name prefix' },
     { long: 'no-start', type: 'bool', usage: 'Create containers but leave them stopped' },
+    { long: 'renew-anon-volumes', short: 'V', type: 'bool', usage: "Give recreated containers new anonymous volumes rather than the old containers' ones" },
     { long: 'timeout', short: 't', type: 'int', usage: 'Seconds to wait for containers to stop when they are replaced or the attached session ends' },
     { long: 'timestamps', type: 'bool', usage: 'Prefix each line with its time' },
     { long: 'wait', type: 'bool', usage: 'Return once the services run or are healthy (implies -d)' },
@@ -67,19 +71,30 @@ export const command: ComposeCommandSpec = {
     { long: 'watch', short: 'w', type: 'bool', usage: 'Also follow the develop.watch rules while attached (see compose watch)' },
   ],
   async run({ cli, flags, args, compose }) {
-    const detach = flags.bool('detach') || flags.bool('wait');
+    const wait = flags.bool('wait');
     const exitCodeFrom = flags.str('exit-code-from');
     const abort = flags.bool('abort-on-container-exit') || exitCodeFrom !== '';
-    if (detach && abort) throw new StatusError('--abort-on-container-exit and --detach are incompatible', 1);
+    const attachFlag = flags.list('attach');
+    const attachDeps = flags.bool('attach-dependencies');
+    const renew = flags.bool('renew-anon-volumes');
+    const noRecreate = flags.bool('no-recreate');
     const watch = flags.bool('watch');
-    if (detach && watch) throw new StatusError('--detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch', 1);
+    // Compose's checks, in its order.
+    if (wait && (attachDeps || abort || attachFlag.length > 0)) throw new StatusError('--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies', 1);
+    const detach = flags.bool('detach') || wait;
+    if (flags.bool('build') && flags.bool('no-build')) throw new StatusError('--build and --no-build are incompatible', 1);
+    if (detach && (attachDeps || abort || attachFlag.length > 0 || watch)) throw new StatusError('--detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch', 1);
+    if (renew && noRecreate) throw new StatusError('--no-recreate and --renew-anon-volumes are incompatible', 1);
+    if (flags.bool('force-recreate') && noRecreate) throw new StatusError('--force-recreate and --no-recreate are incompatible', 1);
+    if (flags.bool('always-recreate-deps') && noRecreate) throw new StatusError('--always-recreate-deps and --no-recreate are incompatible', 1);
     if (watch && flags.bool('no-build')) throw new StatusError('--no-build and --watch are incompatible', 1);
-    if (flags.bool('force-recreate') && flags.bool('no-recreate')) throw new StatusError('--force-recreate and --no-recreate are incompatible', 1);
+    if (attachFlag.length > 0 && attachDeps) throw new StatusError('cannot combine --attach and --attach-dependencies', 1);
     const scale = parseScale(flags.list('scale'));
     const pull = pullPolicy(flags.str('pull'));
     const { project, env } = openSession(cli, compose, flags.bool('no-deps') ? [] : args);
     for (const a of args) if (!project.services[a]) throw new StatusError(`no such service: ${a}`, 1);
     if (exitCodeFrom && !project.services[exitCodeFrom]) throw new StatusError(`no such service: ${exitCodeFrom}`, 1);
+    const attachTo = attachSet(project, args, attachFlag, attachDeps, flags.list('no-attach'));
     const timeout = flags.has('timeout') ? flags.int('timeout') : undefined;
     const controller = new AbortController();
     const onSigint = () => controller.abort();
@@ -88,17 +103,22 @@ export const command: ComposeCommandSpec = {
       await up(env, project, {
         // The loaded project holds the named services and their dependencies (all of them without names).
         services: flags.bool('no-deps') ? args : [],
+        targets: args,
         build: flags.bool('build'),
         noBuild: flags.bool('no-build'),
-        builder: composeBuilder(cli),
+        builder: composeBuilder(cli, compose),
         pull,
+        quietPull: flags.bool('quiet-pull'),
         forceRecreate: flags.bool('force-recreate'),
-        noRecreate: flags.bool('no-recreate'),
+        noRecreate,
+        recreateDeps: flags.bool('always-recreate-deps'),
+        renewAnonVolumes: renew,
         removeOrphans: flags.bool('remove-orphans'),
         scale,
         timeout,
-        noStart: flags.bool('no-start'),
-        wait: flags.bool('wait'),
+        // Attached, a dry run creates and stops there, as Compose does.
+        noStart: flags.bool('no-start') || (compose.dryRun && !detach),
+        wait,
         waitTimeout: flags.int('wait-timeout'),
         signal: controller.signal,
       });
@@ -106,32 +126,67 @@ export const command: ComposeCommandSpec = {
       process.removeListener('SIGINT', onSigint);
     }
     if (detach || flags.bool('no-start')) return 0;
+    if (compose.dryRun) {
+      cli.out.write("end of 'compose up' output, interactive run is not supported in dry-run mode\n");
+      return 0;
+    }
     const color = !flags.bool('no-color') && cli.out.isTTY === true;
+    // Logs of the attached services; up runs until they (and the services named) have exited.
+    const following = [...new Set([...attachTo, ...args])];
     const watcher = watch ? await watchForUp(cli, env, project, args, color) : undefined;
     try {
-      return await attach(cli, project.name, compose, args, { abort, exitCodeFrom, timeout, color, noPrefix: flags.bool('no-log-prefix'), timestamps: flags.bool('timestamps') });
+      return await attach(cli, project.name, compose, attachTo, following, { abort, exitCodeFrom, timeout, color, noPrefix: flags.bool('no-log-prefix'), timestamps: flags.bool('timestamps') });
     } finally {
       await watcher?.stop();
     }
   },
 };
 
+/**
+ * The services whose logs `up` shows: --attach's, else the named ones (all without names, and with
+ * --attach-dependencies what they depend on) that do not say `attach: false`; less --no-attach's.
+ */
+export function attachSet(project: Project, args: string[], attachFlag: string[], withDeps: boolean, noAttach: string[]): string[] {
+  let set: string[];
+  if (attachFlag.length > 0) {
+    const unexpected = attachFlag.filter((a) => !project.services[a]);
+    if (unexpected.length) throw new StatusError(`cannot attach to services not included in up: ${unexpected.join(', ')}`, 1);
+    set = attachFlag;
+  } else {
+    const names = new Set(args.length ? args : Object.keys(project.services));
+    if (withDeps) {
+      const visit = (n: string) => {
+        for (const d of Object.keys(project.services[n]?.depends_on ?? {})) {
+          if (project.services[d] && !names.has(d)) {
+            names.add(d);
+            visit(d);
+          }
+        }
+      };
+      [...names].forEach(visit);
+    }
+    set = [...names].filter((n) => project.services[n]?.['attach'] !== false);
+  }
+  return [...new Set(set)].filter((n) => !noAttach.includes(n));
+}
+
 /** The attached half of `up`: logs until every container exits (or one does, with abort), Ctrl+C stops them. */
 async function attach(
   cli: Parameters<ComposeCommandSpec['run']>[0]['cli'],
   projectName: string,
   compose: ComposeGlobals,
-  services: string[],
+  attachTo: string[],
+  watch: string[],
   o: { abort: boolean; exitCodeFrom: string; timeout: number | undefined; color: boolean; noPrefix: boolean; timestamps: boolean },
 ): Promise<number> {
   const api = cli.api();
-  const containers = (await projectContainers(api, projectName)).filter((c) => services.length === 0 || services.includes(serviceOf(c)));
+  const containers = (await projectContainers(api, projectName)).filter((c) => watch.includes(serviceOf(c)));
   const printer = new LogPrinter(cli.out, { color: o.color, noPrefix: o.noPrefix });
   const targets = await Promise.all(
-    containers.map(async (c) => ({ id: c.Id, service: serviceOf(c), fullName: nameOf(c), name: logName(projectName, nameOf(c), c.Labels), tty: (await containerInspect(api, c.Id)).Config.Tty })),
+    containers.map(async (c) => ({ id: c.Id, service: serviceOf(c), fullName: nameOf(c), name: logName(projectName, nameOf(c), c.Labels), tty: (await containerInspect(api, c.Id)).Config.Tty, attached: attachTo.includes(serviceOf(c)) })),
   );
-  printer.register(targets.map((t) => t.name));
-  cli.out.write(`Attaching to ${targets.map((t) => t.name).join(', ')}\n`);
+  printer.register(targets.filter((t) => t.attached).map((t) => t.name));
+  cli.out.write(`Attaching to ${targets.filter((t) => t.attached).map((t) => t.name).join(', ')}\n`);
   const env = composeEnv(cli, compose);
   const stopAll = async () => {
     await Promise.allSettled(targets.map((t) => stopContainer(env, { Id: t.id, name: t.fullName }, o.timeout)));
@@ -152,7 +207,7 @@ async function attach(
       if (left === 0) resolve();
       for (const t of targets) {
         void (async () => {
-          const logs = streamContainerLog(api, t, printer, { follow: true, color: o.color, timestamps: o.timestamps }).catch(() => undefined);
+          const logs = t.attached ? streamContainerLog(api, t, printer, { follow: true, color: o.color, timestamps: o.timestamps }).catch(() => undefined) : Promise.resolve();
           const r = await containerWait(api, t.id, 'not-running').catch(() => ({ StatusCode: 0 }));
           await logs;
           cli.out.write(`${t.name} exited with code ${r.StatusCode}\n`);

@@ -44,10 +44,45 @@ function simple(short: string, words: [string, string], fn: (env: ComposeEnv, c:
 
 const timeoutOf = (ctx: ComposeContextArg) => (ctx.flags.has('timeout') ? ctx.flags.int('timeout') : undefined);
 
-export const restart = simple('Stop and start service containers again', ['Restarting', 'Restarted'], (env, c, ctx) => containerRestart(env.api, c.Id, { t: timeoutOf(ctx) }), undefined, [
-  { long: 'no-deps', type: 'bool', usage: 'Leave the services it depends on alone' },
-  TIMEOUT,
-]);
+/**
+ * `restart [SERVICE...]`: the named services' containers, and (unless --no-deps) those of services
+ * depending on them with `restart: true`, in dependency order; Compose reports each one Started.
+ */
+export const restart: ComposeCommandSpec = {
+  usage: '[OPTIONS] [SERVICE...]',
+  short: 'Stop and start service containers again',
+  flags: [{ long: 'no-deps', type: 'bool', usage: 'Leave the services that depend on them alone' }, TIMEOUT],
+  async run(ctx) {
+    const project = projectNameOnly(ctx.cli, ctx.compose)!;
+    const env = composeEnv(ctx.cli, ctx.compose);
+    const all = await projectContainers(env.api, project.name);
+    for (const a of ctx.args) if (Object.keys(project.services).length && !project.services[a]) throw new StatusError(`no such service: ${a}`, 1);
+    const selected = new Set(ctx.args.length ? ctx.args : [...Object.keys(project.services), ...all.map(serviceOf)]);
+    if (ctx.args.length && !ctx.flags.bool('no-deps')) {
+      // Dependents through `restart: true` relations, transitively.
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const [name, s] of Object.entries(project.services)) {
+          if (selected.has(name)) continue;
+          if (Object.entries(s.depends_on ?? {}).some(([d, cfg]) => cfg.restart && selected.has(d))) {
+            selected.add(name);
+            grew = true;
+          }
+        }
+      }
+    }
+    const restartOne = (c: ProjectContainer) => async () => {
+      const id = `Container ${nameOf(c)}`;
+      env.progress.event(id, 'Restarting');
+      await containerRestart(env.api, c.Id, { t: timeoutOf(ctx) });
+      env.progress.event(id, 'Started');
+    };
+    const of = (name: string) => all.filter((c) => serviceOf(c) === name);
+    const known = [...selected].filter((n) => project.services[n]);
+    await inDependencyOrder(project, known, (name) => forAll(of(name), (c) => restartOne(c)()));
+    await forAll([...selected].filter((n) => !project.services[n]).flatMap(of), (c) => restartOne(c)());
+  },
+};
 export const kill = simple('Send a signal (KILL by default) to service containers', ['Killing', 'Killed'], (env, c, ctx) => containerKill(env.api, c.Id, ctx.flags.str('signal')), (c) => c.State === 'running', [
   { long: 'remove-orphans', type: 'bool', usage: 'Also delete containers of services the Compose file no longer has' },
   { long: 'signal', short: 's', type: 'string', usage: 'Which signal to send', def: 'SIGKILL' },
@@ -135,8 +170,9 @@ export const createCommand: ComposeCommandSpec = {
       services: [],
       build: ctx.flags.bool('build'),
       noBuild: ctx.flags.bool('no-build'),
-      builder: composeBuilder(ctx.cli),
+      builder: composeBuilder(ctx.cli, ctx.compose),
       pull: pullPolicy(ctx.flags.str('pull')),
+      quietPull: ctx.flags.bool('quiet-pull'),
       forceRecreate: ctx.flags.bool('force-recreate'),
       noRecreate: ctx.flags.bool('no-recreate'),
       removeOrphans: ctx.flags.bool('remove-orphans'),

@@ -4,6 +4,8 @@
  * terminal; a plain table per tick otherwise), until interrupted.
  */
 import { FORMAT_FLAG, type CommandSpec } from '../../command.ts';
+import type { Cli } from '../../cli.ts';
+import type { Flags } from '../../flags.ts';
 import { containerList, containerStats } from '../../../client/containers.ts';
 import { readAll } from '../../../client/api-client.ts';
 import { readJsonLines } from '../../../client/json-stream.ts';
@@ -70,31 +72,36 @@ export const command: CommandSpec = {
     { long: 'no-trunc', type: 'bool', usage: 'Print full values, uncut' },
   ],
   async run({ cli, flags, args }) {
-    const api = cli.api();
     // docker's .Container: the name as given, or the short ID of a listed container.
-    const ids = args.length ? args : (await containerList(api, { all: flags.bool('all') })).map((c) => truncateId(c.Id));
-    const format = parseListFormat(flags.str('format') || cli.config.statsFormat || '', false, TABLE);
-    const render = (rows: object[]) => renderList(format, rows, HEADER, '*formatter.statsContext');
-    if (flags.bool('no-stream')) {
-      const rows: object[] = [];
-      for (const id of ids) {
-        const res = await containerStats(api, id, false);
-        rows.push(row(JSON.parse((await readAll(res)).toString('utf8')) as Stats, id));
-      }
-      cli.out.write(render(rows));
-      return;
-    }
-    // Live: the latest sample of each container, redrawn once a second.
-    const latest = new Map<string, object>();
-    const streams = await Promise.all(ids.map((id) => containerStats(api, id, true)));
-    const readers = streams.map(async (res, i) => {
-      for await (const sample of readJsonLines<Stats>(res)) latest.set(ids[i]!, row(sample, ids[i]!));
-    });
-    const clear = cli.out.isTTY ? '\x1b[2J\x1b[H' : '';
-    const draw = () => cli.out.write(clear + render(ids.map((id) => latest.get(id)).filter((r): r is object => r !== undefined)));
-    const timer = setInterval(draw, 1000);
-    await Promise.allSettled(readers);
-    clearInterval(timer);
-    draw();
+    const ids = args.length ? args : (await containerList(cli.api(), { all: flags.bool('all') })).map((c) => truncateId(c.Id));
+    await showStats(cli, flags, ids);
   },
 };
+
+/** The stats table of these containers (`compose stats` passes its project's), once or live. */
+export async function showStats(cli: Cli, flags: Flags, ids: string[]): Promise<void> {
+  const api = cli.api();
+  const format = parseListFormat(flags.str('format') || cli.config.statsFormat || '', false, TABLE);
+  const render = (rows: object[]) => renderList(format, rows, HEADER, '*formatter.statsContext');
+  if (flags.bool('no-stream')) {
+    const rows: object[] = [];
+    for (const id of ids) {
+      const res = await containerStats(api, id, false);
+      rows.push(row(JSON.parse((await readAll(res)).toString('utf8')) as Stats, id));
+    }
+    cli.out.write(render(rows));
+    return;
+  }
+  // Live: the latest sample of each container, redrawn once a second.
+  const latest = new Map<string, object>();
+  const streams = await Promise.all(ids.map((id) => containerStats(api, id, true)));
+  const readers = streams.map(async (res, i) => {
+    for await (const sample of readJsonLines<Stats>(res)) latest.set(ids[i]!, row(sample, ids[i]!));
+  });
+  const clear = cli.out.isTTY ? '\x1b[2J\x1b[H' : '';
+  const draw = () => cli.out.write(clear + render(ids.map((id) => latest.get(id)).filter((r): r is object => r !== undefined)));
+  const timer = setInterval(draw, 1000);
+  await Promise.allSettled(readers);
+  clearInterval(timer);
+  draw();
+}

@@ -27,7 +27,7 @@ export const check: Check = async (c) => {
   assert.equal((await ok(['pause', 'app'])).stderr, ` Container ${c.project}-app-1  Pausing\n Container ${c.project}-app-1  Paused\n`);
   assert.equal((await c.containers()).find((x) => x.Names[0] === `/${c.project}-app-1`)?.State, 'paused');
   await ok(['unpause', 'app']);
-  assert.equal((await ok(['restart', 'app'])).stderr, ` Container ${c.project}-app-1  Restarting\n Container ${c.project}-app-1  Restarted\n`);
+  assert.equal((await ok(['restart', 'app'])).stderr, ` Container ${c.project}-app-1  Restarting\n Container ${c.project}-app-1  Started\n`);
   assert.equal((await ok(['exec', '-T', 'app', 'cat', '/tmp/starts'])).stdout, 'started\nstarted\n');
   // db changes: recreated, and app (restart: true) restarted.
   const again = await ok(['up', '-d'], { V: '2' });
