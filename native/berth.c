@@ -10,6 +10,7 @@
  *   reap(pid) -> status|null                   waitpid(WNOHANG) for a child started by spawn
  *   pipe() -> [readFd, writeFd]                 pipe2(O_CLOEXEC): conmon's sync, start and attach pipes
  *   idmapMount(src, target, uidMap, gidMap, recursive)  an id-mapped bind of src at target (runc 1.1 has none)
+ *   fionread(fd) -> number                  bytes waiting in a pipe or fifo (FIONREAD)
  *   sha256New() -> hasher / sha256Update(hasher, buffers, callback) / sha256Digest(hasher) -> Buffer
  *                                          SHA-256 with Node's own OpenSSL, updates on the libuv thread pool
  *                                          (off the main thread, no copy); one update in flight per hasher
@@ -40,6 +41,7 @@
 #include <pthread.h>
 #include <linux/mount.h>
 #include <openssl/evp.h>
+#include <sys/ioctl.h>
 
 /* The new mount API (Linux 5.12 for mount_setattr), called by number: glibc 2.36 has no wrappers we can rely on. */
 #ifndef SYS_open_tree
@@ -566,6 +568,17 @@ static napi_value js_sha256_digest(napi_env env, napi_callback_info info) {
   return buf;
 }
 
+static napi_value js_fionread(napi_env env, napi_callback_info info) {
+  size_t argc = 1; napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd = -1; napi_get_value_int32(env, argv[0], &fd);
+  int n = 0;
+  if (ioctl(fd, FIONREAD, &n) != 0) return throw_errno(env, "ioctl", NULL);
+  napi_value r;
+  napi_create_int32(env, n, &r);
+  return r;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"mknod", 0, js_mknod, 0, 0, 0, napi_default, 0},
@@ -581,6 +594,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"reap", 0, js_reap, 0, 0, 0, napi_default, 0},
     {"pipe", 0, js_pipe, 0, 0, 0, napi_default, 0},
     {"idmapMount", 0, js_idmap_mount, 0, 0, 0, napi_default, 0},
+    {"fionread", 0, js_fionread, 0, 0, 0, napi_default, 0},
     {"sha256New", 0, js_sha256_new, 0, 0, 0, napi_default, 0},
     {"sha256Update", 0, js_sha256_update, 0, 0, 0, napi_default, 0},
     {"sha256Digest", 0, js_sha256_digest, 0, 0, 0, napi_default, 0},

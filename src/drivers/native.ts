@@ -34,6 +34,8 @@ export interface NativeAddon {
    * uid_map and gid_map are the given texts ("inside outside count" lines).
    */
   idmapMount(source: string, target: string, uidMap: string, gidMap: string, recursive: boolean): void;
+  /** Bytes waiting to be read in a pipe or fifo (either end's descriptor). */
+  fionread(fd: number): number;
   /** An incremental SHA-256 (pooled-sha256.ts): updates hashed on the thread pool, one batch in flight at a time. */
   sha256New(): Sha256Handle;
   sha256Update(hasher: Sha256Handle, buffers: Buffer[], done: (err: Error | null) => void): void;

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { execFile, ExecFailedError, startProgram, type StartedProgram } from '../exec-file.ts';
 import { isErrno, NotFoundError, SystemError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
+import { native } from '../native.ts';
 import { connectAttachSocket } from './attach-socket.ts';
 import { ConmonPaths } from './conmon-paths.ts';
 import { runExec } from './conmon-exec.ts';
@@ -337,22 +338,51 @@ function isMissing(e: unknown): boolean {
   return e instanceof ExecFailedError && /does not exist|not exist/.test(e.stderr + e.stdout);
 }
 
-/** conmon's control fifo (conmon `src/ctrl.c`): `<type> <height> <width>\n`, type 1 = window resize. */
-async function writeCtl(path: string, height: number, width: number): Promise<void> {
-  let handle: fs.promises.FileHandle;
+/**
+ * conmon's control fifo (conmon `src/ctrl.c`): `<type> <height> <width>\n`, type 1 = window resize.
+ *
+ * conmon 2.1.6 (Debian 12's) parses only the first line of what one read
+ * brings, as many times as there are lines: two resizes waiting together
+ * both apply the first size (a terminal shrunk then widened stays narrow).
+ * So writes to one container's fifo go one at a time, each once conmon has
+ * drained the previous one from the control fifo and from its own window
+ * fifo (`winsz`, beside it).
+ */
+const ctlQueues = new Map<string, Promise<void>>();
+
+function writeCtl(ctl: string, height: number, width: number): Promise<void> {
+  const previous = ctlQueues.get(ctl) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => writeCtlNow(ctl, height, width));
+  ctlQueues.set(ctl, next);
+  void next.finally(() => {
+    if (ctlQueues.get(ctl) === next) ctlQueues.delete(ctl);
+  }).catch(() => undefined);
+  return next;
+}
+
+/** Opens a fifo conmon reads for writing without blocking; undefined when nobody reads it (ENXIO) or it is not there. */
+async function openFifo(file: string): Promise<fs.promises.FileHandle | undefined> {
   try {
-    // Non-blocking: conmon keeps the fifo open for reading while it lives; ENXIO means it is gone.
-    handle = await fs.promises.open(path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    return await fs.promises.open(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
-    if (isErrno(e, 'ENOENT') || isErrno(e, 'ENXIO')) {
-      log.debug('resize: no conmon control fifo', { path });
-      throw new NotFoundError(`no control fifo at ${path}: the process is not running`, { cause: e });
-    }
+    if (isErrno(e, 'ENOENT') || isErrno(e, 'ENXIO')) return undefined;
     throw new SystemError(`resize: ${(e as Error).message}`, { cause: e });
   }
+}
+
+async function writeCtlNow(ctl: string, height: number, width: number): Promise<void> {
+  const handle = await openFifo(ctl);
+  if (!handle) {
+    log.debug('resize: no conmon control fifo', { path: ctl });
+    throw new NotFoundError(`no control fifo at ${ctl}: the process is not running`);
+  }
+  const winsz = await openFifo(path.join(path.dirname(ctl), 'winsz'));
   try {
+    const pending = () => native().fionread(handle.fd) + (winsz ? native().fionread(winsz.fd) : 0);
+    for (let waited = 0; pending() > 0 && waited < 500; waited += 5) await new Promise((r) => setTimeout(r, 5));
     await handle.write(`1 ${height} ${width}\n`);
   } finally {
     await handle.close();
+    await winsz?.close();
   }
 }
