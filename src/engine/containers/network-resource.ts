@@ -269,6 +269,8 @@ export class NetworkResource implements ContainerResource {
   }
 
   private linkedContainers(record: ContainerRecord): { alias: string; target: ContainerRecord }[] {
+    // Legacy links (hosts lines, environment) are the default bridge's, as in dockerd; on a user network a link is a DNS name (linkNames).
+    if (!record.hostConfig.Links?.length || !this.onDefaultBridge(record)) return [];
     const out: { alias: string; target: ContainerRecord }[] = [];
     for (const link of record.hostConfig.Links ?? []) {
       const { name, alias } = parseLink(link);
@@ -282,6 +284,15 @@ export class NetworkResource implements ContainerResource {
       out.push({ alias, target });
     }
     return out;
+  }
+
+  private onDefaultBridge(record: ContainerRecord): boolean {
+    try {
+      const network = this.networkOf(record);
+      return network !== undefined && network.id === this.o.networking?.networks.defaultBridge()?.id;
+    } catch {
+      return false;
+    }
   }
 
   private linkEnvironment(record: ContainerRecord): string[] {

@@ -243,6 +243,24 @@ test('--link on the default bridge, and rm --link removes it', async (t) => {
   assert.deepEqual(again, { code: 1, stdout: '', stderr: 'Error response from daemon: No such container: app/database\n' });
 });
 
+test('--link on a user-defined network is a DNS name only: no hosts line, no environment, a stopped target is no error', async (t) => {
+  const d = await daemonFor(t);
+  if (!d) return;
+  const br = new OwnBridges(t);
+  ok(await berth(d, ['network', 'create', ...br.opt(), '--subnet', '10.212.51.0/24', 'bcli-links']));
+  ok(await berth(d, ['run', '-d', '--name', 'target', '--network', 'bcli-links', 'busybox', 'sleep', '1000']));
+  const out = ok(await berth(d, ['run', '--rm', '--network', 'bcli-links', '--link', 'target:zqalias', 'busybox', 'sh', '-c', 'cat /etc/hosts; echo ---; env; echo ---; nslookup zqalias']));
+  const [hosts, env, lookup] = out.split('---\n');
+  assert.doesNotMatch(hosts!, /zqalias/, 'no /etc/hosts line');
+  assert.doesNotMatch(env!, /^ZQALIAS_/m, 'no link environment');
+  assert.match(lookup!, /Name:\s+zqalias\nAddress: 10\.212\.51\.\d+\n/, 'the alias resolves by DNS');
+  ok(await berth(d, ['stop', '-t', '0', 'target']));
+  assert.equal(ok(await berth(d, ['run', '--rm', '--network', 'bcli-links', '--link', 'target:zqalias', 'busybox', 'echo', 'started'])), 'started\n');
+  ok(await berth(d, ['rm', '-f', 'target']));
+  ok(await berth(d, ['network', 'rm', 'bcli-links']));
+  br.assertGone();
+});
+
 test('against the reference Docker engine berth prints what the docker CLI prints', async (t) => {
   if (!referenceDockerRunning()) {
     t.skip('no reference Docker engine (../shared/tools/reference-docker start)');
