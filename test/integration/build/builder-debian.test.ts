@@ -1,6 +1,6 @@
 /**
  * A realistic build through the real `docker build` (classic builder API)
- * against berthd: FROM the bootstrapped debian:bookworm-slim, apt-get
+ * against berthd: FROM the bootstrapped debian:bookworm, apt-get
  * installing curl from the Debian archive on the default bridge, an app
  * copied in; the image runs. A rebuild runs nothing; a changed app file
  * re-runs from its COPY only. Skipped, saying why, when the mirror does not
@@ -17,7 +17,7 @@ import { DEBIAN_CACHE, mirrorUnreachable } from '../../helpers/debian-mirror.ts'
 
 const CACHE = DEBIAN_CACHE;
 
-test('docker build: debian:bookworm-slim, apt-get install curl, COPY an app, run it; cached and one-file rebuilds', { timeout: 900_000 }, async (t) => {
+test('docker build: debian:bookworm, apt-get install curl, COPY an app, run it; cached and one-file rebuilds', { timeout: 900_000 }, async (t) => {
   if (!requireRoot(t)) return;
   const why = await mirrorUnreachable();
   if (why) {
@@ -26,7 +26,7 @@ test('docker build: debian:bookworm-slim, apt-get install curl, COPY an app, run
   }
   process.env.BERTH_BOOTSTRAP_CACHE = CACHE;
   const d = await startDaemon(t);
-  const boot = await d.api('POST', '/images/bootstrap?name=debian:bookworm-slim');
+  const boot = await d.api('POST', '/images/bootstrap?name=debian:bookworm');
   assert.equal(boot.status, 200, boot.text);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-build-'));
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
@@ -34,7 +34,7 @@ test('docker build: debian:bookworm-slim, apt-get install curl, COPY an app, run
   await fs.writeFile(path.join(dir, 'app/run.sh'), 'echo app v1; curl --version | head -c 9; echo\n');
   await fs.writeFile(
     path.join(dir, 'Dockerfile'),
-    'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nCOPY app /app\nCMD ["sh", "/app/run.sh"]\n',
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nCOPY app /app\nCMD ["sh", "/app/run.sh"]\n',
   );
   const env = { ...process.env, DOCKER_BUILDKIT: '0' };
   const build = () => docker(d, ['build', '-t', 'debapp', dir], { env, timeoutMs: 600_000 });
