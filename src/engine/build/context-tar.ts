@@ -74,6 +74,9 @@ interface HeldFile {
 
 const FLUSH_PARALLEL = 8;
 
+/** Held files' empty placeholders being made at once (each an open descriptor until made). */
+const PLACEHOLDERS_IN_FLIGHT = 64;
+
 /** Files from this size are hashed on the thread pool; smaller ones cost less on the main thread than handing them over. */
 const POOLED_HASH_SIZE = 256 * 1024;
 
@@ -129,6 +132,13 @@ export class HeldFiles {
 
   /** Forgets what is at or under `file` (removed from the directory); a held file still reachable by a hard link stays, under the link's name. */
   drop(file: string): void {
+    // A held file with no hard links about: nothing under it, nothing to move (every file of a context is held now: keep this cheap).
+    const one = this.files.get(file);
+    if (one && this.links.size === 0) {
+      this.files.delete(file);
+      this.set(this.bytes - one.size);
+      return;
+    }
     const under = (p: string) => p === file || p.startsWith(file + '/');
     for (const link of [...this.links.keys()]) if (under(link)) this.links.delete(link);
     for (const [key, held] of [...this.files]) {
@@ -281,6 +291,7 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
             const hash = (h.size ?? 0) >= POOLED_HASH_SIZE ? new PooledSha256() : new InlineSha256();
             const chunks: Buffer[] = [];
             let size = 0;
+            if (placeholders.size >= PLACEHOLDERS_IN_FLIGHT) await settlePlaceholders(); // each holds a descriptor while it is made
             const placeholder = fs.writeFile(file, '', { mode: 0o600, flag: 'wx' });
             placeholder.catch(() => undefined); // awaited below
             placeholders.set(file, placeholder);

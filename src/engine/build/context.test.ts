@@ -234,3 +234,30 @@ test('git URLs are told apart and split as dockerd does', () => {
   assert.deepEqual(parseGitUrl('git://h/x.git'), { remote: 'git://h/x.git', ref: 'master', subdir: '' });
   assert.deepEqual(parseGitUrl('git://h/x.git#:sub'), { remote: 'git://h/x.git', ref: 'master', subdir: 'sub' });
 });
+
+test('a context of more files than the descriptor limit opens and is written (placeholders made a few at a time)', async (t) => {
+  const tmpDir = await tmp(t);
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  // A child with a low RLIMIT_NOFILE (lowering is always allowed): 1500 files through 256 descriptors.
+  const script = `
+    import { Readable } from 'node:stream';
+    import tar from 'tar-stream';
+    import { openBuildContext } from ${JSON.stringify(path.join(here, 'context.ts'))};
+    const pack = tar.pack();
+    pack.entry({ name: 'Dockerfile' }, 'FROM busybox\\n');
+    for (let i = 0; i < 1500; i++) pack.entry({ name: 'd/f' + i }, 'file ' + i + '\\n');
+    pack.finalize();
+    const chunks = [];
+    for await (const c of pack) chunks.push(c);
+    const ctx = await openBuildContext({ kind: 'body', stream: Readable.from(chunks) }, { tmpDir: ${JSON.stringify(tmpDir)} });
+    await ctx.ready();
+    const { readFileSync } = await import('node:fs');
+    console.log(ctx.entries.size, readFileSync(ctx.root + '/d/f1499', 'utf8').trim());
+    await ctx.close();
+  `;
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync('prlimit', ['--nofile=256:256', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '1503 file 1499');
+  assert.deepEqual(await fs.readdir(tmpDir), []);
+});
