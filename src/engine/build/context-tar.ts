@@ -353,6 +353,8 @@ export async function unpackContextTar(source: Readable, root: string, signal?: 
     await Promise.all(digests);
     for (const [link, target] of linksToHeld) link.digest = target.digest;
   } catch (err) {
+    // Placeholders still being made would land in the directory while the caller removes it.
+    await Promise.allSettled([...placeholders.values()]);
     if (signal?.aborted) throw signal.reason;
     // Our own refusals and the filesystem's errors (ENOSPC…) pass as they are; the rest is the tar's.
     if (err instanceof SystemError || typeof (err as { code?: unknown })?.code === 'string') throw err;
