@@ -198,7 +198,6 @@ export class NetworkResource implements ContainerResource {
       });
     });
     this.writeHosts(record);
-    await this.linkNames(record, endpoints, result.id);
     return result.key;
   }
 
@@ -207,11 +206,12 @@ export class NetworkResource implements ContainerResource {
    * `links:`): dockerd's embedded DNS answers the alias with the target's address there. Here
    * aardvark-dns does, for the whole network (it cannot scope a name to one container).
    */
-  private async linkNames(record: ContainerRecord, endpoints: EndpointRequest[], sandboxId: string): Promise<void> {
-    const entries = Object.entries(record.networks ?? {});
-    for (const [i, [name, e]] of entries.entries()) {
-      const network = endpoints[i]?.network;
-      if (!network?.dns || !e.links?.length) continue;
+  private async linkNames(record: ContainerRecord, sandboxId: string): Promise<void> {
+    const { networks, sandboxes } = this.o.networking!;
+    for (const [name, e] of Object.entries(record.networks ?? {})) {
+      if (!e.links?.length) continue;
+      const network = e.networkId ? networks.get(e.networkId) : undefined;
+      if (!network?.dns) continue;
       const records: { names: string[]; ipv4?: string; ipv6?: string }[] = [];
       for (const link of e.links) {
         let target: ContainerRecord;
@@ -228,7 +228,7 @@ export class NetworkResource implements ContainerResource {
         records.push({ names: [alias], ipv4: te.ipAddress || undefined, ipv6: te.globalIPv6Address || undefined });
       }
       // Name resolution of a link is a convenience: the container starts without it rather than not at all.
-      await this.o.networking!.sandboxes.addDnsNames(sandboxId, network, records).catch(() => undefined);
+      await sandboxes.addDnsNames(sandboxId, network, records).catch(() => undefined);
     }
   }
 
@@ -323,6 +323,8 @@ export class NetworkResource implements ContainerResource {
   /** The container is on its networks from here: dockerd's `network connect` events, one per network. */
   async start(record: ContainerRecord): Promise<void> {
     if (!record.sandbox || !this.o.networking) return;
+    // At start, not when the sandbox is made: a prepared container gets its sandbox at create, before its links' targets run.
+    await this.linkNames(record, record.sandbox.id);
     for (const e of Object.values(record.networks ?? {})) {
       const network = e.networkId ? this.o.networking.networks.get(e.networkId) : undefined;
       if (network) this.o.networking.networks.connected(network, record.id);
