@@ -46,8 +46,42 @@ export function shortLayerId(diffId: string): string {
   return diffId.replace(/^sha256:/, '').slice(0, 12);
 }
 
+/**
+ * Uploads in flight by repository and blob (or layer): as dockerd's upload
+ * manager, one upload of a given blob to a given repository at a time, the
+ * other pushes waiting for it (two tags of one image pushed at once, as
+ * Compose does). Two uploads of the same digest racing into one repository
+ * can fail on the registry's side ("digest invalid").
+ */
+const uploading = new Map<string, Promise<unknown>>();
+
+/** `fn` run once for `key` at a time; a caller arriving meanwhile gets its result (and runs it itself if it failed). */
+export async function sharedUpload<T>(key: string, fn: () => Promise<T>, onShared?: () => unknown): Promise<T> {
+  const running = uploading.get(key) as Promise<T> | undefined;
+  if (running) {
+    const settled = await running.then((value) => ({ value }), () => undefined);
+    if (settled) {
+      await onShared?.();
+      return settled.value;
+    }
+    return sharedUpload(key, fn, onShared);
+  }
+  const run = fn();
+  uploading.set(key, run);
+  try {
+    return await run;
+  } finally {
+    if (uploading.get(key) === run) uploading.delete(key);
+  }
+}
+
 /** Push a layer (its tar is the content blob named by its DiffID); returns the manifest descriptor. */
-export async function pushLayer(ctx: LayerPushContext, diffId: DiffId): Promise<Descriptor> {
+export function pushLayer(ctx: LayerPushContext, diffId: DiffId): Promise<Descriptor> {
+  const id = shortLayerId(diffId);
+  return sharedUpload(`${ctx.repository} ${diffId}`, () => pushLayerNow(ctx, diffId), () => ctx.progress({ kind: 'layer', id, action: 'Layer already exists' }));
+}
+
+async function pushLayerNow(ctx: LayerPushContext, diffId: DiffId): Promise<Descriptor> {
   const id = shortLayerId(diffId);
   const known = ctx.sources.get(diffId);
   // 1. Blobs this repository is known to have.

@@ -26,7 +26,7 @@ import type { ProgressSink } from '../progress-event.ts';
 import type { BlobSources } from './blob-sources.ts';
 import type { ImageCatalog } from './image-catalog.ts';
 import { recordRepoDigest } from '../distribution/repo-digests.ts';
-import { pushLayer, shortLayerId, uploadKept, type LayerPushContext } from './push-layer.ts';
+import { pushLayer, sharedUpload, shortLayerId, uploadKept, type LayerPushContext } from './push-layer.ts';
 
 export interface PushOptions {
   /** The repository (`127.0.0.1:5000/a/b`), as given to the route. */
@@ -124,7 +124,9 @@ async function pushTag(deps: PushDeps, ctx: LayerPushContext, ref: Reference, id
   const layers = diffIds.map((d) => done.get(d)!);
   const configBytes = await deps.images.content.readBuffer(id);
   const oci = layers.some((l) => l.mediaType.startsWith('application/vnd.oci.'));
-  if ((await ctx.client.headBlob(id)) === undefined) await uploadKept({ ...ctx, progress: () => undefined }, '', { digest: id, size: configBytes.length });
+  await sharedUpload(`${ctx.repository} ${id}`, async () => {
+    if ((await ctx.client.headBlob(id)) === undefined) await uploadKept({ ...ctx, progress: () => undefined }, '', { digest: id, size: configBytes.length });
+  });
   const manifest = {
     schemaVersion: 2,
     mediaType: oci ? MEDIA_TYPE.ociManifest : MEDIA_TYPE.dockerManifest,

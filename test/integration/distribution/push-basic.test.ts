@@ -113,3 +113,24 @@ test('an image of seven layers lists them top first and makes the last two wait,
   for (const l of layers) assert.ok(lines.includes(`${l}: Pushed`), `${l}: ${r.stdout}`);
   await assertNoMounts(d);
 });
+
+test('two tags of one image pushed at once to one repository: both land, each blob uploaded once', async (t) => {
+  if (!requireRoot(t)) return;
+  const d = await startDaemon(t);
+  const reg = await startRegistry(t);
+  // A layer of its own (never pushed, never compressed), under two tags.
+  assert.equal((await docker(d, ['run', '--name', 'src', 'busybox', 'sh', '-c', 'head -c 3000000 /dev/urandom > /blob'])).code, 0);
+  assert.equal((await docker(d, ['commit', 'src', `${reg.host}/c/app:one`])).code, 0);
+  assert.equal((await docker(d, ['tag', `${reg.host}/c/app:one`, `${reg.host}/c/app:two`])).code, 0);
+  const [one, two] = await Promise.all([docker(d, ['push', `${reg.host}/c/app:one`]), docker(d, ['push', `${reg.host}/c/app:two`])]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(two.code, 0, two.stderr);
+  const [m1, m2] = [await manifestOf(reg, 'c/app', 'one'), await manifestOf(reg, 'c/app', 'two')];
+  assert.deepEqual(m1.body, m2.body);
+  for (const l of m1.body.layers) assert.equal((await reg.get(`/v2/c/app/blobs/${l.digest}`)).status, 200);
+  // Each layer was pushed by one of them; the other saw it there.
+  const pushed = [one.stdout, two.stdout].join('').match(/: Pushed\n/g)?.length ?? 0;
+  assert.equal(pushed, m1.body.layers.length, `${one.stdout}\n${two.stdout}`);
+  await docker(d, ['rm', 'src']);
+  await assertNoMounts(d);
+});
