@@ -162,16 +162,8 @@ async function convergeService(env: ComposeEnv, project: Project, name: string, 
   const numbers = Array.from({ length: Math.max(0, missing) }, () => ++next);
   await forAll(numbers, async (n) => {
     const cname = containerName(project.name, s, n);
-    const id = `Container ${cname}`;
-    env.progress.event(id, 'Creating');
-    try {
-      const cid = await createServiceContainer(env, project, s, n, imageId);
-      if (n === 1 || !serviceContainerIds.has(`${project.name}/${name}`)) serviceContainerIds.set(`${project.name}/${name}`, cid);
-    } catch (err) {
-      env.progress.event(id, 'Error', true);
-      throw err;
-    }
-    env.progress.event(id, 'Created');
+    const cid = await env.progress.step(`Container ${cname}`, 'Creating', 'Created', () => createServiceContainer(env, project, s, n, imageId));
+    if (n === 1 || !serviceContainerIds.has(`${project.name}/${name}`)) serviceContainerIds.set(`${project.name}/${name}`, cid);
   });
 }
 
@@ -285,15 +277,7 @@ export async function startServices(env: ComposeEnv, project: Project, opts: Sta
         return;
       }
       if (c.State === 'running') return;
-      const id = `Container ${nameOf(c)}`;
-      env.progress.event(id, 'Starting');
-      try {
-        await containerStart(env.api, c.Id);
-      } catch (err) {
-        env.progress.event(id, 'Error', true);
-        throw err;
-      }
-      env.progress.event(id, 'Started');
+      await env.progress.step(`Container ${nameOf(c)}`, 'Starting', 'Started', () => containerStart(env.api, c.Id));
     });
   });
 }

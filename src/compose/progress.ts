@@ -53,6 +53,20 @@ export class Progress {
     this.raw(id, '', status, error);
   }
 
+  /** `doing`, then `fn`, then `done`; an `Error` line for the resource when `fn` fails (rethrown). */
+  async step<T>(id: string, doing: string, done: string, fn: () => Promise<T>): Promise<T> {
+    this.event(id, doing);
+    let value: T;
+    try {
+      value = await fn();
+    } catch (err) {
+      this.event(id, 'Error', true);
+      throw err;
+    }
+    this.event(id, done);
+    return value;
+  }
+
   /**
    * An event with Compose's two texts (Go's Println of id, text and status text: a push layer's
    * `Pushing <tag>: <layer> Pushed `); `event` is the common one with no text.

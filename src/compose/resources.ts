@@ -36,15 +36,12 @@ export async function ensureNetworks(env: ComposeEnv, project: Project): Promise
       }
       continue;
     }
-    const id = `Network ${n.name}`;
-    env.progress.event(id, 'Creating');
-    try {
-      await networkCreate(env.api, { Scope: '', Ingress: false, ConfigOnly: false, ConfigFrom: null, ...planNetwork(project, key, n) } as unknown as NetworkCreateRequest);
-    } catch (err) {
-      env.progress.event(id, 'Error', true);
-      throw new InvalidParameterError(`failed to create network ${n.name}: ${(err as Error).message}`, { cause: err });
-    }
-    env.progress.event(id, 'Created');
+    const request = { Scope: '', Ingress: false, ConfigOnly: false, ConfigFrom: null, ...planNetwork(project, key, n) } as unknown as NetworkCreateRequest;
+    await env.progress.step(`Network ${n.name}`, 'Creating', 'Created', () =>
+      networkCreate(env.api, request).catch((err: unknown) => {
+        throw new InvalidParameterError(`failed to create network ${n.name}: ${(err as Error).message}`, { cause: err });
+      }),
+    );
   }
 }
 
@@ -158,15 +155,7 @@ export async function removeNetworks(env: ComposeEnv, project: Project): Promise
     if (n.external) continue;
     const existing = await findNetwork(env, n.name);
     if (!existing) continue;
-    const id = `Network ${n.name}`;
-    env.progress.event(id, 'Removing');
-    try {
-      await networkRemove(env.api, existing.Id);
-    } catch (err) {
-      env.progress.event(id, 'Error', true);
-      throw err;
-    }
-    env.progress.event(id, 'Removed');
+    await env.progress.step(`Network ${n.name}`, 'Removing', 'Removed', () => networkRemove(env.api, existing.Id));
   }
 }
 

@@ -14,7 +14,7 @@ import { parseFlags } from '../../flags.ts';
 import { oneoffName } from '../../../compose/labels.ts';
 import { injectFiles } from '../../../compose/inject.ts';
 import { planContainer } from '../../../compose/plan.ts';
-import { label, nameOf, numberOf, projectContainers, serviceOf } from '../../../compose/state.ts';
+import { label, numberOf, projectContainers, serviceOf } from '../../../compose/state.ts';
 import { up } from '../../../compose/up.ts';
 import { ensureImages, ensureNetworks, ensureVolumes } from '../../../compose/resources.ts';
 import type { ComposeCommandSpec, ComposeContextArg } from './index.ts';
@@ -142,7 +142,6 @@ export const run: ComposeCommandSpec = {
   },
 };
 
-void nameOf;
 
 /** `compose cp SERVICE:SRC DEST` / `SRC SERVICE:DEST`: docker cp with the service's container (--index, default 1). */
 export const cp: ComposeCommandSpec = {
